@@ -1,0 +1,14 @@
+// ESM + ts-jest (see ../shared/reference/style-anchors.md: jest needs --experimental-vm-modules
+// on Node 20, which the npm scripts pass). Type checking is `npm run typecheck`; ts-jest only
+// transpiles, which keeps the suite fast.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }] },
+  testMatch: ['**/__tests__/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/actions/.*/dist/'],
+  testTimeout: 60000,
+  maxWorkers: 2
+}
