@@ -1,0 +1,125 @@
+// read-ci-config's built bundle, run as the runner runs it (see packages/cli/src/run-bundle.ts).
+import { runBundle } from '@contribs-actions/cli'
+import {
+  cleanupTempDirs,
+  copyExampleRepo,
+  EXAMPLE_REPO,
+  writeFiles
+} from '../../../test/kit/fixtures.js'
+
+afterAll(cleanupTempDirs)
+
+test('single package: one output per key, with the package table over the defaults', async () => {
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { package: 'dspy' },
+    workspace: EXAMPLE_REPO
+  })
+  expect(r.exitCode).toBe(0)
+  expect(r.outputs.timeout_minutes).toBe('90')
+  expect(r.outputs.skip_ollama).toBe('true')
+  expect(JSON.parse(r.outputs.python_versions)).toEqual(['3.11', '3.12'])
+  expect(JSON.parse(r.outputs.config)).toMatchObject({ extra_pytest_args: '-m not e2e' })
+  expect(r.annotations).toEqual([
+    expect.objectContaining({
+      level: 'warning',
+      file: 'dspy/pyproject.toml',
+      line: 35,
+      message: expect.stringContaining('extra_pytest_args')
+    })
+  ])
+  expect(r.summary).toContain('| `dspy` | 90 | 3.11, 3.12 | true |')
+})
+
+test('a package without a table gets the defaults', async () => {
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { package: 'crewai' },
+    workspace: EXAMPLE_REPO
+  })
+  expect(r.outputs).toMatchObject({
+    timeout_minutes: '30',
+    skip_ollama: 'false',
+    python_versions: '["3.12"]'
+  })
+})
+
+test('packages: all gives one JSON map keyed by folder', async () => {
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { packages: 'all' },
+    workspace: EXAMPLE_REPO
+  })
+  expect(r.exitCode).toBe(0)
+  const configs = JSON.parse(r.outputs.configs)
+  expect(Object.keys(configs)).toEqual([
+    '_integration_core',
+    'agent-utilities',
+    'citations',
+    'crewai',
+    'dspy',
+    'langchain'
+  ])
+  expect(configs.langchain.timeout_minutes).toBe(45)
+  expect(r.outputs.timeout_minutes).toBeUndefined()
+})
+
+test('packages as a JSON array, with `path` pointing below the workspace', async () => {
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { packages: '["dspy","langchain"]', path: 'examples/contribs-repo' },
+    workspace: EXAMPLE_REPO.replace(/\/examples\/contribs-repo$/, '')
+  })
+  expect(Object.keys(JSON.parse(r.outputs.configs))).toEqual(['dspy', 'langchain'])
+  expect(r.annotations[0].file).toBe('examples/contribs-repo/dspy/pyproject.toml')
+})
+
+test('a malformed table fails naming the file, line and key', async () => {
+  const dir = copyExampleRepo()
+  writeFiles(dir, {
+    'crewai/pyproject.toml':
+      '[project]\nname = "mellea-contribs-crewai"\n\n[tool.mellea-contribs.ci]\ntimeout_minutes = "ninety"\n'
+  })
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { package: 'crewai' },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(1)
+  expect(r.outputs.timeout_minutes).toBeUndefined()
+  expect(r.annotations).toContainEqual(
+    expect.objectContaining({
+      level: 'error',
+      file: 'crewai/pyproject.toml',
+      line: 5,
+      message:
+        '[tool.mellea-contribs.ci] timeout_minutes must be an integer from 1 to 360 (got "ninety")'
+    })
+  )
+  expect(r.stdout).toContain('::error::1 invalid CI setting: crewai/pyproject.toml:5:')
+})
+
+test('a TOML syntax error fails with line and column', async () => {
+  const dir = copyExampleRepo()
+  writeFiles(dir, { 'dspy/pyproject.toml': '[project]\nname = "x"\n[tool.mellea-contribs.ci\n' })
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { package: 'dspy' },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(1)
+  expect(r.annotations[0]).toMatchObject({ level: 'error', file: 'dspy/pyproject.toml', line: 3 })
+})
+
+test.each([
+  [{ package: 'nope' }, 'no subpackage "nope"'],
+  [{}, 'input `package` (one folder) or `packages`'],
+  [{ package: 'dspy', packages: 'all' }, 'not both'],
+  [{ packages: '["dspy"' }, 'not valid JSON']
+])('bad inputs %j fail with a clear message and no outputs', async (inputs, message) => {
+  const r = await runBundle({ action: 'read-ci-config', inputs, workspace: EXAMPLE_REPO })
+  expect(r.exitCode).toBe(1)
+  expect(r.stdout).toContain(message)
+  expect(r.stdout).not.toMatch(/\n\s+at /) // no stack trace for a user error
+  expect(r.outputs).toEqual({})
+})

@@ -1,0 +1,130 @@
+import {
+  ActionResult,
+  CiConfig,
+  code,
+  emptyResult,
+  Finding,
+  Markdown,
+  readCiConfig,
+  Repo,
+  Subpackage,
+  UserError
+} from '@contribs-actions/shared'
+import type { Options } from './options.js'
+
+export interface PackageConfig {
+  package: string
+  config: CiConfig
+  present: boolean
+}
+
+/** Resolves the selected folders to subpackages; an unknown folder is a UserError listing the known ones. */
+export function selectPackages(repo: Repo, select: Options['select']): Subpackage[] {
+  if (select.mode === 'all') return repo.packages
+  const names = select.mode === 'single' ? [select.package] : select.packages
+  return names.map((name) => {
+    const pkg = repo.byDir.get(name.replace(/\/+$/, ''))
+    if (!pkg) {
+      const known = repo.packages.map((p) => p.dir).join(', ')
+      throw new UserError(
+        `no subpackage ${JSON.stringify(name)} in the repository (subpackages: ${known || 'none'})`
+      )
+    }
+    return pkg
+  })
+}
+
+/** Reads the CI table of each package; every finding is collected, none stops the others. */
+export function readConfigs(
+  repo: Repo,
+  pkgs: Subpackage[]
+): { configs: PackageConfig[]; findings: Finding[] } {
+  const configs: PackageConfig[] = []
+  const findings: Finding[] = []
+  for (const pkg of pkgs) {
+    if (pkg.pyprojectError) {
+      const e = pkg.pyprojectError
+      findings.push({
+        severity: 'error',
+        message: e.message,
+        file: e.file,
+        line: e.line,
+        column: e.column,
+        package: pkg.dir
+      })
+      continue
+    }
+    if (!pkg.pyproject) {
+      findings.push({
+        severity: 'error',
+        message: 'missing pyproject.toml',
+        file: `${pkg.dir}/pyproject.toml`,
+        package: pkg.dir
+      })
+      continue
+    }
+    const r = readCiConfig(pkg.pyproject, repo.settings, pkg.dir)
+    findings.push(...r.findings)
+    configs.push({ package: pkg.dir, config: r.config, present: r.present })
+  }
+  return { configs, findings }
+}
+
+export function buildResult(
+  repo: Repo,
+  options: Options,
+  configs: PackageConfig[],
+  findings: Finding[]
+): ActionResult {
+  const result = emptyResult()
+  result.findings = findings
+  result.root = repo.root
+  const errors = findings.filter((f) => f.severity === 'error')
+  const own = configs.filter((c) => c.present).length
+  const sentence = `read the CI settings of ${configs.length} package${configs.length === 1 ? '' : 's'} (${own} with their own [tool.${repo.settings.table}.ci] table)`
+  if (errors.length) {
+    result.failure = `${errors.length} invalid CI setting${errors.length === 1 ? '' : 's'}: ${errors
+      .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
+      .join('; ')}`
+  }
+  if (options.select.mode === 'single' && configs.length === 1 && !errors.length) {
+    const c = configs[0].config
+    result.outputs = {
+      skip_ollama: c.skip_ollama,
+      timeout_minutes: c.timeout_minutes,
+      python_versions: c.python_versions,
+      config: c
+    }
+  } else if (options.select.mode !== 'single' && !errors.length) {
+    result.outputs = { configs: Object.fromEntries(configs.map((c) => [c.package, c.config])) }
+  }
+  result.outputs.summary = errors.length ? result.failure! : sentence
+
+  const md = new Markdown()
+    .heading('read-ci-config')
+    .para(errors.length ? `**Failed:** ${result.failure}` : sentence)
+  md.table(
+    ['package', 'timeout (min)', 'python', 'skip_ollama', 'extra keys', 'source'],
+    configs.map((c) => {
+      const extra = Object.keys(c.config).filter(
+        (k) => !['skip_ollama', 'timeout_minutes', 'python_versions'].includes(k)
+      )
+      return [
+        code(c.package),
+        c.config.timeout_minutes,
+        c.config.python_versions.join(', '),
+        String(c.config.skip_ollama),
+        extra.map(code).join(' ') || '—',
+        c.present ? 'own table' : 'defaults'
+      ]
+    })
+  )
+  const warnings = findings.filter((f) => f.severity === 'warning')
+  if (warnings.length)
+    md.heading('Warnings', 3).list(
+      warnings.map((w) => `${code(`${w.file}:${w.line ?? 1}`)} ${w.message}`)
+    )
+  result.summary = md.toString()
+  result.log.push(sentence)
+  return result
+}

@@ -1,0 +1,1 @@
+from mellea_contribs.integration_core import core  # noqa: F401

@@ -1,0 +1,1 @@
+"""mellea_contribs.integration_core."""

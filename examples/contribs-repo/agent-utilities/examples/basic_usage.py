@@ -1,0 +1,1 @@
+from mellea_contribs.agent_utilities import helpers  # noqa: F401

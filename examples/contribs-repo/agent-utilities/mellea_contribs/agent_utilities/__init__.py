@@ -1,0 +1,1 @@
+"""mellea_contribs.agent_utilities."""

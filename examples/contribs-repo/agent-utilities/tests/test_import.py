@@ -1,0 +1,2 @@
+def test_import():
+    import mellea_contribs.agent_utilities  # noqa: F401

@@ -1,0 +1,1 @@
+from mellea_contribs.citations import stdlib  # noqa: F401

@@ -1,0 +1,1 @@
+from mellea_contribs.crewai import backends  # noqa: F401

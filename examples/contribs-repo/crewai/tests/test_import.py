@@ -1,0 +1,2 @@
+def test_import():
+    import mellea_contribs.crewai  # noqa: F401

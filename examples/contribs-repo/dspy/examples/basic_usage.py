@@ -1,0 +1,1 @@
+from mellea_contribs.dspy import stdlib  # noqa: F401

@@ -1,0 +1,1 @@
+from mellea_contribs.langchain import formatters  # noqa: F401

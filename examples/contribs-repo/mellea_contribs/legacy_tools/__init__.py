@@ -1,0 +1,1 @@
+"""Legacy flat package kept until its migration."""

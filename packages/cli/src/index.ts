@@ -1,0 +1,9 @@
+export {
+  runBundle,
+  parseAnnotations,
+  parseOutputFile,
+  actionDefaults,
+  inputEnvName,
+  SUITE_ROOT
+} from './run-bundle.js'
+export type { Annotation, BundleRunOptions, BundleRunResult } from './run-bundle.js'

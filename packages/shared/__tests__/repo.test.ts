@@ -1,0 +1,84 @@
+import {
+  cleanupTempDirs,
+  copyExampleRepo,
+  EXAMPLE_REPO,
+  writeFiles
+} from '../../../test/kit/fixtures.js'
+import { buildGraph, tiersOf, withDependents } from '../src/graph.js'
+import { loadRepo } from '../src/repo.js'
+
+afterAll(cleanupTempDirs)
+
+describe('loadRepo on the example contribs repo', () => {
+  test('finds the subpackages, sorted, skipping template, docs, legacy namespace dir', async () => {
+    const repo = await loadRepo(EXAMPLE_REPO)
+    expect(repo.packages.map((p) => p.dir)).toEqual([
+      '_integration_core',
+      'agent-utilities',
+      'citations',
+      'crewai',
+      'dspy',
+      'langchain'
+    ])
+    expect(repo.grandfather.paths).toEqual(['mellea_contribs/legacy_tools'])
+    const crewai = repo.byDir.get('crewai')!
+    expect(crewai.owners?.teams).toEqual(['generative-computing/crewai-maintainers'])
+    expect(crewai.pyproject?.key).toBe('mellea-contribs-crewai')
+  })
+
+  test('sibling graph: three packages depend on _integration_core', async () => {
+    const repo = await loadRepo(EXAMPLE_REPO)
+    const graph = buildGraph(repo)
+    expect([...graph.dependents.get('_integration_core')!].sort()).toEqual([
+      'crewai',
+      'dspy',
+      'langchain'
+    ])
+    expect([...withDependents(graph, ['_integration_core'])].sort()).toEqual([
+      '_integration_core',
+      'crewai',
+      'dspy',
+      'langchain'
+    ])
+    const tiers = tiersOf(graph)
+    expect(tiers.get('_integration_core')).toBe(1)
+    expect(tiers.get('citations')).toBe(1)
+    expect(tiers.get('dspy')).toBe(2)
+  })
+
+  test('uv path sources alone make a dependency; a cycle is named', async () => {
+    const dir = copyExampleRepo()
+    writeFiles(dir, {
+      'citations/pyproject.toml':
+        '[project]\nname = "mellea-contribs-citations"\ndependencies = ["mellea>=0.6"]\n[tool.uv.sources]\nx = { path = "../agent-utilities" }\n',
+      'agent-utilities/pyproject.toml':
+        '[project]\nname = "mellea-contribs-agent-utilities"\ndependencies = ["mellea-contribs-citations"]\n'
+    })
+    const graph = buildGraph(await loadRepo(dir))
+    expect([...graph.deps.get('citations')!]).toEqual(['agent-utilities'])
+    expect(() => tiersOf(graph)).toThrow(
+      'sibling dependency cycle: agent-utilities -> citations -> agent-utilities'
+    )
+  })
+
+  test('a folder with neither pyproject, OWNERS nor namespace dir is not a subpackage; grandfathered dirs are skipped', async () => {
+    const dir = copyExampleRepo()
+    writeFiles(dir, {
+      'test/conftest.py': 'import pytest\n',
+      'oldpkg/OWNERS': '@a\n',
+      '.github/scripts/grandfather_legacy.json': '{"legacy_paths": ["oldpkg"]}'
+    })
+    const repo = await loadRepo(dir)
+    expect(repo.byDir.has('test')).toBe(false)
+    expect(repo.byDir.has('oldpkg')).toBe(false)
+  })
+
+  test('a broken pyproject is kept as an error on that package, not a crash', async () => {
+    const dir = copyExampleRepo()
+    writeFiles(dir, { 'dspy/pyproject.toml': '[project\nname = "x"\n' })
+    const repo = await loadRepo(dir)
+    expect(repo.byDir.get('dspy')!.pyprojectError?.describe()).toMatch(
+      /^dspy\/pyproject.toml:1:\d+: invalid TOML/
+    )
+  })
+})

@@ -1,0 +1,133 @@
+import { readCiConfig } from '../src/ci-config.js'
+import { UserError } from '../src/errors.js'
+import { readPyProject } from '../src/pyproject.js'
+import { defaultSettings, fillPattern, resolveSettings } from '../src/settings.js'
+
+const root = (table: string) =>
+  readPyProject(
+    `[project]\nname = "mellea-contribs"\nversion = "0.6.0"\n\n${table}`,
+    'pyproject.toml'
+  )
+
+describe('settings precedence: defaults < root table < inputs', () => {
+  test('defaults reproduce mellea-contribs', () => {
+    const { settings } = resolveSettings(undefined)
+    expect(settings.table).toBe('mellea-contribs')
+    expect(settings.upstream).toBe('mellea')
+    expect(settings.namespace).toBe('mellea_contribs')
+    expect(settings.ci).toEqual({
+      skip_ollama: false,
+      timeout_minutes: 30,
+      python_versions: ['3.12']
+    })
+    expect(
+      fillPattern(settings.bump_branch, {
+        upstream: 'mellea',
+        version: '0.8.0rc1',
+        package: 'dspy'
+      })
+    ).toBe('sync-mellea-0.8.0rc1-dspy')
+  })
+
+  test('the root table overrides defaults and inputs override the table', () => {
+    const r = root('[tool.mellea-contribs]\nupstream = "x"\nfailure_threshold = 3\n')
+    expect(resolveSettings(r).settings.upstream).toBe('x')
+    expect(resolveSettings(r).settings.failure_threshold).toBe(3)
+    expect(resolveSettings(r, { upstream: 'y' }).settings.upstream).toBe('y')
+  })
+
+  test('another project names its own table after its root project', () => {
+    const r = readPyProject(
+      '[project]\nname = "x-contribs"\n[tool.x-contribs]\nupstream = "x"\nnamespace = "x_contribs"\n',
+      'pyproject.toml'
+    )
+    const { settings } = resolveSettings(r)
+    expect(settings.table).toBe('x-contribs')
+    expect(settings.namespace).toBe('x_contribs')
+  })
+
+  test('a wrong type is a UserError naming file, line, key and value', () => {
+    const r = root('[tool.mellea-contribs]\nfailure_threshold = "two"\n')
+    expect(() => resolveSettings(r)).toThrow(UserError)
+    try {
+      resolveSettings(r)
+    } catch (e) {
+      expect((e as UserError).describe()).toBe(
+        'pyproject.toml:6: [tool.mellea-contribs] failure_threshold must be an integer from 1 to 100 (got "two")'
+      )
+    }
+  })
+
+  test('unknown keys are warnings; suppressions need a reason', () => {
+    const r = root(
+      '[tool.mellea-contribs]\ncolour = "blue"\n\n[tool.mellea-contribs.suppress]\ndspy = { CA109 = "vendored notebooks" }\n'
+    )
+    const { settings, findings } = resolveSettings(r)
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        line: 6,
+        message: expect.stringContaining('colour')
+      })
+    ])
+    expect(settings.suppress).toEqual({ dspy: { CA109: 'vendored notebooks' } })
+    expect(() =>
+      resolveSettings(root('[tool.mellea-contribs.suppress]\ndspy = { CA109 = "" }\n'))
+    ).toThrow('with a reason')
+  })
+})
+
+describe('readCiConfig', () => {
+  const pkg = (ci: string, requires = '>=3.11') =>
+    readPyProject(
+      `[project]\nname = "p"\nversion = "1"\nrequires-python = "${requires}"\n\n[tool.mellea-contribs.ci]\n${ci}`,
+      'p/pyproject.toml'
+    )
+  const settings = defaultSettings()
+
+  test('typed keys over defaults, extra keys passed through with a warning', () => {
+    const r = readCiConfig(pkg('timeout_minutes = 90\nextra_pytest_args = "-x"\n'), settings, 'p')
+    expect(r.config).toEqual({
+      skip_ollama: false,
+      timeout_minutes: 90,
+      python_versions: ['3.12'],
+      extra_pytest_args: '-x'
+    })
+    expect(r.present).toBe(true)
+    expect(r.findings).toEqual([
+      expect.objectContaining({ severity: 'warning', line: 8, package: 'p' })
+    ])
+  })
+
+  test.each([
+    ['timeout_minutes = 0', 'timeout_minutes must be an integer from 1 to 360 (got 0)', 7],
+    ['timeout_minutes = 361', 'got 361', 7],
+    ['timeout_minutes = "90"', 'got "90"', 7],
+    ['skip_ollama = "yes"', 'skip_ollama must be true or false', 7],
+    ['python_versions = []', 'non-empty list', 7],
+    ['python_versions = ["3.12", 3.13]', 'python_versions must be', 7],
+    ['python_versions = ["py3"]', '"X.Y" strings', 7]
+  ])('%s is an error on its line', (ci, message, line) => {
+    const r = readCiConfig(pkg(`${ci}\n`), settings, 'p')
+    const errors = r.findings.filter((f) => f.severity === 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0].message).toContain(message)
+    expect(errors[0]).toMatchObject({ file: 'p/pyproject.toml', line })
+  })
+
+  test('python versions outside requires-python are warnings', () => {
+    const r = readCiConfig(
+      pkg('python_versions = ["3.10", "3.12"]\n', '>=3.11,<3.13'),
+      settings,
+      'p'
+    )
+    expect(r.findings).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('"3.10"') })
+    ])
+  })
+
+  test('no table: defaults', () => {
+    const r = readCiConfig(readPyProject('[project]\nname = "p"\n', 'p/pyproject.toml'), settings)
+    expect(r).toEqual({ config: settings.ci, findings: [], present: false })
+  })
+})

@@ -1,0 +1,94 @@
+import { UserError } from '../src/errors.js'
+import {
+  dependencyEntries,
+  dependencyLine,
+  readPyProject,
+  uvSourcePaths
+} from '../src/pyproject.js'
+import { parseToml, TomlLines } from '../src/toml.js'
+
+const TEXT = `# a comment
+[project]
+name = "mellea-contribs-dspy"   # trailing comment
+version = '0.6.0'
+keywords = ["mellea", "dspy"]
+dependencies = [
+    "mellea[litellm]>=0.6.0",  # upstream
+    "mellea-contribs-integration-core",
+]
+
+[project.optional-dependencies]
+test = ["pytest>=7", "mellea"]
+
+[dependency-groups]
+dev = ["ruff", { include-group = "test" }]
+
+[tool.uv.sources]
+mellea-contribs-integration-core = { path = "../_integration_core", editable = true }
+
+[tool."mellea-contribs".ci]
+timeout_minutes = 90
+`
+
+describe('pyproject reading', () => {
+  const p = readPyProject(TEXT, 'dspy/pyproject.toml')
+
+  test('name, key and version', () => {
+    expect(p.name).toBe('mellea-contribs-dspy')
+    expect(p.key).toBe('mellea-contribs-dspy')
+    expect(p.version).toBe('0.6.0')
+    expect(p.dynamicVersion).toBe(false)
+  })
+
+  test('dependency entries come only from dependency arrays, not keywords', () => {
+    const entries = dependencyEntries(p)
+    expect(entries.map((e) => `${e.group}:${e.raw}`)).toEqual([
+      'project.dependencies:mellea[litellm]>=0.6.0',
+      'project.dependencies:mellea-contribs-integration-core',
+      'project.optional-dependencies.test:pytest>=7',
+      'project.optional-dependencies.test:mellea',
+      'dependency-groups.dev:ruff'
+    ])
+  })
+
+  test('lines of dependencies, keys and quoted table headers', () => {
+    const [first, second, , bareInExtra] = dependencyEntries(p)
+    expect(dependencyLine(p, first)).toBe(7)
+    expect(dependencyLine(p, second)).toBe(8)
+    expect(dependencyLine(p, bareInExtra)).toBe(12)
+    expect(p.lines.find(['tool', 'mellea-contribs', 'ci'], 'timeout_minutes')).toBe(21)
+    expect(p.lines.find(['project'], 'version')).toBe(4)
+    expect(p.lines.tableLine(['dependency-groups'])).toBe(14)
+  })
+
+  test('uv path sources (inline tables)', () => {
+    expect(uvSourcePaths(p)).toEqual([
+      { name: 'mellea-contribs-integration-core', path: '../_integration_core' }
+    ])
+  })
+
+  test('a key is not found in the next table', () => {
+    expect(new TomlLines('[a]\nx = 1\n[b]\ny = 2\n').find(['a'], 'y')).toBeUndefined()
+  })
+})
+
+describe('TOML syntax errors', () => {
+  test.each([
+    ['a = "unterminated\n', 1],
+    ['[project]\nname = "x"\n[tool.mellea-contribs.ci\nx = 1\n', 3],
+    ['[t]\nskip = flase\n', 2],
+    ['[t]\nx = 1\nx = 2\n', 3]
+  ])('%j is a UserError with the line', (text, line) => {
+    try {
+      parseToml(text, 'pkg/pyproject.toml')
+      throw new Error('expected a failure')
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError)
+      const u = e as UserError
+      expect(u.file).toBe('pkg/pyproject.toml')
+      expect(u.line).toBe(line)
+      expect(u.column).toBeGreaterThan(0)
+      expect(u.describe()).toMatch(new RegExp(`^pkg/pyproject.toml:${line}:\\d+: invalid TOML: `))
+    }
+  })
+})

@@ -1,0 +1,106 @@
+import { satisfies } from '@renovatebot/pep440'
+import type { Finding } from './findings.js'
+import { getTable, PyProject } from './pyproject.js'
+import { FieldSpec, readFields } from './schema.js'
+import type { CiDefaults, Settings } from './settings.js'
+
+/** GitHub's maximum job duration is 6 hours. */
+export const CI_FIELDS: Record<keyof CiDefaults, FieldSpec> = {
+  skip_ollama: { type: 'bool' },
+  timeout_minutes: { type: 'int', min: 1, max: 360 },
+  python_versions: {
+    type: 'string[]',
+    nonEmpty: true,
+    itemPattern: /^3\.\d{1,2}$/,
+    hint: '"X.Y" strings'
+  }
+}
+
+/** A package's CI settings: the known keys, typed, plus any extra keys the project adds. */
+export type CiConfig = CiDefaults & Record<string, unknown>
+
+export interface CiConfigResult {
+  config: CiConfig
+  findings: Finding[]
+  /** Whether the package has its own `[tool.<table>.ci]` table. */
+  present: boolean
+}
+
+/**
+ * Reads `[tool.<table>.ci]` over the defaults (settings.ci). Wrong types are error findings with
+ * file, line and key; unknown keys are warned about and passed through; a Python version outside
+ * `requires-python` is a warning on the version's line.
+ */
+export function readCiConfig(
+  p: PyProject,
+  settings: Settings,
+  packageDir?: string
+): CiConfigResult {
+  const tablePath = ['tool', settings.table, 'ci']
+  const config: CiConfig = { ...settings.ci, python_versions: [...settings.ci.python_versions] }
+  const table = getTable(p.data, tablePath)
+  const findings: Finding[] = []
+  const pkg = packageDir ? { package: packageDir } : {}
+  if (!table) {
+    const raw = getTable(p.data, ['tool', settings.table])?.ci
+    if (raw !== undefined) {
+      findings.push({
+        severity: 'error',
+        message: `[tool.${settings.table}] ci must be a table (got ${JSON.stringify(raw)})`,
+        file: p.file,
+        line: p.lines.find(['tool', settings.table], 'ci'),
+        ...pkg
+      })
+    }
+    return { config, findings: crossCheck(p, config, settings, findings, pkg), present: false }
+  }
+  const src = { file: p.file, lines: p.lines, table: tablePath }
+  const { values, findings: typeFindings, unknown } = readFields(table, CI_FIELDS, src)
+  findings.push(...typeFindings.map((f) => ({ ...f, ...pkg })))
+  Object.assign(config, values)
+  for (const key of unknown) {
+    config[key] = table[key] instanceof Date ? (table[key] as Date).toISOString() : table[key]
+    findings.push({
+      severity: 'warning',
+      message: `unknown key [${tablePath.join('.')}] ${key}: passed through in \`config\`, not used by the suite`,
+      file: p.file,
+      line: p.lines.find(tablePath, key),
+      ...pkg
+    })
+  }
+  return { config, findings: crossCheck(p, config, settings, findings, pkg), present: true }
+}
+
+function crossCheck(
+  p: PyProject,
+  config: CiConfig,
+  settings: Settings,
+  findings: Finding[],
+  pkg: { package?: string }
+): Finding[] {
+  const project = getTable(p.data, ['project'])
+  const requires = project?.['requires-python']
+  if (typeof requires !== 'string' || requires.trim() === '') return findings
+  for (const v of config.python_versions) {
+    // "3.12" stands for the whole 3.12 series: it fits when any patch release does.
+    const fits = [`${v}.0`, `${v}.999`].some((candidate) => {
+      try {
+        return satisfies(candidate, requires)
+      } catch {
+        return true // an unparseable requires-python is the build backend's to report
+      }
+    })
+    if (!fits) {
+      findings.push({
+        severity: 'warning',
+        message: `python_versions has "${v}", outside requires-python "${requires}"`,
+        file: p.file,
+        line:
+          p.lines.find(['tool', settings.table, 'ci'], 'python_versions') ??
+          p.lines.find(['project'], 'requires-python'),
+        ...pkg
+      })
+    }
+  }
+  return findings
+}

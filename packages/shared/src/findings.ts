@@ -1,0 +1,22 @@
+/** Something an action found about the repository: an error fails the step, a warning does not. */
+export interface Finding {
+  severity: 'error' | 'warning'
+  message: string
+  /** Stable rule code, e.g. `CA101`, where the finding comes from a rule. */
+  code?: string
+  /** Subpackage folder the finding is about. */
+  package?: string
+  file?: string
+  line?: number
+  column?: number
+}
+
+export function errorsIn(findings: Finding[]): Finding[] {
+  return findings.filter((f) => f.severity === 'error')
+}
+
+/** `file:line: message`, the form used in logs and CLI text. */
+export function formatFinding(f: Finding): string {
+  const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : ''
+  return `${where}${f.code ? `${f.code} ` : ''}${f.message}`
+}

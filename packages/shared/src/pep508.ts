@@ -1,0 +1,95 @@
+import { normalizeName } from './pep503.js'
+
+/** One PEP 440 version specifier clause, e.g. `>=` `0.6.0`. */
+export interface Specifier {
+  op: '~=' | '==' | '!=' | '<=' | '>=' | '<' | '>' | '==='
+  version: string
+}
+
+/** A parsed PEP 508 dependency specification. */
+export interface Requirement {
+  raw: string
+  name: string
+  /** PEP 503-normalised name, the form used to compare distributions. */
+  key: string
+  extras: string[]
+  specifiers: Specifier[]
+  url?: string
+  marker?: string
+}
+
+export class RequirementSyntaxError extends Error {
+  constructor(
+    readonly raw: string,
+    reason: string
+  ) {
+    super(`invalid PEP 508 requirement ${JSON.stringify(raw)}: ${reason}`)
+    this.name = 'RequirementSyntaxError'
+  }
+}
+
+const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/
+const EXTRA = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/
+const CLAUSE = /^(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9._*+!-]+)$/
+
+/**
+ * Parses a PEP 508 requirement: `name [extras] (specifiers | @ url) [; marker]`.
+ * Written to the grammar rather than a loose regex so that `mellea[litellm]>=0.5`,
+ * `mellea @ git+https://...`, `mellea (>=0.6)` and markers are each told apart.
+ */
+export function parseRequirement(raw: string): Requirement {
+  let rest = raw.trim()
+  const nameMatch = NAME.exec(rest)
+  if (!nameMatch)
+    throw new RequirementSyntaxError(raw, 'it does not start with a distribution name')
+  const name = nameMatch[1]
+  rest = rest.slice(name.length).trimStart()
+
+  const extras: string[] = []
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']')
+    if (close < 0) throw new RequirementSyntaxError(raw, 'unclosed `[` in extras')
+    const inner = rest.slice(1, close).trim()
+    if (inner !== '') {
+      for (const part of inner.split(',')) {
+        const extra = part.trim()
+        if (!EXTRA.test(extra))
+          throw new RequirementSyntaxError(raw, `bad extra ${JSON.stringify(extra)}`)
+        extras.push(extra)
+      }
+    }
+    rest = rest.slice(close + 1).trimStart()
+  }
+
+  let url: string | undefined
+  let marker: string | undefined
+  let specText = ''
+  if (rest.startsWith('@')) {
+    // A URL requirement's marker must be set off by whitespace (PEP 508), since `;` may occur in a URL.
+    const body = rest.slice(1).trimStart()
+    const m = /\s;/.exec(body)
+    url = (m ? body.slice(0, m.index) : body).trim()
+    if (m) marker = body.slice(m.index + 2).trim()
+    if (url === '') throw new RequirementSyntaxError(raw, 'empty URL after `@`')
+  } else {
+    const semi = rest.indexOf(';')
+    specText = (semi >= 0 ? rest.slice(0, semi) : rest).trim()
+    if (semi >= 0) marker = rest.slice(semi + 1).trim()
+  }
+  if (marker === '') throw new RequirementSyntaxError(raw, 'empty marker after `;`')
+
+  const specifiers: Specifier[] = []
+  if (specText.startsWith('(')) {
+    if (!specText.endsWith(')')) throw new RequirementSyntaxError(raw, 'unclosed `(`')
+    specText = specText.slice(1, -1).trim()
+  }
+  if (specText !== '') {
+    for (const part of specText.split(',')) {
+      const clause = CLAUSE.exec(part.trim())
+      if (!clause)
+        throw new RequirementSyntaxError(raw, `bad version clause ${JSON.stringify(part.trim())}`)
+      specifiers.push({ op: clause[1] as Specifier['op'], version: clause[2] })
+    }
+  }
+  return { raw, name, key: normalizeName(name), extras, specifiers, url, marker }
+}

@@ -1,0 +1,151 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { UserError } from './errors.js'
+import type { Finding } from './findings.js'
+import { Owners, parseOwners } from './owners.js'
+import { PyProject, readPyProject } from './pyproject.js'
+import { LoadedSettings, resolveSettings, Settings } from './settings.js'
+
+/** One contributed subpackage: a top-level folder of the repository. */
+export interface Subpackage {
+  /** Folder name relative to the root, e.g. `dspy`, `_integration_core`. */
+  dir: string
+  hasPyproject: boolean
+  pyproject?: PyProject
+  /** The TOML syntax error when `pyproject.toml` does not parse. */
+  pyprojectError?: UserError
+  /** Undefined when the package has no OWNERS file. */
+  owners?: Owners
+  /** Every entry directly inside the package folder. */
+  entries: { name: string; isDir: boolean }[]
+}
+
+export interface Grandfather {
+  file: string
+  paths: string[]
+}
+
+export interface Repo {
+  root: string
+  rootPyproject?: PyProject
+  settings: Settings
+  settingsFindings: Finding[]
+  grandfather: Grandfather
+  /** Sorted by folder name (code point order), so every report is stable. */
+  packages: Subpackage[]
+  byDir: Map<string, Subpackage>
+}
+
+export interface LoadOptions {
+  overrides?: Partial<Settings>
+  /** The `settings-table` input, when given. */
+  table?: string
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8')
+  } catch (e) {
+    if (
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (e as NodeJS.ErrnoException).code === 'ENOTDIR'
+    )
+      return undefined
+    throw e
+  }
+}
+
+/** Reads `{"legacy_paths": [...]}`; a missing file grandfathers nothing. */
+export async function readGrandfather(root: string, file: string): Promise<Grandfather> {
+  const text = await readText(path.join(root, file))
+  if (text === undefined) return { file, paths: [] }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (e) {
+    throw new UserError(`invalid JSON: ${(e as Error).message}`, { file })
+  }
+  const list = (data as { legacy_paths?: unknown })?.legacy_paths
+  if (list === undefined) return { file, paths: [] }
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) {
+    throw new UserError('legacy_paths must be a list of root-relative paths', { file })
+  }
+  return {
+    file,
+    paths: list.map((p) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, ''))
+  }
+}
+
+/** Whether a root-relative path is, or is under, a grandfathered path. */
+export function isGrandfathered(g: Grandfather, rel: string): boolean {
+  return g.paths.some((p) => rel === p || rel.startsWith(`${p}/`))
+}
+
+const sortByCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * A top-level folder is a subpackage when it is not hidden, not excluded (template, docs, the
+ * legacy namespace folder), not grandfathered, and holds a `pyproject.toml`, an `OWNERS` file or
+ * the namespace folder. Folders with none of these (a root `test/` of conftest files, say) are
+ * repository plumbing, not packages with something missing.
+ */
+export async function loadRepo(root: string, options: LoadOptions = {}): Promise<Repo> {
+  const abs = path.resolve(root)
+  const stat = await fs.stat(abs).catch(() => undefined)
+  if (!stat?.isDirectory())
+    throw new UserError(`repository path ${JSON.stringify(root)} is not a directory`)
+  const rootText = await readText(path.join(abs, 'pyproject.toml'))
+  const rootPyproject =
+    rootText === undefined ? undefined : readPyProject(rootText, 'pyproject.toml')
+  const loaded: LoadedSettings = resolveSettings(rootPyproject, options.overrides, options.table)
+  const settings = loaded.settings
+  const grandfather = await readGrandfather(abs, settings.grandfather_file)
+
+  const excluded = new Set([...settings.exclude_dirs, settings.namespace, 'node_modules'])
+  const top = await fs.readdir(abs, { withFileTypes: true })
+  const candidates = top
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !excluded.has(e.name))
+    .filter((e) => !isGrandfathered(grandfather, e.name))
+    .map((e) => e.name)
+    .sort(sortByCodePoint)
+
+  const loadedPkgs = await Promise.all(candidates.map((dir) => loadPackage(abs, dir, settings)))
+  const packages = loadedPkgs.filter((p): p is Subpackage => p !== undefined)
+  return {
+    root: abs,
+    rootPyproject,
+    settings,
+    settingsFindings: loaded.findings,
+    grandfather,
+    packages,
+    byDir: new Map(packages.map((p) => [p.dir, p]))
+  }
+}
+
+async function loadPackage(
+  root: string,
+  dir: string,
+  settings: Settings
+): Promise<Subpackage | undefined> {
+  const folder = path.join(root, dir)
+  const dirents = await fs.readdir(folder, { withFileTypes: true })
+  const entries = dirents.map((e) => ({ name: e.name, isDir: e.isDirectory() }))
+  const names = new Set(entries.map((e) => e.name))
+  const hasPyproject = names.has('pyproject.toml')
+  if (!hasPyproject && !names.has('OWNERS') && !names.has(settings.namespace)) return undefined
+  const [pyText, ownersText] = await Promise.all([
+    hasPyproject ? readText(path.join(folder, 'pyproject.toml')) : undefined,
+    names.has('OWNERS') ? readText(path.join(folder, 'OWNERS')) : undefined
+  ])
+  const pkg: Subpackage = { dir, hasPyproject, entries }
+  if (pyText !== undefined) {
+    try {
+      pkg.pyproject = readPyProject(pyText, `${dir}/pyproject.toml`)
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+      pkg.pyprojectError = e
+    }
+  }
+  if (ownersText !== undefined) pkg.owners = parseOwners(ownersText)
+  return pkg
+}

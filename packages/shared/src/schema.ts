@@ -1,0 +1,113 @@
+import type { Finding } from './findings.js'
+import type { TomlLines, TomlTable } from './toml.js'
+
+/** The type of one settings key. Used for the root settings table and the per-package CI table. */
+export type FieldSpec =
+  | { type: 'bool' }
+  | { type: 'int'; min?: number; max?: number }
+  | { type: 'string'; pattern?: RegExp; hint?: string }
+  | { type: 'string[]'; nonEmpty?: boolean; itemPattern?: RegExp; hint?: string }
+  | { type: 'int[]'; nonEmpty?: boolean; min?: number; max?: number }
+
+export type FieldValue = boolean | number | string | string[] | number[]
+
+export interface FieldSource {
+  file: string
+  lines: TomlLines
+  /** The table's path, e.g. ['tool', 'mellea-contribs', 'ci']. */
+  table: string[]
+}
+
+function describe(spec: FieldSpec): string {
+  switch (spec.type) {
+    case 'bool':
+      return 'true or false'
+    case 'int':
+      return spec.min !== undefined && spec.max !== undefined
+        ? `an integer from ${spec.min} to ${spec.max}`
+        : spec.min !== undefined
+          ? `an integer >= ${spec.min}`
+          : 'an integer'
+    case 'string':
+      return spec.hint ?? 'a string'
+    case 'string[]':
+      return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of ${spec.hint ?? 'strings'}`
+    case 'int[]':
+      return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of integers${spec.min !== undefined ? ` >= ${spec.min}` : ''}`
+  }
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v)
+
+/** Checks one value against its spec; returns the value or undefined when it does not fit. */
+export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined {
+  switch (spec.type) {
+    case 'bool':
+      return typeof v === 'boolean' ? v : undefined
+    case 'int':
+      // smol-toml gives bigint only for integers beyond 2^53; those are out of every range we have.
+      return isInt(v) &&
+        (spec.min === undefined || v >= spec.min) &&
+        (spec.max === undefined || v <= spec.max)
+        ? v
+        : undefined
+    case 'string':
+      return typeof v === 'string' && (!spec.pattern || spec.pattern.test(v)) ? v : undefined
+    case 'string[]':
+      return Array.isArray(v) &&
+        (!spec.nonEmpty || v.length > 0) &&
+        v.every((x) => typeof x === 'string' && (!spec.itemPattern || spec.itemPattern.test(x)))
+        ? (v as string[])
+        : undefined
+    case 'int[]':
+      return Array.isArray(v) &&
+        (!spec.nonEmpty || v.length > 0) &&
+        v.every(
+          (x) =>
+            isInt(x) &&
+            (spec.min === undefined || x >= spec.min) &&
+            (spec.max === undefined || x <= spec.max)
+        )
+        ? (v as number[])
+        : undefined
+  }
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'bigint') return v.toString()
+  if (v instanceof Date) return v.toISOString()
+  return JSON.stringify(v)
+}
+
+/**
+ * Reads the known keys of a table, typed. Wrong types are error findings naming file, line, key,
+ * value and what would be accepted; unknown keys are listed for the caller to warn about or
+ * pass through.
+ */
+export function readFields(
+  table: TomlTable,
+  specs: Record<string, FieldSpec>,
+  src: FieldSource
+): { values: Record<string, FieldValue>; findings: Finding[]; unknown: string[] } {
+  const values: Record<string, FieldValue> = {}
+  const findings: Finding[] = []
+  const unknown: string[] = []
+  const header = `[${src.table.join('.')}]`
+  for (const [key, raw] of Object.entries(table)) {
+    const spec = specs[key]
+    if (!spec) {
+      unknown.push(key)
+      continue
+    }
+    const v = checkValue(spec, raw)
+    if (v === undefined) {
+      findings.push({
+        severity: 'error',
+        message: `${header} ${key} must be ${describe(spec)} (got ${show(raw)})`,
+        file: src.file,
+        line: src.lines.find(src.table, key)
+      })
+    } else values[key] = v
+  }
+  return { values, findings, unknown }
+}

@@ -1,0 +1,208 @@
+import { UserError } from './errors.js'
+import type { Finding } from './findings.js'
+import { getTable, PyProject } from './pyproject.js'
+import { FieldSpec, readFields } from './schema.js'
+
+/**
+ * Repository-wide settings. Precedence: these defaults < the root `[tool.<table>]` table <
+ * action inputs. The defaults reproduce generative-computing/mellea-contribs with zero
+ * configuration; every value naming `mellea` is a default, not a constant.
+ */
+export interface Settings {
+  /** Name of the settings table: `[tool.<table>]` at the root, `[tool.<table>.ci]` per package. */
+  table: string
+  namespace: string
+  upstream: string
+  mirror_dirs: string[]
+  /** Extra top-level directories a subpackage may have (besides the namespace dir). */
+  allowed_dirs: string[]
+  /** Root folders that are never subpackages (besides hidden ones and the root namespace dir). */
+  exclude_dirs: string[]
+  docs_dirs: string[]
+  template_dir: string
+  core_paths_file: string
+  grandfather_file: string
+  smoke_matrix_file: string
+  default_branch: string
+  /** Globs (root-relative) whose change runs every subpackage. */
+  run_all: string[]
+  tracking_label: string
+  archive_label: string
+  stale_label: string
+  failure_threshold: number
+  archival_days: number[]
+  bump_branch: string
+  bump_label: string
+  bump_commit: string
+  dispatch_type: string
+  state_branch: string
+  state_dir: string
+  minimum_upstream_version?: string
+  skip_archived: boolean
+  ci: CiDefaults
+  /** `{ <package>: { <code>: <reason> } }`: rules silenced for one package, with why. */
+  suppress: Record<string, Record<string, string>>
+}
+
+export interface CiDefaults {
+  skip_ollama: boolean
+  timeout_minutes: number
+  python_versions: string[]
+}
+
+export const DEFAULT_TABLE = 'mellea-contribs'
+
+export function defaultSettings(table = DEFAULT_TABLE): Settings {
+  return {
+    table,
+    namespace: 'mellea_contribs',
+    upstream: 'mellea',
+    mirror_dirs: ['stdlib', 'backends', 'formatters', 'helpers', 'core'],
+    allowed_dirs: [
+      'tests',
+      'examples',
+      'docs',
+      'config',
+      'dist',
+      'build',
+      '.venv',
+      '__pycache__',
+      '.pytest_cache'
+    ],
+    exclude_dirs: ['cookiecutter', 'docs', 'RFCs'],
+    docs_dirs: ['docs', 'RFCs'],
+    template_dir: 'cookiecutter',
+    core_paths_file: 'cookiecutter/core_paths.json',
+    grandfather_file: '.github/scripts/grandfather_legacy.json',
+    smoke_matrix_file: '.github/smoke-matrix.json',
+    default_branch: 'main',
+    run_all: ['pyproject.toml', 'uv.lock', '.github/workflows/**', '.github/scripts/**'],
+    tracking_label: 'contribs-broken',
+    archive_label: 'archived',
+    stale_label: 'contribs-stale',
+    failure_threshold: 2,
+    archival_days: [7, 14, 21],
+    bump_branch: 'sync-{upstream}-{version}-{package}',
+    bump_label: 'sync-{upstream}-version:{version}',
+    bump_commit: 'chore({package}): bump version to v{version}',
+    dispatch_type: '{upstream}-released',
+    state_branch: 'bot-state/auto-issue-bot',
+    state_dir: '.github/bot-state',
+    skip_archived: false,
+    ci: { skip_ollama: false, timeout_minutes: 30, python_versions: ['3.12'] },
+    suppress: {}
+  }
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
+const DIR = /^[^/\\]+$/
+const strList: FieldSpec = { type: 'string[]' }
+
+/** Keys of the root settings table, with their types. */
+export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
+  namespace: { type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, hint: 'a Python identifier' },
+  upstream: { type: 'string', pattern: NAME, hint: 'a distribution name' },
+  mirror_dirs: { type: 'string[]', nonEmpty: true, itemPattern: DIR, hint: 'folder names' },
+  allowed_dirs: strList,
+  exclude_dirs: strList,
+  docs_dirs: strList,
+  template_dir: { type: 'string' },
+  core_paths_file: { type: 'string' },
+  grandfather_file: { type: 'string' },
+  smoke_matrix_file: { type: 'string' },
+  default_branch: { type: 'string', pattern: /^\S+$/, hint: 'a branch name' },
+  run_all: strList,
+  tracking_label: {
+    type: 'string',
+    pattern: /^.{1,50}$/,
+    hint: 'a label of at most 50 characters'
+  },
+  archive_label: { type: 'string', pattern: /^.{1,50}$/, hint: 'a label of at most 50 characters' },
+  stale_label: { type: 'string', pattern: /^.{1,50}$/, hint: 'a label of at most 50 characters' },
+  failure_threshold: { type: 'int', min: 1, max: 100 },
+  archival_days: { type: 'int[]', nonEmpty: true, min: 0 },
+  bump_branch: {
+    type: 'string',
+    pattern: /\{version\}/,
+    hint: 'a pattern containing {version} and {package}'
+  },
+  bump_label: { type: 'string', pattern: /\{version\}/, hint: 'a pattern containing {version}' },
+  bump_commit: { type: 'string' },
+  dispatch_type: { type: 'string' },
+  state_branch: { type: 'string', pattern: /^\S+$/, hint: 'a branch name' },
+  state_dir: { type: 'string' },
+  minimum_upstream_version: { type: 'string' },
+  skip_archived: { type: 'bool' }
+}
+
+/** Sub-tables of the root settings table that are not plain keys. */
+const SUBTABLES = new Set(['ci', 'suppress'])
+
+export interface LoadedSettings {
+  settings: Settings
+  findings: Finding[]
+}
+
+/**
+ * Resolves the settings from the root pyproject (may be absent) and input overrides. The table
+ * name comes from the `settings-table` input, else from the root project's name when
+ * `[tool.<name>]` exists, else the default. A wrong type is a UserError naming file, line, key.
+ */
+export function resolveSettings(
+  root: PyProject | undefined,
+  overrides: Partial<Settings> = {},
+  tableInput?: string
+): LoadedSettings {
+  let table = tableInput || DEFAULT_TABLE
+  if (!tableInput && root?.name && getTable(root.data, ['tool', root.name])) table = root.name
+  const settings = defaultSettings(table)
+  const findings: Finding[] = []
+  const raw = root ? getTable(root.data, ['tool', table]) : undefined
+  if (root && raw) {
+    const src = { file: root.file, lines: root.lines, table: ['tool', table] }
+    const { values, findings: f, unknown } = readFields(raw, SETTINGS_FIELDS, src)
+    Object.assign(settings, values)
+    findings.push(...f)
+    for (const key of unknown) {
+      if (SUBTABLES.has(key)) continue
+      findings.push({
+        severity: 'warning',
+        message: `unknown key [tool.${table}] ${key} (ignored)`,
+        file: root.file,
+        line: root.lines.find(['tool', table], key)
+      })
+    }
+    const suppress = getTable(root.data, ['tool', table, 'suppress'])
+    for (const [pkg, rules] of Object.entries(suppress ?? {})) {
+      const entries = typeof rules === 'object' && rules !== null ? Object.entries(rules) : []
+      const bad = entries.find(([, reason]) => typeof reason !== 'string' || reason.trim() === '')
+      if (!entries.length || bad) {
+        findings.push({
+          severity: 'error',
+          message: `[tool.${table}.suppress] ${pkg} must be a table of { <code> = "<reason>" } with a reason for each code`,
+          file: root.file,
+          line: root.lines.find(['tool', table, 'suppress'], pkg)
+        })
+        continue
+      }
+      settings.suppress[pkg] = Object.fromEntries(entries as [string, string][])
+    }
+  }
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v
+  }
+  const errors = findings.filter((f) => f.severity === 'error')
+  if (errors.length) {
+    const first = errors[0]
+    throw new UserError(errors.map((e) => e.message).join('; '), {
+      file: first.file,
+      line: first.line
+    })
+  }
+  return { settings, findings }
+}
+
+/** Fills `{upstream}`, `{version}`, `{package}` in a settings pattern. */
+export function fillPattern(pattern: string, values: Record<string, string>): string {
+  return pattern.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m)
+}

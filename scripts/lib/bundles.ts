@@ -1,0 +1,33 @@
+import { readdirSync, existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+export interface Bundle {
+  name: string
+  entry: string
+  outDir: string
+}
+
+/** Every action folder with an action.yml and a src/index.ts, plus the CLI. */
+export function listBundles(): Bundle[] {
+  const actionsDir = path.join(REPO_ROOT, 'actions')
+  const actions = readdirSync(actionsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(actionsDir, d.name, 'action.yml')))
+    .map((d) => ({
+      name: d.name,
+      entry: path.join(actionsDir, d.name, 'src', 'index.ts'),
+      outDir: path.join(actionsDir, d.name, 'dist')
+    }))
+    .filter((b) => existsSync(b.entry))
+    .sort((a, b) => a.name.localeCompare(b.name))
+  return [
+    ...actions,
+    {
+      name: 'cli',
+      entry: path.join(REPO_ROOT, 'packages/cli/src/main.ts'),
+      outDir: path.join(REPO_ROOT, 'packages/cli/dist')
+    }
+  ]
+}
