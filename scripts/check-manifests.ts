@@ -2,7 +2,7 @@
 //  - each parses without errors under GitHub's own parser (@actions/workflow-parser; it imports
 //    JSON modules, which tsx loads for us);
 //  - each action runs on node24 from its committed dist/index.js;
-//  - the README's inputs/outputs tables match action.yml (`npm run docs` regenerates them).
+//  - each action's README inputs/outputs tables match its action.yml (`npm run docs` regenerates them).
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/action-parser'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -55,23 +55,31 @@ for (const file of workflowFiles) {
   for (const e of parsed.context.errors.getErrors()) problems.push(e.message)
 }
 
-const readmePath = path.join(REPO_ROOT, 'README.md')
-const readme = readFileSync(readmePath, 'utf8')
+// Each action's README carries its inputs/outputs tables between markers, generated from action.yml.
 for (const name of actionNames) {
-  if (!readme.includes(markers(name)[0]))
+  const readmePath = path.join(actionsDir, name, 'README.md')
+  if (!existsSync(readmePath)) {
+    problems.push(`${rel(readmePath)}: missing (each action documents itself there)`)
+    continue
+  }
+  const readme = readFileSync(readmePath, 'utf8')
+  if (!readme.includes(markers(name)[0])) {
     problems.push(
-      `README.md: no inputs/outputs block for ${name} (add ${markers(name).join(' ... ')})`
+      `${rel(readmePath)}: no inputs/outputs block (add ${markers(name).join(' ... ')})`
     )
-}
-// Formatted as prettier would, so `npm run format` and this check agree.
-const prettierConfig = await prettier.resolveConfig(readmePath)
-const fresh = await prettier.format(updateReadme(readme, apis), { ...prettierConfig, parser: 'markdown' })
-if (process.argv.includes('--write')) {
-  writeFileSync(readmePath, fresh)
-} else if (fresh !== readme) {
-  problems.push(
-    'README.md: inputs/outputs tables differ from action.yml; run `npm run docs` and commit'
-  )
+    continue
+  }
+  // Formatted as prettier would, so `npm run format` and this check agree.
+  const prettierConfig = await prettier.resolveConfig(readmePath)
+  const fresh = await prettier.format(updateReadme(readme, { [name]: apis[name] }), {
+    ...prettierConfig,
+    parser: 'markdown'
+  })
+  if (process.argv.includes('--write')) writeFileSync(readmePath, fresh)
+  else if (fresh !== readme)
+    problems.push(
+      `${rel(readmePath)}: inputs/outputs tables differ from action.yml; run \`npm run docs\` and commit`
+    )
 }
 
 if (problems.length) {
