@@ -1,0 +1,35 @@
+import { UserError } from '../errors.js'
+import type { Inputs } from '../action/inputs.js'
+import type { RunContext } from '../action/event.js'
+import { splitRepository } from '../action/event.js'
+import { createClient, Octokit } from './client.js'
+import { isDefaultActionsToken } from './token.js'
+
+export interface Connection {
+  octokit: Octokit
+  owner: string
+  repo: string
+  /** True when `token` is the workflow's default GITHUB_TOKEN (see token.ts). */
+  actionsToken: boolean
+}
+
+/**
+ * Builds the GitHub client of an action that writes, from its `token`, `actions-token` and
+ * `repository` inputs and the run context (GITHUB_API_URL, GITHUB_REPOSITORY). Waits are scaled
+ * by CONTRIBS_ACTIONS_TIME_SCALE, which only the test suite and the demo set.
+ */
+export function connect(inputs: Inputs, ctx: RunContext, warn: (m: string) => void): Connection {
+  const token = inputs.string('token')
+  if (!token) throw new UserError('input `token` is required (default: ${{ github.token }})')
+  const { owner, repo } = splitRepository(inputs.string('repository') ?? ctx.repository)
+  const scaleText = process.env.CONTRIBS_ACTIONS_TIME_SCALE
+  const timeScale = scaleText ? Number(scaleText) : 1
+  if (!Number.isFinite(timeScale) || timeScale < 0)
+    throw new UserError(`CONTRIBS_ACTIONS_TIME_SCALE must be a number >= 0 (got ${scaleText})`)
+  return {
+    octokit: createClient({ token, baseUrl: ctx.apiUrl, warn, timeScale }),
+    owner,
+    repo,
+    actionsToken: isDefaultActionsToken(token, inputs.string('actions-token'))
+  }
+}
