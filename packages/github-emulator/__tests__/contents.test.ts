@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import type { Emulator } from '../src/index.js'
+import { b64, client, emulatorWithRepo, failure, git, type Octokit } from './helpers.js'
+
+let emu: Emulator
+let gh: Octokit
+const repo = { owner: 'acme', repo: 'contribs' }
+
+beforeAll(async () => {
+  emu = await emulatorWithRepo()
+  gh = client(emu)
+})
+afterAll(async () => emu.close())
+
+describe('contents API over a real bare repository', () => {
+  test('GET a file: base64 wrapped at 60 chars with trailing newline, sha is the git blob sha', async () => {
+    const text = 'x'.repeat(100) + '\n'
+    await emu.commit({ ...repo, files: { 'big.txt': text } })
+    const { data } = await gh.rest.repos.getContent({ ...repo, path: 'big.txt' })
+    if (Array.isArray(data) || data.type !== 'file') throw new Error('expected a file')
+    expect(data.encoding).toBe('base64')
+    const lines = data.content.split('\n')
+    expect(lines[0]).toHaveLength(60)
+    expect(data.content.endsWith('\n')).toBe(true)
+    expect(Buffer.from(data.content, 'base64').toString()).toBe(text)
+    const gitDir = emu.state.repo('acme', 'contribs').gitDir
+    expect(data.sha).toBe(git(gitDir, 'rev-parse', 'main:big.txt'))
+    expect(data.url).toContain('?ref=main')
+  })
+
+  test('blob sha matches the GitHub fixture for "Test content"', async () => {
+    const { data } = await gh.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: 'fixture.txt',
+      message: 'fixture',
+      content: b64('Test content')
+    })
+    expect(data.content?.sha).toMatch(/^3f3f005b/)
+  })
+
+  test('GET a directory lists entries without content; encoded and plain paths agree', async () => {
+    const { data } = await gh.rest.repos.getContent({ ...repo, path: 'pkgs/a' })
+    expect(Array.isArray(data)).toBe(true)
+    const entries = data as { name: string; type: string; content?: string }[]
+    expect(entries.map((e) => [e.name, e.type])).toEqual([['pyproject.toml', 'file']])
+    expect(entries[0].content).toBeUndefined()
+    const plain = await fetch(`${emu.url}/repos/acme/contribs/contents/pkgs/a/pyproject.toml`, {
+      headers: { authorization: 'token user-token' }
+    })
+    const encoded = await fetch(
+      `${emu.url}/repos/acme/contribs/contents/pkgs%2Fa%2Fpyproject.toml`,
+      {
+        headers: { authorization: 'Bearer user-token' }
+      }
+    )
+    expect(plain.status).toBe(200)
+    expect(await plain.json()).toEqual(await encoded.json())
+  })
+
+  test('missing path is 404 Not Found; missing ref is 404 No commit found for the ref', async () => {
+    expect((await failure(gh.rest.repos.getContent({ ...repo, path: 'nope.txt' }))).status).toBe(
+      404
+    )
+    const e = await failure(
+      gh.rest.repos.getContent({ ...repo, path: 'README.md', ref: 'bot/state' })
+    )
+    expect(e.status).toBe(404)
+    expect(e.message).toContain('No commit found for the ref bot/state')
+  })
+
+  test('PUT create 201, update 200, one commit each, visible with git', async () => {
+    const gitDir = emu.state.repo('acme', 'contribs').gitDir
+    const before = git(gitDir, 'rev-parse', 'main')
+    const created = await gh.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: 'state/pkg.json',
+      message: 'create state',
+      content: b64('{"v":1}\n')
+    })
+    expect(created.status).toBe(201)
+    expect(created.data.commit.parents?.[0].sha).toBe(before)
+    const updated = await gh.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: 'state/pkg.json',
+      message: 'update state',
+      content: b64('{"v":2}\n'),
+      sha: created.data.content!.sha!
+    })
+    expect(updated.status).toBe(200)
+    expect(git(gitDir, 'rev-parse', 'main')).toBe(updated.data.commit.sha)
+    expect(git(gitDir, 'rev-list', '--count', `${before}..main`)).toBe('2')
+    expect(git(gitDir, 'show', 'main:state/pkg.json')).toBe('{"v":2}')
+    expect(git(gitDir, 'log', '-1', '--format=%an|%s', 'main')).toBe('octocat|update state')
+  })
+
+  test('PUT errors: missing sha 422, stale sha 409, sha on new path ignored, missing branch 404', async () => {
+    const put = (extra: Record<string, unknown>) =>
+      gh.rest.repos.createOrUpdateFileContents({
+        ...repo,
+        path: 'README.md',
+        message: 'm',
+        content: b64('changed'),
+        ...extra
+      })
+    const missing = await failure(put({}))
+    expect(missing.status).toBe(422)
+    expect(missing.message).toContain('"sha" wasn\'t supplied.')
+    const stale = await failure(put({ sha: 'a'.repeat(40) }))
+    expect(stale.status).toBe(409)
+    expect(stale.message).toContain(`README.md does not match ${'a'.repeat(40)}`)
+    const fresh = await gh.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: 'new-file.txt',
+      message: 'm',
+      content: b64('n'),
+      sha: 'b'.repeat(40)
+    })
+    expect(fresh.status).toBe(201)
+    const noBranch = await failure(put({ branch: 'does-not-exist', sha: 'x' }))
+    expect(noBranch.status).toBe(404)
+  })
+
+  test('DELETE a file removes it from the branch', async () => {
+    const gitDir = emu.state.repo('acme', 'contribs').gitDir
+    const { data } = await gh.rest.repos.getContent({ ...repo, path: 'new-file.txt' })
+    await gh.rest.repos.deleteFile({
+      ...repo,
+      path: 'new-file.txt',
+      message: 'rm',
+      sha: (data as { sha: string }).sha
+    })
+    expect(git(gitDir, 'ls-tree', '--name-only', 'main')).not.toContain('new-file.txt')
+  })
+
+  test('two clients racing PUTs on the same base sha: exactly one 200 and one 409', async () => {
+    const other = client(emu, 'app-token')
+    const { data } = await gh.rest.repos.getContent({ ...repo, path: 'README.md' })
+    const sha = (data as { sha: string }).sha
+    const attempt = (c: Octokit, text: string) =>
+      c.rest.repos
+        .createOrUpdateFileContents({
+          ...repo,
+          path: 'README.md',
+          message: text,
+          content: b64(text),
+          sha
+        })
+        .then((r) => r.status)
+        .catch((e: { status: number }) => e.status)
+    const statuses = await Promise.all([attempt(gh, 'one'), attempt(other, 'two')])
+    expect(statuses.sort()).toEqual([200, 409])
+  })
+})

@@ -1,0 +1,75 @@
+export type FaultKind = 'status' | 'primary' | 'secondary' | 'drop'
+
+export interface FaultSpec {
+  /** HTTP method, e.g. 'PUT'. */
+  method: string
+  /** Octokit route template, e.g. 'PUT /repos/{owner}/{repo}/contents/{path}' or just the path part. */
+  route: string
+  kind: FaultKind
+  /** `status`: any 5xx (default 502). `primary`/`secondary`: 403 (default) or 429. */
+  status?: number
+  /** How many matching requests fail; afterwards the route behaves normally. Default 1. */
+  count?: number
+  /** `secondary`: the `retry-after` header in seconds (default 1). */
+  retryAfter?: number
+  /** `primary`: seconds from the emulator clock to `x-ratelimit-reset` (default 1). */
+  resetIn?: number
+}
+
+interface ActiveFault extends Required<Omit<FaultSpec, 'status'>> {
+  status?: number
+}
+
+export const PRIMARY_MESSAGE = 'API rate limit exceeded for installation ID 1.'
+export const SECONDARY_MESSAGE =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
+
+/** Injected failures, consumed in the order they were added. */
+export class Faults {
+  private active: ActiveFault[] = []
+
+  add(spec: FaultSpec): void {
+    const method = spec.method.toUpperCase()
+    // Accept both 'PUT /repos/...' and '/repos/...' for the route.
+    const route = spec.route.includes(' ') ? spec.route.split(' ').slice(1).join(' ') : spec.route
+    if (
+      spec.kind === 'status' &&
+      spec.status !== undefined &&
+      (spec.status < 500 || spec.status > 599)
+    ) {
+      throw new Error(`status fault must be a 5xx, got ${spec.status}`)
+    }
+    if ((spec.kind === 'primary' || spec.kind === 'secondary') && spec.status !== undefined) {
+      if (spec.status !== 403 && spec.status !== 429)
+        throw new Error('rate-limit faults are 403 or 429')
+    }
+    this.active.push({
+      method,
+      route,
+      kind: spec.kind,
+      status: spec.status,
+      count: spec.count ?? 1,
+      retryAfter: spec.retryAfter ?? 1,
+      resetIn: spec.resetIn ?? 1
+    })
+  }
+
+  /** The next fault for this request, if any; using it decrements its count. */
+  take(method: string, template: string): ActiveFault | undefined {
+    const fault = this.active.find(
+      (f) => f.method === method && f.route === template && f.count > 0
+    )
+    if (!fault) return undefined
+    fault.count -= 1
+    this.active = this.active.filter((f) => f.count > 0)
+    return fault
+  }
+
+  list(): FaultSpec[] {
+    return this.active.map((f) => ({ ...f }))
+  }
+
+  clear(): void {
+    this.active = []
+  }
+}

@@ -1,0 +1,324 @@
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { gitOk, runGit } from './run.js'
+
+export interface TreeEntry {
+  mode: string
+  type: 'blob' | 'tree' | 'commit'
+  sha: string
+  /** Blob size in bytes; undefined for trees and submodules. */
+  size?: number
+  path: string
+}
+
+/** One change to a tree: `sha: null` deletes the path (a file or a whole directory). */
+export interface TreeChange {
+  path: string
+  mode?: string
+  type?: 'blob' | 'tree' | 'commit'
+  sha: string | null
+}
+
+export interface Signature {
+  name: string
+  email: string
+  /** ISO date; stored in the commit so commit shas depend only on the emulator clock. */
+  date: string
+}
+
+export interface CommitInfo {
+  sha: string
+  tree: string
+  parents: string[]
+  author: Signature
+  committer: Signature
+  message: string
+}
+
+const ZERO = '0000000000000000000000000000000000000000'
+const SHA_RE = /^[0-9a-f]{40}$/
+let indexCounter = 0
+
+/** A bare git repository driven through the git CLI: the emulator's source of truth for code. */
+export class BareRepo {
+  constructor(readonly gitDir: string) {}
+
+  static async init(gitDir: string, defaultBranch: string): Promise<BareRepo> {
+    await gitOk(gitDir, ['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`])
+    return new BareRepo(gitDir)
+  }
+
+  /** Copies every branch and tag of a local repository into this one. */
+  async fetchFrom(source: string): Promise<void> {
+    await gitOk(this.gitDir, [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      source,
+      '+refs/heads/*:refs/heads/*',
+      '+refs/tags/*:refs/tags/*'
+    ])
+  }
+
+  async setHead(branch: string): Promise<void> {
+    await gitOk(this.gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`])
+  }
+
+  /** The object a full ref name points at, or null. */
+  async refSha(fullRef: string): Promise<string | null> {
+    if (!fullRef.startsWith('refs/')) return null
+    const r = await runGit(this.gitDir, ['rev-parse', '--verify', '--quiet', fullRef])
+    return r.code === 0 ? r.stdout.toString().trim() : null
+  }
+
+  async branchSha(branch: string): Promise<string | null> {
+    return this.refSha(`refs/heads/${branch}`)
+  }
+
+  async listRefs(prefix = 'refs/'): Promise<{ ref: string; sha: string }[]> {
+    const out = await gitOk(this.gitDir, [
+      'for-each-ref',
+      '--format=%(objectname) %(refname)',
+      prefix
+    ])
+    return out
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [sha, ref] = line.split(' ')
+        return { sha, ref }
+      })
+  }
+
+  /** Branch, tag or commit sha (as the contents API's `ref` accepts) → commit sha, or null. */
+  async resolveCommit(ref: string): Promise<string | null> {
+    const candidates = [`refs/heads/${ref}`, `refs/tags/${ref}`]
+    if (/^[0-9a-f]{7,40}$/i.test(ref)) candidates.push(ref)
+    for (const candidate of candidates) {
+      const r = await runGit(this.gitDir, [
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        `${candidate}^{commit}`
+      ])
+      if (r.code === 0) return r.stdout.toString().trim()
+    }
+    return null
+  }
+
+  async objectType(sha: string): Promise<string | null> {
+    if (!SHA_RE.test(sha)) return null
+    const r = await runGit(this.gitDir, ['cat-file', '-t', sha])
+    return r.code === 0 ? r.stdout.toString().trim() : null
+  }
+
+  async treeOf(commit: string): Promise<string> {
+    return (await gitOk(this.gitDir, ['rev-parse', `${commit}^{tree}`])).toString().trim()
+  }
+
+  /** The entry at `path` in a commit; the empty path is the root tree. */
+  async entryAt(commit: string, path: string): Promise<TreeEntry | null> {
+    if (path === '')
+      return { mode: '040000', type: 'tree', sha: await this.treeOf(commit), path: '' }
+    const out = await gitOk(this.gitDir, ['ls-tree', '-z', '-l', '--full-tree', commit, '--', path])
+    return parseLsTree(out).find((e) => e.path === path) ?? null
+  }
+
+  /** The entries directly inside directory `path` of a commit (or of a tree sha). */
+  async listDir(treeish: string, path: string): Promise<TreeEntry[]> {
+    const args = ['ls-tree', '-z', '-l', '--full-tree', treeish]
+    if (path !== '') args.push('--', `${path}/`)
+    return parseLsTree(await gitOk(this.gitDir, args))
+  }
+
+  /** A tree's entries; recursive lists subtrees and their contents too (like the API's `recursive`). */
+  async lsTree(tree: string, recursive: boolean): Promise<TreeEntry[]> {
+    const args = ['ls-tree', '-z', '-l', ...(recursive ? ['-r', '-t'] : []), tree]
+    return parseLsTree(await gitOk(this.gitDir, args))
+  }
+
+  async readBlob(sha: string): Promise<Buffer> {
+    return gitOk(this.gitDir, ['cat-file', 'blob', sha])
+  }
+
+  async writeBlob(content: Buffer): Promise<string> {
+    return (await gitOk(this.gitDir, ['hash-object', '-w', '--stdin'], { input: content }))
+      .toString()
+      .trim()
+  }
+
+  /**
+   * Builds a tree from `base` (null = empty) plus changes, through a throw-away index file:
+   * git then handles nested directories, sorting and deletions for us.
+   */
+  async buildTree(base: string | null, changes: TreeChange[]): Promise<string> {
+    const index = join(this.gitDir, `emulator-index-${process.pid}-${++indexCounter}`)
+    const env = { GIT_INDEX_FILE: index }
+    try {
+      await gitOk(this.gitDir, base ? ['read-tree', base] : ['read-tree', '--empty'], { env })
+      const lines: string[] = []
+      for (const change of changes) {
+        const path = change.path.replace(/^\/+|\/+$/g, '')
+        if (change.sha === null) {
+          // Delete the path, and everything under it when it names a directory.
+          const listed = await gitOk(this.gitDir, ['ls-files', '-z', '--', path], { env })
+          for (const p of listed.toString().split('\0').filter(Boolean)) {
+            if (p === path || p.startsWith(`${path}/`)) lines.push(`0 ${ZERO}\t${p}`)
+          }
+        } else if (change.type === 'tree' || change.mode === '040000') {
+          for (const e of await this.lsTree(change.sha, true)) {
+            if (e.type !== 'tree') lines.push(`${e.mode} ${e.sha}\t${path}/${e.path}`)
+          }
+        } else {
+          lines.push(`${change.mode ?? '100644'} ${change.sha}\t${path}`)
+        }
+      }
+      if (lines.length > 0) {
+        await gitOk(this.gitDir, ['update-index', '-z', '--index-info'], {
+          env,
+          input: lines.map((l) => `${l}\0`).join('')
+        })
+      }
+      return (await gitOk(this.gitDir, ['write-tree'], { env })).toString().trim()
+    } finally {
+      await rm(index, { force: true })
+    }
+  }
+
+  async commitTree(options: {
+    tree: string
+    parents: string[]
+    message: string
+    author: Signature
+    committer: Signature
+  }): Promise<string> {
+    const args = ['commit-tree', options.tree]
+    for (const p of options.parents) args.push('-p', p)
+    args.push('-F', '-')
+    const out = await gitOk(this.gitDir, args, {
+      input: options.message,
+      env: {
+        GIT_AUTHOR_NAME: options.author.name,
+        GIT_AUTHOR_EMAIL: options.author.email,
+        GIT_AUTHOR_DATE: gitDate(options.author.date),
+        GIT_COMMITTER_NAME: options.committer.name,
+        GIT_COMMITTER_EMAIL: options.committer.email,
+        GIT_COMMITTER_DATE: gitDate(options.committer.date)
+      }
+    })
+    return out.toString().trim()
+  }
+
+  /** Moves a ref; with `expected`, only if it still points there (compare-and-swap). */
+  async updateRef(fullRef: string, sha: string, expected?: string | null): Promise<boolean> {
+    const args = ['update-ref', fullRef, sha]
+    if (expected !== undefined) args.push(expected ?? ZERO)
+    return (await runGit(this.gitDir, args)).code === 0
+  }
+
+  async deleteRef(fullRef: string): Promise<boolean> {
+    return (await runGit(this.gitDir, ['update-ref', '-d', fullRef])).code === 0
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const r = await runGit(this.gitDir, ['merge-base', '--is-ancestor', ancestor, descendant])
+    return r.code === 0
+  }
+
+  /** Commits reachable from `head` but not from `base`. */
+  async countAhead(base: string, head: string): Promise<number> {
+    const out = await gitOk(this.gitDir, ['rev-list', '--count', `${base}..${head}`])
+    return Number.parseInt(out.toString().trim(), 10)
+  }
+
+  /** A three-way merge without a work tree: the merged tree, or null on conflicts. */
+  async mergeTree(ours: string, theirs: string): Promise<string | null> {
+    const r = await runGit(this.gitDir, [
+      'merge-tree',
+      '--write-tree',
+      '--no-messages',
+      ours,
+      theirs
+    ])
+    if (r.code !== 0) return null
+    return r.stdout.toString().split('\n')[0].trim()
+  }
+
+  async readCommit(sha: string): Promise<CommitInfo | null> {
+    if ((await this.objectType(sha)) !== 'commit') return null
+    const raw = (await gitOk(this.gitDir, ['cat-file', 'commit', sha])).toString()
+    const split = raw.indexOf('\n\n')
+    const headers = raw.slice(0, split).split('\n')
+    const message = raw.slice(split + 2)
+    const info: CommitInfo = {
+      sha,
+      tree: '',
+      parents: [],
+      author: { name: '', email: '', date: '' },
+      committer: { name: '', email: '', date: '' },
+      message
+    }
+    for (const line of headers) {
+      const [key, ...rest] = line.split(' ')
+      const value = rest.join(' ')
+      if (key === 'tree') info.tree = value
+      else if (key === 'parent') info.parents.push(value)
+      else if (key === 'author') info.author = parseSignature(value)
+      else if (key === 'committer') info.committer = parseSignature(value)
+    }
+    return info
+  }
+}
+
+function parseLsTree(out: Buffer): TreeEntry[] {
+  return out
+    .toString()
+    .split('\0')
+    .filter(Boolean)
+    .map((record) => {
+      const tab = record.indexOf('\t')
+      const [mode, type, sha, size] = record.slice(0, tab).trim().split(/\s+/)
+      return {
+        mode,
+        type: type as TreeEntry['type'],
+        sha,
+        size: size === '-' || size === undefined ? undefined : Number.parseInt(size, 10),
+        path: record.slice(tab + 1)
+      }
+    })
+}
+
+function parseSignature(value: string): Signature {
+  const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(value)
+  if (!m) return { name: value, email: '', date: '' }
+  return {
+    name: m[1],
+    email: m[2],
+    date: new Date(Number(m[3]) * 1000).toISOString().replace('.000Z', 'Z')
+  }
+}
+
+function gitDate(iso: string): string {
+  return `@${Math.floor(new Date(iso).getTime() / 1000)} +0000`
+}
+
+/** Files changed and lines added/removed between two commits (three-dot, like a pull request). */
+export async function diffStat(
+  repo: BareRepo,
+  base: string,
+  head: string
+): Promise<{ files: number; additions: number; deletions: number }> {
+  const out = await gitOk(repo.gitDir, ['diff', '--numstat', '-z', `${base}...${head}`])
+  let files = 0
+  let additions = 0
+  let deletions = 0
+  for (const rec of out.toString().split('\0')) {
+    const m = /^(\d+|-)\t(\d+|-)\t/.exec(rec)
+    if (!m) continue
+    files += 1
+    additions += m[1] === '-' ? 0 : Number(m[1])
+    deletions += m[2] === '-' ? 0 : Number(m[2])
+  }
+  return { files, additions, deletions }
+}

@@ -1,0 +1,135 @@
+import type { Core } from '../core.js'
+import type { Issue, RepoState } from '../model/types.js'
+import { authorAssociation, issueLabels } from './issues.js'
+import { repository } from './repo.js'
+import { simpleUser } from './users.js'
+import { repoApi, repoHtml } from './urls.js'
+
+export interface PullShas {
+  head: string
+  base: string
+}
+
+function teamJson(core: Core, org: string, slug: string): Record<string, unknown> {
+  const t = core.team(org, slug)
+  const api = `${core.baseUrl}/orgs/${encodeURIComponent(org)}/teams/${encodeURIComponent(slug)}`
+  return {
+    id: t?.id ?? 0,
+    node_id: t?.nodeId ?? '',
+    url: api,
+    html_url: `https://github.com/orgs/${org}/teams/${slug}`,
+    name: t?.name ?? slug,
+    slug,
+    description: null,
+    privacy: 'closed',
+    notification_setting: 'notifications_enabled',
+    permission: 'push',
+    members_url: `${api}/members{/member}`,
+    repositories_url: `${api}/repos`,
+    type: 'organization',
+    parent: null
+  }
+}
+
+export function team(core: Core, org: string, slug: string): Record<string, unknown> {
+  return teamJson(core, org, slug)
+}
+
+/** `pull-request-simple`: list items and the requested_reviewers response. */
+export function pullSimple(
+  core: Core,
+  repo: RepoState,
+  i: Issue,
+  shas: PullShas
+): Record<string, unknown> {
+  const p = i.pull!
+  const api = repoApi(core, repo)
+  const self = `${api}/pulls/${i.number}`
+  const html = `${repoHtml(repo)}/pull/${i.number}`
+  const side = (ref: string, sha: string) => ({
+    label: `${repo.owner}:${ref}`,
+    ref,
+    sha,
+    user: simpleUser(core, repo.owner),
+    repo: repository(core, repo)
+  })
+  return {
+    url: self,
+    id: p.id,
+    node_id: p.nodeId,
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: `${api}/issues/${i.number}`,
+    commits_url: `${self}/commits`,
+    review_comments_url: `${self}/comments`,
+    review_comment_url: `${api}/pulls/comments{/number}`,
+    comments_url: `${api}/issues/${i.number}/comments`,
+    statuses_url: `${api}/statuses/${shas.head}`,
+    number: i.number,
+    state: i.state,
+    locked: false,
+    title: i.title,
+    user: simpleUser(core, i.user),
+    body: i.body,
+    labels: issueLabels(core, repo, i),
+    milestone: null,
+    active_lock_reason: null,
+    created_at: i.createdAt,
+    updated_at: i.updatedAt,
+    closed_at: i.closedAt,
+    merged_at: p.mergedAt,
+    merge_commit_sha: p.mergeCommitSha,
+    assignee: i.assignees.length > 0 ? simpleUser(core, i.assignees[0]) : null,
+    assignees: i.assignees.map((a) => simpleUser(core, a)),
+    requested_reviewers: p.requestedReviewers.map((r) => simpleUser(core, r)),
+    requested_teams: p.requestedTeams.map((t) => teamJson(core, repo.owner, t)),
+    head: side(p.head, shas.head),
+    base: side(p.base, shas.base),
+    _links: {
+      self: { href: self },
+      html: { href: html },
+      issue: { href: `${api}/issues/${i.number}` },
+      comments: { href: `${api}/issues/${i.number}/comments` },
+      review_comments: { href: `${self}/comments` },
+      review_comment: { href: `${api}/pulls/comments{/number}` },
+      commits: { href: `${self}/commits` },
+      statuses: { href: `${api}/statuses/${shas.head}` }
+    },
+    author_association: authorAssociation(core, repo, i.user),
+    auto_merge: null,
+    draft: p.draft
+  }
+}
+
+/** `pull-request`: GET/PATCH/POST responses, with merge state and diff statistics. */
+export function pullFull(
+  core: Core,
+  repo: RepoState,
+  i: Issue,
+  shas: PullShas,
+  extra: {
+    mergeable: boolean | null
+    commits: number
+    additions: number
+    deletions: number
+    files: number
+  }
+): Record<string, unknown> {
+  const p = i.pull!
+  return {
+    ...pullSimple(core, repo, i, shas),
+    merged: p.merged,
+    mergeable: i.state === 'open' ? extra.mergeable : null,
+    rebaseable: i.state === 'open' ? extra.mergeable : null,
+    mergeable_state: i.state !== 'open' ? 'unknown' : extra.mergeable ? 'clean' : 'dirty',
+    merged_by: p.mergedBy ? simpleUser(core, p.mergedBy) : null,
+    comments: repo.comments.filter((c) => c.issueNumber === i.number).length,
+    review_comments: 0,
+    maintainer_can_modify: p.maintainerCanModify,
+    commits: extra.commits,
+    additions: extra.additions,
+    deletions: extra.deletions,
+    changed_files: extra.files
+  }
+}

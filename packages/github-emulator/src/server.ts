@@ -1,0 +1,299 @@
+import { createHash } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Core } from './core.js'
+import { PRIMARY_MESSAGE, SECONDARY_MESSAGE } from './faults.js'
+import { ApiError } from './http/errors.js'
+import { Router } from './http/router.js'
+import type { PermissionLevel, PermissionScope, RepoState, TokenSpec } from './model/types.js'
+import { rateHeaders, type RateResource } from './rate-limit.js'
+import { triggerFlags, type RequestRecord } from './request-log.js'
+import { allRoutes } from './routes/index.js'
+import type { Ctx, Reply, RouteDef } from './routes/types.js'
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+const LEVELS: Record<PermissionLevel, number> = { none: 0, read: 1, write: 2 }
+
+export type ControlHandler = (
+  req: IncomingMessage,
+  url: URL,
+  body: unknown
+) => Promise<{ status: number; body?: unknown }>
+
+/**
+ * The GitHub-shaped request pipeline: auth, routing, fault injection, permissions, per-repo
+ * write serialization, the handler, ETag/304, rate-limit headers and the request log.
+ */
+export class ApiServer {
+  readonly router = new Router<RouteDef>()
+
+  constructor(
+    private readonly core: Core,
+    private readonly control: ControlHandler
+  ) {
+    for (const r of allRoutes()) this.router.add(r)
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.core.baseUrl)
+    const method = (req.method ?? 'GET').toUpperCase()
+    let raw: Buffer
+    try {
+      raw = await readBody(req)
+    } catch {
+      res.destroy()
+      return
+    }
+    if (url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/')) {
+      await this.handleControl(req, res, url, raw)
+      return
+    }
+    const record: RequestRecord = {
+      seq: this.core.ids.next('request'),
+      at: this.core.now(),
+      method,
+      route: null,
+      path: url.pathname,
+      query: url.search,
+      status: 0,
+      tokenKind: null,
+      actor: null,
+      write: false,
+      events: [],
+      wouldTriggerWorkflows: false,
+      requiresApproval: false
+    }
+    this.core.log.push(record)
+    const headers: Record<string, string> = {
+      'x-github-media-type': 'github.v3; format=json',
+      'x-github-api-version-selected': '2022-11-28',
+      'x-github-request-id': `EMU:${record.seq}`,
+      date: new Date(this.core.clock.now()).toUTCString()
+    }
+    const send = (status: number, body: unknown, extra: Record<string, string> = {}): void => {
+      record.status = status
+      const all = { ...headers, ...extra }
+      if (body === undefined || status === 204 || status === 304) {
+        res.writeHead(status, all)
+        res.end()
+        return
+      }
+      if (this.core.options.logBodies) {
+        record.responseBody = body
+        record.responseContentType = JSON_TYPE
+      }
+      res.writeHead(status, { ...all, 'content-type': JSON_TYPE })
+      res.end(JSON.stringify(body))
+    }
+    const fail = (e: ApiError, extra: Record<string, string> = {}): void =>
+      send(e.status, e.body(), { ...e.headers, ...extra })
+
+    let body: unknown
+    if (raw.length > 0 && method !== 'GET' && method !== 'HEAD') {
+      try {
+        body = JSON.parse(raw.toString('utf8'))
+      } catch {
+        fail(new ApiError(400, 'Problems parsing JSON'))
+        return
+      }
+      record.requestBody = body
+    }
+
+    const token = this.authenticate(req)
+    if (!token) {
+      fail(new ApiError(401, 'Bad credentials'))
+      return
+    }
+    record.tokenKind = token.kind
+    record.actor = token.login
+
+    const match = this.router.match(method, url.pathname)
+    if (!match) {
+      fail(new ApiError(404, 'Not Found'))
+      return
+    }
+    const def = match.route
+    record.route = `${method} ${def.template}`
+    const resource: RateResource | null = def.resource === 'none' ? null : (def.resource ?? 'core')
+    const bucket = resource
+      ? this.core.rate.bucket(token.token, token.kind, resource, this.core.clock.now())
+      : null
+    const rate = (): Record<string, string> =>
+      resource && bucket ? rateHeaders(bucket, resource) : {}
+
+    const fault = this.core.faults.take(method, def.template)
+    if (fault) {
+      record.fault = fault.kind
+      if (fault.kind === 'drop') {
+        record.status = 0
+        req.socket.destroy()
+        return
+      }
+      if (fault.kind === 'status') {
+        fail(
+          new ApiError(
+            fault.status ?? 502,
+            fault.status === 503 ? 'Service Unavailable' : 'Server Error'
+          ),
+          rate()
+        )
+        return
+      }
+      const status = fault.status ?? 403
+      if (fault.kind === 'primary') {
+        const reset = Math.floor(this.core.clock.now() / 1000) + fault.resetIn
+        fail(new ApiError(status, PRIMARY_MESSAGE), {
+          ...rate(),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-used': String(bucket?.limit ?? 5000),
+          'x-ratelimit-reset': String(reset)
+        })
+        return
+      }
+      fail(new ApiError(status, SECONDARY_MESSAGE), {
+        ...rate(),
+        'retry-after': String(fault.retryAfter)
+      })
+      return
+    }
+
+    if (bucket && this.core.options.enforceRateLimits && bucket.used >= bucket.limit) {
+      fail(new ApiError(403, PRIMARY_MESSAGE), rate())
+      return
+    }
+
+    const write = method !== 'GET' && method !== 'HEAD'
+    let reply: Reply
+    try {
+      const needed =
+        def.permission === undefined ? defaultPermission(def.template, write) : def.permission
+      if (needed && !allowed(token, needed.scope, needed.level)) {
+        throw new ApiError(403, 'Resource not accessible by integration')
+      }
+      let repo: RepoState | undefined
+      if (def.template.startsWith('/repos/{owner}/{repo}')) {
+        repo = this.core.repo(match.params.owner, match.params.repo)
+        if (!repo) throw new ApiError(404, 'Not Found')
+      }
+      const ctx: Ctx = {
+        core: this.core,
+        method,
+        url,
+        query: url.searchParams,
+        params: match.params,
+        body,
+        token,
+        headers: req.headers,
+        repo: repo as RepoState
+      }
+      record.write = write
+      reply =
+        write && repo
+          ? await this.core.mutex.run(repo.fullName.toLowerCase(), async () => def.handler(ctx))
+          : await def.handler(ctx)
+    } catch (e) {
+      if (e instanceof ApiError) {
+        if (bucket) this.core.rate.consume(bucket)
+        fail(e, rate())
+        return
+      }
+      console.error('github-emulator: handler error', e)
+      fail(new ApiError(500, `Emulator error: ${(e as Error).message}`))
+      return
+    }
+
+    const events = reply.events ?? []
+    record.events = events
+    Object.assign(record, triggerFlags(token.kind, events))
+    if (reply.merged) record.merged = true
+
+    const extra: Record<string, string> = { ...reply.headers }
+    if (reply.raw) {
+      if (bucket) this.core.rate.consume(bucket)
+      record.status = reply.status
+      res.writeHead(reply.status, {
+        ...headers,
+        ...extra,
+        ...rate(),
+        'content-type': reply.raw.contentType
+      })
+      res.end(reply.raw.data)
+      return
+    }
+    if (method === 'GET' && reply.status === 200 && reply.body !== undefined) {
+      const etag = `W/"${createHash('sha256').update(JSON.stringify(reply.body)).digest('hex').slice(0, 32)}"`
+      extra.etag = etag
+      const inm = req.headers['if-none-match']
+      if (inm && inm.split(/\s*,\s*/).some((t) => t === etag || t === '*' || `W/${t}` === etag)) {
+        // Conditional hits are free: they do not count against the primary rate limit.
+        send(304, undefined, { ...extra, ...rate() })
+        return
+      }
+    }
+    if (bucket) this.core.rate.consume(bucket)
+    send(reply.status, reply.body, { ...extra, ...rate() })
+  }
+
+  private authenticate(req: IncomingMessage): TokenSpec | undefined {
+    const header = req.headers.authorization
+    if (!header) return undefined
+    const m = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header)
+    if (!m) return undefined
+    return this.core.tokens.get(m[1])
+  }
+
+  private async handleControl(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    raw: Buffer
+  ): Promise<void> {
+    let status: number
+    let body: unknown
+    try {
+      const parsed = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined
+      ;({ status, body } = await this.control(req, url, parsed))
+    } catch (e) {
+      status = e instanceof ApiError ? e.status : 400
+      body = { message: (e as Error).message }
+    }
+    if (body === undefined) {
+      res.writeHead(status)
+      res.end()
+      return
+    }
+    res.writeHead(status, { 'content-type': JSON_TYPE })
+    res.end(JSON.stringify(body))
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+/** Which permission scope a route needs, from its path (GitHub's fine-grained permission map). */
+function defaultPermission(
+  template: string,
+  write: boolean
+): { scope: PermissionScope; level: PermissionLevel } | null {
+  const level: PermissionLevel = write ? 'write' : 'read'
+  const rest = template.replace(/^\/repos\/\{owner\}\/\{repo\}/, '')
+  if (rest === template) return null
+  if (rest === '') return { scope: 'metadata', level: 'read' }
+  if (/^\/(contents|git|branches)\b/.test(rest)) return { scope: 'contents', level }
+  if (/^\/(issues|labels)\b/.test(rest)) return { scope: 'issues', level }
+  if (/^\/pulls\b/.test(rest)) return { scope: 'pull_requests', level }
+  if (/^\/actions\b/.test(rest)) return { scope: 'actions', level }
+  return { scope: 'metadata', level: 'read' }
+}
+
+function allowed(token: TokenSpec, scope: PermissionScope, level: PermissionLevel): boolean {
+  if (!token.permissions) return true
+  if (scope === 'metadata') return true
+  const granted = token.permissions[scope] ?? 'none'
+  return LEVELS[granted] >= LEVELS[level]
+}
