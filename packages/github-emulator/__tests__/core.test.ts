@@ -131,7 +131,7 @@ describe('server core', () => {
       body: '{oops'
     })
     expect(res.status).toBe(400)
-    expect((await res.json()).message).toBe('Problems parsing JSON')
+    expect(((await res.json()) as { message: string }).message).toBe('Problems parsing JSON')
   })
 
   test('GET /user gives the user token login; installation tokens get 403', async () => {
