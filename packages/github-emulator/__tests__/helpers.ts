@@ -28,9 +28,7 @@ export async function emulatorWithRepo(
 }
 
 /** Awaits a request that must fail; returns the octokit RequestError for assertions. */
-export async function failure(
-  p: Promise<unknown>
-): Promise<{
+export async function failure(p: Promise<unknown>): Promise<{
   status: number
   message: string
   response?: { data: unknown; headers: Record<string, string> }
