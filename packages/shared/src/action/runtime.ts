@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './core-lite.js'
 import path from 'node:path'
 import { isUserError } from '../errors.js'
 import type { Finding } from '../findings.js'
