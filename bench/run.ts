@@ -1,0 +1,235 @@
+// npm run bench [-- --sizes 10,100,1000,5000] [--runs N]
+// Measures the built bundles as whole processes against the floor measured in the same run, and
+// writes BENCHMARKS.md. Not part of the test run; see ../shared/spec/workflows-and-quality.md.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { actionDefaults, inputEnvName } from '@contribs-actions/cli'
+import { apiCost } from './lib/api-cost.js'
+import { fmt, ratio, Timing, timeProcess } from './lib/measure.js'
+import { benchRepo, BenchRepo, REPO_ROOT } from './lib/repos.js'
+
+const argv = process.argv.slice(2)
+const arg = (name: string) => {
+  const i = argv.indexOf(`--${name}`)
+  return i >= 0 ? argv[i + 1] : undefined
+}
+const SIZES = (arg('sizes') ?? '10,100,1000,5000').split(',').map(Number)
+const RUNS = Number(arg('runs') ?? 5)
+const FLOOR = path.join(REPO_ROOT, 'bench/floor.mjs')
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'contribs-bench-'))
+
+const bundlePath = (action: string) => path.join(REPO_ROOT, 'actions', action, 'dist/index.js')
+const hasBundle = (action: string) => existsSync(bundlePath(action))
+
+/** The environment the runner gives a step: INPUT_* (with action.yml defaults) and the files. */
+function actionEnv(
+  action: string,
+  workspace: string,
+  inputs: Record<string, string>,
+  event = { name: 'workflow_dispatch', payload: {} as unknown }
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^(GITHUB_|INPUT_|RUNNER_)/.test(k)) env[k] = v
+  const out = path.join(tmp, `${action}.out`)
+  const eventFile = path.join(tmp, `${action}.event.json`)
+  writeFileSync(out, '')
+  writeFileSync(eventFile, JSON.stringify(event.payload))
+  Object.assign(env, {
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: out,
+    GITHUB_EVENT_NAME: event.name,
+    GITHUB_EVENT_PATH: eventFile
+  })
+  const all = {
+    ...actionDefaults(path.join(REPO_ROOT, 'actions', action, 'action.yml')),
+    ...inputs
+  }
+  for (const [k, v] of Object.entries(all)) env[inputEnvName(k)] = v
+  return env
+}
+
+interface Case {
+  action: string
+  inputs: (r: BenchRepo) => Record<string, string>
+  event?: (r: BenchRepo) => { name: string; payload: unknown }
+  /** Which floor it is judged against. */
+  floor: 'all' | 'pyproject'
+  target?: number
+}
+
+const CASES: Case[] = [
+  { action: 'validate-structure', inputs: () => ({}), floor: 'all', target: 1.25 },
+  { action: 'read-ci-config', inputs: () => ({ packages: 'all' }), floor: 'all' },
+  {
+    action: 'discover',
+    inputs: (r) => ({ base: r.base, head: r.head }),
+    event: (r) => ({
+      name: 'pull_request',
+      payload: {
+        pull_request: {
+          number: 1,
+          base: { sha: r.base, ref: 'main' },
+          head: { sha: r.head, ref: 'change' }
+        }
+      }
+    }),
+    floor: 'pyproject',
+    target: 1.5
+  },
+  {
+    action: 'bump-versions',
+    inputs: () => ({
+      version: '9.9.9',
+      'dry-run': 'true',
+      token: '',
+      'actions-token': '',
+      'lock-command': ''
+    }),
+    floor: 'all'
+  }
+]
+
+const lines: string[] = []
+const say = (s = '') => {
+  lines.push(s)
+  console.log(s)
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+say('# Benchmarks')
+say()
+say(
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`
+)
+say(
+  `Times are wall-clock milliseconds of whole processes (the built \`dist/index.js\` run as the runner runs it): median (min–max) over ${RUNS} runs after one warm-up. Ratios divide by the floor measured in the same run. Regenerate with \`npm run bench\`.`
+)
+say()
+say(
+  'Floors: **all** = `node bench/floor.mjs` (walk the top-level folders, read every `pyproject.toml` and `OWNERS` once); **pyproject** = the same reading only `pyproject.toml`.'
+)
+say()
+
+const results: Record<string, Record<number, Timing>> = {}
+const floors: Record<'all' | 'pyproject', Record<number, Timing>> = { all: {}, pyproject: {} }
+say('## Cost against the number of packages')
+say()
+say(`| packages | floor all | floor pyproject | ${CASES.map((c) => c.action).join(' | ')} |`)
+say(`| --- | --- | --- | ${CASES.map(() => '---').join(' | ')} |`)
+for (const n of SIZES) {
+  const repo = benchRepo(n)
+  const runs = n >= 5000 ? Math.max(3, Math.min(RUNS, 5)) : RUNS
+  floors.all[n] = timeProcess(process.execPath, [FLOOR, repo.dir], { runs })
+  floors.pyproject[n] = timeProcess(process.execPath, [FLOOR, repo.dir, '--pyproject-only'], {
+    runs
+  })
+  const cells: string[] = []
+  for (const c of CASES) {
+    if (!hasBundle(c.action)) {
+      cells.push('not built')
+      continue
+    }
+    const env = actionEnv(c.action, repo.dir, c.inputs(repo), c.event?.(repo))
+    try {
+      const t = timeProcess(process.execPath, [bundlePath(c.action)], { cwd: repo.dir, env, runs })
+      ;(results[c.action] ??= {})[n] = t
+      cells.push(`${fmt(t)} = **${ratio(t, floors[c.floor][n])}×**`)
+    } catch (e) {
+      cells.push(`failed: ${(e as Error).message.split('\n')[0].slice(0, 80)}`)
+    }
+  }
+  say(
+    `| ${n}${n === SIZES[SIZES.length - 1] ? ` (${repo.changedFiles} changed files for discover)` : ''} | ${fmt(floors.all[n])} | ${fmt(floors.pyproject[n])} | ${cells.join(' | ')} |`
+  )
+}
+say()
+
+say('## Targets')
+say()
+const big = SIZES.filter((n) => n >= 1000)
+for (const c of CASES.filter((x) => x.target)) {
+  for (const n of big) {
+    const t = results[c.action]?.[n]
+    if (!t) continue
+    const r = t.median / floors[c.floor][n].median
+    say(
+      `- ${c.action} at ${n} packages: ${r.toFixed(2)}× the ${c.floor} floor (target ${c.target}×) — ${r <= c.target! ? 'met' : '**missed**'}`
+    )
+  }
+}
+say()
+say(
+  'Growth (ms per added package between the two largest sizes, and between the two before; linear growth keeps them close):'
+)
+say()
+const sorted = [...SIZES].sort((a, b) => a - b)
+for (const action of Object.keys(results)) {
+  const pts = sorted.filter((n) => results[action][n])
+  if (pts.length < 3) continue
+  const slope = (a: number, b: number) =>
+    (results[action][b].median - results[action][a].median) / (b - a)
+  const [a, b, c] = pts.slice(-3)
+  say(
+    `- ${action}: ${slope(a, b).toFixed(3)} ms/package (${a}→${b}), ${slope(b, c).toFixed(3)} ms/package (${b}→${c})`
+  )
+}
+say()
+
+say('## Cold start and bundle size')
+say()
+const tiny = benchRepo(10)
+const baseline = timeProcess(process.execPath, ['-e', '0'], { runs: Math.max(RUNS, 9) })
+say(
+  `\`node -e 0\`: ${fmt(baseline)} ms. Each bundle on a 10-package repo (the GitHub-writing actions with \`dry-run\` and no token where they allow it, else failing fast on a missing input, which still loads the whole bundle):`
+)
+say()
+say('| bundle | size | octokit inside | time | over `node -e 0` |')
+say('| --- | --- | --- | --- | --- |')
+const COLD: Record<string, Record<string, string>> = {
+  discover: { base: tiny.base, head: tiny.head },
+  'validate-structure': {},
+  'read-ci-config': { packages: 'all' },
+  'bump-versions': {
+    version: '9.9.9',
+    'dry-run': 'true',
+    token: '',
+    'actions-token': '',
+    'lock-command': ''
+  },
+  'smoke-reporter': { token: '' },
+  'archival-sweep': { token: '' }
+}
+for (const [action, inputs] of Object.entries(COLD)) {
+  if (!hasBundle(action)) continue
+  const code = readFileSync(bundlePath(action), 'utf8')
+  const octokit = /octokit|x-ratelimit-remaining/i.test(code)
+  const env = actionEnv(action, tiny.dir, inputs)
+  let cell: string
+  try {
+    const t = timeProcess(process.execPath, [bundlePath(action)], {
+      cwd: tiny.dir,
+      env,
+      runs: Math.max(RUNS, 9),
+      expectExit:
+        Object.keys(inputs).includes('token') && inputs.token === '' && !inputs['dry-run'] ? 1 : 0
+    })
+    cell = `${fmt(t)} | +${(t.median - baseline.median).toFixed(0)} ms`
+  } catch (e) {
+    cell = `failed: ${(e as Error).message.split('\n')[0].slice(0, 60)} | `
+  }
+  say(
+    `| ${action} | ${(code.length / 1024).toFixed(0)} KiB | ${octokit ? 'yes' : 'no'} | ${cell} |`
+  )
+}
+say()
+
+say("## API requests (against the emulator's request log)")
+say()
+for (const line of await apiCost({ runs: RUNS })) say(line)
+say()
+
+writeFileSync(path.join(REPO_ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n')
+rmSync(tmp, { recursive: true, force: true })
+console.log('\nwrote BENCHMARKS.md')
