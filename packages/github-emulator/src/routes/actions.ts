@@ -133,7 +133,34 @@ function getJob(ctx: Ctx): Reply {
   throw new ApiError(404, 'Not Found')
 }
 
+/** Dispatches start workflows even from GITHUB_TOKEN (the two exceptions to the no-trigger rule). */
+function repositoryDispatch(ctx: Ctx): Reply {
+  const body = (ctx.body ?? {}) as { event_type?: unknown }
+  if (typeof body.event_type !== 'string' || body.event_type === '') {
+    throw new ApiError(422, 'Invalid request.\n\n"event_type" wasn\'t supplied.')
+  }
+  return { status: 204, events: ['repository_dispatch'] }
+}
+
+async function workflowDispatch(ctx: Ctx): Promise<Reply> {
+  const body = (ctx.body ?? {}) as { ref?: unknown }
+  if (typeof body.ref !== 'string')
+    throw new ApiError(422, 'Invalid request.\n\n"ref" wasn\'t supplied.')
+  if (!(await ctx.repo.git.resolveCommit(body.ref.replace(/^refs\/(heads|tags)\//, '')))) {
+    throw new ApiError(422, `No ref found for: ${body.ref}`)
+  }
+  return { status: 204, events: ['workflow_dispatch'] }
+}
+
 export const actionsRoutes: RouteDef[] = [
+  route('POST', '/repos/{owner}/{repo}/dispatches', repositoryDispatch, {
+    permission: { scope: 'contents', level: 'write' }
+  }),
+  route(
+    'POST',
+    '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+    workflowDispatch
+  ),
   route('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}', getRunReply),
   route('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}/jobs', listJobs),
   route(
