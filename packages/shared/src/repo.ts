@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs'
+import { promises as fs, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
@@ -109,8 +109,9 @@ export async function loadRepo(root: string, options: LoadOptions = {}): Promise
     .map((e) => e.name)
     .sort(sortByCodePoint)
 
-  const loadedPkgs = await Promise.all(candidates.map((dir) => loadPackage(abs, dir, settings)))
-  const packages = loadedPkgs.filter((p): p is Subpackage => p !== undefined)
+  const packages = candidates
+    .map((dir) => loadPackage(abs, dir, settings))
+    .filter((p): p is Subpackage => p !== undefined)
   return {
     root: abs,
     rootPyproject,
@@ -122,21 +123,21 @@ export async function loadRepo(root: string, options: LoadOptions = {}): Promise
   }
 }
 
-async function loadPackage(
-  root: string,
-  dir: string,
-  settings: Settings
-): Promise<Subpackage | undefined> {
+/**
+ * Reads one package folder. Synchronous on purpose: with the files in the page cache (a fresh
+ * checkout), one readdirSync and two readFileSync cost a fraction of the promise API's
+ * open/fstat/read/close round trips through the thread pool (profiled: the async version spent
+ * more time in file-handle calls than in reading).
+ */
+function loadPackage(root: string, dir: string, settings: Settings): Subpackage | undefined {
   const folder = path.join(root, dir)
-  const dirents = await fs.readdir(folder, { withFileTypes: true })
+  const dirents = readdirSync(folder, { withFileTypes: true })
   const entries = dirents.map((e) => ({ name: e.name, isDir: e.isDirectory() }))
   const names = new Set(entries.map((e) => e.name))
   const hasPyproject = names.has('pyproject.toml')
   if (!hasPyproject && !names.has('OWNERS') && !names.has(settings.namespace)) return undefined
-  const [pyText, ownersText] = await Promise.all([
-    hasPyproject ? readText(path.join(folder, 'pyproject.toml')) : undefined,
-    names.has('OWNERS') ? readText(path.join(folder, 'OWNERS')) : undefined
-  ])
+  const pyText = hasPyproject ? readTextSync(path.join(folder, 'pyproject.toml')) : undefined
+  const ownersText = names.has('OWNERS') ? readTextSync(path.join(folder, 'OWNERS')) : undefined
   const pkg: Subpackage = { dir, hasPyproject, entries }
   if (pyText !== undefined) {
     try {
@@ -148,4 +149,14 @@ async function loadPackage(
   }
   if (ownersText !== undefined) pkg.owners = parseOwners(ownersText)
   return pkg
+}
+
+function readTextSync(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined
+    throw e
+  }
 }
