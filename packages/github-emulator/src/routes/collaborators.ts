@@ -1,7 +1,7 @@
 import { ApiError } from '../http/errors.js'
 import { paginate } from '../http/pagination.js'
 import type { TokenSpec } from '../model/types.js'
-import { team } from '../serialize/pulls.js'
+import { team, teamFull } from '../serialize/pulls.js'
 import { simpleUser } from '../serialize/users.js'
 import { route, type Ctx, type Reply, type RouteDef } from './types.js'
 
@@ -58,7 +58,7 @@ function getTeam(ctx: Ctx): Reply {
   requireOrgAccess(ctx.token)
   const t = ctx.core.team(ctx.params.org, ctx.params.team_slug)
   if (!t) throw new ApiError(404, 'Not Found')
-  return { status: 200, body: team(ctx.core, t.org, t.slug) }
+  return { status: 200, body: teamFull(ctx.core, t.org, t.slug) }
 }
 
 function teamMembers(ctx: Ctx): Reply {

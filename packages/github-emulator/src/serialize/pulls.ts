@@ -35,6 +35,45 @@ export function team(core: Core, org: string, slug: string): Record<string, unkn
   return teamJson(core, org, slug)
 }
 
+/** `team-full` (GET /orgs/{org}/teams/{team_slug}), with its organization. */
+export function teamFull(core: Core, org: string, slug: string): Record<string, unknown> {
+  const o = core.user(org)
+  const api = `${core.baseUrl}/orgs/${encodeURIComponent(org)}`
+  return {
+    ...teamJson(core, org, slug),
+    members_count: core.team(org, slug)?.members.length ?? 0,
+    repos_count: [...core.repos.values()].filter((r) => r.owner.toLowerCase() === org.toLowerCase())
+      .length,
+    created_at: '2020-01-01T00:00:00Z',
+    updated_at: '2020-01-01T00:00:00Z',
+    organization: {
+      login: o.login,
+      id: o.id,
+      node_id: core.userNodeId(o.login),
+      url: api,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events`,
+      hooks_url: `${api}/hooks`,
+      issues_url: `${api}/issues`,
+      members_url: `${api}/members{/member}`,
+      public_members_url: `${api}/public_members{/member}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${o.id}?v=4`,
+      description: null,
+      has_organization_projects: true,
+      has_repository_projects: true,
+      public_repos: 0,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      html_url: `https://github.com/${encodeURIComponent(o.login)}`,
+      created_at: '2020-01-01T00:00:00Z',
+      updated_at: '2020-01-01T00:00:00Z',
+      archived_at: null,
+      type: 'Organization'
+    }
+  }
+}
+
 /** `pull-request-simple`: list items and the requested_reviewers response. */
 export function pullSimple(
   core: Core,
