@@ -1,0 +1,187 @@
+// validate-structure's built bundle, run as the runner runs it (see packages/cli/src/run-bundle.ts).
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { runBundle } from '@contribs-actions/cli'
+// The CLI's text printer (not exported from the package): what `npx contribs-actions` shows.
+import { formatResult } from '../../../packages/cli/src/format.js'
+import {
+  cleanupTempDirs,
+  copyExampleRepo,
+  EXAMPLE_REPO,
+  initGitRepo,
+  tempDir,
+  writeFiles
+} from '../../../test/kit/fixtures.js'
+import type { Violation } from '../src/report.js'
+
+afterAll(cleanupTempDirs)
+
+const GENERATOR = '/work/shared/bench/gen-monorepo.mjs'
+
+function edit(dir: string, rel: string, from: string, to: string): void {
+  const text = readFileSync(path.join(dir, rel), 'utf8')
+  if (!text.includes(from)) throw new Error(`edit did not apply to ${rel}`)
+  writeFiles(dir, { [rel]: text.replace(from, to) })
+}
+
+const parse = (s: string) => JSON.parse(s) as Violation[]
+
+test('the example repository passes: exit 0, ok=true, a PASS summary', async () => {
+  const r = await runBundle({ action: 'validate-structure', workspace: EXAMPLE_REPO })
+  expect(r.exitCode).toBe(0)
+  expect(r.outputs).toMatchObject({ ok: 'true', violations: '[]', count: '0' })
+  expect(r.outputs.summary).toMatch(/^all 6 subpackages keep the structure contract/)
+  expect(r.annotations.filter((a) => a.level === 'error')).toEqual([])
+  expect(r.summary).toContain('**PASS**')
+  expect(r.summary).toContain('| `dspy` | ✅ pass | — |')
+  expect(r.summary).toContain('`mellea_contribs/legacy_tools`') // grandfathered, and said so
+  expect(formatResult('validate-structure', 'text', r)).toMatch(/^PASS\n/)
+})
+
+test('one violation of each kind: exactly those, each annotated on its file (and line)', async () => {
+  const dir = copyExampleRepo()
+  writeFiles(dir, {
+    'citations/README.md': null,
+    'citations/examples': null,
+    'agent-utilities/OWNERS': '\n',
+    'agent-utilities/mellea_contribs/agent_utilities': null,
+    'citations/mellea_contribs/citations/__init__.py': null,
+    'citations/mellea_contribs/citations/models/__init__.py': '',
+    'dspy/mellea_contribs/dspy/stdlib/experimental/__init__.py': '',
+    'crewai/scripts/run.py': "print('hi')\n",
+    'crewai/mellea_contribs/__init__.py': '',
+    '.github/scripts/grandfather_legacy.json':
+      '{\n  "legacy_paths": [\n    "mellea_contribs/legacy_tools",\n    "old_pkg"\n  ]\n}\n'
+  })
+  edit(dir, 'langchain/pyproject.toml', '[tool.mellea-contribs.ci]', '[tool.mellea-contribs.ci')
+  edit(dir, 'crewai/pyproject.toml', 'packages = ["mellea_contribs"]', 'packages = ["src"]')
+  edit(dir, 'crewai/pyproject.toml', '"pytest-asyncio"]', '"pytest-asyncio", "mellea"]')
+  edit(
+    dir,
+    'dspy/pyproject.toml',
+    'dev = ["ruff>=0.6"',
+    'dev = ["mellea @ git+https://github.com/generative-computing/mellea.git", "ruff>=0.6"'
+  )
+  edit(
+    dir,
+    '_integration_core/pyproject.toml',
+    'name = "mellea-contribs-integration-core"',
+    'name = "Mellea_Contribs.Citations"'
+  )
+  edit(dir, '_integration_core/pyproject.toml', '"mellea>=0.6.0"', '"mellea>=0.4.0"')
+  edit(dir, 'dspy/pyproject.toml', 'timeout_minutes = 90', 'timeout_minutes = "ninety"')
+  edit(dir, 'agent-utilities/pyproject.toml', 'name = "mellea-contribs-agent-utilities"\n', '')
+  initGitRepo(dir)
+
+  const r = await runBundle({ action: 'validate-structure', workspace: dir })
+  expect(r.exitCode).toBe(1)
+  expect(r.outputs.ok).toBe('false')
+  const violations = parse(r.outputs.violations)
+  expect(violations.map((v) => [v.code, v.package, v.file, v.line ?? null])).toEqual([
+    ['CA103', 'agent-utilities', 'agent-utilities/OWNERS', null],
+    ['CA108', 'agent-utilities', 'agent-utilities/mellea_contribs/agent_utilities/', null],
+    ['CA116', 'agent-utilities', 'agent-utilities/pyproject.toml', 1],
+    ['CA101', 'citations', 'citations/README.md', null],
+    ['CA102', 'citations', 'citations/examples/', null],
+    ['CA109', 'citations', 'citations/mellea_contribs/citations/__init__.py', null],
+    ['CA110', 'citations', 'citations/mellea_contribs/citations/models/', null],
+    ['CA113', 'citations', 'citations/pyproject.toml', 2],
+    ['CA105', 'crewai', 'crewai/pyproject.toml', 23],
+    ['CA106', 'crewai', 'crewai/pyproject.toml', 16],
+    ['CA112', 'crewai', 'crewai/scripts/', null],
+    ['CA114', 'crewai', 'crewai/mellea_contribs/__init__.py', null],
+    ['CA107', 'dspy', 'dspy/pyproject.toml', 29],
+    ['CA111', 'dspy', 'dspy/mellea_contribs/dspy/stdlib/experimental/', null],
+    ['CA115', 'dspy', 'dspy/pyproject.toml', 33],
+    ['CA104', 'langchain', 'langchain/pyproject.toml', 28]
+  ])
+  expect(r.outputs.count).toBe('16')
+  expect(r.outputs.summary).toMatch(/^16 violations in 5 of 6 subpackages \(3 warnings\)/)
+  const duplicate = violations.find((v) => v.code === 'CA113')!
+  expect(duplicate.message).toContain(
+    "duplicate distribution name 'mellea-contribs-citations' (also in _integration_core)"
+  )
+  expect(violations.find((v) => v.code === 'CA104')!.message).toMatch(/\(line 28, column \d+\)$/)
+
+  // Every violation is an error annotation on its file (a folder's without the trailing slash),
+  // with the line where there is one.
+  const errors = r.annotations.filter((a) => a.level === 'error' && a.file)
+  expect(errors).toHaveLength(16)
+  for (const v of violations)
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        file: v.file.replace(/\/$/, ''),
+        message: v.message,
+        ...(v.line ? { line: v.line } : {})
+      })
+    )
+  // Warnings do not fail the step: the stale grandfather entry and the low upstream floor.
+  const warned = r.annotations
+    .filter((a) => a.level === 'warning')
+    .map((a) => [a.title, a.file, a.line ?? null])
+  expect(warned).toEqual(
+    expect.arrayContaining([
+      ['CA202', '.github/scripts/grandfather_legacy.json', 4],
+      ['CA201 _integration_core', '_integration_core/pyproject.toml', 10]
+    ])
+  )
+
+  // The job summary: a table of packages with pass/fail and their violations.
+  expect(r.summary).toContain('**FAIL**: 16 violations in 5 of 6 subpackages')
+  expect(r.summary).toMatch(/\| `_integration_core` \| ✅ pass \| — \|/)
+  expect(r.summary).toMatch(/\| `crewai` \| ❌ fail \(4\) \| \*\*CA105 wheel-packages\*\*/)
+
+  // What `npx contribs-actions validate-structure --path DIR` prints.
+  const text = formatResult('validate-structure', 'text', r)
+  expect(text).toMatch(/^FAIL \(16 violations\)\n/)
+  expect(text).toContain(
+    "crewai/pyproject.toml:23: CA105 [tool.hatch.build.targets.wheel].packages must be ['mellea_contribs'] (got ['src'])\n"
+  )
+  expect(text).toContain('citations/README.md: CA101 missing required file: README.md\n')
+})
+
+test('a generated repo with 24 planted violations: each found, with its text and file, and nothing else', async () => {
+  const dir = path.join(tempDir('contribs-gen-'), 'repo')
+  const planted = JSON.parse(
+    execFileSync(process.execPath, [GENERATOR, dir, '--packages', '60', '--broken', '24'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore']
+    })
+  ) as { kind: string; subpackage: string; file: string; expect: string }[]
+  expect(planted).toHaveLength(24)
+
+  const r = await runBundle({ action: 'validate-structure', workspace: dir })
+  expect(r.exitCode).toBe(1)
+  const violations = parse(r.outputs.violations)
+  expect(violations).toHaveLength(planted.length)
+  for (const p of planted)
+    expect(violations).toContainEqual(
+      expect.objectContaining({
+        package: p.subpackage,
+        file: p.file,
+        message: expect.stringContaining(p.expect)
+      })
+    )
+  expect(r.outputs.summary).toMatch(/^24 violations in 24 of 60 subpackages/)
+})
+
+test('thousands of violations: the output is capped with a count, and the step still reports', async () => {
+  const dir = tempDir('contribs-huge-')
+  const files: Record<string, string> = {}
+  // 2,500 folders with only an OWNERS file: five violations each (12,500 in all).
+  for (let i = 0; i < 2500; i++) files[`pkg-${String(i).padStart(4, '0')}/OWNERS`] = '@someone\n'
+  writeFiles(dir, files)
+  const r = await runBundle({ action: 'validate-structure', workspace: dir })
+  expect(r.exitCode).toBe(1)
+  expect(r.outputs.count).toBe('12500')
+  expect(Buffer.byteLength(r.outputs.violations)).toBeLessThan(600_000)
+  const list = parse(r.outputs.violations)
+  const marker = list[list.length - 1]
+  expect(marker.code).toBe('truncated')
+  expect(marker.message).toContain(`${12500 - (list.length - 1)} more violations not listed`)
+  expect(r.annotations.filter((a) => a.level === 'error' && a.file)).toHaveLength(12500)
+  expect(r.summary).toMatch(/…and \d+ more subpackages not shown here/)
+  expect(Buffer.byteLength(r.summary)).toBeLessThan(1000 * 1000)
+  expect(r.summary).not.toContain('summary truncated')
+})

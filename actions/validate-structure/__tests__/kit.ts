@@ -1,0 +1,31 @@
+// In-process runs of validate-structure's run() over real folders (no mocks): the fast path for
+// rule-by-rule tests. bundle.test.ts runs the built bundle for the end-to-end stories.
+import { ActionResult, Inputs, RunContext } from '@contribs-actions/shared'
+import { run } from '../src/main.js'
+import type { Violation } from '../src/report.js'
+
+export interface Run {
+  result: ActionResult
+  violations: Violation[]
+  /** `code package` pairs, the compact form most assertions need. */
+  codes: string[]
+}
+
+export async function validate(dir: string, inputs: Record<string, string> = {}): Promise<Run> {
+  const ctx: RunContext = {
+    eventName: 'pull_request',
+    event: {},
+    workspace: dir,
+    serverUrl: 'https://github.com',
+    apiUrl: 'https://api.github.com'
+  }
+  const result = await run(new Inputs((n) => inputs[n] ?? ''), ctx)
+  const violations = JSON.parse(result.outputs.violations as string) as Violation[]
+  return { result, violations, codes: violations.map((v) => `${v.code} ${v.package}`) }
+}
+
+export function warnings(
+  r: Run
+): { code?: string; message: string; file?: string; line?: number }[] {
+  return r.result.findings.filter((f) => f.severity === 'warning')
+}

@@ -1,0 +1,191 @@
+import {
+  Finding,
+  getTable,
+  PyProject,
+  readCiConfig,
+  Settings,
+  Subpackage
+} from '@contribs-actions/shared'
+import { importNames, Layout } from './layout.js'
+import { checkUpstream } from './upstream.js'
+
+export const REQUIRED_FILES = ['pyproject.toml', 'OWNERS', 'README.md']
+export const REQUIRED_DIRS = ['tests', 'examples']
+
+export interface PackageContext {
+  settings: Settings
+  /** Valid dotted core paths; undefined when the core paths file is absent. */
+  corePaths?: ReadonlySet<string>
+  corePathsFile: string
+  /** `minimum_upstream_version`, checked to be PEP 440. */
+  minimum?: string
+}
+
+/** Python's repr of a list of strings, as the reference validator prints it: `['src']`. */
+export function pyRepr(v: unknown): string {
+  if (v === undefined) return 'nothing: the key is missing'
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string'))
+    return `[${v.map((x) => `'${x}'`).join(', ')}]`
+  return JSON.stringify(v)
+}
+
+/**
+ * Every per-package rule over what was read once: the folder's entries, the parsed pyproject and
+ * OWNERS (from loadRepo) and the namespace layout (from walkLayout). Pure; findings come out in
+ * rule order.
+ */
+export function checkPackage(pkg: Subpackage, layout: Layout, ctx: PackageContext): Finding[] {
+  const { settings } = ctx
+  const d = pkg.dir
+  const out: Finding[] = []
+  const add = (code: string, message: string, file: string, line?: number, column?: number) =>
+    out.push({ severity: 'error', code, package: d, message, file, line, column })
+
+  // Rules 1 and 2: required files and folders.
+  const files = new Set(pkg.entries.filter((e) => !e.isDir).map((e) => e.name))
+  const dirs = new Set(pkg.entries.filter((e) => e.isDir).map((e) => e.name))
+  for (const f of REQUIRED_FILES)
+    if (!files.has(f)) add('CA101', `missing required file: ${f}`, `${d}/${f}`)
+  for (const f of REQUIRED_DIRS)
+    if (!dirs.has(f)) add('CA102', `missing required directory: ${f}/`, `${d}/${f}/`)
+
+  // Rule 3: OWNERS names someone.
+  if (pkg.owners) {
+    const { entries, invalid } = pkg.owners
+    if (entries.length === 0 && invalid.length === 0)
+      add('CA103', 'OWNERS file is empty: add at least one @user or @org/team line', `${d}/OWNERS`)
+    else if (entries.length === 0)
+      add(
+        'CA103',
+        `OWNERS has no @handle line: ${JSON.stringify(invalid[0].text)} is not an @user or @org/team`,
+        `${d}/OWNERS`,
+        invalid[0].line
+      )
+    else
+      for (const bad of invalid)
+        out.push({
+          severity: 'warning',
+          code: 'CA204',
+          package: d,
+          message: `OWNERS entry ${JSON.stringify(bad.text)} is not an @user or @org/team (ignored)`,
+          file: `${d}/OWNERS`,
+          line: bad.line
+        })
+  }
+
+  // Rule 4: the pyproject parses; the rules that read it only run when it does.
+  if (pkg.pyprojectError) {
+    const e = pkg.pyprojectError
+    const reason = e.message.replace(/^invalid TOML:\s*/, '')
+    const at =
+      e.line !== undefined ? ` (line ${e.line}${e.column ? `, column ${e.column}` : ''})` : ''
+    add(
+      'CA104',
+      `pyproject.toml is invalid TOML: ${reason}${at}`,
+      `${d}/pyproject.toml`,
+      e.line,
+      e.column
+    )
+  } else if (pkg.pyproject) {
+    out.push(...checkPyproject(pkg.pyproject, d, ctx))
+  }
+
+  out.push(...checkLayout(pkg, layout, ctx))
+
+  // Rule 9: no unexpected top-level folder (hidden ones are tool state, not layout).
+  const allowed = new Set([...settings.allowed_dirs, ...REQUIRED_DIRS, settings.namespace])
+  for (const name of [...dirs].sort())
+    if (!name.startsWith('.') && !allowed.has(name))
+      add('CA112', `unexpected top-level directory: ${name}/`, `${d}/${name}/`)
+  return out
+}
+
+function checkPyproject(p: PyProject, d: string, ctx: PackageContext): Finding[] {
+  const { settings } = ctx
+  const out: Finding[] = []
+  if (!p.name)
+    out.push({
+      severity: 'error',
+      code: 'CA116',
+      package: d,
+      message: 'pyproject.toml has no [project] name, so the package cannot be built or told apart',
+      file: p.file,
+      line: p.lines.tableLine(['project']) || undefined
+    })
+
+  // Rule 5: the wheel ships the namespace folder, nothing else.
+  const wheelPath = ['tool', 'hatch', 'build', 'targets', 'wheel']
+  const packages = getTable(p.data, wheelPath)?.packages
+  const ok = Array.isArray(packages) && packages.length === 1 && packages[0] === settings.namespace
+  if (!ok)
+    out.push({
+      severity: 'error',
+      code: 'CA105',
+      package: d,
+      message: `[tool.hatch.build.targets.wheel].packages must be ['${settings.namespace}'] (got ${pyRepr(packages)})`,
+      file: p.file,
+      line: p.lines.find(wheelPath, 'packages') ?? p.lines.find(wheelPath)
+    })
+
+  // Rule 6 and the minimum-version warning.
+  out.push(...checkUpstream(p, d, { upstream: settings.upstream, minimum: ctx.minimum }))
+
+  // [tool.<table>.ci], with read-ci-config's own checks.
+  for (const f of readCiConfig(p, settings, d).findings) out.push({ ...f, code: 'CA115' })
+  return out
+}
+
+function checkLayout(pkg: Subpackage, layout: Layout, ctx: PackageContext): Finding[] {
+  const { settings } = ctx
+  const d = pkg.dir
+  const ns = settings.namespace
+  const out: Finding[] = []
+  const add = (code: string, message: string, file: string) =>
+    out.push({ severity: 'error', code, package: d, message, file })
+
+  // Rule 7, and the stray namespace __init__.py that breaks every sibling at import time.
+  if (!layout.namespace) {
+    add('CA108', `missing required directory: ${ns}/`, `${d}/${ns}/`)
+    return out
+  }
+  if (layout.namespace.hasInit)
+    add(
+      'CA114',
+      `stray ${ns}/__init__.py turns the shared namespace package into a regular package and breaks every sibling's imports; delete it`,
+      `${d}/${ns}/__init__.py`
+    )
+  const inner = layout.namespace.inner
+  if (!inner) {
+    const name = importNames(d)[0]
+    add('CA108', `missing required namespace directory: ${ns}/${name}/`, `${d}/${ns}/${name}/`)
+    return out
+  }
+  const base = `${ns}/${inner.name}`
+  if (!inner.hasInit)
+    add(
+      'CA109',
+      `missing __init__.py at ${base}/ (regular-package boundary)`,
+      `${d}/${base}/__init__.py`
+    )
+
+  // Rule 8: mirror dirs, and core paths below them.
+  const mirrors = new Set(settings.mirror_dirs)
+  for (const dir of inner.dirs)
+    if (!mirrors.has(dir))
+      add(
+        'CA110',
+        `unexpected directory under ${base}/: ${dir}/ (not a core mirror): mirror dirs are ${settings.mirror_dirs.join(', ')}`,
+        `${d}/${base}/${dir}/`
+      )
+  if (ctx.corePaths)
+    for (const dotted of inner.nested)
+      if (!ctx.corePaths.has(dotted)) {
+        const rel = dotted.split('.').join('/')
+        add(
+          'CA111',
+          `directory ${rel} does not match any valid core_path (listed in ${ctx.corePathsFile})`,
+          `${d}/${base}/${rel}/`
+        )
+      }
+  return out
+}

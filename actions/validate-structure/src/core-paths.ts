@@ -1,0 +1,36 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { UserError } from '@contribs-actions/shared'
+
+/**
+ * `cookiecutter/core_paths.json` (`{"paths": [...]}`): the dotted paths a mirror tree may use.
+ * Undefined when the file is absent (the nested-path rule is then skipped, with a warning); a
+ * file that is there but malformed is a configuration error and fails the run before any check.
+ */
+export async function readCorePaths(root: string, file: string): Promise<Set<string> | undefined> {
+  let text: string
+  try {
+    text = await fs.readFile(path.join(root, file), 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw e
+  }
+  return parseCorePaths(text, file)
+}
+
+export function parseCorePaths(text: string, file: string): Set<string> {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (e) {
+    throw new UserError(`invalid JSON: ${(e as Error).message}`, { file })
+  }
+  const paths = (data as { paths?: unknown } | null)?.paths
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
+    throw new UserError(
+      'expected {"paths": [...]}: a list of dotted core paths such as "stdlib.sampling"',
+      { file }
+    )
+  }
+  return new Set(paths)
+}

@@ -1,0 +1,43 @@
+import path from 'node:path'
+import { valid } from '@renovatebot/pep440'
+import { Inputs, RunContext, Settings, UserError } from '@contribs-actions/shared'
+
+export interface Options {
+  root: string
+  table?: string
+  /** Inputs that override the root settings table. */
+  overrides: Partial<Settings>
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+const DIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/
+
+export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>): Options {
+  const root = path.resolve(ctx.workspace, inputs.string('path') ?? '.')
+  const overrides: Partial<Settings> = {}
+  const namespace = inputs.string('namespace')
+  if (namespace !== undefined) {
+    if (!IDENTIFIER.test(namespace))
+      throw new UserError(
+        `input \`namespace\` must be a Python identifier such as mellea_contribs (got ${JSON.stringify(namespace)})`
+      )
+    overrides.namespace = namespace
+  }
+  const upstream = inputs.string('upstream')
+  if (upstream !== undefined) {
+    if (!DIST_NAME.test(upstream))
+      throw new UserError(
+        `input \`upstream\` must be a distribution name such as mellea (got ${JSON.stringify(upstream)})`
+      )
+    overrides.upstream = upstream
+  }
+  const minimum = inputs.string('minimum-upstream-version')
+  if (minimum !== undefined) {
+    if (!valid(minimum))
+      throw new UserError(
+        `input \`minimum-upstream-version\` must be a PEP 440 version such as 0.6.0 (got ${JSON.stringify(minimum)})`
+      )
+    overrides.minimum_upstream_version = minimum
+  }
+  return { root, table: inputs.string('settings-table'), overrides }
+}

@@ -1,0 +1,80 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { valid } from '@renovatebot/pep440'
+import { Repo, UserError } from '@contribs-actions/shared'
+import type { PackageContext } from './check-package.js'
+import { readCorePaths } from './core-paths.js'
+import { walkLayout } from './layout.js'
+import type { RepoFacts } from './validate.js'
+
+/** `minimum_upstream_version` must be PEP 440 before anything is judged against it. */
+export function checkMinimum(repo: Repo): string | undefined {
+  const v = repo.settings.minimum_upstream_version
+  if (v === undefined) return undefined
+  if (!valid(v)) {
+    const root = repo.rootPyproject
+    throw new UserError(
+      `minimum_upstream_version must be a PEP 440 version such as "0.6.0" (got ${JSON.stringify(v)})`,
+      root
+        ? {
+            file: root.file,
+            line: root.lines.find(['tool', repo.settings.table], 'minimum_upstream_version')
+          }
+        : {}
+    )
+  }
+  return v
+}
+
+async function exists(abs: string): Promise<boolean> {
+  try {
+    await fs.lstat(abs)
+    return true
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false
+    throw e
+  }
+}
+
+/** Grandfathered paths that are gone; the list file is read again only when there is one. */
+async function staleGrandfather(repo: Repo): Promise<RepoFacts['staleGrandfather']> {
+  const g = repo.grandfather
+  const present = await Promise.all(g.paths.map((p) => exists(path.join(repo.root, p))))
+  const stale = g.paths.filter((_, i) => !present[i])
+  if (!stale.length) return []
+  const lines = (await fs.readFile(path.join(repo.root, g.file), 'utf8')).split(/\r?\n/)
+  return stale.map((p) => {
+    const i = lines.findIndex((l) => l.includes(JSON.stringify(p)) || l.includes(`"${p}/`))
+    return { path: p, line: i >= 0 ? i + 1 : undefined }
+  })
+}
+
+/**
+ * Everything the rules need beyond loadRepo, read concurrently: the core paths list, each
+ * package's namespace layout, and which grandfathered paths still exist. Configuration errors
+ * (a malformed core paths file, a minimum version that is not PEP 440) fail here, before any
+ * package is judged.
+ */
+export async function readFacts(
+  repo: Repo
+): Promise<{ context: PackageContext; facts: RepoFacts }> {
+  const { settings } = repo
+  const minimum = checkMinimum(repo)
+  const corePaths = await readCorePaths(repo.root, settings.core_paths_file)
+  const mirrorDirs = new Set(settings.mirror_dirs)
+  const walk = {
+    namespace: settings.namespace,
+    mirrorDirs,
+    // Without a core paths list only the first level below mirrors is listed (for the warning).
+    descend: (dotted: string) => corePaths?.has(dotted) ?? false
+  }
+  const [layouts, stale] = await Promise.all([
+    Promise.all(repo.packages.map((pkg) => walkLayout(repo.root, pkg, walk))),
+    staleGrandfather(repo)
+  ])
+  return {
+    context: { settings, corePaths, corePathsFile: settings.core_paths_file, minimum },
+    facts: { layouts, staleGrandfather: stale }
+  }
+}

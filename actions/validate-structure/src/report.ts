@@ -1,0 +1,166 @@
+import { ActionResult, code, emptyResult, Finding, Markdown, Repo } from '@contribs-actions/shared'
+import { label } from './rules.js'
+import type { Validation } from './validate.js'
+
+/** One entry of the `violations` output. */
+export interface Violation {
+  package: string
+  code: string
+  message: string
+  file: string
+  line?: number
+}
+
+/** The `violations` output stays well under GitHub's 1 MiB job-output limit. */
+export const VIOLATIONS_OUTPUT_LIMIT = 500_000
+
+export function toViolation(f: Finding): Violation {
+  const v: Violation = {
+    package: f.package ?? '',
+    code: f.code ?? '',
+    message: f.message,
+    file: f.file ?? ''
+  }
+  if (f.line) v.line = f.line
+  return v
+}
+
+/**
+ * The violations as the output's JSON. Past the limit the list is cut and ends with one marker
+ * entry (`code: "truncated"`) that says how many were left out; the `count` output, the
+ * annotations and the job summary still have them all. Writing the output never fails.
+ */
+export function encodeViolations(all: Violation[], limit = VIOLATIONS_OUTPUT_LIMIT): string {
+  const full = JSON.stringify(all)
+  if (Buffer.byteLength(full) <= limit) return full
+  const parts: string[] = []
+  let size = 2 + 400 // brackets and room for the marker
+  for (const v of all) {
+    const s = JSON.stringify(v)
+    const n = Buffer.byteLength(s) + 1
+    if (size + n > limit) break
+    parts.push(s)
+    size += n
+  }
+  const left = all.length - parts.length
+  const marker: Violation = {
+    package: '',
+    code: 'truncated',
+    message: `${left} more violation${left === 1 ? '' : 's'} not listed: this output is capped at ${limit} bytes; the \`count\` output, the annotations and the job summary have all ${all.length}`,
+    file: ''
+  }
+  parts.push(JSON.stringify(marker))
+  return `[${parts.join(',')}]`
+}
+
+/** Bytes of package rows in the job summary; the rest of the summary is small. */
+export const SUMMARY_TABLE_BUDGET = 600_000
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+function where(f: Finding): string {
+  return f.file ? code(`${f.file}${f.line ? `:${f.line}` : ''}`) : ''
+}
+
+function sentence(v: Validation): string {
+  const failing = new Set(v.violations.map((x) => x.package)).size
+  const extras = [
+    v.suppressed.length ? `${v.suppressed.length} suppressed` : '',
+    v.warnings.length ? plural(v.warnings.length, 'warning') : ''
+  ].filter(Boolean)
+  const tail = extras.length ? ` (${extras.join(', ')})` : ''
+  if (!v.violations.length)
+    return `all ${plural(v.packages.length, 'subpackage')} keep the structure contract${tail}`
+  return `${plural(v.violations.length, 'violation')} in ${failing} of ${plural(v.packages.length, 'subpackage')}${tail}`
+}
+
+export function buildResult(repo: Repo, v: Validation): ActionResult {
+  const result = emptyResult()
+  result.root = repo.root
+  result.findings = [...v.violations, ...v.warnings]
+  const summary = sentence(v)
+  const violations = v.violations.map(toViolation)
+  result.outputs = {
+    violations: encodeViolations(violations),
+    ok: v.violations.length === 0,
+    count: v.violations.length,
+    summary
+  }
+  if (v.violations.length) result.failure = `validate-structure: ${summary}`
+  result.log.push(`validate-structure: ${v.violations.length ? 'FAIL' : 'PASS'}: ${summary}`)
+  result.summary = renderSummary(repo, v, summary)
+  return result
+}
+
+export function renderSummary(
+  repo: Repo,
+  v: Validation,
+  summary: string,
+  budget = SUMMARY_TABLE_BUDGET
+): string {
+  const byPkg = new Map<string, Finding[]>()
+  for (const f of v.violations) {
+    const list = byPkg.get(f.package ?? '') ?? []
+    list.push(f)
+    byPkg.set(f.package ?? '', list)
+  }
+  const md = new Markdown()
+    .heading('validate-structure')
+    .para(`**${v.violations.length ? 'FAIL' : 'PASS'}**: ${summary}.`)
+  const failing = v.packages.filter((p) => byPkg.has(p))
+  const passing = v.packages.filter((p) => !byPkg.has(p))
+  const row = (p: string) => {
+    const fs = byPkg.get(p) ?? []
+    return [
+      code(p),
+      fs.length ? `❌ fail (${fs.length})` : '✅ pass',
+      fs.map((f) => `**${label(f.code ?? '')}** ${f.message} ${where(f)}`.trim()).join('<br>') ||
+        '—'
+    ]
+  }
+  // A handful of packages reads best as one table; thousands of passing rows would bury the
+  // failing ones, so past 50 the passing packages fold away. Failing rows stop at a byte budget
+  // (GitHub refuses summaries over 1 MiB), with a line saying what was left out.
+  const shown = v.packages.length <= 50 ? v.packages : failing
+  const rows: string[][] = []
+  let size = 0
+  for (const p of shown) {
+    const r = row(p)
+    size += r.join(' ').length
+    if (size > budget) break
+    rows.push(r)
+  }
+  md.table(['package', 'result', 'violations'], rows)
+  const cut = shown.length - rows.length
+  if (cut)
+    md.para(
+      `…and ${plural(cut, 'more subpackage')} not shown here (summary size limit): the annotations and the \`violations\` output list them.`
+    )
+  if (shown !== v.packages && passing.length)
+    md.details(
+      `${plural(passing.length, 'subpackage')} pass`,
+      passing.map((p) => code(p)).join(', ')
+    )
+  if (v.suppressed.length)
+    md.heading('Suppressed', 3).table(
+      ['package', 'rule', 'reason', 'silenced'],
+      v.suppressed.map((s) => [
+        code(s.package ?? ''),
+        label(s.code ?? ''),
+        s.reason,
+        `${s.message} ${where(s)}`.trim()
+      ])
+    )
+  if (v.warnings.length)
+    md.heading('Warnings', 3).list(
+      v.warnings.map((w) =>
+        [where(w), w.code ? `**${label(w.code)}**` : '', w.message].filter(Boolean).join(' ')
+      )
+    )
+  const g = repo.grandfather.paths
+  if (g.length)
+    md.para(
+      `Grandfathered (exempt, listed in ${code(repo.grandfather.file)}): ${g.map(code).join(', ')}`
+    )
+  return md.toString()
+}

@@ -1,0 +1,176 @@
+import { Finding, isGrandfathered, Repo, Subpackage } from '@contribs-actions/shared'
+import { checkPackage, PackageContext } from './check-package.js'
+import type { Layout } from './layout.js'
+import { resolveRule } from './rules.js'
+
+export interface Suppressed extends Finding {
+  reason: string
+}
+
+export interface Validation {
+  /** Every package validated (grandfathered ones are not). */
+  packages: string[]
+  violations: Finding[]
+  warnings: Finding[]
+  suppressed: Suppressed[]
+}
+
+export interface RepoFacts {
+  /** One layout per package, in `repo.packages` order. */
+  layouts: Layout[]
+  /** Grandfathered paths that no longer exist, with the line that lists them. */
+  staleGrandfather: { path: string; line?: number }[]
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Rule 10: distribution names are unique after PEP 503 normalisation. Packages are visited in
+ * code-point order, so the later folder reports and names the earlier one; the root
+ * meta-package's name is taken too, since installing both would clash.
+ */
+export function checkDuplicates(repo: Repo): Finding[] {
+  const seen = new Map<string, { where: string; name: string }>()
+  if (repo.rootPyproject?.key && repo.rootPyproject.name)
+    seen.set(repo.rootPyproject.key, {
+      where: 'the root pyproject.toml',
+      name: repo.rootPyproject.name
+    })
+  const out: Finding[] = []
+  for (const pkg of repo.packages) {
+    const p = pkg.pyproject
+    if (!p?.key || !p.name) continue
+    const first = seen.get(p.key)
+    if (!first) {
+      seen.set(p.key, { where: pkg.dir, name: p.name })
+      continue
+    }
+    const spelled =
+      first.name === p.name
+        ? ''
+        : `; it is ${JSON.stringify(first.name)} there, and PEP 503 normalises both to '${p.key}'`
+    out.push({
+      severity: 'error',
+      code: 'CA113',
+      package: pkg.dir,
+      message: `duplicate distribution name '${p.name}' (also in ${first.where})${spelled}`,
+      file: p.file,
+      line: p.lines.find(['project'], 'name')
+    })
+  }
+  return out
+}
+
+/**
+ * Moves findings silenced by `[tool.<table>.suppress]` aside (they are listed with their reason,
+ * not dropped), and warns about suppressions that name an unknown package or code or that
+ * silenced nothing, so the list cannot quietly outlive the problem it excused.
+ */
+export function applySuppressions(
+  repo: Repo,
+  findings: Finding[]
+): { kept: Finding[]; suppressed: Suppressed[]; warnings: Finding[] } {
+  const root = repo.rootPyproject
+  const table = repo.settings.table
+  const where = (pkg: string) => ({
+    file: root?.file ?? 'pyproject.toml',
+    line:
+      root?.lines.find(['tool', table, 'suppress'], pkg) ??
+      root?.lines.find(['tool', table, 'suppress', pkg]) ??
+      root?.lines.find(['tool', table, 'suppress'])
+  })
+  const warnings: Finding[] = []
+  const rules = new Map<string, Map<string, { reason: string; used: boolean; as: string }>>()
+  for (const [pkg, codes] of Object.entries(repo.settings.suppress)) {
+    if (!repo.byDir.has(pkg)) {
+      warnings.push({
+        severity: 'warning',
+        code: 'CA203',
+        message: `[tool.${table}.suppress] names ${JSON.stringify(pkg)}, which is not a validated subpackage (remove it)`,
+        ...where(pkg)
+      })
+      continue
+    }
+    const m = new Map<string, { reason: string; used: boolean; as: string }>()
+    for (const [codeOrSlug, reason] of Object.entries(codes)) {
+      const rule = resolveRule(codeOrSlug)
+      if (!rule)
+        warnings.push({
+          severity: 'warning',
+          code: 'CA203',
+          package: pkg,
+          message: `[tool.${table}.suppress.${pkg}] ${JSON.stringify(codeOrSlug)} is not a rule code or slug (see the validate-structure README)`,
+          ...where(pkg)
+        })
+      else m.set(rule.code, { reason, used: false, as: codeOrSlug })
+    }
+    rules.set(pkg, m)
+  }
+  const kept: Finding[] = []
+  const suppressed: Suppressed[] = []
+  for (const f of findings) {
+    const s = f.package && f.code ? rules.get(f.package)?.get(f.code) : undefined
+    if (!s) {
+      kept.push(f)
+      continue
+    }
+    s.used = true
+    suppressed.push({ ...f, reason: s.reason })
+  }
+  for (const [pkg, m] of rules)
+    for (const [code, s] of m)
+      if (!s.used)
+        warnings.push({
+          severity: 'warning',
+          code: 'CA203',
+          package: pkg,
+          message: `[tool.${table}.suppress.${pkg}] ${s.as} silences nothing: ${pkg} no longer breaks ${code} (remove the entry)`,
+          ...where(pkg)
+        })
+  return { kept, suppressed, warnings }
+}
+
+/** The whole check, over what was read: pure. */
+export function validateRepo(repo: Repo, ctx: PackageContext, facts: RepoFacts): Validation {
+  const all: Finding[] = []
+  repo.packages.forEach((pkg: Subpackage, i) =>
+    all.push(...checkPackage(pkg, facts.layouts[i], ctx))
+  )
+  all.push(...checkDuplicates(repo))
+
+  // Grandfathered paths inside a package (a legacy folder under the namespace, say) are exempt,
+  // as is everything under them.
+  const exempt = (f: Finding) =>
+    f.file !== undefined && isGrandfathered(repo.grandfather, f.file.replace(/\/+$/, ''))
+  const { kept, suppressed, warnings } = applySuppressions(
+    repo,
+    all.filter((f) => !exempt(f))
+  )
+
+  const extra: Finding[] = [...repo.settingsFindings]
+  for (const s of facts.staleGrandfather)
+    extra.push({
+      severity: 'warning',
+      code: 'CA202',
+      message: `grandfathered path ${JSON.stringify(s.path)} no longer exists: remove it from the list`,
+      file: repo.grandfather.file,
+      line: s.line
+    })
+  if (!ctx.corePaths && facts.layouts.some((l) => l.namespace?.inner?.nested.length))
+    extra.push({
+      severity: 'warning',
+      message: `${ctx.corePathsFile} not found: directories below mirror dirs were not checked`,
+      file: ctx.corePathsFile
+    })
+
+  // Stable order: by package (code point), then by rule.
+  const order = (a: Finding, b: Finding) =>
+    byCodePoint(a.package ?? '', b.package ?? '') || byCodePoint(a.code ?? '', b.code ?? '')
+  const violations = kept.filter((f) => f.severity === 'error').sort(order)
+  return {
+    packages: repo.packages.map((p) => p.dir),
+    violations,
+    warnings: [...extra, ...kept.filter((f) => f.severity === 'warning'), ...warnings].sort(order),
+    suppressed: suppressed.sort(order)
+  }
+}
