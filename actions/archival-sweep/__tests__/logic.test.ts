@@ -1,0 +1,192 @@
+// The sweep's pure decisions: the label episode, posted markers, milestone layout, floors, plan.
+import { afterAll, describe, expect, test } from '@jest/globals'
+import { loadRepo, trackingMarker } from '@contribs-actions/shared'
+import { cleanupTempDirs, copyExampleRepo, writeFiles } from '../../../test/kit/fixtures.js'
+import { applyPlan } from '../src/apply.js'
+import { lowerBound, upstreamFloors } from '../src/floor.js'
+import { planSweep, stageOf, SweptIssue } from '../src/plan.js'
+import { packageFromTitle, packageOf } from '../src/read-issues.js'
+import { DEFAULT_TEXTS } from '../src/texts.js'
+import {
+  currentEpisode,
+  DAY_MS,
+  milestoneMarker,
+  milestonesFor,
+  postedDays
+} from '../src/timeline.js'
+
+afterAll(cleanupTempDirs)
+
+const ev = (id: number, event: string, label: string, at: string) => ({
+  id,
+  event,
+  created_at: at,
+  label: { name: label },
+  actor: { login: 'octocat' }
+})
+
+describe('label episode', () => {
+  test('the last `labeled` with no later `unlabeled` of that label; other labels ignored', () => {
+    const events = [
+      ev(1, 'labeled', 'contribs-broken', '2026-01-01T00:00:00Z'),
+      ev(2, 'labeled', 'archived', '2026-01-02T00:00:00Z'),
+      ev(3, 'unlabeled', 'contribs-broken', '2026-01-03T00:00:00Z'),
+      { id: 4, event: 'commented', created_at: '2026-01-03T01:00:00Z' },
+      ev(5, 'labeled', 'Contribs-Broken', '2026-01-04T00:00:00Z'),
+      ev(6, 'unlabeled', 'archived', '2026-01-05T00:00:00Z')
+    ]
+    expect(currentEpisode(events, 'contribs-broken')).toEqual({
+      id: '5',
+      since: '2026-01-04T00:00:00Z',
+      actor: 'octocat'
+    })
+    expect(currentEpisode(events.slice(0, 4), 'contribs-broken')).toBeUndefined()
+    expect(currentEpisode([], 'contribs-broken')).toBeUndefined()
+  })
+
+  test('markers count only for their own episode', () => {
+    const comments = [
+      { body: `old\n${milestoneMarker(7, '11')}` },
+      { body: `new\n${milestoneMarker(7, '42')}` },
+      { body: `quoted twice ${milestoneMarker(14, '42')} ${milestoneMarker(21, '42')}` },
+      { body: null }
+    ]
+    expect([...postedDays(comments, '42')].sort()).toEqual([14, 21, 7])
+    expect([...postedDays(comments, '11')]).toEqual([7])
+  })
+
+  test('milestone layout: last archives, the one before announces, earlier ones remind', () => {
+    expect(milestonesFor([21, 7, 14])).toEqual([
+      { day: 7, kind: 'reminder' },
+      { day: 14, kind: 'notice' },
+      { day: 21, kind: 'archive' }
+    ])
+    expect(milestonesFor([30]).map((m) => m.kind)).toEqual(['archive'])
+    expect(milestonesFor([3, 7, 7, 14, 21]).map((m) => m.kind)).toEqual([
+      'reminder',
+      'reminder',
+      'notice',
+      'archive'
+    ])
+  })
+})
+
+describe('package of an issue', () => {
+  test('marker first, then the `[label] pkg:` title', () => {
+    const issue = (title: string, body = '') => ({ number: 1, title, body, url: '', labels: [] })
+    expect(
+      packageOf(issue('[contribs-broken] a: x', trackingMarker('b')), 'tracking', 'contribs-broken')
+    ).toBe('b')
+    expect(packageOf(issue('[contribs-broken] a: x'), 'tracking', 'contribs-broken')).toBe('a')
+    // A stale marker does not name the package of a tracking issue.
+    expect(
+      packageOf(issue('no', trackingMarker('b', 'stale')), 'tracking', 'contribs-broken')
+    ).toBeUndefined()
+    expect(packageFromTitle('[my.label] pkg-x: red', 'my.label')).toBe('pkg-x')
+    expect(packageFromTitle('[myXlabel] pkg-x: red', 'my.label')).toBeUndefined()
+  })
+})
+
+describe('upstream floor', () => {
+  test.each([
+    ['>=0.6.0', '0.6.0'],
+    ['>=0.5,<1', '0.5'],
+    ['~=0.6.1', '0.6.1'],
+    ['==0.6.*', '0.6'],
+    ['>0.4,>=0.5', '0.5'],
+    ['<2', undefined],
+    ['', undefined]
+  ])('%s -> %s', (spec, floor) => {
+    const specifiers = spec
+      .split(',')
+      .filter(Boolean)
+      .map((c) => {
+        const m = /^(~=|===|==|!=|<=|>=|<|>)(.+)$/.exec(c)!
+        return { op: m[1] as '>=', version: m[2] }
+      })
+    expect(lowerBound(specifiers)).toBe(floor)
+  })
+
+  test('per package: the lowest bound over every array naming the upstream; unbounded is below', async () => {
+    const dir = copyExampleRepo()
+    writeFiles(dir, {
+      'dspy/pyproject.toml':
+        '[project]\nname = "mellea-contribs-dspy"\ndependencies = ["mellea>=0.6"]\n\n' +
+        '[dependency-groups]\ncompat = ["Mellea>=0.4"]\n',
+      'crewai/pyproject.toml':
+        '[project]\nname = "mellea-contribs-crewai"\ndependencies = ["mellea"]\n'
+    })
+    const repo = await loadRepo(dir)
+    const floors = upstreamFloors(repo, '0.6.0')
+    expect(floors.get('dspy')).toMatchObject({
+      floor: '0.4',
+      requirement: 'Mellea>=0.4',
+      file: 'dspy/pyproject.toml',
+      line: 6,
+      below: true
+    })
+    expect(floors.get('crewai')).toMatchObject({ floor: null, below: true })
+    expect(floors.get('agent-utilities')).toMatchObject({ floor: '0.6.0', below: false })
+    expect(floors.get('langchain')).toMatchObject({ floor: '0.5.0', below: true })
+  })
+})
+
+describe('plan', () => {
+  const T = Date.parse('2026-01-01T00:00:00Z')
+  const swept = (n: number, labelledDaysAgo: number, posted: number[] = []): SweptIssue => ({
+    number: n,
+    title: `[contribs-broken] p${n}: red`,
+    url: `https://github.com/o/r/issues/${n}`,
+    kind: 'tracking',
+    package: `p${n}`,
+    labels: ['contribs-broken'],
+    episode: { id: `e${n}`, since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
+    posted: new Set(posted)
+  })
+  const input = (issues: SweptIssue[]) => ({
+    nowMs: T,
+    issues,
+    milestones: milestonesFor([7, 14, 21]),
+    labels: { tracking: 'contribs-broken', archive: 'archived', stale: 'contribs-stale' },
+    texts: DEFAULT_TEXTS,
+    upstream: 'mellea',
+    table: 'mellea-contribs'
+  })
+
+  test('due milestones not yet posted, oldest due first across issues; the archive adds the label before its marker', () => {
+    const plan = planSweep(input([swept(1, 22, [7]), swept(2, 30)]))
+    // #2 was labelled 30 days ago, so even its day 21 fell due before #1's day 14 (8 days ago).
+    expect(plan.steps.map((s) => `${s.key} ${s.action}`)).toEqual([
+      '#2 day-7-reminder',
+      '#2 day-14-notice',
+      '#2 day-21-archived',
+      '#1 day-14-notice',
+      '#1 day-21-archived'
+    ])
+    const archive = plan.steps[4]
+    expect(archive.writes.map((w) => w.op)).toEqual(['add-label', 'comment'])
+    expect(archive.writes[1]).toMatchObject({
+      body: expect.stringContaining(milestoneMarker(21, 'e1'))
+    })
+  })
+
+  test('a budget never splits a step, and dry run walks the same steps', async () => {
+    const plan = planSweep(input([swept(1, 21, [7, 14])]))
+    // The archive step needs 3 writes (label creation, issue label, comment): 2 is not enough.
+    const capped = await applyPlan(plan, () => 1, 2, undefined)
+    expect(capped).toMatchObject({ capped: true, operations: 0, done: [] })
+    expect(capped.pending.map((s) => s.action)).toEqual(['day-21-archived'])
+    const dry = await applyPlan(plan, () => 1, 3, undefined)
+    expect(dry.operations).toBe(3)
+    expect(dry.log).toEqual(['would day-21-archived on #1'])
+    expect(stageOf(plan.entries[0], milestonesFor([7, 14, 21]), dry.done)).toBe('archived')
+    expect(stageOf(plan.entries[0], milestonesFor([7, 14, 21]), [])).toBe('release-notes')
+  })
+
+  test('a label removed from the issue after the archive milestone is not re-added', () => {
+    const issue = { ...swept(1, 40, [7, 14, 21]), labels: ['contribs-broken'] }
+    const plan = planSweep(input([issue]))
+    expect(plan.steps).toEqual([])
+    expect(stageOf(plan.entries[0], milestonesFor([7, 14, 21]), [])).toBe('unarchived')
+  })
+})

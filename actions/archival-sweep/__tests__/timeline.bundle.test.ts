@@ -1,0 +1,267 @@
+// The archival timeline told through the BUILT bundle against the GitHub emulator, whose clock is
+// moved between sweeps: milestones follow the label event's wall-clock age, whatever the schedule.
+import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import type { Emulator } from '@contribs-actions/github-emulator'
+import { cleanupTempDirs, tempDir } from '../../../test/kit/fixtures.js'
+import {
+  client,
+  DAY,
+  emulator,
+  milestonesPosted,
+  openTrackingIssue,
+  OWNER,
+  setDay,
+  sweep,
+  T0,
+  writes,
+  type Octokit
+} from './helpers.js'
+
+let emu: Emulator
+let gh: Octokit
+let workspace: string
+
+beforeAll(async () => {
+  emu = await emulator()
+  gh = client(emu)
+  // No checkout settings: the defaults (contribs-broken, archived, days 7/14/21) apply.
+  workspace = tempDir('sweep-ws-')
+})
+afterAll(async () => {
+  await emu.close()
+  cleanupTempDirs()
+})
+
+test('30 days, sweeping twice a week with one week dropped: each milestone once, on the first sweep at or after its day', async () => {
+  const repo = 'twice-weekly'
+  await emu.seedRepo({ owner: OWNER, repo })
+  setDay(emu, 0)
+  const issue = await openTrackingIssue(gh, repo, 'dspy')
+  const bot = client(emu, 'actions-token')
+  const app = client(emu, 'app-token')
+
+  // Mondays and Thursdays; the week after day 18 has no sweep at all (schedule dropped).
+  const sweepDays = [1, 4, 8, 11, 15, 18, 25, 29]
+  const byDay = new Map<number, string[]>()
+  for (const d of sweepDays) {
+    setDay(emu, d + 0.25)
+    const r = await sweep(emu, repo, { workspace })
+    byDay.set(d, r.issues[0].actions)
+    if (d === 8) {
+      // A re-run on the same day posts nothing.
+      emu.clearRequests()
+      const again = await sweep(emu, repo, { workspace })
+      expect(again.issues[0]).toMatchObject({ actions: [], stage: 'reminded', age_days: 8 })
+      expect(writes(emu, repo)).toEqual([])
+    }
+    // Bot and human activity between sweeps bumps updated_at; it must not move the clock.
+    setDay(emu, d + 1)
+    await bot.rest.issues.createComment({
+      owner: OWNER,
+      repo,
+      issue_number: issue,
+      body: 'ci: still red'
+    })
+    await app.rest.issues.createComment({
+      owner: OWNER,
+      repo,
+      issue_number: issue,
+      body: 'bot ping'
+    })
+    if (d === 11)
+      await gh.rest.issues.createComment({
+        owner: OWNER,
+        repo,
+        issue_number: issue,
+        body: 'looking into it'
+      })
+  }
+
+  expect(Object.fromEntries(byDay)).toEqual({
+    1: [],
+    4: [],
+    8: ['day-7-reminder'],
+    11: [],
+    15: ['day-14-notice'],
+    18: [],
+    25: ['day-21-archived'],
+    29: []
+  })
+  const posted = milestonesPosted(emu, repo, issue)
+  expect(posted.map((p) => [p.day, p.postedOn, p.user])).toEqual([
+    [7, 8.25, 'github-actions[bot]'],
+    [14, 15.25, 'github-actions[bot]'],
+    [21, 25.25, 'github-actions[bot]']
+  ])
+  expect(new Set(posted.map((p) => p.episode)).size).toBe(1)
+  const state = emu.state.repo(OWNER, repo)
+  const labels = state.issues
+    .find((i) => i.number === issue)!
+    .labels.map((id) => state.labels.find((l) => l.id === id)!.name)
+  expect(labels.sort()).toEqual(['archived', 'contribs-broken'])
+  expect(state.labels.find((l) => l.name === 'archived')).toMatchObject({ color: '6a737d' })
+})
+
+test('archived packages are reported with stage `archived`, in the outputs and the summary', async () => {
+  setDay(emu, 30)
+  const r = await sweep(emu, 'twice-weekly', { workspace })
+  expect(r.issues).toEqual([
+    expect.objectContaining({ package: 'dspy', kind: 'tracking', stage: 'archived', actions: [] })
+  ])
+  expect(JSON.parse(r.outputs.archived)).toEqual(['dspy'])
+  expect(r.summary).toMatch(
+    /\| \[#1\]\(.*\/issues\/1\) \| `dspy` \| tracking \| 30 \| archived \| — \|/
+  )
+})
+
+test('label removed on day 10 and re-applied on day 12: the clock restarts (new reminder on day 19, not earlier)', async () => {
+  const repo = 'relabel'
+  await emu.seedRepo({ owner: OWNER, repo })
+  setDay(emu, 0)
+  const issue = await openTrackingIssue(gh, repo, 'crewai')
+  const run = async (d: number) => {
+    setDay(emu, d)
+    return sweep(emu, repo, { workspace })
+  }
+  expect((await run(8)).issues[0].actions).toEqual(['day-7-reminder'])
+  setDay(emu, 10)
+  await gh.rest.issues.removeLabel({
+    owner: OWNER,
+    repo,
+    issue_number: issue,
+    name: 'contribs-broken'
+  })
+  expect((await run(11)).issues).toEqual([]) // not tracked: the clock is stopped
+  setDay(emu, 12)
+  await gh.rest.issues.addLabels({
+    owner: OWNER,
+    repo,
+    issue_number: issue,
+    labels: ['contribs-broken']
+  })
+  for (const d of [13, 16, 18.9]) {
+    const r = await run(d)
+    // The old episode's day 14 is never posted; the new one is not 7 days old yet.
+    expect(r.issues[0]).toMatchObject({
+      actions: [],
+      stage: 'watching',
+      age_days: Math.floor(d - 12)
+    })
+  }
+  expect((await run(19)).issues[0]).toMatchObject({ actions: ['day-7-reminder'], age_days: 7 })
+  const posted = milestonesPosted(emu, repo, issue)
+  expect(posted.map((p) => [p.day, p.postedOn])).toEqual([
+    [7, 8],
+    [7, 19]
+  ])
+  expect(posted[0].episode).not.toBe(posted[1].episode)
+})
+
+test('a late sweep posts every due milestone in order, once (day 16 after none since day 3)', async () => {
+  const repo = 'late'
+  await emu.seedRepo({ owner: OWNER, repo })
+  setDay(emu, 0)
+  const issue = await openTrackingIssue(gh, repo, 'langchain')
+  setDay(emu, 3)
+  expect((await sweep(emu, repo, { workspace })).issues[0].actions).toEqual([])
+  setDay(emu, 16)
+  const r = await sweep(emu, repo, { workspace })
+  expect(r.issues[0]).toMatchObject({
+    actions: ['day-7-reminder', 'day-14-notice'],
+    stage: 'release-notes',
+    age_days: 16
+  })
+  expect(milestonesPosted(emu, repo, issue).map((p) => [p.day, p.postedOn])).toEqual([
+    [7, 16],
+    [14, 16]
+  ])
+  const notice = emu.state.repo(OWNER, repo).comments.find((c) => c.body.includes('day=14'))!
+  expect(notice.body).toContain('named in the next release notes')
+  expect(notice.body).toContain('`langchain`')
+})
+
+test('max-operations caps the writes, warns, and the next run finishes the rest', async () => {
+  const repo = 'budget'
+  await emu.seedRepo({ owner: OWNER, repo })
+  setDay(emu, 0)
+  const issues = []
+  for (const pkg of ['a-pkg', 'b-pkg', 'c-pkg']) issues.push(await openTrackingIssue(gh, repo, pkg))
+  setDay(emu, 15)
+  emu.clearRequests()
+  const first = await sweep(emu, repo, { workspace, inputs: { 'max-operations': '4' } })
+  expect(writes(emu, repo)).toHaveLength(4)
+  // Oldest due first: every day-7 reminder, then the first day-14 notice.
+  expect(first.issues.map((i) => [i.actions, i.pending])).toEqual([
+    [['day-7-reminder', 'day-14-notice'], []],
+    [['day-7-reminder'], ['day-14-notice']],
+    [['day-7-reminder'], ['day-14-notice']]
+  ])
+  expect(first.annotations).toContainEqual(
+    expect.objectContaining({
+      level: 'warning',
+      message: expect.stringContaining('max-operations (4) reached: 2 steps left for the next run')
+    })
+  )
+  expect(first.summary).toContain('max-operations (4) reached')
+
+  const second = await sweep(emu, repo, { workspace })
+  expect(second.issues.map((i) => i.actions)).toEqual([[], ['day-14-notice'], ['day-14-notice']])
+  for (const n of issues) expect(milestonesPosted(emu, repo, n).map((p) => p.day)).toEqual([7, 14])
+})
+
+test('dry-run prints the plan and writes nothing', async () => {
+  const repo = 'dry'
+  await emu.seedRepo({ owner: OWNER, repo })
+  setDay(emu, 0)
+  const issue = await openTrackingIssue(gh, repo, 'citations')
+  setDay(emu, 22)
+  emu.clearRequests()
+  const dry = await sweep(emu, repo, { workspace, inputs: { 'dry-run': 'true' } })
+  expect(writes(emu, repo)).toEqual([])
+  expect(dry.issues[0]).toMatchObject({
+    actions: ['day-7-reminder', 'day-14-notice', 'day-21-archived'],
+    stage: 'archived'
+  })
+  expect(dry.stdout).toContain(`would day-21-archived on #${issue}`)
+  expect(dry.outputs.summary).toMatch(/^dry run: .*would post 3 milestones \(5 writes\)/)
+  expect(milestonesPosted(emu, repo, issue)).toEqual([])
+  expect(emu.state.repo(OWNER, repo).labels.map((l) => l.name)).toEqual(['contribs-broken'])
+
+  const real = await sweep(emu, repo, { workspace })
+  expect(real.issues[0].actions).toEqual(dry.issues[0].actions)
+  expect(milestonesPosted(emu, repo, issue).map((p) => p.day)).toEqual([7, 14, 21])
+})
+
+test('an issue labelled by hand without a marker is read from its title; one naming no package is skipped', async () => {
+  const repo = 'by-hand'
+  await emu.seedRepo({ owner: OWNER, repo })
+  setDay(emu, 0)
+  const titled = await gh.rest.issues.create({
+    owner: OWNER,
+    repo,
+    title: '[contribs-broken] agent-utilities: import error on main',
+    labels: ['contribs-broken']
+  })
+  await gh.rest.issues.create({
+    owner: OWNER,
+    repo,
+    title: 'something is off',
+    labels: ['contribs-broken']
+  })
+  setDay(emu, 7)
+  const r = await sweep(emu, repo, { workspace })
+  expect(r.issues).toEqual([
+    expect.objectContaining({
+      issue: titled.data.number,
+      package: 'agent-utilities',
+      actions: ['day-7-reminder']
+    }),
+    expect.objectContaining({
+      package: null,
+      stage: 'skipped',
+      actions: [],
+      note: expect.stringContaining('names no package')
+    })
+  ])
+  expect(Date.parse(emu.now()) - Date.parse(T0)).toBe(7 * DAY)
+})

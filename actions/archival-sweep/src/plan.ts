@@ -1,0 +1,256 @@
+/**
+ * What the sweep should write, decided from plain data: the issues with their label episode and
+ * posted milestones, the clock, and (when the stale-floor signal is on) the packages' floors.
+ * Each step is one milestone, one new stale issue or one closed stale issue, with the writes it
+ * takes; steps are ordered by when they fell due so a budget-capped run does the oldest first.
+ */
+import type { FloorStatus } from './floor.js'
+import type { Texts } from './options.js'
+import {
+  IssueKind,
+  milestoneComment,
+  staleBody,
+  staleCloseComment,
+  staleTitle,
+  TextContext
+} from './texts.js'
+import { ageDays, dueAt, Episode, Milestone, milestoneAction } from './timeline.js'
+
+/** One open issue carrying the tracking or the stale label, as read from GitHub. */
+export interface SweptIssue {
+  number: number
+  title: string
+  url: string
+  kind: IssueKind
+  /** From the hidden marker, else from the title; undefined when neither names one. */
+  package?: string
+  labels: string[]
+  /** Undefined when the issue's events show the label removed (the clock is stopped). */
+  episode?: Episode
+  /** Milestone days already posted for the current episode. */
+  posted: Set<number>
+}
+
+export type WriteOp =
+  | { op: 'comment'; body: string }
+  | { op: 'add-label'; label: string }
+  | { op: 'close' }
+  | { op: 'create-issue'; title: string; body: string; labels: string[] }
+
+export interface Step {
+  /** The entry it belongs to. */
+  key: string
+  /** When it fell due (epoch ms): the order in which a capped run works. */
+  due: number
+  /** Its name in outputs, e.g. `day-7-reminder`, `opened`, `closed`. */
+  action: string
+  milestone?: Milestone
+  writes: WriteOp[]
+}
+
+/** One row of the report: an issue the sweep looked at, or a stale issue it would open. */
+export interface Entry {
+  key: string
+  /** Null for a stale issue not opened yet. */
+  issue: number | null
+  url?: string
+  package: string | null
+  kind: IssueKind
+  ageDays: number | null
+  episode?: Episode
+  hasArchiveLabel: boolean
+  posted: Set<number>
+  steps: Step[]
+  /** Why nothing is done for it, when that is not obvious. */
+  note?: string
+}
+
+export interface StaleInput {
+  minimum: string
+  /** Floors of the packages that depend on the upstream. */
+  floors: Map<string, FloorStatus>
+  /** Every subpackage folder in the checkout. */
+  packages: Set<string>
+  /** OWNERS handles per package (`login` or `org/team`), mentioned in new stale issues. */
+  owners: Map<string, string[]>
+}
+
+export interface PlanInput {
+  nowMs: number
+  issues: SweptIssue[]
+  milestones: Milestone[]
+  labels: { tracking: string; archive: string; stale: string }
+  texts: Texts
+  upstream: string
+  table: string
+  /** Set when `minimum_upstream_version` is: the stale-floor signal is on. */
+  stale?: StaleInput
+}
+
+export interface Plan {
+  entries: Entry[]
+  /** Every step of every entry, oldest due first. */
+  steps: Step[]
+}
+
+export function planSweep(input: PlanInput): Plan {
+  const entries: Entry[] = []
+  const staleOpen = new Set<string>()
+  const archiveDay = input.milestones[input.milestones.length - 1]?.day ?? 0
+  const hasLabel = (i: SweptIssue, name: string) =>
+    i.labels.some((l) => l.toLowerCase() === name.toLowerCase())
+
+  for (const issue of input.issues) {
+    const entry: Entry = {
+      key: `#${issue.number}`,
+      issue: issue.number,
+      url: issue.url,
+      package: issue.package ?? null,
+      kind: issue.kind,
+      ageDays: issue.episode ? ageDays(issue.episode.since, input.nowMs) : null,
+      episode: issue.episode,
+      hasArchiveLabel: hasLabel(issue, input.labels.archive),
+      posted: new Set(issue.posted),
+      steps: []
+    }
+    entries.push(entry)
+    const label = issue.kind === 'tracking' ? input.labels.tracking : input.labels.stale
+    if (!issue.package) {
+      entry.note = `names no package: add \`<!-- contribs-actions:${issue.kind} package=NAME -->\` to its body or start its title with \`[${label}] NAME:\``
+      continue
+    }
+    if (issue.kind === 'stale') {
+      staleOpen.add(issue.package)
+      const resolution = input.stale && staleResolution(input.stale, issue.package, input.upstream)
+      if (resolution) {
+        const body = staleCloseComment(
+          input.texts,
+          { package: issue.package, upstream: input.upstream, minimum: input.stale!.minimum },
+          resolution
+        )
+        entry.steps.push({
+          key: entry.key,
+          due: input.nowMs,
+          action: 'closed',
+          writes: [{ op: 'comment', body }, { op: 'close' }]
+        })
+        continue
+      }
+    }
+    if (!issue.episode) {
+      entry.note = `\`${label}\` is not applied by its events (removed, or applied before events were kept): the clock is stopped`
+      continue
+    }
+    const ctx: TextContext = {
+      package: issue.package,
+      kind: issue.kind,
+      label,
+      archiveLabel: input.labels.archive,
+      archiveDay,
+      upstream: input.upstream,
+      minimum: input.stale?.minimum,
+      floor: input.stale?.floors.get(issue.package)
+    }
+    for (const m of input.milestones) {
+      const due = dueAt(issue.episode, m)
+      if (issue.posted.has(m.day) || due > input.nowMs) continue
+      const comment: WriteOp = {
+        op: 'comment',
+        body: milestoneComment(input.texts, m, issue.episode, ctx, input.nowMs)
+      }
+      // The marker-carrying comment goes last: a run cut short after the label re-does the milestone.
+      const writes: WriteOp[] =
+        m.kind === 'archive' && !entry.hasArchiveLabel
+          ? [{ op: 'add-label', label: input.labels.archive }, comment]
+          : [comment]
+      entry.steps.push({ key: entry.key, due, action: milestoneAction(m), milestone: m, writes })
+    }
+  }
+
+  if (input.stale) {
+    for (const f of [...input.stale.floors.values()].sort((a, b) =>
+      a.package.localeCompare(b.package)
+    )) {
+      if (!f.below || staleOpen.has(f.package)) continue
+      const key = `new:${f.package}`
+      const title = staleTitle(input.labels.stale, f, input.stale.minimum)
+      const body = staleBody(
+        f,
+        {
+          upstream: input.upstream,
+          minimum: input.stale.minimum,
+          table: input.table,
+          timeline: input.milestones
+        },
+        input.stale.owners.get(f.package) ?? []
+      )
+      entries.push({
+        key,
+        issue: null,
+        package: f.package,
+        kind: 'stale',
+        ageDays: 0,
+        hasArchiveLabel: false,
+        posted: new Set(),
+        steps: [
+          {
+            key,
+            due: input.nowMs,
+            action: 'opened',
+            writes: [{ op: 'create-issue', title, body, labels: [input.labels.stale] }]
+          }
+        ]
+      })
+    }
+  }
+
+  const steps = entries
+    .flatMap((e, i) => e.steps.map((s, j) => ({ s, i, j })))
+    .sort((a, b) => a.s.due - b.s.due || a.i - b.i || a.j - b.j)
+    .map((x) => x.s)
+  return { entries, steps }
+}
+
+/** Why an open stale issue is resolved, or undefined while the package is still below the minimum. */
+export function staleResolution(
+  stale: StaleInput,
+  pkg: string,
+  upstream: string
+): string | undefined {
+  if (!stale.packages.has(pkg)) return 'the package is no longer in the repository'
+  const f = stale.floors.get(pkg)
+  if (!f) return `it no longer depends on ${upstream}`
+  if (f.below) return undefined
+  return `its requirement is now \`${f.requirement}\` (${f.file}${f.line ? `:${f.line}` : ''})`
+}
+
+export type Stage =
+  | 'watching'
+  | 'reminded'
+  | 'release-notes'
+  | 'archived'
+  | 'unarchived'
+  | 'opened'
+  | 'pending'
+  | 'closed'
+  | 'untracked'
+  | 'skipped'
+
+/**
+ * Where an issue stands once `done` steps are applied: `archived` whenever it carries the archive
+ * label (however it got there), else the latest milestone posted for the current episode.
+ */
+export function stageOf(entry: Entry, milestones: Milestone[], done: Step[]): Stage {
+  if (done.some((s) => s.action === 'closed')) return 'closed'
+  if (entry.issue === null) return done.length ? 'opened' : 'pending'
+  if (!entry.package) return 'skipped'
+  const posted = new Set([...entry.posted, ...done.flatMap((s) => s.milestone?.day ?? [])])
+  const archiveDone = done.some((s) => s.milestone?.kind === 'archive')
+  if (entry.hasArchiveLabel || archiveDone) return 'archived'
+  if (!entry.episode) return 'untracked'
+  const reached = milestones.filter((m) => posted.has(m.day)).map((m) => m.kind)
+  if (reached.includes('archive')) return 'unarchived'
+  if (reached.includes('notice')) return 'release-notes'
+  if (reached.includes('reminder')) return 'reminded'
+  return 'watching'
+}

@@ -1,0 +1,134 @@
+/** Outputs, log and job summary of a sweep, from the plan and what was applied. */
+import { ActionResult, code, emptyResult, Finding, Markdown } from '@contribs-actions/shared'
+import type { Applied } from './apply.js'
+import type { Entry, Plan, Stage, Step } from './plan.js'
+import { stageOf } from './plan.js'
+import type { IssueKind } from './texts.js'
+import type { Milestone } from './timeline.js'
+
+export interface IssueReport {
+  issue: number | null
+  package: string | null
+  kind: IssueKind
+  age_days: number | null
+  stage: Stage
+  /** Steps taken this run (in a dry run: the steps it would take). */
+  actions: string[]
+  /** Steps due but left for the next run (max-operations reached). */
+  pending: string[]
+  url?: string
+  note?: string
+}
+
+export interface ReportInput {
+  plan: Plan
+  applied: Applied
+  milestones: Milestone[]
+  dryRun: boolean
+  maxOperations: number
+  findings: Finding[]
+  staleOn: boolean
+}
+
+function byKey(steps: Step[]): Map<string, Step[]> {
+  const m = new Map<string, Step[]>()
+  for (const s of steps) m.set(s.key, [...(m.get(s.key) ?? []), s])
+  return m
+}
+
+export function issueReports(input: ReportInput): IssueReport[] {
+  const done = byKey(input.applied.done)
+  const pending = byKey(input.applied.pending)
+  const failed = byKey(input.applied.failed.map((f) => f.step))
+  return input.plan.entries.map((e: Entry) => {
+    const d = done.get(e.key) ?? []
+    const created = input.applied.created.get(e.key)
+    const report: IssueReport = {
+      issue: created?.number ?? e.issue,
+      package: e.package,
+      kind: e.kind,
+      age_days: e.ageDays,
+      stage: stageOf(e, input.milestones, d),
+      actions: d.map((s) => s.action),
+      pending: (pending.get(e.key) ?? []).map((s) => s.action)
+    }
+    const url = created?.url ?? e.url
+    if (url) report.url = url
+    const f = failed.get(e.key)
+    const note = f
+      ? `failed: ${input.applied.failed.find((x) => x.step.key === e.key)?.error}`
+      : e.note
+    if (note) report.note = note
+    return report
+  })
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+export function buildResult(input: ReportInput): ActionResult {
+  const result = emptyResult()
+  const reports = issueReports(input)
+  const { applied } = input
+  const tracking = reports.filter((r) => r.kind === 'tracking').length
+  const staleCount = reports.filter((r) => r.kind === 'stale' && r.stage !== 'pending').length
+  const milestones = applied.done.filter((s) => s.milestone).length
+  const opened = applied.done.filter((s) => s.action === 'opened').length
+  const closed = applied.done.filter((s) => s.action === 'closed').length
+  const archived = [
+    ...new Set(
+      reports.filter((r) => r.stage === 'archived' && r.package).map((r) => r.package as string)
+    )
+  ].sort()
+  const did = [
+    `${input.dryRun ? 'would post' : 'posted'} ${count(milestones, 'milestone')}`,
+    opened ? `${input.dryRun ? 'would open' : 'opened'} ${count(opened, 'stale issue')}` : '',
+    closed ? `${input.dryRun ? 'would close' : 'closed'} ${count(closed, 'stale issue')}` : ''
+  ].filter(Boolean)
+  let sentence =
+    `${input.dryRun ? 'dry run: ' : ''}swept ${count(tracking, 'tracking issue')}` +
+    (input.staleOn ? ` and ${count(staleCount, 'stale issue')}` : '') +
+    `; ${did.join(', ')} (${count(applied.operations, 'write')})` +
+    (archived.length ? `; archived: ${archived.join(', ')}` : '')
+  if (applied.capped) {
+    const left = applied.pending.length
+    const message =
+      `max-operations (${input.maxOperations}) reached: ${count(left, 'step')} left for the next ` +
+      `run (raise \`max-operations\` to do more per run)`
+    sentence += `; ${message}`
+    result.findings.push({ severity: 'warning', message })
+  }
+  if (applied.failed.length) {
+    result.failure =
+      `${count(applied.failed.length, 'step')} failed: ` +
+      applied.failed.map((f) => `${f.step.action} on ${f.step.key}: ${f.error}`).join('; ')
+    sentence += `; ${result.failure}`
+  }
+  result.findings.push(...input.findings)
+  result.outputs = { issues: reports, archived, summary: sentence }
+  result.log.push(...applied.log, sentence)
+
+  const md = new Markdown().heading(`archival-sweep${input.dryRun ? ' (dry run)' : ''}`)
+  md.para(sentence)
+  md.table(
+    ['issue', 'package', 'kind', 'age (days)', 'stage', input.dryRun ? 'would do' : 'actions'],
+    reports.map((r) => [
+      r.issue === null ? '(new)' : r.url ? `[#${r.issue}](${r.url})` : `#${r.issue}`,
+      r.package ? code(r.package) : '?',
+      r.kind,
+      r.age_days ?? '—',
+      r.stage,
+      [
+        r.actions.join(', '),
+        r.pending.length ? `pending: ${r.pending.join(', ')}` : '',
+        r.note ?? ''
+      ]
+        .filter(Boolean)
+        .join('; ') || '—'
+    ])
+  )
+  if (!reports.length) md.para('No open issue carries the tracking label.')
+  result.summary = md.toString()
+  return result
+}

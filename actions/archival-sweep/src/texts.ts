@@ -1,0 +1,134 @@
+/**
+ * What the sweep writes. Milestone texts are configurable (inputs); the footer with the hidden
+ * marker is not, because re-runs find posted milestones by it.
+ */
+import { fillPattern, trackingMarker } from '@contribs-actions/shared'
+import type { FloorStatus } from './floor.js'
+import type { Texts } from './options.js'
+import { Episode, Milestone, milestoneMarker } from './timeline.js'
+
+export const DEFAULT_TEXTS: Texts = {
+  reminder:
+    '**Reminder (day {day}):** `{package}` still needs attention: {problem}. ' +
+    'Unless {fix}, it will be labelled `{archive_label}` on day {archive_day}.',
+  notice:
+    '**Release-notes notice (day {day}):** `{package}` still needs attention: {problem}. ' +
+    'It will be named in the next release notes as a package at risk of archival, and labelled ' +
+    '`{archive_label}` on day {archive_day} unless {fix}.',
+  archive:
+    '**Archived (day {day}):** `{package}` has needed attention for {age} days: {problem}. ' +
+    'It is now labelled `{archive_label}`. Once {fix}, remove the `{archive_label}` label.',
+  staleClose:
+    '`{package}` no longer allows {upstream} versions below the minimum `{minimum}`: {resolution}. ' +
+    'Closing this issue.'
+}
+
+export type IssueKind = 'tracking' | 'stale'
+
+/** Values every text can use. */
+export interface TextContext {
+  package: string
+  kind: IssueKind
+  label: string
+  archiveLabel: string
+  archiveDay: number
+  upstream: string
+  minimum?: string
+  floor?: FloorStatus
+}
+
+export function floorText(f: FloorStatus | undefined): string {
+  if (!f) return 'unknown'
+  return f.floor === null ? 'unbounded' : `>=${f.floor}`
+}
+
+function where(f: FloorStatus): string {
+  return `${f.file}${f.line ? `:${f.line}` : ''}`
+}
+
+function values(ctx: TextContext, episode: Episode, nowMs: number): Record<string, string> {
+  const since = episode.since.slice(0, 10)
+  const problem =
+    ctx.kind === 'tracking'
+      ? `its smoke test against upstream \`main\` has been red since \`${ctx.label}\` was applied on ${since}`
+      : ctx.floor
+        ? `its requirement \`${ctx.floor.requirement}\` (${where(ctx.floor)}) allows ${ctx.upstream} versions below the minimum \`${ctx.minimum}\``
+        : `its ${ctx.upstream} floor is below the repository's minimum upstream version`
+  const fix =
+    ctx.kind === 'tracking'
+      ? `the smoke test is green again (smoke-reporter then removes \`${ctx.label}\`)`
+      : `its floor is raised to at least \`${ctx.upstream}>=${ctx.minimum ?? '<minimum>'}\` (the sweep then closes this issue)`
+  return {
+    package: ctx.package,
+    label: ctx.label,
+    archive_label: ctx.archiveLabel,
+    archive_day: String(ctx.archiveDay),
+    since,
+    age: String(Math.max(0, Math.floor((nowMs - Date.parse(episode.since)) / 86_400_000))),
+    problem,
+    fix,
+    upstream: ctx.upstream,
+    minimum: ctx.minimum ?? '',
+    floor: floorText(ctx.floor)
+  }
+}
+
+/** The comment that posts a milestone: the configured text, a footer, and the hidden marker. */
+export function milestoneComment(
+  texts: Texts,
+  m: Milestone,
+  episode: Episode,
+  ctx: TextContext,
+  nowMs: number
+): string {
+  const v: Record<string, string> = { ...values(ctx, episode, nowMs), day: String(m.day) }
+  const text = fillPattern(texts[m.kind], v)
+  return (
+    `${text}\n\n<sub>archival-sweep: day ${m.day} of the archival timeline, counted from when ` +
+    `\`${ctx.label}\` was applied on ${v.since}.</sub>\n${milestoneMarker(m.day, episode.id)}`
+  )
+}
+
+export function staleTitle(label: string, f: FloorStatus, minimum: string): string {
+  return `[${label}] ${f.package}: upstream floor ${floorText(f)} is below ${minimum}`
+}
+
+export function staleBody(
+  f: FloorStatus,
+  ctx: { upstream: string; minimum: string; table: string; timeline: Milestone[] },
+  owners: string[]
+): string {
+  const steps = ctx.timeline
+    .map((m) =>
+      m.kind === 'archive'
+        ? `day ${m.day}: the package is labelled archived`
+        : m.kind === 'notice'
+          ? `day ${m.day}: it is named in the next release notes`
+          : `day ${m.day}: a reminder`
+    )
+    .join('; ')
+  return [
+    `\`${f.package}\` requires \`${f.requirement}\` (${where(f)}), which allows ${ctx.upstream} ` +
+      `versions below the repository's minimum \`${ctx.minimum}\` (\`minimum_upstream_version\` ` +
+      `in \`[tool.${ctx.table}]\`).`,
+    owners.length ? `Owners: ${owners.map((o) => `@${o}`).join(' ')}` : '',
+    `Raise the floor to at least \`${ctx.upstream}>=${ctx.minimum}\` and the archival sweep closes ` +
+      `this issue by itself. Until then this issue follows the archival timeline (${steps}).`,
+    trackingMarker(f.package, 'stale')
+  ]
+    .filter(Boolean)
+    .join('\n\n')
+}
+
+export function staleCloseComment(
+  texts: Texts,
+  ctx: { package: string; upstream: string; minimum: string },
+  resolution: string
+): string {
+  return fillPattern(texts.staleClose, {
+    package: ctx.package,
+    upstream: ctx.upstream,
+    minimum: ctx.minimum,
+    resolution
+  })
+}

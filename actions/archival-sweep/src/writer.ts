@@ -1,0 +1,57 @@
+/** The sweep's writes through octokit (the Writer seam of apply.ts). */
+import { Connection, ensureLabel, LabelSpec } from '@contribs-actions/shared/github'
+import type { Writer } from './apply.js'
+
+/** Colours and descriptions for the labels the sweep creates when they are missing. */
+export function labelSpec(name: string, labels: { archive: string; stale: string }): LabelSpec {
+  if (name.toLowerCase() === labels.archive.toLowerCase())
+    return {
+      name,
+      color: '6a737d',
+      description: 'Archived by contribs-actions: broken past the archival timeline'
+    }
+  if (name.toLowerCase() === labels.stale.toLowerCase())
+    return {
+      name,
+      color: 'fbca04',
+      description: 'Upstream floor below minimum_upstream_version (contribs-actions)'
+    }
+  return { name, color: 'ededed' }
+}
+
+export function octokitWriter(
+  conn: Connection,
+  labels: { archive: string; stale: string }
+): Writer {
+  const { octokit, owner, repo } = conn
+  return {
+    async ensureLabel(name) {
+      await ensureLabel(octokit, owner, repo, labelSpec(name, labels))
+    },
+    async comment(issue, body) {
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body })
+    },
+    async addLabel(issue, label) {
+      await octokit.rest.issues.addLabels({ owner, repo, issue_number: issue, labels: [label] })
+    },
+    async close(issue) {
+      await octokit.rest.issues.update({
+        owner,
+        repo,
+        issue_number: issue,
+        state: 'closed',
+        state_reason: 'completed'
+      })
+    },
+    async createIssue(title, body, issueLabels) {
+      const { data } = await octokit.rest.issues.create({
+        owner,
+        repo,
+        title,
+        body,
+        labels: issueLabels
+      })
+      return { number: data.number, url: data.html_url }
+    }
+  }
+}
