@@ -54,11 +54,12 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
   for (const issue of stale?.issues ?? []) {
     if (!seen.has(issue.number)) toRead.push({ issue, kind: 'stale', label: labels.stale })
   }
-  const issues = await mapLimit(toRead, 8, (x) =>
-    readSweptIssue(octokit, owner, name, x.issue, x.kind, x.label)
-  )
   // GitHub's clock, not the runner's: ages are measured against the event timestamps it wrote.
   const nowMs = tracking.serverNowMs ?? Date.now()
+  const clock = { nowMs, firstDay: milestones[0].day }
+  const issues = await mapLimit(toRead, 8, (x) =>
+    readSweptIssue(octokit, owner, name, x.issue, x.kind, x.label, clock)
+  )
 
   const findings: Finding[] = [...repo.settingsFindings]
   let staleInput: StaleInput | undefined
