@@ -1,0 +1,98 @@
+import picomatch from 'picomatch'
+import { Grandfather, isGrandfathered, Settings } from '@contribs-actions/shared'
+import type { Change } from './git-range.js'
+
+/** Changed paths sorted by what they belong to. Every path is in exactly one bucket. */
+export interface SortedChanges {
+  /** Every path counted, both ends of a rename, sorted and unique. */
+  files: string[]
+  /** Package folder at head -> its changed paths. */
+  byPackage: Map<string, string[]>
+  docs: string[]
+  template: string[]
+  legacy: string[]
+  /**
+   * Top-level folders that are not packages at head but may have been at the base: a deleted or
+   * moved package. Resolved against the base revision before deciding.
+   */
+  gone: Map<string, string[]>
+  /** Files outside every package that no rule claims (root files, `.github/` extras, ...). */
+  other: string[]
+  /** The first file, in path order, matching a run-all glob. */
+  runAll?: { file: string; glob: string }
+}
+
+export interface Layout {
+  isPackage(dir: string): boolean
+  settings: Settings
+  grandfather: Grandfather
+  /** settings.run_all, the `run-all` input, and the settings file itself. */
+  runAllGlobs: string[]
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Every path a change touches: a rename counts at both ends, a copy only at its new path. */
+export function touchedPaths(changes: Change[]): string[] {
+  const set = new Set<string>()
+  for (const c of changes) {
+    set.add(c.path)
+    if (c.status === 'R' && c.from) set.add(c.from)
+  }
+  return [...set].sort(byCodePoint)
+}
+
+export function isDocs(rel: string, settings: Settings): boolean {
+  const slash = rel.indexOf('/')
+  if (slash < 0) return /\.md$/i.test(rel)
+  const top = rel.slice(0, slash)
+  return settings.docs_dirs.includes(top)
+}
+
+const under = (rel: string, dir: string) => dir !== '' && (rel === dir || rel.startsWith(`${dir}/`))
+
+export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
+  const { settings, grandfather } = layout
+  const files = touchedPaths(changes)
+  // Plain regular expressions: picomatch's matcher functions cost several times more per path.
+  const matchers = layout.runAllGlobs.map((glob) => ({
+    glob,
+    re: picomatch.makeRe(glob, { dot: true })
+  }))
+  const template = settings.template_dir.replace(/\/+$/, '')
+  const notPackages = new Set([...settings.exclude_dirs, settings.namespace, 'node_modules'])
+  const out: SortedChanges = {
+    files,
+    byPackage: new Map(),
+    docs: [],
+    template: [],
+    legacy: [],
+    gone: new Map(),
+    other: []
+  }
+  const push = (m: Map<string, string[]>, k: string, v: string) => {
+    const list = m.get(k)
+    if (list) list.push(v)
+    else m.set(k, [v])
+  }
+  for (const rel of files) {
+    if (!out.runAll) {
+      const hit = matchers.find((m) => m.re.test(rel))
+      if (hit) out.runAll = { file: rel, glob: hit.glob }
+    }
+    const slash = rel.indexOf('/')
+    const top = slash < 0 ? '' : rel.slice(0, slash)
+    if (isDocs(rel, settings)) out.docs.push(rel)
+    else if (under(rel, template)) out.template.push(rel)
+    else if (top && layout.isPackage(top)) push(out.byPackage, top, rel)
+    else if (isGrandfathered(grandfather, rel)) out.legacy.push(rel)
+    else if (top && !top.startsWith('.') && !notPackages.has(top)) push(out.gone, top, rel)
+    else out.other.push(rel)
+  }
+  return out
+}
+
+/** The run-all globs: the settings table's, the input's, and the file holding the settings. */
+export function runAllGlobs(settings: Settings, extra: string[]): string[] {
+  return [...new Set([...settings.run_all, ...extra, 'pyproject.toml'])]
+}

@@ -1,0 +1,119 @@
+import { CiConfig, Finding, readCiConfig, Settings, UserError } from '@contribs-actions/shared'
+import type { RepoIndex } from './repo-index.js'
+
+/** One matrix job: a package on one Python version, with its CI settings. */
+export interface Leg {
+  package: string
+  python: string
+  timeout: number
+  skip_ollama: boolean
+  [extra: string]: unknown
+}
+
+const KNOWN = new Set(['python_versions', 'timeout_minutes', 'skip_ollama'])
+
+/**
+ * One leg per (package, Python version) from each package's `[tool.<table>.ci]` (read-ci-config's
+ * logic; only that table is parsed). A wrong type or a TOML syntax error is an error finding with
+ * file and line; the other warnings belong to read-ci-config and validate-structure, not here.
+ */
+export function buildLegs(
+  index: RepoIndex,
+  packages: string[]
+): { legs: Leg[]; findings: Finding[] } {
+  const settings: Settings = index.settings
+  const ciTable = [['tool', settings.table, 'ci']]
+  const legs: Leg[] = []
+  const findings: Finding[] = []
+  for (const dir of packages) {
+    let config: CiConfig = settings.ci as CiConfig
+    try {
+      const py = index.pyproject(dir, ciTable)
+      if (py) {
+        const r = readCiConfig(py, settings, dir)
+        const errors = r.findings.filter((f) => f.severity === 'error')
+        if (errors.length) {
+          findings.push(...errors)
+          continue
+        }
+        config = r.config
+      } else {
+        findings.push({
+          severity: 'warning',
+          message: 'no pyproject.toml: the CI defaults are used',
+          file: `${dir}/pyproject.toml`,
+          package: dir
+        })
+      }
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+      findings.push({
+        severity: 'error',
+        message: e.message,
+        file: e.file,
+        line: e.line,
+        column: e.column,
+        package: dir
+      })
+      continue
+    }
+    const extra: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(config)) if (!KNOWN.has(k)) extra[k] = v
+    for (const python of config.python_versions)
+      legs.push({
+        package: dir,
+        python,
+        timeout: config.timeout_minutes,
+        skip_ollama: config.skip_ollama,
+        ...extra
+      })
+  }
+  return { legs, findings }
+}
+
+/**
+ * Splits legs into matrices of at most `maxLegs`. A package's legs stay together. Shards are
+ * fixed slices of the repository's package list in name order: with K shards, a package of rank
+ * r among N packages goes to slice floor(r * K / N), whichever other packages run, so it keeps
+ * its shard while K stays the same. K is the smallest number, from ceil(legs / maxLegs) up to
+ * twice that, for which no slice is over the limit; empty slices are dropped. When no such K
+ * exists (changes bunched in one corner of the alphabet), legs are packed in name order instead.
+ */
+export function shardLegs(legs: Leg[], maxLegs: number, allPackages: string[]): Leg[][] {
+  if (legs.length === 0) return []
+  if (legs.length <= maxLegs) return [legs]
+  const groups: Leg[][] = []
+  for (const leg of legs) {
+    const last = groups[groups.length - 1]
+    if (last && last[0].package === leg.package) last.push(leg)
+    else groups.push([leg])
+  }
+  if (groups.some((g) => g.length > maxLegs)) return chunk(legs, maxLegs)
+  const rank = new Map(allPackages.map((p, i) => [p, i]))
+  const n = Math.max(allPackages.length, 1)
+  const minimal = Math.ceil(legs.length / maxLegs)
+  for (let k = minimal; k <= 2 * minimal; k++) {
+    const slices: Leg[][] = Array.from({ length: k }, () => [])
+    for (const g of groups) {
+      const r = rank.get(g[0].package) ?? 0
+      slices[Math.min(k - 1, Math.floor((r * k) / n))].push(...g)
+    }
+    if (slices.every((s) => s.length <= maxLegs)) return slices.filter((s) => s.length > 0)
+  }
+  return pack(groups, maxLegs)
+}
+
+function chunk(legs: Leg[], size: number): Leg[][] {
+  const out: Leg[][] = []
+  for (let i = 0; i < legs.length; i += size) out.push(legs.slice(i, i + size))
+  return out
+}
+
+function pack(groups: Leg[][], maxLegs: number): Leg[][] {
+  const out: Leg[][] = [[]]
+  for (const g of groups) {
+    if (out[out.length - 1].length + g.length > maxLegs) out.push([])
+    out[out.length - 1].push(...g)
+  }
+  return out
+}

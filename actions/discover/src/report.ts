@@ -1,0 +1,147 @@
+import { ActionResult, code, emptyResult, Markdown } from '@contribs-actions/shared'
+import type { Why } from './affected.js'
+import type { Discovery } from './discover.js'
+import { listNames } from './decide.js'
+
+/** The summary lists at most this many packages and files; the outputs hold everything. */
+const MAX_ROWS = 500
+const MAX_FILES_PER_PACKAGE = 20
+const MAX_FILES = 1000
+
+export function whyText(why: Why): string {
+  switch (why.kind) {
+    case 'changed':
+      return 'changed'
+    case 'dependent':
+      return why.via === why.root
+        ? `dependent of ${code(why.root)}`
+        : `dependent of ${code(why.via)} (which depends on ${code(why.root)})`
+    case 'deleted-dependent':
+      return why.via === why.root
+        ? `depends on ${code(why.root)}, deleted by this change`
+        : `dependent of ${code(why.via)} (which depends on ${code(why.root)}, deleted)`
+    case 'unreadable':
+      return `its pyproject.toml does not parse, so its dependencies are unknown`
+    case 'all':
+      return why.because
+  }
+}
+
+const short = (sha: string) => sha.slice(0, 7)
+
+export function buildResult(d: Discovery, maxLegs: number): ActionResult {
+  const result = emptyResult()
+  result.root = d.index.root
+  result.findings = d.findings
+  const errors = d.findings.filter((f) => f.severity === 'error')
+  const sharded = d.legs.length > maxLegs
+  if (d.legs.length > 0 && d.legs.length >= 0.9 * maxLegs && !sharded)
+    result.findings.push({
+      severity: 'warning',
+      message: `${d.legs.length} matrix legs, close to the limit of ${maxLegs} (max-legs); above it they are split into shards and only the \`shards\` output holds them`
+    })
+  if (sharded)
+    result.findings.push({
+      severity: 'warning',
+      message: `${d.legs.length} matrix legs exceed max-legs (${maxLegs}): split into ${d.shards.length} shards; use the \`shards\` output (\`include\` is empty because one matrix cannot hold them)`
+    })
+
+  const changedCount = d.changes ? d.changes.files.length : ''
+  if (errors.length) {
+    result.failure = `${errors.length} invalid CI setting${errors.length === 1 ? '' : 's'} in the packages to test: ${errors
+      .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
+      .join('; ')}`
+    result.outputs = { reason: result.failure }
+  } else {
+    result.outputs = {
+      matrix: d.matrix,
+      include: sharded ? [] : d.legs,
+      any: d.matrix.length > 0,
+      'template-smoke': d.decision.templateSmoke,
+      shards: d.shards,
+      skipped: d.skipped.map((s) => ({
+        package: s.package,
+        reason: s.reason,
+        ...(s.issue ? { issue: s.issue } : {})
+      })),
+      reason: reasonWithSkips(d),
+      'changed-count': changedCount
+    }
+  }
+
+  const range =
+    d.range.kind === 'diff'
+      ? `Compared ${code(short(d.range.base))}..${code(short(d.range.head))}, from ${d.range.how}: ${changedCount} changed file${changedCount === 1 ? '' : 's'}.`
+      : `No diff: ${d.range.verdict.detail}.`
+  result.log.push(`reason: ${result.outputs.reason}`, range.replace(/`/g, ''))
+  result.log.push(
+    `${d.matrix.length} of ${d.index.dirs.length} subpackages run (${d.legs.length} legs${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}); template smoke: ${d.decision.templateSmoke}`
+  )
+  result.summary = summary(d, range, String(result.outputs.reason), errors.length > 0)
+  return result
+}
+
+function reasonWithSkips(d: Discovery): string {
+  if (!d.skipped.length) return d.decision.reason
+  return `${d.decision.reason}; skipped (archived): ${listNames(d.skipped.map((s) => s.package))}`
+}
+
+function summary(d: Discovery, range: string, reason: string, failed: boolean): string {
+  const md = new Markdown().heading('discover')
+  md.para(`${failed ? '**Failed:**' : '**Reason:**'} ${failed ? reason : code(reason)}`)
+  md.para(range)
+  md.para(
+    `**${d.matrix.length}** of ${d.index.dirs.length} subpackages run, ${d.legs.length} matrix leg${d.legs.length === 1 ? '' : 's'}` +
+      `${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}; template smoke: **${d.decision.templateSmoke ? 'yes' : 'no'}**.`
+  )
+  const byPackage = d.changes?.byPackage
+  const rows = d.matrix.slice(0, MAX_ROWS).map((p) => {
+    const why = d.decision.run.get(p)!
+    return [code(p), whyText(why), byPackage?.get(p)?.length ?? 0]
+  })
+  md.table(['package', 'why it runs', 'changed files'], rows)
+  if (d.matrix.length > MAX_ROWS)
+    md.para(`_…and ${d.matrix.length - MAX_ROWS} more; the \`matrix\` output lists them all._`)
+
+  if (d.skipped.length) {
+    md.heading('Skipped', 3)
+    md.table(
+      ['package', 'why'],
+      d.skipped.map((s) => [code(s.package), s.issue ? `${s.reason}: ${s.issue}` : s.reason])
+    )
+  }
+  if (d.changes && d.changes.files.length) {
+    const c = d.changes
+    const groups: [string, string[]][] = [
+      ...[...c.byPackage].map(([p, files]) => [code(p), files] as [string, string[]]),
+      ...d.deleted.map(
+        (g) => [`${code(g.dir)} (deleted)`, c.gone.get(g.dir) ?? []] as [string, string[]]
+      ),
+      ['docs', c.docs],
+      ['template', c.template],
+      ['legacy (grandfathered)', c.legacy],
+      [
+        'outside every subpackage',
+        [
+          ...c.other,
+          ...[...c.gone]
+            .filter(([dir]) => !d.deleted.some((g) => g.dir === dir))
+            .flatMap(([, f]) => f)
+        ]
+      ]
+    ]
+    let budget = MAX_FILES
+    const lines: string[] = []
+    for (const [label, files] of groups) {
+      if (!files.length) continue
+      const shown = files.slice(0, Math.max(0, Math.min(MAX_FILES_PER_PACKAGE, budget)))
+      budget -= shown.length
+      const more = files.length - shown.length
+      lines.push(
+        `- ${label} (${files.length}): ${shown.map(code).join(', ')}${more ? ` and ${more} more` : ''}`
+      )
+    }
+    md.details(`Changed files (${c.files.length})`, lines.join('\n'))
+  }
+  return md.toString()
+}
