@@ -51,8 +51,8 @@ async function staleGrandfather(repo: Repo): Promise<RepoFacts['staleGrandfather
 }
 
 /**
- * Everything the rules need beyond loadRepo, read concurrently: the core paths list, each
- * package's namespace layout, and which grandfathered paths still exist. Configuration errors
+ * Everything the rules need beyond loadRepo, each read once: the core paths list, each package's
+ * namespace layout, and which grandfathered paths still exist. Configuration errors
  * (a malformed core paths file, a minimum version that is not PEP 440) fail here, before any
  * package is judged.
  */
@@ -69,10 +69,8 @@ export async function readFacts(
     // Without a core paths list only the first level below mirrors is listed (for the warning).
     descend: (dotted: string) => corePaths?.has(dotted) ?? false
   }
-  const [layouts, stale] = await Promise.all([
-    Promise.all(repo.packages.map((pkg) => walkLayout(repo.root, pkg, walk))),
-    staleGrandfather(repo)
-  ])
+  const layouts = repo.packages.map((pkg) => walkLayout(repo.root, pkg, walk))
+  const stale = await staleGrandfather(repo)
   return {
     context: { settings, corePaths, corePathsFile: settings.core_paths_file, minimum },
     facts: { layouts, staleGrandfather: stale }

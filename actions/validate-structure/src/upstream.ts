@@ -40,11 +40,12 @@ export function checkUpstream(p: PyProject, pkg: string, o: UpstreamOptions): Fi
   const out: Finding[] = []
   for (const d of dependencyEntries(p)) {
     if (namedKey(d) !== key) continue
-    const where = {
+    // The line is looked up only for a finding: most requirements are fine.
+    const where = () => ({
       package: pkg,
       file: p.file,
       line: dependencyLine(p, d) ?? p.lines.find(d.table, d.key) ?? p.lines.find(d.table)
-    }
+    })
     const got = `(got ${JSON.stringify(d.raw)} in ${groupLabel(d)})`
     const r = d.requirement
     if (!r) {
@@ -54,28 +55,28 @@ export function checkUpstream(p: PyProject, pkg: string, o: UpstreamOptions): Fi
         severity: 'error',
         code: 'CA106',
         message: `${name} dependency must be a valid PEP 508 requirement with \`>=X.Y.Z\` or \`==X.Y.Z\` ${got.slice(0, -1)}: ${reason})`,
-        ...where
+        ...where()
       })
     } else if (r.url !== undefined) {
       out.push({
         severity: 'error',
         code: 'CA107',
         message: `${name} dependency must not be a git/url ref; use \`>=X.Y.Z\` or \`==X.Y.Z\` ${got}`,
-        ...where
+        ...where()
       })
     } else if (r.specifiers.length === 0) {
       out.push({
         severity: 'error',
         code: 'CA106',
         message: `${name} dependency must declare a version constraint (\`>=X.Y.Z\` or \`==X.Y.Z\`) ${got}`,
-        ...where
+        ...where()
       })
     } else if (!r.specifiers.some((s) => s.op === '>=' || s.op === '==')) {
       out.push({
         severity: 'error',
         code: 'CA106',
         message: `${name} dependency must declare a version constraint with \`>=X.Y.Z\` or \`==X.Y.Z\` ${got}`,
-        ...where
+        ...where()
       })
     } else if (o.minimum) {
       // The floor is the highest `>=`/`==` version; wildcards (`==0.5.*`) are not comparable.
@@ -88,7 +89,7 @@ export function checkUpstream(p: PyProject, pkg: string, o: UpstreamOptions): Fi
           severity: 'warning',
           code: 'CA201',
           message: `${name} floor ${floor} is below minimum_upstream_version ${o.minimum} ${got}`,
-          ...where
+          ...where()
         })
       }
     }
