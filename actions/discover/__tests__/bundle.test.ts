@@ -1,0 +1,145 @@
+// discover's built bundle, run as the runner runs it (event payload file, INPUT_*, GITHUB_OUTPUT),
+// and the CLI, which must give the same answer.
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { runBundle } from '@contribs-actions/cli'
+import { cleanupTempDirs, git, REPO_ROOT, tempDir } from '../../../test/kit/fixtures.js'
+import { ALL, change, exampleRepo, prPayload, touch } from './helpers.js'
+
+afterAll(cleanupTempDirs)
+
+const CLI = path.join(REPO_ROOT, 'packages/cli/bin/contribs-actions.mjs')
+
+test('pull_request: the bundle and the CLI give the same answer', async () => {
+  const { dir } = exampleRepo()
+  git(dir, 'checkout', '-q', '-b', 'feature')
+  touch(dir, ['_integration_core/README.md'])
+  git(dir, 'checkout', '-q', 'main')
+  const mainTip = touch(dir, ['citations/README.md'])
+  git(dir, 'checkout', '-q', 'feature')
+  const payload = prPayload(mainTip)
+
+  const r = await runBundle({
+    action: 'discover',
+    event: { name: 'pull_request', payload },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(0)
+  expect(JSON.parse(r.outputs.matrix)).toEqual(['_integration_core', 'crewai', 'dspy', 'langchain'])
+  expect(r.outputs.reason).toBe('changed: _integration_core (+3 dependents)')
+  expect(r.outputs).toMatchObject({ any: 'true', 'template-smoke': 'false', 'changed-count': '1' })
+  expect(JSON.parse(r.outputs.include)).toHaveLength(5)
+  expect(r.summary).toContain('| `langchain` | dependent of `_integration_core` | 0 |')
+  expect(r.summary).toContain('<details><summary>Changed files (1)</summary>')
+
+  const eventFile = path.join(tempDir(), 'event.json')
+  writeFileSync(eventFile, JSON.stringify(payload))
+  const cli = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        CLI,
+        'discover',
+        '--path',
+        dir,
+        '--event',
+        'pull_request',
+        '--event-path',
+        eventFile,
+        '--format',
+        'json'
+      ],
+      { encoding: 'utf8' }
+    )
+  )
+  expect(cli.exitCode).toBe(0)
+  expect(cli.outputs).toEqual(r.outputs)
+})
+
+test('merge_group through the bundle', async () => {
+  const { dir, main } = exampleRepo()
+  git(dir, 'checkout', '-q', '-b', 'queue')
+  touch(dir, ['dspy/README.md'], 'pr 1')
+  touch(dir, ['agent-utilities/README.md'], 'pr 2')
+  const r = await runBundle({
+    action: 'discover',
+    event: { name: 'merge_group', payload: { merge_group: { base_sha: main } } },
+    workspace: dir
+  })
+  expect(JSON.parse(r.outputs.matrix)).toEqual(['agent-utilities', 'dspy'])
+})
+
+test('legs over max-legs are split into shards with a warning; include is empty', async () => {
+  const { dir } = exampleRepo()
+  const r = await runBundle({
+    action: 'discover',
+    inputs: { 'max-legs': '3' },
+    event: { name: 'schedule', payload: {} },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(0)
+  expect(JSON.parse(r.outputs.matrix)).toEqual(ALL)
+  expect(r.outputs.include).toBe('[]')
+  const shards = JSON.parse(r.outputs.shards) as { package: string }[][]
+  expect(shards.flat()).toHaveLength(7)
+  for (const s of shards) expect(s.length).toBeLessThanOrEqual(3)
+  expect(r.annotations).toContainEqual(
+    expect.objectContaining({
+      level: 'warning',
+      message: expect.stringContaining('7 matrix legs exceed max-legs (3)')
+    })
+  )
+
+  const near = await runBundle({
+    action: 'discover',
+    inputs: { 'max-legs': '7' },
+    event: { name: 'schedule', payload: {} },
+    workspace: dir
+  })
+  expect(JSON.parse(near.outputs.shards)).toHaveLength(1)
+  expect(JSON.parse(near.outputs.include)).toHaveLength(7)
+  expect(near.annotations).toContainEqual(
+    expect.objectContaining({
+      level: 'warning',
+      message: expect.stringContaining('close to the limit of 7')
+    })
+  )
+})
+
+test('a CI setting error fails the step with an annotation on the file and line', async () => {
+  const { dir, main } = exampleRepo()
+  change(dir, {
+    'langchain/pyproject.toml': git(dir, 'show', 'HEAD:langchain/pyproject.toml').replace(
+      'timeout_minutes = 45',
+      'timeout_minutes = 4500'
+    )
+  })
+  const r = await runBundle({
+    action: 'discover',
+    event: { name: 'push', payload: { before: main } },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(1)
+  expect(r.outputs.matrix).toBeUndefined()
+  expect(r.annotations).toContainEqual(
+    expect.objectContaining({
+      level: 'error',
+      file: 'langchain/pyproject.toml',
+      line: expect.any(Number),
+      message: expect.stringContaining('timeout_minutes must be an integer from 1 to 360')
+    })
+  )
+})
+
+test.each([
+  [{ 'max-legs': '300' }, 'input `max-legs` must be an integer >= 1 and <= 256'],
+  [{ 'skip-archived': 'maybe' }, 'input `skip-archived` must be true or false']
+])('bad input %j fails with a clear message and no outputs', async (inputs, message) => {
+  const { dir } = exampleRepo()
+  const r = await runBundle({ action: 'discover', inputs, workspace: dir })
+  expect(r.exitCode).toBe(1)
+  expect(r.stdout).toContain(message)
+  expect(r.stdout).not.toMatch(/\n\s+at /)
+  expect(r.outputs).toEqual({})
+})
