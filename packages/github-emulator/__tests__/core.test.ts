@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { existsSync } from 'node:fs'
 import type { Emulator } from '../src/index.js'
 import { client, emulatorWithRepo, failure, NOW, type Octokit } from './helpers.js'
 
@@ -33,6 +34,7 @@ describe('server core', () => {
       documentation_url: 'https://docs.github.com/rest',
       status: '401'
     })
+    expect(missing.headers.get('x-ratelimit-limit')).toBe('60')
     expect((await get('token nope')).status).toBe(401)
     const e = await failure(client(emu, 'wrong').rest.repos.get(repo))
     expect(e.status).toBe(401)
@@ -168,6 +170,41 @@ describe('pagination', () => {
   })
 })
 
+describe('determinism', () => {
+  test('the same scenario gives the same ids, node ids and commit shas', async () => {
+    const run = async () => {
+      const e = await emulatorWithRepo()
+      try {
+        const g = client(e)
+        const issue = await g.rest.issues.create({ ...repo, title: 't', labels: ['x'] })
+        const comment = await g.rest.issues.createComment({ ...repo, issue_number: 1, body: 'c' })
+        const put = await g.rest.repos.createOrUpdateFileContents({
+          ...repo,
+          path: 'f',
+          message: 'm',
+          content: 'Zg=='
+        })
+        const events = await g.rest.issues.listEvents({ ...repo, issue_number: 1 })
+        const all = [
+          issue.data.id,
+          issue.data.node_id,
+          issue.data.labels,
+          comment.data.id,
+          put.data.commit.sha,
+          events.data
+        ]
+        // Only the port differs between two emulators.
+        return JSON.parse(JSON.stringify(all).split(e.url).join('URL')) as unknown[]
+      } finally {
+        await e.close()
+      }
+    }
+    const [a, b] = [await run(), await run()]
+    expect(a).toEqual(b)
+    expect(a[4]).toMatch(/^[0-9a-f]{40}$/)
+  })
+})
+
 describe('control API', () => {
   test('seeds repos, tokens, clock and reads state and requests over HTTP', async () => {
     const call = async (method: string, path: string, body?: unknown) => {
@@ -205,5 +242,21 @@ describe('control API', () => {
     const requests = (await call('GET', 'requests')).body as { route: string }[]
     expect(requests.at(-1)?.route).toBe('POST /repos/{owner}/{repo}/issues')
     expect((await call('GET', 'nothing')).status).toBe(404)
+  })
+
+  test('reset drops repos, extra tokens and the log but keeps the default tokens', async () => {
+    const e = await emulatorWithRepo()
+    try {
+      e.addToken({ token: 'extra', kind: 'user', login: 'x' })
+      const gitDir = e.state.repo('acme', 'contribs').gitDir
+      await fetch(`${e.url}/_emulator/reset`, { method: 'POST' })
+      expect(e.state.repos()).toEqual([])
+      expect(e.requests()).toEqual([])
+      expect(existsSync(gitDir)).toBe(false)
+      expect((await failure(client(e, 'extra').rest.rateLimit.get())).status).toBe(401)
+      expect((await failure(client(e).rest.repos.get(repo))).status).toBe(404)
+    } finally {
+      await e.close()
+    }
   })
 })

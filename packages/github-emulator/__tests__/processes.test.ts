@@ -60,6 +60,42 @@ describe('two writer processes', () => {
   })
 })
 
+describe('proxy environment', () => {
+  let emu: Emulator
+  beforeAll(async () => {
+    emu = await emulatorWithRepo()
+  })
+  afterAll(async () => emu.close())
+
+  test('a process with HTTPS_PROXY set reaches the emulator when GITHUB_API_URL is set before import', async () => {
+    const script = `
+      const { getOctokit } = await import('@actions/github')
+      const { data } = await getOctokit('user-token').rest.repos.get({ owner: 'acme', repo: 'contribs' })
+      console.log(data.default_branch)
+    `
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: join(here, '..'),
+        env: {
+          ...process.env,
+          GITHUB_API_URL: emu.url,
+          HTTPS_PROXY: 'http://127.0.0.1:9',
+          HTTP_PROXY: 'http://127.0.0.1:9',
+          https_proxy: 'http://127.0.0.1:9',
+          http_proxy: 'http://127.0.0.1:9'
+        },
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      let buf = ''
+      let err = ''
+      child.stdout.on('data', (b: Buffer) => (buf += b.toString()))
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()))
+      child.on('exit', (code) => (code === 0 ? resolve(buf.trim()) : reject(new Error(err))))
+    })
+    expect(out).toBe('main')
+  })
+})
+
 describe('standalone CLI', () => {
   test('bin starts the server from a seed file, prints its URL, and exits cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-cli-'))

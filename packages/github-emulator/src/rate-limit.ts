@@ -36,6 +36,13 @@ export class RateLimits {
     return b
   }
 
+  /** Requests without valid credentials share one 60/h bucket. */
+  anonymous(nowMs: number): RateBucket {
+    const b = this.bucket('\0anonymous', 'user', 'core', nowMs)
+    b.limit = 60
+    return b
+  }
+
   consume(bucket: RateBucket): void {
     bucket.used += 1
   }

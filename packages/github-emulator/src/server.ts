@@ -100,7 +100,10 @@ export class ApiServer {
 
     const token = this.authenticate(req)
     if (!token) {
-      fail(new ApiError(401, 'Bad credentials'))
+      // Failed logins count against the unauthenticated bucket (60/h), as on GitHub.
+      const anon = this.core.rate.anonymous(this.core.clock.now())
+      this.core.rate.consume(anon)
+      fail(new ApiError(401, 'Bad credentials'), rateHeaders(anon, 'core'))
       return
     }
     record.tokenKind = token.kind
@@ -108,17 +111,18 @@ export class ApiServer {
 
     const match = this.router.match(method, url.pathname)
     if (!match) {
-      fail(new ApiError(404, 'Not Found'))
+      const b = this.core.rate.bucket(token.token, token.kind, 'core', this.core.clock.now())
+      this.core.rate.consume(b)
+      fail(new ApiError(404, 'Not Found'), rateHeaders(b, 'core'))
       return
     }
     const def = match.route
     record.route = `${method} ${def.template}`
-    const resource: RateResource | null = def.resource === 'none' ? null : (def.resource ?? 'core')
-    const bucket = resource
-      ? this.core.rate.bucket(token.token, token.kind, resource, this.core.clock.now())
-      : null
-    const rate = (): Record<string, string> =>
-      resource && bucket ? rateHeaders(bucket, resource) : {}
+    const resource: RateResource = def.resource === 'search' ? 'search' : 'core'
+    // /rate_limit carries the core bucket's headers but never consumes.
+    const free = def.resource === 'none'
+    const bucket = this.core.rate.bucket(token.token, token.kind, resource, this.core.clock.now())
+    const rate = (): Record<string, string> => rateHeaders(bucket, resource)
 
     const fault = this.core.faults.take(method, def.template)
     if (fault) {
@@ -144,7 +148,7 @@ export class ApiServer {
         fail(new ApiError(status, PRIMARY_MESSAGE), {
           ...rate(),
           'x-ratelimit-remaining': '0',
-          'x-ratelimit-used': String(bucket?.limit ?? 5000),
+          'x-ratelimit-used': String(bucket.limit),
           'x-ratelimit-reset': String(reset)
         })
         return
@@ -156,7 +160,7 @@ export class ApiServer {
       return
     }
 
-    if (bucket && this.core.options.enforceRateLimits && bucket.used >= bucket.limit) {
+    if (!free && this.core.options.enforceRateLimits && bucket.used >= bucket.limit) {
       fail(new ApiError(403, PRIMARY_MESSAGE), rate())
       return
     }
@@ -192,7 +196,7 @@ export class ApiServer {
           : await def.handler(ctx)
     } catch (e) {
       if (e instanceof ApiError) {
-        if (bucket) this.core.rate.consume(bucket)
+        if (!free) this.core.rate.consume(bucket)
         fail(e, rate())
         return
       }
@@ -208,7 +212,7 @@ export class ApiServer {
 
     const extra: Record<string, string> = { ...reply.headers }
     if (reply.raw) {
-      if (bucket) this.core.rate.consume(bucket)
+      if (!free) this.core.rate.consume(bucket)
       record.status = reply.status
       res.writeHead(reply.status, {
         ...headers,
@@ -229,7 +233,7 @@ export class ApiServer {
         return
       }
     }
-    if (bucket) this.core.rate.consume(bucket)
+    if (!free) this.core.rate.consume(bucket)
     send(reply.status, reply.body, { ...extra, ...rate() })
   }
 
