@@ -7,6 +7,7 @@ import {
   explicitPermissions,
   expressionsInRun,
   pinnedActions,
+  pipeToShell,
   requiredPermissions,
   writerJobs
 } from '../lib/rules.js'
@@ -327,5 +328,33 @@ jobs:
     expect(
       concurrencyOnWriters(wf(`on: workflow_call\nconcurrency:\n  group: bump-x\n${body}`))
     ).toEqual([])
+  })
+})
+
+describe('nothing downloaded is piped into a shell', () => {
+  test('holds for every workflow', () => {
+    expect(all.flatMap(pipeToShell)).toEqual([])
+  })
+
+  test('catches curl | sh, wget | sudo bash, and accepts download-then-verify', () => {
+    const bad = wf(`
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: curl -fsSL https://ollama.com/install.sh | sh
+      - run: |
+          wget -qO- https://example.com/x.sh | sudo bash
+      - run: |
+          # never curl | sh: a comment saying so is fine
+          curl -fsSL -o x.tgz https://example.com/x.tgz
+          echo "$SHA  x.tgz" | sha256sum --check -
+          tar -xzf x.tgz
+`)
+    expect(pipeToShell(bad)).toEqual([
+      expect.stringMatching(/^fixture\.yml:7: job a, step 1 pipes a download into a shell/),
+      expect.stringMatching(/^fixture\.yml:8: job a, step 2 pipes/)
+    ])
   })
 })

@@ -255,3 +255,23 @@ export function concurrencyOnWriters(wf: Workflow): Finding[] {
   }
   return out
 }
+
+// ---------------------------------------------------------------------------------------------
+// 6. Nothing downloaded is piped into a shell (`curl ... | sh`): the script would run whatever
+//    the server returns that day. Download a pinned release, check its sha256, then run it.
+
+const PIPE_TO_SHELL = /\b(curl|wget)\b[^\n|]*\|\s*(sudo\s+)?(ba|z|da)?sh\b/
+
+export function pipeToShell(wf: Workflow): Finding[] {
+  const out: Finding[] = []
+  for (const [id, job] of jobs(wf))
+    steps(job).forEach((step, i) => {
+      if (typeof step.run !== 'string') return
+      const code = step.run.replace(/^\s*#.*$/gm, '')
+      if (PIPE_TO_SHELL.test(code))
+        out.push(
+          `${where(wf, ['jobs', id, 'steps', i, 'run'])}: job ${id}, step ${i + 1} pipes a download into a shell`
+        )
+    })
+  return out
+}
