@@ -1,4 +1,4 @@
-import type { TokenKind } from './model/types.js'
+import type { TokenKind, TokenSpec } from './model/types.js'
 
 export type RateResource = 'core' | 'search'
 
@@ -21,13 +21,17 @@ const WINDOW_S: Record<RateResource, number> = { core: 3600, search: 60 }
 export class RateLimits {
   private readonly buckets = new Map<string, RateBucket>()
 
-  bucket(token: string, kind: TokenKind, resource: RateResource, nowMs: number): RateBucket {
-    const key = `${token}\0${resource}`
+  bucket(
+    token: Pick<TokenSpec, 'token' | 'kind' | 'rateLimit'>,
+    resource: RateResource,
+    nowMs: number
+  ): RateBucket {
+    const key = `${token.token}\0${resource}`
     const nowS = Math.floor(nowMs / 1000)
     let b = this.buckets.get(key)
     if (!b || nowS >= b.reset) {
       b = {
-        limit: resource === 'search' ? 30 : CORE_LIMITS[kind],
+        limit: resource === 'search' ? 30 : (token.rateLimit ?? CORE_LIMITS[token.kind]),
         used: 0,
         reset: nowS + WINDOW_S[resource]
       }
@@ -38,9 +42,7 @@ export class RateLimits {
 
   /** Requests without valid credentials share one 60/h bucket. */
   anonymous(nowMs: number): RateBucket {
-    const b = this.bucket('\0anonymous', 'user', 'core', nowMs)
-    b.limit = 60
-    return b
+    return this.bucket({ token: '\0anonymous', kind: 'user', rateLimit: 60 }, 'core', nowMs)
   }
 
   consume(bucket: RateBucket): void {

@@ -111,7 +111,7 @@ export class ApiServer {
 
     const match = this.router.match(method, url.pathname)
     if (!match) {
-      const b = this.core.rate.bucket(token.token, token.kind, 'core', this.core.clock.now())
+      const b = this.core.rate.bucket(token, 'core', this.core.clock.now())
       this.core.rate.consume(b)
       fail(new ApiError(404, 'Not Found'), rateHeaders(b, 'core'))
       return
@@ -121,7 +121,7 @@ export class ApiServer {
     const resource: RateResource = def.resource === 'search' ? 'search' : 'core'
     // /rate_limit carries the core bucket's headers but never consumes.
     const free = def.resource === 'none'
-    const bucket = this.core.rate.bucket(token.token, token.kind, resource, this.core.clock.now())
+    const bucket = this.core.rate.bucket(token, resource, this.core.clock.now())
     const rate = (): Record<string, string> => rateHeaders(bucket, resource)
 
     const fault = this.core.faults.take(method, def.template)

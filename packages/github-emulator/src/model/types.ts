@@ -12,6 +12,8 @@ export interface TokenSpec {
   login: string
   /** Omitted: every scope is granted. Given: scopes not listed are `none`. */
   permissions?: Partial<Record<PermissionScope, PermissionLevel>>
+  /** Core requests per hour. Default: 1,000 for `actions`, 5,000 otherwise. */
+  rateLimit?: number
 }
 
 export interface Label {

@@ -7,7 +7,7 @@ function rateLimit(ctx: Ctx): Reply {
   const { core, token } = ctx
   const now = core.clock.now()
   const view = (resource: 'core' | 'search') => {
-    const b = core.rate.bucket(token.token, token.kind, resource, now)
+    const b = core.rate.bucket(token, resource, now)
     return {
       limit: b.limit,
       used: b.used,
