@@ -315,6 +315,34 @@ describe('package-ci install and timeout steps', () => {
     expect(readFileSync(uv.log, 'utf8').trim()).toBe('pip install -e .')
   })
 
+  test("the package's extra_pytest_args reach pytest as the arguments it meant", () => {
+    const test_ = findStep(packageCi, 'package-ci', 'Test')
+    const bin = tempDir('contribs-bin-')
+    // A fake pytest printing the arguments pytest would read from PYTEST_ADDOPTS (shlex split).
+    fakeTool(
+      bin,
+      'uv',
+      `python3 -c 'import json, os, shlex; print(json.dumps(shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))))'`
+    )
+    const argv = (extra: unknown) => {
+      const r = runStep(test_, {
+        env: { TEST_COMMAND: 'uv run --no-sync pytest', EXTRA_PYTEST_ARGS: JSON.stringify(extra) },
+        pathPrepend: [bin]
+      })
+      expect(r.status).toBe(0)
+      return JSON.parse(r.stdout.trim()) as string[]
+    }
+    expect(argv(null)).toEqual([])
+    expect(argv("-m 'not e2e' -x")).toEqual(['-m', 'not e2e', '-x'])
+    expect(argv(['-m', 'not e2e', "it's"])).toEqual(['-m', 'not e2e', "it's"])
+    const bad = runStep(test_, {
+      env: { TEST_COMMAND: 'true', EXTRA_PYTEST_ARGS: '{"a": 1}' },
+      pathPrepend: [bin]
+    })
+    expect(bad.status).toBe(1)
+    expect(bad.errors[0]).toContain('extra_pytest_args must be a string or a list of strings')
+  })
+
   test("a timeout that differs from the package's setting is a warning naming both", () => {
     const r = runStep(timeout, { env: { GIVEN: '30', CONFIGURED: '90', PACKAGE: 'dspy' } })
     expect(r.status).toBe(0)
