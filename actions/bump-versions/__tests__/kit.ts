@@ -1,0 +1,150 @@
+// Shared set-up of the bump-versions stories: the example repository pushed into the GitHub
+// emulator, a clone as the action's checkout, and the built bundle run against both.
+import { getOctokit } from '@actions/github'
+import { BundleRunResult, runBundle } from '@contribs-actions/cli'
+import type { Emulator } from '@contribs-actions/github-emulator'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  copyExampleRepo,
+  git,
+  initGitRepo,
+  tempDir,
+  writeFiles
+} from '../../../test/kit/fixtures.js'
+
+export const OWNER = 'generative-computing'
+export const V = '0.8.0rc1'
+export const LABEL = `sync-mellea-version:${V}`
+export const FAKE_LOCK = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'fixtures',
+  'fake-lock.mjs'
+)
+export const LOCK_COMMAND = `node ${FAKE_LOCK} {upstream}`
+export const TIER1 = ['_integration_core', 'agent-utilities', 'citations']
+export const TIER2 = ['crewai', 'dspy', 'langchain']
+export const ROOT = 'mellea-contribs'
+const OWNERS = [
+  'nrfulton',
+  'jakelorocco',
+  'psschwei',
+  'ajbozarth',
+  'planetf1',
+  'HendrikStrobelt',
+  'akihikokuroda',
+  'avinash2692'
+]
+
+export interface Seeded {
+  repo: string
+  gitDir: string
+  /** A clone of the seeded repository: the action's checkout (never updated by the stories). */
+  workspace: string
+}
+
+/** The example repository (with `files` changed) as `generative-computing/<repo>` in the emulator. */
+export async function seedExample(
+  emu: Emulator,
+  repo: string,
+  files: Record<string, string | null> = {},
+  options: { actionsCanCreatePullRequests?: boolean } = {}
+): Promise<Seeded> {
+  const src = copyExampleRepo()
+  writeFiles(src, files)
+  initGitRepo(src, 'initial import')
+  const { gitDir } = await emu.seedRepo({ owner: OWNER, repo, source: src, ...options })
+  for (const login of OWNERS) emu.addCollaborator(OWNER, repo, login)
+  const workspace = path.join(tempDir('bump-checkout-'), repo)
+  git(path.dirname(workspace), 'clone', '-q', gitDir, workspace)
+  return { repo, gitDir, workspace }
+}
+
+export function releaseEvent(version = V) {
+  return {
+    name: 'repository_dispatch',
+    payload: { action: 'mellea-released', client_payload: { version } }
+  }
+}
+
+export function mergedEvent(number: number, labels = [LABEL]) {
+  return {
+    name: 'pull_request',
+    payload: {
+      action: 'closed',
+      number,
+      pull_request: { number, merged: true, labels: labels.map((name) => ({ name })) }
+    }
+  }
+}
+
+export async function runBump(
+  emu: Emulator,
+  s: Seeded,
+  o: {
+    inputs?: Record<string, string>
+    event?: { name: string; payload?: unknown }
+    env?: Record<string, string>
+  } = {}
+): Promise<BundleRunResult> {
+  return runBundle({
+    action: 'bump-versions',
+    workspace: s.workspace,
+    inputs: {
+      token: 'app-token',
+      'actions-token': 'actions-token',
+      'lock-command': LOCK_COMMAND,
+      ...o.inputs
+    },
+    event: o.event ?? releaseEvent(),
+    env: {
+      GITHUB_API_URL: emu.url,
+      GITHUB_REPOSITORY: `${OWNER}/${s.repo}`,
+      CONTRIBS_ACTIONS_TIME_SCALE: '0.01',
+      ...o.env
+    },
+    timeoutMs: 60_000
+  })
+}
+
+export function client(emu: Emulator, token = 'user-token') {
+  return getOctokit(token, { baseUrl: emu.url, request: { fetch: globalThis.fetch } })
+}
+
+/** Runs git against the emulator's bare repository. */
+export function bare(s: Seeded, ...args: string[]): string {
+  return git(s.gitDir, ...args)
+}
+
+export function branches(s: Seeded): string[] {
+  return bare(s, 'for-each-ref', '--format=%(refname:short)', 'refs/heads')
+    .split('\n')
+    .filter(Boolean)
+}
+
+/** The lines that differ between two texts, as [line number, before, after]. */
+export function changedLines(a: string, b: string): [number, string, string][] {
+  const x = a.split('\n')
+  const y = b.split('\n')
+  const out: [number, string, string][] = []
+  for (let k = 0; k < Math.max(x.length, y.length); k++)
+    if (x[k] !== y[k]) out.push([k + 1, x[k], y[k]])
+  return out
+}
+
+/** Merges every open pull request whose head is one of `branches`, as a maintainer would. */
+export async function mergeBumps(emu: Emulator, s: Seeded, packages: string[]): Promise<number[]> {
+  const octokit = client(emu)
+  const numbers: number[] = []
+  for (const pr of emu.state.repo(OWNER, s.repo).pulls) {
+    const pkg = packages.find((p) => pr.pull!.head === `sync-mellea-${V}-${p}`)
+    if (!pkg || pr.state !== 'open') continue
+    await octokit.rest.pulls.merge({ owner: OWNER, repo: s.repo, pull_number: pr.number })
+    numbers.push(pr.number)
+  }
+  return numbers
+}
+
+export const json = (r: BundleRunResult, name: string): unknown => JSON.parse(r.outputs[name])
+export const packagesOf = (r: BundleRunResult, name: string): string[] =>
+  (json(r, name) as { package: string }[]).map((x) => x.package)

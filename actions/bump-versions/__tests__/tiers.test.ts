@@ -1,0 +1,180 @@
+// The main story, through the built bundle against the GitHub emulator and real git: the upstream
+// releases 0.8.0rc1; tier 1 opens, dependents wait; merging tier 1 opens tier 2; then the root
+// meta-package; then everything is done. The checkout is never updated, as if it were behind.
+import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
+import { cleanupTempDirs, EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import {
+  bare,
+  branches,
+  changedLines,
+  json,
+  LABEL,
+  mergeBumps,
+  mergedEvent,
+  OWNER,
+  packagesOf,
+  ROOT,
+  runBump,
+  seedExample,
+  Seeded,
+  TIER1,
+  TIER2,
+  V
+} from './kit.js'
+
+let emu: Emulator
+let s: Seeded
+
+beforeAll(async () => {
+  emu = await startEmulator({ now: '2026-03-01T12:00:00Z' })
+  emu.addTeam(OWNER, 'crewai-maintainers', ['HendrikStrobelt'])
+  s = await seedExample(emu, 'mellea-contribs')
+})
+afterAll(async () => {
+  await emu.close()
+  cleanupTempDirs()
+})
+
+const original = (file: string) => readFileSync(path.join(EXAMPLE_REPO, file), 'utf8')
+
+/** Every bump branch holds one commit on top of main's history: only the version line changes. */
+function expectVersionLineOnly(pkg: string, dir: string) {
+  const branch = `sync-mellea-${V}-${pkg}`
+  const file = dir ? `${dir}/pyproject.toml` : 'pyproject.toml'
+  const after = bare(s, 'show', `${branch}:${file}`)
+  const before = bare(s, 'show', `${branch}~1:${file}`)
+  const changed = changedLines(before, after)
+  expect(changed).toHaveLength(1)
+  expect(changed[0][1]).toBe('version = "0.6.0"')
+  expect(changed[0][2]).toBe(`version = "${V}"`)
+  expect(bare(s, 'log', '-1', '--format=%s', branch)).toBe(`chore(${pkg}): bump version to v${V}`)
+  const files = bare(s, 'diff', '--name-only', `${branch}~1`, branch).split('\n')
+  expect(files).toEqual([
+    dir ? `${dir}/pyproject.toml` : 'pyproject.toml',
+    dir ? `${dir}/uv.lock` : 'uv.lock'
+  ])
+  // Everything else in the file is the original's, byte for byte (comments, spacing, floors).
+  expect(after).toBe(original(file).replace('version = "0.6.0"', `version = "${V}"`).trimEnd())
+}
+
+test('0.8.0rc1 is released: tier 1 opens, one PR per package, dependents wait', async () => {
+  emu.clearRequests()
+  const r = await runBump(emu, s)
+  expect(r.stderr).toBe('')
+  expect(r.exitCode).toBe(0)
+  expect(r.outputs.version).toBe(V)
+  expect(r.outputs.tier).toBe('1')
+  expect(packagesOf(r, 'opened')).toEqual(TIER1)
+  expect(json(r, 'waiting')).toEqual([...TIER2, ROOT])
+  expect(r.outputs.done).toBe('false')
+  expect(r.outputs.reason).toBe(
+    '0.8.0rc1 (version from client_payload.version): opened 3 bump PRs for tier 1: _integration_core, agent-utilities, citations; 4 packages wait for tier 1: crewai, dspy, langchain, mellea-contribs'
+  )
+  const plan = json(r, 'plan') as {
+    tiers: string[][]
+    active_tier: number
+    edits: { package: string }[]
+  }
+  expect(plan.tiers).toEqual([TIER1, TIER2, [ROOT]])
+  expect(plan.active_tier).toBe(1)
+  expect(plan.edits.map((e) => e.package)).toEqual([...TIER1, ...TIER2, ROOT])
+
+  expect(branches(s).sort()).toEqual(['main', ...TIER1.map((p) => `sync-mellea-${V}-${p}`)].sort())
+  for (const p of TIER1) expectVersionLineOnly(p, p)
+  // The lock was refreshed in the same commit, by a command that never saw the token.
+  const lock = bare(s, 'show', `sync-mellea-${V}-_integration_core:_integration_core/uv.lock`)
+  expect(lock).toContain(`# locked mellea-contribs-integration-core==${V} (upgraded mellea)`)
+  expect(lock).not.toContain('INPUT_TOKEN')
+
+  const view = emu.state.repo(OWNER, 'mellea-contribs')
+  const label = view.labels.find((l) => l.name === LABEL)!
+  expect(label).toMatchObject({ name: 'sync-mellea-version:0.8.0rc1', color: 'c2e0c6' })
+  for (const pr of view.pulls) {
+    expect(pr.labels).toEqual([label.id])
+    expect(pr.user).toBe('contribs-bot[bot]')
+    expect(pr.body).toContain('left alone')
+    expect(pr.body).toContain('Tier 1 of 3')
+  }
+  const core = view.pulls.find((p) => p.pull!.head.endsWith('_integration_core'))!
+  expect(core.pull!.requestedReviewers).toEqual(['nrfulton', 'jakelorocco'])
+  expect(core.body).toContain('`mellea>=0.6.0`')
+
+  // Every write was the App's, and each would start workflows (its PRs get CI).
+  const writes = emu.requests().filter((q) => q.write)
+  expect(writes.every((q) => q.tokenKind === 'app')).toBe(true)
+  expect(writes.filter((q) => q.route === 'POST /repos/{owner}/{repo}/pulls')).toHaveLength(3)
+  expect(r.summary).toContain('| 2 | `crewai` | 0.6.0 -> 0.8.0rc1 | waits for tier 1 |')
+})
+
+test('a re-run opens nothing twice and writes nothing', async () => {
+  emu.clearRequests()
+  const r = await runBump(emu, s)
+  expect(r.exitCode).toBe(0)
+  expect(json(r, 'opened')).toEqual([])
+  const skipped = json(r, 'skipped') as { package: string; url: string; reason: string }[]
+  expect(skipped.map((x) => x.package)).toEqual(TIER1)
+  expect(skipped[0].url).toMatch(/\/pull\/\d+$/)
+  expect(json(r, 'waiting')).toEqual([...TIER2, ROOT])
+  expect(emu.requests().filter((q) => q.write)).toEqual([])
+  expect(emu.state.repo(OWNER, 'mellea-contribs').pulls).toHaveLength(3)
+})
+
+test('merging part of tier 1 opens nothing: tier 2 waits until tier 1 is done', async () => {
+  const merged = await mergeBumps(emu, s, ['citations'])
+  const r = await runBump(emu, s, { event: mergedEvent(merged[0]) })
+  expect(r.exitCode).toBe(0)
+  expect(r.outputs.tier).toBe('1')
+  expect(json(r, 'opened')).toEqual([])
+  expect(packagesOf(r, 'skipped')).toEqual(['_integration_core', 'agent-utilities'])
+  expect(json(r, 'waiting')).toEqual([...TIER2, ROOT])
+})
+
+test('merging the rest of tier 1 (pull_request closed, version from the label) opens tier 2', async () => {
+  const merged = await mergeBumps(emu, s, TIER1)
+  const r = await runBump(emu, s, { event: mergedEvent(merged[merged.length - 1]) })
+  expect(r.exitCode).toBe(0)
+  expect(r.outputs.tier).toBe('2')
+  expect(packagesOf(r, 'opened')).toEqual(TIER2)
+  expect(json(r, 'waiting')).toEqual([ROOT])
+  expect(r.outputs.reason).toContain('label of merged pull request')
+  for (const p of TIER2) expectVersionLineOnly(p, p)
+  // The checkout is still at 0.6.0 everywhere, yet the lock saw the sibling as merged on main.
+  const lock = bare(s, 'show', `sync-mellea-${V}-crewai:crewai/uv.lock`)
+  expect(lock).toContain(`# sibling mellea-contribs-integration-core==${V}`)
+  const crewai = emu.state
+    .repo(OWNER, 'mellea-contribs')
+    .pulls.find((p) => p.pull!.head.endsWith('crewai'))!
+  expect(crewai.pull!.requestedReviewers).toEqual(['HendrikStrobelt'])
+  expect(crewai.pull!.requestedTeams).toEqual(['crewai-maintainers'])
+  expect(crewai.body).toContain('Tier 2 of 3')
+})
+
+test('merging tier 2 opens the root meta-package last; merging it finishes', async () => {
+  const merged = await mergeBumps(emu, s, TIER2)
+  const r = await runBump(emu, s, { event: mergedEvent(merged[0]) })
+  expect(r.exitCode).toBe(0)
+  expect(r.outputs.tier).toBe('3')
+  expect(packagesOf(r, 'opened')).toEqual([ROOT])
+  expect(json(r, 'waiting')).toEqual([])
+  expectVersionLineOnly(ROOT, '')
+
+  const last = await mergeBumps(emu, s, [ROOT])
+  const done = await runBump(emu, s, { event: mergedEvent(last[0]) })
+  expect(done.exitCode).toBe(0)
+  expect(done.outputs.done).toBe('true')
+  expect(done.outputs.tier).toBe('')
+  expect(json(done, 'opened')).toEqual([])
+  expect(done.outputs.reason).toBe(
+    'every package is at 0.8.0rc1 (version from label of merged pull request #' +
+      last[0] +
+      '); nothing to open'
+  )
+  // main now says 0.8.0rc1 in every pyproject, and the upstream floors are the originals.
+  for (const p of [...TIER1, ...TIER2]) {
+    const text = bare(s, 'show', `main:${p}/pyproject.toml`)
+    expect(text).toContain(`version = "${V}"`)
+    expect(changedLines(original(`${p}/pyproject.toml`).trimEnd(), text)).toHaveLength(1)
+  }
+})

@@ -1,0 +1,150 @@
+import { eq, gt, valid } from '@renovatebot/pep440'
+import {
+  Finding,
+  isUserError,
+  Owners,
+  PyProject,
+  readPyProject,
+  setProjectVersion
+} from '@contribs-actions/shared'
+import { unifiedDiff } from './diff.js'
+import { upstreamLineFindings } from './preflight.js'
+
+/** One thing that can be bumped: a subpackage, or the root meta-package (after every tier). */
+export interface Target {
+  /** The subpackage folder, or the root project's name for the meta-package. */
+  id: string
+  /** Folder relative to the repository root; '' for the root meta-package. */
+  dir: string
+  /** `<dir>/pyproject.toml`. */
+  file: string
+  /** `<dir>/uv.lock`. */
+  lockFile: string
+  tier: number
+  root: boolean
+  owners?: Owners
+  /** The pyproject text on the default branch (or in the checkout when planning offline). */
+  text?: string
+}
+
+export interface Edit {
+  text: string
+  diff: string
+  line: number
+  inserted: boolean
+}
+
+export type PackageState =
+  | { state: 'at'; current: string }
+  | { state: 'ahead'; current: string }
+  | { state: 'dynamic'; line?: number }
+  | { state: 'missing' }
+  | { state: 'below'; current?: string; edit: Edit; pyproject: PyProject }
+
+export type Entry = Target & PackageState
+
+export interface Plan {
+  version: string
+  entries: Entry[]
+  /** Every target with a pyproject, by tier (index 0 is tier 1); the root meta-package last. */
+  tiers: string[][]
+  /** The lowest tier with a package below the version; undefined when none is. */
+  activeTier?: number
+  /** Packages of later tiers that are below the version: they wait for the active tier. */
+  waiting: string[]
+  /** Pre-flight errors: any one stops the run before a single write. */
+  problems: Finding[]
+  /** Every package is at (or past) the version; dynamic versions are not counted. */
+  done: boolean
+}
+
+function stateOf(t: Target, version: string, upstream: string, problems: Finding[]): PackageState {
+  if (t.text === undefined) return { state: 'missing' }
+  let p: PyProject
+  try {
+    p = readPyProject(t.text, t.file)
+  } catch (e) {
+    if (!isUserError(e)) throw e
+    problems.push({
+      severity: 'error',
+      package: t.id,
+      file: t.file,
+      line: e.line,
+      message: e.message
+    })
+    return { state: 'missing' }
+  }
+  if (p.dynamicVersion) return { state: 'dynamic', line: p.lines.find(['project'], 'dynamic') }
+  const current = p.version
+  if (current !== undefined) {
+    if (!valid(current)) {
+      problems.push({
+        severity: 'error',
+        package: t.id,
+        file: t.file,
+        line: p.lines.find(['project'], 'version'),
+        message: `[project] version ${JSON.stringify(current)} is not a PEP 440 version, so it cannot be compared with ${version}`
+      })
+      return { state: 'missing' }
+    }
+    if (eq(current, version)) return { state: 'at', current }
+    if (gt(current, version)) return { state: 'ahead', current }
+  }
+  try {
+    const e = setProjectVersion(t.text, version, t.file)
+    if (e.kind !== 'edited') throw new Error(`${t.file}: expected an edit, got ${e.kind}`)
+    problems.push(...upstreamLineFindings(p, t.id, upstream))
+    return {
+      state: 'below',
+      current,
+      pyproject: p,
+      edit: {
+        text: e.text,
+        line: e.line,
+        inserted: e.inserted,
+        diff: unifiedDiff(t.file, t.text, e.text)
+      }
+    }
+  } catch (e) {
+    if (!isUserError(e)) throw e
+    problems.push({
+      severity: 'error',
+      package: t.id,
+      file: t.file,
+      line: e.line,
+      message: e.message
+    })
+    return { state: 'missing' }
+  }
+}
+
+/**
+ * Everything the run will do, decided before any write: each package's state against the
+ * version, the exact edit and diff for every package below it (all tiers, for the plan output),
+ * the pre-flight check of their upstream lines, and which tier is active.
+ */
+export function buildPlan(version: string, targets: Target[], upstream: string): Plan {
+  const problems: Finding[] = []
+  const entries: Entry[] = targets.map((t) => ({
+    ...t,
+    ...stateOf(t, version, upstream, problems)
+  }))
+  const tiers: string[][] = []
+  for (const e of entries) {
+    if (e.state === 'missing' && e.text === undefined) continue
+    while (tiers.length < e.tier) tiers.push([])
+    tiers[e.tier - 1].push(e.id)
+  }
+  const below = entries.filter((e) => e.state === 'below')
+  const activeTier = below.length ? Math.min(...below.map((e) => e.tier)) : undefined
+  return {
+    version,
+    entries,
+    tiers,
+    activeTier,
+    waiting: below.filter((e) => e.tier !== activeTier).map((e) => e.id),
+    problems,
+    // A dynamic version is the build backend's business: reported every run, never waited for.
+    done: entries.every((e) => ['at', 'ahead', 'dynamic'].includes(e.state) || e.text === undefined)
+  }
+}

@@ -1,0 +1,224 @@
+import { ActionResult, code, emptyResult, Finding, Markdown } from '@contribs-actions/shared'
+import { ACTIONS_TOKEN_WARNING } from '@contribs-actions/shared/github'
+import type { Failed, Outcome, Skipped } from './execute.js'
+import type { Entry, Plan } from './plan.js'
+
+export interface ReportInput {
+  plan: Plan
+  outcome: Outcome
+  dryRun: boolean
+  /** Where the version came from, for the reason line. */
+  from: string
+  /** Planned from the checkout alone (dry run without a token). */
+  offline: boolean
+  actionsToken: boolean
+  root: string
+  log: string[]
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+
+/** Packages the plan itself skips, whatever happens on GitHub. */
+function planSkips(plan: Plan): Skipped[] {
+  return plan.entries.flatMap((e): Skipped[] =>
+    e.state === 'dynamic'
+      ? [
+          {
+            package: e.id,
+            reason:
+              'the version is dynamic (`dynamic = ["version"]`); bump it where the build backend reads it'
+          }
+        ]
+      : e.state === 'missing' && e.text === undefined
+        ? [{ package: e.id, reason: `no ${e.file}${e.root ? '' : ' on the default branch'}` }]
+        : []
+  )
+}
+
+function planOutput(plan: Plan) {
+  return {
+    version: plan.version,
+    tiers: plan.tiers,
+    active_tier: plan.activeTier ?? null,
+    edits: plan.entries.flatMap((e) =>
+      e.state === 'below' ? [{ package: e.id, file: e.file, diff: e.edit.diff }] : []
+    )
+  }
+}
+
+function statusOf(e: Entry, plan: Plan, o: Outcome, dryRun: boolean): string {
+  const opened = o.opened.find((x) => x.package === e.id)
+  if (opened) return `opened [#${opened.number}](${opened.url})`
+  const failed = o.failed.find((x) => x.package === e.id)
+  if (failed) return `**failed**: ${failed.reason}`
+  const skipped = o.skipped.find((x) => x.package === e.id)
+  if (skipped)
+    return skipped.url ? `[#${skipped.number}](${skipped.url}) open` : `skipped: ${skipped.reason}`
+  const would = o.wouldOpen.find((x) => x.package === e.id)
+  if (would)
+    return `would open ${code(would.branch)}${would.existingBranch ? ' (branch exists)' : ''}`
+  switch (e.state) {
+    case 'at':
+      return 'at version'
+    case 'ahead':
+      return `ahead (${e.current})`
+    case 'dynamic':
+      return 'skipped: dynamic version'
+    case 'missing':
+      return 'skipped: no pyproject.toml'
+    case 'below':
+      return e.tier === plan.activeTier
+        ? dryRun
+          ? 'planned'
+          : 'pending'
+        : `waits for tier ${plan.activeTier}`
+  }
+}
+
+function reasonLine(r: ReportInput, failed: Failed[]): string {
+  const { plan, outcome: o } = r
+  const V = `${plan.version} (version from ${r.from})`
+  if (plan.activeTier === undefined) return `every package is at ${V}; nothing to open`
+  const parts: string[] = []
+  const tier = `tier ${plan.activeTier}`
+  if (r.dryRun) {
+    parts.push(
+      `dry run for ${V}${r.offline ? ', planned from the checkout alone' : ''}: ${tier} would open ${plural(o.wouldOpen.length, 'PR')}` +
+        (o.wouldOpen.length ? ` (${o.wouldOpen.map((w) => w.package).join(', ')})` : '') +
+        '; nothing was written'
+    )
+  } else if (o.opened.length) {
+    parts.push(
+      `${V}: opened ${plural(o.opened.length, 'bump PR')} for ${tier}: ${o.opened.map((x) => x.package).join(', ')}`
+    )
+  } else {
+    parts.push(`${V}: nothing new to open for ${tier}`)
+  }
+  const open = o.skipped.filter((s) => s.url)
+  if (open.length)
+    parts.push(
+      `${plural(open.length, 'bump PR')} of ${tier} still open (${open.map((s) => s.package).join(', ')})`
+    )
+  if (failed.length)
+    parts.push(
+      `${plural(failed.length, 'package')} failed (${failed.map((f) => f.package).join(', ')})`
+    )
+  if (plan.waiting.length)
+    parts.push(
+      `${plan.waiting.length === 1 ? '1 package waits' : `${plan.waiting.length} packages wait`} for ${tier}: ${plan.waiting.join(', ')}`
+    )
+  return parts.join('; ')
+}
+
+/** Outputs, summary and log of a run that got past the pre-flight checks. */
+export function buildReport(r: ReportInput): ActionResult {
+  const { plan, outcome: o } = r
+  const result = emptyResult()
+  result.root = r.root
+  result.log.push(...r.log)
+  const skipped = [...planSkips(plan), ...o.skipped]
+  const failed = o.failed
+  const reason = o.refusal ?? reasonLine(r, failed)
+  const tokenWarning: Finding[] = r.actionsToken
+    ? [{ severity: 'warning', message: ACTIONS_TOKEN_WARNING }]
+    : []
+  result.findings = [...tokenWarning, ...o.warnings]
+  result.outputs = {
+    version: plan.version,
+    tier: plan.activeTier === undefined ? '' : String(plan.activeTier),
+    opened: o.opened,
+    skipped,
+    waiting: plan.waiting,
+    failed,
+    done: plan.done,
+    plan: planOutput(plan),
+    reason
+  }
+  if (o.refusal) result.failure = o.refusal
+  else if (failed.length)
+    result.failure = `${plural(failed.length, 'package')} could not be bumped: ${failed.map((f) => `${f.package}: ${f.reason}`).join('; ')}`
+
+  // The log shows the tiers and, on a dry run, every diff: what a real run would commit.
+  result.log.push(reason)
+  plan.tiers.forEach((t, k) =>
+    result.log.push(
+      `tier ${k + 1}${k + 1 === plan.activeTier ? ' (active)' : ''}: ${t.join(', ') || '(none)'}`
+    )
+  )
+  if (r.dryRun) for (const e of plan.entries) if (e.state === 'below') result.log.push(e.edit.diff)
+
+  const md = new Markdown().heading(`bump-versions: ${plan.version}`).para(reason)
+  if (r.actionsToken) md.para(`> [!WARNING]\n> ${ACTIONS_TOKEN_WARNING}`)
+  if (o.refusal) md.para(`> [!CAUTION]\n> ${o.refusal}`)
+  md.table(
+    ['tier', 'package', 'version', 'status'],
+    plan.entries.map((e) => [
+      String(e.tier),
+      code(e.id),
+      e.state === 'below'
+        ? `${e.current ?? '(none)'} -> ${plan.version}`
+        : 'current' in e
+          ? e.current
+          : '',
+      statusOf(e, plan, o, r.dryRun)
+    ])
+  )
+  if (o.warnings.length) md.heading('Warnings', 3).list(o.warnings.map((w) => w.message))
+  const edits = plan.entries.filter((e): e is Entry & { state: 'below' } => e.state === 'below')
+  if (edits.length) {
+    const diffs = new Markdown()
+    for (const e of edits) diffs.code(e.edit.diff, 'diff')
+    if (r.dryRun) md.heading('Diffs', 3).para(diffs.toString())
+    else md.details(`diffs for every package below ${plan.version}`, diffs.toString())
+  }
+  result.summary = md.toString()
+  return result
+}
+
+/** A run stopped by the pre-flight checks: every problem on its line, nothing written. */
+export function preflightFailure(plan: Plan, root: string): ActionResult {
+  const result = emptyResult()
+  result.root = root
+  result.findings = plan.problems
+  const where = (f: Finding) => `${f.file}${f.line ? `:${f.line}` : ''}`
+  const reason =
+    `pre-flight check failed, nothing was written: ` +
+    plan.problems.map((f) => `${where(f)}: ${f.message}`).join('; ')
+  result.failure = reason
+  result.outputs = {
+    version: plan.version,
+    tier: '',
+    opened: [],
+    skipped: [],
+    waiting: [],
+    failed: plan.problems.map((f) => ({
+      package: f.package ?? '',
+      reason: `${where(f)}: ${f.message}`
+    })),
+    done: false,
+    plan: planOutput(plan),
+    reason
+  }
+  result.summary = new Markdown()
+    .heading(`bump-versions: ${plan.version}`)
+    .para('**Pre-flight check failed; nothing was written.** Fix these lines and re-run:')
+    .table(
+      ['package', 'where', 'problem'],
+      plan.problems.map((f) => [code(f.package ?? ''), code(where(f)), f.message])
+    )
+    .toString()
+  return result
+}
+
+/** The event asks for nothing (a PR closed unmerged, a merged PR that is not a bump). */
+export function nothingToDo(reason: string): ActionResult {
+  const result = emptyResult()
+  // `done` and `tier` stay unset: nothing was looked at.
+  result.outputs = { opened: [], skipped: [], waiting: [], failed: [], reason }
+  result.log.push(reason)
+  result.summary = new Markdown()
+    .heading('bump-versions')
+    .para(`Nothing to do: ${reason}.`)
+    .toString()
+  return result
+}
