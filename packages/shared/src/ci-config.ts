@@ -71,6 +71,28 @@ export function readCiConfig(
   return { config, findings: crossCheck(p, config, settings, findings, pkg), present: true }
 }
 
+/**
+ * Whether a "3.12" series fits `requires-python`: when any patch release does. Memoised, since
+ * the same few strings repeat across thousands of packages and the PEP 440 library re-parses the
+ * range on every call (it was most of readCiConfig's time over 5,000 packages).
+ */
+const seriesFits = new Map<string, boolean>()
+function fitsSeries(v: string, requires: string): boolean {
+  const key = `${v}\u0000${requires}`
+  let fits = seriesFits.get(key)
+  if (fits === undefined) {
+    fits = [`${v}.0`, `${v}.999`].some((candidate) => {
+      try {
+        return satisfies(candidate, requires)
+      } catch {
+        return true // an unparseable requires-python is the build backend's to report
+      }
+    })
+    seriesFits.set(key, fits)
+  }
+  return fits
+}
+
 function crossCheck(
   p: PyProject,
   config: CiConfig,
@@ -82,15 +104,7 @@ function crossCheck(
   const requires = project?.['requires-python']
   if (typeof requires !== 'string' || requires.trim() === '') return findings
   for (const v of config.python_versions) {
-    // "3.12" stands for the whole 3.12 series: it fits when any patch release does.
-    const fits = [`${v}.0`, `${v}.999`].some((candidate) => {
-      try {
-        return satisfies(candidate, requires)
-      } catch {
-        return true // an unparseable requires-python is the build backend's to report
-      }
-    })
-    if (!fits) {
+    if (!fitsSeries(v, requires)) {
       findings.push({
         severity: 'warning',
         message: `python_versions has "${v}", outside requires-python "${requires}"`,
