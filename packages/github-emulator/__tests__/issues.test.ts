@@ -252,14 +252,32 @@ describe('comments, events and timeline', () => {
         actor: expect.objectContaining({ login: 'octocat' })
       })
     ])
+    expect(events[0].performed_via_github_app).toBeNull()
+    await client(emu, 'app-token').rest.issues.addLabels({
+      ...repo,
+      issue_number: n,
+      labels: ['by-app']
+    })
+    const byApp = (await gh.rest.issues.listEvents({ ...repo, issue_number: n })).data.at(-1)
+    expect(byApp?.performed_via_github_app).toMatchObject({
+      slug: 'contribs-bot',
+      name: 'contribs-bot'
+    })
+    await gh.rest.issues.removeLabel({ ...repo, issue_number: n, name: 'by-app' })
     const timeline = (await gh.rest.issues.listEventsForTimeline({ ...repo, issue_number: n })).data
-    expect(timeline.map((e) => e.event)).toEqual(['labeled', 'commented', 'unlabeled'])
+    expect(timeline.map((e) => e.event)).toEqual([
+      'labeled',
+      'commented',
+      'unlabeled',
+      'labeled',
+      'unlabeled'
+    ])
     const paged = await gh.paginate(gh.rest.issues.listEventsForTimeline, {
       ...repo,
       issue_number: n,
-      per_page: 1
+      per_page: 2
     })
-    expect(paged).toHaveLength(3)
+    expect(paged).toHaveLength(5)
   })
 })
 

@@ -154,7 +154,7 @@ async function scenario(): Promise<void> {
   await attempt(gh.rest.issues.get({ ...repo, issue_number: 999 }))
   await gh.rest.issues.update({ ...repo, issue_number: n, title: 'Issue renamed', labels: ['bug'] })
   await gh.rest.issues.listForRepo({ ...repo, state: 'all', labels: 'bug' })
-  await gh.rest.issues.addLabels({ ...repo, issue_number: n, labels: ['extra'] })
+  await app.rest.issues.addLabels({ ...repo, issue_number: n, labels: ['extra'] })
   await gh.rest.issues.setLabels({ ...repo, issue_number: n, labels: ['bug', 'extra'] })
   await gh.rest.issues.listLabelsOnIssue({ ...repo, issue_number: n })
   await gh.rest.issues.removeLabel({ ...repo, issue_number: n, name: 'extra' })

@@ -1,6 +1,7 @@
 import type { Core } from '../core.js'
 import { labelById } from '../model/issues.js'
 import type { Comment, Issue, IssueEvent, Label, RepoState } from '../model/types.js'
+import { integration } from './apps.js'
 import { simpleUser } from './users.js'
 import { repoApi, repoHtml } from './urls.js'
 
@@ -106,7 +107,7 @@ export function issueEvent(core: Core, repo: RepoState, e: IssueEvent): Record<s
     commit_id: e.commitId ?? null,
     commit_url: e.commitId ? `${api}/commits/${e.commitId}` : null,
     created_at: e.createdAt,
-    performed_via_github_app: null
+    performed_via_github_app: e.tokenKind === 'app' ? integration(core, e.actor, repo.owner) : null
   }
   if (e.label) out.label = { name: e.label.name, color: e.label.color }
   if (e.assignee) {
