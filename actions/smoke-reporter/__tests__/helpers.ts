@@ -1,0 +1,146 @@
+// smoke-reporter's built bundle against the GitHub emulator, and what the tests read back.
+import { execFileSync } from 'node:child_process'
+import { BundleRunResult, runBundle } from '@contribs-actions/cli'
+import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
+import { EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
+
+export const OWNER = 'acme'
+export const T0 = '2026-01-05T03:30:00Z'
+export const BRANCH = 'bot-state/auto-issue-bot'
+export const DIR = '.github/bot-state'
+/** Every OWNERS individual of examples/contribs-repo. */
+export const OWNERS_USERS = [
+  'nrfulton',
+  'jakelorocco',
+  'psschwei',
+  'ajbozarth',
+  'planetf1',
+  'HendrikStrobelt',
+  'akihikokuroda',
+  'avinash2692'
+]
+
+export async function emulator(): Promise<Emulator> {
+  return startEmulator({ now: T0 })
+}
+
+/** A repository whose collaborators are the example repo's OWNERS (minus `except`). */
+export async function seed(emu: Emulator, repo: string, except: string[] = []): Promise<string> {
+  const { gitDir } = await emu.seedRepo({
+    owner: OWNER,
+    repo,
+    files: { 'README.md': '# contribs\n' },
+    collaborators: ['octocat', ...OWNERS_USERS.filter((u) => !except.includes(u))]
+  })
+  return gitDir
+}
+
+export interface ReportOptions {
+  inputs?: Record<string, string>
+  runId: number
+  attempt?: number
+  sha?: string
+  workspace?: string
+  token?: string
+}
+
+export async function report(
+  emu: Emulator,
+  repo: string,
+  o: ReportOptions
+): Promise<BundleRunResult> {
+  const token = o.token ?? 'actions-token'
+  return runBundle({
+    action: 'smoke-reporter',
+    inputs: { token, 'actions-token': 'actions-token', ...o.inputs },
+    workspace: o.workspace ?? EXAMPLE_REPO,
+    event: { name: 'schedule', payload: { schedule: '17 3 * * *' } },
+    env: {
+      GITHUB_API_URL: emu.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: `${OWNER}/${repo}`,
+      GITHUB_RUN_ID: String(o.runId),
+      GITHUB_RUN_ATTEMPT: String(o.attempt ?? 1),
+      GITHUB_SHA: o.sha ?? 'c0ffee0000000000000000000000000000000000',
+      CONTRIBS_ACTIONS_TIME_SCALE: '0.01'
+    }
+  })
+}
+
+/** Fails with the step's output when the exit code is not the expected one. */
+export function ok(r: BundleRunResult, exitCode = 0): BundleRunResult {
+  if (r.exitCode !== exitCode)
+    throw new Error(`exit ${r.exitCode} (expected ${exitCode}):\n${r.stdout}\n${r.stderr}`)
+  return r
+}
+
+export function gitOut(gitDir: string, ...args: string[]): string {
+  return execFileSync('git', ['--git-dir', gitDir, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe']
+  }).trim()
+}
+
+/** The package's state file on the state branch of the bare repo, or undefined. */
+export function stateFile(gitDir: string, pkg: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(gitOut(gitDir, 'show', `${BRANCH}:${DIR}/${pkg}.json`)) as Record<
+      string,
+      unknown
+    >
+  } catch {
+    return undefined
+  }
+}
+
+export function stateText(gitDir: string, pkg: string): string {
+  return execFileSync('git', ['--git-dir', gitDir, 'show', `${BRANCH}:${DIR}/${pkg}.json`], {
+    encoding: 'utf8'
+  })
+}
+
+export function commitCount(gitDir: string): number {
+  try {
+    return Number(gitOut(gitDir, 'rev-list', '--count', BRANCH))
+  } catch {
+    return 0
+  }
+}
+
+/** Jobs of one smoke run as the reusable workflow names them: `smoke (<pkg>) py<version> / package-ci`. */
+export function legs(
+  results: Record<string, string | [string, string]>
+): { name: string; conclusion: string | null; status?: string }[] {
+  const jobs: { name: string; conclusion: string | null; status?: string }[] = [
+    { name: 'plan', conclusion: 'success' }
+  ]
+  for (const [pkg, r] of Object.entries(results)) {
+    if (Array.isArray(r)) {
+      jobs.push({ name: `smoke (${pkg}) py3.11 / package-ci`, conclusion: r[0] })
+      jobs.push({ name: `smoke (${pkg}) py3.12 / package-ci`, conclusion: r[1] })
+    } else jobs.push({ name: `smoke (${pkg}) py3.12 / package-ci`, conclusion: r })
+  }
+  // The reporter itself, still running.
+  jobs.push({ name: 'report', conclusion: null, status: 'in_progress' })
+  return jobs
+}
+
+export function outputs(r: BundleRunResult): {
+  red: string[]
+  green: string[]
+  opened: { package: string; issue: number; url: string }[]
+  commented: { package: string; issue: number; failure: number }[]
+  recovered: { package: string; issue: number }[]
+} {
+  return {
+    red: JSON.parse(r.outputs.red) as string[],
+    green: JSON.parse(r.outputs.green) as string[],
+    opened: JSON.parse(r.outputs.opened) as { package: string; issue: number; url: string }[],
+    commented: JSON.parse(r.outputs.commented) as {
+      package: string
+      issue: number
+      failure: number
+    }[],
+    recovered: JSON.parse(r.outputs.recovered) as { package: string; issue: number }[]
+  }
+}

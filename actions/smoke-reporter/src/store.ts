@@ -1,0 +1,322 @@
+/**
+ * The state branch, read and written through the API (no checkout, no push credentials).
+ *
+ * Reading: 404 (no file, no directory, no branch) is a first run. Every other failure (401, 403,
+ * 5xx after the client's retries, a dropped connection, a file that is not valid state) stops the
+ * action: treating it as "no state" would write an empty state over the real one.
+ *
+ * Writing is compare-and-swap. Record mode puts one file with its blob sha (409 when another leg
+ * wrote it first); aggregate mode makes one commit for every changed package and moves the branch
+ * without force (422 when another run moved it first). A lost race re-reads and re-applies.
+ */
+import type { Octokit } from '@contribs-actions/shared/github'
+import { statusOf } from '@contribs-actions/shared/github'
+import { UserError } from '@contribs-actions/shared'
+import { apiError, backoff, mapLimit } from './clock.js'
+import {
+  CLEAN_SHA,
+  emptyState,
+  parseState,
+  serializeState,
+  SmokeState,
+  StateFormatError
+} from './state.js'
+
+export interface StoreConfig {
+  octokit: Octokit
+  owner: string
+  repo: string
+  branch: string
+  dir: string
+  timeScale: number
+  log: (line: string) => void
+}
+
+/** Lost compare-and-swap rounds before giving up (parallel legs on one package each win one round). */
+export const MAX_ROUNDS = 40
+
+const SCOPE = 'contents: write'
+
+export function statePath(dir: string, pkg: string): string {
+  return `${dir.replace(/^\/+|\/+$/g, '')}/${pkg}.json`
+}
+
+function decode(content: string): string {
+  return Buffer.from(content, 'base64').toString('utf8')
+}
+
+export class StoreBase {
+  constructor(protected readonly c: StoreConfig) {}
+
+  protected where(pkg?: string): string {
+    const file = pkg ? statePath(this.c.dir, pkg) : this.c.dir
+    return `${file} on branch ${this.c.branch}`
+  }
+
+  protected parse(text: string, pkg: string): SmokeState {
+    try {
+      return parseState(text)
+    } catch (e) {
+      if (!(e instanceof StateFormatError)) throw e
+      throw new UserError(
+        `the smoke state ${this.where(pkg)} is not valid: ${e.message}. Fix or delete the file on that branch; nothing was written.`,
+        { file: statePath(this.c.dir, pkg) }
+      )
+    }
+  }
+
+  protected readFailed(what: string, e: unknown): UserError {
+    return apiError(
+      `could not read the smoke state (${what}), so nothing was written and the stored state is unchanged`,
+      e,
+      SCOPE
+    )
+  }
+
+  /** Creates the state branch from the default branch's head; a racing writer's 422 "Reference already exists" is fine. */
+  async createBranch(): Promise<void> {
+    const { octokit, owner, repo, branch } = this.c
+    try {
+      const base = await this.defaultHead()
+      await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: base.sha })
+      this.c.log(`created the state branch ${branch} from ${base.branch}`)
+    } catch (e) {
+      if (statusOf(e) === 422 && /already exists/i.test((e as Error).message)) return
+      if (e instanceof UserError) throw e
+      throw apiError(`could not create the state branch ${branch}`, e, SCOPE)
+    }
+  }
+
+  protected async defaultHead(): Promise<{ branch: string; sha: string; tree: string }> {
+    const { octokit, owner, repo } = this.c
+    try {
+      const { data: r } = await octokit.rest.repos.get({ owner, repo })
+      const { data: b } = await octokit.rest.repos.getBranch({
+        owner,
+        repo,
+        branch: r.default_branch
+      })
+      return { branch: r.default_branch, sha: b.commit.sha, tree: b.commit.commit.tree.sha }
+    } catch (e) {
+      throw apiError(
+        'could not read the default branch (to create the state branch from)',
+        e,
+        SCOPE
+      )
+    }
+  }
+}
+
+/** Record mode: one file per package, each write a compare-and-swap on the file's blob sha. */
+export class FileStore extends StoreBase {
+  async read(pkg: string): Promise<{ state: SmokeState; sha?: string }> {
+    const { octokit, owner, repo, branch } = this.c
+    const path = statePath(this.c.dir, pkg)
+    let data: unknown
+    try {
+      ;({ data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: branch }))
+    } catch (e) {
+      if (statusOf(e) === 404) return { state: emptyState() }
+      throw this.readFailed(this.where(pkg), e)
+    }
+    const file = data as { type?: string; content?: string; sha?: string }
+    if (file.type !== 'file' || typeof file.content !== 'string' || typeof file.sha !== 'string')
+      throw new UserError(`the smoke state ${this.where(pkg)} is not a file; nothing was written`)
+    return { state: this.parse(decode(file.content), pkg), sha: file.sha }
+  }
+
+  /** 'conflict' when another writer got there first (stale sha, or the file appeared meanwhile). */
+  async write(
+    pkg: string,
+    state: SmokeState,
+    sha: string | undefined,
+    message: string
+  ): Promise<'ok' | 'conflict'> {
+    const { octokit, owner, repo, branch } = this.c
+    const put = () =>
+      octokit.rest.repos.createOrUpdateFileContents({
+        owner,
+        repo,
+        path: statePath(this.c.dir, pkg),
+        branch,
+        message,
+        content: Buffer.from(serializeState(state)).toString('base64'),
+        ...(sha ? { sha } : {})
+      })
+    for (let branchCreated = false; ; branchCreated = true) {
+      try {
+        await put()
+        return 'ok'
+      } catch (e) {
+        const status = statusOf(e)
+        if (status === 409) return 'conflict'
+        // A file created by a racing leg since our read: "sha" wasn't supplied.
+        if (status === 422 && /sha/i.test((e as Error).message)) return 'conflict'
+        if (status === 404 && !branchCreated) {
+          await this.createBranch()
+          continue
+        }
+        throw apiError(`could not write the smoke state ${this.where(pkg)}`, e, SCOPE)
+      }
+    }
+  }
+
+  /**
+   * Read, apply, write, until the write lands; `apply` is re-run on what was re-read after a lost
+   * race. No write when the state did not change, none at all in a dry run.
+   */
+  async update<R extends { state: SmokeState; changed: boolean }>(
+    pkg: string,
+    apply: (s: SmokeState) => R,
+    message: (r: R) => string,
+    dryRun: boolean
+  ): Promise<{ result: R; conflicts: number }> {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const { state, sha } = await this.read(pkg)
+      const result = apply(state)
+      if (!result.changed || dryRun) return { result, conflicts: round }
+      if ((await this.write(pkg, result.state, sha, message(result))) === 'ok')
+        return { result, conflicts: round }
+      await backoff(round, this.c.timeScale)
+    }
+    throw new UserError(
+      `gave up writing ${this.where(pkg)} after ${MAX_ROUNDS} conflicting writes; the next run will count this one again`
+    )
+  }
+}
+
+export interface Snapshot {
+  /** Head commit and tree of the state branch; undefined when the branch does not exist yet. */
+  head?: { sha: string; tree: string }
+  states: Map<string, SmokeState>
+  /** How many state files had to be fetched (the rest were absent or known clean). */
+  fetched: number
+}
+
+/** Aggregate mode: every package read at one commit, every change written in one commit. */
+export class TreeStore extends StoreBase {
+  async snapshot(packages: string[]): Promise<Snapshot> {
+    const { octokit, owner, repo, branch, dir } = this.c
+    const states = new Map<string, SmokeState>()
+    let head: Snapshot['head']
+    try {
+      const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch })
+      head = { sha: data.commit.sha, tree: data.commit.commit.tree.sha }
+    } catch (e) {
+      if (statusOf(e) !== 404) throw this.readFailed(`branch ${branch}`, e)
+    }
+    const blobs = new Map<string, string>()
+    if (head) {
+      try {
+        // One listing gives every file's blob id; clean files are recognised without a fetch.
+        const { data } = await octokit.rest.repos.getContent({
+          owner,
+          repo,
+          path: dir,
+          ref: head.sha
+        })
+        if (!Array.isArray(data))
+          throw new UserError(
+            `the state directory ${this.where()} is a file, not a folder; nothing was written`
+          )
+        for (const e of data) if (e.type === 'file') blobs.set(e.name, e.sha)
+      } catch (e) {
+        if (e instanceof UserError) throw e
+        if (statusOf(e) !== 404) throw this.readFailed(this.where(), e)
+      }
+    }
+    const toFetch: string[] = []
+    for (const pkg of packages) {
+      const sha = blobs.get(`${pkg}.json`)
+      if (sha === undefined || sha === CLEAN_SHA) states.set(pkg, emptyState())
+      else toFetch.push(pkg)
+    }
+    await mapLimit(toFetch, 8, async (pkg) => {
+      let content: string
+      try {
+        const { data } = await octokit.rest.git.getBlob({
+          owner,
+          repo,
+          file_sha: blobs.get(`${pkg}.json`)!
+        })
+        content = data.content
+      } catch (e) {
+        throw this.readFailed(this.where(pkg), e)
+      }
+      states.set(pkg, this.parse(decode(content), pkg))
+    })
+    return { head, states, fetched: toFetch.length }
+  }
+
+  /** One commit with every changed file; 'conflict' when the branch moved since the snapshot. */
+  async commit(
+    snap: Snapshot,
+    changes: Map<string, SmokeState>,
+    message: string
+  ): Promise<'ok' | 'conflict'> {
+    const { octokit, owner, repo, branch } = this.c
+    const base = snap.head ?? (await this.defaultHead())
+    try {
+      const { data: tree } = await octokit.rest.git.createTree({
+        owner,
+        repo,
+        base_tree: base.tree,
+        tree: [...changes.entries()].map(([pkg, s]) => ({
+          path: statePath(this.c.dir, pkg),
+          mode: '100644' as const,
+          type: 'blob' as const,
+          content: serializeState(s)
+        }))
+      })
+      const { data: commit } = await octokit.rest.git.createCommit({
+        owner,
+        repo,
+        message,
+        tree: tree.sha,
+        parents: [base.sha]
+      })
+      if (snap.head) {
+        await octokit.rest.git.updateRef({
+          owner,
+          repo,
+          ref: `heads/${branch}`,
+          sha: commit.sha,
+          force: false
+        })
+      } else {
+        await octokit.rest.git.createRef({
+          owner,
+          repo,
+          ref: `refs/heads/${branch}`,
+          sha: commit.sha
+        })
+        this.c.log(`created the state branch ${branch}`)
+      }
+      return 'ok'
+    } catch (e) {
+      // Not a fast forward (PATCH), or the branch appeared meanwhile (POST): another writer won.
+      if (
+        statusOf(e) === 422 &&
+        /fast.forward|already exists|update failed/i.test((e as Error).message)
+      )
+        return 'conflict'
+      if (statusOf(e) === 409) return 'conflict'
+      throw apiError(`could not commit the smoke state to ${branch}`, e, SCOPE)
+    }
+  }
+}
+
+export async function retryRounds<T>(
+  timeScale: number,
+  what: string,
+  round: (n: number) => Promise<T | 'conflict'>
+): Promise<{ value: T; conflicts: number }> {
+  for (let n = 0; n < MAX_ROUNDS; n++) {
+    const v = await round(n)
+    if (v !== 'conflict') return { value: v, conflicts: n }
+    await backoff(n, timeScale)
+  }
+  throw new UserError(
+    `gave up ${what} after ${MAX_ROUNDS} conflicting writes; the next run will count this one again`
+  )
+}

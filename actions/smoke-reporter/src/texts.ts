@@ -1,0 +1,91 @@
+/** What the reporter writes on GitHub. The marker ties an issue to its package (shared contract with archival-sweep). */
+import { trackingMarker } from '@contribs-actions/shared'
+
+export function issueTitle(label: string, pkg: string, since: string): string {
+  return `[${label}] ${pkg}: smoke red since ${since}`
+}
+
+export function stillRedComment(runUrl: string, failure: number): string {
+  return `Still red after run ${runUrl} (consecutive failure #${failure})`
+}
+
+export function recoveryComment(date: string, sha: string | undefined, label: string): string {
+  const head = sha
+    ? `smoke green again on ${date}, fixed in ${sha}`
+    : `smoke green again on ${date}`
+  return (
+    `${head}\n\n` +
+    `The \`${label}\` label is removed, so the archival timeline stops. ` +
+    'This issue stays open for a human to close (or to keep for the record).'
+  )
+}
+
+/** What archival-sweep will do, in the order of `archival_days` (last: archive; before it: release-notes notice; earlier: reminders). */
+export function timelineText(days: number[], label: string, archiveLabel: string): string {
+  const sorted = [...days].sort((a, b) => a - b)
+  const steps: string[] = []
+  sorted.forEach((d, i) => {
+    if (i === sorted.length - 1)
+      steps.push(`on day ${d} the package is labelled \`${archiveLabel}\``)
+    else if (i === sorted.length - 2)
+      steps.push(`on day ${d} a notice that the package will be named in the next release notes`)
+    else steps.push(`on day ${d} a reminder`)
+  })
+  return (
+    `**What happens next.** While this issue is open with the \`${label}\` label, archival-sweep ` +
+    `counts days from when the label was applied: ${steps.join('; ')}. ` +
+    `When the smoke test passes again, smoke-reporter comments here and removes \`${label}\`, ` +
+    'which stops the clock; the issue stays open for you to close.'
+  )
+}
+
+export interface BodyInput {
+  package: string
+  upstream: string
+  failures: number
+  threshold: number
+  since: string
+  runUrl: string
+  upstreamRef?: string
+  upstreamSha?: string
+  users: string[]
+  teams: string[]
+  rejected: string[]
+  /** Owners beyond GitHub's 10 assignees: mentioned, not assigned. */
+  overflow: string[]
+  label: string
+  archiveLabel: string
+  archivalDays: number[]
+}
+
+export function upstreamText(upstream: string, ref?: string, sha?: string): string {
+  if (ref && sha) return `\`${upstream}\` \`${ref}\` at \`${sha}\``
+  if (sha) return `\`${upstream}\` at \`${sha}\``
+  if (ref) return `\`${upstream}\` \`${ref}\` (commit not recorded)`
+  return `\`${upstream}\` (ref and commit not recorded; pass \`upstream-ref\` and \`upstream-sha\` to smoke-reporter)`
+}
+
+export function issueBody(b: BodyInput): string {
+  const owners = [...b.users.map((u) => `@${u}`), ...b.teams.map((t) => `@${t}`)]
+  const lines = [
+    `The smoke test of \`${b.package}\` against the upstream has been red in ${b.failures} consecutive runs (threshold ${b.threshold}), since ${b.since}.`,
+    '',
+    `- Failing run: ${b.runUrl}`,
+    `- Upstream tested: ${upstreamText(b.upstream, b.upstreamRef, b.upstreamSha)}`,
+    `- Owners: ${owners.length ? owners.join(' ') : `none found (no \`${b.package}/OWNERS\` in the checkout)`}`,
+    ''
+  ]
+  if (b.rejected.length)
+    lines.push(
+      `> [!NOTE]\n> Could not assign ${b.rejected.map((u) => `@${u}`).join(', ')}: GitHub rejected them as assignees ` +
+        '(an assignee needs access to this repository). They are mentioned above instead.',
+      ''
+    )
+  if (b.overflow.length)
+    lines.push(
+      `GitHub allows at most 10 assignees; ${b.overflow.map((u) => `@${u}`).join(', ')} are mentioned, not assigned.`,
+      ''
+    )
+  lines.push(timelineText(b.archivalDays, b.label, b.archiveLabel), '', trackingMarker(b.package))
+  return lines.join('\n')
+}
