@@ -91,7 +91,7 @@ test('the Actions token: a warning, and reviewer refusals (non-collaborator, tea
   const warnings = r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
   expect(warnings[0]).toBe(ACTIONS_TOKEN_WARNING)
   expect(warnings[1]).toMatch(
-    /^_integration_core: #\d+ is open, but review could not be requested from @stranger \(Reviews may only be requested from collaborators.*\); @generative-computing\/core-team \(Validation Failed: .*Could not resolve to a node.*\)\. Teams need a token that can read the organization/
+    /^_integration_core: #\d+ is open, but review could not be requested from @stranger \(Reviews may only be requested from collaborators\. .*\); @generative-computing\/core-team \(Validation Failed: .*Could not resolve to a node.*\)\. Teams need a token that can read the organization/
   )
   expect(r.summary).toContain(ACTIONS_TOKEN_WARNING)
   const pr = emu.state

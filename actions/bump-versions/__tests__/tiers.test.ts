@@ -50,6 +50,8 @@ function expectVersionLineOnly(pkg: string, dir: string) {
   expect(changed[0][1]).toBe('version = "0.6.0"')
   expect(changed[0][2]).toBe(`version = "${V}"`)
   expect(bare(s, 'log', '-1', '--format=%s', branch)).toBe(`chore(${pkg}): bump version to v${V}`)
+  // Made through the API by the App itself (no author given), so GitHub would sign it.
+  expect(bare(s, 'log', '-1', '--format=%an', branch)).toBe('contribs-bot[bot]')
   const files = bare(s, 'diff', '--name-only', `${branch}~1`, branch).split('\n')
   expect(files).toEqual([
     dir ? `${dir}/pyproject.toml` : 'pyproject.toml',

@@ -174,6 +174,11 @@ export async function execute(o: ExecuteOptions): Promise<Outcome> {
         await api.createBranch(branch, sha)
         o.log(`${e.id}: committed ${sha.slice(0, 7)} on ${branch}`)
       } catch (err) {
+        if (statusOf(err) === 422 && /Reference already exists/i.test(reasonOf(err))) {
+          // Another run (two bump PRs merged at once) got there first; it opens the PR.
+          out.skipped.push({ package: e.id, reason: `${branch} was just created by another run` })
+          continue
+        }
         out.failed.push({ package: e.id, reason: `could not create ${branch}: ${reasonOf(err)}` })
         continue
       }
@@ -246,12 +251,14 @@ export async function execute(o: ExecuteOptions): Promise<Outcome> {
         o.remote.actionsToken && reviews.refused.some((r) => r.who.includes('/'))
           ? ' Teams need a token that can read the organization (a GitHub App token with Members: read); the default GITHUB_TOKEN cannot.'
           : ''
+      // One clause per reason: "@a, @b (not collaborators); @org/t (...)".
+      const byWhy = new Map<string, string[]>()
+      for (const r of reviews.refused) byWhy.set(r.why, [...(byWhy.get(r.why) ?? []), r.who])
+      const clauses = [...byWhy].map(([why, who]) => `${who.join(', ')} (${why})`)
       out.warnings.push({
         severity: 'warning',
         package: e.id,
-        message: `${e.id}: #${pr.number} is open, but review could not be requested from ${reviews.refused
-          .map((r) => `${r.who} (${r.why})`)
-          .join('; ')}.${teamHint}`
+        message: `${e.id}: #${pr.number} is open, but review could not be requested from ${clauses.join('; ')}.${teamHint}`
       })
     }
   }

@@ -83,8 +83,10 @@ function reasonLine(r: ReportInput, failed: Failed[]): string {
   const tier = `tier ${plan.activeTier}`
   if (r.dryRun) {
     parts.push(
-      `dry run for ${V}${r.offline ? ', planned from the checkout alone' : ''}: ${tier} would open ${plural(o.wouldOpen.length, 'PR')}` +
-        (o.wouldOpen.length ? ` (${o.wouldOpen.map((w) => w.package).join(', ')})` : '') +
+      `dry run for ${V}${r.offline ? ', planned from the checkout alone' : ''}: ` +
+        (o.wouldOpen.length
+          ? `${tier} would open ${plural(o.wouldOpen.length, 'PR')} (${o.wouldOpen.map((w) => w.package).join(', ')})`
+          : `nothing new to open for ${tier}`) +
         '; nothing was written'
     )
   } else if (o.opened.length) {
