@@ -259,9 +259,10 @@ jobs:
 })
 
 describe('defaults agree where an input is passed through', () => {
-  // Smoke runs test behaviour against upstream main; lint and types are the pull request's job.
+  // Smoke runs test behaviour against upstream main (lint and types are the pull request's
+  // job), and name the ref they tested to smoke-reporter, whose own default names none.
   const INTENDED: Record<string, string[]> = {
-    '.github/workflows/smoke.yml': ['lint-command', 'typecheck-command']
+    '.github/workflows/smoke.yml': ['lint-command', 'typecheck-command', 'upstream-ref']
   }
 
   test('each reusable workflow forwards the default its callee or action would apply itself', () => {
