@@ -54,3 +54,14 @@ test('the CLI exits non-zero with the error on a bad package', () => {
   expect(r.status).toBe(1)
   expect(r.stdout).toContain('error: no subpackage "nope"')
 })
+
+test('expressions in action.yml defaults are evaluated as the runner would', async () => {
+  const { evaluateDefaults } = await import('../src/run-bundle.js')
+  expect(
+    evaluateDefaults({ token: '${{ github.token }}', other: '${{ secrets.X }}', plain: 'a' }, 'tok')
+  ).toEqual({
+    token: 'tok',
+    other: '',
+    plain: 'a'
+  })
+})

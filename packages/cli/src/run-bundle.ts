@@ -29,6 +29,8 @@ export interface BundleRunOptions {
   /** Where the actions live; default this repository's actions/. */
   actionsDir?: string
   timeoutMs?: number
+  /** What `${{ github.token }}` in an action.yml default stands for (the runner's token); default ''. */
+  githubToken?: string
 }
 
 export interface BundleRunResult {
@@ -53,6 +55,23 @@ export function actionDefaults(actionYml: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, spec] of Object.entries(doc.inputs ?? {})) {
     if (spec?.default !== undefined) out[name] = String(spec.default)
+  }
+  return out
+}
+
+/**
+ * The runner evaluates expressions in input defaults before the action starts. The only one our
+ * action.yml files use is `${{ github.token }}`; any other expression becomes '' (unknown here).
+ */
+export function evaluateDefaults(
+  defaults: Record<string, string>,
+  githubToken: string
+): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(defaults)) {
+    out[k] = v.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_m, expr: string) =>
+      expr === 'github.token' ? githubToken : ''
+    )
   }
   return out
 }
@@ -133,7 +152,11 @@ export async function runBundle(opts: BundleRunOptions): Promise<BundleRunResult
       GITHUB_STEP_SUMMARY: summaryFile,
       RUNNER_TEMP: tmp
     })
-    const inputs = { ...actionDefaults(path.join(dir, 'action.yml')), ...(opts.inputs ?? {}) }
+    const defaults = evaluateDefaults(
+      actionDefaults(path.join(dir, 'action.yml')),
+      opts.githubToken ?? ''
+    )
+    const inputs = { ...defaults, ...(opts.inputs ?? {}) }
     for (const [k, v] of Object.entries(inputs)) env[inputEnvName(k)] = v
     Object.assign(env, opts.env ?? {})
 
