@@ -6,7 +6,7 @@ import { EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
 import { planRange } from '../src/event-plan.js'
 import { parseNameStatus } from '../src/git-range.js'
 import { Leg, shardLegs } from '../src/legs.js'
-import { headerPath, parseTomlPartial, relevantText } from '../src/partial-toml.js'
+import { headerPath, parseSimpleToml, parseTomlPartial, relevantText } from '../src/partial-toml.js'
 
 test('git diff --name-status -z output, renames with both paths, odd names intact', () => {
   const z = [
@@ -89,7 +89,7 @@ describe('partial TOML', () => {
   test('only the root section and the related tables are kept', () => {
     const text =
       '# c\n[project]\nname = "x"\n[tool.other]\na = 1\n[tool.mellea-contribs.ci]\nb = 2\n'
-    expect(relevantText(text, CI)).toBe('# c\n\n[tool.mellea-contribs.ci]\nb = 2\n')
+    expect(relevantText(text, CI)).toBe('# c\n[tool.mellea-contribs.ci]\nb = 2\n')
     expect(relevantText('[a]\ns = """x"""\n', CI)).toBeUndefined()
     expect(relevantText('["a\\u0041"]\n', CI)).toBeUndefined()
   })
@@ -99,6 +99,43 @@ describe('partial TOML', () => {
     expect(() => parseTomlPartial(text, 'p/pyproject.toml', CI)).toThrow(
       expect.objectContaining({ file: 'p/pyproject.toml', line: 5 })
     )
+  })
+
+  test('the plain-TOML reader agrees with the full parser, or steps aside', () => {
+    const accepted = [
+      '[tool.mellea-contribs.ci]\nskip_ollama = true\ntimeout_minutes = 90\npython_versions = ["3.11", "3.12"]\n',
+      '# c\n[ a . b ]  # note\nx = \'lit\' # c\ny = [ "a", "b", ]\nz = []\nw = -12\n\r\n',
+      '[a.b]\nx = 1\n[a]\ny = "s # not a comment"\n',
+      'k = [1, "a", false]\r\nq = 0\n'
+    ]
+    const declined = [
+      'x = -0\n',
+      'x = 1_000\n',
+      'x = 01\n',
+      'x = 1.5\n',
+      'x = "a\\tb"\n',
+      'x = truex\n',
+      'x = 1979-05-27\n',
+      'x = { a = 1 }\n',
+      'a.b = 1\n',
+      '"q" = 1\n',
+      'x = 1\nx = 2\n',
+      '[a]\n[a]\n',
+      'a = 1\n[a]\n',
+      '[[a]]\nx = 1\n',
+      '\u00a0x = 1\n',
+      'x = "bell\u0007"\n',
+      'x = [\n1\n]\n',
+      'x = ["a" # c\n]\n',
+      '__proto__ = 1\n',
+      'x = 1 y = 2\n'
+    ]
+    for (const text of accepted) {
+      const simple = parseSimpleToml(text)
+      expect(simple).toBeDefined()
+      expect(simple).toEqual(parseToml(text, 'x.toml'))
+    }
+    for (const text of declined) expect(parseSimpleToml(text)).toBeUndefined()
   })
 
   test('header lines', () => {

@@ -92,13 +92,15 @@ export function shardLegs(legs: Leg[], maxLegs: number, allPackages: string[]): 
   const rank = new Map(allPackages.map((p, i) => [p, i]))
   const n = Math.max(allPackages.length, 1)
   const minimal = Math.ceil(legs.length / maxLegs)
+  const ranks = groups.map((g) => rank.get(g[0].package) ?? 0)
   for (let k = minimal; k <= 2 * minimal; k++) {
+    const sliceOf = (i: number) => Math.min(k - 1, Math.floor((ranks[i] * k) / n))
+    const sizes = new Array<number>(k).fill(0)
+    groups.forEach((g, i) => (sizes[sliceOf(i)] += g.length))
+    if (sizes.some((size) => size > maxLegs)) continue
     const slices: Leg[][] = Array.from({ length: k }, () => [])
-    for (const g of groups) {
-      const r = rank.get(g[0].package) ?? 0
-      slices[Math.min(k - 1, Math.floor((r * k) / n))].push(...g)
-    }
-    if (slices.every((s) => s.length <= maxLegs)) return slices.filter((s) => s.length > 0)
+    groups.forEach((g, i) => slices[sliceOf(i)].push(...g))
+    return slices.filter((s) => s.length > 0)
   }
   return pack(groups, maxLegs)
 }

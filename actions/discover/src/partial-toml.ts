@@ -14,6 +14,8 @@ import { parseToml, TomlTable } from '@contribs-actions/shared'
 export function parseTomlPartial(text: string, file: string, wanted: string[][]): TomlTable {
   const parts = relevantText(text, wanted)
   if (parts === undefined) return parseToml(text, file)
+  const simple = simpleCached(parts)
+  if (simple) return simple
   try {
     return parseToml(parts, file)
   } catch {
@@ -21,30 +23,69 @@ export function parseTomlPartial(text: string, file: string, wanted: string[][])
   }
 }
 
-/** A line starting (after indentation) with `[`: a table header or an array value line. */
-const BRACKET_LINE = /^[ \t]*\[[^\r\n]*/gm
+// Packages mostly share a handful of CI tables: parse each distinct one once. The results are
+// frozen, since several packages hold the same object.
+const simpleCache = new Map<string, TomlTable | undefined>()
+
+function simpleCached(text: string): TomlTable | undefined {
+  if (simpleCache.has(text)) return simpleCache.get(text)
+  const parsed = parseSimpleToml(text)
+  if (parsed) deepFreeze(parsed)
+  if (simpleCache.size < 10_000) simpleCache.set(text, parsed)
+  return parsed
+}
+
+function deepFreeze(v: unknown): void {
+  if (v === null || typeof v !== 'object') return
+  Object.freeze(v)
+  for (const x of Object.values(v)) deepFreeze(x)
+}
+
+const UNSAFE = ['"""', "'''", '\\u', '\\U']
+
+/**
+ * A line starting (after indentation) with `[`: a table header or an array value line. Group 1
+ * holds the dotted path of a header in the common spelling (bare keys, no spaces or quotes).
+ * One native regular expression finds them faster than any loop over characters in a process
+ * that lives for a fraction of a second.
+ */
+const BRACKET_LINE =
+  /^[ \t]*\[(?:\[?([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\]\]?[ \t]*(?:#[^\r\n]*)?\r?$|[^\r\n]*)/gm
 
 /** The root section and the wanted sections, in document order; undefined to mean "parse all". */
 export function relevantText(text: string, wanted: string[][]): string | undefined {
-  if (text.includes('"""') || text.includes("'''") || text.includes('\\u') || text.includes('\\U'))
-    return undefined
-  const parts: string[] = []
+  if (UNSAFE.some((u) => text.includes(u))) return undefined
+  const joined = wanted.map((w) => w.join('.'))
+  let out = ''
   let keepFrom = 0
   let keeping = true
   BRACKET_LINE.lastIndex = 0
   for (let m = BRACKET_LINE.exec(text); m; m = BRACKET_LINE.exec(text)) {
-    const header = headerPath(m[0])
-    if (header === undefined) continue
-    if (header === null) return undefined
-    if (keeping) parts.push(text.slice(keepFrom, m.index))
-    keeping = wanted.some((w) => related(header, w))
+    const bare = m[1]
+    let related: boolean
+    if (bare !== undefined) related = joined.some((w) => dottedRelated(w, bare))
+    else {
+      const header = headerPath(m[0].replace(/\r$/, ''))
+      if (header === undefined) continue
+      if (header === null) return undefined
+      related = wanted.some((w) => prefixRelated(header, w))
+    }
+    if (keeping) out += text.slice(keepFrom, m.index)
+    keeping = related
     keepFrom = m.index
   }
-  if (keeping) parts.push(text.slice(keepFrom))
-  return parts.join('\n')
+  if (keeping) out += text.slice(keepFrom)
+  return out
 }
 
-function related(a: string[], b: string[]): boolean {
+/** Whether dotted path `a` is `b`, a prefix of it, or lies under it (whole keys only). */
+function dottedRelated(a: string, b: string): boolean {
+  if (a.length === b.length) return a === b
+  const [short, long] = a.length < b.length ? [a, b] : [b, a]
+  return long.charCodeAt(short.length) === 46 && long.startsWith(short)
+}
+
+function prefixRelated(a: string[], b: string[]): boolean {
   const n = Math.min(a.length, b.length)
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false
   return true
@@ -89,4 +130,94 @@ export function headerPath(line: string): string[] | undefined | null {
   const rest = s.slice(close.length).trim()
   if (rest !== '' && !rest.startsWith('#')) return undefined
   return path
+}
+
+// The plain subset of TOML that CI tables are written in (see parseSimpleToml). Control
+// characters are excluded on purpose: TOML forbids them in strings and comments.
+/* eslint-disable no-control-regex */
+const SIMPLE_HEADER =
+  /^\[[ \t]*([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*\][ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?$/
+const SIMPLE_KEY = /^([A-Za-z0-9_-]+)[ \t]*=[ \t]*/
+const SCALAR =
+  /^(?:"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"|'([^'\x00-\x08\x0a-\x1f\x7f]*)'|(true|false)(?![A-Za-z0-9_-])|(0|-?[1-9][0-9]{0,14})(?![0-9A-Za-z_.:+-]))/
+const END = /^[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?$/
+/* eslint-enable no-control-regex */
+
+type Scalar = string | number | boolean
+
+/** TOML whitespace is spaces and tabs only; String.trim would accept more than TOML does. */
+const trimEnds = (s: string) => s.replace(/^[ \t]+|[ \t]+$/g, '')
+const trimHead = (s: string) => s.replace(/^[ \t]+/, '')
+
+function scalar(s: string): [Scalar, string] | undefined {
+  const m = SCALAR.exec(s)
+  if (!m) return undefined
+  const rest = s.slice(m[0].length)
+  if (m[1] !== undefined) return [m[1], rest]
+  if (m[2] !== undefined) return [m[2], rest]
+  if (m[3] !== undefined) return [m[3] === 'true', rest]
+  return [Number(m[4]), rest]
+}
+
+function value(s: string): [Scalar | Scalar[], string] | undefined {
+  if (s[0] !== '[') return scalar(s)
+  const items: Scalar[] = []
+  let rest = trimHead(s.slice(1))
+  while (rest[0] !== ']') {
+    const v = scalar(rest)
+    if (!v) return undefined
+    items.push(v[0])
+    rest = trimHead(v[1])
+    if (rest[0] === ',') rest = trimHead(rest.slice(1))
+    else if (rest[0] !== ']') return undefined
+  }
+  return [items, rest.slice(1)]
+}
+
+/**
+ * Parses the plain TOML that CI tables are written in, without a general parser: bare-key
+ * `[a.b]` headers, `key = value` lines whose value is a string without escapes, an integer, a
+ * boolean, or a one-line array of those, blank lines and comments. Anything else (and any
+ * redefinition) returns undefined, and the full parser decides, errors included. Warming up a
+ * general parser for 5,000 small tables costs more than reading the files.
+ */
+export function parseSimpleToml(text: string): TomlTable | undefined {
+  const root: TomlTable = {}
+  const tables = new Set<TomlTable>([root])
+  const defined = new Set<TomlTable>()
+  let current = root
+  for (const raw of text.split('\n')) {
+    const line = trimEnds(raw.endsWith('\r') ? raw.slice(0, -1) : raw)
+    if (line === '' || line[0] === '#') {
+      if (!END.test(line)) return undefined
+      continue
+    }
+    if (line[0] === '[') {
+      const h = SIMPLE_HEADER.exec(line)
+      if (!h) return undefined
+      let t = root
+      for (const key of h[1].split('.')) {
+        const k = trimEnds(key)
+        if (k === '__proto__') return undefined
+        if (!Object.hasOwn(t, k)) {
+          const sub: TomlTable = {}
+          tables.add(sub)
+          t[k] = sub
+        }
+        const next = t[k] as TomlTable
+        if (!tables.has(next)) return undefined
+        t = next
+      }
+      if (defined.has(t)) return undefined
+      defined.add(t)
+      current = t
+      continue
+    }
+    const k = SIMPLE_KEY.exec(line)
+    if (!k || k[1] === '__proto__' || Object.hasOwn(current, k[1])) return undefined
+    const v = value(line.slice(k[0].length))
+    if (!v || !END.test(v[1])) return undefined
+    current[k[1]] = v[0]
+  }
+  return root
 }
