@@ -146,7 +146,7 @@ test('red, red (issue), red (comment), same run again, green (recovery), red, re
   expect(commitCount(gitDir)).toBe(commits1 + 5)
 })
 
-test('a Python-version matrix: one failing leg makes the package red; cancelled legs are no signal; a re-run attempt is not counted twice', async () => {
+test('a Python-version matrix: one failing leg makes the package red; cancelled legs are no signal; a re-run attempt is not counted twice; dry run', async () => {
   const repo = 'matrix'
   const gitDir = await seed(emu, repo)
   let r = await nightly(repo, 201, {
@@ -179,13 +179,21 @@ test('a Python-version matrix: one failing leg makes the package red; cancelled 
     counted_runs: ['201/1', '201/2']
   })
   expect(emu.state.repo(OWNER, repo).issues).toHaveLength(0)
+
+  // Dry run of a second red: it would open the issue, and writes nothing.
+  emu.clearRequests()
+  r = await nightly(repo, 203, { dspy: 'failure' }, { inputs: { 'dry-run': 'true' } })
+  expect(r.summary).toContain('dry run: would open "[contribs-broken] dspy: smoke red since')
+  expect(r.outputs.summary).toMatch(/^dry run, nothing written/)
+  expect(emu.requests().filter((q) => q.write)).toEqual([])
+  expect(emu.state.repo(OWNER, repo).issues).toHaveLength(0)
+  expect(stateFile(gitDir, 'dspy')).toMatchObject({ consecutive_failures: 1 })
 })
 
 test('an owner GitHub refuses as assignee: the issue opens without them and says so', async () => {
   const repo = 'assign'
   await seed(emu, repo, ['akihikokuroda'])
-  await nightly(repo, 301, { dspy: 'failure' })
-  const r = await nightly(repo, 302, { dspy: 'failure' })
+  const r = await nightly(repo, 301, { dspy: 'failure' }, { inputs: { threshold: '1' } })
   const issue = emu.state.repo(OWNER, repo).issues[0]
   expect(issue.assignees).toEqual([])
   expect(issue.body).toContain('Could not assign @akihikokuroda')
@@ -217,27 +225,13 @@ test('an open issue carrying the marker is reused, not duplicated', async () => 
     body: `old\n\n${trackingMarker('dspy')}`,
     labels: ['contribs-broken']
   })
-  await nightly(repo, 401, { dspy: 'failure' })
-  const r = await nightly(repo, 402, { dspy: 'failure' })
+  const r = await nightly(repo, 401, { dspy: 'failure' }, { inputs: { threshold: '1' } })
   expect(outputs(r).opened).toEqual([])
-  expect(outputs(r).commented).toEqual([expect.objectContaining({ issue: old.number, failure: 2 })])
+  expect(outputs(r).commented).toEqual([expect.objectContaining({ issue: old.number, failure: 1 })])
   expect(emu.state.repo(OWNER, repo).issues).toHaveLength(4)
   expect(stateFile(gitDir, 'dspy')).toMatchObject({ open_issue_number: old.number })
   // The issue list was read by label, never through search.
   expect(emu.requests().some((q) => q.route?.includes('/search/'))).toBe(false)
-})
-
-test('dry run: reads and plans, writes nothing', async () => {
-  const repo = 'dry'
-  const gitDir = await seed(emu, repo)
-  await nightly(repo, 501, { dspy: 'failure' })
-  emu.clearRequests()
-  const r = await nightly(repo, 502, { dspy: 'failure' }, { inputs: { 'dry-run': 'true' } })
-  expect(r.summary).toContain('dry run: would open')
-  expect(r.outputs.summary).toMatch(/^dry run, nothing written/)
-  expect(emu.state.repo(OWNER, repo).issues).toHaveLength(0)
-  expect(emu.requests().filter((q) => q.write)).toEqual([])
-  expect(stateFile(gitDir, 'dspy')).toMatchObject({ consecutive_failures: 1 })
 })
 
 test('requests grow with the packages whose state changed, not with every package', async () => {

@@ -1,7 +1,7 @@
 // smoke-reporter's built bundle against the GitHub emulator, and what the tests read back.
 import { execFileSync } from 'node:child_process'
 import { BundleRunResult, runBundle } from '@contribs-actions/cli'
-import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
+import { startEmulator, type Emulator, type JobSpec } from '@contribs-actions/github-emulator'
 import { EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
 
 export const OWNER = 'acme'
@@ -108,12 +108,10 @@ export function commitCount(gitDir: string): number {
 }
 
 /** Jobs of one smoke run as the reusable workflow names them: `smoke (<pkg>) py<version> / package-ci`. */
-export function legs(
-  results: Record<string, string | [string, string]>
-): { name: string; conclusion: string | null; status?: string }[] {
-  const jobs: { name: string; conclusion: string | null; status?: string }[] = [
-    { name: 'plan', conclusion: 'success' }
-  ]
+type Conclusion = JobSpec['conclusion']
+
+export function legs(results: Record<string, Conclusion | [Conclusion, Conclusion]>): JobSpec[] {
+  const jobs: JobSpec[] = [{ name: 'plan', conclusion: 'success' }]
   for (const [pkg, r] of Object.entries(results)) {
     if (Array.isArray(r)) {
       jobs.push({ name: `smoke (${pkg}) py3.11 / package-ci`, conclusion: r[0] })

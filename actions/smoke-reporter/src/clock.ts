@@ -12,6 +12,13 @@ export class ServerClock {
 
   attach(octokit: Octokit): void {
     octokit.hook.after('request', (response) => this.observe(response.headers.date))
+    // Error responses carry the header too (a 404 may be the first answer of a run).
+    octokit.hook.error('request', (error) => {
+      this.observe(
+        (error as { response?: { headers?: { date?: string } } }).response?.headers?.date
+      )
+      throw error
+    })
   }
 
   observe(date: string | undefined): void {

@@ -3,7 +3,7 @@
  * issue in the state before opening it; aggregate mode (every package of the run) opens issues
  * first and writes every change in one commit. See README "No duplicate issues".
  */
-import type { Settings, Subpackage } from '@contribs-actions/shared'
+import { Settings, Subpackage, UserError } from '@contribs-actions/shared'
 import { backoff, describeRequestError, ServerClock } from './clock.js'
 import {
   comment,
@@ -144,22 +144,35 @@ class Effects {
     private readonly report: Report
   ) {}
 
-  private act<T>(o: PackageOutcome, what: string, fn: () => Promise<T>): Promise<T | undefined> {
-    if (this.env.dryRun) {
+  /** Runs one GitHub call for a package; a failure is reported and the other packages go on. Writes are skipped in a dry run. */
+  private act<T>(
+    o: PackageOutcome,
+    what: string,
+    fn: () => Promise<T>,
+    write = true
+  ): Promise<T | undefined> {
+    if (write && this.env.dryRun) {
       o.notes.push(`dry run: would ${what}`)
       return Promise.resolve(undefined)
     }
     return fn().catch((e: unknown) => {
-      const msg = `${o.package}: could not ${what}: ${describeRequestError(e)}`
-      this.report.errors.push(msg)
+      const why =
+        e instanceof UserError ? e.message : `could not ${what}: ${describeRequestError(e)}`
+      this.report.errors.push(`${o.package}: ${why}`)
       o.notes.push(`error: could not ${what}`)
       return undefined
     })
   }
 
-  /** Open tracking issues by package, listed once per run and only when an issue is to be opened. */
-  async existing(pkgs: string[]): Promise<Map<string, IssueRef>> {
-    if (!this.tracked) this.tracked = await findTracked(this.env.api, new Set(pkgs))
+  /** Open tracking issues by package, listed once per run and only when one is needed; undefined when the listing failed. */
+  async existing(o: PackageOutcome, pkgs: string[]): Promise<Map<string, IssueRef> | undefined> {
+    if (!this.tracked)
+      this.tracked = await this.act(
+        o,
+        `list the open \`${this.env.api.label}\` issues`,
+        () => findTracked(this.env.api, new Set(pkgs)),
+        false
+      )
     return this.tracked
   }
 
@@ -210,7 +223,10 @@ class Effects {
     all: string[]
   ): Promise<IssueRef | undefined> {
     const env = this.env
-    const found = (await this.existing(all)).get(o.package)
+    const tracked = await this.existing(o, all)
+    // Without the listing a new issue could duplicate one: open nothing, the next red retries.
+    if (!tracked) return undefined
+    const found = tracked.get(o.package)
     if (found) {
       o.notes.push(`reused open issue #${found.number} (found by its marker)`)
       await this.comment(o, found, env.runUrl, failures)
@@ -299,7 +315,9 @@ export async function recordOne(env: Env, store: FileStore, sig: PackageSignal):
 
   if (t.kind === 'comment') await fx.comment(o, ref(env, t.issue), env.runUrl, t.failures)
   else if (t.kind === 'recover') {
-    const issue = t.issue ? ref(env, t.issue) : (await fx.existing([sig.package])).get(sig.package)
+    const issue = t.issue
+      ? ref(env, t.issue)
+      : (await fx.existing(o, [sig.package]))?.get(sig.package)
     if (issue) {
       o.issue = issue
       await fx.recover(o, issue, day(env.clock.now()), env.sha)
@@ -406,7 +424,7 @@ export async function aggregateAll(
         await fx.comment(o, ref(env, t.issue), env.runUrl, t.failures)
       } else if (t.kind === 'recover' && !memo.acted) {
         memo.acted = true
-        const issue = t.issue ? ref(env, t.issue) : (await fx.existing(names)).get(sig.package)
+        const issue = t.issue ? ref(env, t.issue) : (await fx.existing(o, names))?.get(sig.package)
         if (issue) {
           o.issue = issue
           await fx.recover(o, issue, day(nowMs), env.sha)
