@@ -185,3 +185,30 @@ test('thousands of violations: the output is capped with a count, and the step s
   expect(Buffer.byteLength(r.summary)).toBeLessThan(1000 * 1000)
   expect(r.summary).not.toContain('summary truncated')
 })
+
+test('with `path` below the workspace, files are workspace-relative, like the annotations', async () => {
+  const ws = tempDir('contribs-ws-')
+  const dir = copyExampleRepo()
+  writeFiles(dir, { 'citations/README.md': null })
+  execFileSync('cp', ['-r', dir, path.join(ws, 'repo')])
+  const r = await runBundle({
+    action: 'validate-structure',
+    inputs: { path: 'repo' },
+    workspace: ws
+  })
+  expect(r.exitCode).toBe(1)
+  expect(parse(r.outputs.violations)).toEqual([
+    {
+      package: 'citations',
+      code: 'CA101',
+      message: 'missing required file: README.md',
+      file: 'repo/citations/README.md'
+    }
+  ])
+  expect(r.annotations).toContainEqual(
+    expect.objectContaining({ level: 'error', file: 'repo/citations/README.md' })
+  )
+  expect(formatResult('validate-structure', 'text', r)).toContain(
+    'repo/citations/README.md: CA101 missing required file: README.md'
+  )
+})

@@ -8,5 +8,5 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
   const options = parseOptions(inputs, ctx)
   const repo = await loadRepo(options.root, { overrides: options.overrides, table: options.table })
   const { context, facts } = await readFacts(repo)
-  return buildResult(repo, validateRepo(repo, context, facts))
+  return buildResult(repo, validateRepo(repo, context, facts), ctx.workspace)
 }

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { ActionResult, code, emptyResult, Finding, Markdown, Repo } from '@contribs-actions/shared'
 import { label } from './rules.js'
 import type { Validation } from './validate.js'
@@ -14,12 +15,23 @@ export interface Violation {
 /** The `violations` output stays well under GitHub's 1 MiB job-output limit. */
 export const VIOLATIONS_OUTPUT_LIMIT = 500_000
 
-export function toViolation(f: Finding): Violation {
+/** Maps a root-relative path to the workspace-relative one (a folder keeps its trailing `/`). */
+export type PathMap = (file: string) => string
+
+export function workspacePaths(workspace: string | undefined, root: string): PathMap {
+  if (workspace === undefined || path.resolve(workspace) === root) return (f) => f
+  return (f) => {
+    const rel = path.relative(workspace, path.join(root, f)).split(path.sep).join('/')
+    return f.endsWith('/') ? `${rel}/` : rel
+  }
+}
+
+export function toViolation(f: Finding, rel: PathMap = (x) => x): Violation {
   const v: Violation = {
     package: f.package ?? '',
     code: f.code ?? '',
     message: f.message,
-    file: f.file ?? ''
+    file: f.file === undefined ? '' : rel(f.file)
   }
   if (f.line) v.line = f.line
   return v
@@ -58,8 +70,8 @@ export const SUMMARY_TABLE_BUDGET = 600_000
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
-function where(f: Finding): string {
-  return f.file ? code(`${f.file}${f.line ? `:${f.line}` : ''}`) : ''
+function where(f: Finding, rel: PathMap): string {
+  return f.file ? code(`${rel(f.file)}${f.line ? `:${f.line}` : ''}`) : ''
 }
 
 function sentence(v: Validation): string {
@@ -74,12 +86,18 @@ function sentence(v: Validation): string {
   return `${plural(v.violations.length, 'violation')} in ${failing} of ${plural(v.packages.length, 'subpackage')}${tail}`
 }
 
-export function buildResult(repo: Repo, v: Validation): ActionResult {
+/**
+ * Outputs, failure and job summary. Paths in the `violations` output and the summary are relative
+ * to the workspace, like the annotations, so they match the checkout (and are clickable from the
+ * folder the CLI ran in); with `path: .` that is the repository root.
+ */
+export function buildResult(repo: Repo, v: Validation, workspace?: string): ActionResult {
+  const rel = workspacePaths(workspace, repo.root)
   const result = emptyResult()
   result.root = repo.root
   result.findings = [...v.violations, ...v.warnings]
   const summary = sentence(v)
-  const violations = v.violations.map(toViolation)
+  const violations = v.violations.map((f) => toViolation(f, rel))
   result.outputs = {
     violations: encodeViolations(violations),
     ok: v.violations.length === 0,
@@ -88,7 +106,7 @@ export function buildResult(repo: Repo, v: Validation): ActionResult {
   }
   if (v.violations.length) result.failure = `validate-structure: ${summary}`
   result.log.push(`validate-structure: ${v.violations.length ? 'FAIL' : 'PASS'}: ${summary}`)
-  result.summary = renderSummary(repo, v, summary)
+  result.summary = renderSummary(repo, v, summary, rel)
   return result
 }
 
@@ -96,6 +114,7 @@ export function renderSummary(
   repo: Repo,
   v: Validation,
   summary: string,
+  rel: PathMap = (x) => x,
   budget = SUMMARY_TABLE_BUDGET
 ): string {
   const byPkg = new Map<string, Finding[]>()
@@ -114,8 +133,9 @@ export function renderSummary(
     return [
       code(p),
       fs.length ? `❌ fail (${fs.length})` : '✅ pass',
-      fs.map((f) => `**${label(f.code ?? '')}** ${f.message} ${where(f)}`.trim()).join('<br>') ||
-        '—'
+      fs
+        .map((f) => `**${label(f.code ?? '')}** ${f.message} ${where(f, rel)}`.trim())
+        .join('<br>') || '—'
     ]
   }
   // A handful of packages reads best as one table; thousands of passing rows would bury the
@@ -148,13 +168,13 @@ export function renderSummary(
         code(s.package ?? ''),
         label(s.code ?? ''),
         s.reason,
-        `${s.message} ${where(s)}`.trim()
+        `${s.message} ${where(s, rel)}`.trim()
       ])
     )
   if (v.warnings.length)
     md.heading('Warnings', 3).list(
       v.warnings.map((w) =>
-        [where(w), w.code ? `**${label(w.code)}**` : '', w.message].filter(Boolean).join(' ')
+        [where(w, rel), w.code ? `**${label(w.code)}**` : '', w.message].filter(Boolean).join(' ')
       )
     )
   const g = repo.grandfather.paths
