@@ -217,5 +217,6 @@ describe('token model', () => {
       ['github-actions[bot]', 'actions', 'workflow_dispatch', true, false]
     ])
     expect(emu.requests().every((r) => r.write)).toBe(true)
+    expect(emu.requests()[0].event).toBe('push')
   })
 })

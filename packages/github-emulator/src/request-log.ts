@@ -16,6 +16,8 @@ export interface RequestRecord {
   write: boolean
   /** Webhook-style events the write caused, e.g. `issues.opened`, `push`, `pull_request.closed`. */
   events: string[]
+  /** The first of `events` (the one a workflow `on:` would name), or null for no event. */
+  event: string | null
   /** Would GitHub start workflow runs for these events? False for GITHUB_TOKEN (actions kind). */
   wouldTriggerWorkflows: boolean
   /** A pull_request run that would wait for approval (opened/synchronized by GITHUB_TOKEN). */

@@ -59,6 +59,7 @@ export class ApiServer {
       actor: null,
       write: false,
       events: [],
+      event: null,
       wouldTriggerWorkflows: false,
       requiresApproval: false
     }
@@ -207,6 +208,7 @@ export class ApiServer {
 
     const events = reply.events ?? []
     record.events = events
+    record.event = events[0] ?? null
     Object.assign(record, triggerFlags(token.kind, events))
     if (reply.merged) record.merged = true
 

@@ -53,11 +53,6 @@ export class Router<T extends { method: string; template: string }> {
     }
     return undefined
   }
-
-  /** The route template a method and path belong to, if any (used by fault matching). */
-  templates(): string[] {
-    return this.compiled.map((c) => `${c.route.method} ${c.route.template}`)
-  }
 }
 
 function matchSegments(template: string[], raw: string[]): Record<string, string> | undefined {
