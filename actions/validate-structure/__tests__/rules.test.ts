@@ -30,6 +30,14 @@ test('the example repository keeps every rule', async () => {
   expect(r.result.outputs.summary).toMatch(/^all 6 subpackages keep the structure contract/)
 })
 
+test('a folder with no subpackage passes, with a warning that nothing was validated', async () => {
+  const r = await validate(repoWith(), { path: 'docs' })
+  expect(r.violations).toEqual([])
+  expect(warnings(r)).toEqual([
+    expect.objectContaining({ message: expect.stringContaining('no subpackages found') })
+  ])
+})
+
 describe('rule 1: required files', () => {
   test.each(['pyproject.toml', 'OWNERS', 'README.md'])(
     'a missing %s is reported on its path',

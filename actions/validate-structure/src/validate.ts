@@ -156,6 +156,11 @@ export function validateRepo(repo: Repo, ctx: PackageContext, facts: RepoFacts):
       file: repo.grandfather.file,
       line: s.line
     })
+  if (repo.packages.length === 0)
+    extra.push({
+      severity: 'warning',
+      message: `no subpackages found in ${repo.root}: nothing was validated (is \`path\` the repository root?)`
+    })
   if (!ctx.corePaths && facts.layouts.some((l) => l.namespace?.inner?.nested.length))
     extra.push({
       severity: 'warning',
