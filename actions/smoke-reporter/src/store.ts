@@ -305,18 +305,3 @@ export class TreeStore extends StoreBase {
     }
   }
 }
-
-export async function retryRounds<T>(
-  timeScale: number,
-  what: string,
-  round: (n: number) => Promise<T | 'conflict'>
-): Promise<{ value: T; conflicts: number }> {
-  for (let n = 0; n < MAX_ROUNDS; n++) {
-    const v = await round(n)
-    if (v !== 'conflict') return { value: v, conflicts: n }
-    await backoff(n, timeScale)
-  }
-  throw new UserError(
-    `gave up ${what} after ${MAX_ROUNDS} conflicting writes; the next run will count this one again`
-  )
-}
