@@ -1,0 +1,27 @@
+// The README's first command runs this demo; the test runs it the same way and checks the story's
+// closing report, so the demo cannot silently rot.
+import { runDemo } from '../run.js'
+
+test('the demo runs the whole lifecycle and every step goes as expected', async () => {
+  const out: string[] = []
+  const report = await runDemo((s) => out.push(s))
+  expect(report.failures).toEqual([])
+  const text = report.lines.join('\n')
+  expect(text).toContain('discover chose 4 packages (_integration_core, crewai, dspy, langchain)')
+  expect(text).toMatch(/validate-structure failed with \d+ violations/)
+  expect(text).toContain('7 bump PRs opened over 3 tiers')
+  expect(text).toContain('a new tracking issue')
+  expect(text).toContain('archival: 3 milestone actions')
+  // Each step's job summary is printed as text.
+  const printed = out.join('\n')
+  for (const heading of [
+    'DISCOVER',
+    'VALIDATE-STRUCTURE',
+    'READ-CI-CONFIG',
+    'BUMP-VERSIONS',
+    'SMOKE-REPORTER',
+    'ARCHIVAL-SWEEP'
+  ]) {
+    expect(printed).toContain(heading)
+  }
+}, 180_000)

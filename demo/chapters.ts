@@ -1,0 +1,242 @@
+import { OWNER, REPO, World } from './story.js'
+
+export interface Report {
+  lines: string[]
+  failures: string[]
+  seconds?: number
+}
+
+const json = <T>(s: string | undefined, fallback: T): T => {
+  try {
+    return s === undefined ? fallback : (JSON.parse(s) as T)
+  } catch {
+    return fallback
+  }
+}
+
+/** The scripted story. Each chapter checks what it expects and records it for the report. */
+export async function chapters(w: World): Promise<Report> {
+  const report: Report = { lines: [], failures: [] }
+  const expect = (ok: boolean, what: string) => {
+    if (!ok) report.failures.push(what)
+  }
+
+  // 1. A pull request touching the package others depend on.
+  w.log.step('A pull request touches _integration_core, which three packages depend on')
+  const pr1 = w.branch(
+    'feature/core-retry',
+    {
+      '_integration_core/mellea_contribs/integration_core/core/retry.py':
+        'def retry(n: int) -> int:\n    return n\n'
+    },
+    'integration core: add retry helper'
+  )
+  const prEvent = {
+    name: 'pull_request',
+    payload: {
+      number: 1,
+      pull_request: {
+        number: 1,
+        base: { sha: pr1.base, ref: 'main' },
+        head: { sha: pr1.head, ref: 'feature/core-retry' }
+      }
+    }
+  }
+  const discover = await w.run('discover', {}, prEvent)
+  w.log.action('discover', discover)
+  const matrix = json<string[]>(discover.outputs.matrix, [])
+  expect(
+    JSON.stringify(matrix) === '["_integration_core","crewai","dspy","langchain"]',
+    `discover matrix was ${discover.outputs.matrix}`
+  )
+  const validate = await w.run('validate-structure', {}, prEvent)
+  w.log.action('validate-structure', validate)
+  expect(validate.exitCode === 0, 'validate-structure failed on a valid change')
+  const config = await w.run('read-ci-config', { packages: JSON.stringify(matrix) }, prEvent)
+  w.log.action('read-ci-config', config)
+  report.lines.push(
+    `PR #1 (touches _integration_core): discover chose ${matrix.length} packages (${matrix.join(', ')}); ${json<unknown[]>(discover.outputs.include, []).length} matrix legs with per-package timeouts and Python versions; structure valid`
+  )
+
+  // 2. A pull request that breaks the structural contract.
+  w.log.step('A pull request adds a package that breaks the structural contract')
+  const pr2 = w.branch(
+    'feature/web-search',
+    {
+      'web-search/pyproject.toml':
+        '[project]\nname = "mellea-contribs-web-search"\nversion = "0.6.0"\ndependencies = [\n    "mellea",\n    "httpx>=0.27",\n]\n\n[tool.hatch.build.targets.wheel]\npackages = ["mellea_contribs"]\n',
+      'web-search/README.md': '# web-search\n',
+      'web-search/tests/test_search.py': 'def test_search():\n    assert True\n',
+      'web-search/mellea_contribs/web_search/__init__.py': '',
+      'web-search/mellea_contribs/web_search/utils/__init__.py': ''
+    },
+    'add web-search'
+  )
+  const prEvent2 = {
+    name: 'pull_request',
+    payload: {
+      number: 2,
+      pull_request: {
+        number: 2,
+        base: { sha: pr2.base, ref: 'main' },
+        head: { sha: pr2.head, ref: 'feature/web-search' }
+      }
+    }
+  }
+  const bad = await w.run('validate-structure', {}, prEvent2)
+  w.log.action('validate-structure', bad, true)
+  const violations = json<{ code: string; message: string }[]>(bad.outputs.violations, [])
+  expect(
+    bad.exitCode !== 0 && violations.length >= 4,
+    `validate-structure should fail with several violations (exit ${bad.exitCode}, ${violations.length} violations)`
+  )
+  report.lines.push(
+    `PR #2 (new package web-search): validate-structure failed with ${violations.length} violations, each annotated on its file and line (${[...new Set(violations.map((v) => v.code))].join(', ')})`
+  )
+  w.sync()
+
+  // 3. The upstream publishes a pre-release: tiered bump pull requests.
+  w.log.step('The upstream publishes mellea 0.8.0rc1: one bump PR per package, in dependency tiers')
+  w.log.note(
+    '(lock-command is off in the demo: uv is not installed here; in CI it refreshes each uv.lock)'
+  )
+  let event: { name: string; payload: unknown } = {
+    name: 'repository_dispatch',
+    payload: { action: 'mellea-released', client_payload: { version: '0.8.0rc1' } }
+  }
+  const opened: string[] = []
+  let tiers = 0
+  for (let round = 0; round < 6; round++) {
+    w.sync()
+    const bump = await w.run('bump-versions', { 'lock-command': '' }, event)
+    w.log.action(`bump-versions (round ${round + 1})`, bump)
+    if (bump.exitCode !== 0) {
+      expect(false, `bump-versions failed in round ${round + 1}`)
+      break
+    }
+    if (bump.outputs.done === 'true') break
+    const prs = json<{ package: string; number: number }[]>(bump.outputs.opened, [])
+    if (!prs.length) break
+    tiers++
+    opened.push(...prs.map((p) => p.package))
+    // The owners review and merge; the merge of each bump PR re-runs the workflow.
+    let lastMerged: { number: number; labels: { name: string }[] } | undefined
+    for (const pr of prs) {
+      await w.octokit.rest.pulls.merge({
+        owner: OWNER,
+        repo: REPO,
+        pull_number: pr.number,
+        merge_method: 'squash'
+      })
+      const { data } = await w.octokit.rest.pulls.get({
+        owner: OWNER,
+        repo: REPO,
+        pull_number: pr.number
+      })
+      lastMerged = { number: data.number, labels: data.labels.map((l) => ({ name: l.name ?? '' })) }
+    }
+    w.log.note(`merged ${prs.map((p) => `#${p.number} (${p.package})`).join(', ')}`)
+    event = {
+      name: 'pull_request',
+      payload: {
+        action: 'closed',
+        number: lastMerged!.number,
+        pull_request: {
+          number: lastMerged!.number,
+          merged: true,
+          labels: lastMerged!.labels,
+          base: { ref: 'main' }
+        }
+      }
+    }
+  }
+  expect(
+    opened.length >= 7,
+    `bump-versions opened ${opened.length} PRs (expected one per package and the root)`
+  )
+  report.lines.push(
+    `mellea 0.8.0rc1: ${opened.length} bump PRs opened over ${tiers} tiers (${opened.join(' → ')}), each merged by its owners; the pre-release suffix kept intact`
+  )
+
+  // 4. Nightly smoke against upstream main: a package breaks, recovers, breaks again.
+  w.log.step(
+    'Nightly smoke against upstream main: agent-utilities goes red twice, recovers, breaks again'
+  )
+  const packages = [
+    '_integration_core',
+    'agent-utilities',
+    'citations',
+    'crewai',
+    'dspy',
+    'langchain'
+  ]
+  const nights: { day: number; red: boolean }[] = [
+    { day: 0, red: true },
+    { day: 1, red: true },
+    { day: 2, red: true },
+    { day: 3, red: false },
+    { day: 4, red: true },
+    { day: 5, red: true }
+  ]
+  let opened2 = 0
+  let recovered = 0
+  for (const night of nights) {
+    const runId = w.nextRun()
+    w.emu.seedRun(OWNER, REPO, {
+      id: runId,
+      jobs: packages.map((p) => ({
+        name: `smoke (${p}) / package-ci`,
+        conclusion: p === 'agent-utilities' && night.red ? 'failure' : 'success'
+      }))
+    })
+    const smoke = await w.run(
+      'smoke-reporter',
+      { mode: 'aggregate' },
+      { name: 'schedule', payload: {} },
+      runId
+    )
+    w.log.action(`smoke-reporter (night ${night.day + 1}, run ${runId})`, smoke)
+    expect(smoke.exitCode === 0, `smoke-reporter failed on night ${night.day + 1}`)
+    opened2 += json<unknown[]>(smoke.outputs.opened, []).length
+    recovered += json<unknown[]>(smoke.outputs.recovered, []).length
+    w.emu.advance({ days: 1 })
+  }
+  expect(
+    opened2 === 2 && recovered === 1,
+    `smoke-reporter opened ${opened2} tracking issues and recovered ${recovered} (expected 2 and 1)`
+  )
+  report.lines.push(
+    `smoke: agent-utilities red on nights 1-3 (tracking issue on night 2, owners assigned, "still red" on night 3), green on night 4 (recovery comment, label removed), red again on nights 5-6 (a new tracking issue)`
+  )
+
+  // 5. Nobody fixes it: the archival timeline, swept twice a week by wall clock.
+  w.log.step('Nobody fixes it: archival-sweep runs twice a week for four weeks')
+  let milestones = 0
+  for (let week = 0; week < 4; week++) {
+    for (const gap of [3, 4]) {
+      w.emu.advance({ days: gap })
+      const sweep = await w.run('archival-sweep', {}, { name: 'schedule', payload: {} })
+      const issues = json<{ actions: string[] }[]>(sweep.outputs.issues, [])
+      const acted = issues.reduce((n, i) => n + (i.actions?.length ?? 0), 0)
+      milestones += acted
+      if (acted || (week === 3 && gap === 4))
+        w.log.action(`archival-sweep (${w.emu.now().slice(0, 10)})`, sweep)
+      expect(sweep.exitCode === 0, `archival-sweep failed in week ${week + 1}`)
+    }
+  }
+  const view = w.emu.state.repo(OWNER, REPO)
+  const archivedId = view.labels.find((l) => l.name === 'archived')?.id
+  const tracking = view.issues.filter(
+    (i) => !i.pull && archivedId !== undefined && i.labels.includes(archivedId)
+  )
+  expect(tracking.length === 1, `expected one archived tracking issue, found ${tracking.length}`)
+  report.lines.push(
+    `archival: ${milestones} milestone actions (day 7 reminder, day 14 release-notes notice, day 21 \`archived\` label), each once, timed from the label event by wall clock`
+  )
+
+  const state = w.emu.state.repo(OWNER, REPO)
+  report.lines.push(
+    `GitHub (emulated) now holds ${state.pulls.length} pull requests, ${state.issues.filter((i) => !i.pull).length} issues, ${state.comments.length} comments; ${w.emu.requests().length} API requests in all`
+  )
+  return report
+}
