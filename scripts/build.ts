@@ -100,8 +100,11 @@ async function main(): Promise<number> {
   let failed = 0
   await Promise.all(
     [0, 1].map(async () => {
-      for (let n = queue.shift(); n; n = queue.shift())
-        failed += (await runChild(n, check)) === 0 ? 0 : 1
+      for (let n = queue.shift(); n; n = queue.shift()) {
+        // Not `failed += await ...`: that reads `failed` before the await and loses the other worker's count.
+        const code = await runChild(n, check)
+        if (code !== 0) failed++
+      }
     })
   )
   if (failed)
