@@ -6,7 +6,13 @@ import { EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
 import { planRange } from '../src/event-plan.js'
 import { parseNameStatus } from '../src/git-range.js'
 import { Leg, shardLegs } from '../src/legs.js'
-import { headerPath, parseSimpleToml, parseTomlPartial, relevantText } from '../src/partial-toml.js'
+import {
+  headerPath,
+  onlyTable,
+  parseSimpleToml,
+  parseTomlPartial,
+  relevantText
+} from '../src/partial-toml.js'
 
 test('git diff --name-status -z output, renames with both paths, odd names intact', () => {
   const z = [
@@ -81,7 +87,25 @@ describe('partial TOML', () => {
       'an array of tables',
       '[[tool.mellea-contribs.ci.runs]]\nn = 1\n[[tool.mellea-contribs.ci.runs]]\nn = 2\n'
     ],
-    ['inline tables', '[tool]\nmellea-contribs = { ci = { timeout_minutes = 3 } }\n']
+    ['inline tables', '[tool]\nmellea-contribs = { ci = { timeout_minutes = 3 } }\n'],
+    [
+      'the table name in strings and URLs',
+      'keywords = ["mellea-contribs"]\nurl = "https://x/mellea-contribs"\n[tool.mellea-contribs.ci]\nskip_ollama = true\n'
+    ],
+    [
+      'the table name as a dotted key elsewhere',
+      '[project]\nname = "x"\n[tool]\nmellea-contribs.ci.y = 2\n'
+    ],
+    [
+      'a header with a comment and CRLF',
+      '[a]\r\nb = 1\r\n[tool.mellea-contribs.ci] # ci\r\nx = 2\r\n[c]\r\nd = 3\r\n'
+    ],
+    [
+      'an array line at the start of a line in the table',
+      '[tool.mellea-contribs.ci]\nm = [\n[1],\n]\nx = 1\n'
+    ],
+    ['an indented header after the table', '[tool.mellea-contribs.ci]\nx = 1\n  [other]\ny = 2\n'],
+    ['no table at all', '[project]\nname = "mellea-contribs-x"\n']
   ])('%s', (_name, text) => {
     expect(partial(text, CI)).toEqual(restricted(text, CI))
   })
@@ -136,6 +160,21 @@ describe('partial TOML', () => {
       expect(simple).toEqual(parseToml(text, 'x.toml'))
     }
     for (const text of declined) expect(parseSimpleToml(text)).toBeUndefined()
+  })
+
+  test('one wanted table is found with string searches, or handed to the general split', () => {
+    expect(onlyTable('[p]\nn = "mellea-contribs-x"\n', CI[0])).toBe('')
+    expect(onlyTable('[p]\n[tool.mellea-contribs.ci]\nx = 1\n[q]\n', CI[0])).toBe(
+      '[tool.mellea-contribs.ci]\nx = 1\n'
+    )
+    for (const text of [
+      '[tool.mellea-contribs]\nci.x = 1\n',
+      '[tool."mellea-contribs".ci]\nx = 1\n',
+      ' [tool.mellea-contribs.ci]\nx = 1\n',
+      '[tool.mellea-contribs.ci.sub]\nx = 1\n',
+      '[[tool.mellea-contribs.ci]]\nx = 1\n'
+    ])
+      expect(onlyTable(text, CI[0])).toBeUndefined()
   })
 
   test('header lines', () => {

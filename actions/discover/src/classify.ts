@@ -34,12 +34,18 @@ const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** Every path a change touches: a rename counts at both ends, a copy only at its new path. */
 export function touchedPaths(changes: Change[]): string[] {
-  const set = new Set<string>()
+  const paths: string[] = []
+  let renames = false
   for (const c of changes) {
-    set.add(c.path)
-    if (c.status === 'R' && c.from) set.add(c.from)
+    paths.push(c.path)
+    if (c.status === 'R' && c.from) {
+      paths.push(c.from)
+      renames = true
+    }
   }
-  return [...set].sort(byCodePoint)
+  // git lists paths in order already; only renames bring a second, unordered path.
+  if (!renames && paths.every((p, i) => i === 0 || byCodePoint(paths[i - 1], p) < 0)) return paths
+  return [...new Set(paths)].sort(byCodePoint)
 }
 
 export function isDocs(rel: string, settings: Settings): boolean {
@@ -54,9 +60,12 @@ const under = (rel: string, dir: string) => dir !== '' && (rel === dir || rel.st
 export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
   const { settings, grandfather } = layout
   const files = touchedPaths(changes)
-  // Plain regular expressions: picomatch's matcher functions cost several times more per path.
+  // A path can only match a glob that starts with the glob's literal folder (picomatch's scan
+  // `base`), so most paths skip the regular expressions; picomatch's matcher functions cost
+  // several times more per path than their bare regular expressions.
   const matchers = layout.runAllGlobs.map((glob) => ({
     glob,
+    base: picomatch.scan(glob).base,
     re: picomatch.makeRe(glob, { dot: true })
   }))
   const template = settings.template_dir.replace(/\/+$/, '')
@@ -77,7 +86,7 @@ export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
   }
   for (const rel of files) {
     if (!out.runAll) {
-      const hit = matchers.find((m) => m.re.test(rel))
+      const hit = matchers.find((m) => rel.startsWith(m.base) && m.re.test(rel))
       if (hit) out.runAll = { file: rel, glob: hit.glob }
     }
     const slash = rel.indexOf('/')

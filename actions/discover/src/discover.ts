@@ -4,7 +4,7 @@ import { ArchivedEntry, readArchived } from './archived.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
 import { decide, Decision } from './decide.js'
 import { planRange, RangePlan } from './event-plan.js'
-import { Change, changedFiles, Range, resolveRange, showFile } from './git-range.js'
+import { Change, rangeAndChanges, Range, showFile } from './git-range.js'
 import { buildLegs, Leg, shardLegs } from './legs.js'
 import type { Options } from './options.js'
 import { indexRepo, pyprojectFrom, RepoIndex } from './repo-index.js'
@@ -35,12 +35,10 @@ export async function discover(
   payload: Record<string, unknown>
 ): Promise<Discovery> {
   const plan = planRange(eventName, payload, options)
-  const git = (async () => {
-    const range = await resolveRange(options.root, plan)
-    const raw =
-      range.kind === 'diff' ? await changedFiles(options.root, range.base, range.head) : undefined
-    return { range, raw }
-  })()
+  const git = rangeAndChanges(options.root, plan).then(({ range, changes }) => ({
+    range,
+    raw: changes
+  }))
   git.catch(() => undefined) // awaited below; this only keeps Node from calling it unhandled meanwhile
   const index = await indexRepo(options.root, options.table)
   const { range, raw } = await git

@@ -238,20 +238,7 @@ export function parseNameStatus(z: string): Change[] {
  * sees only its own files). Renames are detected so both paths can be counted.
  */
 export async function changedFiles(cwd: string, base: string, head: string): Promise<Change[]> {
-  const out = await gitOk(cwd, [
-    '-c',
-    'core.quotePath=false',
-    'diff',
-    '--name-status',
-    '-z',
-    '-M',
-    '--no-ext-diff',
-    '--no-textconv',
-    '--relative',
-    base,
-    head,
-    '--'
-  ])
+  const out = await gitOk(cwd, [...DIFF_ARGS, base, head, '--'])
   return parseNameStatus(out)
 }
 
@@ -259,4 +246,56 @@ export async function changedFiles(cwd: string, base: string, head: string): Pro
 export async function showFile(cwd: string, rev: string, rel: string): Promise<string | undefined> {
   const r = await git(cwd, ['show', `${rev}:./${rel}`])
   return r.code === 0 ? r.stdout : undefined
+}
+
+const DIFF_ARGS = [
+  '-c',
+  'core.quotePath=false',
+  'diff',
+  '--name-status',
+  '-z',
+  '-M',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--relative'
+]
+
+/**
+ * The range and its changed files. The common case, both commits in the clone, runs the commit
+ * look-up, the merge-base and the diff (`base...head` for a merge-base) side by side as soon as
+ * the event is known; when any of them fails, the careful path (fetch, deepen) decides.
+ */
+export async function rangeAndChanges(
+  cwd: string,
+  plan: RangePlan
+): Promise<{ range: Range; changes?: Change[] }> {
+  if (plan.runAll) return { range: { kind: 'all', verdict: plan.runAll } }
+  const base = plan.base!
+  const head = plan.head.rev
+  const [ids, mb, diff] = await Promise.all([
+    git(cwd, ['rev-parse', '--show-toplevel', `${head}^{commit}`, `${base.rev}^{commit}`]),
+    base.mode === 'direct' ? undefined : git(cwd, ['merge-base', base.rev, head]),
+    git(cwd, [
+      ...DIFF_ARGS,
+      base.mode === 'merge-base' ? `${base.rev}...${head}` : base.rev,
+      ...(base.mode === 'merge-base' ? [] : [head]),
+      '--'
+    ])
+  ])
+  if (ids.code === 0 && diff.code === 0 && (mb === undefined || mb.code === 0)) {
+    const [headSha, baseSha] = ids.stdout.trim().split('\n').slice(-2)
+    const mbSha = mb?.stdout.trim()
+    // A push whose previous tip is not an ancestor is not diffed here (force push, or shallow).
+    if (base.mode !== 'ancestor' || mbSha === baseSha) {
+      return {
+        range: { kind: 'diff', base: mbSha ?? baseSha, head: headSha, how: base.label },
+        changes: parseNameStatus(diff.stdout)
+      }
+    }
+  }
+  const range = await resolveRange(cwd, plan)
+  return {
+    range,
+    changes: range.kind === 'diff' ? await changedFiles(cwd, range.base, range.head) : undefined
+  }
 }

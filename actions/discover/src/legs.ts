@@ -25,26 +25,18 @@ export function buildLegs(
   const ciTable = [['tool', settings.table, 'ci']]
   const legs: Leg[] = []
   const findings: Finding[] = []
-  for (const dir of packages) {
-    let config: CiConfig = settings.ci as CiConfig
+  // Packages with the same CI table share one parsed table (see parseTomlPartial): read each
+  // distinct table once. Errors are not shared, so each package reports its own file and line.
+  const read = new WeakMap<object, Shape>()
+  const defaults: Shape = { config: settings.ci as CiConfig, extra: {} }
+
+  const shapeOf = (dir: string): Shape | undefined => {
+    const ready = index.ciData(dir)
+    const known = ready && read.get(ready)
+    if (known) return known
+    let py
     try {
-      const py = index.pyproject(dir, ciTable)
-      if (py) {
-        const r = readCiConfig(py, settings, dir)
-        const errors = r.findings.filter((f) => f.severity === 'error')
-        if (errors.length) {
-          findings.push(...errors)
-          continue
-        }
-        config = r.config
-      } else {
-        findings.push({
-          severity: 'warning',
-          message: 'no pyproject.toml: the CI defaults are used',
-          file: `${dir}/pyproject.toml`,
-          package: dir
-        })
-      }
+      py = index.pyproject(dir, ciTable, { once: true })
     } catch (e) {
       if (!(e instanceof UserError)) throw e
       findings.push({
@@ -55,10 +47,36 @@ export function buildLegs(
         column: e.column,
         package: dir
       })
-      continue
+      return undefined
+    }
+    if (!py) {
+      findings.push({
+        severity: 'warning',
+        message: 'no pyproject.toml: the CI defaults are used',
+        file: `${dir}/pyproject.toml`,
+        package: dir
+      })
+      return defaults
+    }
+    const cached = read.get(py.data)
+    if (cached) return cached
+    const r = readCiConfig(py, settings, dir)
+    const errors = r.findings.filter((f) => f.severity === 'error')
+    if (errors.length) {
+      findings.push(...errors)
+      return undefined
     }
     const extra: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(config)) if (!KNOWN.has(k)) extra[k] = v
+    for (const [k, v] of Object.entries(r.config)) if (!KNOWN.has(k)) extra[k] = v
+    const shape = { config: r.config, extra }
+    read.set(py.data, shape)
+    return shape
+  }
+
+  for (const dir of packages) {
+    const shape = shapeOf(dir)
+    if (!shape) continue
+    const { config, extra } = shape
     for (const python of config.python_versions)
       legs.push({
         package: dir,
@@ -69,6 +87,11 @@ export function buildLegs(
       })
   }
   return { legs, findings }
+}
+
+interface Shape {
+  config: CiConfig
+  extra: Record<string, unknown>
 }
 
 /**

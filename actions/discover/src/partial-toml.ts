@@ -12,7 +12,8 @@ import { parseToml, TomlTable } from '@contribs-actions/shared'
  * instead, so a syntax error is always reported with the real line and column.
  */
 export function parseTomlPartial(text: string, file: string, wanted: string[][]): TomlTable {
-  const parts = relevantText(text, wanted)
+  const parts =
+    (wanted.length === 1 ? onlyTable(text, wanted[0]) : undefined) ?? relevantText(text, wanted)
   if (parts === undefined) return parseToml(text, file)
   const simple = simpleCached(parts)
   if (simple) return simple
@@ -21,6 +22,15 @@ export function parseTomlPartial(text: string, file: string, wanted: string[][])
   } catch {
     return parseToml(text, file)
   }
+}
+
+/**
+ * The one wanted table by the fast path alone (onlyTable, then the plain-TOML reader); undefined
+ * when that path cannot decide, and parseTomlPartial must.
+ */
+export function quickTable(text: string, table: string[]): TomlTable | undefined {
+  const section = onlyTable(text, table)
+  return section === undefined ? undefined : simpleCached(section)
 }
 
 // Packages mostly share a handful of CI tables: parse each distinct one once. The results are
@@ -41,7 +51,64 @@ function deepFreeze(v: unknown): void {
   for (const x of Object.values(v)) deepFreeze(x)
 }
 
-const UNSAFE = ['"""', "'''", '\\u', '\\U']
+const BARE_KEY = /^[A-Za-z0-9_-]+$/
+const KEY_BEFORE = new Set(['', '\n', ' ', '\t', '.', '[', '{', ','])
+const KEY_AFTER = new Set(['', '\n', '\r', ' ', '\t', '.', '=', ']', '}'])
+
+/**
+ * The fast path for one wanted table, `[a.b.c]`, with string searches only. Anything that
+ * defines keys under a.b.c names each of its keys, so it names the longest one, N, as a key:
+ * bare (nothing but separators around it) or quoted. When the only such mention of N is the
+ * header line `[a.b.c]` itself, that section (to the next line starting with `[`) is all there
+ * is to parse; when N is never named as a key, the table is absent. Otherwise (a second
+ * mention, a sub-table, a quoted key, an escape) undefined sends the text down relevantText.
+ * A section cut short by an array line starting with `[` does not parse, which also falls back.
+ */
+export function onlyTable(text: string, table: string[]): string | undefined {
+  const plan = tablePlan(table)
+  if (!plan || unsafe(text)) return undefined
+  const { needle, header, offset } = plan
+  let section = ''
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    const before = at > 0 ? text[at - 1] : ''
+    const after = text[at + needle.length] ?? ''
+    const quoted = (before === '"' || before === "'") && after === before
+    if (!quoted && !(KEY_BEFORE.has(before) && KEY_AFTER.has(after))) continue
+    const start = at - offset
+    if (section !== '' || quoted || !text.startsWith(header, start)) return undefined
+    if (start > 0 && text[start - 1] !== '\n') return undefined
+    let eol = text.indexOf('\n', start)
+    if (eol < 0) eol = text.length
+    if (!END.test(text.slice(start + header.length, eol).replace(/\r$/, ''))) return undefined
+    const next = text.indexOf('\n[', eol)
+    section = text.slice(start, next < 0 ? text.length : next + 1)
+  }
+  return section
+}
+
+const plans = new Map<string, { needle: string; header: string; offset: number } | undefined>()
+
+/** What onlyTable searches for, worked out once per table path. */
+function tablePlan(table: string[]) {
+  const joined = table.join('.')
+  if (plans.has(joined)) return plans.get(joined)
+  let plan
+  if (table.length >= 2 && table.every((k) => BARE_KEY.test(k))) {
+    const needle = table.reduce((a, b) => (b.length > a.length ? b : a))
+    const header = `[${joined}]`
+    const offset = header.indexOf(needle === table[0] ? `[${needle}` : `.${needle}`) + 1
+    plan = { needle, header, offset }
+  }
+  plans.set(joined, plan)
+  return plan
+}
+
+/** Texts that could hide a header or a key from a line-based reading. */
+function unsafe(text: string): boolean {
+  return (
+    text.includes('"""') || text.includes("'''") || text.includes('\\u') || text.includes('\\U')
+  )
+}
 
 /**
  * A line starting (after indentation) with `[`: a table header or an array value line. Group 1
@@ -54,7 +121,7 @@ const BRACKET_LINE =
 
 /** The root section and the wanted sections, in document order; undefined to mean "parse all". */
 export function relevantText(text: string, wanted: string[][]): string | undefined {
-  if (UNSAFE.some((u) => text.includes(u))) return undefined
+  if (unsafe(text)) return undefined
   const joined = wanted.map((w) => w.join('.'))
   let out = ''
   let keepFrom = 0

@@ -10,9 +10,10 @@ import {
   resolveSettings,
   Settings,
   TomlLines,
+  TomlTable,
   UserError
 } from '@contribs-actions/shared'
-import { parseTomlPartial } from './partial-toml.js'
+import { parseTomlPartial, quickTable } from './partial-toml.js'
 
 /**
  * The subpackages at head, found with the same rule as the shared `loadRepo` (a top-level folder
@@ -30,20 +31,26 @@ export interface RepoIndex {
   /** Package folders, sorted by code point. */
   dirs: string[]
   has(dir: string): boolean
-  /** The raw `pyproject.toml` text; undefined when the package has none. */
+  /**
+   * `[tool.<table>.ci]` and what can contain it, read while the files were read, when the fast
+   * path could (see quickTable); undefined means "ask pyproject()".
+   */
+  ciData(dir: string): TomlTable | undefined
+  /** The raw `pyproject.toml` text (decoded once, then kept); undefined when there is none. */
   text(dir: string): string | undefined
   /**
    * The package's pyproject with only the given tables parsed (see parseTomlPartial); a TOML
-   * syntax error is thrown as a UserError naming the file, line and column.
+   * syntax error is thrown as a UserError naming the file, line and column. Kept for the next
+   * call unless `once` (a single pass over every package, where keeping would only cost memory).
    */
-  pyproject(dir: string, tables: string[][]): PyProject | undefined
+  pyproject(dir: string, tables: string[][], options?: { once?: boolean }): PyProject | undefined
 }
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
-function readIfFile(file: string): string | undefined {
+function readIfFile(file: string): Buffer | undefined {
   try {
-    return readFileSync(file, 'utf8')
+    return readFileSync(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined
@@ -57,7 +64,7 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
   const abs = path.resolve(root)
   if (!statSync(abs, { throwIfNoEntry: false })?.isDirectory())
     throw new UserError(`repository path ${JSON.stringify(root)} is not a directory`)
-  const rootText = readIfFile(path.join(abs, 'pyproject.toml'))
+  const rootText = readIfFile(path.join(abs, 'pyproject.toml'))?.toString('utf8')
   // The settings need `[project] name` and `[tool]`; the root's extras list (one per package)
   // is the largest table in the repository and is not read.
   const rootPyproject =
@@ -74,21 +81,37 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     .sort(byCodePoint)
 
   // Synchronous reads: for thousands of small files readFileSync is several times faster than
-  // fs.promises (one thread-pool round trip per open/stat/read/close). Yielding every few hundred
-  // files lets a git process started before this drain its output meanwhile.
-  const texts = new Map<string, string | undefined>()
+  // fs.promises (one thread-pool round trip per open/stat/read/close). Yielding every hundred
+  // files lets a git process started before this drain its output meanwhile. The files are kept
+  // as bytes, outside the JavaScript heap: 5,000 retained strings cost more garbage-collection
+  // time than decoding each file again when it is read.
+  const files = new Map<string, Buffer | undefined>()
+  // The CI table is what most runs need from every package: read it now, while git works.
+  const ciPath = ['tool', settings.table, 'ci']
+  const ci = new Map<string, TomlTable>()
   for (let i = 0; i < candidates.length; i++) {
     if (i % 100 === 99) await new Promise((r) => setImmediate(r))
     const dir = candidates[i]
-    const text = readIfFile(path.join(abs, dir, 'pyproject.toml'))
-    if (text !== undefined) texts.set(dir, text)
-    else if (
-      exists(path.join(abs, dir, 'OWNERS')) ||
-      exists(path.join(abs, dir, settings.namespace))
-    )
-      texts.set(dir, undefined)
+    const folder = `${abs}/${dir}`
+    const bytes = readIfFile(`${folder}/pyproject.toml`)
+    if (bytes !== undefined) {
+      files.set(dir, bytes)
+      const data = quickTable(bytes.toString('utf8'), ciPath)
+      if (data) ci.set(dir, data)
+    } else if (exists(`${folder}/OWNERS`) || exists(`${folder}/${settings.namespace}`))
+      files.set(dir, undefined)
   }
-  const dirs = [...texts.keys()]
+  const dirs = [...files.keys()]
+  const texts = new Map<string, string>()
+  const text = (dir: string) => {
+    let t = texts.get(dir)
+    if (t === undefined) {
+      const bytes = files.get(dir)
+      if (bytes === undefined) return undefined
+      texts.set(dir, (t = bytes.toString('utf8')))
+    }
+    return t
+  }
   const parsed = new Map<string, Map<string, PyProject>>()
   return {
     root: abs,
@@ -97,16 +120,24 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     rootPyproject,
     grandfather,
     dirs,
-    has: (dir) => texts.has(dir),
-    text: (dir) => texts.get(dir),
-    pyproject(dir, tables) {
-      const text = texts.get(dir)
-      if (text === undefined) return undefined
+    has: (dir) => files.has(dir),
+    ciData: (dir) => ci.get(dir),
+    text,
+    pyproject(dir, tables, options = {}) {
+      const file = `${dir}/pyproject.toml`
+      if (options.once) {
+        const bytes = files.get(dir)
+        return bytes && pyprojectFrom(texts.get(dir) ?? bytes.toString('utf8'), file, tables)
+      }
       const key = tables.join(' ')
       let cache = parsed.get(key)
       if (!cache) parsed.set(key, (cache = new Map()))
       let p = cache.get(dir)
-      if (!p) cache.set(dir, (p = pyprojectFrom(text, `${dir}/pyproject.toml`, tables)))
+      if (!p) {
+        const t = text(dir)
+        if (t === undefined) return undefined
+        cache.set(dir, (p = pyprojectFrom(t, file, tables)))
+      }
       return p
     }
   }

@@ -21,7 +21,7 @@ export function whyText(why: Why): string {
         ? `depends on ${code(why.root)}, deleted by this change`
         : `dependent of ${code(why.via)} (which depends on ${code(why.root)}, deleted)`
     case 'unreadable':
-      return `its pyproject.toml does not parse, so its dependencies are unknown`
+      return `its pyproject.toml does not parse and names ${code(why.mentions)}: it may depend on it`
     case 'all':
       return why.because
   }

@@ -1,0 +1,80 @@
+// Dependents: discover's own look-up (text-filtered for a few packages, the whole graph for many)
+// against the shared library's loadRepo + buildGraph + withDependents, on a generated repository.
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+import { buildGraph, loadRepo, withDependents } from '@contribs-actions/shared'
+import { cleanupTempDirs, REPO_ROOT, tempDir, writeFiles } from '../../../test/kit/fixtures.js'
+import { affected } from '../src/affected.js'
+import { indexRepo } from '../src/repo-index.js'
+
+afterAll(cleanupTempDirs)
+
+const GENERATOR = path.resolve(REPO_ROOT, '../shared/bench/gen-monorepo.mjs')
+
+let dir: string
+beforeAll(() => {
+  dir = path.join(tempDir(), 'repo')
+  execFileSync(
+    process.execPath,
+    [GENERATOR, dir, '--packages', '120', '--files-per-package', '0', '--no-git'],
+    {
+      stdio: 'ignore'
+    }
+  )
+})
+
+async function oracle(seeds: string[]): Promise<string[]> {
+  const repo = await loadRepo(dir)
+  return [...withDependents(buildGraph(repo), seeds)].sort()
+}
+
+async function ours(seeds: string[]): Promise<string[]> {
+  const index = await indexRepo(dir)
+  return [...affected(index, new Map(seeds.map((s) => [s, [`${s}/README.md`]])), []).keys()].sort()
+}
+
+test('a few changed packages: the same dependents as the shared graph', async () => {
+  const index = await indexRepo(dir)
+  const [core, ...rest] = index.dirs
+  expect(core).toBe('_integration_core')
+  for (const seeds of [[core], [rest[3]], [rest[10], rest[50]], rest.slice(0, 5)])
+    expect(await ours(seeds)).toEqual(await oracle(seeds))
+  // The generator makes ~12% of packages depend on a sibling, mostly _integration_core.
+  expect((await ours([core])).length).toBeGreaterThan(3)
+})
+
+test('many changed packages: the whole graph, the same answer', async () => {
+  const index = await indexRepo(dir)
+  const seeds = index.dirs.filter((_, i) => i % 3 === 0)
+  expect(seeds.length).toBeGreaterThan(32)
+  expect(await ours(seeds)).toEqual(await oracle(seeds))
+})
+
+test('packages whose pyproject.toml does not parse', async () => {
+  const index = await indexRepo(dir)
+  const victim = index.dirs[7]
+  const bystander = index.dirs[8]
+  const copy = path.join(tempDir(), 'copy')
+  execFileSync('cp', ['-r', dir, copy])
+  writeFiles(copy, {
+    // Names _integration_core, but the file is broken: it may depend on it, so it runs.
+    [`${victim}/pyproject.toml`]:
+      '[project]\nname = "broken"\ndependencies = ["mellea-contribs-integration-core"\n',
+    // Broken, and names nothing of the change: it stays out.
+    [`${bystander}/pyproject.toml`]: '[project]\nname = "other\n'
+  })
+  const ix = await indexRepo(copy)
+  const run = affected(ix, new Map([['_integration_core', ['_integration_core/x.py']]]), [])
+  expect(run.get(victim)).toMatchObject({ kind: 'unreadable', mentions: '_integration_core' })
+  expect(run.has(bystander)).toBe(false)
+
+  // A changed package whose own file is broken still has its dependents found by its name.
+  writeFiles(copy, {
+    '_integration_core/pyproject.toml':
+      '[project]\nname = "mellea-contribs-integration-core"\nx = \n'
+  })
+  const ix2 = await indexRepo(copy)
+  const run2 = affected(ix2, new Map([['_integration_core', ['_integration_core/x.py']]]), [])
+  const expected = (await oracle(['_integration_core'])).filter((d) => d !== victim)
+  for (const d of expected) expect(run2.has(d)).toBe(true)
+})
