@@ -67,6 +67,10 @@ describe('pull_request', () => {
       'default-branch': 'part-1'
     })
     expect(own.matrix).toEqual(['crewai'])
+
+    // The payload's default branch counts when neither the input nor the settings table say.
+    const payload = { ...prPayload(main, 'develop'), repository: { default_branch: 'develop' } }
+    expect((await discoverIn(dir, 'pull_request', payload)).matrix).toEqual(['crewai'])
   })
 
   test('a payload without the base sha is a clear error', async () => {

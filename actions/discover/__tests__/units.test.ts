@@ -167,14 +167,20 @@ describe('partial TOML', () => {
     expect(onlyTable('[p]\n[tool.mellea-contribs.ci]\nx = 1\n[q]\n', CI[0])).toBe(
       '[tool.mellea-contribs.ci]\nx = 1\n'
     )
+    // The file's bytes give the same section as its text, whatever else the file holds.
+    const accented = 'description = "Ünïcödé ✓"\n[tool.mellea-contribs.ci]\nx = "é"\n[q]\n'
+    expect(onlyTable(Buffer.from(accented), CI[0])).toBe('[tool.mellea-contribs.ci]\nx = "é"\n')
+    expect(onlyTable(Buffer.from(accented), CI[0])).toBe(onlyTable(accented, CI[0]))
     for (const text of [
       '[tool.mellea-contribs]\nci.x = 1\n',
       '[tool."mellea-contribs".ci]\nx = 1\n',
       ' [tool.mellea-contribs.ci]\nx = 1\n',
       '[tool.mellea-contribs.ci.sub]\nx = 1\n',
       '[[tool.mellea-contribs.ci]]\nx = 1\n'
-    ])
+    ]) {
       expect(onlyTable(text, CI[0])).toBeUndefined()
+      expect(onlyTable(Buffer.from(text), CI[0])).toBeUndefined()
+    }
   })
 
   test('header lines', () => {

@@ -1,11 +1,8 @@
 import path from 'node:path'
 import {
-  buildGraph,
   dependencyEntries,
   normalizeName,
   PyProject,
-  Repo,
-  Subpackage,
   UserError,
   uvSourcePaths
 } from '@contribs-actions/shared'
@@ -33,22 +30,9 @@ export interface DeletedPackage {
 /** The tables that declare sibling dependencies (see the overview: sibling dependencies). */
 export const DEPENDENCY_TABLES = [['project'], ['dependency-groups'], ['tool', 'uv', 'sources']]
 
-/**
- * Up to this many packages in the set, dependents are looked up by reading only the packages
- * whose text names one of them; above it, the whole sibling graph is built once. Both give the
- * same answer; the first skips parsing thousands of files for a PR touching a few packages.
- */
-const FILTERED_LIMIT = 32
-
 interface Target {
   dir: string
   key?: string
-}
-
-/** Finds the direct dependents of a package (present or deleted) among the packages at head. */
-interface Finder {
-  dependentsOf(target: Target): string[]
-  keyOf(dir: string): string | undefined
 }
 
 /** `[project] name` read by eye when the file does not parse, so its dependents are still found. */
@@ -57,17 +41,11 @@ function keyFromText(text: string | undefined): string | undefined {
   return name ? normalizeName(name) : undefined
 }
 
-function parseDeps(index: RepoIndex, dir: string, unreadable: Map<string, UserError>) {
-  try {
-    return index.pyproject(dir, DEPENDENCY_TABLES)
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e
-    unreadable.set(dir, e)
-    return undefined
-  }
-}
-
-/** Whether `py` (the pyproject of `dir`) names the target's distribution or points uv at it. */
+/**
+ * Whether `py` (the pyproject of `dir`) depends on the target, by the rule of the shared
+ * buildGraph: a dependency array names its distribution (PEP 503), or `[tool.uv.sources]` points
+ * at its folder (a trailing slash included).
+ */
 function dependsOn(dir: string, py: PyProject, target: Target): boolean {
   if (
     target.key !== undefined &&
@@ -75,74 +53,85 @@ function dependsOn(dir: string, py: PyProject, target: Target): boolean {
   )
     return true
   return uvSourcePaths(py).some(
-    (s) => path.posix.normalize(path.posix.join(dir, s.path.replace(/\\/g, '/'))) === target.dir
+    (s) =>
+      path.posix.normalize(path.posix.join(dir, s.path.replace(/\\/g, '/'))).replace(/\/+$/, '') ===
+      target.dir
   )
 }
 
+const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g
+const LEADING_NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
- * A test that is true for every text that can declare a dependency on the target: the
- * distribution name in any PEP 503 spelling (case, `-_.` runs), or the folder name (uv path).
- * Texts with `\u` escapes could spell either in disguise, so they always pass.
+ * Which packages could depend on a target: a dependency is a string naming the sibling (a PEP
+ * 508 requirement starts with its distribution name, in any PEP 503 spelling) or a uv path
+ * string holding its folder, so a text naming neither cannot depend on it. Texts with escapes
+ * or multi-line strings could hide either; they are always looked at. The first few targets are
+ * looked for with one regular expression over the texts; past that, every string literal of
+ * every text is indexed once by the name it starts with and the folders in it.
  */
-function mentions(target: Target): (text: string) => boolean {
-  const parts = [escapeRe(target.dir)]
-  if (target.key) parts.push(target.key.split('-').map(escapeRe).join('[-_.]+'))
-  const re = new RegExp(parts.join('|'), 'i')
-  return (text) => re.test(text) || text.includes('\\u') || text.includes('\\U')
-}
+class Mentions {
+  private asked = 0
+  private byName?: Map<string, string[]>
+  private byFolder?: Map<string, string[]>
+  private readonly always: string[] = []
+  private readonly plain: string[] = []
 
-/** Reads only the packages whose text names the target. */
-function filteredFinder(index: RepoIndex, unreadable: Map<string, UserError>): Finder {
-  return {
-    keyOf: (dir) => parseDeps(index, dir, unreadable)?.key ?? keyFromText(index.text(dir)),
-    dependentsOf(target) {
-      const test = mentions(target)
-      const out: string[] = []
-      for (const dir of index.dirs) {
-        const text = index.text(dir)
-        if (dir === target.dir || text === undefined || !test(text)) continue
-        const py = parseDeps(index, dir, unreadable)
-        if (py && dependsOn(dir, py, target)) out.push(dir)
-      }
-      return out
+  constructor(private readonly index: RepoIndex) {
+    for (const dir of index.dirs) {
+      const text = index.text(dir)
+      if (text === undefined) continue
+      if (text.includes('\\') || text.includes('"""') || text.includes("'''")) this.always.push(dir)
+      else this.plain.push(dir)
     }
   }
-}
 
-/** Parses every package once and builds the sibling graph (shared buildGraph). */
-function graphFinder(index: RepoIndex, unreadable: Map<string, UserError>): Finder {
-  const parsed = new Map<string, PyProject>()
-  const packages: Subpackage[] = index.dirs.map((dir) => {
-    const pyproject = parseDeps(index, dir, unreadable)
-    if (pyproject) parsed.set(dir, pyproject)
-    // `entries` (the folder listing) is read by structure checks only, never by buildGraph.
-    return { dir, hasPyproject: index.text(dir) !== undefined, pyproject, entries: [] }
-  })
-  const repo: Repo = {
-    root: index.root,
-    rootPyproject: index.rootPyproject,
-    settings: index.settings,
-    settingsFindings: index.settingsFindings,
-    grandfather: index.grandfather,
-    packages,
-    byDir: new Map(packages.map((p) => [p.dir, p]))
+  /** Packages that may depend on the target (a superset; the caller checks each). */
+  of(target: Target): string[] {
+    const out = new Set(this.always)
+    if (++this.asked <= 8) {
+      const parts = [escapeRe(target.dir)]
+      if (target.key) parts.push(target.key.split('-').map(escapeRe).join('[-_.]+'))
+      const re = new RegExp(parts.join('|'), 'i')
+      for (const dir of this.plain) if (re.test(this.index.text(dir)!)) out.add(dir)
+    } else {
+      this.build()
+      for (const d of (target.key && this.byName!.get(target.key)) || []) out.add(d)
+      for (const d of this.byFolder!.get(target.dir) ?? []) out.add(d)
+    }
+    out.delete(target.dir)
+    return [...out].sort()
   }
-  const graph = buildGraph(repo)
-  return {
-    keyOf: (dir) => parsed.get(dir)?.key ?? keyFromText(index.text(dir)),
-    dependentsOf(target) {
-      if (index.has(target.dir)) return [...(graph.dependents.get(target.dir) ?? [])]
-      // A deleted package is no node of the graph: look for packages still naming it.
-      return [...parsed].filter(([dir, py]) => dependsOn(dir, py, target)).map(([dir]) => dir)
+
+  private build(): void {
+    if (this.byName) return
+    const byName = (this.byName = new Map<string, string[]>())
+    const byFolder = (this.byFolder = new Map<string, string[]>())
+    const add = (map: Map<string, string[]>, k: string, dir: string) => {
+      const list = map.get(k)
+      if (!list) map.set(k, [dir])
+      else if (list[list.length - 1] !== dir) list.push(dir)
+    }
+    for (const dir of this.plain) {
+      const text = this.index.text(dir)!
+      LITERAL.lastIndex = 0
+      for (let m = LITERAL.exec(text); m; m = LITERAL.exec(text)) {
+        const s = m[1] ?? m[2]
+        const name = LEADING_NAME.exec(s)?.[1]
+        if (name) add(byName, normalizeName(name), dir)
+        if (s.includes('/')) for (const part of s.split('/')) if (part) add(byFolder, part, dir)
+      }
     }
   }
 }
 
 /**
  * The changed packages plus every package depending on one of them, transitively, plus the
- * dependents of deleted packages; each with why it runs, naming its nearest cause.
+ * dependents of deleted packages; each with why it runs, naming its nearest cause. Only the
+ * packages whose text names a package of the set are parsed (see Mentions), so a PR touching a
+ * few packages of thousands reads few files. A package whose pyproject.toml does not parse and
+ * names a package of the set runs too: it may depend on it (its own CI reports the error).
  */
 export function affected(
   index: RepoIndex,
@@ -154,51 +143,44 @@ export function affected(
     out.set(dir, { kind: 'changed', files: changed.get(dir)! })
   if (out.size === index.dirs.length || (out.size === 0 && deleted.length === 0)) return out
 
-  const small = out.size + deleted.length <= FILTERED_LIMIT
-  let result = walk(index, out, deleted, small)
-  // The set outgrew the filtered look-up: one pass over the whole graph is cheaper now.
-  if (result === undefined) result = walk(index, out, deleted, false)!
-  return result
-}
+  const mentions = new Mentions(index)
+  const unreadable = new Map<string, { error: UserError; mentions: string }>()
+  const parsed = (dir: string): PyProject | undefined => {
+    try {
+      return index.pyproject(dir, DEPENDENCY_TABLES)
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+      return undefined
+    }
+  }
+  const keyOf = (dir: string) => parsed(dir)?.key ?? keyFromText(index.text(dir))
 
-function walk(
-  index: RepoIndex,
-  changed: Map<string, Why>,
-  deleted: DeletedPackage[],
-  filtered: boolean
-): Map<string, Why> | undefined {
-  const out = new Map(changed)
-  const unreadable = new Map<string, UserError>()
-  const finder = filtered ? filteredFinder(index, unreadable) : graphFinder(index, unreadable)
   type Step = { dir: string; via: string; root: string; kind: 'dependent' | 'deleted-dependent' }
   // Breadth first from every changed and deleted package, so each names its nearest cause.
   const queue: Step[] = []
   const expand = (target: Target, root: string, kind: Step['kind']) => {
-    for (const d of finder.dependentsOf(target).sort())
-      if (!out.has(d)) queue.push({ dir: d, via: target.dir, root, kind })
+    for (const dir of mentions.of(target)) {
+      if (out.has(dir)) continue
+      let py: PyProject | undefined
+      try {
+        py = index.pyproject(dir, DEPENDENCY_TABLES)
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e
+        if (!unreadable.has(dir)) unreadable.set(dir, { error: e, mentions: target.dir })
+        continue
+      }
+      if (py && dependsOn(dir, py, target)) queue.push({ dir, via: target.dir, root, kind })
+    }
   }
-  for (const dir of changed.keys()) expand({ dir, key: finder.keyOf(dir) }, dir, 'dependent')
+  for (const dir of [...out.keys()]) expand({ dir, key: keyOf(dir) }, dir, 'dependent')
   for (const gone of deleted) expand(gone, gone.dir, 'deleted-dependent')
   for (let i = 0; i < queue.length; i++) {
     const { dir, via, root, kind } = queue[i]
     if (out.has(dir)) continue
     out.set(dir, { kind, via, root })
-    if (filtered && out.size > FILTERED_LIMIT) return undefined
-    expand({ dir, key: finder.keyOf(dir) }, root, kind)
+    expand({ dir, key: keyOf(dir) }, root, kind)
   }
-  // A package whose pyproject does not parse may depend on any package its text names.
-  const named = [...out.keys(), ...deleted.map((d) => d.dir)].map((dir) => ({
-    dir,
-    test: mentions({
-      dir,
-      key: out.has(dir) ? finder.keyOf(dir) : deleted.find((d) => d.dir === dir)?.key
-    })
-  }))
-  for (const [dir, error] of [...unreadable].sort()) {
-    if (out.has(dir)) continue
-    const text = index.text(dir) ?? ''
-    const hit = named.find((n) => n.dir !== dir && n.test(text))
-    if (hit) out.set(dir, { kind: 'unreadable', error, mentions: hit.dir })
-  }
+  for (const [dir, u] of [...unreadable].sort())
+    if (!out.has(dir)) out.set(dir, { kind: 'unreadable', ...u })
   return out
 }

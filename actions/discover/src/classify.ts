@@ -55,8 +55,6 @@ export function isDocs(rel: string, settings: Settings): boolean {
   return settings.docs_dirs.includes(top)
 }
 
-const under = (rel: string, dir: string) => dir !== '' && (rel === dir || rel.startsWith(`${dir}/`))
-
 export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
   const { settings, grandfather } = layout
   const files = touchedPaths(changes)
@@ -79,24 +77,35 @@ export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
     gone: new Map(),
     other: []
   }
-  const push = (m: Map<string, string[]>, k: string, v: string) => {
-    const list = m.get(k)
-    if (list) list.push(v)
-    else m.set(k, [v])
-  }
+  const docsDirs = new Set(settings.docs_dirs)
+  const templatePrefix = `${template}/`
+  const legacy = grandfather.paths.length > 0
+  // Paths come sorted, so a package's paths are consecutive: keep its list at hand.
+  let lastTop = ''
+  let lastList: string[] | undefined
   for (const rel of files) {
-    if (!out.runAll) {
-      const hit = matchers.find((m) => rel.startsWith(m.base) && m.re.test(rel))
-      if (hit) out.runAll = { file: rel, glob: hit.glob }
-    }
+    if (!out.runAll)
+      for (const m of matchers)
+        if (rel.startsWith(m.base) && m.re.test(rel)) {
+          out.runAll = { file: rel, glob: m.glob }
+          break
+        }
     const slash = rel.indexOf('/')
     const top = slash < 0 ? '' : rel.slice(0, slash)
-    if (isDocs(rel, settings)) out.docs.push(rel)
-    else if (under(rel, template)) out.template.push(rel)
-    else if (top && layout.isPackage(top)) push(out.byPackage, top, rel)
-    else if (isGrandfathered(grandfather, rel)) out.legacy.push(rel)
-    else if (top && !top.startsWith('.') && !notPackages.has(top)) push(out.gone, top, rel)
-    else out.other.push(rel)
+    if (slash < 0 ? /\.md$/i.test(rel) : docsDirs.has(top)) out.docs.push(rel)
+    else if (template !== '' && (rel === template || rel.startsWith(templatePrefix)))
+      out.template.push(rel)
+    else if (top !== '' && top === lastTop) lastList!.push(rel)
+    else if (top !== '' && layout.isPackage(top)) {
+      lastTop = top
+      lastList = [rel]
+      out.byPackage.set(top, lastList)
+    } else if (legacy && isGrandfathered(grandfather, rel)) out.legacy.push(rel)
+    else if (top !== '' && !top.startsWith('.') && !notPackages.has(top)) {
+      const list = out.gone.get(top)
+      if (list) list.push(rel)
+      else out.gone.set(top, [rel])
+    } else out.other.push(rel)
   }
   return out
 }

@@ -35,21 +35,13 @@ export async function discover(
   payload: Record<string, unknown>
 ): Promise<Discovery> {
   const plan = planRange(eventName, payload, options)
-  const git = rangeAndChanges(options.root, plan).then(({ range, changes }) => ({
-    range,
-    raw: changes
-  }))
+  const git = rangeAndChanges(options.root, plan)
   git.catch(() => undefined) // awaited below; this only keeps Node from calling it unhandled meanwhile
   const index = await indexRepo(options.root, options.table)
-  const { range, raw } = await git
+  const { range, changes: raw } = await git
 
   const settings = index.settings
-  const defaultBranch =
-    options.defaultBranch ??
-    (typeof getTable(index.rootPyproject?.data ?? {}, ['tool', settings.table])?.default_branch ===
-    'string'
-      ? settings.default_branch
-      : (plan.payloadDefaultBranch ?? settings.default_branch))
+  const defaultBranch = defaultBranchOf(options, index, plan)
   const stacked =
     plan.pullRequestBase !== undefined && plan.pullRequestBase !== defaultBranch
       ? { baseRef: plan.pullRequestBase, defaultBranch }
@@ -111,6 +103,17 @@ export async function discover(
 }
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * The `default-branch` input; else `default_branch` when the settings table sets it; else what
+ * the event payload says the repository's default branch is; else the built-in `main`.
+ */
+function defaultBranchOf(options: Options, index: RepoIndex, plan: RangePlan): string {
+  if (options.defaultBranch) return options.defaultBranch
+  const table = getTable(index.rootPyproject?.data ?? {}, ['tool', index.settings.table])
+  if (typeof table?.default_branch === 'string') return index.settings.default_branch
+  return plan.payloadDefaultBranch ?? index.settings.default_branch
+}
 
 /**
  * Top-level folders gone at head (or no longer packages) whose `pyproject.toml` or `OWNERS` the

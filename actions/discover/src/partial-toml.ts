@@ -28,7 +28,7 @@ export function parseTomlPartial(text: string, file: string, wanted: string[][])
  * The one wanted table by the fast path alone (onlyTable, then the plain-TOML reader); undefined
  * when that path cannot decide, and parseTomlPartial must.
  */
-export function quickTable(text: string, table: string[]): TomlTable | undefined {
+export function quickTable(text: string | Buffer, table: string[]): TomlTable | undefined {
   const section = onlyTable(text, table)
   return section === undefined ? undefined : simpleCached(section)
 }
@@ -64,27 +64,38 @@ const KEY_AFTER = new Set(['', '\n', '\r', ' ', '\t', '.', '=', ']', '}'])
  * mention, a sub-table, a quoted key, an escape) undefined sends the text down relevantText.
  * A section cut short by an array line starting with `[` does not parse, which also falls back.
  */
-export function onlyTable(text: string, table: string[]): string | undefined {
+export function onlyTable(text: string | Buffer, table: string[]): string | undefined {
   const plan = tablePlan(table)
   if (!plan || unsafe(text)) return undefined
   const { needle, header, offset } = plan
   let section = ''
   for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
-    const before = at > 0 ? text[at - 1] : ''
-    const after = text[at + needle.length] ?? ''
+    const before = charAt(text, at - 1)
+    const after = charAt(text, at + needle.length)
     const quoted = (before === '"' || before === "'") && after === before
     if (!quoted && !(KEY_BEFORE.has(before) && KEY_AFTER.has(after))) continue
     const start = at - offset
-    if (section !== '' || quoted || !text.startsWith(header, start)) return undefined
-    if (start > 0 && text[start - 1] !== '\n') return undefined
+    if (section !== '' || quoted || !startsAt(text, header, start)) return undefined
+    if (start > 0 && charAt(text, start - 1) !== '\n') return undefined
     let eol = text.indexOf('\n', start)
     if (eol < 0) eol = text.length
-    if (!END.test(text.slice(start + header.length, eol).replace(/\r$/, ''))) return undefined
+    if (!END.test(slice(text, start + header.length, eol).replace(/\r$/, ''))) return undefined
     const next = text.indexOf('\n[', eol)
-    section = text.slice(start, next < 0 ? text.length : next + 1)
+    section = slice(text, start, next < 0 ? text.length : next + 1)
   }
   return section
 }
+
+// onlyTable reads a decoded text or the file's bytes alike: every character it compares is
+// ASCII, so byte offsets work as well as string offsets, and only the section gets decoded.
+const charAt = (src: string | Buffer, i: number): string =>
+  i < 0 || i >= src.length ? '' : typeof src === 'string' ? src[i] : String.fromCharCode(src[i])
+const slice = (src: string | Buffer, from: number, to: number): string =>
+  typeof src === 'string' ? src.slice(from, to) : src.toString('utf8', from, to)
+const startsAt = (src: string | Buffer, s: string, at: number): boolean =>
+  typeof src === 'string'
+    ? src.startsWith(s, at)
+    : at >= 0 && src.toString('latin1', at, at + s.length) === s
 
 const plans = new Map<string, { needle: string; header: string; offset: number } | undefined>()
 
@@ -104,7 +115,7 @@ function tablePlan(table: string[]) {
 }
 
 /** Texts that could hide a header or a key from a line-based reading. */
-function unsafe(text: string): boolean {
+function unsafe(text: string | Buffer): boolean {
   return (
     text.includes('"""') || text.includes("'''") || text.includes('\\u') || text.includes('\\U')
   )

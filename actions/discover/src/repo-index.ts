@@ -96,7 +96,7 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     const bytes = readIfFile(`${folder}/pyproject.toml`)
     if (bytes !== undefined) {
       files.set(dir, bytes)
-      const data = quickTable(bytes.toString('utf8'), ciPath)
+      const data = quickTable(bytes, ciPath)
       if (data) ci.set(dir, data)
     } else if (exists(`${folder}/OWNERS`) || exists(`${folder}/${settings.namespace}`))
       files.set(dir, undefined)

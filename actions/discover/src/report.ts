@@ -132,9 +132,15 @@ function summary(d: Discovery, range: string, reason: string, failed: boolean): 
     ]
     let budget = MAX_FILES
     const lines: string[] = []
-    for (const [label, files] of groups) {
-      if (!files.length) continue
-      const shown = files.slice(0, Math.max(0, Math.min(MAX_FILES_PER_PACKAGE, budget)))
+    const listed = groups.filter(([, files]) => files.length)
+    for (const [label, files] of listed) {
+      if (budget <= 0) {
+        lines.push(
+          `- …and ${listed.length - lines.length} more groups; \`changed-count\` counts them all`
+        )
+        break
+      }
+      const shown = files.slice(0, Math.min(MAX_FILES_PER_PACKAGE, budget))
       budget -= shown.length
       const more = files.length - shown.length
       lines.push(
