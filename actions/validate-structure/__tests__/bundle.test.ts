@@ -10,6 +10,7 @@ import {
   copyExampleRepo,
   EXAMPLE_REPO,
   initGitRepo,
+  REPO_ROOT,
   tempDir,
   writeFiles
 } from '../../../test/kit/fixtures.js'
@@ -17,7 +18,8 @@ import type { Violation } from '../src/report.js'
 
 afterAll(cleanupTempDirs)
 
-const GENERATOR = '/work/shared/bench/gen-monorepo.mjs'
+// CI clones the specs as `../shared` beside the repository root.
+const GENERATOR = path.resolve(REPO_ROOT, '../shared/bench/gen-monorepo.mjs')
 
 function edit(dir: string, rel: string, from: string, to: string): void {
   const text = readFileSync(path.join(dir, rel), 'utf8')
