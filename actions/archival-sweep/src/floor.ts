@@ -2,14 +2,7 @@
  * The stale-floor signal: a subpackage whose upstream requirement still allows versions below the
  * repository's `minimum_upstream_version`. Pure over the loaded repository.
  */
-import {
-  dependencyEntries,
-  dependencyLine,
-  normalizeName,
-  Repo,
-  Specifier,
-  UserError
-} from '@contribs-actions/shared'
+import { dependencyLine, Repo, UserError, upstreamFloor } from '@contribs-actions/shared'
 import { lt, valid } from '@renovatebot/pep440'
 
 export interface FloorStatus {
@@ -24,48 +17,25 @@ export interface FloorStatus {
 }
 
 /**
- * The lower bound a set of specifier clauses puts on a version: `>=X`, `~=X`, `==X` (`==X.*`),
- * `===X` and `>X` each bound it at X; with several clauses the highest bound wins. Undefined when
- * nothing bounds it below (`mellea`, `mellea<2`), or when a bound is not a PEP 440 version.
- */
-export function lowerBound(specifiers: readonly Specifier[]): string | undefined {
-  let best: string | undefined
-  for (const s of specifiers) {
-    if (!['>=', '~=', '==', '===', '>'].includes(s.op)) continue
-    const v = valid(s.version.replace(/\.\*$/, ''))
-    if (!v) continue
-    if (best === undefined || lt(best, v)) best = v
-  }
-  return best
-}
-
-/**
- * The upstream floor of every subpackage that depends on `upstream`. A package naming the
- * upstream in several dependency arrays gets the lowest of their bounds (any of them lets an old
- * upstream in); a requirement with no lower bound is below any minimum.
+ * The upstream floor of every subpackage that depends on `upstream`, by the shared definition
+ * (`upstreamFloor`): the lowest bound over every array naming the upstream; a requirement with no
+ * lower bound (or one that does not parse) is below any minimum.
  */
 export function upstreamFloors(repo: Repo, minimum: string): Map<string, FloorStatus> {
-  const upstream = normalizeName(repo.settings.upstream)
   const out = new Map<string, FloorStatus>()
   for (const pkg of repo.packages) {
     const py = pkg.pyproject
     if (!py) continue
-    for (const entry of dependencyEntries(py)) {
-      if (entry.requirement?.key !== upstream) continue
-      const floor = lowerBound(entry.requirement.specifiers) ?? null
-      const prev = out.get(pkg.dir)
-      const lower =
-        prev === undefined || floor === null || (prev.floor !== null && lt(floor, prev.floor))
-      if (!lower) continue
-      out.set(pkg.dir, {
-        package: pkg.dir,
-        floor,
-        requirement: entry.raw,
-        file: py.file,
-        line: dependencyLine(py, entry),
-        below: floor === null || lt(floor, minimum)
-      })
-    }
+    const f = upstreamFloor(py, repo.settings.upstream)
+    if (!f) continue
+    out.set(pkg.dir, {
+      package: pkg.dir,
+      floor: f.floor,
+      requirement: f.entry.raw,
+      file: py.file,
+      line: dependencyLine(py, f.entry),
+      below: f.floor === null || lt(f.floor, minimum)
+    })
   }
   return out
 }
