@@ -247,6 +247,35 @@ describe('buildPlan', () => {
       '"mellea<2" in [project].dependencies has no `>=` or `==` clause (only `<`); use `mellea>=X` or `mellea==X`'
     )
   })
+
+  test('pre-flight is the shared upstream rule: every array, unparseable strings and versions pip refuses', () => {
+    const plan = buildPlan(
+      '1.0',
+      [
+        t(
+          'a',
+          1,
+          `[project]\nname = "a"\nversion = "0.1"\ndependencies = ["mellea>=latest"]\n` +
+            `[dependency-groups]\ndev = ["Mellea[hf] >= 0.5 <1", "mellea-tools"]\n`
+        )
+      ],
+      'mellea'
+    )
+    expect(plan.problems.map((p) => [p.code, p.line, p.message])).toEqual([
+      [
+        'CA106',
+        4,
+        '"mellea>=latest" in [project].dependencies is not a valid PEP 508 requirement ("latest" in `>=latest` is not a PEP 440 version); use `mellea>=X` or `mellea==X`'
+      ],
+      [
+        'CA106',
+        6,
+        expect.stringMatching(
+          /^"Mellea\[hf\] >= 0.5 <1" in \[dependency-groups\]\.dev is not a valid PEP 508 requirement \(invalid PEP 508 requirement .*bad version clause/
+        )
+      ]
+    ])
+  })
 })
 
 describe('event stories through the bundle (no request is made)', () => {
