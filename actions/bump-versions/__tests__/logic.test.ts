@@ -7,6 +7,7 @@ import { cleanupTempDirs, copyExampleRepo } from '../../../test/kit/fixtures.js'
 import { unifiedDiff } from '../src/diff.js'
 import { lockArgv, splitCommand } from '../src/lock.js'
 import { buildPlan, Target } from '../src/plan.js'
+import { planOutput } from '../src/report.js'
 import { branchName, checkVersion, resolveVersion } from '../src/version.js'
 
 afterAll(cleanupTempDirs)
@@ -211,6 +212,22 @@ describe('buildPlan', () => {
     expect(plan.waiting).toEqual(['later'])
     expect(plan.done).toBe(false)
     expect(plan.problems).toEqual([])
+  })
+
+  test('the plan output keeps diffs within its budget and marks the rest truncated', () => {
+    const plan = buildPlan(
+      '0.8.0',
+      [t('a', 1, py('0.6.0')), t('b', 1, py('0.6.0')), t('c', 2, py('0.6.0'))],
+      'mellea'
+    )
+    const one = Buffer.byteLength(planOutput(plan).edits[0].diff!)
+    const out = planOutput(plan, one * 2)
+    expect(out.edits.map((e) => [e.package, e.diff === null, 'truncated' in e])).toEqual([
+      ['a', false, false],
+      ['b', false, false],
+      ['c', true, true]
+    ])
+    expect(planOutput(plan).edits.every((e) => e.diff !== null)).toBe(true)
   })
 
   test('every package at the version (dynamic ones aside): done, no active tier', () => {

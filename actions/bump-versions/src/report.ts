@@ -35,14 +35,34 @@ function planSkips(plan: Plan): Skipped[] {
   )
 }
 
-function planOutput(plan: Plan) {
+/**
+ * Diffs in the `plan` output stop at this many bytes in all: GitHub caps a job's outputs at 1 MiB,
+ * and 5,000 packages' diffs come to about 2 MB. Past the budget an edit keeps its package and file
+ * with `diff: null` and `truncated: true`; the job summary shows the diffs up to its own size cap.
+ */
+export const PLAN_DIFF_BUDGET = 600 * 1024
+
+export interface PlanEdit {
+  package: string
+  file: string
+  diff: string | null
+  truncated?: true
+}
+
+export function planOutput(plan: Plan, budget = PLAN_DIFF_BUDGET) {
+  let left = budget
   return {
     version: plan.version,
     tiers: plan.tiers,
     active_tier: plan.activeTier ?? null,
-    edits: plan.entries.flatMap((e) =>
-      e.state === 'below' ? [{ package: e.id, file: e.file, diff: e.edit.diff }] : []
-    )
+    edits: plan.entries.flatMap((e): PlanEdit[] => {
+      if (e.state !== 'below') return []
+      const size = Buffer.byteLength(e.edit.diff)
+      if (size > left)
+        return [{ package: e.id, file: e.file, diff: null, truncated: true as const }]
+      left -= size
+      return [{ package: e.id, file: e.file, diff: e.edit.diff }]
+    })
   }
 }
 
