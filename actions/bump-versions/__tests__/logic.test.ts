@@ -221,7 +221,9 @@ describe('buildPlan', () => {
       'mellea'
     )
     const one = Buffer.byteLength(planOutput(plan).edits[0].diff!)
-    const out = planOutput(plan, one * 2)
+    const all = Buffer.byteLength(JSON.stringify(planOutput(plan)))
+    const out = planOutput(plan, all - one + 10)
+    expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThanOrEqual(all - one + 10)
     expect(out.edits.map((e) => [e.package, e.diff === null, 'truncated' in e])).toEqual([
       ['a', false, false],
       ['b', false, false],

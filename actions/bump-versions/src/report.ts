@@ -36,11 +36,12 @@ function planSkips(plan: Plan): Skipped[] {
 }
 
 /**
- * Diffs in the `plan` output stop at this many bytes in all: GitHub caps a job's outputs at 1 MiB,
- * and 5,000 packages' diffs come to about 2 MB. Past the budget an edit keeps its package and file
- * with `diff: null` and `truncated: true`; the job summary shows the diffs up to its own size cap.
+ * The `plan` output is kept within this many bytes: GitHub caps a job's outputs at 1 MiB in all,
+ * and 5,000 packages' diffs alone come to about 2 MB. Tiers and every edit's package and file are
+ * always there; diffs are filled in, in plan order, while they fit, and the rest carry
+ * `diff: null, truncated: true`. The job summary shows the diffs up to its own size cap.
  */
-export const PLAN_DIFF_BUDGET = 600 * 1024
+export const PLAN_OUTPUT_BUDGET = 700 * 1024
 
 export interface PlanEdit {
   package: string
@@ -49,21 +50,29 @@ export interface PlanEdit {
   truncated?: true
 }
 
-export function planOutput(plan: Plan, budget = PLAN_DIFF_BUDGET) {
-  let left = budget
-  return {
+export function planOutput(plan: Plan, budget = PLAN_OUTPUT_BUDGET) {
+  const below = plan.entries.flatMap((e) => (e.state === 'below' ? [e] : []))
+  const edits: PlanEdit[] = below.map((e) => ({
+    package: e.id,
+    file: e.file,
+    diff: null,
+    truncated: true
+  }))
+  const out = {
     version: plan.version,
     tiers: plan.tiers,
     active_tier: plan.activeTier ?? null,
-    edits: plan.entries.flatMap((e): PlanEdit[] => {
-      if (e.state !== 'below') return []
-      const size = Buffer.byteLength(e.edit.diff)
-      if (size > left)
-        return [{ package: e.id, file: e.file, diff: null, truncated: true as const }]
-      left -= size
-      return [{ package: e.id, file: e.file, diff: e.edit.diff }]
-    })
+    edits
   }
+  let left = budget - Buffer.byteLength(JSON.stringify(out))
+  below.forEach((e, i) => {
+    // Replacing `null,"truncated":true` by the quoted diff changes the size by about this much.
+    const cost = Buffer.byteLength(JSON.stringify(e.edit.diff)) - 20
+    if (cost > left) return
+    left -= cost
+    edits[i] = { package: e.id, file: e.file, diff: e.edit.diff }
+  })
+  return out
 }
 
 function statusOf(e: Entry, plan: Plan, o: Outcome, dryRun: boolean): string {
