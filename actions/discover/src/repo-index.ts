@@ -81,7 +81,7 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     .sort(byCodePoint)
 
   // Synchronous reads: for thousands of small files readFileSync is several times faster than
-  // fs.promises (one thread-pool round trip per open/stat/read/close). Yielding every hundred
+  // fs.promises (one thread-pool round trip per open/stat/read/close). Yielding every 25
   // files lets a git process started before this drain its output meanwhile. The files are kept
   // as bytes, outside the JavaScript heap: 5,000 retained strings cost more garbage-collection
   // time than decoding each file again when it is read.
@@ -90,7 +90,7 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
   const ciPath = ['tool', settings.table, 'ci']
   const ci = new Map<string, TomlTable>()
   for (let i = 0; i < candidates.length; i++) {
-    if (i % 100 === 99) await new Promise((r) => setImmediate(r))
+    if (i % 25 === 24) await new Promise((r) => setImmediate(r))
     const dir = candidates[i]
     const folder = `${abs}/${dir}`
     const bytes = readIfFile(`${folder}/pyproject.toml`)
