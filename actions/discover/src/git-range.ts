@@ -18,7 +18,6 @@ const short = (sha: string) => sha.slice(0, 7)
 
 class Repo {
   private remoteName: string | null | undefined
-  fetches = 0
   constructor(readonly cwd: string) {}
 
   async commit(rev: string): Promise<string | undefined> {
@@ -42,7 +41,6 @@ class Repo {
   async fetch(args: string[]): Promise<string | undefined> {
     const remote = await this.remote()
     if (!remote) return 'the clone has no remote to fetch from'
-    this.fetches++
     const r = await git(this.cwd, [
       'fetch',
       '--quiet',
@@ -58,7 +56,6 @@ class Repo {
   async fetchRev(rev: string, depth?: number): Promise<string | undefined> {
     const remote = await this.remote()
     if (!remote) return undefined
-    this.fetches++
     const r = await git(this.cwd, [
       'fetch',
       '--quiet',
@@ -87,23 +84,12 @@ async function resolveLocal(repo: Repo, rev: string): Promise<string | undefined
   return remote ? repo.commit(`refs/remotes/${remote}/${rev}`) : undefined
 }
 
-/** The head commit (fetched when missing) and the base commit when it is already in the clone. */
+/** The head commit (fetched when missing), and the base commit when it is already in the clone. */
 async function locate(
   repo: Repo,
   plan: RangePlan
 ): Promise<{ head: string; base?: string } | Range> {
   const base = plan.base!
-  // One process for the common case, where both commits are in the clone.
-  const quick = await git(repo.cwd, [
-    'rev-parse',
-    '--show-toplevel',
-    `${plan.head.rev}^{commit}`,
-    `${base.rev}^{commit}`
-  ])
-  if (quick.code === 0) {
-    const [head, baseSha] = quick.stdout.trim().split('\n').slice(-2)
-    return { head, base: baseSha }
-  }
   const top = await git(repo.cwd, ['rev-parse', '--show-toplevel'])
   if (top.code !== 0)
     throw new UserError(

@@ -48,9 +48,11 @@ export function buildResult(d: Discovery, maxLegs: number): ActionResult {
 
   const changedCount = d.changes ? d.changes.files.length : ''
   if (errors.length) {
-    result.failure = `${errors.length} invalid CI setting${errors.length === 1 ? '' : 's'} in the packages to test: ${errors
+    const shown = errors
+      .slice(0, 10)
       .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
-      .join('; ')}`
+    if (errors.length > shown.length) shown.push(`and ${errors.length - shown.length} more`)
+    result.failure = `${errors.length} invalid CI setting${errors.length === 1 ? '' : 's'} in the packages to test: ${shown.join('; ')}`
     result.outputs = { reason: result.failure }
   } else {
     result.outputs = {
