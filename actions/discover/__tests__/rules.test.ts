@@ -55,7 +55,7 @@ test('a change to _integration_core runs it and its three dependents', async () 
     python: '3.11',
     timeout: 90,
     skip_ollama: true,
-    extra_pytest_args: '-m not e2e'
+    extra_pytest_args: ['-m', 'not e2e']
   })
   expect(
     include.map((l: { package: string; python: string }) => `${l.package}@${l.python}`)

@@ -1,9 +1,12 @@
 // read-ci-config's built bundle, run as the runner runs it (see packages/cli/src/run-bundle.ts).
+import { cpSync } from 'node:fs'
+import path from 'node:path'
 import { runBundle } from '@contribs-actions/cli'
 import {
   cleanupTempDirs,
   copyExampleRepo,
   EXAMPLE_REPO,
+  tempDir,
   writeFiles
 } from '../../../test/kit/fixtures.js'
 
@@ -19,16 +22,32 @@ test('single package: one output per key, with the package table over the defaul
   expect(r.outputs.timeout_minutes).toBe('90')
   expect(r.outputs.skip_ollama).toBe('true')
   expect(JSON.parse(r.outputs.python_versions)).toEqual(['3.11', '3.12'])
-  expect(JSON.parse(r.outputs.config)).toMatchObject({ extra_pytest_args: '-m not e2e' })
+  expect(JSON.parse(r.outputs.config)).toMatchObject({ extra_pytest_args: ['-m', 'not e2e'] })
+  expect(r.annotations).toEqual([])
+  expect(r.summary).toContain('| `dspy` | 90 | 3.11, 3.12 | true |')
+})
+
+test('an unknown key is passed through with a warning on its line', async () => {
+  const dir = copyExampleRepo()
+  writeFiles(dir, {
+    'crewai/pyproject.toml':
+      '[project]\nname = "mellea-contribs-crewai"\n\n[tool.mellea-contribs.ci]\ngpu = "a100"\n'
+  })
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { package: 'crewai' },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(0)
+  expect(JSON.parse(r.outputs.config)).toMatchObject({ gpu: 'a100' })
   expect(r.annotations).toEqual([
     expect.objectContaining({
       level: 'warning',
-      file: 'dspy/pyproject.toml',
-      line: 35,
-      message: expect.stringContaining('extra_pytest_args')
+      file: 'crewai/pyproject.toml',
+      line: 5,
+      message: expect.stringContaining('gpu')
     })
   ])
-  expect(r.summary).toContain('| `dspy` | 90 | 3.11, 3.12 | true |')
 })
 
 test('a package without a table gets the defaults', async () => {
@@ -65,13 +84,22 @@ test('packages: all gives one JSON map keyed by folder', async () => {
 })
 
 test('packages as a JSON array, with `path` pointing below the workspace', async () => {
+  const workspace = tempDir()
+  cpSync(EXAMPLE_REPO, path.join(workspace, 'sub/repo'), { recursive: true })
+  writeFiles(path.join(workspace, 'sub/repo'), {
+    'langchain/pyproject.toml':
+      '[project]\nname = "mellea-contribs-langchain"\n\n[tool.mellea-contribs.ci]\ngpu = "a100"\n'
+  })
   const r = await runBundle({
     action: 'read-ci-config',
-    inputs: { packages: '["dspy","langchain"]', path: 'examples/contribs-repo' },
-    workspace: EXAMPLE_REPO.replace(/\/examples\/contribs-repo$/, '')
+    inputs: { packages: '["dspy","langchain"]', path: 'sub/repo' },
+    workspace
   })
   expect(Object.keys(JSON.parse(r.outputs.configs))).toEqual(['dspy', 'langchain'])
-  expect(r.annotations[0].file).toBe('examples/contribs-repo/dspy/pyproject.toml')
+  // Annotations name workspace-relative paths, or they would not land on the diff.
+  expect(r.annotations.map((a) => [a.file, a.line])).toEqual([
+    ['sub/repo/langchain/pyproject.toml', 5]
+  ])
 })
 
 test('a malformed table fails naming the file, line and key', async () => {

@@ -99,7 +99,7 @@ test('one violation of each kind: exactly those, each annotated on its file (and
     ['CA104', 'langchain', 'langchain/pyproject.toml', 28]
   ])
   expect(r.outputs.count).toBe('16')
-  expect(r.outputs.summary).toMatch(/^16 violations in 5 of 6 subpackages \(3 warnings\)/)
+  expect(r.outputs.summary).toMatch(/^16 violations in 5 of 6 subpackages \(2 warnings\)/)
   const duplicate = violations.find((v) => v.code === 'CA113')!
   expect(duplicate.message).toContain(
     "duplicate distribution name 'mellea-contribs-citations' (also in _integration_core)"
@@ -122,12 +122,10 @@ test('one violation of each kind: exactly those, each annotated on its file (and
   const warned = r.annotations
     .filter((a) => a.level === 'warning')
     .map((a) => [a.title, a.file, a.line ?? null])
-  expect(warned).toEqual(
-    expect.arrayContaining([
-      ['CA202', '.github/scripts/grandfather_legacy.json', 4],
-      ['CA201 _integration_core', '_integration_core/pyproject.toml', 10]
-    ])
-  )
+  expect(warned).toEqual([
+    ['CA202', '.github/scripts/grandfather_legacy.json', 4],
+    ['CA201 _integration_core', '_integration_core/pyproject.toml', 10]
+  ])
 
   // The job summary: a table of packages with pass/fail and their violations.
   expect(r.summary).toContain('**FAIL**: 16 violations in 5 of 6 subpackages')

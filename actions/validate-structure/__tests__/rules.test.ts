@@ -381,6 +381,7 @@ describe('[tool.<table>.ci] validity', () => {
   test('a wrong type is a violation on its line; an unknown key stays a warning', async () => {
     const dir = repoWith()
     edit(dir, 'dspy/pyproject.toml', 'timeout_minutes = 90', 'timeout_minutes = "ninety"')
+    edit(dir, 'dspy/pyproject.toml', 'extra_pytest_args = ', 'gpu = "a100"\nextra_pytest_args = ')
     const r = await validate(dir)
     expect(r.violations).toEqual([
       {
@@ -392,7 +393,9 @@ describe('[tool.<table>.ci] validity', () => {
         line: 33
       }
     ])
-    expect(warnings(r)).toContainEqual(expect.objectContaining({ code: 'CA115', line: 35 }))
+    expect(warnings(r)).toContainEqual(
+      expect.objectContaining({ code: 'CA115', line: 35, message: expect.stringContaining('gpu') })
+    )
   })
 })
 

@@ -86,16 +86,41 @@ describe('readCiConfig', () => {
   const settings = defaultSettings()
 
   test('typed keys over defaults, extra keys passed through with a warning', () => {
-    const r = readCiConfig(pkg('timeout_minutes = 90\nextra_pytest_args = "-x"\n'), settings, 'p')
+    const r = readCiConfig(
+      pkg('timeout_minutes = 90\nextra_pytest_args = ["-m", "not e2e"]\ngpu = "a100"\n'),
+      settings,
+      'p'
+    )
     expect(r.config).toEqual({
       skip_ollama: false,
       timeout_minutes: 90,
       python_versions: ['3.12'],
-      extra_pytest_args: '-x'
+      extra_pytest_args: ['-m', 'not e2e'],
+      gpu: 'a100'
     })
     expect(r.present).toBe(true)
+    // extra_pytest_args is known (package-ci uses it); gpu is not.
     expect(r.findings).toEqual([
-      expect.objectContaining({ severity: 'warning', line: 8, package: 'p' })
+      expect.objectContaining({
+        severity: 'warning',
+        line: 9,
+        package: 'p',
+        message: expect.stringContaining('gpu')
+      })
+    ])
+  })
+
+  test('extra_pytest_args is a string or a list of strings', () => {
+    expect(
+      readCiConfig(pkg('extra_pytest_args = "-x"\n'), settings, 'p').config.extra_pytest_args
+    ).toBe('-x')
+    const bad = readCiConfig(pkg('extra_pytest_args = 3\n'), settings, 'p')
+    expect(bad.findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        message:
+          '[tool.mellea-contribs.ci] extra_pytest_args must be a string or a list of strings (got 3)'
+      })
     ])
   })
 

@@ -4,8 +4,12 @@ import { getTable, PyProject } from './pyproject.js'
 import { FieldSpec, readFields } from './schema.js'
 import type { CiDefaults, Settings } from './settings.js'
 
-/** GitHub's maximum job duration is 6 hours. */
-export const CI_FIELDS: Record<keyof CiDefaults, FieldSpec> = {
+/**
+ * Keys of `[tool.<table>.ci]`. GitHub's maximum job duration is 6 hours. `extra_pytest_args` has
+ * no default: the package-ci workflow hands it to pytest (a string is split like a shell would,
+ * so prefer a list: `["-m", "not e2e"]`).
+ */
+export const CI_FIELDS: Record<keyof CiDefaults | 'extra_pytest_args', FieldSpec> = {
   skip_ollama: { type: 'bool' },
   timeout_minutes: { type: 'int', min: 1, max: 360 },
   python_versions: {
@@ -13,7 +17,8 @@ export const CI_FIELDS: Record<keyof CiDefaults, FieldSpec> = {
     nonEmpty: true,
     itemPattern: /^3\.\d{1,2}$/,
     hint: '"X.Y" strings'
-  }
+  },
+  extra_pytest_args: { type: 'args' }
 }
 
 /** A package's CI settings: the known keys, typed, plus any extra keys the project adds. */

@@ -8,6 +8,8 @@ export type FieldSpec =
   | { type: 'string'; pattern?: RegExp; hint?: string }
   | { type: 'string[]'; nonEmpty?: boolean; itemPattern?: RegExp; hint?: string }
   | { type: 'int[]'; nonEmpty?: boolean; min?: number; max?: number }
+  /** Command-line arguments: one string (split like a shell would) or a list of strings. */
+  | { type: 'args' }
 
 export type FieldValue = boolean | number | string | string[] | number[]
 
@@ -34,6 +36,8 @@ function describe(spec: FieldSpec): string {
       return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of ${spec.hint ?? 'strings'}`
     case 'int[]':
       return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of integers${spec.min !== undefined ? ` >= ${spec.min}` : ''}`
+    case 'args':
+      return 'a string or a list of strings'
   }
 }
 
@@ -69,6 +73,10 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
             (spec.max === undefined || x <= spec.max)
         )
         ? (v as number[])
+        : undefined
+    case 'args':
+      return typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
+        ? (v as string | string[])
         : undefined
   }
 }
