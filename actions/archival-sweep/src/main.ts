@@ -3,6 +3,7 @@ import {
   Finding,
   Inputs,
   loadRepo,
+  mapLimit,
   parseTrackingMarker,
   RunContext
 } from '@contribs-actions/shared'
@@ -11,7 +12,7 @@ import { applyPlan } from './apply.js'
 import { readMinimum, upstreamFloors } from './floor.js'
 import { parseOptions } from './options.js'
 import { planSweep, StaleInput } from './plan.js'
-import { ListedIssue, listOpenLabelled, mapLimit, readSweptIssue } from './read-issues.js'
+import { ListedIssue, listOpenLabelled, readSweptIssue } from './read-issues.js'
 import { buildResult } from './report.js'
 import { DEFAULT_TEXTS, floorText, IssueKind } from './texts.js'
 import { milestonesFor } from './timeline.js'

@@ -1,4 +1,4 @@
-import { Finding, getTable, normalizeName, UserError } from '@contribs-actions/shared'
+import { Finding, getTable, mapLimit, normalizeName, UserError } from '@contribs-actions/shared'
 import { affected, DeletedPackage } from './affected.js'
 import { ArchivedEntry, readArchived } from './archived.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
@@ -135,7 +135,7 @@ async function deletedPackages(
   const dirs = [...changes.gone.keys()].filter(
     (d) => removed.has(`${d}/pyproject.toml`) || removed.has(`${d}/OWNERS`)
   )
-  return mapLimited(dirs, 8, async (dir) => {
+  return mapLimit(dirs, 8, async (dir) => {
     const file = `${dir}/pyproject.toml`
     if (!removed.has(file)) return { dir }
     const text = await showFile(root, base, file)
@@ -150,15 +150,4 @@ async function deletedPackages(
       return name ? { dir, name, key: normalizeName(name) } : { dir }
     }
   })
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i])
-    })
-  )
-  return out
 }

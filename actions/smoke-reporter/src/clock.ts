@@ -37,24 +37,6 @@ export async function backoff(attempt: number, timeScale: number): Promise<void>
   await new Promise((ok) => setTimeout(ok, ms))
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time, keeping the order of results. */
-export async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (x: T) => Promise<R>
-): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i])
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return out
-}
-
 /** One line for a failed request: the status (or "network error") and GitHub's message. */
 export function describeRequestError(e: unknown): string {
   const status = statusOf(e)

@@ -11,8 +11,8 @@
  */
 import type { Octokit } from '@contribs-actions/shared/github'
 import { statusOf } from '@contribs-actions/shared/github'
-import { UserError } from '@contribs-actions/shared'
-import { apiError, backoff, mapLimit } from './clock.js'
+import { mapLimit, UserError } from '@contribs-actions/shared'
+import { apiError, backoff } from './clock.js'
 import {
   CLEAN_SHA,
   emptyState,
