@@ -58,21 +58,26 @@ export interface Plan {
   done: boolean
 }
 
+/** A user error about one package's file becomes a pre-flight problem; anything else is a bug. */
+function userProblem(e: unknown, t: Target, problems: Finding[]): PackageState {
+  if (!isUserError(e)) throw e
+  problems.push({
+    severity: 'error',
+    package: t.id,
+    file: t.file,
+    line: e.line,
+    message: e.message
+  })
+  return { state: 'missing' }
+}
+
 function stateOf(t: Target, version: string, upstream: string, problems: Finding[]): PackageState {
   if (t.text === undefined) return { state: 'missing' }
   let p: PyProject
   try {
     p = readPyProject(t.text, t.file)
   } catch (e) {
-    if (!isUserError(e)) throw e
-    problems.push({
-      severity: 'error',
-      package: t.id,
-      file: t.file,
-      line: e.line,
-      message: e.message
-    })
-    return { state: 'missing' }
+    return userProblem(e, t, problems)
   }
   if (p.dynamicVersion) return { state: 'dynamic', line: p.lines.find(['project'], 'dynamic') }
   const current = p.version
@@ -106,15 +111,7 @@ function stateOf(t: Target, version: string, upstream: string, problems: Finding
       }
     }
   } catch (e) {
-    if (!isUserError(e)) throw e
-    problems.push({
-      severity: 'error',
-      package: t.id,
-      file: t.file,
-      line: e.line,
-      message: e.message
-    })
-    return { state: 'missing' }
+    return userProblem(e, t, problems)
   }
 }
 

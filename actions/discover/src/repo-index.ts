@@ -4,12 +4,11 @@ import {
   Finding,
   Grandfather,
   isGrandfathered,
-  normalizeName,
   PyProject,
+  pyprojectFromData,
   readGrandfather,
   resolveSettings,
   Settings,
-  TomlLines,
   TomlTable,
   UserError
 } from '@contribs-actions/shared'
@@ -145,17 +144,5 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
 
 /** A PyProject over the whole text (for line look-ups) with only `tables` parsed. */
 export function pyprojectFrom(text: string, file: string, tables: string[][]): PyProject {
-  const data = parseTomlPartial(text, file, tables)
-  const project = data.project as Record<string, unknown> | undefined
-  const name = typeof project?.name === 'string' ? project.name : undefined
-  return {
-    file,
-    text,
-    data,
-    lines: new TomlLines(text),
-    name,
-    key: name === undefined ? undefined : normalizeName(name),
-    version: typeof project?.version === 'string' ? project.version : undefined,
-    dynamicVersion: Array.isArray(project?.dynamic) && project.dynamic.includes('version')
-  }
+  return pyprojectFromData(text, file, parseTomlPartial(text, file, tables))
 }

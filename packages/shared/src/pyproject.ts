@@ -18,7 +18,11 @@ export interface PyProject {
 }
 
 export function readPyProject(text: string, file: string): PyProject {
-  const data = parseToml(text, file)
+  return pyprojectFromData(text, file, parseToml(text, file))
+}
+
+/** A PyProject over already-parsed data (discover parses only the tables it needs). */
+export function pyprojectFromData(text: string, file: string, data: TomlTable): PyProject {
   const project = asTable(data.project)
   const name = typeof project?.name === 'string' ? project.name : undefined
   const dynamic = Array.isArray(project?.dynamic) ? project.dynamic : []
