@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { runBundle, type BundleRunResult } from '@contribs-actions/cli'
 import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
+import { loadRepo } from '@contribs-actions/shared'
 import { createClient, type Octokit } from '@contribs-actions/shared/github'
 import { indent, markdownToText } from './render.js'
 
@@ -84,16 +85,9 @@ export class World {
       dataDir: path.join(this.work, 'github')
     })
     this.gitDir = (await this.emu.seedRepo({ owner: OWNER, repo: REPO, source })).gitDir
-    for (const login of [
-      'nrfulton',
-      'jakelorocco',
-      'akihikokuroda',
-      'HendrikStrobelt',
-      'avinash2692',
-      'psschwei',
-      'ajbozarth',
-      'planetf1'
-    ]) {
+    // The owners the repository's OWNERS files name are its collaborators.
+    const { packages } = await loadRepo(source)
+    for (const login of new Set(packages.flatMap((p) => p.owners?.users ?? []))) {
       this.emu.addCollaborator(OWNER, REPO, login)
     }
     this.emu.addTeam('generative-computing', 'crewai-maintainers', ['HendrikStrobelt'])

@@ -1,13 +1,31 @@
 // Test fixtures over real files and real git: temporary folders, the example contribs repo, and
 // git repositories built commit by commit. Shared by every test suite in the repo.
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseOwners } from '@contribs-actions/shared'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const EXAMPLE_REPO = path.join(REPO_ROOT, 'examples/contribs-repo')
+
+/** Every individual named in an OWNERS file of examples/contribs-repo (teams left out), sorted. */
+export const EXAMPLE_OWNER_USERS: string[] = readdirSync(EXAMPLE_REPO, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && existsSync(path.join(EXAMPLE_REPO, e.name, 'OWNERS')))
+  .flatMap(
+    (e) => parseOwners(readFileSync(path.join(EXAMPLE_REPO, e.name, 'OWNERS'), 'utf8')).users
+  )
+  .sort()
 
 const made: string[] = []
 

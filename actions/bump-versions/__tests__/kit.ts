@@ -7,6 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   copyExampleRepo,
+  EXAMPLE_OWNER_USERS,
   git,
   initGitRepo,
   tempDir,
@@ -25,16 +26,6 @@ export const LOCK_COMMAND = `node ${FAKE_LOCK} {upstream}`
 export const TIER1 = ['_integration_core', 'agent-utilities', 'citations']
 export const TIER2 = ['crewai', 'dspy', 'langchain']
 export const ROOT = 'mellea-contribs'
-const OWNERS = [
-  'nrfulton',
-  'jakelorocco',
-  'psschwei',
-  'ajbozarth',
-  'planetf1',
-  'HendrikStrobelt',
-  'akihikokuroda',
-  'avinash2692'
-]
 
 export interface Seeded {
   repo: string
@@ -54,7 +45,7 @@ export async function seedExample(
   writeFiles(src, files)
   initGitRepo(src, 'initial import')
   const { gitDir } = await emu.seedRepo({ owner: OWNER, repo, source: src, ...options })
-  for (const login of OWNERS) emu.addCollaborator(OWNER, repo, login)
+  for (const login of EXAMPLE_OWNER_USERS) emu.addCollaborator(OWNER, repo, login)
   const workspace = path.join(tempDir('bump-checkout-'), repo)
   git(path.dirname(workspace), 'clone', '-q', gitDir, workspace)
   return { repo, gitDir, workspace }

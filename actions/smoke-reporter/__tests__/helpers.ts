@@ -2,23 +2,14 @@
 import { execFileSync } from 'node:child_process'
 import { BundleRunResult, runBundle } from '@contribs-actions/cli'
 import { startEmulator, type Emulator, type JobSpec } from '@contribs-actions/github-emulator'
-import { EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
+import { EXAMPLE_OWNER_USERS, EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
 
 export const OWNER = 'acme'
 export const T0 = '2026-01-05T03:30:00Z'
 export const BRANCH = 'bot-state/auto-issue-bot'
 export const DIR = '.github/bot-state'
 /** Every OWNERS individual of examples/contribs-repo. */
-export const OWNERS_USERS = [
-  'nrfulton',
-  'jakelorocco',
-  'psschwei',
-  'ajbozarth',
-  'planetf1',
-  'HendrikStrobelt',
-  'akihikokuroda',
-  'avinash2692'
-]
+export const OWNERS_USERS = EXAMPLE_OWNER_USERS
 
 export async function emulator(): Promise<Emulator> {
   return startEmulator({ now: T0 })

@@ -33,6 +33,20 @@ export function createClient(options: ClientOptions): Octokit {
   const warn = options.warn ?? (() => undefined)
   const maxRetries = options.rateLimitRetries ?? 4
   const baseUrl = options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com'
+  // Both limits: say so, and retry until maxRetries (the callback's `true` means "retry").
+  const retryWhileAllowed =
+    (what: string) =>
+    (
+      retryAfter: number,
+      opts: { method: string; url: string },
+      _o: unknown,
+      retryCount: number
+    ) => {
+      warn(
+        `${what} on ${opts.method} ${opts.url}; retrying in ${retryAfter} s (attempt ${retryCount + 1})`
+      )
+      return retryCount < maxRetries
+    }
   return getOctokit(
     options.token,
     {
@@ -49,28 +63,8 @@ export function createClient(options: ClientOptions): Octokit {
         fallbackSecondaryRateRetryAfter: 60,
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 1000 * scale }),
         notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 3000 * scale }),
-        onRateLimit: (
-          retryAfter: number,
-          opts: { method: string; url: string },
-          _o: unknown,
-          retryCount: number
-        ) => {
-          warn(
-            `rate limit hit on ${opts.method} ${opts.url}; retrying in ${retryAfter} s (attempt ${retryCount + 1})`
-          )
-          return retryCount < maxRetries
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          opts: { method: string; url: string },
-          _o: unknown,
-          retryCount: number
-        ) => {
-          warn(
-            `secondary rate limit on ${opts.method} ${opts.url}; retrying in ${retryAfter} s (attempt ${retryCount + 1})`
-          )
-          return retryCount < maxRetries
-        }
+        onRateLimit: retryWhileAllowed('rate limit hit'),
+        onSecondaryRateLimit: retryWhileAllowed('secondary rate limit')
       }
     },
     retry,
