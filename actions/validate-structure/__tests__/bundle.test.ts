@@ -9,6 +9,7 @@ import {
   cleanupTempDirs,
   copyExampleRepo,
   EXAMPLE_REPO,
+  git,
   initGitRepo,
   REPO_ROOT,
   tempDir,
@@ -48,6 +49,8 @@ test('one violation of each kind: exactly those, each annotated on its file (and
     'citations/examples': null,
     'agent-utilities/OWNERS': '\n',
     'agent-utilities/mellea_contribs/agent_utilities': null,
+    // git holds no empty folder: without a file here the whole namespace folder would be missing
+    'agent-utilities/mellea_contribs/py.typed': '',
     'citations/mellea_contribs/citations/__init__.py': null,
     'citations/mellea_contribs/citations/models/__init__.py': '',
     'dspy/mellea_contribs/dspy/stdlib/experimental/__init__.py': '',
@@ -211,4 +214,62 @@ test('with `path` below the workspace, files are workspace-relative, like the an
   expect(formatResult('validate-structure', 'text', r)).toContain(
     'repo/citations/README.md: CA101 missing required file: README.md'
   )
+})
+
+describe('`listing`: what a checkout holds (git) or the folders as they are (disk)', () => {
+  // A clone with a developer's leftovers: ignored build output and a virtualenv inside a package,
+  // an empty `examples/` left where one was deleted (git rm), and a new package not yet added.
+  function workingCopy(): string {
+    const dir = copyExampleRepo()
+    writeFiles(dir, { '.gitignore': 'scratch/\n.venv/\n' })
+    initGitRepo(dir)
+    writeFiles(dir, {
+      'dspy/scratch/notes.md': '',
+      'dspy/.venv/lib/site.py': '',
+      'fresh/README.md': '# fresh\n',
+      'fresh/OWNERS': '@alice\n',
+      'fresh/pyproject.toml': readFileSync(path.join(dir, 'dspy/pyproject.toml'), 'utf8').replace(
+        'name = "mellea-contribs-dspy"',
+        'name = "mellea-contribs-fresh"'
+      )
+    })
+    git(dir, 'rm', '-r', '-q', 'citations/examples')
+    execFileSync('mkdir', [path.join(dir, 'citations/examples')])
+    return dir
+  }
+
+  test('git (default): ignored output does not count, an empty folder is missing, a package not yet added is checked', async () => {
+    const r = await runBundle({ action: 'validate-structure', workspace: workingCopy() })
+    expect(parse(r.outputs.violations).map((v) => `${v.code} ${v.file}`)).toEqual([
+      'CA102 citations/examples/',
+      'CA102 fresh/tests/',
+      'CA102 fresh/examples/',
+      'CA108 fresh/mellea_contribs/'
+    ])
+  })
+
+  test('disk: every folder counts, ignored or empty', async () => {
+    const r = await runBundle({
+      action: 'validate-structure',
+      inputs: { listing: 'disk' },
+      workspace: workingCopy()
+    })
+    expect(parse(r.outputs.violations).map((v) => `${v.code} ${v.file}`)).toEqual([
+      'CA112 dspy/scratch/',
+      'CA102 fresh/tests/',
+      'CA102 fresh/examples/',
+      'CA108 fresh/mellea_contribs/'
+    ])
+  })
+
+  test('any other value fails before reading anything, naming the input', async () => {
+    const r = await runBundle({
+      action: 'validate-structure',
+      inputs: { listing: 'index' },
+      workspace: EXAMPLE_REPO
+    })
+    expect(r.exitCode).toBe(1)
+    expect(r.stdout).toContain('input `listing` must be git or disk (got "index")')
+    expect(r.outputs.violations).toBeUndefined()
+  })
 })

@@ -42,8 +42,8 @@ export function checkPackage(pkg: Subpackage, layout: Layout, ctx: PackageContex
     out.push({ severity: 'error', code, package: d, message, file, line, column })
 
   // Rules 1 and 2: required files and folders.
-  const files = new Set(pkg.entries.filter((e) => !e.isDir).map((e) => e.name))
-  const dirs = new Set(pkg.entries.filter((e) => e.isDir).map((e) => e.name))
+  const { files } = layout.top
+  const dirs = new Set(layout.top.dirs)
   for (const f of REQUIRED_FILES)
     if (!files.has(f)) add('CA101', `missing required file: ${f}`, `${d}/${f}`)
   for (const f of REQUIRED_DIRS)
@@ -94,8 +94,8 @@ export function checkPackage(pkg: Subpackage, layout: Layout, ctx: PackageContex
 
   // Rule 9: no unexpected top-level folder (hidden ones are tool state, not layout).
   const allowed = new Set([...settings.allowed_dirs, ...REQUIRED_DIRS, settings.namespace])
-  for (const name of [...dirs].sort())
-    if (!name.startsWith('.') && !allowed.has(name))
+  for (const name of layout.top.dirs)
+    if (!allowed.has(name))
       add('CA112', `unexpected top-level directory: ${name}/`, `${d}/${name}/`)
   return out
 }

@@ -1,12 +1,14 @@
 import path from 'node:path'
 import { valid } from '@renovatebot/pep440'
-import { Inputs, RunContext, Settings, UserError } from '@contribs-actions/shared'
+import { Inputs, RunContext, Settings, TreeSource, UserError } from '@contribs-actions/shared'
 
 export interface Options {
   root: string
   table?: string
   /** Inputs that override the root settings table. */
   overrides: Partial<Settings>
+  /** Where folder listings come from (see FileTree). */
+  listing: TreeSource
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -39,5 +41,8 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
       )
     overrides.minimum_upstream_version = minimum
   }
-  return { root, table: inputs.string('settings-table'), overrides }
+  const listing = inputs.string('listing') ?? 'git'
+  if (listing !== 'git' && listing !== 'disk')
+    throw new UserError(`input \`listing\` must be git or disk (got ${JSON.stringify(listing)})`)
+  return { root, table: inputs.string('settings-table'), overrides, listing }
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { valid } from '@renovatebot/pep440'
-import { Repo, UserError } from '@contribs-actions/shared'
+import { FileTree, Repo, UserError } from '@contribs-actions/shared'
 import type { PackageContext } from './check-package.js'
 import { readCorePaths } from './core-paths.js'
 import { walkLayout } from './layout.js'
@@ -52,12 +52,13 @@ async function staleGrandfather(repo: Repo): Promise<RepoFacts['staleGrandfather
 
 /**
  * Everything the rules need beyond loadRepo, each read once: the core paths list, each package's
- * namespace layout, and which grandfathered paths still exist. Configuration errors
+ * folder and namespace layout (from `tree`), and which grandfathered paths still exist. Configuration errors
  * (a malformed core paths file, a minimum version that is not PEP 440) fail here, before any
  * package is judged.
  */
 export async function readFacts(
-  repo: Repo
+  repo: Repo,
+  tree: FileTree
 ): Promise<{ context: PackageContext; facts: RepoFacts }> {
   const { settings } = repo
   const minimum = checkMinimum(repo)
@@ -69,7 +70,7 @@ export async function readFacts(
     // Without a core paths list only the first level below mirrors is listed (for the warning).
     descend: (dotted: string) => corePaths?.has(dotted) ?? false
   }
-  const layouts = repo.packages.map((pkg) => walkLayout(repo.root, pkg, walk))
+  const layouts = repo.packages.map((pkg) => walkLayout(tree, pkg, walk))
   const stale = await staleGrandfather(repo)
   return {
     context: { settings, corePaths, corePathsFile: settings.core_paths_file, minimum },

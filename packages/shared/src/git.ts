@@ -15,7 +15,7 @@ let gitPath: string | undefined
  * PATH folder on every call, one asynchronous stat after another, so a process busy reading
  * files starts git tens of milliseconds late.
  */
-function gitExecutable(): string {
+export function gitExecutable(): string {
   if (gitPath) return gitPath
   const exts = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : ['']
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {

@@ -1,4 +1,4 @@
-import { promises as fs, readdirSync, readFileSync } from 'node:fs'
+import { promises as fs, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
@@ -16,8 +16,6 @@ export interface Subpackage {
   pyprojectError?: UserError
   /** Undefined when the package has no OWNERS file. */
   owners?: Owners
-  /** Every entry directly inside the package folder. */
-  entries: { name: string; isDir: boolean }[]
 }
 
 export interface Grandfather {
@@ -125,20 +123,23 @@ export async function loadRepo(root: string, options: LoadOptions = {}): Promise
 
 /**
  * Reads one package folder. Synchronous on purpose: with the files in the page cache (a fresh
- * checkout), one readdirSync and two readFileSync cost a fraction of the promise API's
- * open/fstat/read/close round trips through the thread pool (profiled: the async version spent
- * more time in file-handle calls than in reading).
+ * checkout), two readFileSync cost a fraction of the promise API's open/fstat/read/close round
+ * trips through the thread pool (profiled: the async version spent more time in file-handle calls
+ * than in reading). The folder is not listed: a listing costs as much as a read, and only
+ * validate-structure needs one (it asks a FileTree).
  */
 function loadPackage(root: string, dir: string, settings: Settings): Subpackage | undefined {
-  const folder = path.join(root, dir)
-  const dirents = readdirSync(folder, { withFileTypes: true })
-  const entries = dirents.map((e) => ({ name: e.name, isDir: e.isDirectory() }))
-  const names = new Set(entries.map((e) => e.name))
-  const hasPyproject = names.has('pyproject.toml')
-  if (!hasPyproject && !names.has('OWNERS') && !names.has(settings.namespace)) return undefined
-  const pyText = hasPyproject ? readTextSync(path.join(folder, 'pyproject.toml')) : undefined
-  const ownersText = names.has('OWNERS') ? readTextSync(path.join(folder, 'OWNERS')) : undefined
-  const pkg: Subpackage = { dir, hasPyproject, entries }
+  const folder = `${root}/${dir}`
+  const pyText = readTextSync(`${folder}/pyproject.toml`)
+  const ownersText = readTextSync(`${folder}/OWNERS`)
+  const hasPyproject = pyText !== undefined
+  if (
+    !hasPyproject &&
+    ownersText === undefined &&
+    !statSync(`${folder}/${settings.namespace}`, { throwIfNoEntry: false })
+  )
+    return undefined
+  const pkg: Subpackage = { dir, hasPyproject }
   if (pyText !== undefined) {
     try {
       pkg.pyproject = readPyProject(pyText, `${dir}/pyproject.toml`)
