@@ -1,6 +1,7 @@
 import { parseRequirement } from '../src/pep508.js'
-import { readPyProject } from '../src/pyproject.js'
+import { dependencyEntries, readPyProject } from '../src/pyproject.js'
 import {
+  dependencyKey,
   lowerBound,
   upstreamDependencies,
   upstreamFloor,
@@ -77,6 +78,37 @@ describe('upstreamDependencies: which strings are on the upstream', () => {
     const p = pyproject(['Mellea>=0.6', 'acme_lib>=1', 'pydantic>=2'])
     expect(upstreamDependencies(p, 'mellea').map((d) => d.raw)).toEqual(['Mellea>=0.6'])
     expect(upstreamDependencies(p, 'Acme.Lib').map((d) => d.raw)).toEqual(['acme_lib>=1'])
+  })
+
+  test('skipping strings unparsed by their leading name picks what parsing all of them picks', () => {
+    const strings = [
+      'mellea>=0.6',
+      ' Mellea [litellm] >= 0.5 ; python_version >= "3.11"',
+      'mellea@ git+https://example.invalid/m.git',
+      'mellea(>=0.5)',
+      'mellea.>=1',
+      'mellea_>=1',
+      'mellea-tools>=1',
+      'MELLEA',
+      'mellea~=0.5',
+      'pydantic>=2; extra == "mellea"',
+      '',
+      '>=1',
+      'mellea[',
+      'acme @ https://example.invalid/mellea.whl'
+    ]
+    const p = pyproject(strings)
+    const byParsingAll = dependencyEntries(p).filter((d) => dependencyKey(d) === 'mellea')
+    expect(upstreamDependencies(p, 'mellea')).toEqual(byParsingAll)
+    expect(byParsingAll.map((d) => d.raw)).toEqual([
+      'mellea>=0.6',
+      ' Mellea [litellm] >= 0.5 ; python_version >= "3.11"',
+      'mellea@ git+https://example.invalid/m.git',
+      'mellea(>=0.5)',
+      'MELLEA',
+      'mellea~=0.5',
+      'mellea['
+    ])
   })
 
   test('an unparseable string counts when its leading name is the upstream', () => {

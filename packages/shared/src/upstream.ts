@@ -30,7 +30,14 @@ export function dependencyKey(d: DependencyEntry): string | undefined {
  */
 export function upstreamDependencies(p: PyProject, upstream: string): DependencyEntry[] {
   const key = normalizeName(upstream)
-  return dependencyEntries(p).filter((d) => dependencyKey(d) === key)
+  // When a string parses, its PEP 508 name is exactly the LEADING_NAME match (a name ends in a
+  // letter or digit and `.`, `_`, `-` cannot follow it), so strings whose leading name is another
+  // distribution can be skipped unparsed: dependencyKey would not be `key` for them either way.
+  const mayBeUpstream = (raw: string) => {
+    const m = LEADING_NAME.exec(raw)
+    return m !== null && normalizeName(m[1]) === key
+  }
+  return dependencyEntries(p, mayBeUpstream).filter((d) => dependencyKey(d) === key)
 }
 
 export interface UpstreamProblem {
