@@ -30,24 +30,15 @@ export function pyRepr(v: unknown): string {
 }
 
 /**
- * Every per-package rule over what was read once: the folder's entries, the parsed pyproject and
- * OWNERS (from loadRepo) and the namespace layout (from walkLayout). Pure; findings come out in
- * rule order.
+ * The rules over a package's files' contents: OWNERS (rule 3), pyproject.toml parsing (rule 4),
+ * the wheel target (5), the upstream constraint (6), `[tool.<table>.ci]`. Pure; run while the
+ * package's parsed files are at hand (see checkContents), findings in rule order.
  */
-export function checkPackage(pkg: Subpackage, layout: Layout, ctx: PackageContext): Finding[] {
-  const { settings } = ctx
+export function checkContent(pkg: Subpackage, ctx: PackageContext): Finding[] {
   const d = pkg.dir
   const out: Finding[] = []
   const add = (code: string, message: string, file: string, line?: number, column?: number) =>
     out.push({ severity: 'error', code, package: d, message, file, line, column })
-
-  // Rules 1 and 2: required files and folders.
-  const { files } = layout.top
-  const dirs = new Set(layout.top.dirs)
-  for (const f of REQUIRED_FILES)
-    if (!files.has(f)) add('CA101', `missing required file: ${f}`, `${d}/${f}`)
-  for (const f of REQUIRED_DIRS)
-    if (!dirs.has(f)) add('CA102', `missing required directory: ${f}/`, `${d}/${f}/`)
 
   // Rule 3: OWNERS names someone.
   if (pkg.owners) {
@@ -89,8 +80,29 @@ export function checkPackage(pkg: Subpackage, layout: Layout, ctx: PackageContex
   } else if (pkg.pyproject) {
     out.push(...checkPyproject(pkg.pyproject, d, ctx))
   }
+  return out
+}
 
-  out.push(...checkLayout(pkg, layout, ctx))
+/**
+ * The rules over a package's folders (from walkLayout): required files and folders (rules 1, 2),
+ * the namespace layout (7, 8, the stray namespace `__init__.py`), top-level folders (9). Pure;
+ * findings in rule order.
+ */
+export function checkFolders(d: string, layout: Layout, ctx: PackageContext): Finding[] {
+  const { settings } = ctx
+  const out: Finding[] = []
+  const add = (code: string, message: string, file: string) =>
+    out.push({ severity: 'error', code, package: d, message, file })
+
+  // Rules 1 and 2: required files and folders.
+  const files = new Set(layout.top.files)
+  const dirs = new Set(layout.top.dirs)
+  for (const f of REQUIRED_FILES)
+    if (!files.has(f)) add('CA101', `missing required file: ${f}`, `${d}/${f}`)
+  for (const f of REQUIRED_DIRS)
+    if (!dirs.has(f)) add('CA102', `missing required directory: ${f}/`, `${d}/${f}/`)
+
+  out.push(...checkLayout(d, layout, ctx))
 
   // Rule 9: no unexpected top-level folder (hidden ones are tool state, not layout).
   const allowed = new Set([...settings.allowed_dirs, ...REQUIRED_DIRS, settings.namespace])
@@ -135,9 +147,8 @@ function checkPyproject(p: PyProject, d: string, ctx: PackageContext): Finding[]
   return out
 }
 
-function checkLayout(pkg: Subpackage, layout: Layout, ctx: PackageContext): Finding[] {
+function checkLayout(d: string, layout: Layout, ctx: PackageContext): Finding[] {
   const { settings } = ctx
-  const d = pkg.dir
   const ns = settings.namespace
   const out: Finding[] = []
   const add = (code: string, message: string, file: string) =>

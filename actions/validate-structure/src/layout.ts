@@ -1,9 +1,9 @@
-import type { FileTree, Subpackage } from '@contribs-actions/shared'
+import type { FileTree } from '@contribs-actions/shared'
 
 /** What rules 7 and 8 (and the stray-init rule) need to know about `<namespace>/`. */
 export interface Layout {
   /** What the package folder itself holds (rules 1, 2 and 9). */
-  top: { files: Set<string>; dirs: string[] }
+  top: Folder
   /** `<pkg>/<namespace>/`, undefined when it is missing. */
   namespace?: {
     hasInit: boolean
@@ -32,10 +32,15 @@ export interface WalkOptions {
 /** `__pycache__` and hidden folders (.mypy_cache, .ruff_cache) are tool output, not layout. */
 const ignoredDir = (name: string) => name === '__pycache__' || name.startsWith('.')
 
-/** One folder from the tree, with tool-output folders left out. */
-function list(tree: FileTree, rel: string): { files: Set<string>; dirs: string[] } | undefined {
+/** A folder's files and, tool-output folders left out, its folders. */
+export interface Folder {
+  files: string[]
+  dirs: string[]
+}
+
+function list(tree: FileTree, rel: string): Folder | undefined {
   const l = tree.list(rel)
-  return l && { files: new Set(l.files), dirs: l.dirs.filter((d) => !ignoredDir(d)) }
+  return l && { files: l.files, dirs: l.dirs.filter((d) => !ignoredDir(d)) }
 }
 
 /**
@@ -53,14 +58,14 @@ export function importNames(dir: string): string[] {
  * Lists exactly the folders the layout rules look at: `<namespace>/`, the import folder, and the
  * tree below each mirror dir (stopping where `descend` says). Nothing is listed twice.
  */
-export function walkLayout(tree: FileTree, pkg: Subpackage, o: WalkOptions): Layout {
-  const top = list(tree, pkg.dir) ?? { files: new Set<string>(), dirs: [] }
+export function walkLayout(tree: FileTree, dir: string, o: WalkOptions): Layout {
+  const top = list(tree, dir) ?? { files: [], dirs: [] }
   if (!top.dirs.includes(o.namespace)) return { top }
-  const nsDir = `${pkg.dir}/${o.namespace}`
+  const nsDir = `${dir}/${o.namespace}`
   const ns = list(tree, nsDir)
   if (!ns) return { top }
-  const name = importNames(pkg.dir).find((n) => ns.dirs.includes(n))
-  const layout: Layout = { top, namespace: { hasInit: ns.files.has('__init__.py') } }
+  const name = importNames(dir).find((n) => ns.dirs.includes(n))
+  const layout: Layout = { top, namespace: { hasInit: ns.files.includes('__init__.py') } }
   if (name === undefined) return layout
   const innerDir = `${nsDir}/${name}`
   const inner = list(tree, innerDir)
@@ -77,7 +82,7 @@ export function walkLayout(tree: FileTree, pkg: Subpackage, o: WalkOptions): Lay
   nested.sort()
   layout.namespace!.inner = {
     name,
-    hasInit: inner.files.has('__init__.py'),
+    hasInit: inner.files.includes('__init__.py'),
     dirs: inner.dirs,
     nested
   }

@@ -1,14 +1,14 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { valid } from '@renovatebot/pep440'
-import { FileTree, Repo, UserError } from '@contribs-actions/shared'
+import { FileTree, RepoBase, UserError } from '@contribs-actions/shared'
 import type { PackageContext } from './check-package.js'
 import { readCorePaths } from './core-paths.js'
 import { walkLayout } from './layout.js'
 import type { RepoFacts } from './validate.js'
 
 /** `minimum_upstream_version` must be PEP 440 before anything is judged against it. */
-export function checkMinimum(repo: Repo): string | undefined {
+export function checkMinimum(repo: RepoBase): string | undefined {
   const v = repo.settings.minimum_upstream_version
   if (v === undefined) return undefined
   if (!valid(v)) {
@@ -38,7 +38,7 @@ async function exists(abs: string): Promise<boolean> {
 }
 
 /** Grandfathered paths that are gone; the list file is read again only when there is one. */
-async function staleGrandfather(repo: Repo): Promise<RepoFacts['staleGrandfather']> {
+async function staleGrandfather(repo: RepoBase): Promise<RepoFacts['staleGrandfather']> {
   const g = repo.grandfather
   const present = await Promise.all(g.paths.map((p) => exists(path.join(repo.root, p))))
   const stale = g.paths.filter((_, i) => !present[i])
@@ -51,29 +51,33 @@ async function staleGrandfather(repo: Repo): Promise<RepoFacts['staleGrandfather
 }
 
 /**
- * Everything the rules need beyond loadRepo, each read once: the core paths list, each package's
- * folder and namespace layout (from `tree`), and which grandfathered paths still exist. Configuration errors
- * (a malformed core paths file, a minimum version that is not PEP 440) fail here, before any
- * package is judged.
+ * What every package is judged against, read before any package: the settings, the core paths
+ * list and the minimum upstream version. Configuration errors (a malformed core paths file, a
+ * minimum version that is not PEP 440) fail here, before any package is judged.
  */
-export async function readFacts(
-  repo: Repo,
-  tree: FileTree
-): Promise<{ context: PackageContext; facts: RepoFacts }> {
+export async function readContext(repo: RepoBase): Promise<PackageContext> {
   const { settings } = repo
   const minimum = checkMinimum(repo)
   const corePaths = await readCorePaths(repo.root, settings.core_paths_file)
-  const mirrorDirs = new Set(settings.mirror_dirs)
+  return { settings, corePaths, corePathsFile: settings.core_paths_file, minimum }
+}
+
+/**
+ * The folder facts, from `tree`: each package's folder and namespace layout (in `dirs` order) and
+ * which grandfathered paths still exist.
+ */
+export async function readFacts(
+  repo: RepoBase,
+  dirs: string[],
+  context: PackageContext,
+  tree: FileTree
+): Promise<RepoFacts> {
   const walk = {
-    namespace: settings.namespace,
-    mirrorDirs,
+    namespace: context.settings.namespace,
+    mirrorDirs: new Set(context.settings.mirror_dirs),
     // Without a core paths list only the first level below mirrors is listed (for the warning).
-    descend: (dotted: string) => corePaths?.has(dotted) ?? false
+    descend: (dotted: string) => context.corePaths?.has(dotted) ?? false
   }
-  const layouts = repo.packages.map((pkg) => walkLayout(tree, pkg, walk))
-  const stale = await staleGrandfather(repo)
-  return {
-    context: { settings, corePaths, corePathsFile: settings.core_paths_file, minimum },
-    facts: { layouts, staleGrandfather: stale }
-  }
+  const layouts = dirs.map((dir) => walkLayout(tree, dir, walk))
+  return { layouts, staleGrandfather: await staleGrandfather(repo) }
 }

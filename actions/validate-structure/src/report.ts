@@ -1,5 +1,12 @@
 import path from 'node:path'
-import { ActionResult, code, emptyResult, Finding, Markdown, Repo } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  code,
+  emptyResult,
+  Finding,
+  Markdown,
+  RepoBase
+} from '@contribs-actions/shared'
 import { label } from './rules.js'
 import type { Validation } from './validate.js'
 
@@ -91,7 +98,7 @@ function sentence(v: Validation): string {
  * to the workspace, like the annotations, so they match the checkout (and are clickable from the
  * folder the CLI ran in); with `path: .` that is the repository root.
  */
-export function buildResult(repo: Repo, v: Validation, workspace?: string): ActionResult {
+export function buildResult(repo: RepoBase, v: Validation, workspace?: string): ActionResult {
   const rel = workspacePaths(workspace, repo.root)
   const result = emptyResult()
   result.root = repo.root
@@ -111,7 +118,7 @@ export function buildResult(repo: Repo, v: Validation, workspace?: string): Acti
 }
 
 export function renderSummary(
-  repo: Repo,
+  repo: RepoBase,
   v: Validation,
   summary: string,
   rel: PathMap = (x) => x,

@@ -1,5 +1,11 @@
-import { Finding, isGrandfathered, Repo, Subpackage } from '@contribs-actions/shared'
-import { checkPackage, PackageContext } from './check-package.js'
+import {
+  Finding,
+  isGrandfathered,
+  PyProject,
+  readPackage,
+  RepoBase
+} from '@contribs-actions/shared'
+import { checkContent, checkFolders, PackageContext } from './check-package.js'
 import type { Layout } from './layout.js'
 import { resolveRule } from './rules.js'
 
@@ -16,7 +22,7 @@ export interface Validation {
 }
 
 export interface RepoFacts {
-  /** One layout per package, in `repo.packages` order. */
+  /** One layout per package, in `Contents.packages` order. */
   layouts: Layout[]
   /** Grandfathered paths that no longer exist, with the line that lists them. */
   staleGrandfather: { path: string; line?: number }[]
@@ -24,12 +30,45 @@ export interface RepoFacts {
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
+/** What later rules need of a package once its contents were checked: its name (rule 10). */
+export interface PackageName {
+  dir: string
+  pyproject?: Pick<PyProject, 'file' | 'name' | 'key' | 'lines'>
+}
+
+export interface Contents {
+  /** Every package, sorted by folder (code point). */
+  packages: PackageName[]
+  findings: Finding[]
+}
+
+/**
+ * Reads and checks each package's files one package at a time, keeping only its findings and its
+ * name: the parsed TOML is dropped as soon as it was judged. On 5,000 generated packages keeping
+ * every parsed document (~70 MB of heap) cost ~100 ms of garbage collection.
+ */
+export function checkContents(repo: RepoBase, ctx: PackageContext): Contents {
+  const packages: PackageName[] = []
+  const findings: Finding[] = []
+  for (const dir of repo.candidates) {
+    const pkg = readPackage(repo, dir)
+    if (!pkg) continue
+    for (const f of checkContent(pkg, ctx)) findings.push(f)
+    const p = pkg.pyproject
+    packages.push({
+      dir,
+      pyproject: p && { file: p.file, name: p.name, key: p.key, lines: p.lines }
+    })
+  }
+  return { packages, findings }
+}
+
 /**
  * Rule 10: distribution names are unique after PEP 503 normalisation. Packages are visited in
  * code-point order, so the later folder reports and names the earlier one; the root
  * meta-package's name is taken too, since installing both would clash.
  */
-export function checkDuplicates(repo: Repo): Finding[] {
+export function checkDuplicates(repo: RepoBase, packages: PackageName[]): Finding[] {
   const seen = new Map<string, { where: string; name: string }>()
   if (repo.rootPyproject?.key && repo.rootPyproject.name)
     seen.set(repo.rootPyproject.key, {
@@ -37,7 +76,7 @@ export function checkDuplicates(repo: Repo): Finding[] {
       name: repo.rootPyproject.name
     })
   const out: Finding[] = []
-  for (const pkg of repo.packages) {
+  for (const pkg of packages) {
     const p = pkg.pyproject
     if (!p?.key || !p.name) continue
     const first = seen.get(p.key)
@@ -67,7 +106,8 @@ export function checkDuplicates(repo: Repo): Finding[] {
  * silenced nothing, so the list cannot quietly outlive the problem it excused.
  */
 export function applySuppressions(
-  repo: Repo,
+  repo: RepoBase,
+  validated: ReadonlySet<string>,
   findings: Finding[]
 ): { kept: Finding[]; suppressed: Suppressed[]; warnings: Finding[] } {
   const root = repo.rootPyproject
@@ -82,7 +122,7 @@ export function applySuppressions(
   const warnings: Finding[] = []
   const rules = new Map<string, Map<string, { reason: string; used: boolean; as: string }>>()
   for (const [pkg, codes] of Object.entries(repo.settings.suppress)) {
-    if (!repo.byDir.has(pkg)) {
+    if (!validated.has(pkg)) {
       warnings.push({
         severity: 'warning',
         code: 'CA203',
@@ -131,12 +171,16 @@ export function applySuppressions(
 }
 
 /** The whole check, over what was read: pure. */
-export function validateRepo(repo: Repo, ctx: PackageContext, facts: RepoFacts): Validation {
-  const all: Finding[] = []
-  repo.packages.forEach((pkg: Subpackage, i) =>
-    all.push(...checkPackage(pkg, facts.layouts[i], ctx))
-  )
-  all.push(...checkDuplicates(repo))
+export function validateRepo(
+  repo: RepoBase,
+  ctx: PackageContext,
+  contents: Contents,
+  facts: RepoFacts
+): Validation {
+  const { packages } = contents
+  const all: Finding[] = [...contents.findings]
+  packages.forEach((pkg, i) => all.push(...checkFolders(pkg.dir, facts.layouts[i], ctx)))
+  all.push(...checkDuplicates(repo, packages))
 
   // Grandfathered paths inside a package (a legacy folder under the namespace, say) are exempt,
   // as is everything under them.
@@ -144,6 +188,7 @@ export function validateRepo(repo: Repo, ctx: PackageContext, facts: RepoFacts):
     f.file !== undefined && isGrandfathered(repo.grandfather, f.file.replace(/\/+$/, ''))
   const { kept, suppressed, warnings } = applySuppressions(
     repo,
+    new Set(packages.map((p) => p.dir)),
     all.filter((f) => !exempt(f))
   )
 
@@ -156,7 +201,7 @@ export function validateRepo(repo: Repo, ctx: PackageContext, facts: RepoFacts):
       file: repo.grandfather.file,
       line: s.line
     })
-  if (repo.packages.length === 0)
+  if (packages.length === 0)
     extra.push({
       severity: 'warning',
       message: `no subpackages found in ${repo.root}: nothing was validated (is \`path\` the repository root?)`
@@ -173,7 +218,7 @@ export function validateRepo(repo: Repo, ctx: PackageContext, facts: RepoFacts):
     byCodePoint(a.package ?? '', b.package ?? '') || byCodePoint(a.code ?? '', b.code ?? '')
   const violations = kept.filter((f) => f.severity === 'error').sort(order)
   return {
-    packages: repo.packages.map((p) => p.dir),
+    packages: packages.map((p) => p.dir),
     violations,
     warnings: [...extra, ...kept.filter((f) => f.severity === 'warning'), ...warnings].sort(order),
     suppressed: suppressed.sort(order)

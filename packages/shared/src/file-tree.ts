@@ -49,24 +49,22 @@ export function diskTree(root: string): FileTree {
 }
 
 /**
- * A tree over `git ls-files` output (paths relative to the root), indexed by folder in one pass:
- * each new folder is entered in its parent once, each file in its folder. A top-level folder with
- * no tracked file at all (a package not yet added) is listed from `fallback`, so a new package is
- * still seen before its first commit.
+ * The folders of one top-level folder, from its paths (all starting with `top/`), in one pass:
+ * each new folder is entered in its parent once, each file in its folder.
  */
-export function treeFromPaths(paths: string[], fallback: FileTree): FileTree {
-  const folders = new Map<string, Listing>([['', { files: [], dirs: [] }]])
+function indexFolders(top: string, paths: string[]): Map<string, Listing> {
+  const folders = new Map<string, Listing>([[top, { files: [], dirs: [] }]])
   for (const p of paths) {
-    if (!p) continue
     const slash = p.lastIndexOf('/')
-    const dir = slash < 0 ? '' : p.slice(0, slash)
+    const dir = p.slice(0, slash)
     let listing = folders.get(dir)
     if (!listing) {
       folders.set(dir, (listing = { files: [], dirs: [] }))
-      // Enter the new folder in its parent, and the parent in its own, up to one already known.
+      // Enter the new folder in its parent, and the parent in its own, up to one already known
+      // (at the latest `top`).
       for (let child = dir; ;) {
         const cut = child.lastIndexOf('/')
-        const parent = cut < 0 ? '' : child.slice(0, cut)
+        const parent = child.slice(0, cut)
         const known = folders.get(parent)
         if (known) {
           known.dirs.push(child.slice(cut + 1))
@@ -83,13 +81,55 @@ export function treeFromPaths(paths: string[], fallback: FileTree): FileTree {
     if (l.files.length > 1) l.files.sort(byCodePoint)
     if (l.dirs.length > 1) l.dirs.sort(byCodePoint)
   }
+  return folders
+}
+
+/**
+ * A tree over `git ls-files` output (paths relative to the root). The paths are only grouped by
+ * top-level folder up front; a top-level folder's listings are indexed when it is first asked
+ * for, and only the last one is kept: callers walk one package at a time, and 60,000 retained
+ * listings (5,000 packages) cost more in garbage collection than indexing a package again. A
+ * top-level folder with no tracked file at all (a package not yet added) is listed from
+ * `fallback`, so a new package is still seen before its first commit.
+ */
+export function treeFromPaths(paths: string[], fallback: FileTree): FileTree {
+  const byTop = new Map<string, string[]>()
+  const rootFiles: string[] = []
+  let top = ''
+  let group: string[] | undefined
+  for (const p of paths) {
+    if (!p) continue
+    // git lists a folder's paths together, so most paths continue the previous group.
+    if (group && p.charCodeAt(top.length) === 47 && p.startsWith(top)) {
+      group.push(p)
+      continue
+    }
+    const slash = p.indexOf('/')
+    if (slash < 0) {
+      rootFiles.push(p)
+      group = undefined
+      continue
+    }
+    top = p.slice(0, slash)
+    group = byTop.get(top)
+    if (!group) byTop.set(top, (group = []))
+    group.push(p)
+  }
+  let indexed: { top: string; folders: Map<string, Listing> } | undefined
   return {
     source: 'git',
     list(rel) {
-      const found = folders.get(rel)
-      if (found || rel === '') return found
+      if (rel === '')
+        return {
+          files: [...rootFiles].sort(byCodePoint),
+          dirs: [...byTop.keys()].sort(byCodePoint)
+        }
       const slash = rel.indexOf('/')
-      return folders.has(slash < 0 ? rel : rel.slice(0, slash)) ? undefined : fallback.list(rel)
+      const t = slash < 0 ? rel : rel.slice(0, slash)
+      const under = byTop.get(t)
+      if (!under) return fallback.list(rel)
+      if (indexed?.top !== t) indexed = { top: t, folders: indexFolders(t, under) }
+      return indexed.folders.get(rel)
     }
   }
 }

@@ -33,8 +33,13 @@ export function upstreamDependencies(p: PyProject, upstream: string): Dependency
   // When a string parses, its PEP 508 name is exactly the LEADING_NAME match (a name ends in a
   // letter or digit and `.`, `_`, `-` cannot follow it), so strings whose leading name is another
   // distribution can be skipped unparsed: dependencyKey would not be `key` for them either way.
+  // The first letter decides for almost every string, without a regex or an allocation (`| 32`
+  // lower-cases an ASCII letter and leaves digits alone; `key` is lower case).
+  const first = key.charCodeAt(0)
   const mayBeUpstream = (raw: string) => {
-    const m = LEADING_NAME.exec(raw)
+    const t = raw.trimStart()
+    if ((t.charCodeAt(0) | 32) !== first) return false
+    const m = LEADING_NAME.exec(t)
     return m !== null && normalizeName(m[1]) === key
   }
   return dependencyEntries(p, mayBeUpstream).filter((d) => dependencyKey(d) === key)
