@@ -171,6 +171,10 @@ describe('partial TOML', () => {
     const accented = 'description = "Ünïcödé ✓"\n[tool.mellea-contribs.ci]\nx = "é"\n[q]\n'
     expect(onlyTable(Buffer.from(accented), CI[0])).toBe('[tool.mellea-contribs.ci]\nx = "é"\n')
     expect(onlyTable(Buffer.from(accented), CI[0])).toBe(onlyTable(accented, CI[0]))
+    // A multi-byte character next to the table's name is not a key separator in either form.
+    const touching = 'n = "émellea-contribs✓"\n[tool.mellea-contribs.ci]\nx = "✓"\n'
+    expect(onlyTable(Buffer.from(touching), CI[0])).toBe('[tool.mellea-contribs.ci]\nx = "✓"\n')
+    expect(onlyTable(Buffer.from(touching), CI[0])).toBe(onlyTable(touching, CI[0]))
     for (const text of [
       '[tool.mellea-contribs]\nci.x = 1\n',
       '[tool."mellea-contribs".ci]\nx = 1\n',
