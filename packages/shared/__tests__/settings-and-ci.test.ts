@@ -1,3 +1,4 @@
+import { satisfies } from '@renovatebot/pep440'
 import { readCiConfig } from '../src/ci-config.js'
 import { UserError } from '../src/errors.js'
 import { readPyProject } from '../src/pyproject.js'
@@ -149,6 +150,21 @@ describe('readCiConfig', () => {
     expect(r.findings).toEqual([
       expect.objectContaining({ severity: 'warning', message: expect.stringContaining('"3.10"') })
     ])
+  })
+
+  test('a plain `>=A.B` floor (judged without the PEP 440 library) agrees with it', () => {
+    const versions = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13']
+    for (const requires of ['>=3.11', ' >= 3.10 ', '>=3.9', '>=3.13', '>=3.11,<3.13', '~=3.10']) {
+      const warned = readCiConfig(
+        pkg(`python_versions = ${JSON.stringify(versions)}\n`, requires),
+        settings,
+        'p'
+      ).findings.map((f) => /^python_versions has "([\d.]+)"/.exec(f.message)![1])
+      const byLibrary = versions.filter(
+        (v) => !satisfies(`${v}.0`, requires) && !satisfies(`${v}.999`, requires)
+      )
+      expect([requires, warned]).toEqual([requires, byLibrary])
+    }
   })
 
   test('no table: defaults', () => {
