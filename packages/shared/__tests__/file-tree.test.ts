@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import {
   cleanupTempDirs,
@@ -103,6 +103,20 @@ describe('startFileTree', () => {
       dirs: ['.venv', 'build', 'examples', 'mellea_contribs', 'tests']
     })
     expect(tree.list('pkg/missing')).toBeUndefined()
+  })
+
+  it("git's output goes through a file in RUNNER_TEMP, removed whether git succeeds or not", async () => {
+    const temp = tempDir()
+    const saved = process.env.RUNNER_TEMP
+    process.env.RUNNER_TEMP = temp
+    try {
+      expect((await startFileTree(repoWithNoise(), 'git')).source).toBe('git')
+      expect((await startFileTree(tempDir(), 'git')).source).toBe('disk')
+    } finally {
+      if (saved === undefined) delete process.env.RUNNER_TEMP
+      else process.env.RUNNER_TEMP = saved
+    }
+    expect(readdirSync(temp)).toEqual([])
   })
 
   it('outside a git work tree: the disk, with a note saying why', async () => {

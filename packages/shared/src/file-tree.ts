@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { gitExecutable } from './git.js'
+import { gitExecutable } from './git-path.js'
 
 /** What one folder holds, each list sorted by code point. */
 export interface Listing {
@@ -147,10 +147,14 @@ export function startFileTree(
 ): Promise<FileTree & { note?: string }> {
   const disk = diskTree(root)
   if (source === 'disk') return Promise.resolve(disk)
-  const tmp = mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'contribs-ls-'))
-  const out = path.join(tmp, 'paths')
-  const fd = openSync(out, 'w')
-  const cleanup = () => rmSync(tmp, { recursive: true, force: true })
+  // A new file ('wx' refuses an existing name or symlink), removed once read. Not rmSync: its
+  // recursive mode loads another module at start-up for a single file.
+  const out = path.join(
+    process.env.RUNNER_TEMP || os.tmpdir(),
+    `contribs-ls-${process.pid}-${Math.random().toString(36).slice(2)}`
+  )
+  const fd = openSync(out, 'wx')
+  const cleanup = () => unlinkSync(out)
   return new Promise<FileTree & { note?: string }>((resolve) => {
     const fallback = (why: string) => {
       cleanup()
