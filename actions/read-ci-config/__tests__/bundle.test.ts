@@ -151,3 +151,33 @@ test.each([
   expect(r.stdout).not.toMatch(/\n\s+at /) // no stack trace for a user error
   expect(r.outputs).toEqual({})
 })
+
+test('a named package is read on its own: a broken sibling does not fail its leg', async () => {
+  const dir = copyExampleRepo()
+  writeFiles(dir, { 'crewai/pyproject.toml': '[project\nname = "broken"\n' })
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { package: 'dspy' },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(0)
+  expect(r.outputs.timeout_minutes).toBe('90')
+  expect(r.annotations).toEqual([])
+})
+
+test('an unknown package fails naming the subpackages there are', async () => {
+  const dir = copyExampleRepo()
+  // a top-level folder that is not a package is no more selectable than a missing one
+  writeFiles(dir, { 'scripts/run.sh': 'echo\n' })
+  for (const name of ['nope', 'scripts']) {
+    const r = await runBundle({
+      action: 'read-ci-config',
+      inputs: { package: name },
+      workspace: dir
+    })
+    expect(r.exitCode).toBe(1)
+    expect(r.stdout).toContain(
+      `no subpackage "${name}" in the repository (subpackages: _integration_core, agent-utilities, citations, crewai, dspy, langchain)`
+    )
+  }
+})

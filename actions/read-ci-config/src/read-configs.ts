@@ -5,8 +5,10 @@ import {
   emptyResult,
   Finding,
   Markdown,
+  eachPackage,
   readCiConfig,
-  Repo,
+  readPackage,
+  RepoBase,
   Subpackage,
   UserError
 } from '@contribs-actions/shared'
@@ -18,14 +20,20 @@ export interface PackageConfig {
   present: boolean
 }
 
-/** Resolves the selected folders to subpackages; an unknown folder is a UserError listing the known ones. */
-export function selectPackages(repo: Repo, select: Options['select']): Subpackage[] {
-  if (select.mode === 'all') return repo.packages
+/**
+ * The selected subpackages. `all` reads them one at a time while they are consumed, so a run over
+ * thousands of packages never holds every parsed pyproject at once; named packages are the only
+ * ones read (a matrix leg asking for one package does not parse the other thousands). An unknown
+ * folder is a UserError listing the known ones.
+ */
+export function selectPackages(repo: RepoBase, select: Options['select']): Iterable<Subpackage> {
+  if (select.mode === 'all') return eachPackage(repo)
   const names = select.mode === 'single' ? [select.package] : select.packages
   return names.map((name) => {
-    const pkg = repo.byDir.get(name.replace(/\/+$/, ''))
+    const dir = name.replace(/\/+$/, '')
+    const pkg = repo.candidates.includes(dir) ? readPackage(repo, dir) : undefined
     if (!pkg) {
-      const known = repo.packages.map((p) => p.dir).join(', ')
+      const known = [...eachPackage(repo)].map((p) => p.dir).join(', ')
       throw new UserError(
         `no subpackage ${JSON.stringify(name)} in the repository (subpackages: ${known || 'none'})`
       )
@@ -36,8 +44,8 @@ export function selectPackages(repo: Repo, select: Options['select']): Subpackag
 
 /** Reads the CI table of each package; every finding is collected, none stops the others. */
 export function readConfigs(
-  repo: Repo,
-  pkgs: Subpackage[]
+  repo: RepoBase,
+  pkgs: Iterable<Subpackage>
 ): { configs: PackageConfig[]; findings: Finding[] } {
   const configs: PackageConfig[] = []
   const findings: Finding[] = []
@@ -71,7 +79,7 @@ export function readConfigs(
 }
 
 export function buildResult(
-  repo: Repo,
+  repo: RepoBase,
   options: Options,
   configs: PackageConfig[],
   findings: Finding[]

@@ -99,12 +99,16 @@ const sortByCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
  */
 export async function loadRepo(root: string, options: LoadOptions = {}): Promise<Repo> {
   const base = await openRepo(root, options)
-  const packages: Subpackage[] = []
-  for (const dir of base.candidates) {
-    const pkg = readPackage(base, dir)
-    if (pkg) packages.push(pkg)
-  }
+  const packages = [...eachPackage(base)]
   return { ...base, packages, byDir: new Map(packages.map((p) => [p.dir, p])) }
+}
+
+/** Every package, read one at a time as the caller asks for the next (see openRepo). */
+export function* eachPackage(repo: RepoBase): Generator<Subpackage> {
+  for (const dir of repo.candidates) {
+    const pkg = readPackage(repo, dir)
+    if (pkg) yield pkg
+  }
 }
 
 /**
