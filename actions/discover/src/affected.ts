@@ -139,8 +139,12 @@ export function affected(
   deleted: DeletedPackage[]
 ): Map<string, Why> {
   const out = new Map<string, Why>()
-  for (const dir of [...changed.keys()].sort())
-    out.set(dir, { kind: 'changed', files: changed.get(dir)! })
+  // The keys come nearly sorted (by path, where `a-b/` sorts before `a/`): sort only if needed.
+  const keys = [...changed.keys()]
+  let sorted = true
+  for (let i = 1; sorted && i < keys.length; i++) sorted = keys[i - 1] < keys[i]
+  if (!sorted) keys.sort()
+  for (const dir of keys) out.set(dir, { kind: 'changed', files: changed.get(dir)! })
   if (out.size === index.dirs.length || (out.size === 0 && deleted.length === 0)) return out
 
   const mentions = new Mentions(index)

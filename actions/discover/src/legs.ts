@@ -28,7 +28,7 @@ export function buildLegs(
   // Packages with the same CI table share one parsed table (see parseTomlPartial): read each
   // distinct table once. Errors are not shared, so each package reports its own file and line.
   const read = new WeakMap<object, Shape>()
-  const defaults: Shape = { config: settings.ci as CiConfig, extra: {} }
+  const defaults: Shape = { config: settings.ci as CiConfig, extra: {}, hasExtra: false }
 
   const shapeOf = (dir: string): Shape | undefined => {
     const ready = index.ciData(dir)
@@ -68,7 +68,7 @@ export function buildLegs(
     }
     const extra: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(r.config)) if (!KNOWN.has(k)) extra[k] = v
-    const shape = { config: r.config, extra }
+    const shape = { config: r.config, extra, hasExtra: Object.keys(extra).length > 0 }
     read.set(py.data, shape)
     return shape
   }
@@ -77,14 +77,15 @@ export function buildLegs(
     const shape = shapeOf(dir)
     if (!shape) continue
     const { config, extra } = shape
-    for (const python of config.python_versions)
-      legs.push({
+    for (const python of config.python_versions) {
+      const leg: Leg = {
         package: dir,
         python,
         timeout: config.timeout_minutes,
-        skip_ollama: config.skip_ollama,
-        ...extra
-      })
+        skip_ollama: config.skip_ollama
+      }
+      legs.push(shape.hasExtra ? { ...leg, ...extra } : leg)
+    }
   }
   return { legs, findings }
 }
@@ -92,6 +93,7 @@ export function buildLegs(
 interface Shape {
   config: CiConfig
   extra: Record<string, unknown>
+  hasExtra: boolean
 }
 
 /**
@@ -105,24 +107,31 @@ interface Shape {
 export function shardLegs(legs: Leg[], maxLegs: number, allPackages: string[]): Leg[][] {
   if (legs.length === 0) return []
   if (legs.length <= maxLegs) return [legs]
+  // Plain loops throughout: this runs once per process over up to thousands of legs, in code
+  // the engine has not optimised yet, where every callback and temporary array costs.
   const groups: Leg[][] = []
+  let last: Leg[] | undefined
   for (const leg of legs) {
-    const last = groups[groups.length - 1]
     if (last && last[0].package === leg.package) last.push(leg)
-    else groups.push([leg])
+    else groups.push((last = [leg]))
   }
-  if (groups.some((g) => g.length > maxLegs)) return chunk(legs, maxLegs)
-  const rank = new Map(allPackages.map((p, i) => [p, i]))
+  for (const g of groups) if (g.length > maxLegs) return chunk(legs, maxLegs)
+  const rank = new Map<string, number>()
+  for (let i = 0; i < allPackages.length; i++) rank.set(allPackages[i], i)
   const n = Math.max(allPackages.length, 1)
   const minimal = Math.ceil(legs.length / maxLegs)
   const ranks = groups.map((g) => rank.get(g[0].package) ?? 0)
+  const slice = new Array<number>(groups.length)
   for (let k = minimal; k <= 2 * minimal; k++) {
-    const sliceOf = (i: number) => Math.min(k - 1, Math.floor((ranks[i] * k) / n))
     const sizes = new Array<number>(k).fill(0)
-    groups.forEach((g, i) => (sizes[sliceOf(i)] += g.length))
-    if (sizes.some((size) => size > maxLegs)) continue
+    let fits = true
+    for (let i = 0; fits && i < groups.length; i++) {
+      slice[i] = Math.min(k - 1, Math.floor((ranks[i] * k) / n))
+      fits = (sizes[slice[i]] += groups[i].length) <= maxLegs
+    }
+    if (!fits) continue
     const slices: Leg[][] = Array.from({ length: k }, () => [])
-    groups.forEach((g, i) => slices[sliceOf(i)].push(...g))
+    for (let i = 0; i < groups.length; i++) for (const leg of groups[i]) slices[slice[i]].push(leg)
     return slices.filter((s) => s.length > 0)
   }
   return pack(groups, maxLegs)

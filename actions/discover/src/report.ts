@@ -1,5 +1,6 @@
 import { ActionResult, code, emptyResult, Markdown } from '@contribs-actions/shared'
 import type { Why } from './affected.js'
+import type { SortedChanges } from './classify.js'
 import type { Discovery } from './discover.js'
 import { listNames } from './decide.js'
 
@@ -113,43 +114,52 @@ function summary(d: Discovery, range: string, reason: string, failed: boolean): 
     )
   }
   if (d.changes && d.changes.files.length) {
-    const c = d.changes
-    const groups: [string, string[]][] = [
-      ...[...c.byPackage].map(([p, files]) => [code(p), files] as [string, string[]]),
-      ...d.deleted.map(
-        (g) => [`${code(g.dir)} (deleted)`, c.gone.get(g.dir) ?? []] as [string, string[]]
-      ),
-      ['docs', c.docs],
-      ['template', c.template],
-      ['legacy (grandfathered)', c.legacy],
-      [
-        'outside every subpackage',
-        [
-          ...c.other,
-          ...[...c.gone]
-            .filter(([dir]) => !d.deleted.some((g) => g.dir === dir))
-            .flatMap(([, f]) => f)
-        ]
-      ]
-    ]
-    let budget = MAX_FILES
-    const lines: string[] = []
-    const listed = groups.filter(([, files]) => files.length)
-    for (const [label, files] of listed) {
-      if (budget <= 0) {
-        lines.push(
-          `- …and ${listed.length - lines.length} more groups; \`changed-count\` counts them all`
-        )
-        break
-      }
-      const shown = files.slice(0, Math.min(MAX_FILES_PER_PACKAGE, budget))
-      budget -= shown.length
-      const more = files.length - shown.length
-      lines.push(
-        `- ${label} (${files.length}): ${shown.map(code).join(', ')}${more ? ` and ${more} more` : ''}`
-      )
-    }
-    md.details(`Changed files (${c.files.length})`, lines.join('\n'))
+    const lines = changedFileLines(d, d.changes)
+    md.details(`Changed files (${d.changes.files.length})`, lines.join('\n'))
   }
   return md.toString()
+}
+
+/**
+ * The changed files by group (package, deleted package, docs, ...), at most MAX_FILES_PER_PACKAGE
+ * per group and MAX_FILES in all. Groups are produced one at a time and only until the budget
+ * runs out: a change touching 5,000 packages lists about fifty of them, and the rest are only
+ * counted.
+ */
+export function changedFileLines(d: Discovery, c: SortedChanges): string[] {
+  const deleted = new Set(d.deleted.map((g) => g.dir))
+  const outside = [...c.other]
+  for (const [dir, files] of c.gone) if (!deleted.has(dir)) outside.push(...files)
+  const rest: [string, string[]][] = [
+    ['docs', c.docs],
+    ['template', c.template],
+    ['legacy (grandfathered)', c.legacy],
+    ['outside every subpackage', outside]
+  ]
+  function* groups(): Generator<[string, string[]]> {
+    for (const [p, files] of c.byPackage) yield [code(p), files]
+    for (const g of d.deleted) yield [`${code(g.dir)} (deleted)`, c.gone.get(g.dir) ?? []]
+    yield* rest
+  }
+  let listed = 0
+  for (const files of c.byPackage.values()) if (files.length) listed++
+  for (const g of d.deleted) if (c.gone.get(g.dir)?.length) listed++
+  for (const [, files] of rest) if (files.length) listed++
+
+  let budget = MAX_FILES
+  const lines: string[] = []
+  for (const [label, files] of groups()) {
+    if (!files.length) continue
+    if (budget <= 0) {
+      lines.push(`- …and ${listed - lines.length} more groups; \`changed-count\` counts them all`)
+      break
+    }
+    const shown = files.slice(0, Math.min(MAX_FILES_PER_PACKAGE, budget))
+    budget -= shown.length
+    const more = files.length - shown.length
+    lines.push(
+      `- ${label} (${files.length}): ${shown.map(code).join(', ')}${more ? ` and ${more} more` : ''}`
+    )
+  }
+  return lines
 }
