@@ -24,6 +24,8 @@ test('file bytes as readFileSync reads them, across buffer growth; missing files
   const after = arena.read(files[3])
   files.forEach((f, i) => expect(views[i]!.equals(readFileSync(f))).toBe(true))
   expect(after!.equals(readFileSync(files[3]))).toBe(true)
+  // Each view's latin1 text, cut from one decoding of its buffer, is the view's own decoding.
+  for (const v of [...views, after]) expect(arena.latin1(v!)).toBe(v!.toString('latin1'))
 })
 
 test('the index keeps each package text intact, multi-byte characters included', async () => {

@@ -28,8 +28,12 @@ export function parseTomlPartial(text: string, file: string, wanted: string[][])
  * The one wanted table by the fast path alone (onlyTable, then the plain-TOML reader); undefined
  * when that path cannot decide, and parseTomlPartial must.
  */
-export function quickTable(text: string | Buffer, table: string[]): TomlTable | undefined {
-  const section = onlyTable(text, table)
+export function quickTable(
+  text: string | Buffer,
+  table: string[],
+  latin1?: string
+): TomlTable | undefined {
+  const section = onlyTable(text, table, latin1)
   return section === undefined ? undefined : simpleCached(section)
 }
 
@@ -64,14 +68,19 @@ const KEY_AFTER = new Set(['', '\n', '\r', ' ', '\t', '.', '=', ']', '}'])
  * mention, a sub-table, a quoted key, an escape) undefined sends the text down relevantText.
  * A section cut short by an array line starting with `[` does not parse, which also falls back.
  */
-export function onlyTable(text: string | Buffer, table: string[]): string | undefined {
+export function onlyTable(
+  text: string | Buffer,
+  table: string[],
+  latin1?: string
+): string | undefined {
   const plan = tablePlan(table)
   if (!plan) return undefined
   // Every character compared below is ASCII. A Buffer is searched through its latin1 decoding
   // (one character per byte, so offsets are byte offsets, and no byte of a multi-byte UTF-8
   // character reads as ASCII); only the section is decoded as UTF-8. Native string searches
-  // are several times cheaper than Buffer.indexOf on thousands of small files.
-  const scan = typeof text === 'string' ? text : text.toString('latin1')
+  // are several times cheaper than Buffer.indexOf on thousands of small files. The caller may
+  // hand in that decoding (see FileArena.latin1).
+  const scan = typeof text === 'string' ? text : (latin1 ?? text.toString('latin1'))
   if (unsafe(scan)) return undefined
   const { needle, header, offset } = plan
   let from = -1
