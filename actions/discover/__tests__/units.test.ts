@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import { getTable, parseToml } from '@contribs-actions/shared'
 import { EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
+import { sortedKeys } from '../src/discover.js'
 import { planRange } from '../src/event-plan.js'
 import { parseNameStatus } from '../src/git-range.js'
 import { Leg, shardLegs } from '../src/legs.js'
@@ -332,4 +333,11 @@ describe('event plan', () => {
     )
     expect(() => planRange('merge_group', {}, {})).toThrow('has no merge_group.base_sha')
   })
+})
+
+test('map keys in code point order, whether or not they were inserted in order', () => {
+  const keyed = (keys: string[]) => new Map(keys.map((k) => [k, 0]))
+  expect(sortedKeys(keyed(['a', 'a-b', 'b']))).toEqual(['a', 'a-b', 'b'])
+  expect(sortedKeys(keyed(['a-b', 'a', 'B', 'é', 'b']))).toEqual(['B', 'a', 'a-b', 'b', 'é'])
+  expect(sortedKeys(keyed([]))).toEqual([])
 })

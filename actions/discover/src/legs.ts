@@ -107,34 +107,38 @@ interface Shape {
 export function shardLegs(legs: Leg[], maxLegs: number, allPackages: string[]): Leg[][] {
   if (legs.length === 0) return []
   if (legs.length <= maxLegs) return [legs]
-  // Plain loops throughout: this runs once per process over up to thousands of legs, in code
-  // the engine has not optimised yet, where every callback and temporary array costs.
-  const groups: Leg[][] = []
-  let last: Leg[] | undefined
-  for (const leg of legs) {
-    if (last && last[0].package === leg.package) last.push(leg)
-    else groups.push((last = [leg]))
-  }
-  for (const g of groups) if (g.length > maxLegs) return chunk(legs, maxLegs)
+  // Plain loops over index ranges: this runs once per process over up to thousands of legs, in
+  // code the engine has not optimised yet, where every callback and small array costs.
+  const starts: number[] = [] // where each package's legs begin
+  for (let i = 0; i < legs.length; i++)
+    if (i === 0 || legs[i].package !== legs[i - 1].package) starts.push(i)
+  starts.push(legs.length)
+  const groups = starts.length - 1
+  for (let g = 0; g < groups; g++)
+    if (starts[g + 1] - starts[g] > maxLegs) return chunk(legs, maxLegs)
   const rank = new Map<string, number>()
   for (let i = 0; i < allPackages.length; i++) rank.set(allPackages[i], i)
   const n = Math.max(allPackages.length, 1)
   const minimal = Math.ceil(legs.length / maxLegs)
-  const ranks = groups.map((g) => rank.get(g[0].package) ?? 0)
-  const slice = new Array<number>(groups.length)
+  const ranks = new Array<number>(groups)
+  for (let g = 0; g < groups; g++) ranks[g] = rank.get(legs[starts[g]].package) ?? 0
+  const slice = new Array<number>(groups)
   for (let k = minimal; k <= 2 * minimal; k++) {
     const sizes = new Array<number>(k).fill(0)
     let fits = true
-    for (let i = 0; fits && i < groups.length; i++) {
-      slice[i] = Math.min(k - 1, Math.floor((ranks[i] * k) / n))
-      fits = (sizes[slice[i]] += groups[i].length) <= maxLegs
+    for (let g = 0; fits && g < groups; g++) {
+      slice[g] = Math.min(k - 1, Math.floor((ranks[g] * k) / n))
+      fits = (sizes[slice[g]] += starts[g + 1] - starts[g]) <= maxLegs
     }
     if (!fits) continue
     const slices: Leg[][] = Array.from({ length: k }, () => [])
-    for (let i = 0; i < groups.length; i++) for (const leg of groups[i]) slices[slice[i]].push(leg)
+    for (let g = 0; g < groups; g++)
+      for (let i = starts[g]; i < starts[g + 1]; i++) slices[slice[g]].push(legs[i])
     return slices.filter((s) => s.length > 0)
   }
-  return pack(groups, maxLegs)
+  const packed: Leg[][] = []
+  for (let g = 0; g < groups; g++) packed.push(legs.slice(starts[g], starts[g + 1]))
+  return pack(packed, maxLegs)
 }
 
 function chunk(legs: Leg[], size: number): Leg[][] {
