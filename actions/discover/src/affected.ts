@@ -113,14 +113,25 @@ class Mentions {
       if (!list) map.set(k, [dir])
       else if (list[list.length - 1] !== dir) list.push(dir)
     }
+    // Packages repeat the same literals (classifiers, tool names, URLs): read each distinct one
+    // once. A literal's keys are what it adds for every text holding it.
+    const keysOf = new Map<string, { name?: string; parts: string[] }>()
     for (const dir of this.plain) {
       const text = this.index.text(dir)!
       LITERAL.lastIndex = 0
       for (let m = LITERAL.exec(text); m; m = LITERAL.exec(text)) {
         const s = m[1] ?? m[2]
-        const name = LEADING_NAME.exec(s)?.[1]
-        if (name) add(byName, normalizeName(name), dir)
-        if (s.includes('/')) for (const part of s.split('/')) if (part) add(byFolder, part, dir)
+        let keys = keysOf.get(s)
+        if (!keys) {
+          const name = LEADING_NAME.exec(s)?.[1]
+          keys = {
+            name: name ? normalizeName(name) : undefined,
+            parts: s.includes('/') ? s.split('/').filter(Boolean) : []
+          }
+          keysOf.set(s, keys)
+        }
+        if (keys.name) add(byName, keys.name, dir)
+        for (const part of keys.parts) add(byFolder, part, dir)
       }
     }
   }
