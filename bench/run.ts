@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { actionDefaults, inputEnvName } from '@contribs-actions/cli'
 import { apiCost } from './lib/api-cost.js'
-import { fmt, ratio, Timing, timeProcess } from './lib/measure.js'
+import { fmt, ProcessSpec, ratio, runOnce, Timing, timeProcesses } from './lib/measure.js'
 import { benchRepo, BenchRepo, REPO_ROOT } from './lib/repos.js'
 
 const argv = process.argv.slice(2)
@@ -112,7 +112,7 @@ say(
   `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`
 )
 say(
-  `Times are wall-clock milliseconds of whole processes (the built \`dist/index.js\` run as the runner runs it): median (min–max) over ${RUNS} runs after one warm-up. Ratios divide by the floor measured in the same run. Regenerate with \`npm run bench\`.`
+  `Times are wall-clock milliseconds of whole processes (the built \`dist/index.js\` run as the runner runs it): median (min–max) over ${RUNS} runs (5 at 5,000 packages) after one warm-up. The floors and the actions of one size run in turn, round after round, so load that comes and goes on a shared machine shifts them alike; ratios divide by the floor measured in the same rounds. Regenerate with \`npm run bench\`.`
 )
 say()
 say(
@@ -135,29 +135,50 @@ say(`| --- | --- | --- | --- | ${CASES.map(() => '---').join(' | ')} |`)
 for (const n of SIZES) {
   const repo = benchRepo(n)
   const runs = n >= 5000 ? Math.max(3, Math.min(RUNS, 5)) : RUNS
-  floors.all[n] = timeProcess(process.execPath, [FLOOR, repo.dir], { runs })
-  floors.pyproject[n] = timeProcess(process.execPath, [FLOOR, repo.dir, '--pyproject-only'], {
-    runs
+  const floorSpec = (...extra: string[]): ProcessSpec => ({
+    cmd: process.execPath,
+    args: [FLOOR, repo.dir, ...extra]
   })
-  floors.parse[n] = timeProcess(process.execPath, [FLOOR, repo.dir, '--parse'], { runs })
-  const cells: string[] = []
+  // One trial run each first: a case that fails gets its error in the table, not the whole row.
+  const cells = new Map<Case, string>()
+  const measured: { c: Case; spec: ProcessSpec }[] = []
   for (const c of CASES) {
     if (!hasBundle(c.action)) {
-      cells.push('not built')
+      cells.set(c, 'not built')
       continue
     }
     const env = actionEnv(c.action, repo.dir, c.inputs(repo), c.event?.(repo))
+    const spec = { cmd: process.execPath, args: [bundlePath(c.action)], cwd: repo.dir, env }
     try {
-      const t = timeProcess(process.execPath, [bundlePath(c.action)], { cwd: repo.dir, env, runs })
-      ;(results[c.action] ??= {})[n] = t
-      const also = c.alsoFloor ? ` (${ratio(t, floors[c.alsoFloor][n])}× all+parse)` : ''
-      cells.push(`${fmt(t)} = **${ratio(t, floors[c.floor][n])}×**${also}`)
+      runOnce(spec)
+      measured.push({ c, spec })
     } catch (e) {
-      cells.push(`failed: ${(e as Error).message.split('\n')[0].slice(0, 80)}`)
+      cells.set(c, `failed: ${(e as Error).message.split('\n')[0].slice(0, 80)}`)
     }
   }
+  // Floors and actions take turns, so a change in machine load shifts them alike.
+  const [all, pyproject, parse, ...times] = timeProcesses(
+    [
+      floorSpec(),
+      floorSpec('--pyproject-only'),
+      floorSpec('--parse'),
+      ...measured.map((m) => m.spec)
+    ],
+    runs
+  )
+  Object.assign(floors, {
+    all: { ...floors.all, [n]: all },
+    pyproject: { ...floors.pyproject, [n]: pyproject },
+    parse: { ...floors.parse, [n]: parse }
+  })
+  measured.forEach(({ c }, i) => {
+    const t = times[i]
+    ;(results[c.action] ??= {})[n] = t
+    const also = c.alsoFloor ? ` (${ratio(t, floors[c.alsoFloor][n])}× all+parse)` : ''
+    cells.set(c, `${fmt(t)} = **${ratio(t, floors[c.floor][n])}×**${also}`)
+  })
   say(
-    `| ${n}${n === SIZES[SIZES.length - 1] ? ` (${repo.changedFiles} changed files for discover)` : ''} | ${fmt(floors.all[n])} | ${fmt(floors.pyproject[n])} | ${fmt(floors.parse[n])} | ${cells.join(' | ')} |`
+    `| ${n}${n === SIZES[SIZES.length - 1] ? ` (${repo.changedFiles} changed files for discover)` : ''} | ${fmt(all)} | ${fmt(pyproject)} | ${fmt(parse)} | ${CASES.map((c) => cells.get(c)).join(' | ')} |`
   )
 }
 say()
@@ -199,13 +220,14 @@ say()
 say('## Cold start and bundle size')
 say()
 const tiny = benchRepo(10)
-const baseline = timeProcess(process.execPath, ['-e', '0'], { runs: Math.max(RUNS, 9) })
 say(
-  `\`node -e 0\`: ${fmt(baseline)} ms. Each bundle on a 10-package repo (the GitHub-writing actions with \`dry-run\` and no token where they allow it, else failing fast on a missing input, which still loads the whole bundle):`
+  'Each bundle on a 10-package repo (the GitHub-writing actions with `dry-run` and no token where they allow it, else failing fast on a missing input, which still loads the whole bundle), run in turn with `node -e 0` so both see the same machine load. Load on this VM only ever adds time, so the difference of the minimums is the steadier estimate of what a bundle itself costs:'
 )
 say()
-say('| bundle | size | octokit inside | time | over `node -e 0` |')
-say('| --- | --- | --- | --- | --- |')
+say(
+  '| bundle | size | octokit inside | time | `node -e 0` | over `node -e 0` (medians / minimums) |'
+)
+say('| --- | --- | --- | --- | --- | --- |')
 const COLD: Record<string, Record<string, string>> = {
   discover: { base: tiny.base, head: tiny.head },
   'validate-structure': {},
@@ -227,16 +249,25 @@ for (const [action, inputs] of Object.entries(COLD)) {
   const env = actionEnv(action, tiny.dir, inputs)
   let cell: string
   try {
-    const t = timeProcess(process.execPath, [bundlePath(action)], {
-      cwd: tiny.dir,
-      env,
-      runs: Math.max(RUNS, 9),
-      expectExit:
-        Object.keys(inputs).includes('token') && inputs.token === '' && !inputs['dry-run'] ? 1 : 0
-    })
-    cell = `${fmt(t)} | +${(t.median - baseline.median).toFixed(0)} ms`
+    const [t, baseline] = timeProcesses(
+      [
+        {
+          cmd: process.execPath,
+          args: [bundlePath(action)],
+          cwd: tiny.dir,
+          env,
+          expectExit:
+            Object.keys(inputs).includes('token') && inputs.token === '' && !inputs['dry-run']
+              ? 1
+              : 0
+        },
+        { cmd: process.execPath, args: ['-e', '0'] }
+      ],
+      Math.max(RUNS, 15)
+    )
+    cell = `${fmt(t)} | ${fmt(baseline)} | +${(t.median - baseline.median).toFixed(0)} ms / +${(t.min - baseline.min).toFixed(0)} ms`
   } catch (e) {
-    cell = `failed: ${(e as Error).message.split('\n')[0].slice(0, 60)} | `
+    cell = `failed: ${(e as Error).message.split('\n')[0].slice(0, 60)} | | `
   }
   say(
     `| ${action} | ${(code.length / 1024).toFixed(0)} KiB | ${octokit ? 'yes' : 'no'} | ${cell} |`

@@ -7,30 +7,34 @@ export interface Timing {
   runs: number
 }
 
-/** Wall time (ms) of a whole process, `runs` times after one warm-up run (page cache, disk). */
-export function timeProcess(
-  cmd: string,
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; runs: number; expectExit?: number }
-): Timing {
-  const samples: number[] = []
-  for (let i = 0; i <= opts.runs; i++) {
-    const t0 = process.hrtime.bigint()
-    const r = spawnSync(cmd, args, {
-      cwd: opts.cwd,
-      env: opts.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 512 * 1024 * 1024
-    })
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6
-    const expected = opts.expectExit ?? 0
-    if (r.status !== expected) {
-      throw new Error(
-        `${cmd} ${args.join(' ')} exited ${r.status} (expected ${expected}): ${r.stderr?.toString().slice(0, 500)} ${r.stdout?.toString().slice(-500)}`
-      )
-    }
-    if (i > 0) samples.push(ms)
+export interface ProcessSpec {
+  cmd: string
+  args: string[]
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  expectExit?: number
+}
+
+/** Wall time (ms) of one run of a whole process; throws when it exits other than expected. */
+export function runOnce(p: ProcessSpec): number {
+  const t0 = process.hrtime.bigint()
+  const r = spawnSync(p.cmd, p.args, {
+    cwd: p.cwd,
+    env: p.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 512 * 1024 * 1024
+  })
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6
+  const expected = p.expectExit ?? 0
+  if (r.status !== expected) {
+    throw new Error(
+      `${p.cmd} ${p.args.join(' ')} exited ${r.status} (expected ${expected}): ${r.stderr?.toString().slice(0, 500)} ${r.stdout?.toString().slice(-500)}`
+    )
   }
+  return ms
+}
+
+function summarise(samples: number[]): Timing {
   samples.sort((a, b) => a - b)
   return {
     median: samples[Math.floor(samples.length / 2)],
@@ -38,6 +42,21 @@ export function timeProcess(
     max: samples[samples.length - 1],
     runs: samples.length
   }
+}
+
+/**
+ * Wall times of several processes run in turn, `runs` rounds after one warm-up round (page
+ * cache, disk). Taking turns means load that comes and goes on a shared machine hits each alike,
+ * so their differences hold even when the absolute times drift.
+ */
+export function timeProcesses(specs: ProcessSpec[], runs: number): Timing[] {
+  const samples = specs.map((): number[] => [])
+  for (let i = 0; i <= runs; i++)
+    specs.forEach((s, k) => {
+      const ms = runOnce(s)
+      if (i > 0) samples[k].push(ms)
+    })
+  return samples.map(summarise)
 }
 
 export const fmt = (t: Timing) => `${t.median.toFixed(0)} (${t.min.toFixed(0)}–${t.max.toFixed(0)})`
