@@ -262,6 +262,17 @@ describe('`listing`: what a checkout holds (git) or the folders as they are (dis
     ])
   })
 
+  test('a path that does not exist fails with that, not with the listing', async () => {
+    const r = await runBundle({
+      action: 'validate-structure',
+      inputs: { path: 'nowhere' },
+      workspace: tempDir()
+    })
+    expect(r.exitCode).toBe(1)
+    expect(r.stdout).toMatch(/repository path "[^"]*nowhere" is not a directory/)
+    expect(r.stderr).toBe('') // no crash from the git listing that could not start there
+  })
+
   test('any other value fails before reading anything, naming the input', async () => {
     const r = await runBundle({
       action: 'validate-structure',

@@ -112,6 +112,11 @@ describe('startFileTree', () => {
     try {
       expect((await startFileTree(repoWithNoise(), 'git')).source).toBe('git')
       expect((await startFileTree(tempDir(), 'git')).source).toBe('disk')
+      // git cannot even start there: 'error' and then 'close', answered once
+      const missing = await startFileTree(path.join(tempDir(), 'gone'), 'git')
+      expect(missing.note).toMatch(/^listed folders from disk: git could not start/)
+      expect(missing.list('')).toBeUndefined()
+      await new Promise((r) => setTimeout(r, 50)) // let a late 'close' arrive
     } finally {
       if (saved === undefined) delete process.env.RUNNER_TEMP
       else process.env.RUNNER_TEMP = saved

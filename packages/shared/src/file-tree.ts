@@ -154,12 +154,16 @@ export function startFileTree(
     `contribs-ls-${process.pid}-${Math.random().toString(36).slice(2)}`
   )
   const fd = openSync(out, 'wx')
-  const cleanup = () => unlinkSync(out)
   return new Promise<FileTree & { note?: string }>((resolve) => {
-    const fallback = (why: string) => {
-      cleanup()
-      resolve({ ...disk, note: `listed folders from disk: ${why}` })
+    // A spawn that fails (no git, no such folder) emits 'error' and then 'close': answer once.
+    let settled = false
+    const settle = (tree: FileTree & { note?: string }) => {
+      if (settled) return
+      settled = true
+      unlinkSync(out)
+      resolve(tree)
     }
+    const fallback = (why: string) => settle({ ...disk, note: `listed folders from disk: ${why}` })
     let stderr = ''
     const child = spawn(gitExecutable(), ['ls-files', '-z', '--cached'], {
       cwd: root,
@@ -169,13 +173,9 @@ export function startFileTree(
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     child.on('error', (e) => fallback(`git could not start (${e.message})`))
     child.on('close', (code) => {
+      if (settled) return
       if (code !== 0) return fallback(stderr.trim().split('\n')[0] || `git exit ${code}`)
-      try {
-        const paths = readFileSync(out, 'utf8').split('\0')
-        resolve(treeFromPaths(paths, disk))
-      } finally {
-        cleanup()
-      }
+      settle(treeFromPaths(readFileSync(out, 'utf8').split('\0'), disk))
     })
   })
 }
