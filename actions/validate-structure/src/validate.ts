@@ -2,7 +2,7 @@ import {
   Finding,
   isGrandfathered,
   PyProject,
-  readPackage,
+  eachPackage,
   RepoBase
 } from '@contribs-actions/shared'
 import { checkContent, checkFolders, PackageContext } from './check-package.js'
@@ -50,13 +50,11 @@ export interface Contents {
 export function checkContents(repo: RepoBase, ctx: PackageContext): Contents {
   const packages: PackageName[] = []
   const findings: Finding[] = []
-  for (const dir of repo.candidates) {
-    const pkg = readPackage(repo, dir)
-    if (!pkg) continue
+  for (const pkg of eachPackage(repo)) {
     for (const f of checkContent(pkg, ctx)) findings.push(f)
     const p = pkg.pyproject
     packages.push({
-      dir,
+      dir: pkg.dir,
       pyproject: p && { file: p.file, name: p.name, key: p.key, lines: p.lines }
     })
   }

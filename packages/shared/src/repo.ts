@@ -146,11 +146,11 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
 }
 
 /**
- * Reads one candidate folder (see RepoBase), undefined when it is not a package. Synchronous on purpose: with the files in the page cache (a fresh
- * checkout), two readFileSync cost a fraction of the promise API's open/fstat/read/close round
- * trips through the thread pool (profiled: the async version spent more time in file-handle calls
- * than in reading). The folder is not listed: a listing costs as much as a read, and only
- * validate-structure needs one (it asks a FileTree).
+ * Reads one candidate folder (see RepoBase), undefined when it is not a package. Synchronous on
+ * purpose: with the files in the page cache (a fresh checkout), two readFileSync cost a fraction
+ * of the promise API's open/fstat/read/close round trips through the thread pool (profiled: the
+ * async version spent more time in file-handle calls than in reading). The folder is not listed:
+ * a listing costs as much as a read, and only validate-structure needs one (it asks a FileTree).
  */
 export function readPackage(
   repo: Pick<RepoBase, 'root' | 'settings'>,
