@@ -1,9 +1,9 @@
-import type { FileTree } from '@contribs-actions/shared'
+import type { FileTree, Listing } from '@contribs-actions/shared'
 
 /** What rules 7 and 8 (and the stray-init rule) need to know about `<namespace>/`. */
 export interface Layout {
   /** What the package folder itself holds (rules 1, 2 and 9). */
-  top: Folder
+  top: Listing
   /** `<pkg>/<namespace>/`, undefined when it is missing. */
   namespace?: {
     hasInit: boolean
@@ -32,13 +32,8 @@ export interface WalkOptions {
 /** `__pycache__` and hidden folders (.mypy_cache, .ruff_cache) are tool output, not layout. */
 const ignoredDir = (name: string) => name === '__pycache__' || name.startsWith('.')
 
-/** A folder's files and, tool-output folders left out, its folders. */
-export interface Folder {
-  files: string[]
-  dirs: string[]
-}
-
-function list(tree: FileTree, rel: string): Folder | undefined {
+/** A folder from the tree, its tool-output folders left out. */
+function list(tree: FileTree, rel: string): Listing | undefined {
   const l = tree.list(rel)
   return l && { files: l.files, dirs: l.dirs.filter((d) => !ignoredDir(d)) }
 }
