@@ -9,12 +9,13 @@ import ncc from '@vercel/ncc'
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
-import { listBundles, REPO_ROOT } from './lib/bundles.js'
+import { Bundle, listBundles, REPO_ROOT } from './lib/bundles.js'
 
 type Files = Record<string, string>
 
-async function bundle(entry: string): Promise<Files> {
+async function bundle({ entry, format }: Bundle): Promise<Files> {
   const { code, assets } = await ncc(entry, {
+    esm: format === 'module',
     minify: true,
     sourceMap: false,
     quiet: true,
@@ -25,6 +26,8 @@ async function bundle(entry: string): Promise<Files> {
   })
   const files: Files = { 'index.js': code }
   for (const [name, asset] of Object.entries(assets)) files[name] = asset.source.toString()
+  // The repository's package.json says "type": "module"; the bundle's folder says what it is.
+  files['package.json'] = `${JSON.stringify({ type: format }, null, 2)}\n`
   return files
 }
 
@@ -46,7 +49,7 @@ function readDir(dir: string): Files {
 async function one(name: string, check: boolean): Promise<number> {
   const b = listBundles().find((x) => x.name === name)
   if (!b) throw new Error(`no bundle named ${name}`)
-  const fresh = await bundle(b.entry)
+  const fresh = await bundle(b)
   if (!check) {
     rmSync(b.outDir, { recursive: true, force: true })
     for (const [rel, text] of Object.entries(fresh)) {

@@ -8,6 +8,12 @@ export interface Bundle {
   name: string
   entry: string
   outDir: string
+  /**
+   * Actions are bundled as CommonJS: Node's ESM loader costs ~7 ms of every cold start over
+   * loading the same code as a script (measured on a 10-package repo, 41 runs interleaved), and a
+   * step runs once per process. The CLI stays ESM (it is not on a runner's hot path).
+   */
+  format: 'commonjs' | 'module'
 }
 
 /** Every action folder with an action.yml and a src/index.ts, plus the CLI. */
@@ -18,7 +24,8 @@ export function listBundles(): Bundle[] {
     .map((d) => ({
       name: d.name,
       entry: path.join(actionsDir, d.name, 'src', 'index.ts'),
-      outDir: path.join(actionsDir, d.name, 'dist')
+      outDir: path.join(actionsDir, d.name, 'dist'),
+      format: 'commonjs' as const
     }))
     .filter((b) => existsSync(b.entry))
     .sort((a, b) => a.name.localeCompare(b.name))
@@ -27,7 +34,8 @@ export function listBundles(): Bundle[] {
     {
       name: 'cli',
       entry: path.join(REPO_ROOT, 'packages/cli/src/main.ts'),
-      outDir: path.join(REPO_ROOT, 'packages/cli/dist')
+      outDir: path.join(REPO_ROOT, 'packages/cli/dist'),
+      format: 'module'
     }
   ]
 }

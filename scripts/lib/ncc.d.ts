@@ -8,6 +8,8 @@ declare module '@vercel/ncc' {
     externals?: string[]
     target?: string
     transpileOnly?: boolean
+    /** Output format; by default ESM when the entry's package.json says "type": "module". */
+    esm?: boolean
   }
   interface NccResult {
     code: string

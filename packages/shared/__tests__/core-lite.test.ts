@@ -1,5 +1,5 @@
 import { EOL } from 'node:os'
-import { fileCommandKeyValue } from '../src/action/core-lite.js'
+import { commandLine, fileCommandKeyValue } from '../src/action/core-lite.js'
 
 // The runner reads `name<<DELIMITER`, then lines up to the first line equal to DELIMITER.
 function readBack(block: string): { name: string; value: string } {
@@ -32,5 +32,44 @@ describe('fileCommandKeyValue (GITHUB_OUTPUT blocks without the crypto module)',
       Array.from({ length: 1000 }, () => fileCommandKeyValue('k', 'v').split(EOL)[0])
     )
     expect(delimiters.size).toBe(1000)
+  })
+})
+
+describe('commandLine (workflow commands written to fd 1 without process.stdout)', () => {
+  // @actions/core's command.js is the reference: its issueCommand writes through
+  // process.stdout.write, which is replaced here only to read what it would print.
+  async function reference(
+    command: string,
+    properties: Record<string, unknown>,
+    message: unknown
+  ): Promise<string> {
+    const { issueCommand } = await import('#actions-core/command.js')
+    const write = process.stdout.write
+    let printed = ''
+    process.stdout.write = ((chunk: string) => {
+      printed += chunk
+      return true
+    }) as typeof process.stdout.write
+    try {
+      issueCommand(command, properties, message)
+    } finally {
+      process.stdout.write = write
+    }
+    return printed
+  }
+
+  const cases: [string, Record<string, unknown>, unknown][] = [
+    ['error', {}, 'plain'],
+    ['warning', { title: 'VS004 pkg', file: 'a/b,c:d.toml', line: 3, col: 7 }, 'x'],
+    ['error', { file: 'f', line: undefined, col: 0, title: '' }, '100% broken\r\nnext'],
+    ['error', { title: undefined }, 'all properties empty'],
+    ['notice', { title: 'a%b\nc' }, { json: ['value'] }],
+    ['', {}, null],
+    ['set-output', { name: 'legs' }, '::stop-commands::x']
+  ]
+  test.each(cases)('%s %j matches command.js', async (command, properties, message) => {
+    expect(commandLine(command, properties, message) + EOL).toBe(
+      await reference(command, properties, message)
+    )
   })
 })

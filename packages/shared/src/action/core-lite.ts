@@ -1,17 +1,19 @@
-// The parts of @actions/core our actions use, taken from @actions/core's own modules (command,
-// summary, utils) but without its entry point. core.js imports the OIDC client,
-// which pulls in @actions/http-client and undici (~450 KB) and adds ~45 ms to every cold start,
-// although no action of ours requests an OIDC token. `#actions-core/*` is a tsconfig path to
-// node_modules/@actions/core/lib/* (its exports map only exposes the entry point); ncc resolves it
-// at build time, so the bundles carry exactly @actions/core's code for these functions.
-// file-command.js is the exception, see setOutput.
-import { appendFileSync, existsSync } from 'node:fs'
+// The parts of @actions/core our actions use, without its entry point. core.js imports the OIDC
+// client, which pulls in @actions/http-client and undici (~450 KB) and adds ~45 ms to every cold
+// start, although no action of ours requests an OIDC token. `#actions-core/*` is a tsconfig path
+// to node_modules/@actions/core/lib/* (its exports map only exposes the entry point); ncc resolves
+// it at build time. What is taken from there is utils.js (value and annotation-property encoding).
+// The rest is written here, each for a measured cold-start cost (10-package repo, 41 runs
+// interleaved with `node -e 0`):
+// - command.js writes through process.stdout, whose first use loads Node's stream (and, on a pipe,
+//   net) modules: ~3 ms. Commands and log lines go to fd 1 with writeSync instead.
+// - summary.js takes fs.promises at import time, which loads another internal module; the
+//   summary is one append, done synchronously.
+// - file-command.js imports `crypto` for randomUUID; see fileCommandKeyValue.
+// core-lite.test.ts checks the command lines against command.js's own.
+import { accessSync, appendFileSync, constants, existsSync, writeSync } from 'node:fs'
 import { EOL } from 'node:os'
-import { issueCommand } from '#actions-core/command.js'
-import { summary } from '#actions-core/summary.js'
 import { toCommandProperties, toCommandValue } from '#actions-core/utils.js'
-
-export { summary }
 
 export interface AnnotationProperties {
   title?: string
@@ -48,12 +50,77 @@ export function setOutput(name: string, value: unknown): void {
     appendFileSync(file, `${fileCommandKeyValue(name, value)}${EOL}`, { encoding: 'utf8' })
     return
   }
-  process.stdout.write(EOL)
+  writeStdout(EOL)
   issueCommand('set-output', { name }, toCommandValue(value))
 }
 
 export function info(message: string): void {
-  process.stdout.write(message + EOL)
+  writeStdout(message + EOL)
+}
+
+/**
+ * Writes to fd 1 without process.stdout. A runner's stdout is a blocking pipe; EAGAIN (a
+ * non-blocking descriptor inherited from elsewhere, full) is retried, and a closed reader (EPIPE)
+ * leaves nobody to tell, so the rest is dropped rather than failing the step.
+ */
+export function writeStdout(text: string): void {
+  const data = Buffer.from(text, 'utf8')
+  for (let done = 0; done < data.length;) {
+    try {
+      done += writeSync(1, data, done)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'EAGAIN') continue
+      if (code === 'EPIPE') return
+      throw e
+    }
+  }
+}
+
+/** `::command key=value,...::message`, escaped as @actions/core's command.js escapes it. */
+export function commandLine(
+  command: string,
+  properties: Record<string, unknown>,
+  message: unknown
+): string {
+  // As command.js: a space after the name whenever properties were given, even all empty.
+  const given = Object.keys(properties).length > 0
+  const props = Object.entries(properties)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+  return `::${command || 'missing.command'}${given ? ` ${props.join(',')}` : ''}::${escapeData(message)}`
+}
+
+function escapeData(s: unknown): string {
+  return toCommandValue(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+function escapeProperty(s: unknown): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+function issueCommand(command: string, properties: Record<string, unknown>, message: unknown) {
+  writeStdout(commandLine(command, properties, message) + EOL)
+}
+
+/**
+ * Appends to the job summary file as `core.summary.addRaw(md, true).write()` does, with its
+ * error when the file cannot be read and written.
+ */
+export function appendSummary(markdown: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY
+  if (!file)
+    throw new Error(
+      'Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.'
+    )
+  try {
+    accessSync(file, constants.R_OK | constants.W_OK)
+  } catch {
+    throw new Error(
+      `Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`
+    )
+  }
+  appendFileSync(file, markdown + EOL, { encoding: 'utf8' })
 }
 
 export function error(message: string, properties: AnnotationProperties = {}): void {

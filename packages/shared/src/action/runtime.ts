@@ -24,7 +24,7 @@ export async function runAction(
     for (const f of result.findings) annotate(f, workspacePath(ctx.workspace, result.root))
     const outputs = encodeOutputs(result.outputs)
     for (const [k, v] of Object.entries(outputs)) core.setOutput(k, v)
-    if (result.summary) await writeSummary(result.summary)
+    if (result.summary) writeSummary(result.summary)
     if (result.failure) core.setFailed(result.failure)
   } catch (e) {
     if (isUserError(e)) {
@@ -56,11 +56,11 @@ function annotate(f: Finding, toWorkspace: (file: string) => string): void {
   else core.warning(f.message, props)
 }
 
-async function writeSummary(md: string): Promise<void> {
+function writeSummary(md: string): void {
   // A summary that cannot be written (no GITHUB_STEP_SUMMARY locally) must not fail the step.
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    await core.summary.addRaw(capSummary(md), true).write()
+    core.appendSummary(capSummary(md))
   } catch (e) {
     core.warning(`could not write the job summary: ${(e as Error).message}`)
   }
