@@ -1,10 +1,8 @@
-// rangeAndChanges starts with three git look-ups run side by side through child_process
-// (spawnGit); the careful path (resolveRange, then changedFiles, through the shared git()) must
+// rangeAndChanges starts with three git look-ups run side by side; the careful path (resolveRange, then changedFiles, through the shared git()) must
 // give the same range and changes whenever the quick start answers, and take over when it fails.
-import { git as sharedGit } from '@contribs-actions/shared'
 import { cleanupTempDirs, git, tempDir } from '../../../test/kit/fixtures.js'
 import { planRange } from '../src/event-plan.js'
-import { changedFiles, rangeAndChanges, resolveRange, spawnGit } from '../src/git-range.js'
+import { changedFiles, rangeAndChanges, resolveRange } from '../src/git-range.js'
 import { change, exampleRepo, prPayload, touch } from './helpers.js'
 
 afterAll(cleanupTempDirs)
@@ -40,16 +38,13 @@ test('the quick start and the careful path agree on every kind of base', async (
     expect(await rangeAndChanges(dir, plan)).toEqual(await careful(dir, plan))
 })
 
-test('spawnGit answers as the shared git() does, failures included', async () => {
-  const { dir } = exampleRepo()
-  for (const args of [
-    ['rev-parse', '--show-toplevel', 'HEAD^{commit}'],
-    ['rev-parse', 'no-such-branch^{commit}'],
-    ['merge-base', 'HEAD', 'HEAD']
-  ])
-    expect(await spawnGit(dir, args)).toEqual(await sharedGit(dir, args))
-  const missing = await spawnGit(`${tempDir()}/no-such-folder`, ['status'])
-  expect(missing.code).not.toBe(0)
+test('when git cannot start, the quick start hands over to the careful path and its error', async () => {
+  const missing = `${tempDir()}/no-such-folder`
+  const plan = planRange('pull_request', prPayload('a'.repeat(40)), {})
+  const quick = await rangeAndChanges(missing, plan).catch((e: Error) => e.message)
+  const slow = await careful(missing, plan).catch((e: Error) => e.message)
+  expect(quick).toBe(slow)
+  expect(String(quick)).toMatch(/^git could not start in .*no-such-folder/)
 })
 
 test('outside a git repository both paths fail with the same message', async () => {

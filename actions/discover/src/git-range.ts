@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { git, GitError, gitOk, GitResult, UserError } from '@contribs-actions/shared'
 import type { RangePlan, RunAllVerdict } from './event-plan.js'
 
@@ -250,7 +249,8 @@ const DIFF_ARGS = [
 /**
  * The range and its changed files. The common case, both commits in the clone, runs the commit
  * look-up, the merge-base and the diff (`base...head` for a merge-base) side by side as soon as
- * the event is known; when any of them fails, the careful path (fetch, deepen) decides.
+ * the event is known; when any of them fails (or git cannot start), the careful path (fetch,
+ * deepen) decides and reports the problem in its own words.
  */
 export async function rangeAndChanges(
   cwd: string,
@@ -259,6 +259,8 @@ export async function rangeAndChanges(
   if (plan.runAll) return { range: { kind: 'all', verdict: plan.runAll } }
   const base = plan.base!
   const head = plan.head.rev
+  const spawnGit = (cwd: string, args: string[]): Promise<GitResult> =>
+    git(cwd, args).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
   const [ids, mb, diff] = await Promise.all([
     spawnGit(cwd, ['rev-parse', '--show-toplevel', `${head}^{commit}`, `${base.rev}^{commit}`]),
     base.mode === 'direct' ? undefined : spawnGit(cwd, ['merge-base', base.rev, head]),
@@ -285,31 +287,4 @@ export async function rangeAndChanges(
     range,
     changes: range.kind === 'diff' ? await changedFiles(cwd, range.base, range.head) : undefined
   }
-}
-
-/**
- * git run straight through child_process, for the three look-ups every run starts with. The
- * shared git() goes through @actions/exec, which stats PATH and the working folder before each
- * spawn and rescans the whole output for line breaks on every chunk it receives: on a
- * 10,000-file diff that is about 15 ms of the main thread, while it is busy reading files. Any
- * failure here (no git, no such folder) sends rangeAndChanges down the careful path, which runs
- * git() again and reports the problem as before.
- */
-export function spawnGit(cwd: string, args: string[]): Promise<GitResult> {
-  return new Promise((resolve) => {
-    const stdout: Buffer[] = []
-    const stderr: Buffer[] = []
-    // A bare `git`: the child looks it up on PATH, not this process's main thread.
-    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-    child.stdout.on('data', (d: Buffer) => stdout.push(d))
-    child.stderr.on('data', (d: Buffer) => stderr.push(d))
-    child.on('error', (e) => resolve({ code: -1, stdout: '', stderr: e.message }))
-    child.on('close', (code) =>
-      resolve({
-        code: code ?? -1,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8')
-      })
-    )
-  })
 }
