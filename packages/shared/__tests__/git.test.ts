@@ -42,7 +42,5 @@ test('env adds to the environment instead of replacing it', async () => {
 
 test('git that cannot start (no such folder) rejects, naming the folder', async () => {
   const missing = `${tempDir()}/no-such-folder`
-  await expect(git(missing, ['status'])).rejects.toThrow(
-    `git could not start in ${missing}: spawn`
-  )
+  await expect(git(missing, ['status'])).rejects.toThrow(`git could not start in ${missing}: spawn`)
 })
