@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { UserError } from '@contribs-actions/shared'
 
@@ -7,10 +7,11 @@ import { UserError } from '@contribs-actions/shared'
  * Undefined when the file is absent (the nested-path rule is then skipped, with a warning); a
  * file that is there but malformed is a configuration error and fails the run before any check.
  */
-export async function readCorePaths(root: string, file: string): Promise<Set<string> | undefined> {
+export function readCorePaths(root: string, file: string): Set<string> | undefined {
+  // Synchronous: one small file, and fs.promises would load another Node module at start-up.
   let text: string
   try {
-    text = await fs.readFile(path.join(root, file), 'utf8')
+    text = readFileSync(path.join(root, file), 'utf8')
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw e

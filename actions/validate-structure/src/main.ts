@@ -9,11 +9,11 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
   // git lists the tree on the other core while this process reads every pyproject and OWNERS.
   const listing = startFileTree(options.root, options.listing)
   const repo = await openRepo(options.root, { overrides: options.overrides, table: options.table })
-  const context = await readContext(repo)
+  const context = readContext(repo)
   const contents = checkContents(repo, context)
   const tree = await listing
   const dirs = contents.packages.map((p) => p.dir)
-  const facts = await readFacts(repo, dirs, context, tree)
+  const facts = readFacts(repo, dirs, context, tree)
   const result = buildResult(repo, validateRepo(repo, context, contents, facts), ctx.workspace)
   if (tree.note) result.log.unshift(tree.note)
   return result

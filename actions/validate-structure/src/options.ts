@@ -1,6 +1,12 @@
 import path from 'node:path'
-import { valid } from '@renovatebot/pep440'
-import { Inputs, RunContext, Settings, TreeSource, UserError } from '@contribs-actions/shared'
+import {
+  Inputs,
+  RunContext,
+  Settings,
+  TreeSource,
+  UserError,
+  validVersion
+} from '@contribs-actions/shared'
 
 export interface Options {
   root: string
@@ -35,7 +41,7 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
   }
   const minimum = inputs.string('minimum-upstream-version')
   if (minimum !== undefined) {
-    if (!valid(minimum))
+    if (!validVersion(minimum))
       throw new UserError(
         `input \`minimum-upstream-version\` must be a PEP 440 version such as 0.6.0 (got ${JSON.stringify(minimum)})`
       )

@@ -1,7 +1,6 @@
-import { promises as fs } from 'node:fs'
+import { lstatSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { valid } from '@renovatebot/pep440'
-import { FileTree, RepoBase, UserError } from '@contribs-actions/shared'
+import { FileTree, RepoBase, UserError, validVersion } from '@contribs-actions/shared'
 import type { PackageContext } from './check-package.js'
 import { readCorePaths } from './core-paths.js'
 import { walkLayout } from './layout.js'
@@ -11,7 +10,7 @@ import type { RepoFacts } from './validate.js'
 export function checkMinimum(repo: RepoBase): string | undefined {
   const v = repo.settings.minimum_upstream_version
   if (v === undefined) return undefined
-  if (!valid(v)) {
+  if (!validVersion(v)) {
     const root = repo.rootPyproject
     throw new UserError(
       `minimum_upstream_version must be a PEP 440 version such as "0.6.0" (got ${JSON.stringify(v)})`,
@@ -26,9 +25,11 @@ export function checkMinimum(repo: RepoBase): string | undefined {
   return v
 }
 
-async function exists(abs: string): Promise<boolean> {
+// Synchronous like the rest of the reading: a few paths, and fs.promises would load another
+// Node module at start-up.
+function exists(abs: string): boolean {
   try {
-    await fs.lstat(abs)
+    lstatSync(abs)
     return true
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
@@ -38,12 +39,11 @@ async function exists(abs: string): Promise<boolean> {
 }
 
 /** Grandfathered paths that are gone; the list file is read again only when there is one. */
-async function staleGrandfather(repo: RepoBase): Promise<RepoFacts['staleGrandfather']> {
+function staleGrandfather(repo: RepoBase): RepoFacts['staleGrandfather'] {
   const g = repo.grandfather
-  const present = await Promise.all(g.paths.map((p) => exists(path.join(repo.root, p))))
-  const stale = g.paths.filter((_, i) => !present[i])
+  const stale = g.paths.filter((p) => !exists(path.join(repo.root, p)))
   if (!stale.length) return []
-  const lines = (await fs.readFile(path.join(repo.root, g.file), 'utf8')).split(/\r?\n/)
+  const lines = readFileSync(path.join(repo.root, g.file), 'utf8').split(/\r?\n/)
   return stale.map((p) => {
     const i = lines.findIndex((l) => l.includes(JSON.stringify(p)) || l.includes(`"${p}/`))
     return { path: p, line: i >= 0 ? i + 1 : undefined }
@@ -55,10 +55,10 @@ async function staleGrandfather(repo: RepoBase): Promise<RepoFacts['staleGrandfa
  * list and the minimum upstream version. Configuration errors (a malformed core paths file, a
  * minimum version that is not PEP 440) fail here, before any package is judged.
  */
-export async function readContext(repo: RepoBase): Promise<PackageContext> {
+export function readContext(repo: RepoBase): PackageContext {
   const { settings } = repo
   const minimum = checkMinimum(repo)
-  const corePaths = await readCorePaths(repo.root, settings.core_paths_file)
+  const corePaths = readCorePaths(repo.root, settings.core_paths_file)
   return { settings, corePaths, corePathsFile: settings.core_paths_file, minimum }
 }
 
@@ -66,12 +66,12 @@ export async function readContext(repo: RepoBase): Promise<PackageContext> {
  * The folder facts, from `tree`: each package's folder and namespace layout (in `dirs` order) and
  * which grandfathered paths still exist.
  */
-export async function readFacts(
+export function readFacts(
   repo: RepoBase,
   dirs: string[],
   context: PackageContext,
   tree: FileTree
-): Promise<RepoFacts> {
+): RepoFacts {
   const walk = {
     namespace: context.settings.namespace,
     mirrorDirs: new Set(context.settings.mirror_dirs),
@@ -79,5 +79,5 @@ export async function readFacts(
     descend: (dotted: string) => context.corePaths?.has(dotted) ?? false
   }
   const layouts = dirs.map((dir) => walkLayout(tree, dir, walk))
-  return { layouts, staleGrandfather: await staleGrandfather(repo) }
+  return { layouts, staleGrandfather: staleGrandfather(repo) }
 }

@@ -1,9 +1,9 @@
-import { lt } from '@renovatebot/pep440'
 import {
   DependencyEntry,
   dependencyLine,
   Finding,
   lowestFloor,
+  versionLt,
   PyProject,
   upstreamDependencies,
   UpstreamProblem,
@@ -65,7 +65,7 @@ export function checkUpstream(p: PyProject, pkg: string, o: UpstreamOptions): Fi
   }
   if (o.minimum) {
     const f = lowestFloor(deps)
-    if (f?.floor != null && lt(f.floor, o.minimum))
+    if (f?.floor != null && versionLt(f.floor, o.minimum))
       out.push({
         severity: 'warning',
         code: 'CA201',

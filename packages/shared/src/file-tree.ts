@@ -147,13 +147,17 @@ export function startFileTree(
 ): Promise<FileTree & { note?: string }> {
   const disk = diskTree(root)
   if (source === 'disk') return Promise.resolve(disk)
-  // A new file ('wx' refuses an existing name or symlink), removed once read. Not rmSync: its
-  // recursive mode loads another module at start-up for a single file.
+  // New files ('wx' refuses an existing name or symlink) for git's output and its error
+  // message, removed once read. Files rather than pipes: a pipe is a socket in this process, and
+  // tearing one down initialises process.stderr (a few milliseconds of a small repo's run).
+  // Not rmSync: its recursive mode loads another module at start-up for a single file.
   const out = path.join(
     process.env.RUNNER_TEMP || os.tmpdir(),
     `contribs-ls-${process.pid}-${Math.random().toString(36).slice(2)}`
   )
+  const err = `${out}.err`
   const fd = openSync(out, 'wx')
+  const errFd = openSync(err, 'wx')
   return new Promise<FileTree & { note?: string }>((resolve) => {
     // A spawn that fails (no git, no such folder) emits 'error' and then 'close': answer once.
     let settled = false
@@ -161,20 +165,23 @@ export function startFileTree(
       if (settled) return
       settled = true
       unlinkSync(out)
+      unlinkSync(err)
       resolve(tree)
     }
     const fallback = (why: string) => settle({ ...disk, note: `listed folders from disk: ${why}` })
-    let stderr = ''
     const child = spawn(gitExecutable(), ['ls-files', '-z', '--cached'], {
       cwd: root,
-      stdio: ['ignore', fd, 'pipe']
+      stdio: ['ignore', fd, errFd]
     })
     closeSync(fd)
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    closeSync(errFd)
     child.on('error', (e) => fallback(`git could not start (${e.message})`))
     child.on('close', (code) => {
       if (settled) return
-      if (code !== 0) return fallback(stderr.trim().split('\n')[0] || `git exit ${code}`)
+      if (code !== 0) {
+        const stderr = readFileSync(err, 'utf8')
+        return fallback(stderr.trim().split('\n')[0] || `git exit ${code}`)
+      }
       settle(treeFromPaths(readFileSync(out, 'utf8').split('\0'), disk))
     })
   })

@@ -4,7 +4,7 @@
  * lets in. validate-structure, bump-versions' pre-flight and archival-sweep's stale-floor signal
  * all read these, so they cannot disagree about the same package.
  */
-import { lt, valid } from '@renovatebot/pep440'
+import { validVersion as valid, versionLt as lt } from './pep440.js'
 import { normalizeName } from './pep503.js'
 import type { Specifier } from './pep508.js'
 import { dependencyEntries, type DependencyEntry, type PyProject } from './pyproject.js'

@@ -1,0 +1,38 @@
+import { lt as libraryLt, valid as libraryValid } from '@renovatebot/pep440'
+
+// @renovatebot/pep440 builds its regular expressions on first use: ~5 ms, a sixth of what a
+// small action adds to Node's own start-up. The versions in a contribs repo are nearly always
+// plain releases (`0.6`, `1.2.3`), which need none of that: they are judged here, and everything
+// else (pre-releases, epochs, local versions, `v1.2`) goes to the library. pep440.test.ts checks
+// both agree.
+
+const PLAIN_RELEASE = /^\d+(?:\.\d+)*$/
+
+/** As the library's valid(): the version when it is PEP 440, else null. */
+export function validVersion(v: string): string | null {
+  return PLAIN_RELEASE.test(v) ? v : libraryValid(v)
+}
+
+/** As the library's lt(): whether a sorts before b. */
+export function versionLt(a: string, b: string): boolean {
+  if (PLAIN_RELEASE.test(a) && PLAIN_RELEASE.test(b)) return compareReleases(a, b) < 0
+  return libraryLt(a, b)
+}
+
+/** Release segments compared as numbers of any length; missing segments count as 0. */
+function compareReleases(a: string, b: string): number {
+  const x = a.split('.')
+  const y = b.split('.')
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = compareDigits(x[i] ?? '0', y[i] ?? '0')
+    if (d !== 0) return d
+  }
+  return 0
+}
+
+function compareDigits(a: string, b: string): number {
+  const p = a.replace(/^0+(?=\d)/, '')
+  const q = b.replace(/^0+(?=\d)/, '')
+  if (p.length !== q.length) return p.length - q.length
+  return p < q ? -1 : p > q ? 1 : 0
+}
