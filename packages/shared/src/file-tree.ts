@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process'
 import { closeSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { readIndexPaths } from './git-index.js'
 import { gitExecutable } from './git-path.js'
 
 /** What one folder holds, each list sorted by code point. */
@@ -135,18 +135,28 @@ export function treeFromPaths(paths: string[], fallback: FileTree): FileTree {
 }
 
 /**
- * Starts listing the tree: with `git`, one `git ls-files` (a few tens of milliseconds for
- * 100,000 files, where walking the same 60,000 folders one readdir at a time takes a second);
- * outside a git work tree, or without git, the disk. Call it before reading the packages: git
- * writes to a temporary file, so it runs on the other core while this process reads
- * synchronously, and nobody has to drain a pipe.
+ * An index up to this size (about 10,000 files) is read directly (see git-index.ts): parsing it
+ * costs less than starting git. Above it git lists the files on the other core.
+ */
+export const DIRECT_INDEX_BYTES = 1 << 20
+
+/**
+ * Starts listing the tree: with `git`, the files in git's index, read from `.git/index` for a
+ * small repository, else from one `git ls-files` (a few tens of milliseconds for 100,000
+ * files, where walking the same 60,000 folders one readdir at a time takes a second); outside a
+ * git work tree, or without git, the disk. Call it before reading the packages: git writes to a
+ * temporary file, so it runs on the other core while this process reads synchronously, and
+ * nobody has to drain a pipe.
  */
 export function startFileTree(
   root: string,
-  source: TreeSource
+  source: TreeSource,
+  options: { directIndexBytes?: number } = {}
 ): Promise<FileTree & { note?: string }> {
   const disk = diskTree(root)
   if (source === 'disk') return Promise.resolve(disk)
+  const indexed = readIndexPaths(root, options.directIndexBytes ?? DIRECT_INDEX_BYTES)
+  if (indexed) return Promise.resolve(treeFromPaths(indexed, disk))
   // New files ('wx' refuses an existing name or symlink) for git's output and its error
   // message, removed once read. Files rather than pipes: a pipe is a socket in this process, and
   // tearing one down initialises process.stderr (a few milliseconds of a small repo's run).
@@ -158,6 +168,18 @@ export function startFileTree(
   const err = `${out}.err`
   const fd = openSync(out, 'wx')
   const errFd = openSync(err, 'wx')
+  return lsFiles(root, disk, { out, fd, err, errFd })
+}
+
+async function lsFiles(
+  root: string,
+  disk: FileTree,
+  files: { out: string; fd: number; err: string; errFd: number }
+): Promise<FileTree & { note?: string }> {
+  const { out, fd, err, errFd } = files
+  // Loaded only when git runs: child_process is ~4 ms of a small repository's start-up, and a
+  // small repository's index is read without it.
+  const { spawn } = await import('node:child_process')
   return new Promise<FileTree & { note?: string }>((resolve) => {
     // A spawn that fails (no git, no such folder) emits 'error' and then 'close': answer once.
     let settled = false
