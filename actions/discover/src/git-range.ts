@@ -259,12 +259,12 @@ export async function rangeAndChanges(
   if (plan.runAll) return { range: { kind: 'all', verdict: plan.runAll } }
   const base = plan.base!
   const head = plan.head.rev
-  const spawnGit = (cwd: string, args: string[]): Promise<GitResult> =>
+  const tryGit = (args: string[]): Promise<GitResult> =>
     git(cwd, args).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
   const [ids, mb, diff] = await Promise.all([
-    spawnGit(cwd, ['rev-parse', '--show-toplevel', `${head}^{commit}`, `${base.rev}^{commit}`]),
-    base.mode === 'direct' ? undefined : spawnGit(cwd, ['merge-base', base.rev, head]),
-    spawnGit(cwd, [
+    tryGit(['rev-parse', '--show-toplevel', `${head}^{commit}`, `${base.rev}^{commit}`]),
+    base.mode === 'direct' ? undefined : tryGit(['merge-base', base.rev, head]),
+    tryGit([
       ...DIFF_ARGS,
       base.mode === 'merge-base' ? `${base.rev}...${head}` : base.rev,
       ...(base.mode === 'merge-base' ? [] : [head]),

@@ -6,7 +6,8 @@ import { checkContents, validateRepo } from './validate.js'
 
 export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
   const options = parseOptions(inputs, ctx)
-  // git lists the tree on the other core while this process reads every pyproject and OWNERS.
+  // The file list: from .git/index when small, else from git on the other core while this
+  // process reads every pyproject and OWNERS.
   const listing = startFileTree(options.root, options.listing)
   const repo = await openRepo(options.root, { overrides: options.overrides, table: options.table })
   const context = readContext(repo)

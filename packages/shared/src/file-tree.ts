@@ -168,18 +168,9 @@ export function startFileTree(
   const err = `${out}.err`
   const fd = openSync(out, 'wx')
   const errFd = openSync(err, 'wx')
-  return lsFiles(root, disk, { out, fd, err, errFd })
-}
-
-async function lsFiles(
-  root: string,
-  disk: FileTree,
-  files: { out: string; fd: number; err: string; errFd: number }
-): Promise<FileTree & { note?: string }> {
-  const { out, fd, err, errFd } = files
-  // Loaded only when git runs: child_process is ~4 ms of a small repository's start-up, and a
-  // small repository's index is read without it.
-  const { spawn } = await import('node:child_process')
+  // Loaded only when git runs (child_process is ~4 ms of a small repository's start-up), and
+  // synchronously: git must be running before the caller starts its long synchronous reading.
+  const { spawn } = process.getBuiltinModule('node:child_process')
   return new Promise<FileTree & { note?: string }>((resolve) => {
     // A spawn that fails (no git, no such folder) emits 'error' and then 'close': answer once.
     let settled = false

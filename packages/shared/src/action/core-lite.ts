@@ -63,7 +63,7 @@ export function info(message: string): void {
  * non-blocking descriptor inherited from elsewhere, full) is retried, and a closed reader (EPIPE)
  * leaves nobody to tell, so the rest is dropped rather than failing the step.
  */
-export function writeStdout(text: string): void {
+function writeStdout(text: string): void {
   const data = Buffer.from(text, 'utf8')
   for (let done = 0; done < data.length;) {
     try {
