@@ -5,6 +5,8 @@ export interface Timing {
   min: number
   max: number
   runs: number
+  /** The wall times in the order they were taken (round by round, see timeProcesses). */
+  samples: number[]
 }
 
 export interface ProcessSpec {
@@ -34,14 +36,25 @@ export function runOnce(p: ProcessSpec): number {
   return ms
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
 function summarise(samples: number[]): Timing {
-  samples.sort((a, b) => a - b)
   return {
-    median: samples[Math.floor(samples.length / 2)],
-    min: samples[0],
-    max: samples[samples.length - 1],
-    runs: samples.length
+    median: median(samples),
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    runs: samples.length,
+    samples
   }
+}
+
+/**
+ * How much longer `a` takes than `b` when both were timed in the same rounds: the median of the
+ * round-by-round differences. Load that comes and goes between rounds cancels out, where the
+ * difference of two medians carries it.
+ */
+export function pairedDifference(a: Timing, b: Timing): number {
+  return median(a.samples.map((x, i) => x - b.samples[i]))
 }
 
 /**
