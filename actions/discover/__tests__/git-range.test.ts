@@ -2,7 +2,7 @@
 // give the same range and changes whenever the quick start answers, and take over when it fails.
 import { cleanupTempDirs, git, tempDir } from '../../../test/kit/fixtures.js'
 import { planRange } from '../src/event-plan.js'
-import { changedFiles, rangeAndChanges, resolveRange } from '../src/git-range.js'
+import { changedFiles, commitIds, rangeAndChanges, resolveRange } from '../src/git-range.js'
 import { change, exampleRepo, prPayload, touch } from './helpers.js'
 
 afterAll(cleanupTempDirs)
@@ -36,6 +36,45 @@ test('the quick start and the careful path agree on every kind of base', async (
   ]
   for (const plan of plans)
     expect(await rangeAndChanges(dir, plan)).toEqual(await careful(dir, plan))
+})
+
+test('two merge bases (criss-cross merges) and none (unrelated histories): both paths agree', async () => {
+  const { dir, main } = exampleRepo()
+  git(dir, 'checkout', '-q', '-b', 'x')
+  touch(dir, ['crewai/README.md'], 'x1')
+  git(dir, 'checkout', '-q', 'main')
+  touch(dir, ['dspy/README.md'], 'm1')
+  git(dir, 'checkout', '-q', '-b', 'y')
+  git(dir, 'merge', '-q', '--no-edit', 'x')
+  git(dir, 'checkout', '-q', 'x')
+  git(dir, 'merge', '-q', '--no-edit', 'main')
+  const xTip = touch(dir, ['langchain/README.md'], 'x2')
+  git(dir, 'checkout', '-q', 'y')
+  touch(dir, ['citations/README.md'], 'y2')
+  expect(git(dir, 'merge-base', '--all', 'x', 'y').split('\n')).toHaveLength(2)
+  const crissCross = planRange('pull_request', prPayload(xTip), {})
+  const quick = await rangeAndChanges(dir, crissCross)
+  expect(quick).toEqual(await careful(dir, crissCross))
+  expect(quick.range).toMatchObject({ kind: 'diff', base: git(dir, 'merge-base', 'x', 'y') })
+
+  git(dir, 'checkout', '-q', '--orphan', 'lone')
+  git(dir, 'commit', '-q', '-m', 'unrelated')
+  const lone = git(dir, 'rev-parse', 'HEAD')
+  git(dir, 'checkout', '-q', 'y')
+  expect(main).not.toBe(lone)
+  const unrelated = planRange('pull_request', prPayload(lone), {})
+  expect(await rangeAndChanges(dir, unrelated)).toEqual(await careful(dir, unrelated))
+})
+
+test('commitIds reads rev-parse output from the end, whatever the top-level path holds', () => {
+  const [h, b, m1, m2] = ['1', '2', '3', '4'].map((c) => c.repeat(40))
+  expect(commitIds(`/repo/with\nbreak\n${h}\n${b}\n${h}\n${b}\n^${m1}\n^${m2}\n`, true)).toEqual({
+    head: h,
+    base: b,
+    mergeBase: m1
+  })
+  expect(commitIds(`/repo\n${h}\n${b}\n${h}\n${b}\n`, true)).toBeUndefined() // no merge base
+  expect(commitIds(`/repo\n${h}\n${b}\n`, false)).toEqual({ head: h, base: b })
 })
 
 test('when git cannot start, the quick start hands over to the careful path and its error', async () => {

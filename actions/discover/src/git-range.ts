@@ -248,8 +248,8 @@ const DIFF_ARGS = [
 
 /**
  * The range and its changed files. The common case, both commits in the clone, runs the commit
- * look-up, the merge-base and the diff (`base...head` for a merge-base) side by side as soon as
- * the event is known; when any of them fails (or git cannot start), the careful path (fetch,
+ * look-up (with the merge-base) and the diff (`base...head` for a merge-base) side by side as
+ * soon as the event is known; when any of them fails (or git cannot start), the careful path (fetch,
  * deepen) decides and reports the problem in its own words.
  */
 export async function rangeAndChanges(
@@ -261,9 +261,17 @@ export async function rangeAndChanges(
   const head = plan.head.rev
   const tryGit = (args: string[]): Promise<GitResult> =>
     git(cwd, args).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
-  const [ids, mb, diff] = await Promise.all([
-    tryGit(['rev-parse', '--show-toplevel', `${head}^{commit}`, `${base.rev}^{commit}`]),
-    base.mode === 'direct' ? undefined : tryGit(['merge-base', base.rev, head]),
+  const withMergeBase = base.mode !== 'direct'
+  const [ids, diff] = await Promise.all([
+    // `base...head` makes rev-parse print both commits and `^<merge-base>` after them: the
+    // merge-base without a process of its own.
+    tryGit([
+      'rev-parse',
+      '--show-toplevel',
+      `${head}^{commit}`,
+      `${base.rev}^{commit}`,
+      ...(withMergeBase ? [`${base.rev}^{commit}...${head}^{commit}`] : [])
+    ]),
     tryGit([
       ...DIFF_ARGS,
       base.mode === 'merge-base' ? `${base.rev}...${head}` : base.rev,
@@ -271,15 +279,17 @@ export async function rangeAndChanges(
       '--'
     ])
   ])
-  if (ids.code === 0 && diff.code === 0 && (mb === undefined || mb.code === 0)) {
-    const [headSha, baseSha] = ids.stdout.trim().split('\n').slice(-2)
-    const mbSha = mb?.stdout.trim()
-    // A push whose previous tip is not an ancestor is not diffed here (force push, or shallow).
-    if (base.mode !== 'ancestor' || mbSha === baseSha) {
-      return {
-        range: { kind: 'diff', base: mbSha ?? baseSha, head: headSha, how: base.label },
-        changes: parseNameStatus(diff.stdout)
-      }
+  const found = ids.code === 0 && diff.code === 0 ? commitIds(ids.stdout, withMergeBase) : undefined
+  // A push whose previous tip is not an ancestor is not diffed here (force push, or shallow).
+  if (found && (base.mode !== 'ancestor' || found.mergeBase === found.base)) {
+    return {
+      range: {
+        kind: 'diff',
+        base: found.mergeBase ?? found.base,
+        head: found.head,
+        how: base.label
+      },
+      changes: parseNameStatus(diff.stdout)
     }
   }
   const range = await resolveRange(cwd, plan)
@@ -287,4 +297,24 @@ export async function rangeAndChanges(
     range,
     changes: range.kind === 'diff' ? await changedFiles(cwd, range.base, range.head) : undefined
   }
+}
+
+/**
+ * The commits in `git rev-parse --show-toplevel H B [B...H]` output, read from the end (the
+ * top-level path may itself hold a line break). With the range, rev-parse ends with H, B and one
+ * `^<merge-base>` line per merge base: the first is the one `git merge-base` prints and
+ * `git diff B...H` uses. None at all (unrelated histories) is undefined, as `git merge-base`
+ * failing was.
+ */
+export function commitIds(
+  stdout: string,
+  withMergeBase: boolean
+): { head: string; base: string; mergeBase?: string } | undefined {
+  const lines = stdout.split('\n')
+  if (lines[lines.length - 1] === '') lines.pop()
+  if (!withMergeBase) return { head: lines[lines.length - 2], base: lines[lines.length - 1] }
+  let end = lines.length
+  while (end > 0 && lines[end - 1].startsWith('^')) end--
+  if (end === lines.length || end < 5) return undefined
+  return { head: lines[end - 4], base: lines[end - 3], mergeBase: lines[end].slice(1) }
 }
