@@ -1,8 +1,6 @@
-import { closeSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
+import { readdirSync } from 'node:fs'
 import { readIndexPaths } from './git-index.js'
-import { gitExecutable } from './git-path.js'
+import { git } from './git.js'
 
 /** What one folder holds, each list sorted by code point. */
 export interface Listing {
@@ -144,9 +142,8 @@ export const DIRECT_INDEX_BYTES = 1 << 20
  * Starts listing the tree: with `git`, the files in git's index, read from `.git/index` for a
  * small repository, else from one `git ls-files` (a few tens of milliseconds for 100,000
  * files, where walking the same 60,000 folders one readdir at a time takes a second); outside a
- * git work tree, or without git, the disk. Call it before reading the packages: git writes to a
- * temporary file, so it runs on the other core while this process reads synchronously, and
- * nobody has to drain a pipe.
+ * git work tree, or without git, the disk. Call it before reading the packages: git runs on the
+ * other core while this process reads synchronously.
  */
 export function startFileTree(
   root: string,
@@ -157,45 +154,18 @@ export function startFileTree(
   if (source === 'disk') return Promise.resolve(disk)
   const indexed = readIndexPaths(root, options.directIndexBytes ?? DIRECT_INDEX_BYTES)
   if (indexed) return Promise.resolve(treeFromPaths(indexed, disk))
-  // New files ('wx' refuses an existing name or symlink) for git's output and its error
-  // message, removed once read. Files rather than pipes: a pipe is a socket in this process, and
-  // tearing one down initialises process.stderr (a few milliseconds of a small repo's run).
-  // Not rmSync: its recursive mode loads another module at start-up for a single file.
-  const out = path.join(
-    process.env.RUNNER_TEMP || os.tmpdir(),
-    `contribs-ls-${process.pid}-${Math.random().toString(36).slice(2)}`
+  // git() starts git before it returns and writes into files, so nobody has to drain a pipe.
+  return git(root, ['ls-files', '-z', '--cached']).then(
+    (r): FileTree & { note?: string } =>
+      r.code === 0
+        ? treeFromPaths(r.stdout.split('\0'), disk)
+        : {
+            ...disk,
+            note: `listed folders from disk: ${r.stderr.trim().split('\n')[0] || `git exit ${r.code}`}`
+          },
+    (e: Error) => ({
+      ...disk,
+      note: `listed folders from disk: ${e.message}`
+    })
   )
-  const err = `${out}.err`
-  const fd = openSync(out, 'wx')
-  const errFd = openSync(err, 'wx')
-  // Loaded only when git runs (child_process is ~4 ms of a small repository's start-up), and
-  // synchronously: git must be running before the caller starts its long synchronous reading.
-  const { spawn } = process.getBuiltinModule('node:child_process')
-  return new Promise<FileTree & { note?: string }>((resolve) => {
-    // A spawn that fails (no git, no such folder) emits 'error' and then 'close': answer once.
-    let settled = false
-    const settle = (tree: FileTree & { note?: string }) => {
-      if (settled) return
-      settled = true
-      unlinkSync(out)
-      unlinkSync(err)
-      resolve(tree)
-    }
-    const fallback = (why: string) => settle({ ...disk, note: `listed folders from disk: ${why}` })
-    const child = spawn(gitExecutable(), ['ls-files', '-z', '--cached'], {
-      cwd: root,
-      stdio: ['ignore', fd, errFd]
-    })
-    closeSync(fd)
-    closeSync(errFd)
-    child.on('error', (e) => fallback(`git could not start (${e.message})`))
-    child.on('close', (code) => {
-      if (settled) return
-      if (code !== 0) {
-        const stderr = readFileSync(err, 'utf8')
-        return fallback(stderr.trim().split('\n')[0] || `git exit ${code}`)
-      }
-      settle(treeFromPaths(readFileSync(out, 'utf8').split('\0'), disk))
-    })
-  })
 }
