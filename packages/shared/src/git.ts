@@ -24,9 +24,10 @@ export interface GitResult {
  * into pipes: a pipe is a socket in this process, and creating the first one loads the stream
  * and net machinery while tearing it down initialises process.stderr (discover's start on a
  * 10-package repository: 1-4 ms less in three runs of 61-101 rounds against `node -e 0`, where
- * the machine's noise is ±5 ms). child_process itself (~4 ms) is loaded only when git runs. 'wx' refuses an
- * existing name or a planted symlink; no folder for the files is a git that cannot start.
- * Not rmSync: its recursive mode loads another module at start-up for a single file.
+ * the machine's noise is ±5 ms). child_process itself (~4 ms) is loaded only when git runs.
+ * 'wx' refuses an existing name or a planted symlink; no folder for the files is a git that
+ * cannot start. Files a killed process leaves behind go with RUNNER_TEMP, which the runner
+ * empties for every job. Not rmSync: its recursive mode loads another module at start-up.
  */
 export function git(
   cwd: string,
