@@ -57,6 +57,11 @@ export function pairedDifference(a: Timing, b: Timing): number {
   return median(a.samples.map((x, i) => x - b.samples[i]))
 }
 
+/** Likewise for a ratio: the median of the round-by-round ratios of `a` to `b`. */
+export function pairedRatio(a: Timing, b: Timing): number {
+  return median(a.samples.map((x, i) => x / b.samples[i]))
+}
+
 /**
  * Wall times of several processes run in turn, `runs` rounds after one warm-up round (page
  * cache, disk). Taking turns means load that comes and goes on a shared machine hits each alike,
