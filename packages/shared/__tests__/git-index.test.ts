@@ -147,22 +147,19 @@ test('startFileTree reads a small index itself and lists the same tree as git do
   })
   mkdirSync(path.join(dir, 'newpkg'))
   writeFiles(dir, { 'newpkg/OWNERS': '@b\n' }) // no tracked file: listed from disk
-  // The git path writes into RUNNER_TEMP; pointed at a folder that does not exist, only the
-  // direct read can answer.
-  const saved = process.env.RUNNER_TEMP
-  process.env.RUNNER_TEMP = path.join(tempDir(), 'missing')
+  // With a HEAD git refuses ("not a git repository"), only the direct read of the index can
+  // answer: the spawning path lists the disk instead, saying why.
+  const head = path.join(dir, '.git/HEAD')
+  const goodHead = readFileSync(head)
+  writeFileSync(head, 'not a ref\n')
   let direct
   try {
     direct = await startFileTree(dir, 'git')
-    // The spawning path cannot write its output there: it lists the disk, saying why.
     const fallback = await startFileTree(dir, 'git', { directIndexBytes: 0 })
     expect(fallback.source).toBe('disk')
-    expect(fallback.note).toMatch(
-      /^listed folders from disk: git could not start .*no file for its output/
-    )
+    expect(fallback.note).toMatch(/^listed folders from disk: fatal: not a git repository/)
   } finally {
-    if (saved === undefined) delete process.env.RUNNER_TEMP
-    else process.env.RUNNER_TEMP = saved
+    writeFileSync(head, goodHead)
   }
   expect(direct.source).toBe('git')
   expect(direct.note).toBeUndefined()

@@ -78,12 +78,20 @@ describe('output through temporary files', () => {
     expect(readdirSync(runnerTemp)).toEqual([])
   })
 
-  test('a folder for them that is not there rejects, as a git that cannot start', async () => {
-    const dir = repo({ 'a.txt': 'a\n' })
-    const gone = `${tempDir()}/gone`
-    process.env.RUNNER_TEMP = gone
-    await expect(git(dir, ['status'])).rejects.toThrow(
-      `git could not start in ${dir}: no file for its output in ${gone}: ENOENT`
-    )
+  test('without a folder for them, git answers through pipes, whole', async () => {
+    const names: Record<string, string> = {}
+    for (let i = 0; i < 2000; i++) names[`pkg_${i}/${'x'.repeat(60)}.txt`] = ''
+    const dir = repo(names)
+    const parent = tempDir()
+    process.env.RUNNER_TEMP = `${parent}/gone`
+    const r = await git(dir, ['ls-files', '-z'])
+    expect(r.code).toBe(0)
+    expect(Buffer.byteLength(r.stdout)).toBeGreaterThan(64 * 1024) // more than one pipe buffer
+    expect(new Set(r.stdout.split('\0').filter(Boolean))).toEqual(new Set(Object.keys(names)))
+    const failed = await git(dir, ['rev-parse', '--verify', 'nope^{commit}'])
+    expect(failed.code).toBe(128)
+    expect(failed.stderr).toMatch(/fatal: Needed a single revision/)
+    await expect(git(`${dir}/missing`, ['status'])).rejects.toThrow('git could not start')
+    expect(readdirSync(parent)).toEqual([])
   })
 })

@@ -1,9 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs'
 import path from 'node:path'
 
-// Apart from git.ts so that a module spawning git itself (file-tree.ts) does not pull in
-// @actions/exec and @actions/io (and, through them, `assert`) at start-up.
-
 let gitPath: string | undefined
 
 /**

@@ -25,39 +25,16 @@ export interface GitResult {
  * and net machinery while tearing it down initialises process.stderr (discover's start on a
  * 10-package repository: 1-4 ms less in three runs of 61-101 rounds against `node -e 0`, where
  * the machine's noise is ±5 ms). child_process itself (~4 ms) is loaded only when git runs.
- * 'wx' refuses an existing name or a planted symlink; no folder for the files is a git that
- * cannot start. Files a killed process leaves behind go with RUNNER_TEMP, which the runner
- * empties for every job. Not rmSync: its recursive mode loads another module at start-up.
+ * Where the files cannot be made (RUNNER_TEMP missing or read-only) git answers through pipes
+ * as before: a few milliseconds are not worth a failed run. Files a killed process leaves behind
+ * go with RUNNER_TEMP, which the runner empties for every job.
  */
 export function git(
   cwd: string,
   args: string[],
   options: { env?: Record<string, string> } = {}
 ): Promise<GitResult> {
-  const folder = process.env.RUNNER_TEMP || os.tmpdir()
-  const out = path.join(
-    folder,
-    `contribs-git-${process.pid}-${Math.random().toString(36).slice(2)}`
-  )
-  const err = `${out}.err`
-  let outFd: number
-  let errFd: number
-  try {
-    outFd = openSync(out, 'wx')
-    try {
-      errFd = openSync(err, 'wx')
-    } catch (e) {
-      closeSync(outFd)
-      unlinkSync(out)
-      throw e
-    }
-  } catch (e) {
-    return Promise.reject(
-      new Error(
-        `git could not start in ${cwd}: no file for its output in ${folder}: ${(e as Error).message}`
-      )
-    )
-  }
+  const files = outputFiles()
   const { spawn } = process.getBuiltinModule('node:child_process')
   return new Promise((resolve, reject) => {
     // A spawn that fails emits 'error' and then 'close': the first answer counts.
@@ -71,8 +48,10 @@ export function git(
       } catch (e) {
         result = e as Error
       } finally {
-        unlinkSync(out)
-        unlinkSync(err)
+        if (files) {
+          unlinkSync(files.out)
+          unlinkSync(files.err)
+        }
       }
       if (result instanceof Error) reject(result)
       else resolve(result)
@@ -81,24 +60,55 @@ export function git(
     try {
       child = spawn(gitExecutable(), args, {
         cwd,
-        stdio: ['ignore', outFd, errFd],
+        stdio: ['ignore', files?.outFd ?? 'pipe', files?.errFd ?? 'pipe'],
         env: options.env ? { ...process.env, ...options.env } : undefined
       })
     } catch (e) {
       return settle(() => e as Error)
     } finally {
-      closeSync(outFd)
-      closeSync(errFd)
+      if (files) {
+        closeSync(files.outFd)
+        closeSync(files.errFd)
+      }
     }
+    const piped: { out: Buffer[]; err: Buffer[] } = { out: [], err: [] }
+    child.stdout?.on('data', (d: Buffer) => piped.out.push(d))
+    child.stderr?.on('data', (d: Buffer) => piped.err.push(d))
     child.on('error', (e) => settle(() => new Error(`git could not start in ${cwd}: ${e.message}`)))
     child.on('close', (code, signal) =>
-      settle(() => ({
-        code: code ?? -1,
-        stdout: readFileSync(out, 'utf8'),
-        stderr: readFileSync(err, 'utf8') || (signal ? `killed by ${signal}` : '')
-      }))
+      settle(() => {
+        const stdout = files ? readFileSync(files.out, 'utf8') : Buffer.concat(piped.out).toString()
+        const stderr = files ? readFileSync(files.err, 'utf8') : Buffer.concat(piped.err).toString()
+        return { code: code ?? -1, stdout, stderr: stderr || (signal ? `killed by ${signal}` : '') }
+      })
     )
   })
+}
+
+/**
+ * Two new files for git's output and its errors ('wx' refuses an existing name or a planted
+ * symlink), or undefined when the folder will not take them. Removed with unlinkSync, not
+ * rmSync, whose recursive mode loads another module at start-up.
+ */
+function outputFiles(): { out: string; err: string; outFd: number; errFd: number } | undefined {
+  const out = path.join(
+    process.env.RUNNER_TEMP || os.tmpdir(),
+    `contribs-git-${process.pid}-${Math.random().toString(36).slice(2)}`
+  )
+  const err = `${out}.err`
+  let outFd: number
+  try {
+    outFd = openSync(out, 'wx')
+  } catch {
+    return undefined
+  }
+  try {
+    return { out, err, outFd, errFd: openSync(err, 'wx') }
+  } catch {
+    closeSync(outFd)
+    unlinkSync(out)
+    return undefined
+  }
 }
 
 export class GitError extends Error {
