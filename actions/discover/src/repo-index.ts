@@ -114,7 +114,6 @@ export class FileArena {
 }
 
 const MIN_WINDOW = 64 * 1024
-const YIELD_EVERY = 100
 
 const absent = (e: unknown) => {
   const code = (e as NodeJS.ErrnoException).code
@@ -153,8 +152,9 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     .sort(byCodePoint)
 
   // Synchronous reads (see FileArena): for thousands of small files they are several times
-  // faster than fs.promises (one thread-pool round trip per open/stat/read/close). Yielding
-  // every YIELD_EVERY files lets the git processes started before this drain their output. The files are kept
+  // faster than fs.promises (one thread-pool round trip per open/stat/read/close). Nothing
+  // yields to the event loop meanwhile: the git processes started before this write into files
+  // (see the shared git()), so none waits for this process to drain a pipe. The files are kept
   // as bytes, outside the JavaScript heap: 5,000 retained strings cost more garbage-collection
   // time than decoding each file again when it is read.
   const files = new Map<string, Buffer | undefined>()
@@ -163,7 +163,6 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
   const ciPath = ['tool', settings.table, 'ci']
   const ci = new Map<string, TomlTable>()
   for (let i = 0; i < candidates.length; i++) {
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r))
     const dir = candidates[i]
     const folder = `${abs}/${dir}`
     const bytes = arena.read(`${folder}/pyproject.toml`)
