@@ -1,5 +1,5 @@
-// ESM + ts-jest (see ../shared/reference/style-anchors.md: jest needs --experimental-vm-modules
-// on Node 20, which the npm scripts pass). Type checking is `npm run typecheck`; ts-jest only
+// ESM + ts-jest (jest needs --experimental-vm-modules on Node 20 for ESM, which the npm scripts
+// pass). Type checking is `npm run typecheck`; ts-jest only
 // transpiles, which keeps the suite fast.
 export default {
   testEnvironment: 'node',

@@ -1,6 +1,7 @@
 // npm run bench [-- --sizes 10,100,1000,5000] [--runs N]
 // Measures the built bundles as whole processes against the floor measured in the same run, and
-// writes BENCHMARKS.md. Not part of the test run; see ../shared/spec/workflows-and-quality.md.
+// writes BENCHMARKS.md. Not part of the test run: its verdicts are ratios measured on one machine,
+// which a test must not assert.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

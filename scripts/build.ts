@@ -3,7 +3,7 @@
 //   npm run build -- NAME    rebuild one (e.g. read-ci-config)
 //   npm run check-dist       rebuild in memory and fail when a committed dist/ differs
 // ncc runs from the repo root with the one root tsconfig (per-folder tsconfigs break it under
-// TypeScript 6; see ../shared/reference/style-anchors.md). Bundles are built in child processes,
+// TypeScript 6: ncc's TypeScript loader then sees a different module setting per bundle). Bundles are built in child processes,
 // two at a time, because webpack is CPU-bound and the machines have two cores.
 import ncc from '@vercel/ncc'
 import { spawn } from 'node:child_process'

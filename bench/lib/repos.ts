@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { generateRepo } from '../../test/kit/generate-repo.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 export const REPO_ROOT = path.resolve(HERE, '../..')
-const GENERATOR = path.resolve(REPO_ROOT, '../shared/bench/gen-monorepo.mjs')
+const GENERATOR = path.join(REPO_ROOT, 'test/kit/generate-repo.ts')
 const CACHE = path.join(os.tmpdir(), 'contribs-bench-cache')
 
 const GIT_ENV = {
@@ -36,49 +38,34 @@ export interface BenchRepo {
   changedFiles: number
 }
 
+/** Cached repositories are named after the generator's source, so a changed generator regenerates. */
+const generatorVersion = () =>
+  createHash('sha256').update(readFileSync(GENERATOR)).digest('hex').slice(0, 12)
+
 /**
- * A synthetic contribs repo of `n` packages from ../shared/bench/gen-monorepo.mjs, cached across
- * runs (generation is deterministic), with a branch `change` that edits two files in every
- * package (10,000 changed files at 5,000 packages) for discover.
+ * A synthetic contribs repo of `n` packages from test/kit/generate-repo.ts, cached across runs
+ * (generation is deterministic), with a branch `change` that edits two files in every package
+ * (10,000 changed files at 5,000 packages) for discover.
  */
 export function benchRepo(n: number, filesPerPackage = 4): BenchRepo {
-  if (!existsSync(GENERATOR))
-    throw new Error(`generator not found at ${GENERATOR} (../shared beside the repo)`)
-  const dir = path.join(CACHE, `n${n}-f${filesPerPackage}`)
+  const dir = path.join(CACHE, `${generatorVersion()}-n${n}-f${filesPerPackage}`)
   const done = path.join(dir, '.bench-ready')
   if (!existsSync(done)) {
-    rmSync(dir, { recursive: true, force: true })
-    mkdirSync(CACHE, { recursive: true })
-    execFileSync(
-      process.execPath,
-      [GENERATOR, dir, '--packages', String(n), '--files-per-package', String(filesPerPackage)],
-      { stdio: 'ignore' }
-    )
+    const { packages } = generateRepo(dir, { packages: n, filesPerPackage })
     git(dir, 'checkout', '-q', '-b', 'change')
-    let changed = 0
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (
-        !e.isDirectory() ||
-        e.name.startsWith('.') ||
-        !existsSync(path.join(dir, e.name, 'OWNERS'))
-      )
-        continue
+    for (const { dir: pkg } of packages) {
+      writeFileSync(path.join(dir, pkg, 'README.md'), `# ${pkg}\n\nChanged by the benchmark.\n`)
       writeFileSync(
-        path.join(dir, e.name, 'README.md'),
-        `# ${e.name}\n\nChanged by the benchmark.\n`
-      )
-      writeFileSync(
-        path.join(dir, e.name, 'tests', 'test_bench.py'),
+        path.join(dir, pkg, 'tests/test_bench.py'),
         'def test_bench():\n    assert True\n'
       )
-      changed += 2
     }
     git(dir, 'add', '-A')
     git(dir, 'commit', '-q', '-m', 'bench change')
-    writeFileSync(done, String(changed))
+    writeFileSync(done, String(packages.length * 2))
   }
   const base = git(dir, 'rev-parse', 'main')
   const head = git(dir, 'rev-parse', 'change')
-  const changedFiles = Number(execFileSync('cat', [done], { encoding: 'utf8' }))
+  const changedFiles = Number(readFileSync(done, 'utf8'))
   return { dir, packages: n, base, head, changedFiles }
 }

@@ -3,24 +3,17 @@
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { buildGraph, loadRepo, withDependents } from '@contribs-actions/shared'
-import { cleanupTempDirs, REPO_ROOT, tempDir, writeFiles } from '../../../test/kit/fixtures.js'
+import { cleanupTempDirs, tempDir, writeFiles } from '../../../test/kit/fixtures.js'
+import { generateRepo } from '../../../test/kit/generate-repo.js'
 import { affected } from '../src/affected.js'
 import { indexRepo } from '../src/repo-index.js'
 
 afterAll(cleanupTempDirs)
 
-const GENERATOR = path.resolve(REPO_ROOT, '../shared/bench/gen-monorepo.mjs')
-
 let dir: string
 beforeAll(() => {
   dir = path.join(tempDir(), 'repo')
-  execFileSync(
-    process.execPath,
-    [GENERATOR, dir, '--packages', '120', '--files-per-package', '0', '--no-git'],
-    {
-      stdio: 'ignore'
-    }
-  )
+  generateRepo(dir, { packages: 120, filesPerPackage: 0, git: false })
 })
 
 async function oracle(seeds: string[]): Promise<string[]> {

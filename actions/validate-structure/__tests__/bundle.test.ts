@@ -11,16 +11,13 @@ import {
   EXAMPLE_REPO,
   git,
   initGitRepo,
-  REPO_ROOT,
   tempDir,
   writeFiles
 } from '../../../test/kit/fixtures.js'
+import { generateRepo, PLANTED_KINDS } from '../../../test/kit/generate-repo.js'
 import type { Violation } from '../src/report.js'
 
 afterAll(cleanupTempDirs)
-
-// CI clones the specs as `../shared` beside the repository root.
-const GENERATOR = path.resolve(REPO_ROOT, '../shared/bench/gen-monorepo.mjs')
 
 function edit(dir: string, rel: string, from: string, to: string): void {
   const text = readFileSync(path.join(dir, rel), 'utf8')
@@ -146,13 +143,10 @@ test('one violation of each kind: exactly those, each annotated on its file (and
 
 test('a generated repo with 24 planted violations: each found, with its text and file, and nothing else', async () => {
   const dir = path.join(tempDir('contribs-gen-'), 'repo')
-  const planted = JSON.parse(
-    execFileSync(process.execPath, [GENERATOR, dir, '--packages', '60', '--broken', '24'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore']
-    })
-  ) as { kind: string; subpackage: string; file: string; expect: string }[]
+  const { planted } = generateRepo(dir, { packages: 60, broken: 24 })
   expect(planted).toHaveLength(24)
+  // Every kind the generator knows is planted at least once.
+  expect(new Set(planted.map((p) => p.kind)).size).toBe(PLANTED_KINDS.length)
 
   const r = await runBundle({ action: 'validate-structure', workspace: dir })
   expect(r.exitCode).toBe(1)
