@@ -163,7 +163,7 @@ say(
 )
 say()
 say(
-  `Floors (\`bench/floor.mjs\`): ${FLOOR_NAMES.map((f) => `**${FLOORS[f].label}** = ${FLOORS[f].what}`).join('; ')}. **walk** is the floor the spec and issue #9 name ("walk the tree and read every \`pyproject.toml\` and \`OWNERS\` once"); validate-structure, which must know every package's folders, is judged against it, and its ratio to **read** (no folder listing at all) and **read+parse** (the least a tool can do that says whether every file is valid TOML, rule 4) are given beside it. discover is judged against **pyproject**, as the issue says.`
+  `Floors (\`bench/floor.mjs\`): ${FLOOR_NAMES.map((f) => `**${FLOORS[f].label}** = ${FLOORS[f].what}`).join('; ')}. **walk** is the least any structural check can do ("walk the tree and read every \`pyproject.toml\` and \`OWNERS\` once"); validate-structure, which must know every package's folders, is judged against it, and its ratio to **read** (no folder listing at all) and **read+parse** (the least a tool can do that says whether every file is valid TOML, rule 4) are given beside it. discover, which needs no folder listing, is judged against **pyproject**.`
 )
 say()
 
