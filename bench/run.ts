@@ -103,8 +103,8 @@ const CASES: Case[] = [
   {
     action: 'validate-structure',
     inputs: () => ({}),
-    // The spec's floor walks the tree: validate-structure must know every package's folders
-    // (rules 2, 7, 8, 9), which it learns from git's index instead of walking them.
+    // The walk floor: validate-structure must know every package's folders (rules 2, 7, 8, 9),
+    // which it learns from git's view of the working tree instead of walking them.
     floor: 'walk',
     alsoFloors: ['all', 'parse'],
     target: 1.25

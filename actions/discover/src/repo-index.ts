@@ -1,23 +1,24 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import {
   Finding,
   Grandfather,
-  isGrandfathered,
+  packageCandidates,
   PyProject,
   pyprojectFromData,
   readGrandfather,
   resolveSettings,
   Settings,
+  startFileTree,
   TomlTable,
   UserError
 } from '@contribs-actions/shared'
 import { parseTomlPartial, quickTable } from './partial-toml.js'
 
 /**
- * The subpackages at head, found with the same rule as the shared `loadRepo` (a top-level folder
- * that is not hidden, excluded or grandfathered, holding a `pyproject.toml`, an `OWNERS` file or
- * the namespace folder), but reading only what discover needs: each `pyproject.toml` once as
+ * The subpackages at head, found with the same rule as the shared `loadRepo` (one of the shared
+ * packageCandidates, over git's view of the working tree, holding a `pyproject.toml`, an `OWNERS`
+ * file or the namespace folder), but reading only what discover needs: each `pyproject.toml` once as
  * text, parsed lazily and only in the tables asked for. On 5,000 packages loadRepo's full parse
  * and per-folder listings cost several times the reads themselves.
  */
@@ -44,8 +45,6 @@ export interface RepoIndex {
    */
   pyproject(dir: string, tables: string[][], options?: { once?: boolean }): PyProject | undefined
 }
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * Reads files one after another into one growing buffer and hands out views of it. Against
@@ -144,12 +143,8 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
       : pyprojectFrom(rootText, 'pyproject.toml', [['project', 'name'], ['tool']])
   const { settings, findings } = resolveSettings(rootPyproject, {}, table)
   const grandfather = await readGrandfather(abs, settings.grandfather_file)
-  const excluded = new Set([...settings.exclude_dirs, settings.namespace, 'node_modules'])
-  const candidates = readdirSync(abs, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !excluded.has(e.name))
-    .map((e) => e.name)
-    .filter((d) => !isGrandfathered(grandfather, d))
-    .sort(byCodePoint)
+  const tree = await startFileTree(abs, 'git')
+  const candidates = packageCandidates(tree.list('')?.dirs ?? [], settings, grandfather)
 
   // Synchronous reads (see FileArena): for thousands of small files they are several times
   // faster than fs.promises (one thread-pool round trip per open/stat/read/close). Nothing

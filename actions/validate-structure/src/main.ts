@@ -1,4 +1,4 @@
-import { ActionResult, Inputs, openRepo, RunContext, startFileTree } from '@contribs-actions/shared'
+import { ActionResult, Inputs, openRepo, RunContext } from '@contribs-actions/shared'
 import { parseOptions } from './options.js'
 import { readContext, readFacts } from './read-facts.js'
 import { buildResult } from './report.js'
@@ -6,16 +6,16 @@ import { checkContents, validateRepo } from './validate.js'
 
 export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
   const options = parseOptions(inputs, ctx)
-  // The file list: from .git/index when small, else from git on the other core while this
-  // process reads every pyproject and OWNERS.
-  const listing = startFileTree(options.root, options.listing)
-  const repo = await openRepo(options.root, { overrides: options.overrides, table: options.table })
+  const repo = await openRepo(options.root, {
+    overrides: options.overrides,
+    table: options.table,
+    listing: options.listing
+  })
   const context = readContext(repo)
   const contents = checkContents(repo, context)
-  const tree = await listing
   const dirs = contents.packages.map((p) => p.dir)
-  const facts = readFacts(repo, dirs, context, tree)
+  const facts = readFacts(repo, dirs, context, repo.tree)
   const result = buildResult(repo, validateRepo(repo, context, contents, facts), ctx.workspace)
-  if (tree.note) result.log.unshift(tree.note)
+  if (repo.tree.note) result.log.unshift(repo.tree.note)
   return result
 }

@@ -7,19 +7,21 @@ import {
   tempDir,
   writeFiles
 } from '../../../test/kit/fixtures.js'
-import { diskTree, startFileTree, treeFromPaths } from '../src/file-tree.js'
+import { diskTree, startFileTree, treeFromPaths, workingTreePaths } from '../src/file-tree.js'
 
 afterAll(cleanupTempDirs)
 
-describe('treeFromPaths (git ls-files output)', () => {
-  const empty = { source: 'disk' as const, list: () => undefined }
-
+describe('treeFromPaths', () => {
   it('lists files and folders per folder, in code-point order, at any depth', () => {
     // git's own order: whole paths byte-wise, so `a-b/` comes before `a/`
-    const tree = treeFromPaths(
-      ['README.md', 'pkg/a-b/x.py', 'pkg/a/y.py', 'pkg/a/deep/er/z.py', 'pkg/OWNERS', ''],
-      empty
-    )
+    const tree = treeFromPaths([
+      'README.md',
+      'pkg/a-b/x.py',
+      'pkg/a/y.py',
+      'pkg/a/deep/er/z.py',
+      'pkg/OWNERS',
+      ''
+    ])
     expect(tree.list('')).toEqual({ files: ['README.md'], dirs: ['pkg'] })
     expect(tree.list('pkg')).toEqual({ files: ['OWNERS'], dirs: ['a', 'a-b'] })
     expect(tree.list('pkg/a')).toEqual({ files: ['y.py'], dirs: ['deep'] })
@@ -27,23 +29,25 @@ describe('treeFromPaths (git ls-files output)', () => {
     expect(tree.list('pkg/a/deep/er')).toEqual({ files: ['z.py'], dirs: [] })
   })
 
-  it('a folder git does not hold under a tracked top-level folder is missing', () => {
-    const tree = treeFromPaths(['pkg/OWNERS'], {
-      source: 'disk',
-      list: () => ({ files: ['on-disk'], dirs: [] })
-    })
+  it('a folder holding none of the paths does not exist, at the top or below', () => {
+    const tree = treeFromPaths(['pkg/OWNERS', 'other/x', 'pkg/late.py'])
+    expect(tree.list('pkg')).toEqual({ files: ['OWNERS', 'late.py'], dirs: [] })
     expect(tree.list('pkg/tests')).toBeUndefined()
+    expect(tree.list('build')).toBeUndefined()
   })
+})
 
-  it('a top-level folder with no tracked file at all is asked of the fallback', () => {
-    const asked: string[] = []
-    const tree = treeFromPaths(['pkg/OWNERS'], {
-      source: 'disk',
-      list: (rel) => (asked.push(rel), { files: ['pyproject.toml'], dirs: ['tests'] })
-    })
-    expect(tree.list('new-pkg')).toEqual({ files: ['pyproject.toml'], dirs: ['tests'] })
-    expect(tree.list('new-pkg/tests')).toEqual({ files: ['pyproject.toml'], dirs: ['tests'] })
-    expect(asked).toEqual(['new-pkg', 'new-pkg/tests'])
+describe('workingTreePaths', () => {
+  it('tracked and untracked files count; deleted and skip-worktree ones do not', () => {
+    const output = [
+      '? pkg/new.py',
+      'H pkg/OWNERS',
+      'R pkg/OWNERS',
+      'H pkg/a.py',
+      'S pkg/sparse.py',
+      ''
+    ]
+    expect(workingTreePaths(output.join('\0'))).toEqual(['pkg/new.py', 'pkg/a.py'])
   })
 })
 
@@ -68,21 +72,34 @@ describe('startFileTree', () => {
     return dir
   }
 
-  it('git: what git tracks, so ignored, empty and untracked folders do not count', async () => {
+  it('git: the working tree as git sees it, so ignored output and empty folders do not count', async () => {
     const dir = repoWithNoise()
     const tree = await startFileTree(dir, 'git')
     expect(tree.source).toBe('git')
-    expect(tree.list('pkg')).toEqual({ files: ['OWNERS'], dirs: ['mellea_contribs', 'tests'] })
+    // the untracked notes.txt counts; .venv/, build/ (ignored) and examples/ (empty) do not
+    expect(tree.list('pkg')).toEqual({
+      files: ['OWNERS', 'notes.txt'],
+      dirs: ['mellea_contribs', 'tests']
+    })
     expect(tree.list('pkg/build')).toBeUndefined()
-    // a package not yet added is read from disk
+    // a package not yet added is there, as on disk
     expect(tree.list('new-pkg')).toEqual({ files: ['pyproject.toml'], dirs: [] })
   })
 
-  it('a staged file counts before it is committed', async () => {
+  it('git: a tracked file deleted but not staged is gone; ignored top-level output is no folder', async () => {
+    const dir = repoWithNoise()
+    writeFiles(dir, { 'pkg/OWNERS': null, 'build/pyproject.toml': '[project]\nname = "x"\n' })
+    const tree = await startFileTree(dir, 'git')
+    expect(tree.list('pkg')?.files).toEqual(['notes.txt'])
+    expect(tree.list('')?.dirs).toEqual(['new-pkg', 'pkg'])
+  })
+
+  it('a staged deletion is gone; a staged file counts once', async () => {
     const dir = repoWithNoise()
     git(dir, 'add', 'pkg/notes.txt')
+    git(dir, 'rm', '-q', 'pkg/tests/test_x.py')
     const tree = await startFileTree(dir, 'git')
-    expect(tree.list('pkg')?.files).toEqual(['OWNERS', 'notes.txt'])
+    expect(tree.list('pkg')).toEqual({ files: ['OWNERS', 'notes.txt'], dirs: ['mellea_contribs'] })
   })
 
   it('a root below the top of the work tree lists paths relative to itself', async () => {

@@ -1,5 +1,4 @@
 import { readdirSync } from 'node:fs'
-import { readIndexPaths } from './git-index.js'
 import { git } from './git.js'
 
 /** What one folder holds, each list sorted by code point. */
@@ -14,9 +13,9 @@ export interface Listing {
  */
 export interface FileTree {
   /**
-   * `git`: the files git tracks (its index: what a checkout holds, plus what is staged), so
-   * ignored output such as `.venv/` or `build/` never counts and an empty folder does not exist,
-   * as on a runner. `disk`: the folders as they are.
+   * `git`: the working tree as git sees it (see workingTreePaths), so ignored output such as
+   * `.venv/` or `build/` never counts and an empty folder does not exist, as on a runner.
+   * `disk`: the folders as they are.
    */
   readonly source: 'git' | 'disk'
   list(rel: string): Listing | undefined
@@ -83,21 +82,21 @@ function indexFolders(top: string, paths: string[]): Map<string, Listing> {
 }
 
 /**
- * A tree over `git ls-files` output (paths relative to the root). The paths are only grouped by
+ * A tree over root-relative file paths (see workingTreePaths). The paths are only grouped by
  * top-level folder up front; a top-level folder's listings are indexed when it is first asked
  * for, and only the last one is kept: callers walk one package at a time, and 60,000 retained
  * listings (5,000 packages) cost more in garbage collection than indexing a package again. A
- * top-level folder with no tracked file at all (a package not yet added) is listed from
- * `fallback`, so a new package is still seen before its first commit.
+ * folder holding none of the paths does not exist.
  */
-export function treeFromPaths(paths: string[], fallback: FileTree): FileTree {
+export function treeFromPaths(paths: string[]): FileTree {
   const byTop = new Map<string, string[]>()
   const rootFiles: string[] = []
   let top = ''
   let group: string[] | undefined
   for (const p of paths) {
     if (!p) continue
-    // git lists a folder's paths together, so most paths continue the previous group.
+    // git lists a folder's paths together (tracked, then untracked), so most paths continue
+    // the previous group.
     if (group && p.charCodeAt(top.length) === 47 && p.startsWith(top)) {
       group.push(p)
       continue
@@ -125,7 +124,7 @@ export function treeFromPaths(paths: string[], fallback: FileTree): FileTree {
       const slash = rel.indexOf('/')
       const t = slash < 0 ? rel : rel.slice(0, slash)
       const under = byTop.get(t)
-      if (!under) return fallback.list(rel)
+      if (!under) return undefined
       if (indexed?.top !== t) indexed = { top: t, folders: indexFolders(t, under) }
       return indexed.folders.get(rel)
     }
@@ -133,39 +132,52 @@ export function treeFromPaths(paths: string[], fallback: FileTree): FileTree {
 }
 
 /**
- * An index up to this size (about 10,000 files) is read directly (see git-index.ts): parsing it
- * costs less than starting git. Above it git lists the files on the other core.
+ * The working tree as git sees it, from `git ls-files -z -t --cached --others --deleted
+ * --exclude-standard`: tracked files that exist plus untracked files that are not ignored
+ * (`.gitignore`, `.git/info/exclude`, the global excludes). A tracked file deleted from disk is
+ * listed twice, `H` then `R`, and left out; so is a sparse checkout's skip-worktree file (`S`),
+ * which is not on disk either. So a laptop with unstaged deletions, new files and build output
+ * gets the answer a runner gets once the change is committed.
  */
-export const DIRECT_INDEX_BYTES = 1 << 20
+export function workingTreePaths(lsFilesOutput: string): string[] {
+  const entries = lsFilesOutput.split('\0')
+  const gone = new Set<string>()
+  for (const entry of entries) if (entry[0] === 'R' || entry[0] === 'S') gone.add(entry.slice(2))
+  const paths: string[] = []
+  for (const entry of entries) {
+    const file = entry.slice(2)
+    if (entry && !gone.has(file)) paths.push(file)
+  }
+  return paths
+}
+
+const LS_WORKING_TREE = [
+  'ls-files',
+  '-z',
+  '-t',
+  '--cached',
+  '--others',
+  '--deleted',
+  '--exclude-standard'
+]
 
 /**
- * Starts listing the tree: with `git`, the files in git's index, read from `.git/index` for a
- * small repository, else from one `git ls-files` (a few tens of milliseconds for 100,000
- * files, where walking the same 60,000 folders one readdir at a time takes a second); outside a
- * git work tree, or without git, the disk. Call it before reading the packages: git runs on the
- * other core while this process reads synchronously.
+ * Lists the tree: with `git`, the working tree as git sees it (see workingTreePaths); outside a
+ * git work tree, or without git, the disk, with a note saying why. `disk`: the folders as they
+ * are, ignored output included.
  */
-export function startFileTree(
+export async function startFileTree(
   root: string,
-  source: TreeSource,
-  options: { directIndexBytes?: number } = {}
+  source: TreeSource
 ): Promise<FileTree & { note?: string }> {
   const disk = diskTree(root)
-  if (source === 'disk') return Promise.resolve(disk)
-  const indexed = readIndexPaths(root, options.directIndexBytes ?? DIRECT_INDEX_BYTES)
-  if (indexed) return Promise.resolve(treeFromPaths(indexed, disk))
-  // git() starts git before it returns and writes into files, so nobody has to drain a pipe.
-  return git(root, ['ls-files', '-z', '--cached']).then(
-    (r): FileTree & { note?: string } =>
-      r.code === 0
-        ? treeFromPaths(r.stdout.split('\0'), disk)
-        : {
-            ...disk,
-            note: `listed folders from disk: ${r.stderr.trim().split('\n')[0] || `git exit ${r.code}`}`
-          },
-    (e: Error) => ({
-      ...disk,
-      note: `listed folders from disk: ${e.message}`
-    })
-  )
+  if (source === 'disk') return disk
+  try {
+    const r = await git(root, LS_WORKING_TREE)
+    if (r.code === 0) return treeFromPaths(workingTreePaths(r.stdout))
+    const why = r.stderr.trim().split('\n')[0] || `git exit ${r.code}`
+    return { ...disk, note: `listed folders from disk: ${why}` }
+  } catch (e) {
+    return { ...disk, note: `listed folders from disk: ${(e as Error).message}` }
+  }
 }

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { UserError } from './errors.js'
+import { FileTree, startFileTree, TreeSource } from './file-tree.js'
 import type { Finding } from './findings.js'
 import { Owners, parseOwners } from './owners.js'
 import { PyProject, readPyProject } from './pyproject.js'
@@ -30,9 +31,11 @@ export interface RepoBase {
   settings: Settings
   settingsFindings: Finding[]
   grandfather: Grandfather
+  /** The files, as git sees the working tree unless `listing: disk` was asked for. */
+  tree: FileTree & { note?: string }
   /**
-   * Top-level folders that may be packages (not hidden, excluded or grandfathered), sorted by
-   * code point; readPackage decides.
+   * Top-level folders that may be packages (see packageCandidates), sorted by code point;
+   * readPackage decides.
    */
   candidates: string[]
 }
@@ -47,6 +50,8 @@ export interface LoadOptions {
   overrides?: Partial<Settings>
   /** The `settings-table` input, when given. */
   table?: string
+  /** Where the files come from: git's view of the working tree (the default) or the disk. */
+  listing?: TreeSource
 }
 
 /**
@@ -89,7 +94,21 @@ export function isGrandfathered(g: Grandfather, rel: string): boolean {
   return g.paths.some((p) => rel === p || rel.startsWith(`${p}/`))
 }
 
-const sortByCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+/**
+ * The top-level folders that may be packages: not hidden, not excluded (template, docs, the
+ * legacy namespace folder), not grandfathered. `rootDirs` comes from the file tree, so a folder
+ * holding only ignored output (`build/`, `dist/` after a local build) is never one.
+ */
+export function packageCandidates(
+  rootDirs: readonly string[],
+  settings: Settings,
+  grandfather: Grandfather
+): string[] {
+  const excluded = new Set([...settings.exclude_dirs, settings.namespace, 'node_modules'])
+  return rootDirs.filter(
+    (name) => !name.startsWith('.') && !excluded.has(name) && !isGrandfathered(grandfather, name)
+  )
+}
 
 /**
  * A top-level folder is a subpackage when it is not hidden, not excluded (template, docs, the
@@ -127,20 +146,15 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
   const loaded: LoadedSettings = resolveSettings(rootPyproject, options.overrides, options.table)
   const settings = loaded.settings
   const grandfather = await readGrandfather(abs, settings.grandfather_file)
-
-  const excluded = new Set([...settings.exclude_dirs, settings.namespace, 'node_modules'])
-  const top = readdirSync(abs, { withFileTypes: true })
-  const candidates = top
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !excluded.has(e.name))
-    .filter((e) => !isGrandfathered(grandfather, e.name))
-    .map((e) => e.name)
-    .sort(sortByCodePoint)
+  const tree = await startFileTree(abs, options.listing ?? 'git')
+  const candidates = packageCandidates(tree.list('')?.dirs ?? [], settings, grandfather)
   return {
     root: abs,
     rootPyproject,
     settings,
     settingsFindings: loaded.findings,
     grandfather,
+    tree,
     candidates
   }
 }
