@@ -1,6 +1,6 @@
-// ESM + ts-jest (see ../shared/reference/style-anchors.md: jest needs --experimental-vm-modules
-// on Node 20, which the npm scripts pass). Type checking is `npm run typecheck`; ts-jest only
-// transpiles, which keeps the suite fast.
+// ESM + ts-jest: jest needs --experimental-vm-modules on Node 20, which the npm scripts pass.
+// Type checking is `npm run typecheck`; ts-jest only transpiles (isolatedModules), which keeps the
+// suite fast.
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -9,7 +9,11 @@ export default {
     // the tsconfig path core-lite.ts uses past @actions/core's exports map
     '^#actions-core/(.*)$': '<rootDir>/node_modules/@actions/core/lib/$1'
   },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
+  transform: {
+    // tsconfig.base.json turns source maps off (nothing we ship needs them); without them a
+    // failure is reported at the wrong line of the test.
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false, tsconfig: { sourceMap: true } }]
+  },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/actions/.*/dist/'],
