@@ -17,6 +17,8 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/actions/.*/dist/'],
+  // Stops what a test started (bundle processes, emulators) when it ends, timed out or not.
+  setupFilesAfterEnv: ['<rootDir>/test/kit/cleanup.ts'],
   testTimeout: 60000,
   maxWorkers: 2
 }
