@@ -1,6 +1,7 @@
 // ESM + ts-jest: jest needs --experimental-vm-modules on Node 20, which the npm scripts pass.
 // Type checking is `npm run typecheck`; ts-jest only transpiles (isolatedModules), which keeps the
-// suite fast.
+// suite fast. The suite must hold on a busy two-core machine, even beside a second copy of itself:
+// see the budgets below and test/kit/cleanup.ts.
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -19,6 +20,8 @@ export default {
   modulePathIgnorePatterns: ['<rootDir>/actions/.*/dist/'],
   // Stops what a test started (bundle processes, emulators) when it ends, timed out or not.
   setupFilesAfterEnv: ['<rootDir>/test/kit/cleanup.ts'],
-  testTimeout: 60000,
+  // A test that runs no bundle takes at most a few seconds on an idle machine. Suites that run
+  // action bundles raise their own budget to BUNDLE_TEST_TIMEOUT_MS (test/kit/budgets.ts).
+  testTimeout: 60_000,
   maxWorkers: 2
 }
