@@ -1,6 +1,11 @@
 // The README's first command runs this demo; the test runs it the same way and checks the story's
 // closing report, so the demo cannot silently rot.
 import { runDemo } from '../run.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 test('the demo runs the whole lifecycle and every step goes as expected', async () => {
   const out: string[] = []
@@ -24,4 +29,4 @@ test('the demo runs the whole lifecycle and every step goes as expected', async 
   ]) {
     expect(printed).toContain(heading)
   }
-}, 180_000)
+})

@@ -1,6 +1,6 @@
 // The stale-floor signal over a real checkout, pagination over many tracked issues, and input
 // errors, through the BUILT bundle against the GitHub emulator.
-import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Emulator } from '@contribs-actions/github-emulator'
@@ -24,6 +24,10 @@ import {
   writes,
   type Octokit
 } from './helpers.js'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 let emu: Emulator
 let gh: Octokit

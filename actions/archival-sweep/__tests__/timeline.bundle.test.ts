@@ -1,6 +1,6 @@
 // The archival timeline told through the BUILT bundle against the GitHub emulator, whose clock is
 // moved between sweeps: milestones follow the label event's wall-clock age, whatever the schedule.
-import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { cleanupTempDirs, tempDir } from '../../../test/kit/fixtures.js'
 import {
@@ -16,6 +16,10 @@ import {
   writes,
   type Octokit
 } from './helpers.js'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 let emu: Emulator
 let gh: Octokit

@@ -18,6 +18,11 @@ import {
   TIER1,
   V
 } from './kit.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 let emu: Emulator
 

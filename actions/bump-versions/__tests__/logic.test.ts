@@ -9,6 +9,11 @@ import { lockArgv, splitCommand } from '../src/lock.js'
 import { buildPlan, Target } from '../src/plan.js'
 import { planOutput } from '../src/report.js'
 import { branchName, checkVersion, resolveVersion } from '../src/version.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 afterAll(cleanupTempDirs)
 

@@ -23,6 +23,11 @@ import {
   TIER2,
   V
 } from './kit.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 let emu: Emulator
 let s: Seeded

@@ -6,6 +6,11 @@ import path from 'node:path'
 import { runBundle } from '@contribs-actions/cli'
 import { cleanupTempDirs, git, REPO_ROOT, tempDir } from '../../../test/kit/fixtures.js'
 import { ALL, change, exampleRepo, prPayload, touch } from './helpers.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 afterAll(cleanupTempDirs)
 

@@ -9,6 +9,11 @@ import {
   tempDir,
   writeFiles
 } from '../../../test/kit/fixtures.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 afterAll(cleanupTempDirs)
 

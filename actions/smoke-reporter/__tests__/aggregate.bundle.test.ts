@@ -1,7 +1,7 @@
 // Aggregate mode through the BUILT bundle against the GitHub emulator: the lifecycle of a tracking
 // issue, Python-version matrices, cancelled legs, duplicate reports, assignee rejection, one commit
 // per run, and request counts that follow the changed packages.
-import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { trackingMarker } from '@contribs-actions/shared'
 import { CLEAN_TEXT } from '../src/state.js'
@@ -17,6 +17,10 @@ import {
   stateFile,
   stateText
 } from './helpers.js'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 let emu: Emulator
 

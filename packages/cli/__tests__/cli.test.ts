@@ -3,6 +3,11 @@ import path from 'node:path'
 import { parseArgs } from '../src/args.js'
 import { parseAnnotations, parseOutputFile } from '../src/run-bundle.js'
 import { EXAMPLE_REPO, REPO_ROOT } from '../../../test/kit/fixtures.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 const CLI = path.join(REPO_ROOT, 'packages/cli/bin/contribs-actions.mjs')
 

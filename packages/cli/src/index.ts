@@ -1,5 +1,7 @@
 export {
   runBundle,
+  runningBundles,
+  stopBundles,
   parseAnnotations,
   parseOutputFile,
   actionDefaults,

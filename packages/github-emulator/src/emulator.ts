@@ -91,6 +91,17 @@ export interface Emulator {
   close(): Promise<void>
 }
 
+/** Emulators started in this process and not closed yet, oldest first. */
+const open = new Set<Emulator>()
+
+/**
+ * The emulators still open, oldest first: test/kit/cleanup.ts closes the ones a test started
+ * and left open (a test that timed out never reaches its `finally`).
+ */
+export function openEmulators(): Emulator[] {
+  return [...open]
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const ownsDir = options.dataDir === undefined
   const dataDir = ownsDir
@@ -118,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const port = (server.address() as AddressInfo).port
   core.baseUrl = `http://127.0.0.1:${port}`
   ref.handle = new EmulatorHandle(core, server, port, ownsDir)
+  open.add(ref.handle)
   return ref.handle
 }
 
@@ -274,7 +286,16 @@ class EmulatorHandle implements Emulator {
     core.log = []
   }
 
-  async close(): Promise<void> {
+  private closing?: Promise<void>
+
+  /** Idempotent: a second call waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown()
+    return this.closing
+  }
+
+  private async shutDown(): Promise<void> {
+    open.delete(this)
     await new Promise<void>((ok) => {
       this.server.close(() => ok())
       this.server.closeAllConnections()

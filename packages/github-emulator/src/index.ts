@@ -2,7 +2,7 @@
  * GitHub REST API emulator for tests and demos: a loopback HTTP server backed by real bare git
  * repositories. See ../README.md for the API and the list of emulated endpoints.
  */
-export { startEmulator } from './emulator.js'
+export { openEmulators, startEmulator } from './emulator.js'
 export type {
   CommitOptions,
   Emulator,

@@ -10,6 +10,11 @@ import { cleanupTempDirs, EXAMPLE_REPO, git, tempDir, writeFiles } from '../../k
 import { evaluate, jobRuns } from '../lib/expressions.js'
 import { jobs, loadWorkflows, type Obj } from '../lib/load.js'
 import { fakeTool, findStep, runStep } from '../lib/run-step.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 afterAll(cleanupTempDirs)
 
