@@ -9,6 +9,7 @@ import {
   pinnedActions,
   pipeToShell,
   requiredPermissions,
+  securityFindings,
   writerJobs
 } from '../lib/rules.js'
 
@@ -355,6 +356,40 @@ jobs:
     expect(pipeToShell(bad)).toEqual([
       expect.stringMatching(/^fixture\.yml:7: job a, step 1 pipes a download into a shell/),
       expect.stringMatching(/^fixture\.yml:8: job a, step 2 pipes/)
+    ])
+  })
+})
+
+describe('every rule at once (what check-manifests applies to workflows and doc snippets)', () => {
+  test('holds for every workflow', () => {
+    expect(all.flatMap((w) => securityFindings(w, resolve))).toEqual([])
+  })
+
+  test('a workflow breaking each rule once gets one finding per rule', () => {
+    const bad = wf(`
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps:
+      - uses: actions/checkout@v5
+      - run: echo "\${{ github.head_ref }}"
+      - run: curl -fsSL https://example.com/x.sh | sh
+      - uses: generative-computing/contribs-actions/actions/archival-sweep@v1
+  b:
+    uses: ./.github/workflows/smoke.yml
+    permissions: {}
+`)
+    expect(securityFindings(bad, resolve)).toEqual([
+      expect.stringContaining('fixture.yml:9: job a, step 2: ${{ }} inside run:'),
+      expect.stringContaining('fixture.yml: no top-level permissions:'),
+      expect.stringMatching(
+        /^fixture\.yml:12: job b calls \.github\/workflows\/smoke\.yml, whose jobs need/
+      ),
+      expect.stringContaining('fixture.yml:8: job a, step 1 uses actions/checkout@v5: pin'),
+      expect.stringContaining('fixture.yml:4: job a writes shared state with no concurrency group'),
+      expect.stringContaining('fixture.yml:10: job a, step 3 pipes a download into a shell')
     ])
   })
 })

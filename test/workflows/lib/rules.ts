@@ -275,3 +275,21 @@ export function pipeToShell(wf: Workflow): Finding[] {
     })
   return out
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every rule above over one workflow. check-manifests applies this to the workflow files and to
+// the workflows the docs show, so a rule added here holds for the documentation too.
+
+export function securityFindings(
+  wf: Workflow,
+  resolve: (file: string) => Workflow | undefined
+): Finding[] {
+  return [
+    ...expressionsInRun(wf),
+    ...explicitPermissions(wf),
+    ...calledWorkflowPermissions(wf, resolve),
+    ...pinnedActions(wf),
+    ...concurrencyOnWriters(wf),
+    ...pipeToShell(wf)
+  ]
+}
