@@ -3,13 +3,15 @@
 //   npm run build -- NAME    rebuild one (e.g. read-ci-config)
 //   npm run check-dist       rebuild in memory and fail when a committed dist/ differs
 // ncc runs from the repo root with the one root tsconfig (per-folder tsconfigs break it under
-// TypeScript 6: ncc's TypeScript loader then sees a different module setting per bundle). Bundles are built in child processes,
-// two at a time, because webpack is CPU-bound and the machines have two cores.
+// TypeScript 6). Bundles are built in child processes, two at a time, because webpack is
+// CPU-bound and the machines have two cores.
+// Each dist/ also gets licenses.txt: the name, licence and licence text of every package bundled
+// into index.js, which the MIT, BSD and ISC licences of our dependencies ask us to ship with it.
 import ncc from '@vercel/ncc'
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
-import { Bundle, listBundles, REPO_ROOT } from './lib/bundles.js'
+import { Bundle, LICENSES_FILE, listBundles, REPO_ROOT } from './lib/bundles.js'
 
 type Files = Record<string, string>
 
@@ -22,10 +24,13 @@ async function bundle({ entry, format }: Bundle): Promise<Files> {
     cache: false,
     // Type checking is `npm run typecheck`; without this ts-loader checks the whole program, and
     // one type error anywhere in the repo would stop every bundle.
-    transpileOnly: true
+    transpileOnly: true,
+    license: LICENSES_FILE
   })
   const files: Files = { 'index.js': code }
   for (const [name, asset] of Object.entries(assets)) files[name] = asset.source.toString()
+  // A bundle shipped without its notices would be a licence breach nobody sees; fail the build.
+  if (!files[LICENSES_FILE]) throw new Error(`ncc wrote no ${LICENSES_FILE} for ${entry}`)
   // The repository's package.json says "type": "module"; the bundle's folder says what it is.
   files['package.json'] = `${JSON.stringify({ type: format }, null, 2)}\n`
   return files

@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
+/** The third-party notices ncc writes beside each bundle (`dist/licenses.txt`); check-dist
+ *  compares it like every other file of a dist/. */
+export const LICENSES_FILE = 'licenses.txt'
+
 export interface Bundle {
   name: string
   entry: string

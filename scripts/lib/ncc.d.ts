@@ -10,6 +10,8 @@ declare module '@vercel/ncc' {
     transpileOnly?: boolean
     /** Output format; by default ESM when the entry's package.json says "type": "module". */
     esm?: boolean
+    /** File name for the licences of the bundled packages, emitted as an asset. */
+    license?: string
   }
   interface NccResult {
     code: string

@@ -98,12 +98,26 @@ export function runStep(step: Step, opts: RunOptions): StepRun {
   }
 }
 
-/** `name=value` lines (the only form our scripts write). */
-function parseOutputs(text: string): Record<string, string> {
+/**
+ * The runner's two forms: `name=value` lines, and multi-line values as `name<<DELIMITER`, the
+ * lines of the value, then `DELIMITER` alone on a line. As in the runner, the form is the one
+ * whose marker (`=` or `<<`) comes first on the line.
+ */
+export function parseOutputs(text: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const line of text.split('\n')) {
-    const i = line.indexOf('=')
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1)
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const eq = line.indexOf('=')
+    const heredoc = line.indexOf('<<')
+    if (heredoc > 0 && (eq < 0 || heredoc < eq)) {
+      const delimiter = line.slice(heredoc + 2)
+      const end = lines.indexOf(delimiter, i + 1)
+      if (!delimiter || end < 0)
+        throw new Error(`output ${line.slice(0, heredoc)}: no closing delimiter ${delimiter}`)
+      out[line.slice(0, heredoc)] = lines.slice(i + 1, end).join('\n')
+      i = end
+    } else if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1)
   }
   return out
 }
