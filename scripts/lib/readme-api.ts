@@ -1,17 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { parse as parseYaml } from 'yaml'
+import type { ActionYml } from '../../packages/cli/src/action-yml.js'
 
-interface ActionYml {
-  name?: string
-  description?: string
-  inputs?: Record<string, { description?: string; default?: unknown; required?: boolean }>
-  outputs?: Record<string, { description?: string }>
-  runs?: { using?: string; main?: string }
-}
-
-export function readActionYml(file: string): ActionYml {
-  return parseYaml(readFileSync(file, 'utf8')) as ActionYml
-}
+export { readActionYml } from '../../packages/cli/src/action-yml.js'
 
 const cell = (s: string) =>
   s

@@ -1,28 +1,183 @@
 import { execFileSync, spawnSync } from 'node:child_process'
+import { cpSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { parseArgs } from '../src/args.js'
+import { isTokenInput } from '../src/action-yml.js'
+import { parseCommand, UsageError, type CliArgs } from '../src/args.js'
+import { outputsAsJson } from '../src/format.js'
+import { actionUsage } from '../src/help.js'
+import { markdownToText } from '../src/markdown-text.js'
+import { catalogOf } from '../src/paths.js'
 import { parseAnnotations, parseOutputFile } from '../src/run-bundle.js'
-import { EXAMPLE_REPO, REPO_ROOT } from '../../../test/kit/fixtures.js'
+import { cleanupTempDirs, EXAMPLE_REPO, REPO_ROOT, tempDir } from '../../../test/kit/fixtures.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
+afterAll(cleanupTempDirs)
 
 const CLI = path.join(REPO_ROOT, 'packages/cli/bin/contribs-actions.mjs')
+const catalog = catalogOf(path.join(REPO_ROOT, 'actions'))
 
-test('parseArgs maps flags to inputs and refuses tokens on the command line', () => {
-  expect(
-    parseArgs(['read-ci-config', '--path', 'x', '--package=dspy', '--format', 'json'])
-  ).toEqual({
-    action: 'read-ci-config',
-    format: 'json',
-    inputs: { path: 'x', package: 'dspy' }
+/** The real bin, as a user runs it; no GITHUB_TOKEN, so nothing can write anywhere. */
+function cli(...args: string[]) {
+  const env = { ...process.env }
+  delete env.GITHUB_TOKEN
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env })
+}
+
+function run(argv: string[]): CliArgs {
+  const command = parseCommand(argv, catalog)
+  if (command.kind !== 'run') throw new Error(`not a run: ${command.kind}`)
+  return command.args
+}
+
+function usageError(argv: string[]): string {
+  try {
+    parseCommand(argv, catalog)
+  } catch (e) {
+    if (e instanceof UsageError) return e.message
+    throw e
+  }
+  throw new Error(`no usage error for ${argv.join(' ')}`)
+}
+
+describe('parsing', () => {
+  test('flags are the action inputs; --format and the event options are the CLI own', () => {
+    expect(
+      run([
+        'read-ci-config',
+        '--path',
+        'x',
+        '--package=dspy',
+        '--format',
+        'json',
+        '--event',
+        'push'
+      ])
+    ).toEqual({
+      action: 'read-ci-config',
+      format: 'json',
+      inputs: { path: 'x', package: 'dspy' },
+      eventName: 'push'
+    })
   })
-  expect(() => parseArgs(['read-ci-config', '--token', 'abc'])).toThrow(
-    'never passed on the command line'
-  )
-  expect(() => parseArgs(['no-such-action'])).toThrow('unknown action')
+
+  test('a boolean input is a bare flag, and takes =false, --no-, and a following true/false', () => {
+    const dryRun = (...flags: string[]) => run(['bump-versions', ...flags]).inputs['dry-run']
+    expect(dryRun('--dry-run')).toBe('true')
+    expect(dryRun('--dry-run=true')).toBe('true')
+    expect(dryRun('--dry-run=false')).toBe('false')
+    expect(dryRun('--no-dry-run')).toBe('false')
+    expect(dryRun('--dry-run', 'false', '--version', '1.0')).toBe('false')
+    expect(dryRun('--version', '1.0')).toBeUndefined() // the action.yml default applies
+    expect(usageError(['bump-versions', '--dry-run=maybe'])).toBe(
+      "--dry-run is true or false (got 'maybe')"
+    )
+  })
+
+  test('mistakes are usage errors that name the nearest flag or action', () => {
+    expect(usageError(['read-ci-config', '--packag', 'dspy'])).toBe(
+      "unknown option '--packag' (did you mean '--package'?)"
+    )
+    expect(usageError(['bump-versions', '--no-dryrun'])).toBe(
+      "unknown option '--no-dryrun' (did you mean '--no-dry-run'?)"
+    )
+    expect(usageError(['read-ci-config', '--colour'])).toBe("unknown option '--colour'")
+    expect(usageError(['dicover'])).toBe("unknown action 'dicover' (did you mean 'discover'?)")
+    expect(usageError([])).toBe('missing action')
+    expect(usageError(['read-ci-config', '--package'])).toContain("'--package <value>'")
+    expect(usageError(['read-ci-config', 'stray'])).toContain("Unexpected argument 'stray'")
+    expect(usageError(['read-ci-config', '--format', 'yaml'])).toBe(
+      "--format is text or json (got 'yaml')"
+    )
+  })
+
+  test('a token is refused on the command line, under any of its input names', () => {
+    for (const argv of [
+      ['read-ci-config', '--token', 'abc'],
+      ['bump-versions', '--token=abc'],
+      ['smoke-reporter', '--actions-token', 'abc']
+    ])
+      expect(usageError(argv)).toContain('never passed on the command line')
+  })
+
+  test('--help anywhere after the action asks for its help, even beside a mistake', () => {
+    expect(parseCommand(['read-ci-config', '--packag', 'x', '-h'], catalog)).toEqual({
+      kind: 'action-help',
+      action: 'read-ci-config'
+    })
+  })
+
+  test("every action's help lists each of its inputs but the tokens, with its description", () => {
+    for (const action of catalog.actions) {
+      const manifest = catalog.manifest(action)
+      const help = actionUsage(action, manifest, 1000)
+      for (const [name, input] of Object.entries(manifest.inputs ?? {})) {
+        const firstWords = (input.description ?? '').split(/\s+/).slice(0, 4).join(' ')
+        if (isTokenInput(input)) expect(help).not.toMatch(new RegExp(`--${name}\\b`))
+        else expect(help).toContain(`--${name}`)
+        expect(help).toContain(isTokenInput(input) ? `\`${name}\`` : firstWords)
+      }
+    }
+  })
+})
+
+describe('printing', () => {
+  test('a job summary reads as text: no Markdown marks, no HTML, tables in columns', () => {
+    const md = [
+      '## discover',
+      '',
+      '**Reason:** `changed: dspy`',
+      '',
+      '<!-- a marker the next run reads -->',
+      '| package | result | why |',
+      '| --- | --- | --- |',
+      '| `dspy` | ✅ pass | — |',
+      '| `crewai` | ❌ fail (2) | **CA101** a<br>**CA105** b \\| c |',
+      '',
+      '<details><summary>Changed files (1) &amp; more</summary>',
+      '',
+      '- `dspy/README.md`',
+      '</details>',
+      ''
+    ].join('\n')
+    expect(markdownToText(md)).toBe(
+      [
+        'discover',
+        '',
+        'Reason: changed: dspy',
+        '',
+        'package  result       why',
+        '-------  -----------  -----------',
+        'dspy     ✅ pass      —',
+        'crewai   ❌ fail (2)  CA101 a',
+        '                      CA105 b | c',
+        '',
+        'Changed files (1) & more',
+        '',
+        '- dspy/README.md'
+      ].join('\n')
+    )
+  })
+
+  test('JSON outputs: objects and arrays parsed, every other output the string the action set', () => {
+    expect(
+      outputsAsJson({
+        configs: '{"dspy":{"timeout_minutes":90}}',
+        matrix: '["a"]',
+        version: '1.10',
+        any: 'true',
+        reason: '[x] is not JSON'
+      })
+    ).toEqual({
+      configs: { dspy: { timeout_minutes: 90 } },
+      matrix: ['a'],
+      version: '1.10',
+      any: 'true',
+      reason: '[x] is not JSON'
+    })
+  })
 })
 
 test('output and annotation parsing follow the runner file formats', () => {
@@ -37,29 +192,6 @@ test('output and annotation parsing follow the runner file formats', () => {
   ])
 })
 
-test('the CLI prints the same outputs as the bundle, as JSON', () => {
-  const out = execFileSync(
-    process.execPath,
-    [CLI, 'read-ci-config', '--path', EXAMPLE_REPO, '--package', 'dspy', '--format', 'json'],
-    {
-      encoding: 'utf8'
-    }
-  )
-  const parsed = JSON.parse(out)
-  expect(parsed.exitCode).toBe(0)
-  expect(parsed.outputs.timeout_minutes).toBe('90')
-})
-
-test('the CLI exits non-zero with the error on a bad package', () => {
-  const r = spawnSync(
-    process.execPath,
-    [CLI, 'read-ci-config', '--path', EXAMPLE_REPO, '--package', 'nope'],
-    { encoding: 'utf8' }
-  )
-  expect(r.status).toBe(1)
-  expect(r.stdout).toContain('error: no subpackage "nope"')
-})
-
 test('expressions in action.yml defaults are evaluated as the runner would', async () => {
   const { evaluateDefaults } = await import('../src/run-bundle.js')
   expect(
@@ -69,4 +201,144 @@ test('expressions in action.yml defaults are evaluated as the runner would', asy
     other: '',
     plain: 'a'
   })
+})
+
+describe('the bin', () => {
+  test.each([['--help'], ['-h']])('%s: exit 0, usage and every action on stdout', (flag) => {
+    const r = cli(flag)
+    expect(r.status).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/^usage: contribs-actions <action>/)
+    for (const action of catalog.actions) expect(r.stdout).toContain(`  ${action}\n`)
+  })
+
+  test('<action> --help: exit 0, its inputs with descriptions and defaults', () => {
+    const r = cli('read-ci-config', '--help')
+    expect(r.status).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/^usage: contribs-actions read-ci-config /)
+    expect(r.stdout).toMatch(
+      / {2}--path VALUE\n {6}Repository root \(the checkout\)\. \(default: \.\)\n/
+    )
+    expect(r.stdout).toMatch(/ {2}--package VALUE\n {6}One subpackage folder;/)
+    expect(cli('bump-versions', '-h').stdout).toContain('--dry-run, --no-dry-run')
+  })
+
+  test('--version prints the version of packages/cli/package.json', () => {
+    const { version } = JSON.parse(
+      readFileSync(path.join(REPO_ROOT, 'packages/cli/package.json'), 'utf8')
+    ) as { version: string }
+    const r = cli('--version')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toBe(`${version}\n`)
+  })
+
+  test('a mistyped flag: exit 2, nothing on stdout, stderr names the flag meant', () => {
+    const r = cli('read-ci-config', '--packag', 'dspy')
+    expect(r.status).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain("unknown option '--packag' (did you mean '--package'?)")
+    expect(r.stderr).toContain('contribs-actions read-ci-config --help')
+  })
+
+  test.each([[[]], [['no-such-action']], [['read-ci-config', '--token', 'abc']]])(
+    'usage error %j: exit 2, the message on stderr only',
+    (argv) => {
+      const r = cli(...argv)
+      expect(r.status).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toMatch(/^contribs-actions: /)
+    }
+  )
+
+  test('text: the job summary as plain text, then the outputs', () => {
+    const r = cli('read-ci-config', '--path', EXAMPLE_REPO, '--package', 'dspy')
+    expect(r.status).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/^read-ci-config\n\nread the CI settings of 1 package/)
+    expect(r.stdout).toMatch(/\npackage +timeout \(min\) +python +skip_ollama/)
+    expect(r.stdout).toMatch(/\ndspy +90 +3\.11, 3\.12 +true /)
+    expect(r.stdout).not.toMatch(/[|`#]/)
+    expect(r.stdout).toContain('\noutputs\nskip_ollama: true\ntimeout_minutes: 90\n')
+  })
+
+  test('--format json: one object of the outputs, a JSON-valued output as an object', () => {
+    const r = cli('read-ci-config', '--path', EXAMPLE_REPO, '--packages', 'all', '--format', 'json')
+    expect(r.status).toBe(0)
+    const outputs = JSON.parse(r.stdout) as { configs: Record<string, unknown>; summary: string }
+    expect(Object.keys(outputs).sort()).toEqual(['configs', 'summary'])
+    expect(typeof outputs.configs).toBe('object')
+    expect(outputs.configs.dspy).toMatchObject({ timeout_minutes: 90, skip_ollama: true })
+    expect(outputs.summary).toMatch(/^read the CI settings of 6 packages/)
+  })
+
+  test('a bare boolean flag reaches the action: --dry-run plans, --dry-run=false needs a token', () => {
+    const planned = cli('bump-versions', '--path', EXAMPLE_REPO, '--version', '0.8.0', '--dry-run')
+    expect(planned.status).toBe(0)
+    expect(planned.stdout).toContain('dry run for 0.8.0')
+    expect(planned.stdout).toMatch(/\n1 +_integration_core +0\.6\.0 -> 0\.8\.0 +would open /)
+    const written = cli(
+      'bump-versions',
+      '--path',
+      EXAMPLE_REPO,
+      '--version',
+      '0.8.0',
+      '--dry-run=false'
+    )
+    expect(written.status).toBe(1)
+    expect(written.stderr).toContain('input `token` is required')
+  })
+
+  test("the action's failure: its exit status, the error on stderr and not on stdout", () => {
+    const r = cli('read-ci-config', '--path', EXAMPLE_REPO, '--package', 'nope')
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain('error: no subpackage "nope"')
+    expect(r.stdout).not.toContain('nope')
+  })
+})
+
+test('the packed package runs on its own: npm pack ships the action bundles it runs', () => {
+  // A copy of what packing reads (the CLI and the actions beside it), so packing here never
+  // touches the work tree another test may be running the CLI from.
+  const repo = tempDir('contribs-pack-')
+  for (const rel of ['bin', 'dist', 'scripts', 'package.json'])
+    cpSync(path.join(REPO_ROOT, 'packages/cli', rel), path.join(repo, 'packages/cli', rel), {
+      recursive: true
+    })
+  for (const action of catalog.actions)
+    for (const rel of ['action.yml', 'dist'])
+      cpSync(
+        path.join(REPO_ROOT, 'actions', action, rel),
+        path.join(repo, 'actions', action, rel),
+        {
+          recursive: true
+        }
+      )
+  const out = tempDir('contribs-packed-')
+  execFileSync('npm', ['pack', '--silent', '--pack-destination', out], {
+    cwd: path.join(repo, 'packages/cli'),
+    stdio: 'ignore'
+  })
+  const [tarball] = readdirSync(out)
+  execFileSync('tar', ['xzf', tarball], { cwd: out })
+  const installed = path.join(out, 'package')
+  expect(readdirSync(path.join(installed, 'actions')).sort()).toEqual(catalog.actions)
+  expect(readdirSync(path.join(repo, 'packages/cli'))).not.toContain('actions') // postpack
+  // Nothing outside the unpacked folder holds an actions/ folder it could fall back on.
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(installed, 'bin/contribs-actions.mjs'),
+      'read-ci-config',
+      '--path',
+      EXAMPLE_REPO,
+      '--package',
+      'dspy',
+      '--format',
+      'json'
+    ],
+    { encoding: 'utf8' }
+  )
+  expect(r.stderr).toBe('')
+  expect(JSON.parse(r.stdout)).toMatchObject({ timeout_minutes: '90' })
 })

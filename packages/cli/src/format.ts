@@ -1,4 +1,5 @@
-import type { BundleRunResult } from './run-bundle.js'
+import { markdownToText } from './markdown-text.js'
+import type { Annotation, BundleRunResult } from './run-bundle.js'
 
 interface Violation {
   package?: string
@@ -8,44 +9,103 @@ interface Violation {
   line?: number
 }
 
-/** How the CLI prints a run: JSON for tools, text for people (validate-structure: PASS/FAIL). */
-export function formatResult(action: string, format: 'text' | 'json', r: BundleRunResult): string {
+/** What the CLI prints for a run: the result on stdout, diagnostics (annotations) on stderr. */
+export interface Printed {
+  stdout: string
+  stderr: string
+}
+
+/** In text, an output longer than this is cut: `--format json` is the way to read it whole. */
+const TEXT_OUTPUT_LIMIT = 240
+
+export function printRun(action: string, format: 'text' | 'json', r: BundleRunResult): Printed {
   if (format === 'json') {
-    return (
-      JSON.stringify(
-        { exitCode: r.exitCode, outputs: r.outputs, annotations: r.annotations },
-        null,
-        2
-      ) + '\n'
+    return {
+      stdout: JSON.stringify(outputsAsJson(r.outputs), null, 2) + '\n',
+      stderr: diagnostics(r.annotations, r)
+    }
+  }
+  const lead = action === 'validate-structure' ? violationList(r) : undefined
+  const summary = markdownToText(r.summary)
+  const sections = [lead?.text, summary, outputsText(r.outputs)].filter((s) => s)
+  return {
+    stdout: sections.length ? sections.join('\n\n') + '\n' : '',
+    stderr: diagnostics(
+      r.annotations.filter((a) => !lead?.shown.includes(a)),
+      r
     )
   }
-  const lines: string[] = []
-  if (action === 'validate-structure' && r.outputs.violations !== undefined) {
-    const violations = JSON.parse(r.outputs.violations) as Violation[]
+}
+
+/** The text the CLI prints on stdout (`contribs-actions <action> --path DIR`). */
+export function formatResult(action: string, format: 'text' | 'json', r: BundleRunResult): string {
+  return printRun(action, format, r).stdout
+}
+
+/**
+ * The outputs as one object. An output that holds a JSON object or array becomes that value; the
+ * others stay the strings the action set (`"90"`, `"true"`, `"0.8.0"`), as `steps.<id>.outputs`
+ * holds them: a version like `1.10` must not turn into the number 1.1.
+ */
+export function outputsAsJson(outputs: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(outputs)) {
+    out[name] = value
+    if (!/^\s*[[{]/.test(value)) continue
+    try {
+      out[name] = JSON.parse(value)
+    } catch {
+      // Text that merely starts with a bracket stays text.
+    }
+  }
+  return out
+}
+
+function outputsText(outputs: Record<string, string>): string {
+  const entries = Object.entries(outputs)
+  if (!entries.length) return ''
+  const lines = entries.map(([name, value]) => {
+    const chars = [...value]
+    const shown =
+      chars.length > TEXT_OUTPUT_LIMIT
+        ? `${chars.slice(0, TEXT_OUTPUT_LIMIT).join('')}… (${chars.length - TEXT_OUTPUT_LIMIT} more characters; --format json prints it whole)`
+        : value
+    return `${name}: ${shown.replace(/\n/g, '\n  ')}`
+  })
+  return ['outputs', ...lines].join('\n')
+}
+
+/**
+ * validate-structure leads with its verdict and one line per violation (`file:line: CODE
+ * message`), the form linters print and tools such as editors read. The violations are its error
+ * annotations, so those are not repeated on stderr.
+ */
+function violationList(r: BundleRunResult): { text: string; shown: Annotation[] } | undefined {
+  if (r.outputs.violations === undefined) return undefined
+  const violations = JSON.parse(r.outputs.violations) as Violation[]
+  const lines = [
+    violations.length
+      ? `FAIL (${violations.length} violation${violations.length === 1 ? '' : 's'})`
+      : 'PASS'
+  ]
+  for (const v of violations)
     lines.push(
-      violations.length
-        ? `FAIL (${violations.length} violation${violations.length === 1 ? '' : 's'})`
-        : 'PASS'
-    )
-    for (const v of violations)
-      lines.push(
-        `${v.file ?? v.package}${v.line ? `:${v.line}` : ''}: ${v.code ?? ''} ${v.message}`.replace(
-          /: {2}/,
-          ': '
-        )
+      `${v.file ?? v.package}${v.line ? `:${v.line}` : ''}: ${v.code ?? ''} ${v.message}`.replace(
+        /: {2}/,
+        ': '
       )
-    for (const a of r.annotations.filter((x) => x.level !== 'error'))
-      lines.push(`${where(a)}${a.level}: ${a.message}`)
-    return lines.join('\n') + '\n'
+    )
+  return {
+    text: lines.join('\n'),
+    shown: r.annotations.filter((a) => a.level === 'error' && a.file)
   }
-  for (const a of r.annotations) lines.push(`${where(a)}${a.level}: ${a.message}`)
-  for (const [k, v] of Object.entries(r.outputs)) lines.push(`${k}: ${v}`)
-  if (r.exitCode !== 0) {
-    const failed = /^::error::(.*)$/m.exec(r.stdout)
-    if (failed && !r.annotations.some((a) => a.message === failed[1]))
-      lines.push(`error: ${failed[1]}`)
-  }
-  return lines.join('\n') + '\n'
+}
+
+/** Annotations as compilers print them (`file:line: warning: message`), then a failed run's stderr. */
+function diagnostics(annotations: Annotation[], r: BundleRunResult): string {
+  const lines = annotations.map((a) => `${where(a)}${a.level}: ${a.message}`)
+  if (r.exitCode !== 0 && r.stderr.trim()) lines.push(r.stderr.trimEnd())
+  return lines.length ? lines.join('\n') + '\n' : ''
 }
 
 function where(a: { file?: string; line?: number }): string {

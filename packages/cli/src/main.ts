@@ -1,20 +1,50 @@
-// contribs-actions <action> --path DIR [--format text|json] [--<input> VALUE ...]
-//                  [--event NAME] [--event-path FILE] [--repo OWNER/NAME] [--api-url URL]
-// Runs an action's built bundle locally, exactly as the runner would, and prints its outputs.
-// A token is never taken from the command line: set GITHUB_TOKEN in the environment.
+// contribs-actions <action> [--<input> VALUE ...] [--format text|json] [--event NAME]
+//                  [--event-path FILE] [--repo OWNER/NAME] [--api-url URL]
+// Runs an action's built bundle locally, exactly as the runner would, and prints its job summary
+// and outputs (stdout) and its annotations (stderr). Exit status: the action's, or 2 for a usage
+// error. A token is never taken from the command line: set GITHUB_TOKEN in the environment.
 import { readFileSync } from 'node:fs'
-import { CliArgs, parseArgs } from './args.js'
-import { formatResult } from './format.js'
+import { type CliArgs, parseCommand, UsageError } from './args.js'
+import { printRun } from './format.js'
+import { actionUsage, usage } from './help.js'
+import { actionsDir, catalogOf, cliVersion } from './paths.js'
 import { runBundle } from './run-bundle.js'
 
-async function main(): Promise<number> {
-  let args: CliArgs
+const USAGE_ERROR = 2
+
+/** Help wraps to the terminal (at most 100 columns), or to 80 when stdout is not one. */
+const width = () => Math.min(process.stdout.columns || 80, 100)
+
+async function main(argv: string[]): Promise<number> {
+  const dir = actionsDir()
+  const catalog = catalogOf(dir)
   try {
-    args = parseArgs(process.argv.slice(2))
+    const command = parseCommand(argv, catalog)
+    switch (command.kind) {
+      case 'help':
+        process.stdout.write(usage(catalog, width()) + '\n')
+        return 0
+      case 'version':
+        process.stdout.write(cliVersion() + '\n')
+        return 0
+      case 'action-help':
+        process.stdout.write(
+          actionUsage(command.action, catalog.manifest(command.action), width()) + '\n'
+        )
+        return 0
+      case 'run':
+        return await run(command.args, dir)
+    }
   } catch (e) {
-    console.error((e as Error).message)
-    return 2
+    if (!(e instanceof UsageError)) throw e
+    const help = e.action ? `contribs-actions ${e.action} --help` : 'contribs-actions --help'
+    process.stderr.write(`contribs-actions: ${e.message}\nTry '${help}'.\n`)
+    return USAGE_ERROR
   }
+}
+
+async function run(args: CliArgs, dir: string): Promise<number> {
+  const payload = readEvent(args)
   const env: Record<string, string> = {}
   if (args.repo) env.GITHUB_REPOSITORY = args.repo
   if (args.apiUrl) env.GITHUB_API_URL = args.apiUrl
@@ -29,24 +59,40 @@ async function main(): Promise<number> {
     if (!env[k] && process.env[k]) env[k] = process.env[k]!
   }
   const inputs = { ...args.inputs }
-  if (process.env.GITHUB_TOKEN && inputs.token === undefined)
-    inputs.token = process.env.GITHUB_TOKEN
-  const payload = args.eventPath ? JSON.parse(readFileSync(args.eventPath, 'utf8')) : {}
+  if (process.env.GITHUB_TOKEN) inputs.token = process.env.GITHUB_TOKEN
   const result = await runBundle({
     action: args.action,
+    actionsDir: dir,
     inputs,
     event: { name: args.eventName ?? 'workflow_dispatch', payload },
     env
   })
-  process.stdout.write(formatResult(args.action, args.format, result))
-  if (result.exitCode !== 0 && result.stderr.trim()) process.stderr.write(result.stderr)
+  const printed = printRun(args.action, args.format, result)
+  process.stdout.write(printed.stdout)
+  process.stderr.write(printed.stderr)
   return result.exitCode
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e)
-    process.exit(1)
+function readEvent(args: CliArgs): unknown {
+  if (!args.eventPath) return {}
+  try {
+    return JSON.parse(readFileSync(args.eventPath, 'utf8'))
+  } catch (e) {
+    throw new UsageError(`--event-path ${args.eventPath}: ${(e as Error).message}`, args.action)
+  }
+}
+
+// `contribs-actions ... | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw e
+})
+
+// exitCode, not exit(): exit() may cut off output still being written to a pipe.
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: Error) => {
+    process.stderr.write(`contribs-actions: ${e.message}\n`)
+    process.exitCode = 1
   }
 )
