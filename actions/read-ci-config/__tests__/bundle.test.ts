@@ -9,6 +9,7 @@ import {
   tempDir,
   writeFiles
 } from '../../../test/kit/fixtures.js'
+import { groupTitles, stepLines } from '../../../test/kit/step-log.js'
 
 afterAll(cleanupTempDirs)
 
@@ -125,6 +126,25 @@ test('a malformed table fails naming the file, line and key', async () => {
     })
   )
   expect(r.stdout).toContain('::error::1 invalid CI setting: crewai/pyproject.toml:5:')
+  // The failing package's problems, together in a closed group before the failure line.
+  expect(groupTitles(r.stdout)).toEqual(['crewai: 1 invalid CI setting'])
+  const lines = stepLines(r.stdout)
+  expect(lines.indexOf('::endgroup::')).toBeLessThan(
+    lines.findIndex((l) => l.startsWith('::error::1 invalid CI setting'))
+  )
+})
+
+test('a run an error stops shows what it logged before, then one ::error:: line', async () => {
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { packages: '["dspy", "nope"]' },
+    workspace: EXAMPLE_REPO
+  })
+  expect(r.exitCode).toBe(1)
+  expect(stepLines(r.stdout)).toEqual([
+    'reading [tool.mellea-contribs.ci] of dspy, nope',
+    '::error::no subpackage "nope" in the repository (subpackages: _integration_core, agent-utilities, citations, crewai, dspy, langchain)'
+  ])
 })
 
 test('a TOML syntax error fails with line and column', async () => {
