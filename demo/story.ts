@@ -40,6 +40,15 @@ export interface Log {
   action(name: string, r: BundleRunResult, expectFailure?: boolean): void
 }
 
+/** The last `n` lines a step logged, without the group and debug commands the runner folds away. */
+function lastLogLines(stdout: string, n: number): string {
+  const lines = stdout.trim().split('\n')
+  return lines
+    .filter((l) => !/^::(debug|group|endgroup)::/.test(l))
+    .slice(-n)
+    .join('\n')
+}
+
 export function consoleLog(out: (s: string) => void): Log {
   let n = 0
   return {
@@ -53,7 +62,7 @@ export function consoleLog(out: (s: string) => void): Log {
             ? 'failed, as it should'
             : `FAILED (exit ${r.exitCode})`
       out(`\n  ── ${name}: ${status}`)
-      out(indent(markdownToText(r.summary) || r.stdout.trim().split('\n').slice(-5).join('\n')))
+      out(indent(markdownToText(r.summary) || lastLogLines(r.stdout, 5)))
       if (r.exitCode !== 0 && !expectFailure)
         out(indent(r.stderr.trim().split('\n').slice(-10).join('\n')))
     }

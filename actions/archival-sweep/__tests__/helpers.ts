@@ -52,6 +52,8 @@ export interface SweepOptions {
   workspace: string
   /** Default 0: any other exit code throws with the step's output. */
   exitCode?: number
+  /** More environment, e.g. RUNNER_DEBUG. */
+  env?: Record<string, string>
 }
 
 export async function sweep(
@@ -67,12 +69,16 @@ export async function sweep(
     env: {
       GITHUB_API_URL: emu.url,
       GITHUB_REPOSITORY: `${OWNER}/${repo}`,
-      CONTRIBS_ACTIONS_TIME_SCALE: '0.01'
+      CONTRIBS_ACTIONS_TIME_SCALE: '0.01',
+      ...options.env
     }
   })
   if (r.exitCode !== (options.exitCode ?? 0))
     throw new Error(`sweep failed (${r.exitCode}):\n${r.stdout}\n${r.stderr}`)
-  return { ...r, issues: JSON.parse(r.outputs.issues) as SweepIssue[] }
+  // A run stopped by an error has no outputs.
+  const issues =
+    r.outputs.issues === undefined ? [] : (JSON.parse(r.outputs.issues) as SweepIssue[])
+  return { ...r, issues }
 }
 
 export interface SweepIssue {

@@ -163,12 +163,26 @@ describe('plan', () => {
   test('a budget never splits a step, and dry run walks the same steps', async () => {
     const plan = planSweep(input([swept(1, 21, [7, 14])]))
     // The archive step needs 3 writes (label creation, issue label, comment): 2 is not enough.
-    const capped = await applyPlan(plan, () => 1, 2, undefined)
+    const lines: string[] = []
+    const capped = await applyPlan(
+      plan,
+      () => 1,
+      2,
+      undefined,
+      (l) => lines.push(l)
+    )
     expect(capped).toMatchObject({ capped: true, operations: 0, done: [] })
     expect(capped.pending.map((s) => s.action)).toEqual(['day-21-archived'])
-    const dry = await applyPlan(plan, () => 1, 3, undefined)
+    expect(lines).toEqual([])
+    const dry = await applyPlan(
+      plan,
+      () => 1,
+      3,
+      undefined,
+      (l) => lines.push(l)
+    )
     expect(dry.operations).toBe(3)
-    expect(dry.log).toEqual(['would day-21-archived on #1'])
+    expect(lines).toEqual(['would day-21-archived on #1'])
     expect(stageOf(plan.entries[0], milestonesFor([7, 14, 21]), dry.done)).toBe('archived')
     expect(stageOf(plan.entries[0], milestonesFor([7, 14, 21]), [])).toBe('release-notes')
   })

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { cleanupTempDirs, tempDir } from '../../../test/kit/fixtures.js'
+import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import {
   client,
   DAY,
@@ -47,10 +48,12 @@ test('30 days, sweeping twice a week with one week dropped: each milestone once,
   // Mondays and Thursdays; the week after day 18 has no sweep at all (schedule dropped).
   const sweepDays = [1, 4, 8, 11, 15, 18, 25, 29]
   const byDay = new Map<number, string[]>()
+  const logOn = new Map<number, string>()
   for (const d of sweepDays) {
     setDay(emu, d + 0.25)
     const r = await sweep(emu, repo, { workspace })
     byDay.set(d, r.issues[0].actions)
+    logOn.set(d, r.stdout)
     if (d === 8) {
       // A re-run on the same day posts nothing.
       emu.clearRequests()
@@ -91,6 +94,19 @@ test('30 days, sweeping twice a week with one week dropped: each milestone once,
     25: ['day-21-archived'],
     29: []
   })
+  // The log: a closed group per issue with why each milestone is or is not due; the writes after.
+  expect(groupTitles(logOn.get(8)!)).toEqual(['Open issues', `#${issue} dspy (tracking, day 8)`])
+  expect(debugLines(logOn.get(8)!).slice(1)).toEqual([
+    'day-7-reminder: due since 2026-01-12 and not posted: comment',
+    'day-14-notice: not due until 2026-01-19',
+    'day-21-archived: not due until 2026-01-26'
+  ])
+  expect(stepLines(logOn.get(8)!)).toContain(`day-7-reminder on #${issue}`)
+  expect(debugLines(logOn.get(25)!).slice(1)).toEqual([
+    'day-7-reminder: posted already in this episode',
+    'day-14-notice: posted already in this episode',
+    'day-21-archived: due since 2026-01-26 and not posted: label archived and comment'
+  ])
   const posted = milestonesPosted(emu, repo, issue)
   expect(posted.map((p) => [p.day, p.postedOn, p.user])).toEqual([
     [7, 8.25, 'github-actions[bot]'],
@@ -115,6 +131,34 @@ test('archived packages are reported with stage `archived`, in the outputs and t
   expect(JSON.parse(r.outputs.archived)).toEqual(['dspy'])
   expect(r.summary).toMatch(
     /\| \[#1\]\(.*\/issues\/1\) \| `dspy` \| tracking \| 30 \| archived \| — \|/
+  )
+})
+
+test('GitHub failing mid-run: what was logged before, the group closed, then one ::error:: line (its stack only with debug logging)', async () => {
+  setDay(emu, 31)
+  const EVENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/events'
+  const failing = async (env: Record<string, string> = {}) => {
+    emu.addFault({ method: 'GET', route: EVENTS, kind: 'status', status: 502, count: 8 })
+    try {
+      return await sweep(emu, 'twice-weekly', { workspace, exitCode: 1, env })
+    } finally {
+      emu.clearFaults()
+    }
+  }
+  const r = await failing()
+  expect(stepLines(r.stdout)).toEqual([
+    '::group::Open issues',
+    '1 open issue labelled contribs-broken',
+    '::endgroup::',
+    expect.stringMatching(
+      /^::error::unexpected error: HttpError: .* \(HTTP 502 on GET http:\/\/.*\/repos\/acme\/twice-weekly\/issues\/1\/events\?per_page=100\) \(re-run with debug logging for the stack trace\)$/
+    )
+  ])
+  expect(r.stdout).not.toMatch(/\s+at /)
+
+  const debug = await failing({ RUNNER_DEBUG: '1' })
+  expect(stepLines(debug.stdout).at(-1)).toMatch(
+    /^::error::unexpected error: HttpError: .*%0A\s+at /
   )
 })
 

@@ -3,7 +3,7 @@
  * request counts, label creation included). A step is all or nothing for the budget: it starts
  * only when all its writes fit, so a capped run never leaves a milestone half done. What did not
  * fit is left for the next run, which finds it again from GitHub. With no writer (dry run) the
- * same walk is made and nothing is written.
+ * same walk is made and nothing is written. Each step is logged through `log` as it is done.
  */
 import type { Plan, Step, WriteOp } from './plan.js'
 
@@ -29,7 +29,6 @@ export interface Applied {
   capped: boolean
   /** Issues opened, by entry key. */
   created: Map<string, { number: number; url: string }>
-  log: string[]
 }
 
 function labelsOf(w: WriteOp): string[] {
@@ -40,7 +39,8 @@ export async function applyPlan(
   plan: Plan,
   issueOf: (key: string) => number | null,
   maxOperations: number,
-  writer: Writer | undefined
+  writer: Writer | undefined,
+  log: (line: string) => void
 ): Promise<Applied> {
   const out: Applied = {
     done: [],
@@ -48,8 +48,7 @@ export async function applyPlan(
     failed: [],
     operations: 0,
     capped: false,
-    created: new Map(),
-    log: []
+    created: new Map()
   }
   const ensured = new Set<string>()
   const broken = new Set<string>()
@@ -81,13 +80,13 @@ export async function applyPlan(
         out.operations++
       }
       out.done.push(step)
-      out.log.push(`${verb}${describe(step, issue)}`)
+      log(`${verb}${describe(step, issue)}`)
     } catch (e) {
       // The other issues still get their turn; this one's later steps would be out of order.
       broken.add(step.key)
       const message = (e as Error).message
       out.failed.push({ step, error: message })
-      out.log.push(`failed to ${describe(step, issue)}: ${message}`)
+      log(`failed to ${describe(step, issue)}: ${message}`)
     }
   }
   return out

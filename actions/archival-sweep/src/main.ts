@@ -3,22 +3,30 @@ import {
   Finding,
   Inputs,
   loadRepo,
+  Logger,
   mapLimit,
   parseTrackingMarker,
+  Repo,
   RunContext
 } from '@contribs-actions/shared'
-import { connect } from '@contribs-actions/shared/github'
+import { connect, Connection } from '@contribs-actions/shared/github'
 import { applyPlan } from './apply.js'
 import { readMinimum, upstreamFloors } from './floor.js'
 import { parseOptions } from './options.js'
-import { planSweep, StaleInput } from './plan.js'
+import { Entry, planSweep, StaleInput, SweptIssue } from './plan.js'
 import { ListedIssue, listOpenLabelled, readSweptIssue } from './read-issues.js'
 import { buildResult } from './report.js'
 import { DEFAULT_TEXTS, floorText, IssueKind } from './texts.js'
 import { milestonesFor } from './timeline.js'
 import { octokitWriter } from './writer.js'
 
-export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
+interface Labels {
+  tracking: string
+  archive: string
+  stale: string
+}
+
+export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise<ActionResult> {
   // Everything the user gives is checked before the first request.
   const options = parseOptions(inputs, ctx)
   const repo = await loadRepo(options.root, {
@@ -28,17 +36,69 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
   const settings = repo.settings
   const minimum = readMinimum(repo, options.minimumUpstreamVersion)
   const milestones = milestonesFor(settings.archival_days)
-  const labels = {
+  const labels: Labels = {
     tracking: settings.tracking_label,
     archive: settings.archive_label,
     stale: settings.stale_label
   }
-  const log: string[] = []
-  const conn = connect(inputs, ctx, (m) => log.push(`warning: ${m}`))
-  const { octokit, owner, repo: name } = conn
+  const conn = connect(inputs, ctx, log)
+  const { issues, nowMs } = await log.withGroup('Open issues', () =>
+    readIssues(conn, labels, minimum !== undefined, milestones[0].day, log)
+  )
 
+  const findings: Finding[] = [...repo.settingsFindings]
+  const stale = minimum ? staleSignal(repo, minimum, findings) : undefined
+  const plan = planSweep({
+    nowMs,
+    issues,
+    milestones,
+    labels,
+    texts: { ...DEFAULT_TEXTS, ...options.texts },
+    upstream: settings.upstream,
+    table: settings.table,
+    stale
+  })
+  for (const e of plan.entries) await log.withGroup(entryTitle(e), () => logEntry(e, log))
+  const issueOf = new Map(plan.entries.map((e) => [e.key, e.issue]))
+  const applied = await applyPlan(
+    plan,
+    (key) => issueOf.get(key) ?? null,
+    options.maxOperations,
+    options.dryRun ? undefined : octokitWriter(conn, labels),
+    (line) => log.info(line)
+  )
+  const result = buildResult({
+    plan,
+    applied,
+    milestones,
+    dryRun: options.dryRun,
+    maxOperations: options.maxOperations,
+    findings,
+    staleOn: minimum !== undefined
+  })
+  result.root = repo.root
+  return result
+}
+
+/**
+ * The open issues with the tracking label (and the stale label when the stale-floor signal is
+ * on), each with its label episode and posted milestones. An issue carrying both labels counts
+ * as stale when its marker says so.
+ */
+async function readIssues(
+  conn: Connection,
+  labels: Labels,
+  staleOn: boolean,
+  firstDay: number,
+  log: Logger
+): Promise<{ issues: SweptIssue[]; nowMs: number }> {
+  const { octokit, owner, repo: name } = conn
   const tracking = await listOpenLabelled(octokit, owner, name, labels.tracking)
-  const stale = minimum ? await listOpenLabelled(octokit, owner, name, labels.stale) : undefined
+  const count = (n: number, label: string) =>
+    `${n} open issue${n === 1 ? '' : 's'} labelled ${label}`
+  log.info(count(tracking.issues.length, labels.tracking))
+  const stale = staleOn ? await listOpenLabelled(octokit, owner, name, labels.stale) : undefined
+  if (stale) log.info(count(stale.issues.length, labels.stale))
   const toRead: { issue: ListedIssue; kind: IssueKind; label: string }[] = []
   const seen = new Set<number>()
   for (const issue of tracking.issues) {
@@ -57,62 +117,44 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
   }
   // GitHub's clock, not the runner's: ages are measured against the event timestamps it wrote.
   const nowMs = tracking.serverNowMs ?? Date.now()
-  const clock = { nowMs, firstDay: milestones[0].day }
+  const clock = { nowMs, firstDay }
   const issues = await mapLimit(toRead, 8, (x) =>
     readSweptIssue(octokit, owner, name, x.issue, x.kind, x.label, clock)
   )
+  return { issues, nowMs }
+}
 
-  const findings: Finding[] = [...repo.settingsFindings]
-  let staleInput: StaleInput | undefined
-  if (minimum) {
-    const floors = upstreamFloors(repo, minimum)
-    for (const f of floors.values()) {
-      if (!f.below) continue
-      findings.push({
-        severity: 'warning',
-        package: f.package,
-        file: f.file,
-        line: f.line,
-        message: `\`${f.requirement}\`: ${settings.upstream} floor ${floorText(f)} is below the minimum ${minimum} (minimum_upstream_version)`
-      })
-    }
-    staleInput = {
-      minimum,
-      floors,
-      packages: new Set(repo.packages.map((p) => p.dir)),
-      owners: new Map(
-        repo.packages.map((p) => [p.dir, [...(p.owners?.users ?? []), ...(p.owners?.teams ?? [])]])
-      )
-    }
+/** The stale-floor signal's input; every floor below the minimum is also a warning finding. */
+function staleSignal(repo: Repo, minimum: string, findings: Finding[]): StaleInput {
+  const floors = upstreamFloors(repo, minimum)
+  for (const f of floors.values()) {
+    if (!f.below) continue
+    findings.push({
+      severity: 'warning',
+      package: f.package,
+      file: f.file,
+      line: f.line,
+      message: `\`${f.requirement}\`: ${repo.settings.upstream} floor ${floorText(f)} is below the minimum ${minimum} (minimum_upstream_version)`
+    })
   }
+  return {
+    minimum,
+    floors,
+    packages: new Set(repo.packages.map((p) => p.dir)),
+    owners: new Map(
+      repo.packages.map((p) => [p.dir, [...(p.owners?.users ?? []), ...(p.owners?.teams ?? [])]])
+    )
+  }
+}
 
-  const plan = planSweep({
-    nowMs,
-    issues,
-    milestones,
-    labels,
-    texts: { ...DEFAULT_TEXTS, ...options.texts },
-    upstream: settings.upstream,
-    table: settings.table,
-    stale: staleInput
-  })
-  const issueOf = new Map(plan.entries.map((e) => [e.key, e.issue]))
-  const applied = await applyPlan(
-    plan,
-    (key) => issueOf.get(key) ?? null,
-    options.maxOperations,
-    options.dryRun ? undefined : octokitWriter(conn, labels)
-  )
-  const result = buildResult({
-    plan,
-    applied,
-    milestones,
-    dryRun: options.dryRun,
-    maxOperations: options.maxOperations,
-    findings,
-    staleOn: minimum !== undefined
-  })
-  result.log.unshift(...log)
-  result.root = repo.root
-  return result
+function entryTitle(e: Entry): string {
+  if (e.issue === null) return `new stale issue for ${e.package}`
+  const age = e.ageDays === null ? 'clock stopped' : `day ${e.ageDays}`
+  return `#${e.issue} ${e.package ?? '(no package)'} (${e.kind}, ${age})`
+}
+
+/** An issue's decisions: why each milestone is or is not due (debug), and what is due. */
+function logEntry(e: Entry, log: Logger): void {
+  log.debug(e.reasons)
+  log.info(e.steps.length ? `due: ${e.steps.map((s) => s.action).join(', ')}` : 'nothing due')
 }

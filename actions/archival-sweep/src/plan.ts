@@ -63,6 +63,8 @@ export interface Entry {
   steps: Step[]
   /** Why nothing is done for it, when that is not obvious. */
   note?: string
+  /** Why each milestone is or is not due, why it is closed or opened: for the debug log. */
+  reasons: string[]
 }
 
 export interface StaleInput {
@@ -94,121 +96,161 @@ export interface Plan {
 }
 
 export function planSweep(input: PlanInput): Plan {
-  const entries: Entry[] = []
-  const staleOpen = new Set<string>()
-  const archiveDay = input.milestones[input.milestones.length - 1]?.day ?? 0
-  const hasLabel = (i: SweptIssue, name: string) =>
-    i.labels.some((l) => l.toLowerCase() === name.toLowerCase())
-
-  for (const issue of input.issues) {
-    const entry: Entry = {
-      key: `#${issue.number}`,
-      issue: issue.number,
-      url: issue.url,
-      package: issue.package ?? null,
-      kind: issue.kind,
-      ageDays: issue.episode ? ageDays(issue.episode.since, input.nowMs) : null,
-      episode: issue.episode,
-      hasArchiveLabel: hasLabel(issue, input.labels.archive),
-      posted: new Set(issue.posted),
-      steps: []
-    }
-    entries.push(entry)
-    const label = issue.kind === 'tracking' ? input.labels.tracking : input.labels.stale
-    if (!issue.package) {
-      entry.note = `names no package: add \`<!-- contribs-actions:${issue.kind} package=NAME -->\` to its body or start its title with \`[${label}] NAME:\``
-      continue
-    }
-    if (issue.kind === 'stale') {
-      staleOpen.add(issue.package)
-      const resolution = input.stale && staleResolution(input.stale, issue.package, input.upstream)
-      if (resolution) {
-        const body = staleCloseComment(
-          input.texts,
-          { package: issue.package, upstream: input.upstream, minimum: input.stale!.minimum },
-          resolution
-        )
-        entry.steps.push({
-          key: entry.key,
-          due: input.nowMs,
-          action: 'closed',
-          writes: [{ op: 'comment', body }, { op: 'close' }]
-        })
-        continue
-      }
-    }
-    if (!issue.episode) {
-      entry.note = `\`${label}\` is not applied by its events (removed, or applied before events were kept): the clock is stopped`
-      continue
-    }
-    const ctx: TextContext = {
-      package: issue.package,
-      kind: issue.kind,
-      label,
-      archiveLabel: input.labels.archive,
-      archiveDay,
-      upstream: input.upstream,
-      minimum: input.stale?.minimum,
-      floor: input.stale?.floors.get(issue.package)
-    }
-    for (const m of input.milestones) {
-      const due = dueAt(issue.episode, m)
-      if (issue.posted.has(m.day) || due > input.nowMs) continue
-      const comment: WriteOp = {
-        op: 'comment',
-        body: milestoneComment(input.texts, m, issue.episode, ctx, input.nowMs)
-      }
-      // The marker-carrying comment goes last: a run cut short after the label re-does the milestone.
-      const writes: WriteOp[] =
-        m.kind === 'archive' && !entry.hasArchiveLabel
-          ? [{ op: 'add-label', label: input.labels.archive }, comment]
-          : [comment]
-      entry.steps.push({ key: entry.key, due, action: milestoneAction(m), milestone: m, writes })
-    }
-  }
-
+  const entries = input.issues.map((issue) => planIssue(issue, input))
   if (input.stale) {
-    for (const f of [...input.stale.floors.values()].sort((a, b) =>
-      a.package.localeCompare(b.package)
-    )) {
-      if (!f.below || staleOpen.has(f.package)) continue
-      const key = `new:${f.package}`
-      const title = staleTitle(input.labels.stale, f, input.stale.minimum)
-      const body = staleBody(
-        f,
-        {
-          upstream: input.upstream,
-          minimum: input.stale.minimum,
-          table: input.table,
-          timeline: input.milestones
-        },
-        input.stale.owners.get(f.package) ?? []
-      )
-      entries.push({
-        key,
-        issue: null,
-        package: f.package,
-        kind: 'stale',
-        ageDays: 0,
-        hasArchiveLabel: false,
-        posted: new Set(),
-        steps: [
-          {
-            key,
-            due: input.nowMs,
-            action: 'opened',
-            writes: [{ op: 'create-issue', title, body, labels: [input.labels.stale] }]
-          }
-        ]
-      })
-    }
+    const staleOpen = new Set(
+      input.issues.flatMap((i) => (i.kind === 'stale' && i.package ? [i.package] : []))
+    )
+    entries.push(...staleOpenings(input, input.stale, staleOpen))
   }
-
   const steps = entries
     .flatMap((e, i) => e.steps.map((s, j) => ({ s, i, j })))
     .sort((a, b) => a.s.due - b.s.due || a.i - b.i || a.j - b.j)
     .map((x) => x.s)
   return { entries, steps }
+}
+
+const date = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+
+/** One open issue: its stale resolution, or its milestones due and not posted yet. */
+function planIssue(issue: SweptIssue, input: PlanInput): Entry {
+  const entry: Entry = {
+    key: `#${issue.number}`,
+    issue: issue.number,
+    url: issue.url,
+    package: issue.package ?? null,
+    kind: issue.kind,
+    ageDays: issue.episode ? ageDays(issue.episode.since, input.nowMs) : null,
+    episode: issue.episode,
+    hasArchiveLabel: issue.labels.some(
+      (l) => l.toLowerCase() === input.labels.archive.toLowerCase()
+    ),
+    posted: new Set(issue.posted),
+    steps: [],
+    reasons: []
+  }
+  const label = issue.kind === 'tracking' ? input.labels.tracking : input.labels.stale
+  if (!issue.package) {
+    entry.note = `names no package: add \`<!-- contribs-actions:${issue.kind} package=NAME -->\` to its body or start its title with \`[${label}] NAME:\``
+    entry.reasons.push(entry.note)
+    return entry
+  }
+  if (issue.kind === 'stale' && input.stale) {
+    const resolution = staleResolution(input.stale, issue.package, input.upstream)
+    if (resolution) {
+      const body = staleCloseComment(
+        input.texts,
+        { package: issue.package, upstream: input.upstream, minimum: input.stale.minimum },
+        resolution
+      )
+      entry.reasons.push(`resolved, so closed: ${resolution}`)
+      entry.steps.push({
+        key: entry.key,
+        due: input.nowMs,
+        action: 'closed',
+        writes: [{ op: 'comment', body }, { op: 'close' }]
+      })
+      return entry
+    }
+    entry.reasons.push(`still below the minimum ${input.stale.minimum}: stays open`)
+  }
+  if (!issue.episode) {
+    entry.note = `\`${label}\` is not applied by its events (removed, or applied before events were kept): the clock is stopped`
+    entry.reasons.push(entry.note)
+    return entry
+  }
+  const episode = issue.episode
+  entry.reasons.push(
+    `${label} applied ${episode.since}${episode.actor ? ` by ${episode.actor}` : ''}: day ${entry.ageDays}`
+  )
+  milestoneSteps(entry, issue.package, label, episode, input)
+  return entry
+}
+
+/** The milestones of the current episode that are due and not posted, each with its reason. */
+function milestoneSteps(
+  entry: Entry,
+  pkg: string,
+  label: string,
+  episode: Episode,
+  input: PlanInput
+): void {
+  const ctx: TextContext = {
+    package: pkg,
+    kind: entry.kind,
+    label,
+    archiveLabel: input.labels.archive,
+    archiveDay: input.milestones[input.milestones.length - 1]?.day ?? 0,
+    upstream: input.upstream,
+    minimum: input.stale?.minimum,
+    floor: input.stale?.floors.get(pkg)
+  }
+  for (const m of input.milestones) {
+    const action = milestoneAction(m)
+    const due = dueAt(episode, m)
+    if (entry.posted.has(m.day)) {
+      entry.reasons.push(`${action}: posted already in this episode`)
+      continue
+    }
+    if (due > input.nowMs) {
+      entry.reasons.push(`${action}: not due until ${date(due)}`)
+      continue
+    }
+    const comment: WriteOp = {
+      op: 'comment',
+      body: milestoneComment(input.texts, m, episode, ctx, input.nowMs)
+    }
+    // The marker-carrying comment goes last: a run cut short after the label re-does the milestone.
+    const labelToo = m.kind === 'archive' && !entry.hasArchiveLabel
+    const writes: WriteOp[] = labelToo
+      ? [{ op: 'add-label', label: input.labels.archive }, comment]
+      : [comment]
+    entry.reasons.push(
+      `${action}: due since ${date(due)} and not posted: ${labelToo ? `label ${input.labels.archive} and comment` : 'comment'}`
+    )
+    entry.steps.push({ key: entry.key, due, action, milestone: m, writes })
+  }
+}
+
+/** A new stale issue for every package below the minimum that has none open. */
+function staleOpenings(input: PlanInput, stale: StaleInput, staleOpen: Set<string>): Entry[] {
+  const out: Entry[] = []
+  for (const f of [...stale.floors.values()].sort((a, b) => a.package.localeCompare(b.package))) {
+    if (!f.below || staleOpen.has(f.package)) continue
+    const key = `new:${f.package}`
+    const title = staleTitle(input.labels.stale, f, stale.minimum)
+    const body = staleBody(
+      f,
+      {
+        upstream: input.upstream,
+        minimum: stale.minimum,
+        table: input.table,
+        timeline: input.milestones
+      },
+      stale.owners.get(f.package) ?? []
+    )
+    out.push({
+      key,
+      issue: null,
+      package: f.package,
+      kind: 'stale',
+      ageDays: 0,
+      hasArchiveLabel: false,
+      posted: new Set(),
+      reasons: [
+        `${f.requirement} (${f.file}) is below the minimum ${stale.minimum} and no stale issue is open: one is opened`
+      ],
+      steps: [
+        {
+          key,
+          due: input.nowMs,
+          action: 'opened',
+          writes: [{ op: 'create-issue', title, body, labels: [input.labels.stale] }]
+        }
+      ]
+    })
+  }
+  return out
 }
 
 /** Why an open stale issue is resolved, or undefined while the package is still below the minimum. */

@@ -107,7 +107,7 @@ export function buildResult(input: ReportInput): ActionResult {
   }
   result.findings.push(...input.findings)
   result.outputs = { issues: reports, archived, summary: sentence }
-  result.log.push(...applied.log, sentence)
+  result.log.push(sentence)
 
   const md = new Markdown().heading(`archival-sweep${input.dryRun ? ' (dry run)' : ''}`)
   md.para(sentence)

@@ -3,6 +3,7 @@
 // meta-package; then everything is done. The checkout is never updated, as if it were behind.
 import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
 import { cleanupTempDirs, EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
+import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import {
@@ -113,6 +114,27 @@ test('0.8.0rc1 is released: tier 1 opens, one PR per package, dependents wait', 
   expect(writes.every((q) => q.tokenKind === 'app')).toBe(true)
   expect(writes.filter((q) => q.route === 'POST /repos/{owner}/{repo}/pulls')).toHaveLength(3)
   expect(r.summary).toContain('| 2 | `crewai` | 0.6.0 -> 0.8.0rc1 | waits for tier 1 |')
+
+  // The log: one closed group per package of the tier, with what was done as it was done, and
+  // why each later package waits.
+  expect(groupTitles(r.stdout)).toEqual(TIER1.map((p) => `${p}: 0.6.0 -> ${V}`))
+  const lines = stepLines(r.stdout)
+  const opened = lines.indexOf(`::group::_integration_core: 0.6.0 -> ${V}`)
+  const coreGroup = lines.slice(opened, lines.indexOf('::endgroup::', opened))
+  expect(coreGroup.filter((l) => !l.startsWith('::'))).toEqual([
+    expect.stringMatching(
+      new RegExp(`^_integration_core: committed [0-9a-f]{7} on sync-mellea-${V}-_integration_core$`)
+    ),
+    expect.stringMatching(/^_integration_core: opened #\d+ /),
+    '_integration_core: review requested from @nrfulton, @jakelorocco'
+  ])
+  expect(debugLines(r.stdout)).toEqual(
+    expect.arrayContaining([
+      `_integration_core: 0.6.0 -> ${V} now: tier 1 is the lowest with a package below ${V}`,
+      `crewai: 0.6.0 -> ${V} waits for tier 1: it depends on _integration_core (tier 1), still below ${V}`,
+      `${ROOT}: 0.6.0 -> ${V} waits for tier 1: the meta-package is bumped after every subpackage`
+    ])
+  )
 })
 
 test('a re-run opens nothing twice and writes nothing', async () => {
@@ -136,6 +158,7 @@ test('merging part of tier 1 opens nothing: tier 2 waits until tier 1 is done', 
   expect(json(r, 'opened')).toEqual([])
   expect(packagesOf(r, 'skipped')).toEqual(['_integration_core', 'agent-utilities'])
   expect(json(r, 'waiting')).toEqual([...TIER2, ROOT])
+  expect(r.stdout).toMatch(/^agent-utilities: bump PR #\d+ is open; waiting for it to be merged$/m)
 })
 
 test('merging the rest of tier 1 (pull_request closed, version from the label) opens tier 2', async () => {

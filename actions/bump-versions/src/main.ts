@@ -1,17 +1,25 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { ActionResult, Inputs, loadRepo, RunContext, UserError } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  Inputs,
+  loadRepo,
+  Logger,
+  Repo,
+  RunContext,
+  UserError
+} from '@contribs-actions/shared'
 import { connect } from '@contribs-actions/shared/github'
 import { execute, ExecuteOptions } from './execute.js'
 import { Remote } from './github.js'
 import { lockArgv } from './lock.js'
 import { parseOptions } from './options.js'
-import { buildPlan } from './plan.js'
+import { buildPlan, Plan, Target } from './plan.js'
 import { buildReport, nothingToDo, preflightFailure } from './report.js'
 import { listTargets } from './targets.js'
 import { branchName, checkVersion, resolveVersion } from './version.js'
 
-export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
+export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise<ActionResult> {
   const options = parseOptions(inputs, ctx)
   const repo = await loadRepo(options.root, { table: options.table })
   const settings = repo.settings
@@ -19,6 +27,7 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
   if (source.kind === 'nothing') return nothingToDo(source.reason)
   const version = source.version
   checkVersion(version, source.from, settings)
+  log.info(`${settings.upstream} ${version} (version from ${source.from})`)
   if (!settings.bump_branch.includes('{package}'))
     throw new UserError(
       `bump_branch ${JSON.stringify(settings.bump_branch)} must contain {package}: each subpackage gets its own branch`
@@ -31,28 +40,9 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
       'input `token` is required (default: ${{ github.token }}); only `dry-run: true` works without one'
     )
 
-  const log: string[] = []
-  const local = (rel: string): Buffer | undefined => {
-    try {
-      return readFileSync(path.join(repo.root, rel))
-    } catch {
-      return undefined
-    }
-  }
-  let remote: ExecuteOptions['remote']
-  if (options.hasToken) {
-    const conn = connect(inputs, ctx, (m) => log.push(m))
-    const api = new Remote(conn)
-    const base = await api.base()
-    // Versions and edits come from the default branch's head, not the checkout, so a checkout
-    // that is behind never reverts what others merged.
-    const paths = targets.map((t) => t.file)
-    const first = await api.readFiles(base, paths, local)
-    for (const t of targets) t.text = first.get(t.file)?.text
-    remote = { api, base, files: first, actionsToken: conn.actionsToken }
-  }
-
+  const remote = options.hasToken ? await readRemote(inputs, ctx, log, repo, targets) : undefined
   const plan = buildPlan(version, targets, settings.upstream)
+  log.debug(plan.entries.map((e) => `${e.id}: ${plan.why.get(e.id)}`))
   if (plan.problems.length) return preflightFailure(plan, repo.root)
 
   if (remote && !options.dryRun) {
@@ -61,7 +51,7 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
       .filter((e) => e.state === 'below' && e.tier === plan.activeTier)
       .map((e) => e.lockFile)
     if (locks.length)
-      for (const [p, f] of await remote.api.readFiles(remote.base, locks, local))
+      for (const [p, f] of await remote.api.readFiles(remote.base, locks, localFile(repo)))
         remote.files.set(p, f)
   }
 
@@ -73,8 +63,9 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
     lockArgv: lockArgv(options.lockCommand, settings.upstream),
     checkout: repo.root,
     tempRoot: options.tempRoot,
-    log: (m) => log.push(m)
+    log
   })
+  if (options.dryRun) await logDiffs(plan, log)
   return buildReport({
     plan,
     outcome,
@@ -82,7 +73,47 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
     from: source.from,
     offline: !remote,
     actionsToken: remote?.actionsToken ?? false,
-    root: repo.root,
-    log
+    root: repo.root
   })
+}
+
+/** A file of the checkout, or undefined when it is not there. */
+function localFile(repo: Repo): (rel: string) => Buffer | undefined {
+  return (rel) => {
+    try {
+      return readFileSync(path.join(repo.root, rel))
+    } catch {
+      return undefined
+    }
+  }
+}
+
+/**
+ * The default branch's head and the targets' pyproject files there. Versions and edits come from
+ * it, not the checkout, so a checkout that is behind never reverts what others merged.
+ */
+async function readRemote(
+  inputs: Inputs,
+  ctx: RunContext,
+  log: Logger,
+  repo: Repo,
+  targets: Target[]
+): Promise<NonNullable<ExecuteOptions['remote']>> {
+  const conn = connect(inputs, ctx, log)
+  const api = new Remote(conn)
+  const base = await api.base()
+  log.info(`${conn.owner}/${conn.repo}: ${base.branch} at ${base.sha.slice(0, 7)}`)
+  const files = await api.readFiles(
+    base,
+    targets.map((t) => t.file),
+    localFile(repo)
+  )
+  for (const t of targets) t.text = files.get(t.file)?.text
+  return { api, base, files, actionsToken: conn.actionsToken }
+}
+
+/** On a dry run, every diff a real run would commit (all tiers), one package per group. */
+async function logDiffs(plan: Plan, log: Logger): Promise<void> {
+  for (const e of plan.entries)
+    if (e.state === 'below') await log.withGroup(`${e.id}: diff`, () => log.info(e.edit.diff))
 }

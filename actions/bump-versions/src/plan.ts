@@ -21,6 +21,8 @@ export interface Target {
   /** `<dir>/uv.lock`. */
   lockFile: string
   tier: number
+  /** The sibling subpackages it depends on (what puts it in its tier). */
+  dependsOn?: string[]
   root: boolean
   owners?: Owners
   /** The pyproject text on the default branch (or in the checkout when planning offline). */
@@ -56,6 +58,8 @@ export interface Plan {
   problems: Finding[]
   /** Every package is at (or past) the version; dynamic versions are not counted. */
   done: boolean
+  /** Package id -> why it is bumped now, waits, or is left alone: for the debug log. */
+  why: Map<string, string>
 }
 
 /** A user error about one package's file becomes a pre-flight problem; anything else is a bug. */
@@ -142,6 +146,50 @@ export function buildPlan(version: string, targets: Target[], upstream: string):
     waiting: below.filter((e) => e.tier !== activeTier).map((e) => e.id),
     problems,
     // A dynamic version is the build backend's business: reported every run, never waited for.
-    done: entries.every((e) => ['at', 'ahead', 'dynamic'].includes(e.state) || e.text === undefined)
+    done: entries.every(
+      (e) => ['at', 'ahead', 'dynamic'].includes(e.state) || e.text === undefined
+    ),
+    why: reasons(entries, version, activeTier)
+  }
+}
+
+/** Why each package is bumped now, waits for an earlier tier, or is left alone. */
+function reasons(entries: Entry[], version: string, active: number | undefined) {
+  const byId = new Map(entries.map((e) => [e.id, e]))
+  const why = new Map<string, string>()
+  for (const e of entries) {
+    if (e.state !== 'below') {
+      why.set(e.id, leftAlone(e, version))
+      continue
+    }
+    const move = `${e.current ?? '(no version)'} -> ${version}`
+    if (e.tier === active) {
+      why.set(e.id, `${move} now: tier ${e.tier} is the lowest with a package below ${version}`)
+      continue
+    }
+    // What holds it back: the siblings it depends on that are still below the version.
+    const blocking = (e.dependsOn ?? []).filter((d) => byId.get(d)?.state === 'below')
+    const because = blocking.length
+      ? `it depends on ${blocking.map((d) => `${d} (tier ${byId.get(d)!.tier})`).join(', ')}, still below ${version}`
+      : e.root
+        ? 'the meta-package is bumped after every subpackage'
+        : `tier ${e.tier} is opened only once tier ${active} is merged`
+    why.set(e.id, `${move} waits for tier ${active}: ${because}`)
+  }
+  return why
+}
+
+function leftAlone(e: Entry, version: string): string {
+  switch (e.state) {
+    case 'at':
+      return `already at ${version}`
+    case 'ahead':
+      return `at ${e.current}, ahead of ${version}`
+    case 'dynamic':
+      return 'dynamic version: left to the build backend'
+    default:
+      return e.text === undefined
+        ? `no ${e.file}`
+        : `${e.file} cannot be bumped (a pre-flight problem)`
   }
 }

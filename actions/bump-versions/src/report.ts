@@ -13,7 +13,6 @@ export interface ReportInput {
   offline: boolean
   actionsToken: boolean
   root: string
-  log: string[]
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
@@ -146,7 +145,6 @@ export function buildReport(r: ReportInput): ActionResult {
   const { plan, outcome: o } = r
   const result = emptyResult()
   result.root = r.root
-  result.log.push(...r.log)
   const skipped = [...planSkips(plan), ...o.skipped]
   const failed = o.failed
   const reason = o.refusal ?? reasonLine(r, failed)
@@ -169,14 +167,13 @@ export function buildReport(r: ReportInput): ActionResult {
   else if (failed.length)
     result.failure = `${plural(failed.length, 'package')} could not be bumped: ${failed.map((f) => `${f.package}: ${f.reason}`).join('; ')}`
 
-  // The log shows the tiers and, on a dry run, every diff: what a real run would commit.
+  // The log ends with the reason and the tiers (run() logged the work and, on a dry run, the diffs).
   result.log.push(reason)
   plan.tiers.forEach((t, k) =>
     result.log.push(
       `tier ${k + 1}${k + 1 === plan.activeTier ? ' (active)' : ''}: ${t.join(', ') || '(none)'}`
     )
   )
-  if (r.dryRun) for (const e of plan.entries) if (e.state === 'below') result.log.push(e.edit.diff)
 
   const md = new Markdown().heading(`bump-versions: ${plan.version}`).para(reason)
   if (r.actionsToken) md.para(`> [!WARNING]\n> ${ACTIONS_TOKEN_WARNING}`)

@@ -18,13 +18,15 @@ function readIfPresent(file: string): string | undefined {
  * them with the default branch's when it can reach GitHub.
  */
 export function listTargets(repo: Repo): Target[] {
-  const tiers = tiersOf(buildGraph(repo))
+  const graph = buildGraph(repo)
+  const tiers = tiersOf(graph)
   const out: Target[] = repo.packages.map((p) => ({
     id: p.dir,
     dir: p.dir,
     file: `${p.dir}/pyproject.toml`,
     lockFile: `${p.dir}/uv.lock`,
     tier: tiers.get(p.dir) ?? 1,
+    dependsOn: [...(graph.deps.get(p.dir) ?? [])].sort(),
     root: false,
     owners: p.owners,
     text:

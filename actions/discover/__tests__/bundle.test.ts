@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runBundle } from '@contribs-actions/cli'
 import { cleanupTempDirs, git, REPO_ROOT, tempDir } from '../../../test/kit/fixtures.js'
+import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import { ALL, change, exampleRepo, prPayload, touch } from './helpers.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
@@ -64,6 +65,56 @@ test('pull_request: the bundle and the CLI give the same answer', async () => {
   for (const [name, value] of Object.entries(r.outputs))
     expect(cli[name]).toEqual(/^[[{]/.test(value) ? JSON.parse(value) : value)
   expect(cli.matrix).toEqual(['_integration_core', 'crewai', 'dspy', 'langchain'])
+})
+
+test('the log: each phase in a closed group, and a debug line naming why each package runs', async () => {
+  const { dir, main } = exampleRepo()
+  git(dir, 'checkout', '-q', '-b', 'feature')
+  touch(dir, ['_integration_core/README.md'])
+  const r = await runBundle({
+    action: 'discover',
+    event: { name: 'pull_request', payload: prPayload(main) },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(0)
+  expect(groupTitles(r.stdout)).toEqual(['Subpackages', 'Changed files', 'Decision', 'Matrix'])
+  expect(debugLines(r.stdout)).toEqual(
+    expect.arrayContaining([
+      '_integration_core runs: changed _integration_core/README.md',
+      'crewai runs: dependent of _integration_core',
+      'dspy runs: dependent of _integration_core',
+      'langchain runs: dependent of _integration_core'
+    ])
+  )
+  // The reasons are logged inside the Decision group, after the decision itself.
+  const lines = stepLines(r.stdout)
+  const decision = lines.indexOf('::group::Decision')
+  const end = lines.indexOf('::endgroup::', decision)
+  expect(lines.slice(decision + 1, end)).toEqual([
+    'changed: _integration_core (+3 dependents)',
+    '::debug::_integration_core runs: changed _integration_core/README.md',
+    '::debug::crewai runs: dependent of _integration_core',
+    '::debug::dspy runs: dependent of _integration_core',
+    '::debug::langchain runs: dependent of _integration_core'
+  ])
+})
+
+test('the log: a run-all file says which glob it matched', async () => {
+  const { dir, main } = exampleRepo()
+  change(dir, { 'uv.lock': 'version = 1\n' })
+  const r = await runBundle({
+    action: 'discover',
+    event: { name: 'pull_request', payload: prPayload(main) },
+    workspace: dir
+  })
+  expect(r.outputs.reason).toBe('run-all:uv.lock')
+  expect(groupTitles(r.stdout)).toHaveLength(4)
+  expect(debugLines(r.stdout)).toEqual(
+    expect.arrayContaining([
+      'run-all: uv.lock matches the run-all glob uv.lock',
+      'every subpackage runs: run-all: uv.lock'
+    ])
+  )
 })
 
 test('merge_group through the bundle', async () => {

@@ -1,6 +1,12 @@
 // Builds real git repositories from the example contribs repo and runs discover's run() on them
 // in-process, with the outputs encoded exactly as the runner receives them.
-import { ActionResult, encodeOutputs, Inputs, RunContext } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  createLogger,
+  encodeOutputs,
+  Inputs,
+  RunContext
+} from '@contribs-actions/shared'
 import { run } from '../src/main.js'
 import {
   commitAll,
@@ -66,6 +72,8 @@ export interface Discovered {
   outputs: Record<string, string>
   matrix: string[]
   reason: string
+  /** The lines run() logged while it ran (workflow commands included). */
+  log: string[]
 }
 
 /** run() as the runner would call it for this event, on the repository in `dir`. */
@@ -82,9 +90,15 @@ export async function discoverIn(
     serverUrl: 'https://github.com',
     apiUrl: 'https://api.github.com'
   }
-  const result = await run(new Inputs((name) => inputs[name] ?? ''), ctx)
+  const log: string[] = []
+  const result = await run(
+    new Inputs((name) => inputs[name] ?? ''),
+    ctx,
+    createLogger((text) => log.push(...text.split('\n')))
+  )
   const outputs = encodeOutputs(result.outputs)
   return {
+    log,
     result,
     outputs,
     matrix: outputs.matrix === undefined ? [] : JSON.parse(outputs.matrix),

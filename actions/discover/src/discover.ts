@@ -1,4 +1,11 @@
-import { Finding, getTable, mapLimit, normalizeName, UserError } from '@contribs-actions/shared'
+import {
+  Finding,
+  getTable,
+  Logger,
+  mapLimit,
+  normalizeName,
+  UserError
+} from '@contribs-actions/shared'
 import { affected, DeletedPackage } from './affected.js'
 import { ArchivedEntry, readArchived } from './archived.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
@@ -7,6 +14,7 @@ import { planRange, RangePlan } from './event-plan.js'
 import { Change, rangeAndChanges, Range, showFile } from './git-range.js'
 import { buildLegs, Leg, shardLegs } from './legs.js'
 import type { Options } from './options.js'
+import { rangeText, whyLines } from './report.js'
 import { indexRepo, pyprojectFrom, RepoIndex } from './repo-index.js'
 
 /** Everything one run found, for the outputs and the summary. */
@@ -27,49 +35,93 @@ export interface Discovery {
 
 /**
  * The whole run: the event's range, git's changed files and the package index (read while git
- * works), the rules, archived packages taken out, and the matrix legs.
+ * works), the rules, archived packages taken out, and the matrix legs. Each phase logs in a group
+ * of its own; the decisions' reasons are data (Decision, Why) that only get turned into lines here.
  */
 export async function discover(
   options: Options,
   eventName: string,
-  payload: Record<string, unknown>
+  payload: Record<string, unknown>,
+  log: Logger
 ): Promise<Discovery> {
   const plan = planRange(eventName, payload, options)
+  log.debug(planText(eventName, plan))
   const git = rangeAndChanges(options.root, plan)
   git.catch(() => undefined) // awaited below; this only keeps Node from calling it unhandled meanwhile
-  const index = await indexRepo(options.root, options.table)
+  const index = await log.withGroup('Subpackages', async () => {
+    const index = await indexRepo(options.root, options.table)
+    log.info(`${index.dirs.length} subpackages; settings from [tool.${index.settings.table}]`)
+    return index
+  })
   const { range, changes: raw } = await git
-
-  const settings = index.settings
+  const changes = await log.withGroup('Changed files', () => {
+    const changes = raw
+      ? sortChanges(raw, {
+          isPackage: index.has,
+          settings: index.settings,
+          grandfather: index.grandfather,
+          runAllGlobs: runAllGlobs(index.settings, options.runAll)
+        })
+      : undefined
+    log.info(rangeText(range, changes?.files.length).replace(/`/g, ''))
+    if (changes) log.info(changeCounts(changes))
+    return changes
+  })
   const defaultBranch = defaultBranchOf(options, index, plan)
   const stacked =
     plan.pullRequestBase !== undefined && plan.pullRequestBase !== defaultBranch
       ? { baseRef: plan.pullRequestBase, defaultBranch }
       : undefined
-
-  const changes = raw
-    ? sortChanges(raw, {
-        isPackage: index.has,
-        settings,
-        grandfather: index.grandfather,
-        runAllGlobs: runAllGlobs(settings, options.runAll)
-      })
-    : undefined
-  const deleted =
-    changes && range.kind === 'diff' && !stacked
-      ? await deletedPackages(options.root, range.base, raw!, changes)
-      : []
-  const decision = decide({
-    packages: index.dirs,
-    verdict: range.kind === 'all' ? range.verdict : undefined,
-    stacked,
-    changes,
-    deleted,
-    affected: (changed, gone) => affected(index, changed, gone)
+  const { decision, deleted } = await log.withGroup('Decision', async () => {
+    const deleted =
+      changes && range.kind === 'diff' && !stacked
+        ? await deletedPackages(options.root, range.base, raw!, changes)
+        : []
+    const decision = decide({
+      packages: index.dirs,
+      verdict: range.kind === 'all' ? range.verdict : undefined,
+      stacked,
+      changes,
+      deleted,
+      affected: (changed, gone) => affected(index, changed, gone)
+    })
+    if (changes?.runAll)
+      log.debug(`run-all: ${changes.runAll.file} matches the run-all glob ${changes.runAll.glob}`)
+    log.info(decision.reason)
+    log.debug(whyLines(decision.run))
+    return { decision, deleted }
   })
+  const matrix = await log.withGroup('Matrix', () => buildMatrix(options, index, decision, log))
+  return { index, plan, range, changes, deleted, decision, defaultBranch, ...matrix }
+}
 
+/** What the event alone says to compare, for the debug log. */
+function planText(eventName: string, plan: RangePlan): string {
+  const event = eventName || 'a local run'
+  if (plan.runAll) return `${event}: every subpackage runs (${plan.runAll.detail})`
+  return `${event}: compare ${plan.head.rev} with ${plan.base!.label.replace(/`/g, '')} (${plan.base!.mode})`
+}
+
+function changeCounts(c: SortedChanges): string {
+  const parts = [
+    `${c.byPackage.size} subpackage${c.byPackage.size === 1 ? '' : 's'} changed`,
+    c.docs.length ? `${c.docs.length} docs` : '',
+    c.template.length ? `${c.template.length} template` : '',
+    c.legacy.length ? `${c.legacy.length} grandfathered` : '',
+    c.gone.size ? `${c.gone.size} top-level folder(s) gone or no longer packages` : '',
+    c.other.length ? `${c.other.length} outside every subpackage` : ''
+  ]
+  return parts.filter(Boolean).join(', ')
+}
+
+function buildMatrix(
+  options: Options,
+  index: RepoIndex,
+  decision: Decision,
+  log: Logger
+): Pick<Discovery, 'matrix' | 'legs' | 'shards' | 'skipped' | 'findings'> {
   const findings: Finding[] = [...index.settingsFindings]
-  const skipArchived = options.skipArchived ?? settings.skip_archived
+  const skipArchived = options.skipArchived ?? index.settings.skip_archived
   const archived = skipArchived ? readArchived(index.root, index.has) : undefined
   findings.push(...(archived?.findings ?? []))
   const matrix: string[] = []
@@ -83,23 +135,14 @@ export async function discover(
       })
     else matrix.push(dir)
   }
+  log.debug(skipped.map((s) => `${s.package} does not run: ${s.reason}`))
   const { legs, findings: legFindings } = buildLegs(index, matrix)
   findings.push(...legFindings)
   const shards = shardLegs(legs, options.maxLegs, index.dirs)
-  return {
-    index,
-    plan,
-    range,
-    changes,
-    deleted,
-    decision,
-    defaultBranch,
-    matrix,
-    legs,
-    shards,
-    skipped,
-    findings
-  }
+  log.info(
+    `${legs.length} matrix legs for ${matrix.length} subpackages${shards.length > 1 ? `, in ${shards.length} shards of at most ${options.maxLegs}` : ''}`
+  )
+  return { matrix, legs, shards, skipped, findings }
 }
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)

@@ -28,7 +28,31 @@ export function whyText(why: Why): string {
   }
 }
 
+/**
+ * One debug line per package that runs, saying why: the changed file, the package it depends on
+ * (and through which one), the glob or rule that runs everything. When every package runs for
+ * the same rule, one line says so instead of thousands.
+ */
+export function whyLines(run: Map<string, Why>): string[] {
+  const lines: string[] = []
+  for (const [p, why] of run) {
+    if (why.kind === 'all') return [`every subpackage runs: ${why.because}`]
+    if (why.kind === 'changed' && why.files.length) {
+      const more = why.files.length - 1
+      lines.push(`${p} runs: changed ${why.files[0]}${more > 0 ? ` and ${more} more` : ''}`)
+    } else lines.push(`${p} runs: ${whyText(why).replace(/`/g, '')}`)
+  }
+  return lines
+}
+
 const short = (sha: string) => sha.slice(0, 7)
+
+/** What was compared, for the log and the summary (Markdown code spans). */
+export function rangeText(range: Discovery['range'], changedCount: number | undefined): string {
+  if (range.kind === 'all') return `No diff: ${range.verdict.detail}.`
+  const n = changedCount ?? 0
+  return `Compared ${code(short(range.base))}..${code(short(range.head))}, from ${range.how}: ${n} changed file${n === 1 ? '' : 's'}.`
+}
 
 export function buildResult(d: Discovery, maxLegs: number): ActionResult {
   const result = emptyResult()
@@ -72,11 +96,8 @@ export function buildResult(d: Discovery, maxLegs: number): ActionResult {
     }
   }
 
-  const range =
-    d.range.kind === 'diff'
-      ? `Compared ${code(short(d.range.base))}..${code(short(d.range.head))}, from ${d.range.how}: ${changedCount} changed file${changedCount === 1 ? '' : 's'}.`
-      : `No diff: ${d.range.verdict.detail}.`
-  result.log.push(`reason: ${result.outputs.reason}`, range.replace(/`/g, ''))
+  const range = rangeText(d.range, d.changes?.files.length)
+  result.log.push(`reason: ${result.outputs.reason}`)
   result.log.push(
     `${d.matrix.length} of ${d.index.dirs.length} subpackages run (${d.legs.length} legs${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}); template smoke: ${d.decision.templateSmoke}`
   )

@@ -14,6 +14,7 @@ import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
+import { groupTitles, stepLines } from '../../../test/kit/step-log.js'
 
 afterAll(cleanupTempDirs)
 
@@ -130,6 +131,25 @@ test('a malformed table fails naming the file, line and key', async () => {
     })
   )
   expect(r.stdout).toContain('::error::1 invalid CI setting: crewai/pyproject.toml:5:')
+  // The failing package's problems, together in a closed group before the failure line.
+  expect(groupTitles(r.stdout)).toEqual(['crewai: 1 invalid CI setting'])
+  const lines = stepLines(r.stdout)
+  expect(lines.indexOf('::endgroup::')).toBeLessThan(
+    lines.findIndex((l) => l.startsWith('::error::1 invalid CI setting'))
+  )
+})
+
+test('a run an error stops shows what it logged before, then one ::error:: line', async () => {
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { packages: '["dspy", "nope"]' },
+    workspace: EXAMPLE_REPO
+  })
+  expect(r.exitCode).toBe(1)
+  expect(stepLines(r.stdout)).toEqual([
+    'reading [tool.mellea-contribs.ci] of dspy, nope',
+    '::error::no subpackage "nope" in the repository (subpackages: _integration_core, agent-utilities, citations, crewai, dspy, langchain)'
+  ])
 })
 
 test('a TOML syntax error fails with line and column', async () => {

@@ -1,11 +1,28 @@
-import { ActionResult, Inputs, openRepo, RunContext } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  Inputs,
+  logFailingPackages,
+  Logger,
+  openRepo,
+  RunContext
+} from '@contribs-actions/shared'
 import { parseOptions } from './options.js'
 import { buildResult, readConfigs, selectPackages } from './read-configs.js'
 
-export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
+export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise<ActionResult> {
   const options = parseOptions(inputs, ctx)
   const repo = await openRepo(options.root, { table: options.table })
-  const pkgs = selectPackages(repo, options.select)
+  const select = options.select
+  const which =
+    select.mode === 'all'
+      ? 'every subpackage'
+      : select.mode === 'single'
+        ? select.package
+        : select.packages.join(', ')
+  log.info(`reading [tool.${repo.settings.table}.ci] of ${which}`)
+  const pkgs = selectPackages(repo, select)
   const { configs, findings } = readConfigs(repo, pkgs)
-  return buildResult(repo, options, configs, [...repo.settingsFindings, ...findings])
+  const all = [...repo.settingsFindings, ...findings]
+  await logFailingPackages(log, all, 'invalid CI setting')
+  return buildResult(repo, options, configs, all)
 }

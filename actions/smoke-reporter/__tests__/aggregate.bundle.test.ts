@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { trackingMarker } from '@contribs-actions/shared'
+import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import { CLEAN_TEXT } from '../src/state.js'
 import {
   commitCount,
@@ -94,6 +95,16 @@ test('red, red (issue), red (comment), same run again, green (recovery), red, re
   })
   expect(commitCount(gitDir)).toBe(commits1 + 1)
   expect(r.summary).toContain('[#1](https://github.com/acme/story/issues/1)')
+  // The log: a closed group for the package something happened to, saying why; one debug line
+  // for the package with nothing to do.
+  expect(groupTitles(r.stdout)).toEqual(['crewai: red (open)'])
+  const lines = stepLines(r.stdout)
+  const crewai = lines.indexOf('::group::crewai: red (open)')
+  expect(lines.slice(crewai + 1, lines.indexOf('::endgroup::', crewai))).toEqual([
+    '::debug::red: 2 consecutive failures reached the threshold of 2 with no issue open: this run claims the issue',
+    'opened #1 https://github.com/acme/story/issues/1'
+  ])
+  expect(debugLines(r.stdout)).toContain('dspy: green on a clean state')
 
   // Night 3: one comment.
   atDay(2)

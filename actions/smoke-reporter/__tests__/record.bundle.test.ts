@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { mapLimit, parseTrackingMarker } from '@contribs-actions/shared'
+import { debugLines, groupTitles } from '../../../test/kit/step-log.js'
 import {
   BRANCH,
   DIR,
@@ -106,6 +107,8 @@ test('20 legs, several at a time: every count survives, one issue per package, o
   // Reporting any of them again changes nothing.
   const again = ok(await record(repo, 1005, 'dspy', 'failure'))
   expect(again.summary).toContain('already counted')
+  expect(groupTitles(again.stdout)).toEqual(['dspy: red'])
+  expect(debugLines(again.stdout)).toEqual(['dspy: duplicate: run 1005/1 was counted already'])
   expect(stateFile(gitDir, 'dspy')).toMatchObject({ consecutive_failures: 10 })
 
   // A green leg recovers the issue (record mode): comment, label off, issue open, counters reset.
@@ -113,6 +116,11 @@ test('20 legs, several at a time: every count survives, one issue per package, o
   expect(outputs(green).recovered).toEqual([
     expect.objectContaining({ package: 'dspy', issue: dspyIssue })
   ])
+  expect(groupTitles(green.stdout)).toEqual(['dspy: green'])
+  expect(debugLines(green.stdout)).toEqual([
+    `dspy: recover: green after 10 consecutive failures with tracking issue #${dspyIssue} open`
+  ])
+  expect(green.stdout).toContain(`posted the recovery on #${dspyIssue}`)
   const issue = emu.state.repo(OWNER, repo).issues.find((i) => i.number === dspyIssue)!
   expect(issue.state).toBe('open')
   expect(issue.labels).toEqual([])

@@ -55,6 +55,8 @@ export interface Applied {
   state: SmokeState
   changed: boolean
   transition: Transition
+  /** Why this transition, in words, for the debug log. */
+  why: string
 }
 
 export function runKey(runId: number, attempt: number): string {
@@ -78,6 +80,8 @@ function counted(s: SmokeState): string[] {
   return list
 }
 
+const failures = (n: number) => `${n} consecutive failure${n === 1 ? '' : 's'}`
+
 export function applyEvent(
   stored: SmokeState,
   ev: SmokeEvent,
@@ -87,32 +91,82 @@ export function applyEvent(
   const key = runKey(ev.runId, ev.attempt)
   const seen = counted(stored)
   if (seen.includes(key))
-    return { state: stored, changed: false, transition: { kind: 'duplicate' } }
-  const sameRun = seen.some((k) => k.startsWith(`${ev.runId}/`))
-  const result = (state: SmokeState, transition: Transition): Applied => ({
+    return {
+      state: stored,
+      changed: false,
+      transition: { kind: 'duplicate' },
+      why: `run ${key} was counted already`
+    }
+  const result = (state: SmokeState, transition: Transition, why: string): Applied => ({
     state,
     changed: serializeState(state) !== serializeState(stored),
-    transition
+    transition,
+    why
   })
+  if (ev.outcome === 'success') return applyGreen(stored, ev, policy, nowMs, result)
+  return applyRed(stored, ev, policy, nowMs, seen, result)
+}
 
-  if (ev.outcome === 'success') {
-    const reset = resetState(stored)
-    if (serializeState(reset) === serializeState(stored))
-      return { state: stored, changed: false, transition: { kind: 'unchanged' } }
-    if (stored.open_issue_number !== null)
-      return result(reset, { kind: 'recover', issue: stored.open_issue_number })
-    if (claimFresh(stored.issue_claim, nowMs, policy)) {
-      reset.issue_claim = {
-        ...stored.issue_claim!,
-        recovered: { date: day(nowMs), ...(ev.sha ? { sha: ev.sha } : {}) }
-      }
-      return result(reset, { kind: 'recover-pending' })
+type Result = (state: SmokeState, transition: Transition, why: string) => Applied
+
+function applyGreen(
+  stored: SmokeState,
+  ev: SmokeEvent,
+  policy: Policy,
+  nowMs: number,
+  result: Result
+): Applied {
+  const reset = resetState(stored)
+  if (serializeState(reset) === serializeState(stored))
+    return {
+      state: stored,
+      changed: false,
+      transition: { kind: 'unchanged' },
+      why: 'green on a clean state'
     }
-    // An abandoned claim may have left an issue behind: recover it too, found by its marker.
-    if (stored.issue_claim) return result(reset, { kind: 'recover' })
-    return result(reset, { kind: 'reset' })
+  const issue = stored.open_issue_number
+  if (issue !== null)
+    return result(
+      reset,
+      { kind: 'recover', issue },
+      `green after ${failures(stored.consecutive_failures)} with tracking issue #${issue} open`
+    )
+  const claim = stored.issue_claim
+  if (claim && claimFresh(claim, nowMs, policy)) {
+    reset.issue_claim = {
+      ...claim,
+      recovered: { date: day(nowMs), ...(ev.sha ? { sha: ev.sha } : {}) }
+    }
+    return result(
+      reset,
+      { kind: 'recover-pending' },
+      `green while run ${claim.run} opens the issue (claimed ${claim.at}, within the lease): that run posts the recovery`
+    )
   }
+  // An abandoned claim may have left an issue behind: recover it too, found by its marker.
+  if (claim)
+    return result(
+      reset,
+      { kind: 'recover' },
+      `green; the issue claim of run ${claim.run} (${claim.at}) is past the lease and may have left an issue: found by its marker`
+    )
+  return result(
+    reset,
+    { kind: 'reset' },
+    `green after ${failures(stored.consecutive_failures)}, below the threshold of ${policy.threshold}: counters reset`
+  )
+}
 
+function applyRed(
+  stored: SmokeState,
+  ev: SmokeEvent,
+  policy: Policy,
+  nowMs: number,
+  seen: string[],
+  result: Result
+): Applied {
+  const key = runKey(ev.runId, ev.attempt)
+  const sameRun = seen.some((k) => k.startsWith(`${ev.runId}/`))
   const s = cloneState(stored)
   if (!sameRun) {
     s.consecutive_failures += 1
@@ -122,20 +176,48 @@ export function applyEvent(
   s.last_counted_run = key
   s.counted_runs = [...seen, key].slice(-MAX_COUNTED_RUNS)
   const n = s.consecutive_failures
-  if (n < policy.threshold) return result(s, { kind: sameRun ? 'rerun' : 'count', failures: n })
+  const rerun = () =>
+    result(
+      s,
+      { kind: 'rerun', failures: n },
+      `red again in attempt ${ev.attempt} of run ${ev.runId}, which was counted: the streak stays at ${n}`
+    )
+  if (n < policy.threshold)
+    return sameRun
+      ? rerun()
+      : result(
+          s,
+          { kind: 'count', failures: n },
+          `red: ${failures(n)}, below the threshold of ${policy.threshold}`
+        )
   if (s.open_issue_number !== null) {
-    if (sameRun) return result(s, { kind: 'rerun', failures: n })
-    return result(s, { kind: 'comment', issue: s.open_issue_number, failures: n })
+    if (sameRun) return rerun()
+    return result(
+      s,
+      { kind: 'comment', issue: s.open_issue_number, failures: n },
+      `red: ${failures(n)} and tracking issue #${s.open_issue_number} is open`
+    )
   }
-  if (claimFresh(s.issue_claim, nowMs, policy) && !s.issue_claim!.recovered) {
-    if (sameRun) return result(s, { kind: 'rerun', failures: n })
+  const held = s.issue_claim
+  if (held && claimFresh(held, nowMs, policy) && !held.recovered) {
+    if (sameRun) return rerun()
     s.pending_comments = [...(s.pending_comments ?? []), { run_url: ev.runUrl, failure: n }]
-    return result(s, { kind: 'queued', failures: n })
+    return result(
+      s,
+      { kind: 'queued', failures: n },
+      `red while run ${held.run} opens the issue (claimed ${held.at}): its comment is queued for that run`
+    )
   }
   const claim: IssueClaim = { run: key, at: new Date(nowMs).toISOString() }
   s.issue_claim = claim
   s.pending_comments = undefined
-  return result(s, { kind: 'open', failures: n, claim })
+  return result(
+    s,
+    { kind: 'open', failures: n, claim },
+    `red: ${failures(n)} reached the threshold of ${policy.threshold} with no issue open` +
+      (held ? ` (the claim of run ${held.run} is past the lease or recovered)` : '') +
+      ': this run claims the issue'
+  )
 }
 
 export interface Finalized {

@@ -1,4 +1,11 @@
-import { ActionResult, Inputs, loadRepo, RunContext, UserError } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  Inputs,
+  loadRepo,
+  Logger,
+  RunContext,
+  UserError
+} from '@contribs-actions/shared'
 import { connect } from '@contribs-actions/shared/github'
 import { ServerClock } from './clock.js'
 import { readJobs } from './jobs.js'
@@ -9,7 +16,7 @@ import { buildResult } from './result.js'
 import { mapJobs, PackageSignal } from './signals.js'
 import { FileStore, StoreConfig, TreeStore } from './store.js'
 
-export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
+export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise<ActionResult> {
   // Everything the user gives is checked before the first request.
   const options = parseOptions(inputs, ctx)
   const repo = await loadRepo(options.root, {
@@ -19,8 +26,7 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
   const settings = repo.settings
   const scaleText = process.env.CONTRIBS_ACTIONS_TIME_SCALE
   const timeScale = scaleText ? Number(scaleText) : 1
-  const log: string[] = []
-  const conn = connect(inputs, ctx, (m) => log.push(`warning: ${m}`))
+  const conn = connect(inputs, ctx, log)
   const { octokit, owner, repo: name } = conn
   const clock = new ServerClock()
   clock.attach(octokit)
@@ -39,7 +45,7 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
     upstreamSha: options.upstreamSha,
     dryRun: options.dryRun,
     timeScale: Number.isFinite(timeScale) && timeScale >= 0 ? timeScale : 1,
-    log: (l) => log.push(l)
+    log
   }
   const storeConfig: StoreConfig = {
     octokit,
@@ -48,7 +54,7 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
     branch: settings.state_branch,
     dir: settings.state_dir,
     timeScale: env.timeScale,
-    log: env.log
+    log: (line) => log.info(line)
   }
 
   let ignoredJobs: { job: string; reason: string }[] = []
@@ -66,6 +72,10 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
       ignoredJobs = mapped.ignored
       if (!jobs.length)
         throw new UserError(`run ${options.runId} has no jobs (is \`run-id\` right?)`)
+      log.info(
+        `run ${options.runId}: ${jobs.length} jobs, smoke legs of ${signals.length} packages`
+      )
+      log.debug(ignoredJobs.map((j) => `job ${j.job} is not counted: ${j.reason}`))
     }
     report = await aggregateAll(env, new TreeStore(storeConfig), signals)
   }
@@ -75,7 +85,6 @@ export async function run(inputs: Inputs, ctx: RunContext): Promise<ActionResult
     run: `${options.runId}/${options.attempt}`,
     threshold: settings.failure_threshold,
     stateBranch: settings.state_branch,
-    ignoredJobs,
-    log
+    ignoredJobs
   })
 }

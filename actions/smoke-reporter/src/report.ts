@@ -3,7 +3,7 @@
  * issue in the state before opening it; aggregate mode (every package of the run) opens issues
  * first and writes every change in one commit. See README "No duplicate issues".
  */
-import { Settings, Subpackage, UserError } from '@contribs-actions/shared'
+import { Logger, Settings, Subpackage, UserError } from '@contribs-actions/shared'
 import { backoff, describeRequestError, ServerClock } from './clock.js'
 import {
   comment,
@@ -79,7 +79,7 @@ export interface Env {
   upstreamSha?: string
   dryRun: boolean
   timeScale: number
-  log: (line: string) => void
+  log: Logger
 }
 
 export const LABEL_COLOR = 'b60205'
@@ -159,6 +159,7 @@ class Effects {
       const why =
         e instanceof UserError ? e.message : `could not ${what}: ${describeRequestError(e)}`
       this.report.errors.push(`${o.package}: ${why}`)
+      this.env.log.info(`error: ${why}`)
       o.notes.push(`error: could not ${what}`)
       return undefined
     })
@@ -186,6 +187,7 @@ class Effects {
       await comment(this.env.api, issue.number, stillRedComment(runUrl, failure))
       return true
     })
+    if (done) this.env.log.info(`commented on #${issue.number} (failure ${failure})`)
     if (done)
       this.report.commented.push({
         package: o.package,
@@ -210,8 +212,10 @@ class Effects {
         return true
       }
     )
-    if (done)
+    if (done) {
+      this.env.log.info(`posted the recovery on #${issue.number}`)
       this.report.recovered.push({ package: o.package, issue: issue.number, url: issue.url })
+    }
     return done === true
   }
 
@@ -229,6 +233,7 @@ class Effects {
     const found = tracked.get(o.package)
     if (found) {
       o.notes.push(`reused open issue #${found.number} (found by its marker)`)
+      env.log.debug(`#${found.number} is open and carries the ${o.package} marker: reused`)
       await this.comment(o, found, env.runUrl, failures)
       return found
     }
@@ -273,6 +278,7 @@ class Effects {
         `GitHub rejected assignee(s) ${opened.rejected.map((u) => `@${u}`).join(', ')}: opened without them`
       )
     }
+    env.log.info(`opened #${opened.number} ${opened.url}`)
     this.report.opened.push({
       package: o.package,
       issue: opened.number,
@@ -294,9 +300,20 @@ export async function recordOne(env: Env, store: FileStore, sig: PackageSignal):
   const report = newReport(env.dryRun)
   const o = outcomeOf(sig)
   report.packages.push(o)
-  if (sig.signal === 'none') {
-    return report
-  }
+  if (sig.signal !== 'none')
+    await env.log.withGroup(`${sig.package}: ${sig.signal}`, () =>
+      recordSignal(env, store, sig, report, o)
+    )
+  return report
+}
+
+async function recordSignal(
+  env: Env,
+  store: FileStore,
+  sig: PackageSignal,
+  report: Report,
+  o: PackageOutcome
+): Promise<void> {
   const ev = eventOf(env, sig.signal)
   const key = runKey(env.runId, env.attempt)
   const { result: applied, conflicts } = await store.update(
@@ -308,6 +325,7 @@ export async function recordOne(env: Env, store: FileStore, sig: PackageSignal):
   report.conflicts += conflicts
   if (applied.changed && !env.dryRun) report.writes++
   const t = applied.transition
+  env.log.debug(`${sig.package}: ${t.kind}: ${applied.why}`)
   const fx = new Effects(env, report)
   const issueNumber =
     t.kind === 'comment' || t.kind === 'recover' ? t.issue : applied.state.open_issue_number
@@ -324,7 +342,7 @@ export async function recordOne(env: Env, store: FileStore, sig: PackageSignal):
     }
   } else if (t.kind === 'open') {
     const issue = await fx.open(o, applied.state, t.failures, [sig.package])
-    if (env.dryRun) return report
+    if (env.dryRun) return
     if (!issue) {
       // Give the claim back so the next red run tries again at once rather than after the lease.
       await store.update(
@@ -338,7 +356,7 @@ export async function recordOne(env: Env, store: FileStore, sig: PackageSignal):
         () => `smoke-reporter: ${sig.package}: release the issue claim of run ${key}`,
         false
       )
-      return report
+      return
     }
     o.issue = issue
     const { result: fin, conflicts: c2 } = await store.update(
@@ -364,7 +382,53 @@ export async function recordOne(env: Env, store: FileStore, sig: PackageSignal):
       `run ${applied.state.issue_claim?.run} is opening the issue; it posts the recovery`
     )
   }
-  return report
+}
+
+/** Transitions that change nothing on GitHub: logged in one debug line, not a group each. */
+const QUIET = new Set<Transition['kind']>(['unchanged', 'duplicate'])
+
+/**
+ * One package's effects in aggregate mode (each at most once per run, whatever the round), and
+ * the state to commit for it.
+ */
+async function settleAggregated(
+  env: Env,
+  fx: Effects,
+  o: PackageOutcome,
+  a: Applied,
+  memo: { issue?: IssueRef; acted: boolean },
+  names: string[],
+  nowMs: number
+): Promise<SmokeState> {
+  const t = a.transition
+  let state = a.state
+  settle(o, a, state.open_issue_number ? ref(env, state.open_issue_number) : undefined)
+  if (t.kind === 'open') {
+    if (!memo.acted) {
+      memo.issue = await fx.open(o, state, t.failures, names)
+      memo.acted = true
+    }
+    if (memo.issue) {
+      o.issue = memo.issue
+      state = finalizeClaim(state, t.claim.run, memo.issue.number).state
+    } else {
+      // Not opened (dry run or an error): keep the count, claim nothing; the next red run opens it.
+      state = cloneState(state)
+      state.issue_claim = undefined
+    }
+  } else if (t.kind === 'comment' && !memo.acted) {
+    memo.acted = true
+    await fx.comment(o, ref(env, t.issue), env.runUrl, t.failures)
+  } else if (t.kind === 'recover' && !memo.acted) {
+    memo.acted = true
+    const issue = t.issue ? ref(env, t.issue) : (await fx.existing(o, names))?.get(o.package)
+    if (issue) {
+      o.issue = issue
+      await fx.recover(o, issue, day(nowMs), env.sha)
+    }
+  }
+  o.failures = state.consecutive_failures
+  return state
 }
 
 /** Aggregate mode: every package of the run, effects once, all state changes in one commit. */
@@ -386,7 +450,7 @@ export async function aggregateAll(
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const snap: Snapshot = await store.snapshot(names)
     if (round === 0)
-      env.log(
+      env.log.info(
         `state: ${snap.fetched} of ${names.length} package file(s) fetched; the rest absent or clean`
       )
     const nowMs = env.clock.now()
@@ -397,40 +461,27 @@ export async function aggregateAll(
         sig.package,
         applyEvent(snap.states.get(sig.package)!, eventOf(env, sig.signal), env.policy, nowMs)
       )
-
+    // Packages with nothing to do get one debug line each, written at once; the others a group.
+    const quiet = (sig: PackageSignal) => QUIET.has(applied.get(sig.package)!.transition.kind)
+    env.log.debug(
+      live.filter(quiet).map((sig) => `${sig.package}: ${applied.get(sig.package)!.why}`)
+    )
     for (const sig of live) {
-      const o = outcomes.get(sig.package)!
       const a = applied.get(sig.package)!
-      const t = a.transition
-      let state = a.state
       const memo = done.get(sig.package) ?? { acted: false }
       done.set(sig.package, memo)
-      settle(o, a, state.open_issue_number ? ref(env, state.open_issue_number) : undefined)
-      if (t.kind === 'open') {
-        if (!memo.acted) {
-          memo.issue = await fx.open(o, state, t.failures, names)
-          memo.acted = true
-        }
-        if (memo.issue) {
-          o.issue = memo.issue
-          state = finalizeClaim(state, t.claim.run, memo.issue.number).state
-        } else {
-          // Not opened (dry run or an error): keep the count, claim nothing; the next red run opens it.
-          state = cloneState(state)
-          state.issue_claim = undefined
-        }
-      } else if (t.kind === 'comment' && !memo.acted) {
-        memo.acted = true
-        await fx.comment(o, ref(env, t.issue), env.runUrl, t.failures)
-      } else if (t.kind === 'recover' && !memo.acted) {
-        memo.acted = true
-        const issue = t.issue ? ref(env, t.issue) : (await fx.existing(o, names))?.get(sig.package)
-        if (issue) {
-          o.issue = issue
-          await fx.recover(o, issue, day(nowMs), env.sha)
-        }
-      }
-      o.failures = state.consecutive_failures
+      const settleOne = () =>
+        settleAggregated(env, fx, outcomes.get(sig.package)!, a, memo, names, nowMs)
+      const round2 = round ? `, round ${round + 1}` : ''
+      const state = quiet(sig)
+        ? await settleOne()
+        : await env.log.withGroup(
+            `${sig.package}: ${sig.signal} (${a.transition.kind}${round2})`,
+            () => {
+              env.log.debug(a.why)
+              return settleOne()
+            }
+          )
       if (serializeState(state) !== serializeState(snap.states.get(sig.package)!))
         changes.set(sig.package, state)
     }

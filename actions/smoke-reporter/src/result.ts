@@ -32,7 +32,6 @@ export interface ResultInput {
   threshold: number
   stateBranch: string
   ignoredJobs: { job: string; reason: string }[]
-  log: string[]
 }
 
 export function buildResult(input: ResultInput): ActionResult {
@@ -90,7 +89,6 @@ export function buildResult(input: ResultInput): ActionResult {
       '.'
   )
   result.summary = md.toString()
-  result.log.push(...input.log)
   for (const p of report.packages)
     result.log.push(
       `${p.package}: ${p.signal}; ${[stepText(p, threshold), ...p.notes].join('; ')}${p.issue ? ` (#${p.issue.number})` : ''}`

@@ -15,6 +15,7 @@ import {
   writeFiles
 } from '../../../test/kit/fixtures.js'
 import { generateRepo, PLANTED_KINDS } from '../../../test/kit/generate-repo.js'
+import { groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import type { Violation } from '../src/report.js'
 
 afterAll(cleanupTempDirs)
@@ -139,6 +140,19 @@ test('one violation of each kind: exactly those, each annotated on its file (and
     "crewai/pyproject.toml:23: CA105 [tool.hatch.build.targets.wheel].packages must be ['mellea_contribs'] (got ['src'])\n"
   )
   expect(text).toContain('citations/README.md: CA101 missing required file: README.md\n')
+
+  // The log: one closed group per failing package, its violations inside, in package order.
+  expect(groupTitles(r.stdout)).toEqual([
+    'agent-utilities: 3 violations',
+    'citations: 5 violations',
+    'crewai: 4 violations',
+    'dspy: 3 violations',
+    'langchain: 1 violation'
+  ])
+  const lines = stepLines(r.stdout)
+  const langchain = lines.indexOf('::group::langchain: 1 violation')
+  expect(lines[langchain + 1]).toMatch(/^langchain\/pyproject.toml:28: CA104 /)
+  expect(lines[langchain + 2]).toBe('::endgroup::')
 })
 
 test('a generated repo with 24 planted violations: each found, with its text and file, and nothing else', async () => {

@@ -1,8 +1,8 @@
 /**
  * Two kinds of failure. A UserError is the repository's or the caller's fault (bad TOML, a
  * version that is not PEP 440, an unknown event): it is reported as one clear line naming the
- * file, the line and the value, with no stack trace. Anything else is a bug in this suite and is
- * reported with its stack so it can be fixed.
+ * file, the line and the value, with no stack trace. Anything else is a bug in this suite: it is
+ * reported as an unexpected error, with its stack when debug logging is on (runtime.ts).
  */
 export interface Location {
   /** Path relative to the repository root, with `/` separators. */

@@ -4,39 +4,74 @@ import { isUserError } from '../errors.js'
 import type { Finding } from '../findings.js'
 import { readRunContext, RunContext } from './event.js'
 import { Inputs } from './inputs.js'
+import { createLogger, Logger, StepLogger } from './log.js'
 import { ActionResult, encodeOutputs } from './result.js'
 import { capSummary } from './summary.js'
 
 /**
- * The one place that talks to the runner through @actions/core: it builds typed inputs and the
- * run context, calls the action's `main`, and writes outputs, annotations and the job summary.
- * A UserError becomes one clear failure line (file and line as an annotation, no stack); any
- * other error is a bug and keeps its stack.
+ * The one place that talks to the runner through @actions/core: it builds typed inputs, the run
+ * context and the step logger, calls the action's `main`, and writes outputs, annotations and the
+ * job summary. Log lines are written as `main` produces them, never held back, so a crash still
+ * shows what came before it; any error then ends the step with one `::error::` line (see
+ * failureLine).
  */
 export async function runAction(
-  main: (inputs: Inputs, ctx: RunContext) => Promise<ActionResult>
+  main: (inputs: Inputs, ctx: RunContext, log: Logger) => Promise<ActionResult>
 ): Promise<void> {
+  const log = createLogger(core.info)
+  // An error thrown outside main's promise chain (a callback, a stream) would otherwise end the
+  // process with a bare stack on stderr. Every write is synchronous, so exiting at once loses none.
+  process.once('uncaughtException', (e) => {
+    fail(log, e)
+    process.exit(1)
+  })
   try {
     const inputs = new Inputs((name) => core.getInput(name))
     const ctx = readRunContext(process.env)
-    const result = await main(inputs, ctx)
-    for (const line of result.log) core.info(line)
+    const result = await main(inputs, ctx, log)
+    for (const line of result.log) log.info(line)
     for (const f of result.findings) annotate(f, workspacePath(ctx.workspace, result.root))
     const outputs = encodeOutputs(result.outputs)
     for (const [k, v] of Object.entries(outputs)) core.setOutput(k, v)
     if (result.summary) writeSummary(result.summary)
     if (result.failure) core.setFailed(result.failure)
   } catch (e) {
-    if (isUserError(e)) {
-      // One annotation: on the file and line when known, else the plain failure line.
-      if (e.file) {
-        core.error(e.describe(), { file: e.file, startLine: e.line, startColumn: e.column })
-        process.exitCode = 1
-      } else core.setFailed(e.message)
-    } else {
-      core.setFailed(e instanceof Error ? (e.stack ?? e.message) : String(e))
-    }
+    fail(log, e)
   }
+}
+
+function fail(log: StepLogger, e: unknown): void {
+  log.closeGroup()
+  if (isUserError(e) && e.file) {
+    // One annotation, on the file and line.
+    core.error(e.describe(), { file: e.file, startLine: e.line, startColumn: e.column })
+    process.exitCode = 1
+  } else core.setFailed(failureLine(e, isDebug(process.env)))
+}
+
+/** Debug logging is on: the runner sets RUNNER_DEBUG; ACTIONS_STEP_DEBUG is the switch users set. */
+export function isDebug(env: NodeJS.ProcessEnv): boolean {
+  return env.RUNNER_DEBUG === '1' || env.ACTIONS_STEP_DEBUG === 'true'
+}
+
+/**
+ * A UserError is the caller's or the repository's fault: its message alone. Anything else is a
+ * bug in this suite: its name and message, and the stack only with debug logging on, since a
+ * stack helps whoever fixes the bug and buries the one line everybody else reads.
+ */
+export function failureLine(e: unknown, debug: boolean): string {
+  if (isUserError(e)) return e.message
+  if (!(e instanceof Error)) return `unexpected error: ${String(e)}`
+  const text = debug && e.stack ? e.stack : `${e.name}: ${e.message}`
+  const hint = debug ? '' : ' (re-run with debug logging for the stack trace)'
+  return `unexpected error: ${text}${requestOf(e)}${hint}`
+}
+
+/** For a failed GitHub request (octokit's RequestError), which one: its message alone rarely says. */
+function requestOf(e: Error): string {
+  const { status, request } = e as { status?: unknown; request?: { method?: string; url?: string } }
+  if (typeof status !== 'number' || !request?.method) return ''
+  return ` (HTTP ${status} on ${request.method} ${request.url ?? ''})`
 }
 
 /** Maps a repo-relative path to the workspace-relative one the runner needs for inline annotations. */

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js'
 import type { Inputs } from '../action/inputs.js'
 import type { RunContext } from '../action/event.js'
+import type { Logger } from '../action/log.js'
 import { splitRepository } from '../action/event.js'
 import { createClient, Octokit } from './client.js'
 import { isDefaultActionsToken } from './token.js'
@@ -16,9 +17,10 @@ export interface Connection {
 /**
  * Builds the GitHub client of an action that writes, from its `token`, `actions-token` and
  * `repository` inputs and the run context (GITHUB_API_URL, GITHUB_REPOSITORY). Waits are scaled
- * by CONTRIBS_ACTIONS_TIME_SCALE, which only the test suite and the demo set.
+ * by CONTRIBS_ACTIONS_TIME_SCALE, which only the test suite and the demo set. Retries and
+ * rate-limit waits are logged as they happen, as `warning: ...` lines.
  */
-export function connect(inputs: Inputs, ctx: RunContext, warn: (m: string) => void): Connection {
+export function connect(inputs: Inputs, ctx: RunContext, log: Logger): Connection {
   const token = inputs.string('token')
   if (!token) throw new UserError('input `token` is required (default: ${{ github.token }})')
   const { owner, repo } = splitRepository(inputs.string('repository') ?? ctx.repository)
@@ -27,7 +29,12 @@ export function connect(inputs: Inputs, ctx: RunContext, warn: (m: string) => vo
   if (!Number.isFinite(timeScale) || timeScale < 0)
     throw new UserError(`CONTRIBS_ACTIONS_TIME_SCALE must be a number >= 0 (got ${scaleText})`)
   return {
-    octokit: createClient({ token, baseUrl: ctx.apiUrl, warn, timeScale }),
+    octokit: createClient({
+      token,
+      baseUrl: ctx.apiUrl,
+      warn: (m) => log.info(`warning: ${m}`),
+      timeScale
+    }),
     owner,
     repo,
     actionsToken: isDefaultActionsToken(token, inputs.string('actions-token'))

@@ -1,0 +1,65 @@
+import { createLogger } from '../src/action/log.js'
+import { failureLine } from '../src/action/runtime.js'
+import { UserError } from '../src/errors.js'
+
+function recording() {
+  const lines: string[] = []
+  const writes: string[] = []
+  const log = createLogger((text) => {
+    writes.push(text)
+    lines.push(...text.split('\n'))
+  })
+  return { log, lines, writes }
+}
+
+test('a group is closed when its body throws, before the error reaches the caller', async () => {
+  const { log, lines } = recording()
+  await expect(
+    log.withGroup('dspy', async () => {
+      log.info('before')
+      throw new Error('boom')
+    })
+  ).rejects.toThrow('boom')
+  log.info('after')
+  expect(lines).toEqual(['::group::dspy', 'before', '::endgroup::', 'after'])
+})
+
+test('a group inside a group is a title line, since the runner does not nest groups', async () => {
+  const { log, lines } = recording()
+  const got = await log.withGroup('outer', () => log.withGroup('inner', () => 7))
+  expect(got).toBe(7)
+  expect(lines).toEqual(['::group::outer', 'inner', '::endgroup::'])
+})
+
+test('closeGroup ends a group an escaped error left open, once', async () => {
+  const { log, lines } = recording()
+  void log.withGroup('hangs', () => new Promise(() => undefined))
+  log.closeGroup()
+  log.closeGroup()
+  expect(lines).toEqual(['::group::hangs', '::endgroup::'])
+})
+
+test('debug lines are escaped workflow commands, a list written at once, nothing for none', () => {
+  const { log, writes } = recording()
+  log.debug(['a: 100%', 'b\nc'])
+  log.debug([])
+  log.debug('one')
+  expect(writes).toEqual(['::debug::a: 100%25\n::debug::b%0Ac', '::debug::one'])
+})
+
+test('the failure line: a user error as is; a bug without its stack unless debug logging is on', () => {
+  expect(failureLine(new UserError('no subpackage "x"'), false)).toBe('no subpackage "x"')
+  const bug = new TypeError('x is undefined')
+  expect(failureLine(bug, false)).toBe(
+    'unexpected error: TypeError: x is undefined (re-run with debug logging for the stack trace)'
+  )
+  expect(failureLine(bug, true)).toMatch(/^unexpected error: TypeError: x is undefined\n\s+at /)
+  const request = Object.assign(new Error('Server Error'), {
+    name: 'HttpError',
+    status: 502,
+    request: { method: 'GET', url: 'https://api.github.com/repos/a/b' }
+  })
+  expect(failureLine(request, false)).toBe(
+    'unexpected error: HttpError: Server Error (HTTP 502 on GET https://api.github.com/repos/a/b) (re-run with debug logging for the stack trace)'
+  )
+})

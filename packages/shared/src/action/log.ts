@@ -1,0 +1,96 @@
+import { Finding, formatFinding } from '../findings.js'
+import { commandLine } from './core-lite.js'
+
+/**
+ * The step log. Every line is written the moment it is produced (runAction writes to fd 1
+ * synchronously), so a run that crashes still shows everything it logged before the crash.
+ *
+ * Where decisions come from: planning code stays pure and returns its reasons as data (plain
+ * strings on the plan it already returns: discover's `Why`, a bump entry's `why`, a smoke
+ * transition's `why`, a sweep entry's `reasons`), and the code around it logs them. That is
+ * simpler than handing a logger to the plans: they remain functions of their input, compared as
+ * values in tests, and a reason is a string the plan builds from what it already holds. A Logger
+ * is passed only to code that does I/O anyway (run(), bump-versions' execute, smoke-reporter's
+ * write paths, archival-sweep's apply), so it can log each write as it happens.
+ */
+export interface Logger {
+  info(line: string): void
+  /**
+   * `::debug::` lines, for why the action decided what it did. The runner hides them unless
+   * debug logging is on (ACTIONS_STEP_DEBUG, or "re-run with debug logging"), so they cost only
+   * the write; log strings already at hand, never build something expensive for them. A list is
+   * written at once: one reason per package on a 5,000-package change is one write, not 5,000.
+   */
+  debug(lines: string | readonly string[]): void
+  /**
+   * Runs `body` inside a collapsible `::group::` and closes the group however `body` ends, so an
+   * error's `::error::` line is never folded away. The runner does not nest groups: a group
+   * opened inside another becomes a plain title line within the outer one. Only for sequential
+   * work: lines of concurrent tasks would land in whichever group is open.
+   */
+  withGroup<T>(title: string, body: () => Promise<T> | T): Promise<T>
+}
+
+/** A Logger that also closes a group left open by an error that escaped every withGroup. */
+export interface StepLogger extends Logger {
+  closeGroup(): void
+}
+
+/**
+ * The one Logger: it hands `write` the log's text, one or more lines per call (joined by `\n`, no
+ * trailing newline), workflow commands included. runAction gives it the synchronous stdout
+ * writer; in-process tests collect the lines.
+ */
+export function createLogger(write: (line: string) => void): StepLogger {
+  let open = false
+  const closeGroup = () => {
+    if (!open) return
+    open = false
+    write('::endgroup::')
+  }
+  return {
+    info: write,
+    debug: (lines) => {
+      const list = typeof lines === 'string' ? [lines] : lines
+      if (list.length) write(list.map((l) => commandLine('debug', {}, l)).join('\n'))
+    },
+    closeGroup,
+    async withGroup(title, body) {
+      if (open) {
+        write(title)
+        return body()
+      }
+      open = true
+      write(commandLine('group', {}, title))
+      try {
+        return await body()
+      } finally {
+        closeGroup()
+      }
+    }
+  }
+}
+
+/**
+ * One group per package with error findings, each finding on a line of its own, so a failing
+ * package's problems read together in the log (the annotations carry them one by one). Findings
+ * about no package go under `(repository)`.
+ */
+export async function logFailingPackages(
+  log: Logger,
+  findings: readonly Finding[],
+  noun: string
+): Promise<void> {
+  const byPackage = new Map<string, Finding[]>()
+  for (const f of findings) {
+    if (f.severity !== 'error') continue
+    const key = f.package || '(repository)'
+    const list = byPackage.get(key)
+    if (list) list.push(f)
+    else byPackage.set(key, [f])
+  }
+  for (const [pkg, list] of byPackage)
+    await log.withGroup(`${pkg}: ${list.length} ${noun}${list.length === 1 ? '' : 's'}`, () => {
+      for (const f of list) log.info(formatFinding(f))
+    })
+}
