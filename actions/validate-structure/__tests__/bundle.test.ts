@@ -17,8 +17,12 @@ import {
 import { generateRepo, PLANTED_KINDS } from '../../../test/kit/generate-repo.js'
 import { groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import type { Violation } from '../src/report.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 
 afterAll(cleanupTempDirs)
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 function edit(dir: string, rel: string, from: string, to: string): void {
   const text = readFileSync(path.join(dir, rel), 'utf8')

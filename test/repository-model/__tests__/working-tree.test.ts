@@ -3,8 +3,12 @@
 // output is never a package. The built bundles, run as the runner runs them.
 import { runBundle } from '@contribs-actions/cli'
 import { cleanupTempDirs, copyExampleRepo, initGitRepo, writeFiles } from '../../kit/fixtures.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../kit/budgets.js'
 
 afterAll(cleanupTempDirs)
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
 const PACKAGES = [
   '_integration_core',
