@@ -19,6 +19,16 @@ import { parseOwners } from '@contribs-actions/shared'
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const EXAMPLE_REPO = path.join(REPO_ROOT, 'examples/contribs-repo')
 
+/** The subpackages of examples/contribs-repo, in code-point order (every report's order). */
+export const EXAMPLE_PACKAGES = [
+  '_integration_core',
+  'agent-utilities',
+  'citations',
+  'crewai',
+  'dspy',
+  'langchain'
+]
+
 /** Every individual named in an OWNERS file of examples/contribs-repo (teams left out), sorted. */
 export const EXAMPLE_OWNER_USERS: string[] = readdirSync(EXAMPLE_REPO, { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(path.join(EXAMPLE_REPO, e.name, 'OWNERS')))

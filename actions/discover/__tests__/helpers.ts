@@ -12,18 +12,12 @@ import {
   commitAll,
   copyExampleRepo,
   git,
+  EXAMPLE_PACKAGES,
   initGitRepo,
   writeFiles
 } from '../../../test/kit/fixtures.js'
 
-export const ALL = [
-  '_integration_core',
-  'agent-utilities',
-  'citations',
-  'crewai',
-  'dspy',
-  'langchain'
-]
+export const ALL = EXAMPLE_PACKAGES
 
 /** A copy of the example repo, committed on `main`; returns the folder and the commit. */
 export function exampleRepo(): { dir: string; main: string } {

@@ -2,22 +2,19 @@
 // unstaged deletion and an untracked file count as they will once committed, and ignored build
 // output is never a package. The built bundles, run as the runner runs them.
 import { runBundle } from '@contribs-actions/cli'
-import { cleanupTempDirs, copyExampleRepo, initGitRepo, writeFiles } from '../../kit/fixtures.js'
+import {
+  cleanupTempDirs,
+  copyExampleRepo,
+  EXAMPLE_PACKAGES,
+  initGitRepo,
+  writeFiles
+} from '../../kit/fixtures.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../kit/budgets.js'
 
 afterAll(cleanupTempDirs)
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
-
-const PACKAGES = [
-  '_integration_core',
-  'agent-utilities',
-  'citations',
-  'crewai',
-  'dspy',
-  'langchain'
-]
 
 /** The example repository after a local build and some unfinished work. */
 function maintainersCheckout(): string {
@@ -54,12 +51,12 @@ test('discover and read-ci-config do not see the ignored build/ folder', async (
     workspace: dir
   })
   expect(discover.exitCode).toBe(0)
-  expect(JSON.parse(discover.outputs.matrix)).toEqual(PACKAGES)
+  expect(JSON.parse(discover.outputs.matrix)).toEqual(EXAMPLE_PACKAGES)
   const configs = await runBundle({
     action: 'read-ci-config',
     inputs: { packages: 'all' },
     workspace: dir
   })
   expect(configs.exitCode).toBe(0)
-  expect(Object.keys(JSON.parse(configs.outputs.configs) as object)).toEqual(PACKAGES)
+  expect(Object.keys(JSON.parse(configs.outputs.configs) as object)).toEqual(EXAMPLE_PACKAGES)
 })
