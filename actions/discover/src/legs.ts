@@ -17,6 +17,13 @@ const KNOWN = new Set(['python_versions', 'timeout_minutes', 'skip_ollama'])
  * logic; only that table is parsed). A wrong type or a TOML syntax error is an error finding with
  * file and line; the other warnings belong to read-ci-config and validate-structure, not here.
  */
+/** A config with the keys the suite does not use set apart (they are passed on per leg). */
+function shapeOfConfig(config: CiConfig): Shape {
+  const extra: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(config)) if (!KNOWN.has(k)) extra[k] = v
+  return { config, extra, hasExtra: Object.keys(extra).length > 0 }
+}
+
 export function buildLegs(
   index: RepoIndex,
   packages: string[]
@@ -28,7 +35,7 @@ export function buildLegs(
   // Packages with the same CI table share one parsed table (see parseTomlPartial): read each
   // distinct table once. Errors are not shared, so each package reports its own file and line.
   const read = new WeakMap<object, Shape>()
-  const defaults: Shape = { config: settings.ci as CiConfig, extra: {}, hasExtra: false }
+  const defaults = shapeOfConfig(settings.ci)
 
   const shapeOf = (dir: string): Shape | undefined => {
     const ready = index.ciData(dir)
@@ -66,9 +73,7 @@ export function buildLegs(
       findings.push(...errors)
       return undefined
     }
-    const extra: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(r.config)) if (!KNOWN.has(k)) extra[k] = v
-    const shape = { config: r.config, extra, hasExtra: Object.keys(extra).length > 0 }
+    const shape = shapeOfConfig(r.config)
     read.set(py.data, shape)
     return shape
   }

@@ -1,5 +1,5 @@
 // read-ci-config's built bundle, run as the runner runs it (see packages/cli/src/run-bundle.ts).
-import { cpSync } from 'node:fs'
+import { cpSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { runBundle } from '@contribs-actions/cli'
 import {
@@ -11,10 +11,10 @@ import {
 } from '../../../test/kit/fixtures.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import { groupTitles, stepLines } from '../../../test/kit/step-log.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
-import { groupTitles, stepLines } from '../../../test/kit/step-log.js'
 
 afterAll(cleanupTempDirs)
 
@@ -54,6 +54,25 @@ test('an unknown key is passed through with a warning on its line', async () => 
       message: expect.stringContaining('gpu')
     })
   ])
+})
+
+test("a root [tool.<table>.ci] is every package's default; a package table overrides it key by key", async () => {
+  const dir = copyExampleRepo()
+  const rootFile = path.join(dir, 'pyproject.toml')
+  writeFiles(dir, {
+    'pyproject.toml': `${readFileSync(rootFile, 'utf8')}\n[tool.mellea-contribs.ci]\ntimeout_minutes = 45\npython_versions = ["3.11"]\n`
+  })
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { packages: 'all' },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(0)
+  const configs = JSON.parse(r.outputs.configs) as Record<string, Record<string, unknown>>
+  // citations has no table of its own; dspy sets both keys itself.
+  expect(configs.citations).toMatchObject({ timeout_minutes: 45, python_versions: ['3.11'] })
+  expect(configs.dspy).toMatchObject({ timeout_minutes: 90, python_versions: ['3.11', '3.12'] })
+  expect(Object.values(configs).every((c) => c.timeout_minutes !== 30)).toBe(true)
 })
 
 test('a package without a table gets the defaults', async () => {

@@ -172,3 +172,53 @@ describe('readCiConfig', () => {
     expect(r).toEqual({ config: settings.ci, findings: [], present: false })
   })
 })
+
+describe('repository-wide CI defaults: the root [tool.<table>.ci]', () => {
+  const pkg = (ci: string) =>
+    readPyProject(
+      `[project]\nname = "p"\nversion = "1"\nrequires-python = ">=3.11"\n${ci}`,
+      'p/pyproject.toml'
+    )
+
+  test('reach every package; a package overrides them key by key', () => {
+    const r = root(
+      '[tool.mellea-contribs.ci]\ntimeout_minutes = 90\npython_versions = ["3.11", "3.12"]\nextra_pytest_args = ["-x"]\n'
+    )
+    const { settings, findings } = resolveSettings(r)
+    expect(findings).toEqual([])
+    expect(readCiConfig(pkg(''), settings).config).toEqual({
+      skip_ollama: false,
+      timeout_minutes: 90,
+      python_versions: ['3.11', '3.12'],
+      extra_pytest_args: ['-x']
+    })
+    const own = readCiConfig(pkg('[tool.mellea-contribs.ci]\ntimeout_minutes = 20\n'), settings)
+    expect(own.config).toMatchObject({
+      timeout_minutes: 20,
+      python_versions: ['3.11', '3.12'],
+      extra_pytest_args: ['-x']
+    })
+    expect(own.present).toBe(true)
+  })
+
+  test('an unknown root key is a warning and passes through; a wrong type or a non-table is an error', () => {
+    const { settings, findings } = resolveSettings(
+      root('[tool.mellea-contribs.ci]\ngpu = "a100"\n')
+    )
+    expect(settings.ci.gpu).toBe('a100')
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'pyproject.toml',
+        line: 6,
+        message: expect.stringContaining('unknown key [tool.mellea-contribs.ci] gpu')
+      })
+    ])
+    expect(() =>
+      resolveSettings(root('[tool.mellea-contribs.ci]\ntimeout_minutes = "soon"\n'))
+    ).toThrow(/timeout_minutes/)
+    expect(() => resolveSettings(root('[tool.mellea-contribs]\nci = "yes"\n'))).toThrow(
+      '[tool.mellea-contribs] ci must be a table (got "yes")'
+    )
+  })
+})

@@ -32,48 +32,62 @@ export interface CiConfigResult {
 }
 
 /**
- * Reads `[tool.<table>.ci]` over the defaults (settings.ci). Wrong types are error findings with
- * file, line and key; unknown keys are warned about and passed through; a Python version outside
- * `requires-python` is a warning on the version's line.
+ * The `[tool.<table>.ci]` table of one pyproject (a package's, or the root's repository-wide
+ * default), laid over `config` key by key. Wrong types are error findings with file, line and
+ * key; unknown keys are warned about and passed through; a `ci` that is not a table is an error.
+ * Returns whether the table is there.
+ */
+export function readCiTable(
+  p: PyProject,
+  table: string,
+  config: CiConfig,
+  findings: Finding[]
+): boolean {
+  const tablePath = ['tool', table, 'ci']
+  const ci = getTable(p.data, tablePath)
+  if (!ci) {
+    const raw = getTable(p.data, ['tool', table])?.ci
+    if (raw !== undefined)
+      findings.push({
+        severity: 'error',
+        message: `[tool.${table}] ci must be a table (got ${JSON.stringify(raw)})`,
+        file: p.file,
+        line: p.lines.find(['tool', table], 'ci')
+      })
+    return false
+  }
+  const src = { file: p.file, lines: p.lines, table: tablePath }
+  const { values, findings: typeFindings, unknown } = readFields(ci, CI_FIELDS, src)
+  findings.push(...typeFindings)
+  Object.assign(config, values)
+  for (const key of unknown) {
+    config[key] = ci[key] instanceof Date ? (ci[key] as Date).toISOString() : ci[key]
+    findings.push({
+      severity: 'warning',
+      message: `unknown key [${tablePath.join('.')}] ${key}: passed through in \`config\`, not used by the suite`,
+      file: p.file,
+      line: p.lines.find(tablePath, key)
+    })
+  }
+  return true
+}
+
+/**
+ * A package's CI settings: its `[tool.<table>.ci]` (see readCiTable) over the repository's
+ * defaults (settings.ci: the built-in ones with the root's own table laid over them). A Python
+ * version outside `requires-python` is a warning on the version's line.
  */
 export function readCiConfig(
   p: PyProject,
   settings: Settings,
   packageDir?: string
 ): CiConfigResult {
-  const tablePath = ['tool', settings.table, 'ci']
   const config: CiConfig = { ...settings.ci, python_versions: [...settings.ci.python_versions] }
-  const table = getTable(p.data, tablePath)
-  const findings: Finding[] = []
+  const own: Finding[] = []
+  const present = readCiTable(p, settings.table, config, own)
   const pkg = packageDir ? { package: packageDir } : {}
-  if (!table) {
-    const raw = getTable(p.data, ['tool', settings.table])?.ci
-    if (raw !== undefined) {
-      findings.push({
-        severity: 'error',
-        message: `[tool.${settings.table}] ci must be a table (got ${JSON.stringify(raw)})`,
-        file: p.file,
-        line: p.lines.find(['tool', settings.table], 'ci'),
-        ...pkg
-      })
-    }
-    return { config, findings: crossCheck(p, config, settings, findings, pkg), present: false }
-  }
-  const src = { file: p.file, lines: p.lines, table: tablePath }
-  const { values, findings: typeFindings, unknown } = readFields(table, CI_FIELDS, src)
-  findings.push(...typeFindings.map((f) => ({ ...f, ...pkg })))
-  Object.assign(config, values)
-  for (const key of unknown) {
-    config[key] = table[key] instanceof Date ? (table[key] as Date).toISOString() : table[key]
-    findings.push({
-      severity: 'warning',
-      message: `unknown key [${tablePath.join('.')}] ${key}: passed through in \`config\`, not used by the suite`,
-      file: p.file,
-      line: p.lines.find(tablePath, key),
-      ...pkg
-    })
-  }
-  return { config, findings: crossCheck(p, config, settings, findings, pkg), present: true }
+  const findings = own.map((f) => ({ ...f, ...pkg }))
+  return { config, findings: crossCheck(p, config, settings, findings, pkg), present }
 }
 
 const SERIES = /^(\d+)\.(\d+)$/

@@ -1,3 +1,4 @@
+import { CiConfig, readCiTable } from './ci-config.js'
 import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
 import { getTable, PyProject } from './pyproject.js'
@@ -39,7 +40,8 @@ export interface Settings {
   state_dir: string
   minimum_upstream_version?: string
   skip_archived: boolean
-  ci: CiDefaults
+  /** The CI defaults of every package: built in, with the root's `[tool.<table>.ci]` over them. */
+  ci: CiConfig
   /** `{ <package>: { <code>: <reason> } }`: rules silenced for one package, with why. */
   suppress: Record<string, Record<string, string>>
 }
@@ -172,6 +174,7 @@ export function resolveSettings(
         line: root.lines.find(['tool', table], key)
       })
     }
+    readCiTable(root, table, settings.ci, findings)
     const suppress = getTable(root.data, ['tool', table, 'suppress'])
     for (const [pkg, rules] of Object.entries(suppress ?? {})) {
       const entries = typeof rules === 'object' && rules !== null ? Object.entries(rules) : []
