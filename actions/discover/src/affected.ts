@@ -1,20 +1,26 @@
-import path from 'node:path'
 import {
-  dependencyEntries,
+  DEPENDENCY_TABLES,
+  dependsOnPackage,
+  Finding,
   normalizeName,
   PyProject,
-  UserError,
-  uvSourcePaths
+  rootInstalls,
+  SiblingTarget,
+  unreadDependencies,
+  UserError
 } from '@contribs-actions/shared'
 import type { RepoIndex } from './repo-index.js'
 
 /** Why a package is in the matrix. */
 export type Why =
   | { kind: 'changed'; files: string[] }
-  /** Depends on `via`, which is `root` (changed) or leads to it. */
-  | { kind: 'dependent'; via: string; root: string }
+  /**
+   * Depends on `via`, which is `root` (changed) or leads to it; `through` is the requirement on
+   * the root distribution (`mellea-contribs[x]`) when that is how it depends on `via`.
+   */
+  | { kind: 'dependent'; via: string; root: string; through?: string }
   /** Depended on the deleted package `root` (directly or through `via`). */
-  | { kind: 'deleted-dependent'; via: string; root: string }
+  | { kind: 'deleted-dependent'; via: string; root: string; through?: string }
   /** Its pyproject.toml does not parse and it names a package in the set: it may depend on it. */
   | { kind: 'unreadable'; error: UserError; mentions: string }
   | { kind: 'all'; because: string }
@@ -27,12 +33,12 @@ export interface DeletedPackage {
   name?: string
 }
 
-/** The tables that declare sibling dependencies (see the overview: sibling dependencies). */
-export const DEPENDENCY_TABLES = [['project'], ['dependency-groups'], ['tool', 'uv', 'sources']]
-
-interface Target {
-  dir: string
-  key?: string
+/**
+ * A sibling looked for; `alias` is the root distribution's name when depending on that installs
+ * the sibling (see rootInstalls), so packages naming only the root are looked at too.
+ */
+interface Target extends SiblingTarget {
+  alias?: string
 }
 
 /** `[project] name` read by eye when the file does not parse, so its dependents are still found. */
@@ -41,32 +47,17 @@ function keyFromText(text: string | undefined): string | undefined {
   return name ? normalizeName(name) : undefined
 }
 
-/**
- * Whether `py` (the pyproject of `dir`) depends on the target, by the rule of the shared
- * buildGraph: a dependency array names its distribution (PEP 503), or `[tool.uv.sources]` points
- * at its folder (a trailing slash included).
- */
-function dependsOn(dir: string, py: PyProject, target: Target): boolean {
-  if (
-    target.key !== undefined &&
-    dependencyEntries(py).some((d) => d.requirement?.key === target.key)
-  )
-    return true
-  return uvSourcePaths(py).some(
-    (s) =>
-      path.posix.normalize(path.posix.join(dir, s.path.replace(/\\/g, '/'))).replace(/\/+$/, '') ===
-      target.dir
-  )
-}
-
 const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g
 const LEADING_NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** A pattern for a PEP 503 name in any spelling of it. */
+const spelled = (key: string) => key.split('-').map(escapeRe).join('[-_.]+')
 
 /**
- * Which packages could depend on a target: a dependency is a string naming the sibling (a PEP
- * 508 requirement starts with its distribution name, in any PEP 503 spelling) or a uv path
- * string holding its folder, so a text naming neither cannot depend on it. Texts with escapes
+ * Which packages could depend on a target: a dependency is a string naming the sibling or the
+ * root distribution that installs it (a PEP 508 requirement starts with its distribution name,
+ * in any PEP 503 spelling) or a uv path string holding its folder, so a text naming none of
+ * these cannot depend on it. Texts with escapes
  * or multi-line strings could hide either; they are always looked at. The first few targets are
  * looked for with one regular expression over the texts; past that, every string literal of
  * every text is indexed once by the name it starts with and the folders in it.
@@ -92,12 +83,16 @@ class Mentions {
     const out = new Set(this.always)
     if (++this.asked <= 8) {
       const parts = [escapeRe(target.dir)]
-      if (target.key) parts.push(target.key.split('-').map(escapeRe).join('[-_.]+'))
+      if (target.key) parts.push(spelled(target.key))
+      // The root's name begins every sibling's (`mellea-contribs-dspy`) and its settings table:
+      // only a string that is a requirement on it (the name, then no name character) counts.
+      if (target.alias) parts.push(`["']\\s*${spelled(target.alias)}(?![\\w.-])`)
       const re = new RegExp(parts.join('|'), 'i')
       for (const dir of this.plain) if (re.test(this.index.text(dir)!)) out.add(dir)
     } else {
       this.build()
-      for (const d of (target.key && this.byName!.get(target.key)) || []) out.add(d)
+      for (const key of [target.key, target.alias])
+        for (const d of (key && this.byName!.get(key)) || []) out.add(d)
       for (const d of this.byFolder!.get(target.dir) ?? []) out.add(d)
     }
     out.delete(target.dir)
@@ -168,9 +163,23 @@ export function affected(
       return undefined
     }
   }
+  const rootDist = index.rootDistribution()
+  // Every distribution some requirement on the root distribution installs.
+  const viaRoot = rootDist ? rootInstalls(rootDist, [...rootDist.extras.keys()]) : new Set()
+  const targetOf = (dir: string, key: string | undefined): Target => ({
+    dir,
+    key,
+    alias: key !== undefined && viaRoot.has(key) ? rootDist!.key : undefined
+  })
   const keyOf = (dir: string) => parsed(dir)?.key ?? keyFromText(index.text(dir))
 
-  type Step = { dir: string; via: string; root: string; kind: 'dependent' | 'deleted-dependent' }
+  type Step = {
+    dir: string
+    via: string
+    root: string
+    through?: string
+    kind: 'dependent' | 'deleted-dependent'
+  }
   // Breadth first from every changed and deleted package, so each names its nearest cause.
   const queue: Step[] = []
   const expand = (target: Target, root: string, kind: Step['kind']) => {
@@ -184,18 +193,45 @@ export function affected(
         if (!unreadable.has(dir)) unreadable.set(dir, { error: e, mentions: target.dir })
         continue
       }
-      if (py && dependsOn(dir, py, target)) queue.push({ dir, via: target.dir, root, kind })
+      const dep = py && dependsOnPackage(py, dir, target, rootDist)
+      if (dep) queue.push({ dir, via: target.dir, root, kind, ...dep })
     }
   }
-  for (const dir of [...out.keys()]) expand({ dir, key: keyOf(dir) }, dir, 'dependent')
-  for (const gone of deleted) expand(gone, gone.dir, 'deleted-dependent')
+  for (const dir of [...out.keys()]) expand(targetOf(dir, keyOf(dir)), dir, 'dependent')
+  for (const gone of deleted) expand(targetOf(gone.dir, gone.key), gone.dir, 'deleted-dependent')
   for (let i = 0; i < queue.length; i++) {
-    const { dir, via, root, kind } = queue[i]
+    const { dir, ...why } = queue[i]
     if (out.has(dir)) continue
-    out.set(dir, { kind, via, root })
-    expand({ dir, key: keyOf(dir) }, root, kind)
+    out.set(dir, why)
+    expand(targetOf(dir, keyOf(dir)), why.root, why.kind)
   }
   for (const [dir, u] of [...unreadable].sort())
     if (!out.has(dir)) out.set(dir, { kind: 'unreadable', ...u })
+  return out
+}
+
+/** `[project].dynamic` naming a dependency field, as text: most files can be passed over unparsed. */
+const DYNAMIC_DEPENDENCIES = /^\s*dynamic\s*=[^\]]*["'](optional-)?dependencies["']/m
+
+/**
+ * The shared unreadDependencies of every package whose dependencies are (partly) dynamic and not
+ * listed inline: dependents found by affected may be missing one of these, so discover says so.
+ * Only texts that look like they have such a `dynamic` line are parsed.
+ */
+export function unreadDependencyNotices(index: RepoIndex): Finding[] {
+  const out: Finding[] = []
+  for (const dir of index.dirs) {
+    const text = index.text(dir)
+    if (text === undefined || !text.includes('dynamic') || !DYNAMIC_DEPENDENCIES.test(text))
+      continue
+    let py: PyProject | undefined
+    try {
+      py = index.pyproject(dir, DEPENDENCY_TABLES)
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+      continue // its own CI reports the broken file; affected already runs it when it may matter
+    }
+    if (py) out.push(...unreadDependencies(py, dir))
+  }
   return out
 }

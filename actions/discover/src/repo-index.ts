@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import {
+  DEPENDENCY_TABLES,
   Finding,
   Grandfather,
   packageCandidates,
@@ -8,6 +9,8 @@ import {
   pyprojectFromData,
   readGrandfather,
   resolveSettings,
+  RootDistribution,
+  rootDistribution,
   Settings,
   startFileTree,
   TomlTable,
@@ -26,7 +29,13 @@ export interface RepoIndex {
   root: string
   settings: Settings
   settingsFindings: Finding[]
+  /** `[project] name` and `[tool]` of the root pyproject.toml only. */
   rootPyproject?: PyProject
+  /**
+   * The root distribution (see the shared rootDistribution), its dependency tables parsed on the
+   * first call: only finding dependents needs its extras.
+   */
+  rootDistribution(): RootDistribution | undefined
   grandfather: Grandfather
   /** Package folders, sorted by code point. */
   dirs: string[]
@@ -136,7 +145,7 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     throw new UserError(`repository path ${JSON.stringify(root)} is not a directory`)
   const rootText = readIfFile(path.join(abs, 'pyproject.toml'))?.toString('utf8')
   // The settings need `[project] name` and `[tool]`; the root's extras list (one per package)
-  // is the largest table in the repository and is not read.
+  // is the largest table in the repository and is read only to find dependents.
   const rootPyproject =
     rootText === undefined
       ? undefined
@@ -181,11 +190,21 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     return t
   }
   const parsed = new Map<string, Map<string, PyProject>>()
+  let rootDist: { value?: RootDistribution } | undefined
   return {
     root: abs,
     settings,
     settingsFindings: findings,
     rootPyproject,
+    rootDistribution() {
+      rootDist ??= {
+        value:
+          rootText === undefined
+            ? undefined
+            : rootDistribution(pyprojectFrom(rootText, 'pyproject.toml', DEPENDENCY_TABLES))
+      }
+      return rootDist.value
+    },
     grandfather,
     dirs,
     has: (dir) => files.has(dir),
