@@ -1,6 +1,7 @@
 // Dependents: discover's own look-up (only the packages whose text names one of the set are parsed)
 // against the shared library's loadRepo + buildGraph + withDependents, on a generated repository.
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { buildGraph, loadRepo, withDependents } from '@contribs-actions/shared'
 import { cleanupTempDirs, tempDir, writeFiles } from '../../../test/kit/fixtures.js'
@@ -123,7 +124,7 @@ test("dependencies through the root distribution's extras: the same answer, by e
   const copy = path.join(tempDir(), 'copy')
   execFileSync('cp', ['-r', dir, copy])
   const index = await indexRepo(dir)
-  const root = index.rootDistribution()!
+  const root = index.rootDistribution(true)!
   // The generated root has one extra per package; name a few of them, and the root plainly.
   const extras = [...root.extras.keys()].filter((_, i) => i % 20 === 7)
   expect(extras.length).toBeGreaterThan(4)
@@ -158,4 +159,28 @@ test("dependencies through the root distribution's extras: the same answer, by e
   expect([...affected(ix, new Map(many.sort().map((s) => [s, ['x']])), []).keys()].sort()).toEqual(
     await oracleIn(copy, many)
   )
+})
+
+test('a plain requirement on the root: its own dependencies, read without its extras', async () => {
+  const copy = path.join(tempDir(), 'copy')
+  execFileSync('cp', ['-r', dir, copy])
+  const index = await indexRepo(dir)
+  const [core, , sibling] = index.dirs
+  const key = (d: string) => index.pyproject(d, [['project']])!.key!
+  const root = readFileSync(path.join(copy, 'pyproject.toml'), 'utf8')
+  writeFiles(copy, {
+    'pyproject.toml': root.replace('dependencies = []', `dependencies = ["${key(sibling)}"]`),
+    'zz-plain/pyproject.toml': '[project]\nname = "zz-plain"\ndependencies = ["mellea-contribs"]\n'
+  })
+  const ix = await indexRepo(copy)
+  const run = affected(ix, new Map([[sibling, ['x']]]), [])
+  expect(run.get('zz-plain')).toEqual({
+    kind: 'dependent',
+    via: sibling,
+    root: sibling,
+    through: 'mellea-contribs'
+  })
+  expect([...run.keys()].sort()).toEqual(await oracleIn(copy, [sibling]))
+  // The root's dependencies do not name the core package.
+  expect(affected(ix, new Map([[core, ['x']]]), []).has('zz-plain')).toBe(false)
 })

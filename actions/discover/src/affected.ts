@@ -4,7 +4,10 @@ import {
   Finding,
   normalizeName,
   PyProject,
+  RootDistribution,
   rootInstalls,
+  SiblingReferences,
+  siblingReferences,
   SiblingTarget,
   unreadDependencies,
   UserError
@@ -34,11 +37,12 @@ export interface DeletedPackage {
 }
 
 /**
- * A sibling looked for; `alias` is the root distribution's name when depending on that installs
- * the sibling (see rootInstalls), so packages naming only the root are looked at too.
+ * A sibling looked for. `viaRoot` says how a requirement on the root distribution may install
+ * it (see rootInstalls): in any form (`any`, the root's own dependencies name it) or only with
+ * extras (`extras`); packages naming the root that way are looked at too.
  */
 interface Target extends SiblingTarget {
-  alias?: string
+  viaRoot?: 'any' | 'extras'
 }
 
 /** `[project] name` read by eye when the file does not parse, so its dependents are still found. */
@@ -68,8 +72,12 @@ class Mentions {
   private byFolder?: Map<string, string[]>
   private readonly always: string[] = []
   private readonly plain: string[] = []
+  private rootUsersCache?: Record<'any' | 'extras', string[]>
 
-  constructor(private readonly index: RepoIndex) {
+  constructor(
+    private readonly index: RepoIndex,
+    private readonly rootKey?: string
+  ) {
     for (const dir of index.dirs) {
       const text = index.text(dir)
       if (text === undefined) continue
@@ -84,19 +92,54 @@ class Mentions {
     if (++this.asked <= 8) {
       const parts = [escapeRe(target.dir)]
       if (target.key) parts.push(spelled(target.key))
-      // The root's name begins every sibling's (`mellea-contribs-dspy`) and its settings table:
-      // only a string that is a requirement on it (the name, then no name character) counts.
-      if (target.alias) parts.push(`["']\\s*${spelled(target.alias)}(?![\\w.-])`)
       const re = new RegExp(parts.join('|'), 'i')
       for (const dir of this.plain) if (re.test(this.index.text(dir)!)) out.add(dir)
     } else {
       this.build()
-      for (const key of [target.key, target.alias])
-        for (const d of (key && this.byName!.get(key)) || []) out.add(d)
+      for (const d of (target.key && this.byName!.get(target.key)) || []) out.add(d)
       for (const d of this.byFolder!.get(target.dir) ?? []) out.add(d)
     }
+    if (target.viaRoot) for (const d of this.rootUsers()[target.viaRoot]) out.add(d)
     out.delete(target.dir)
     return [...out].sort()
+  }
+
+  /**
+   * What of the root distribution the packages may need: nothing when none names it, its
+   * dependencies when none names it with extras, else everything (texts with escapes may).
+   */
+  rootNeed(): 'none' | 'base' | 'all' {
+    const users = this.rootUsers()
+    if (this.always.length > 0 || users.extras.length > 0) return 'all'
+    return users.any.length > 0 ? 'base' : 'none'
+  }
+
+  /**
+   * Packages with a string that starts with the root distribution's name and goes on with no
+   * name character (`mellea-contribs`, `mellea-contribs[dspy]`, not `mellea-contribs-dspy`):
+   * `any` of them, and those naming extras. One pass over the texts, then kept: the same for
+   * every target. A plain `"mellea_contribs"` (the wheel's namespace folder) names no extra,
+   * which is why most targets, reached through extras only, ask for `extras`.
+   */
+  private rootUsers(): Record<'any' | 'extras', string[]> {
+    if (this.rootUsersCache) return this.rootUsersCache
+    const users: Record<'any' | 'extras', string[]> = { any: [], extras: [] }
+    if (this.rootKey) {
+      const re = new RegExp(`["']\\s*${spelled(this.rootKey)}(?![\\w.-])\\s*(\\[)?`, 'gi')
+      for (const dir of this.plain) {
+        const text = this.index.text(dir)!
+        let extras = false
+        let any = false
+        re.lastIndex = 0
+        for (let m = re.exec(text); m && !extras; m = re.exec(text)) {
+          any = true
+          extras = m[1] !== undefined
+        }
+        if (any) users.any.push(dir)
+        if (extras) users.extras.push(dir)
+      }
+    }
+    return (this.rootUsersCache = users)
   }
 
   private build(): void {
@@ -132,6 +175,43 @@ class Mentions {
   }
 }
 
+/** How a requirement on the root distribution may install a distribution (see Target). */
+function rootPaths(root: RootDistribution | undefined) {
+  const base = root ? rootInstalls(root, []) : new Set<string>()
+  const withExtras = root ? rootInstalls(root, [...root.extras.keys()]) : new Set<string>()
+  const of = (key: string | undefined): Target['viaRoot'] =>
+    key === undefined
+      ? undefined
+      : base.has(key)
+        ? 'any'
+        : withExtras.has(key)
+          ? 'extras'
+          : undefined
+  return { root, of }
+}
+
+/**
+ * Each package's siblingReferences with its distribution name, computed once (a package is asked
+ * about every target it mentions); a pyproject.toml that does not parse gives its UserError,
+ * none gives undefined.
+ */
+function referencesOf(index: RepoIndex, root: RootDistribution | undefined) {
+  const cache = new Map<string, (SiblingReferences & { key?: string }) | UserError | undefined>()
+  return (dir: string) => {
+    if (cache.has(dir)) return cache.get(dir)
+    let refs: (SiblingReferences & { key?: string }) | UserError | undefined
+    try {
+      const py = index.pyproject(dir, DEPENDENCY_TABLES)
+      refs = py && { ...siblingReferences(py, dir, root), key: py.key }
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+      refs = e
+    }
+    cache.set(dir, refs)
+    return refs
+  }
+}
+
 /**
  * The changed packages plus every package depending on one of them, transitively, plus the
  * dependents of deleted packages; each with why it runs, naming its nearest cause. Only the
@@ -153,57 +233,41 @@ export function affected(
   for (const dir of keys) out.set(dir, { kind: 'changed', files: changed.get(dir)! })
   if (out.size === index.dirs.length || (out.size === 0 && deleted.length === 0)) return out
 
-  const mentions = new Mentions(index)
+  const rootKey = index.rootPyproject?.key
+  const mentions = new Mentions(index, rootKey)
+  // The root's tables are parsed only as far as the packages may need them (see rootNeed).
+  const need = mentions.rootNeed()
+  const viaRoot = rootPaths(need === 'none' ? undefined : index.rootDistribution(need === 'all'))
+  const references = referencesOf(index, viaRoot.root)
   const unreadable = new Map<string, { error: UserError; mentions: string }>()
-  const parsed = (dir: string): PyProject | undefined => {
-    try {
-      return index.pyproject(dir, DEPENDENCY_TABLES)
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e
-      return undefined
-    }
+  const targetOf = (dir: string, key: string | undefined): Target => {
+    const refs = references(dir)
+    key ??= (refs instanceof UserError ? undefined : refs?.key) ?? keyFromText(index.text(dir))
+    return { dir, key, viaRoot: viaRoot.of(key) }
   }
-  const rootDist = index.rootDistribution()
-  // Every distribution some requirement on the root distribution installs.
-  const viaRoot = rootDist ? rootInstalls(rootDist, [...rootDist.extras.keys()]) : new Set()
-  const targetOf = (dir: string, key: string | undefined): Target => ({
-    dir,
-    key,
-    alias: key !== undefined && viaRoot.has(key) ? rootDist!.key : undefined
-  })
-  const keyOf = (dir: string) => parsed(dir)?.key ?? keyFromText(index.text(dir))
 
-  type Step = {
-    dir: string
-    via: string
-    root: string
-    through?: string
-    kind: 'dependent' | 'deleted-dependent'
-  }
+  type Step = Extract<Why, { kind: 'dependent' | 'deleted-dependent' }> & { dir: string }
   // Breadth first from every changed and deleted package, so each names its nearest cause.
   const queue: Step[] = []
   const expand = (target: Target, root: string, kind: Step['kind']) => {
     for (const dir of mentions.of(target)) {
       if (out.has(dir)) continue
-      let py: PyProject | undefined
-      try {
-        py = index.pyproject(dir, DEPENDENCY_TABLES)
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e
-        if (!unreadable.has(dir)) unreadable.set(dir, { error: e, mentions: target.dir })
+      const refs = references(dir)
+      if (refs instanceof UserError) {
+        if (!unreadable.has(dir)) unreadable.set(dir, { error: refs, mentions: target.dir })
         continue
       }
-      const dep = py && dependsOnPackage(py, dir, target, rootDist)
+      const dep = refs && dependsOnPackage(refs, target)
       if (dep) queue.push({ dir, via: target.dir, root, kind, ...dep })
     }
   }
-  for (const dir of [...out.keys()]) expand(targetOf(dir, keyOf(dir)), dir, 'dependent')
+  for (const dir of [...out.keys()]) expand(targetOf(dir, undefined), dir, 'dependent')
   for (const gone of deleted) expand(targetOf(gone.dir, gone.key), gone.dir, 'deleted-dependent')
   for (let i = 0; i < queue.length; i++) {
     const { dir, ...why } = queue[i]
     if (out.has(dir)) continue
     out.set(dir, why)
-    expand(targetOf(dir, keyOf(dir)), why.root, why.kind)
+    expand(targetOf(dir, undefined), why.root, why.kind)
   }
   for (const [dir, u] of [...unreadable].sort())
     if (!out.has(dir)) out.set(dir, { kind: 'unreadable', ...u })

@@ -9,6 +9,7 @@ import {
   pyprojectFromData,
   readGrandfather,
   resolveSettings,
+  ROOT_BASE_TABLES,
   RootDistribution,
   rootDistribution,
   Settings,
@@ -32,10 +33,11 @@ export interface RepoIndex {
   /** `[project] name` and `[tool]` of the root pyproject.toml only. */
   rootPyproject?: PyProject
   /**
-   * The root distribution (see the shared rootDistribution), its dependency tables parsed on the
-   * first call: only finding dependents needs its extras.
+   * The root distribution (see the shared rootDistribution), its tables parsed on the first call:
+   * only finding dependents needs them. With `extras: false` only ROOT_BASE_TABLES are parsed,
+   * which is all a package naming the root without extras needs.
    */
-  rootDistribution(): RootDistribution | undefined
+  rootDistribution(extras: boolean): RootDistribution | undefined
   grandfather: Grandfather
   /** Package folders, sorted by code point. */
   dirs: string[]
@@ -190,20 +192,19 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     return t
   }
   const parsed = new Map<string, Map<string, PyProject>>()
-  let rootDist: { value?: RootDistribution } | undefined
+  const rootDists = new Map<boolean, RootDistribution | undefined>()
   return {
     root: abs,
     settings,
     settingsFindings: findings,
     rootPyproject,
-    rootDistribution() {
-      rootDist ??= {
-        value:
-          rootText === undefined
-            ? undefined
-            : rootDistribution(pyprojectFrom(rootText, 'pyproject.toml', DEPENDENCY_TABLES))
+    rootDistribution(extras) {
+      if (rootText === undefined) return undefined
+      if (!rootDists.has(extras)) {
+        const tables = extras ? DEPENDENCY_TABLES : ROOT_BASE_TABLES
+        rootDists.set(extras, rootDistribution(pyprojectFrom(rootText, 'pyproject.toml', tables)))
       }
-      return rootDist.value
+      return rootDists.get(extras)
     },
     grandfather,
     dirs,

@@ -6,6 +6,7 @@ import { cleanupTempDirs, copyExampleRepo, writeFiles } from '../../../test/kit/
 import {
   buildGraph,
   dependsOnPackage,
+  siblingReferences,
   rootDistribution,
   rootInstalls,
   withDependents
@@ -71,16 +72,12 @@ test('an extra naming the root itself brings in the extras it names', async () =
   const repo = await loadRepo(dir)
   const root = rootDistribution(repo.rootPyproject)!
   expect([...rootInstalls(root, ['loop'])]).toEqual([])
-  const py = repo.byDir.get('citations')!.pyproject!
+  const refs = siblingReferences(repo.byDir.get('citations')!.pyproject!, 'citations', root)
   // discover's predicate says how: through the root requirement.
-  expect(
-    dependsOnPackage(py, 'citations', { dir: 'dspy', key: 'mellea-contribs-dspy' }, root)
-  ).toEqual({
+  expect(dependsOnPackage(refs, { dir: 'dspy', key: 'mellea-contribs-dspy' })).toEqual({
     through: 'mellea-contribs[all,loop]'
   })
-  expect(
-    dependsOnPackage(py, 'citations', { dir: 'crewai', key: 'mellea-contribs-crewai' }, root)
-  ).toBeUndefined()
+  expect(dependsOnPackage(refs, { dir: 'crewai', key: 'mellea-contribs-crewai' })).toBeUndefined()
 })
 
 test("hatch metadata hooks' inline arrays are dependency arrays; hatch-requirements-txt's name files", async () => {

@@ -16,6 +16,15 @@ export const DEPENDENCY_TABLES: string[][] = [
 ]
 
 /**
+ * What a requirement on the root distribution without extras needs of the root: its
+ * dependencies, not its extras (a meta-package's largest table, one extra per package).
+ */
+export const ROOT_BASE_TABLES: string[][] = [
+  ['project', 'dependencies'],
+  ['tool', 'hatch', 'metadata', 'hooks']
+]
+
+/**
  * What depending on the repository's root distribution (a meta-package whose extras name the
  * subpackages) installs, as PEP 503 keys. pip's semantics: `root` installs the root's
  * `[project].dependencies` only; `root[a,b]` adds the extras `a` and `b`, and an extra naming
@@ -70,6 +79,8 @@ export interface SiblingTarget {
 
 /** What a package's dependencies name (see siblingReferences). */
 export interface SiblingReferences {
+  /** The package's own folder. */
+  dir: string
   /**
    * PEP 503 distribution names -> undefined when named directly, else the requirement on the root
    * distribution that installs it (`mellea-contribs[dspy]`).
@@ -99,21 +110,19 @@ export function siblingReferences(
     } else keys.set(r.key, undefined)
   }
   const dirs = new Set(uvSourcePaths(py).map((s) => uvFolder(dir, s.path)))
-  return { keys, dirs }
+  return { dir, keys, dirs }
 }
 
 /**
- * Whether the package `dir` depends on the target by the rule of siblingReferences: undefined
- * when not, else `through` names the root requirement when that is the only way it does.
+ * Whether a package (its siblingReferences) depends on the target: undefined when not, else
+ * `through` names the root requirement when that is the only way it does. Computing the
+ * references is the cost; a caller asking about many targets keeps them.
  */
 export function dependsOnPackage(
-  py: PyProject,
-  dir: string,
-  target: SiblingTarget,
-  root?: RootDistribution
+  refs: SiblingReferences,
+  target: SiblingTarget
 ): { through?: string } | undefined {
-  if (target.dir === dir) return undefined
-  const refs = siblingReferences(py, dir, root)
+  if (target.dir === refs.dir) return undefined
   if (refs.dirs.has(target.dir)) return {}
   if (target.key === undefined || !refs.keys.has(target.key)) return undefined
   const through = refs.keys.get(target.key)
