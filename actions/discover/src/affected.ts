@@ -215,8 +215,9 @@ function referencesOf(index: RepoIndex, root: RootDistribution | undefined) {
 /**
  * The changed packages plus every package depending on one of them, transitively, plus the
  * dependents of deleted packages; each with why it runs, naming its nearest cause. Only the
- * packages whose text names a package of the set are parsed (see Mentions), so a PR touching a
- * few packages of thousands reads few files. A package whose pyproject.toml does not parse and
+ * packages whose text names a package of the set, or names the root distribution in a way that
+ * installs one, are parsed (see Mentions), so a PR touching a few packages of thousands reads
+ * few files. A package whose pyproject.toml does not parse and
  * names a package of the set runs too: it may depend on it (its own CI reports the error).
  */
 export function affected(
