@@ -1,6 +1,7 @@
 // Dependents: discover's own look-up (only the packages whose text names one of the set are parsed)
 // against the shared library's loadRepo + buildGraph + withDependents, on a generated repository.
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { buildGraph, loadRepo, withDependents } from '@contribs-actions/shared'
 import { cleanupTempDirs, tempDir, writeFiles } from '../../../test/kit/fixtures.js'
@@ -17,7 +18,11 @@ beforeAll(() => {
 })
 
 async function oracle(seeds: string[]): Promise<string[]> {
-  const repo = await loadRepo(dir)
+  return oracleIn(dir, seeds)
+}
+
+async function oracleIn(root: string, seeds: string[]): Promise<string[]> {
+  const repo = await loadRepo(root)
   return [...withDependents(buildGraph(repo), seeds)].sort()
 }
 
@@ -98,7 +103,7 @@ test('odd spellings, uv paths and chains are found, as the shared graph finds th
   const ix = await indexRepo(copy)
   const run = affected(ix, new Map([['_integration_core', ['x']]]), [])
   expect([...run.keys()].sort()).toEqual(expected)
-  // A trailing slash is the same folder (the shared graph does not see through it).
+  // A trailing slash is the same folder, in the shared rule as here.
   writeFiles(copy, {
     'zz-path-only/pyproject.toml': pkg(
       'zz-path-only',
@@ -107,9 +112,75 @@ test('odd spellings, uv paths and chains are found, as the shared graph finds th
   })
   const slash = affected(await indexRepo(copy), new Map([['_integration_core', ['x']]]), [])
   expect(slash.has('zz-path-only')).toBe(true)
+  expect([...slash.keys()].sort()).toEqual(await oracleIn(copy, seeds))
   expect(run.get('zz-chain')).toEqual({
     kind: 'dependent',
     via: 'zz-spelling',
     root: '_integration_core'
   })
+})
+
+test("dependencies through the root distribution's extras: the same answer, by either look-up", async () => {
+  const copy = path.join(tempDir(), 'copy')
+  execFileSync('cp', ['-r', dir, copy])
+  const index = await indexRepo(dir)
+  const root = index.rootDistribution(true)!
+  // The generated root has one extra per package; name a few of them, and the root plainly.
+  const extras = [...root.extras.keys()].filter((_, i) => i % 20 === 7)
+  expect(extras.length).toBeGreaterThan(4)
+  const pkg = (name: string, body: string) =>
+    `[project]\nname = "${name}"\nversion = "0.1.0"\n${body}`
+  writeFiles(copy, {
+    'zz-extras/pyproject.toml': pkg(
+      'zz-extras',
+      `dependencies = ["Mellea.Contribs[${extras.slice(0, 3).join(',')}] >= 0.6"]\n`
+    ),
+    'zz-group/pyproject.toml': pkg(
+      'zz-group',
+      `[dependency-groups]\ndev = ["mellea-contribs[${extras[3]}]"]\n`.replace('[project]', '')
+    ),
+    'zz-plain/pyproject.toml': pkg('zz-plain', 'dependencies = ["mellea-contribs"]\n')
+  })
+  const ix = await indexRepo(copy)
+  const named = (extra: string) => root.extras.get(extra)![0].key
+  const dirOf = new Map(ix.dirs.map((d) => [ix.pyproject(d, [['project']])?.key, d]))
+  const seeds = [dirOf.get(named(extras[0]))!, dirOf.get(named(extras[3]))!]
+  const expected = await oracleIn(copy, seeds)
+  expect(expected).toEqual(expect.arrayContaining(['zz-extras', 'zz-group']))
+  expect(expected).not.toContain('zz-plain') // the root's own dependencies are empty
+  const run = affected(ix, new Map(seeds.map((s) => [s, ['x']])), [])
+  expect([...run.keys()].sort()).toEqual(expected)
+  expect(run.get('zz-group')).toMatchObject({
+    via: seeds[1],
+    through: `mellea-contribs[${extras[3]}]`
+  })
+  // Past the first few targets discover indexes every string literal instead: the same answer.
+  const many = ix.dirs.filter((_, i) => i % 4 === 0).concat(seeds)
+  expect([...affected(ix, new Map(many.sort().map((s) => [s, ['x']])), []).keys()].sort()).toEqual(
+    await oracleIn(copy, many)
+  )
+})
+
+test('a plain requirement on the root: its own dependencies, read without its extras', async () => {
+  const copy = path.join(tempDir(), 'copy')
+  execFileSync('cp', ['-r', dir, copy])
+  const index = await indexRepo(dir)
+  const [core, , sibling] = index.dirs
+  const key = (d: string) => index.pyproject(d, [['project']])!.key!
+  const root = readFileSync(path.join(copy, 'pyproject.toml'), 'utf8')
+  writeFiles(copy, {
+    'pyproject.toml': root.replace('dependencies = []', `dependencies = ["${key(sibling)}"]`),
+    'zz-plain/pyproject.toml': '[project]\nname = "zz-plain"\ndependencies = ["mellea-contribs"]\n'
+  })
+  const ix = await indexRepo(copy)
+  const run = affected(ix, new Map([[sibling, ['x']]]), [])
+  expect(run.get('zz-plain')).toEqual({
+    kind: 'dependent',
+    via: sibling,
+    root: sibling,
+    through: 'mellea-contribs'
+  })
+  expect([...run.keys()].sort()).toEqual(await oracleIn(copy, [sibling]))
+  // The root's dependencies do not name the core package.
+  expect(affected(ix, new Map([[core, ['x']]]), []).has('zz-plain')).toBe(false)
 })

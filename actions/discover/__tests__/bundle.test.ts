@@ -203,3 +203,48 @@ test.each([
   expect(r.stdout).not.toMatch(/\n\s+at /)
   expect(r.outputs).toEqual({})
 })
+
+test("a package depending only on the root's extra runs when that sibling changes; unread dependencies are a warning", async () => {
+  const { dir } = exampleRepo()
+  const main = change(dir, {
+    // Names dspy only through the meta-package's `dspy` extra.
+    'citations/pyproject.toml': git(dir, 'show', 'HEAD:citations/pyproject.toml').replace(
+      '"eyecite",',
+      '"eyecite",\n    "mellea-contribs[dspy]>=0.6",'
+    ),
+    // Its dependencies come from a requirements file the action does not read.
+    'agent-utilities/pyproject.toml': git(dir, 'show', 'HEAD:agent-utilities/pyproject.toml')
+      .replace(/^dependencies = \[[^\]]*\]\n/m, 'dynamic = ["dependencies"]\n')
+      .concat('\n[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["requirements.txt"]\n')
+  })
+  git(dir, 'checkout', '-q', '-b', 'feature')
+  touch(dir, ['dspy/README.md'])
+  const r = await runBundle({
+    action: 'discover',
+    event: { name: 'pull_request', payload: prPayload(main) },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(0)
+  expect(JSON.parse(r.outputs.matrix)).toEqual(['citations', 'dspy'])
+  expect(r.outputs.reason).toBe('changed: dspy (+1 dependent)')
+  expect(debugLines(r.stdout)).toContain(
+    'citations runs: dependent of dspy through mellea-contribs[dspy]>=0.6'
+  )
+  expect(r.summary).toContain(
+    '| `citations` | dependent of `dspy` through `mellea-contribs[dspy]>=0.6` | 0 |'
+  )
+  const dynamicLine =
+    git(dir, 'show', 'HEAD:agent-utilities/pyproject.toml')
+      .split('\n')
+      .findIndex((l) => l.startsWith('dynamic = ')) + 1
+  expect(r.annotations).toContainEqual(
+    expect.objectContaining({
+      level: 'warning',
+      file: 'agent-utilities/pyproject.toml',
+      line: dynamicLine,
+      message: expect.stringContaining(
+        '[project].dynamic lists "dependencies" and the metadata hook requirements_txt (files)'
+      )
+    })
+  )
+})

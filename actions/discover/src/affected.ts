@@ -1,20 +1,29 @@
-import path from 'node:path'
 import {
-  dependencyEntries,
+  DEPENDENCY_TABLES,
+  dependsOnPackage,
+  Finding,
   normalizeName,
   PyProject,
-  UserError,
-  uvSourcePaths
+  RootDistribution,
+  rootInstalls,
+  SiblingReferences,
+  siblingReferences,
+  SiblingTarget,
+  unreadDependencies,
+  UserError
 } from '@contribs-actions/shared'
 import type { RepoIndex } from './repo-index.js'
 
 /** Why a package is in the matrix. */
 export type Why =
   | { kind: 'changed'; files: string[] }
-  /** Depends on `via`, which is `root` (changed) or leads to it. */
-  | { kind: 'dependent'; via: string; root: string }
+  /**
+   * Depends on `via`, which is `root` (changed) or leads to it; `through` is the requirement on
+   * the root distribution (`mellea-contribs[x]`) when that is how it depends on `via`.
+   */
+  | { kind: 'dependent'; via: string; root: string; through?: string }
   /** Depended on the deleted package `root` (directly or through `via`). */
-  | { kind: 'deleted-dependent'; via: string; root: string }
+  | { kind: 'deleted-dependent'; via: string; root: string; through?: string }
   /** Its pyproject.toml does not parse and it names a package in the set: it may depend on it. */
   | { kind: 'unreadable'; error: UserError; mentions: string }
   | { kind: 'all'; because: string }
@@ -27,12 +36,13 @@ export interface DeletedPackage {
   name?: string
 }
 
-/** The tables that declare sibling dependencies (see the overview: sibling dependencies). */
-export const DEPENDENCY_TABLES = [['project'], ['dependency-groups'], ['tool', 'uv', 'sources']]
-
-interface Target {
-  dir: string
-  key?: string
+/**
+ * A sibling looked for. `viaRoot` says how a requirement on the root distribution may install
+ * it (see rootInstalls): in any form (`any`, the root's own dependencies name it) or only with
+ * extras (`extras`); packages naming the root that way are looked at too.
+ */
+interface Target extends SiblingTarget {
+  viaRoot?: 'any' | 'extras'
 }
 
 /** `[project] name` read by eye when the file does not parse, so its dependents are still found. */
@@ -41,32 +51,17 @@ function keyFromText(text: string | undefined): string | undefined {
   return name ? normalizeName(name) : undefined
 }
 
-/**
- * Whether `py` (the pyproject of `dir`) depends on the target, by the rule of the shared
- * buildGraph: a dependency array names its distribution (PEP 503), or `[tool.uv.sources]` points
- * at its folder (a trailing slash included).
- */
-function dependsOn(dir: string, py: PyProject, target: Target): boolean {
-  if (
-    target.key !== undefined &&
-    dependencyEntries(py).some((d) => d.requirement?.key === target.key)
-  )
-    return true
-  return uvSourcePaths(py).some(
-    (s) =>
-      path.posix.normalize(path.posix.join(dir, s.path.replace(/\\/g, '/'))).replace(/\/+$/, '') ===
-      target.dir
-  )
-}
-
 const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g
 const LEADING_NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** A pattern for a PEP 503 name in any spelling of it. */
+const spelled = (key: string) => key.split('-').map(escapeRe).join('[-_.]+')
 
 /**
- * Which packages could depend on a target: a dependency is a string naming the sibling (a PEP
- * 508 requirement starts with its distribution name, in any PEP 503 spelling) or a uv path
- * string holding its folder, so a text naming neither cannot depend on it. Texts with escapes
+ * Which packages could depend on a target: a dependency is a string naming the sibling or the
+ * root distribution that installs it (a PEP 508 requirement starts with its distribution name,
+ * in any PEP 503 spelling) or a uv path string holding its folder, so a text naming none of
+ * these cannot depend on it. Texts with escapes
  * or multi-line strings could hide either; they are always looked at. The first few targets are
  * looked for with one regular expression over the texts; past that, every string literal of
  * every text is indexed once by the name it starts with and the folders in it.
@@ -77,8 +72,12 @@ class Mentions {
   private byFolder?: Map<string, string[]>
   private readonly always: string[] = []
   private readonly plain: string[] = []
+  private rootUsersCache?: Record<'any' | 'extras', string[]>
 
-  constructor(private readonly index: RepoIndex) {
+  constructor(
+    private readonly index: RepoIndex,
+    private readonly rootKey?: string
+  ) {
     for (const dir of index.dirs) {
       const text = index.text(dir)
       if (text === undefined) continue
@@ -92,7 +91,7 @@ class Mentions {
     const out = new Set(this.always)
     if (++this.asked <= 8) {
       const parts = [escapeRe(target.dir)]
-      if (target.key) parts.push(target.key.split('-').map(escapeRe).join('[-_.]+'))
+      if (target.key) parts.push(spelled(target.key))
       const re = new RegExp(parts.join('|'), 'i')
       for (const dir of this.plain) if (re.test(this.index.text(dir)!)) out.add(dir)
     } else {
@@ -100,8 +99,47 @@ class Mentions {
       for (const d of (target.key && this.byName!.get(target.key)) || []) out.add(d)
       for (const d of this.byFolder!.get(target.dir) ?? []) out.add(d)
     }
+    if (target.viaRoot) for (const d of this.rootUsers()[target.viaRoot]) out.add(d)
     out.delete(target.dir)
     return [...out].sort()
+  }
+
+  /**
+   * What of the root distribution the packages may need: nothing when none names it, its
+   * dependencies when none names it with extras, else everything (texts with escapes may).
+   */
+  rootNeed(): 'none' | 'base' | 'all' {
+    const users = this.rootUsers()
+    if (this.always.length > 0 || users.extras.length > 0) return 'all'
+    return users.any.length > 0 ? 'base' : 'none'
+  }
+
+  /**
+   * Packages with a string that starts with the root distribution's name and goes on with no
+   * name character (`mellea-contribs`, `mellea-contribs[dspy]`, not `mellea-contribs-dspy`):
+   * `any` of them, and those naming extras. One pass over the texts, then kept: the same for
+   * every target. A plain `"mellea_contribs"` (the wheel's namespace folder) names no extra,
+   * which is why most targets, reached through extras only, ask for `extras`.
+   */
+  private rootUsers(): Record<'any' | 'extras', string[]> {
+    if (this.rootUsersCache) return this.rootUsersCache
+    const users: Record<'any' | 'extras', string[]> = { any: [], extras: [] }
+    if (this.rootKey) {
+      const re = new RegExp(`["']\\s*${spelled(this.rootKey)}(?![\\w.-])\\s*(\\[)?`, 'gi')
+      for (const dir of this.plain) {
+        const text = this.index.text(dir)!
+        let extras = false
+        let any = false
+        re.lastIndex = 0
+        for (let m = re.exec(text); m && !extras; m = re.exec(text)) {
+          any = true
+          extras = m[1] !== undefined
+        }
+        if (any) users.any.push(dir)
+        if (extras) users.extras.push(dir)
+      }
+    }
+    return (this.rootUsersCache = users)
   }
 
   private build(): void {
@@ -137,11 +175,49 @@ class Mentions {
   }
 }
 
+/** How a requirement on the root distribution may install a distribution (see Target). */
+function rootPaths(root: RootDistribution | undefined) {
+  const base = root ? rootInstalls(root, []) : new Set<string>()
+  const withExtras = root ? rootInstalls(root, [...root.extras.keys()]) : new Set<string>()
+  const of = (key: string | undefined): Target['viaRoot'] =>
+    key === undefined
+      ? undefined
+      : base.has(key)
+        ? 'any'
+        : withExtras.has(key)
+          ? 'extras'
+          : undefined
+  return { root, of }
+}
+
+/**
+ * Each package's siblingReferences with its distribution name, computed once (a package is asked
+ * about every target it mentions); a pyproject.toml that does not parse gives its UserError,
+ * none gives undefined.
+ */
+function referencesOf(index: RepoIndex, root: RootDistribution | undefined) {
+  const cache = new Map<string, (SiblingReferences & { key?: string }) | UserError | undefined>()
+  return (dir: string) => {
+    if (cache.has(dir)) return cache.get(dir)
+    let refs: (SiblingReferences & { key?: string }) | UserError | undefined
+    try {
+      const py = index.pyproject(dir, DEPENDENCY_TABLES)
+      refs = py && { ...siblingReferences(py, dir, root), key: py.key }
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+      refs = e
+    }
+    cache.set(dir, refs)
+    return refs
+  }
+}
+
 /**
  * The changed packages plus every package depending on one of them, transitively, plus the
  * dependents of deleted packages; each with why it runs, naming its nearest cause. Only the
- * packages whose text names a package of the set are parsed (see Mentions), so a PR touching a
- * few packages of thousands reads few files. A package whose pyproject.toml does not parse and
+ * packages whose text names a package of the set, or names the root distribution in a way that
+ * installs one, are parsed (see Mentions), so a PR touching a few packages of thousands reads
+ * few files. A package whose pyproject.toml does not parse and
  * names a package of the set runs too: it may depend on it (its own CI reports the error).
  */
 export function affected(
@@ -158,44 +234,69 @@ export function affected(
   for (const dir of keys) out.set(dir, { kind: 'changed', files: changed.get(dir)! })
   if (out.size === index.dirs.length || (out.size === 0 && deleted.length === 0)) return out
 
-  const mentions = new Mentions(index)
+  const rootKey = index.rootPyproject?.key
+  const mentions = new Mentions(index, rootKey)
+  // The root's tables are parsed only as far as the packages may need them (see rootNeed).
+  const need = mentions.rootNeed()
+  const viaRoot = rootPaths(need === 'none' ? undefined : index.rootDistribution(need === 'all'))
+  const references = referencesOf(index, viaRoot.root)
   const unreadable = new Map<string, { error: UserError; mentions: string }>()
-  const parsed = (dir: string): PyProject | undefined => {
-    try {
-      return index.pyproject(dir, DEPENDENCY_TABLES)
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e
-      return undefined
-    }
+  const targetOf = (dir: string, key: string | undefined): Target => {
+    const refs = references(dir)
+    key ??= (refs instanceof UserError ? undefined : refs?.key) ?? keyFromText(index.text(dir))
+    return { dir, key, viaRoot: viaRoot.of(key) }
   }
-  const keyOf = (dir: string) => parsed(dir)?.key ?? keyFromText(index.text(dir))
 
-  type Step = { dir: string; via: string; root: string; kind: 'dependent' | 'deleted-dependent' }
+  type Step = Extract<Why, { kind: 'dependent' | 'deleted-dependent' }> & { dir: string }
   // Breadth first from every changed and deleted package, so each names its nearest cause.
   const queue: Step[] = []
   const expand = (target: Target, root: string, kind: Step['kind']) => {
     for (const dir of mentions.of(target)) {
       if (out.has(dir)) continue
-      let py: PyProject | undefined
-      try {
-        py = index.pyproject(dir, DEPENDENCY_TABLES)
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e
-        if (!unreadable.has(dir)) unreadable.set(dir, { error: e, mentions: target.dir })
+      const refs = references(dir)
+      if (refs instanceof UserError) {
+        if (!unreadable.has(dir)) unreadable.set(dir, { error: refs, mentions: target.dir })
         continue
       }
-      if (py && dependsOn(dir, py, target)) queue.push({ dir, via: target.dir, root, kind })
+      const dep = refs && dependsOnPackage(refs, target)
+      if (dep) queue.push({ dir, via: target.dir, root, kind, ...dep })
     }
   }
-  for (const dir of [...out.keys()]) expand({ dir, key: keyOf(dir) }, dir, 'dependent')
-  for (const gone of deleted) expand(gone, gone.dir, 'deleted-dependent')
+  for (const dir of [...out.keys()]) expand(targetOf(dir, undefined), dir, 'dependent')
+  for (const gone of deleted) expand(targetOf(gone.dir, gone.key), gone.dir, 'deleted-dependent')
   for (let i = 0; i < queue.length; i++) {
-    const { dir, via, root, kind } = queue[i]
+    const { dir, ...why } = queue[i]
     if (out.has(dir)) continue
-    out.set(dir, { kind, via, root })
-    expand({ dir, key: keyOf(dir) }, root, kind)
+    out.set(dir, why)
+    expand(targetOf(dir, undefined), why.root, why.kind)
   }
   for (const [dir, u] of [...unreadable].sort())
     if (!out.has(dir)) out.set(dir, { kind: 'unreadable', ...u })
+  return out
+}
+
+/** `[project].dynamic` naming a dependency field, as text: most files can be passed over unparsed. */
+const DYNAMIC_DEPENDENCIES = /^\s*dynamic\s*=[^\]]*["'](optional-)?dependencies["']/m
+
+/**
+ * The shared unreadDependencies of every package whose dependencies are (partly) dynamic and not
+ * listed inline: dependents found by affected may be missing one of these, so discover says so.
+ * Only texts that look like they have such a `dynamic` line are parsed.
+ */
+export function unreadDependencyNotices(index: RepoIndex): Finding[] {
+  const out: Finding[] = []
+  for (const dir of index.dirs) {
+    const text = index.text(dir)
+    if (text === undefined || !text.includes('dynamic') || !DYNAMIC_DEPENDENCIES.test(text))
+      continue
+    let py: PyProject | undefined
+    try {
+      py = index.pyproject(dir, DEPENDENCY_TABLES)
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+      continue // its own CI reports the broken file; affected already runs it when it may matter
+    }
+    if (py) out.push(...unreadDependencies(py, dir))
+  }
   return out
 }

@@ -6,7 +6,7 @@ import {
   normalizeName,
   UserError
 } from '@contribs-actions/shared'
-import { affected, DeletedPackage } from './affected.js'
+import { affected, DeletedPackage, unreadDependencyNotices } from './affected.js'
 import { ArchivedEntry, readArchived } from './archived.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
 import { decide, Decision } from './decide.js'
@@ -121,6 +121,8 @@ function buildMatrix(
   log: Logger
 ): Pick<Discovery, 'matrix' | 'legs' | 'shards' | 'skipped' | 'findings'> {
   const findings: Finding[] = [...index.settingsFindings]
+  // Dependents were looked for: say where dependencies could not be read (see affected.ts).
+  if (decision.code === 'changed') findings.push(...unreadDependencyNotices(index))
   const skipArchived = options.skipArchived ?? index.settings.skip_archived
   const archived = skipArchived ? readArchived(index.root, index.has) : undefined
   findings.push(...(archived?.findings ?? []))

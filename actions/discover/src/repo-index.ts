@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import {
+  DEPENDENCY_TABLES,
   Finding,
   Grandfather,
   packageCandidates,
@@ -8,6 +9,9 @@ import {
   pyprojectFromData,
   readGrandfather,
   resolveSettings,
+  ROOT_BASE_TABLES,
+  RootDistribution,
+  rootDistribution,
   Settings,
   startFileTree,
   TomlTable,
@@ -26,7 +30,14 @@ export interface RepoIndex {
   root: string
   settings: Settings
   settingsFindings: Finding[]
+  /** `[project] name` and `[tool]` of the root pyproject.toml only. */
   rootPyproject?: PyProject
+  /**
+   * The root distribution (see the shared rootDistribution), its tables parsed on the first call:
+   * only finding dependents needs them. With `extras: false` only ROOT_BASE_TABLES are parsed,
+   * which is all a package naming the root without extras needs.
+   */
+  rootDistribution(extras: boolean): RootDistribution | undefined
   grandfather: Grandfather
   /** Package folders, sorted by code point. */
   dirs: string[]
@@ -136,7 +147,7 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     throw new UserError(`repository path ${JSON.stringify(root)} is not a directory`)
   const rootText = readIfFile(path.join(abs, 'pyproject.toml'))?.toString('utf8')
   // The settings need `[project] name` and `[tool]`; the root's extras list (one per package)
-  // is the largest table in the repository and is not read.
+  // is the largest table in the repository and is read only to find dependents.
   const rootPyproject =
     rootText === undefined
       ? undefined
@@ -181,11 +192,20 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
     return t
   }
   const parsed = new Map<string, Map<string, PyProject>>()
+  const rootDists = new Map<boolean, RootDistribution | undefined>()
   return {
     root: abs,
     settings,
     settingsFindings: findings,
     rootPyproject,
+    rootDistribution(extras) {
+      if (rootText === undefined) return undefined
+      if (!rootDists.has(extras)) {
+        const tables = extras ? DEPENDENCY_TABLES : ROOT_BASE_TABLES
+        rootDists.set(extras, rootDistribution(pyprojectFrom(rootText, 'pyproject.toml', tables)))
+      }
+      return rootDists.get(extras)
+    },
     grandfather,
     dirs,
     has: (dir) => files.has(dir),

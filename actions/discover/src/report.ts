@@ -15,18 +15,22 @@ export function whyText(why: Why): string {
       return 'changed'
     case 'dependent':
       return why.via === why.root
-        ? `dependent of ${code(why.root)}`
-        : `dependent of ${code(why.via)} (which depends on ${code(why.root)})`
+        ? `dependent of ${code(why.root)}${throughText(why)}`
+        : `dependent of ${code(why.via)}${throughText(why)} (which depends on ${code(why.root)})`
     case 'deleted-dependent':
       return why.via === why.root
-        ? `depends on ${code(why.root)}, deleted by this change`
-        : `dependent of ${code(why.via)} (which depends on ${code(why.root)}, deleted)`
+        ? `depends on ${code(why.root)}${throughText(why)}, deleted by this change`
+        : `dependent of ${code(why.via)}${throughText(why)} (which depends on ${code(why.root)}, deleted)`
     case 'unreadable':
       return `its pyproject.toml does not parse and names ${code(why.mentions)}: it may depend on it`
     case 'all':
       return why.because
   }
 }
+
+/** How a package depends on a sibling when only the root distribution names it. */
+const throughText = (why: { through?: string }) =>
+  why.through === undefined ? '' : ` through ${code(why.through)}`
 
 /**
  * One debug line per package that runs, saying why: the changed file, the package it depends on

@@ -509,3 +509,28 @@ describe('suppressions', () => {
     expect(w.every((x) => x.file === 'pyproject.toml' && typeof x.line === 'number')).toBe(true)
   })
 })
+
+test('dynamic dependencies no inline list declares are a CA205 warning on the dynamic line', async () => {
+  const dir = repoWith()
+  edit(
+    dir,
+    'citations/pyproject.toml',
+    /^dependencies = \[[^\]]*\]\n/m,
+    'dynamic = ["dependencies"]\n'
+  )
+  const r = await validate(dir)
+  expect(r.violations).toEqual([])
+  expect(warnings(r)).toContainEqual(
+    expect.objectContaining({
+      code: 'CA205',
+      file: 'citations/pyproject.toml',
+      line: 9,
+      message: expect.stringContaining('[project].dynamic lists "dependencies"')
+    })
+  )
+  // A hook listing them inline is read: nothing to warn about.
+  writeFiles(dir, {
+    'citations/pyproject.toml': `${readFileSync(path.join(dir, 'citations/pyproject.toml'), 'utf8')}\n[tool.hatch.metadata.hooks.custom]\ndependencies = ["mellea>=0.6.0"]\n`
+  })
+  expect(warnings(await validate(dir)).filter((w) => w.code === 'CA205')).toEqual([])
+})

@@ -4,7 +4,8 @@ import {
   PyProject,
   readCiConfig,
   Settings,
-  Subpackage
+  Subpackage,
+  unreadDependencies
 } from '@contribs-actions/shared'
 import { importNames, Layout } from './layout.js'
 import { checkUpstream } from './upstream.js'
@@ -79,6 +80,8 @@ export function checkContent(pkg: Subpackage, ctx: PackageContext): Finding[] {
     )
   } else if (pkg.pyproject) {
     out.push(...checkPyproject(pkg.pyproject, d, ctx))
+    // Dependencies the sibling graph cannot read (the shared rule): a warning, never a silent gap.
+    out.push(...unreadDependencies(pkg.pyproject, d))
   }
   return out
 }

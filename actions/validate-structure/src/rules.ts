@@ -122,6 +122,12 @@ export const RULES = [
     slug: 'owners-entry',
     severity: 'warning',
     title: 'an OWNERS entry is not an @user or @org/team (ignored)'
+  },
+  {
+    code: 'CA205',
+    slug: 'unread-dependencies',
+    severity: 'warning',
+    title: 'dynamic dependencies no inline list declares: sibling dependencies there are not seen'
   }
 ] as const satisfies readonly Rule[]
 

@@ -1,7 +1,138 @@
 import path from 'node:path'
 import { UserError } from './errors.js'
-import { dependencyEntries, uvSourcePaths } from './pyproject.js'
+import { normalizeName } from './pep503.js'
+import { dependencyEntries, PyProject, uvSourcePaths } from './pyproject.js'
 import type { Repo } from './repo.js'
+
+/**
+ * The tables a package's sibling dependencies are read from (see dependencyEntries and
+ * uvSourcePaths); a reader that parses part of a file (discover) parses these and nothing more.
+ */
+export const DEPENDENCY_TABLES: string[][] = [
+  ['project'],
+  ['dependency-groups'],
+  ['tool', 'uv', 'sources'],
+  ['tool', 'hatch', 'metadata', 'hooks']
+]
+
+/**
+ * What a requirement on the root distribution without extras needs of the root: its
+ * dependencies, not its extras (a meta-package's largest table, one extra per package).
+ */
+export const ROOT_BASE_TABLES: string[][] = [
+  ['project', 'dependencies'],
+  ['tool', 'hatch', 'metadata', 'hooks']
+]
+
+/**
+ * What depending on the repository's root distribution (a meta-package whose extras name the
+ * subpackages) installs, as PEP 503 keys. pip's semantics: `root` installs the root's
+ * `[project].dependencies` only; `root[a,b]` adds the extras `a` and `b`, and an extra naming
+ * the root itself (`all = ["root[a,b]"]`) brings in those extras too.
+ */
+export interface RootDistribution {
+  key: string
+  /** `[project].dependencies` (and a metadata hook's inline `dependencies`). */
+  base: Set<string>
+  /** Extra (PEP 685-normalised) -> the requirements it lists. */
+  extras: Map<string, { key: string; extras: string[] }[]>
+}
+
+export function rootDistribution(root: PyProject | undefined): RootDistribution | undefined {
+  if (!root?.key) return undefined
+  const dist: RootDistribution = { key: root.key, base: new Set(), extras: new Map() }
+  for (const d of dependencyEntries(root)) {
+    if (!d.requirement) continue
+    if (d.role === 'dependencies') dist.base.add(d.requirement.key)
+    else if (d.role === 'extra') {
+      const extra = normalizeName(d.key)
+      const list = dist.extras.get(extra) ?? []
+      list.push({ key: d.requirement.key, extras: d.requirement.extras })
+      dist.extras.set(extra, list)
+    }
+  }
+  return dist
+}
+
+/** The distributions `root[extras]` installs (see RootDistribution). */
+export function rootInstalls(root: RootDistribution, extras: readonly string[]): Set<string> {
+  const out = new Set(root.base)
+  const seen = new Set<string>()
+  const stack = extras.map(normalizeName)
+  while (stack.length) {
+    const extra = stack.pop()!
+    if (seen.has(extra)) continue
+    seen.add(extra)
+    for (const r of root.extras.get(extra) ?? []) {
+      if (r.key === root.key) stack.push(...r.extras.map(normalizeName))
+      else out.add(r.key)
+    }
+  }
+  return out
+}
+
+/** A sibling: its folder, and its PEP 503 distribution name when it has one. */
+export interface SiblingTarget {
+  dir: string
+  key?: string
+}
+
+/** What a package's dependencies name (see siblingReferences). */
+export interface SiblingReferences {
+  /** The package's own folder. */
+  dir: string
+  /**
+   * PEP 503 distribution names -> undefined when named directly, else the requirement on the root
+   * distribution that installs it (`mellea-contribs[dspy]`).
+   */
+  keys: Map<string, string | undefined>
+  /** Repository-relative folders `[tool.uv.sources]` points at (a trailing slash dropped). */
+  dirs: Set<string>
+}
+
+/**
+ * The one rule for sibling dependencies: the package `dir` (its pyproject `py`) depends on each
+ * distribution a dependency array names, on what a requirement on the root distribution installs
+ * (see rootInstalls), and on each folder `[tool.uv.sources]` points at. Only DEPENDENCY_TABLES
+ * are read. Which of these are siblings is for the caller (buildGraph, dependsOnPackage).
+ */
+export function siblingReferences(
+  py: PyProject,
+  dir: string,
+  root?: RootDistribution
+): SiblingReferences {
+  const keys = new Map<string, string | undefined>()
+  for (const d of dependencyEntries(py)) {
+    const r = d.requirement
+    if (!r) continue
+    if (root && r.key === root.key) {
+      for (const k of rootInstalls(root, r.extras)) if (!keys.has(k)) keys.set(k, d.raw.trim())
+    } else keys.set(r.key, undefined)
+  }
+  const dirs = new Set(uvSourcePaths(py).map((s) => uvFolder(dir, s.path)))
+  return { dir, keys, dirs }
+}
+
+/**
+ * Whether a package (its siblingReferences) depends on the target: undefined when not, else
+ * `through` names the root requirement when that is the only way it does. Computing the
+ * references is the cost; a caller asking about many targets keeps them.
+ */
+export function dependsOnPackage(
+  refs: SiblingReferences,
+  target: SiblingTarget
+): { through?: string } | undefined {
+  if (target.dir === refs.dir) return undefined
+  if (refs.dirs.has(target.dir)) return {}
+  if (target.key === undefined || !refs.keys.has(target.key)) return undefined
+  const through = refs.keys.get(target.key)
+  return through === undefined ? {} : { through }
+}
+
+/** The repository-relative folder a `[tool.uv.sources]` path of the package `dir` points at. */
+function uvFolder(dir: string, p: string): string {
+  return path.posix.normalize(path.posix.join(dir, p.replace(/\\/g, '/'))).replace(/\/+$/, '')
+}
 
 /** Sibling dependencies between subpackages, keyed by folder name. */
 export interface SiblingGraph {
@@ -12,12 +143,15 @@ export interface SiblingGraph {
 }
 
 /**
- * A package depends on a sibling when a dependency array names the sibling's distribution
- * (PEP 503-normalised) or `[tool.uv.sources]` points at the sibling's folder.
+ * Every package's sibling dependencies by the rule of siblingReferences: the names and folders
+ * it references that are siblings'. A sibling named like the root distribution is not one
+ * (validate-structure reports the clash).
  */
 export function buildGraph(repo: Repo): SiblingGraph {
+  const root = rootDistribution(repo.rootPyproject)
   const byKey = new Map<string, string>()
   for (const p of repo.packages) if (p.pyproject?.key) byKey.set(p.pyproject.key, p.dir)
+  if (root) byKey.delete(root.key)
   const deps = new Map<string, Set<string>>()
   const dependents = new Map<string, Set<string>>()
   for (const p of repo.packages) {
@@ -25,17 +159,15 @@ export function buildGraph(repo: Repo): SiblingGraph {
     dependents.set(p.dir, new Set())
   }
   for (const p of repo.packages) {
-    const py = p.pyproject
-    if (!py) continue
+    if (!p.pyproject) continue
     const mine = deps.get(p.dir)!
-    for (const d of dependencyEntries(py)) {
-      const sib = d.requirement && byKey.get(d.requirement.key)
-      if (sib && sib !== p.dir) mine.add(sib)
+    const refs = siblingReferences(p.pyproject, p.dir, root)
+    for (const key of refs.keys.keys()) {
+      const sib = byKey.get(key)
+      if (sib) mine.add(sib)
     }
-    for (const s of uvSourcePaths(py)) {
-      const rel = path.posix.normalize(path.posix.join(p.dir, s.path.replace(/\\/g, '/')))
-      if (rel !== p.dir && repo.byDir.has(rel)) mine.add(rel)
-    }
+    for (const rel of refs.dirs) if (repo.byDir.has(rel)) mine.add(rel)
+    mine.delete(p.dir)
     for (const sib of mine) dependents.get(sib)!.add(p.dir)
   }
   return { deps, dependents }

@@ -1,4 +1,5 @@
 import { UserError } from './errors.js'
+import type { Finding } from './findings.js'
 import { normalizeName } from './pep503.js'
 import { parseRequirement, Requirement, RequirementSyntaxError } from './pep508.js'
 import { parseToml, TomlLines, TomlTable } from './toml.js'
@@ -60,6 +61,11 @@ export interface DependencyEntry {
   group: string
   table: string[]
   key: string
+  /**
+   * What installs it: the distribution itself (`dependencies`), one of its extras (`extra`, named
+   * by `key`), or nothing that is published (`group`: a dependency group).
+   */
+  role: 'dependencies' | 'extra' | 'group'
   raw: string
   requirement?: Requirement
   /** Why `raw` is not a valid PEP 508 requirement. */
@@ -68,21 +74,25 @@ export interface DependencyEntry {
 
 /**
  * Every dependency string a package declares: `[project].dependencies`,
- * `[project.optional-dependencies].*` and `[dependency-groups].*`. Nothing else counts: the
- * upstream's name in `keywords` or a description is not a dependency. `only` skips strings
- * before they are parsed (PEP 508 parsing is most of the cost when one name is wanted).
+ * `[project.optional-dependencies].*`, `[dependency-groups].*`, and the inline arrays of hatch
+ * metadata hooks (`[tool.hatch.metadata.hooks.<hook>].dependencies` and
+ * `.optional-dependencies.*`: hatchling fills the dynamic fields from them at build time).
+ * Nothing else counts: the upstream's name in `keywords` or a description is not a dependency.
+ * `only` skips strings before they are parsed (PEP 508 parsing is most of the cost when one
+ * name is wanted).
  */
 export function dependencyEntries(
   p: PyProject,
   only?: (raw: string) => boolean
 ): DependencyEntry[] {
   const out: DependencyEntry[] = []
-  const add = (table: string[], key: string, list: unknown) => {
+  const add = (table: string[], key: string, role: DependencyEntry['role'], list: unknown) => {
     if (!Array.isArray(list)) return
     for (const item of list) {
       // dependency-groups may hold `{ include-group = "x" }` tables; they name no distribution.
       if (typeof item !== 'string' || (only && !only(item))) continue
-      const entry: DependencyEntry = { group: [...table, key].join('.'), table, key, raw: item }
+      const group = [...table, key].join('.')
+      const entry: DependencyEntry = { group, table, key, role, raw: item }
       try {
         entry.requirement = parseRequirement(item)
       } catch (e) {
@@ -92,14 +102,79 @@ export function dependencyEntries(
       out.push(entry)
     }
   }
+  const addAll = (table: string[], role: DependencyEntry['role'], arrays: unknown) => {
+    for (const [k, v] of Object.entries(asTable(arrays) ?? {})) add(table, k, role, v)
+  }
   const project = asTable(p.data.project)
-  if (project) add(['project'], 'dependencies', project.dependencies)
-  const optional = getTable(p.data, ['project', 'optional-dependencies'])
-  for (const [k, v] of Object.entries(optional ?? {}))
-    add(['project', 'optional-dependencies'], k, v)
-  const groups = asTable(p.data['dependency-groups'])
-  for (const [k, v] of Object.entries(groups ?? {})) add(['dependency-groups'], k, v)
+  if (project) add(['project'], 'dependencies', 'dependencies', project.dependencies)
+  addAll(['project', 'optional-dependencies'], 'extra', project?.['optional-dependencies'])
+  addAll(['dependency-groups'], 'group', p.data['dependency-groups'])
+  for (const [hook, config] of inlineHooks(p)) {
+    const table = [...HATCH_HOOKS, hook]
+    add(table, 'dependencies', 'dependencies', config.dependencies)
+    addAll([...table, 'optional-dependencies'], 'extra', config['optional-dependencies'])
+  }
   return out
+}
+
+/** Where hatchling's metadata hooks are configured, one table per hook. */
+const HATCH_HOOKS = ['tool', 'hatch', 'metadata', 'hooks']
+
+/**
+ * hatch-requirements-txt's hook: its `files` and `optional-dependencies` arrays name
+ * requirements files, not requirements (`requirements.txt` would parse as a distribution name).
+ */
+const REQUIREMENTS_TXT_HOOK = 'requirements_txt'
+
+/** The metadata hooks whose arrays hold PEP 508 strings inline, by hook name. */
+function inlineHooks(p: PyProject): [string, TomlTable][] {
+  const out: [string, TomlTable][] = []
+  for (const [hook, v] of Object.entries(getTable(p.data, HATCH_HOOKS) ?? {})) {
+    const config = asTable(v)
+    if (config && hook !== REQUIREMENTS_TXT_HOOK) out.push([hook, config])
+  }
+  return out
+}
+
+/** The `[project].dynamic` fields that hold dependencies, with the table that would list them. */
+const DYNAMIC_DEPENDENCY_FIELDS = ['dependencies', 'optional-dependencies'] as const
+
+/**
+ * Dependencies this package declares where they cannot be read: `[project].dynamic` lists
+ * `dependencies` or `optional-dependencies` and no metadata hook lists that field inline (a hook
+ * reading a requirements file, a custom hook computing them, no hook at all). A sibling named
+ * only there is not seen by the dependency graph or discover, so each such field is a warning on
+ * its `dynamic` line rather than a silent gap.
+ */
+export function unreadDependencies(p: PyProject, pkg?: string): Finding[] {
+  const project = asTable(p.data.project)
+  const dynamic = Array.isArray(project?.dynamic) ? project.dynamic : []
+  const hooks = Object.entries(getTable(p.data, HATCH_HOOKS) ?? {})
+  const out: Finding[] = []
+  for (const field of DYNAMIC_DEPENDENCY_FIELDS) {
+    if (!dynamic.includes(field)) continue
+    const inline = (config: TomlTable) =>
+      field === 'dependencies'
+        ? Array.isArray(config.dependencies)
+        : asTable(config['optional-dependencies']) !== undefined
+    const readable = inlineHooks(p).some(([, config]) => inline(config))
+    if (readable) continue
+    out.push({
+      severity: 'warning',
+      code: 'CA205',
+      package: pkg,
+      message: `[project].dynamic lists "${field}" and ${whereDynamic(hooks)}: sibling dependencies declared there are not seen, so this package does not run when such a sibling changes (name the sibling in [dependency-groups] or [tool.uv.sources] as well to make it seen)`,
+      file: p.file,
+      line: p.lines.find(['project'], 'dynamic', field)
+    })
+  }
+  return out
+}
+
+function whereDynamic(hooks: [string, unknown][]): string {
+  if (hooks.length === 0) return 'no [tool.hatch.metadata.hooks.<hook>] table lists them inline'
+  const names = hooks.map(([h]) => (h === REQUIREMENTS_TXT_HOOK ? 'requirements_txt (files)' : h))
+  return `the metadata hook ${names.join(', ')} sets them at build time, from files or code this action does not read`
 }
 
 /** `[tool.uv.sources]` entries that point at a local path (`{ path = "../x" }`). */

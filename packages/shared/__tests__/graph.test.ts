@@ -1,0 +1,148 @@
+// The sibling dependency rule beyond plain names: the root distribution's extras, hatch metadata
+// hooks' inline arrays, and dependencies that cannot be read (a warning, not a silent gap).
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { cleanupTempDirs, copyExampleRepo, writeFiles } from '../../../test/kit/fixtures.js'
+import {
+  buildGraph,
+  dependsOnPackage,
+  siblingReferences,
+  rootDistribution,
+  rootInstalls,
+  withDependents
+} from '../src/graph.js'
+import { dependencyEntries, readPyProject, unreadDependencies } from '../src/pyproject.js'
+import { loadRepo } from '../src/repo.js'
+
+afterAll(cleanupTempDirs)
+
+const pkg = (name: string, body = '') => `[project]\nname = "${name}"\nversion = "0.1.0"\n${body}`
+
+/** The example repository with its root pyproject's dependency tables changed. */
+function repoWithRoot(rootDeps: string, extraExtras = ''): string {
+  const dir = copyExampleRepo()
+  const root = readFileSync(path.join(dir, 'pyproject.toml'), 'utf8')
+    .replace(/^dependencies = \[\].*$/m, `dependencies = ${rootDeps}`)
+    .replace('[project.optional-dependencies]\n', `[project.optional-dependencies]\n${extraExtras}`)
+  writeFiles(dir, { 'pyproject.toml': root })
+  return dir
+}
+
+const depsOf = async (dir: string, p: string) =>
+  [...buildGraph(await loadRepo(dir)).deps.get(p)!].sort()
+
+test('a dependency on the root distribution with extras depends on what those extras name', async () => {
+  const dir = repoWithRoot('["mellea-contribs-crewai"]')
+  writeFiles(dir, {
+    'citations/pyproject.toml': pkg(
+      'mellea-contribs-citations',
+      'dependencies = ["mellea>=0.6", "Mellea_Contribs[DSPy] >= 0.6"]\n'
+    )
+  })
+  // pip installs the root's own dependencies with any extra.
+  expect(await depsOf(dir, 'citations')).toEqual(['crewai', 'dspy'])
+  const graph = buildGraph(await loadRepo(dir))
+  expect(withDependents(graph, ['dspy']).has('citations')).toBe(true)
+  expect(withDependents(graph, ['langchain']).has('citations')).toBe(false)
+})
+
+test('a plain dependency on the root distribution is its [project].dependencies only, as in pip', async () => {
+  const dir = repoWithRoot('["mellea-contribs-crewai"]')
+  writeFiles(dir, {
+    'citations/pyproject.toml': pkg(
+      'mellea-contribs-citations',
+      'dependencies = ["mellea-contribs>=0.6"]\n'
+    )
+  })
+  expect(await depsOf(dir, 'citations')).toEqual(['crewai'])
+})
+
+test('an extra naming the root itself brings in the extras it names', async () => {
+  const dir = repoWithRoot(
+    '[]',
+    'all = ["mellea-contribs[dspy,langchain]"]\nloop = ["mellea-contribs[loop]"]\n'
+  )
+  writeFiles(dir, {
+    'citations/pyproject.toml': pkg(
+      'mellea-contribs-citations',
+      '[dependency-groups]\ndev = ["mellea-contribs[all,loop]"]\n'
+    )
+  })
+  expect(await depsOf(dir, 'citations')).toEqual(['dspy', 'langchain'])
+  const repo = await loadRepo(dir)
+  const root = rootDistribution(repo.rootPyproject)!
+  expect([...rootInstalls(root, ['loop'])]).toEqual([])
+  const refs = siblingReferences(repo.byDir.get('citations')!.pyproject!, 'citations', root)
+  // discover's predicate says how: through the root requirement.
+  expect(dependsOnPackage(refs, { dir: 'dspy', key: 'mellea-contribs-dspy' })).toEqual({
+    through: 'mellea-contribs[all,loop]'
+  })
+  expect(dependsOnPackage(refs, { dir: 'crewai', key: 'mellea-contribs-crewai' })).toBeUndefined()
+})
+
+test("hatch metadata hooks' inline arrays are dependency arrays; hatch-requirements-txt's name files", async () => {
+  const dir = copyExampleRepo()
+  writeFiles(dir, {
+    'citations/pyproject.toml': pkg(
+      'mellea-contribs-citations',
+      'dynamic = ["dependencies", "optional-dependencies"]\n\n' +
+        '[tool.hatch.metadata.hooks.custom]\ndependencies = ["mellea-contribs-dspy>=0.1"]\n\n' +
+        '[tool.hatch.metadata.hooks.custom.optional-dependencies]\nextra = ["mellea-contribs-crewai"]\n'
+    ),
+    'agent-utilities/pyproject.toml': pkg(
+      'mellea-contribs-agent-utilities',
+      'dynamic = [\n  "version",\n  "dependencies",\n]\n\n' +
+        '[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["requirements.txt"]\n\n' +
+        '[tool.hatch.metadata.hooks.requirements_txt.optional-dependencies]\nmellea-contribs-dspy = ["mellea-contribs-dspy"]\n'
+    )
+  })
+  expect(await depsOf(dir, 'citations')).toEqual(['crewai', 'dspy'])
+  expect(await depsOf(dir, 'agent-utilities')).toEqual([])
+  const repo = await loadRepo(dir)
+  const citations = repo.byDir.get('citations')!.pyproject!
+  expect(dependencyEntries(citations).map((d) => [d.group, d.role])).toEqual([
+    ['tool.hatch.metadata.hooks.custom.dependencies', 'dependencies'],
+    ['tool.hatch.metadata.hooks.custom.optional-dependencies.extra', 'extra']
+  ])
+  expect(unreadDependencies(citations)).toEqual([])
+  // The requirements file is not read: a warning on the `dynamic` line says so.
+  expect(
+    unreadDependencies(repo.byDir.get('agent-utilities')!.pyproject!, 'agent-utilities')
+  ).toEqual([
+    expect.objectContaining({
+      severity: 'warning',
+      code: 'CA205',
+      package: 'agent-utilities',
+      file: 'agent-utilities/pyproject.toml',
+      line: 6,
+      message: expect.stringMatching(
+        /"dependencies" and the metadata hook requirements_txt \(files\)/
+      )
+    })
+  ])
+})
+
+test('dynamic dependencies with no hook, or an unknown hook, are each a warning', () => {
+  const none = readPyProject(pkg('x', 'dynamic = ["optional-dependencies"]\n'), 'x/pyproject.toml')
+  expect(unreadDependencies(none)).toEqual([
+    expect.objectContaining({
+      line: 4,
+      message: expect.stringContaining(
+        '"optional-dependencies" and no [tool.hatch.metadata.hooks.<hook>] table'
+      )
+    })
+  ])
+  const other = readPyProject(
+    pkg('x', 'dynamic = ["dependencies"]\n[tool.hatch.metadata.hooks.odoo]\naddons = "."\n'),
+    'x/pyproject.toml'
+  )
+  expect(unreadDependencies(other)).toEqual([
+    expect.objectContaining({
+      message: expect.stringContaining('the metadata hook odoo sets them')
+    })
+  ])
+  // Static dependencies need no warning, whatever the hooks.
+  expect(
+    unreadDependencies(readPyProject(pkg('x', 'dynamic = ["version"]\n'), 'x/pyproject.toml'))
+  ).toEqual([])
+})
