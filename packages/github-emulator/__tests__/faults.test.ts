@@ -132,6 +132,39 @@ describe('fault injection', () => {
     expect((await client(emu).rest.issues.create({ ...repo, title: 'x' })).status).toBe(201)
   })
 
+  test('when: after keeps the effect and loses the answer (created, then 502 or a drop)', async () => {
+    const issues = 'POST /repos/{owner}/{repo}/issues'
+    const before = (await client(emu).rest.issues.listForRepo({ ...repo, state: 'all' })).data
+    emu.addFault({ method: 'POST', route: issues, kind: 'status', when: 'after' })
+    expect(
+      (await failure(client(emu).rest.issues.create({ ...repo, title: 'lost 502' }))).status
+    ).toBe(502)
+    emu.addFault({ method: 'POST', route: issues, kind: 'drop', when: 'after' })
+    await expect(client(emu).rest.issues.create({ ...repo, title: 'lost drop' })).rejects.toThrow()
+    const after = (await client(emu).rest.issues.listForRepo({ ...repo, state: 'all' })).data
+    expect(
+      after
+        .map((i) => i.title)
+        .slice(0, after.length - before.length)
+        .sort()
+    ).toEqual(['lost 502', 'lost drop'])
+    expect(() =>
+      emu.addFault({ method: 'POST', route: issues, kind: 'secondary', when: 'after' })
+    ).toThrow(/before/)
+  })
+
+  test('stall holds the connection open until the client gives up', async () => {
+    emu.addFault({ method: 'GET', route: contentsRoute, kind: 'stall' })
+    const stalled = client(emu).rest.repos.getContent({
+      ...repo,
+      path: 'a.txt',
+      request: { signal: AbortSignal.timeout(200) }
+    })
+    await expect(stalled).rejects.toThrow()
+    expect(emu.requests().at(-1)).toMatchObject({ status: 0, fault: 'stall' })
+    expect((await client(emu).rest.repos.getContent({ ...repo, path: 'a.txt' })).status).toBe(200)
+  })
+
   test('enforced primary limit refuses with 403 once the bucket is empty', async () => {
     const strict = await startEmulator({ enforceRateLimits: true })
     try {

@@ -1,4 +1,9 @@
-export type FaultKind = 'status' | 'primary' | 'secondary' | 'drop'
+/**
+ * `status`: a 5xx answer. `primary`/`secondary`: a rate-limit refusal. `drop`: the connection is
+ * destroyed without an answer. `stall`: the connection is held open and never answered, as a
+ * stuck proxy does (the client's request timeout must end it).
+ */
+export type FaultKind = 'status' | 'primary' | 'secondary' | 'drop' | 'stall'
 
 export interface FaultSpec {
   /** HTTP method, e.g. 'PUT'. */
@@ -6,6 +11,12 @@ export interface FaultSpec {
   /** Octokit route template, e.g. 'PUT /repos/{owner}/{repo}/contents/{path}' or just the path part. */
   route: string
   kind: FaultKind
+  /**
+   * `before` (default): the request fails before GitHub does anything. `after`: the handler runs
+   * and its effect is kept, then the answer is replaced by the fault, as when GitHub creates an
+   * issue and the response is lost to a 502 or a dropped connection.
+   */
+  when?: 'before' | 'after'
   /** `status`: any 5xx (default 502). `primary`/`secondary`: 403 (default) or 429. */
   status?: number
   /** How many matching requests fail; afterwards the route behaves normally. Default 1. */
@@ -16,7 +27,7 @@ export interface FaultSpec {
   resetIn?: number
 }
 
-interface ActiveFault extends Required<Omit<FaultSpec, 'status'>> {
+export interface ActiveFault extends Required<Omit<FaultSpec, 'status'>> {
   status?: number
 }
 
@@ -39,6 +50,9 @@ export class Faults {
     ) {
       throw new Error(`status fault must be a 5xx, got ${spec.status}`)
     }
+    if (spec.when === 'after' && (spec.kind === 'primary' || spec.kind === 'secondary')) {
+      throw new Error('a rate-limit refusal happens before the request runs; use when: before')
+    }
     if ((spec.kind === 'primary' || spec.kind === 'secondary') && spec.status !== undefined) {
       if (spec.status !== 403 && spec.status !== 429)
         throw new Error('rate-limit faults are 403 or 429')
@@ -47,6 +61,7 @@ export class Faults {
       method,
       route,
       kind: spec.kind,
+      when: spec.when ?? 'before',
       status: spec.status,
       count: spec.count ?? 1,
       retryAfter: spec.retryAfter ?? 1,

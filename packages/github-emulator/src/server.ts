@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Core } from './core.js'
-import { PRIMARY_MESSAGE, SECONDARY_MESSAGE } from './faults.js'
+import { PRIMARY_MESSAGE, SECONDARY_MESSAGE, type ActiveFault } from './faults.js'
 import { ApiError } from './http/errors.js'
 import { Router } from './http/router.js'
 import type { PermissionLevel, PermissionScope, RepoState, TokenSpec } from './model/types.js'
-import { rateHeaders, type RateResource } from './rate-limit.js'
+import { rateHeaders, type RateBucket, type RateResource } from './rate-limit.js'
 import { triggerFlags, type RequestRecord } from './request-log.js'
 import { allRoutes } from './routes/index.js'
 import type { Ctx, Reply, RouteDef } from './routes/types.js'
@@ -126,38 +126,8 @@ export class ApiServer {
     const rate = (): Record<string, string> => rateHeaders(bucket, resource)
 
     const fault = this.core.faults.take(method, def.template)
-    if (fault) {
-      record.fault = fault.kind
-      if (fault.kind === 'drop') {
-        record.status = 0
-        req.socket.destroy()
-        return
-      }
-      if (fault.kind === 'status') {
-        fail(
-          new ApiError(
-            fault.status ?? 502,
-            fault.status === 503 ? 'Service Unavailable' : 'Server Error'
-          ),
-          rate()
-        )
-        return
-      }
-      const status = fault.status ?? 403
-      if (fault.kind === 'primary') {
-        const reset = Math.floor(this.core.clock.now() / 1000) + fault.resetIn
-        fail(new ApiError(status, PRIMARY_MESSAGE), {
-          ...rate(),
-          'x-ratelimit-remaining': '0',
-          'x-ratelimit-used': String(bucket.limit),
-          'x-ratelimit-reset': String(reset)
-        })
-        return
-      }
-      fail(new ApiError(status, SECONDARY_MESSAGE), {
-        ...rate(),
-        'retry-after': String(fault.retryAfter)
-      })
+    if (fault && fault.when === 'before') {
+      this.answerWithFault(fault, record, req, fail, bucket, rate)
       return
     }
 
@@ -207,6 +177,12 @@ export class ApiServer {
     }
 
     const events = reply.events ?? []
+    if (fault) {
+      // The effect happened (events are real: a created issue notifies); only the answer is lost.
+      record.events = events
+      this.answerWithFault(fault, record, req, fail, bucket, rate)
+      return
+    }
     record.events = events
     record.event = events[0] ?? null
     Object.assign(record, triggerFlags(token.kind, events))
@@ -237,6 +213,49 @@ export class ApiServer {
     }
     if (!free) this.core.rate.consume(bucket)
     send(reply.status, reply.body, { ...extra, ...rate() })
+  }
+
+  /** Answers a request with an injected fault instead of the handler's reply. */
+  private answerWithFault(
+    fault: ActiveFault,
+    record: RequestRecord,
+    req: IncomingMessage,
+    fail: (e: ApiError, extra?: Record<string, string>) => void,
+    bucket: RateBucket,
+    rate: () => Record<string, string>
+  ): void {
+    record.fault = fault.kind
+    if (fault.kind === 'drop') {
+      record.status = 0
+      req.socket.destroy()
+      return
+    }
+    if (fault.kind === 'stall') {
+      // Never answered; the socket closes when the client gives up or the emulator closes
+      // every connection on shutdown.
+      record.status = 0
+      return
+    }
+    if (fault.kind === 'status') {
+      const message = fault.status === 503 ? 'Service Unavailable' : 'Server Error'
+      fail(new ApiError(fault.status ?? 502, message), rate())
+      return
+    }
+    const status = fault.status ?? 403
+    if (fault.kind === 'primary') {
+      const reset = Math.floor(this.core.clock.now() / 1000) + fault.resetIn
+      fail(new ApiError(status, PRIMARY_MESSAGE), {
+        ...rate(),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-used': String(bucket.limit),
+        'x-ratelimit-reset': String(reset)
+      })
+      return
+    }
+    fail(new ApiError(status, SECONDARY_MESSAGE), {
+      ...rate(),
+      'retry-after': String(fault.retryAfter)
+    })
   }
 
   private authenticate(req: IncomingMessage): TokenSpec | undefined {
