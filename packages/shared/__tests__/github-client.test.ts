@@ -1,6 +1,13 @@
 // The shared client against the GitHub emulator over HTTP: what it retries and what it must not.
 import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
-import { createClient, ensureLabel, removeIssueLabel, statusOf } from '../src/github/index.js'
+import {
+  createClient,
+  createOnce,
+  ensureLabel,
+  isAlreadyExists,
+  removeIssueLabel,
+  statusOf
+} from '../src/github/index.js'
 
 let emu: Emulator
 const owner = 'acme'
@@ -93,4 +100,72 @@ test('a 401 is not retried and surfaces with its status', async () => {
   expect(statusOf(e)).toBe(401)
   // Refused before routing, so the log has the one request and no retry.
   expect(emu.requests()).toHaveLength(1)
+})
+
+describe('creates happen once', () => {
+  const issues = 'POST /repos/{owner}/{repo}/issues'
+  const titled = async (title: string) =>
+    (await client().rest.issues.listForRepo({ owner, repo, state: 'all' })).data.filter(
+      (i) => i.title === title
+    )
+
+  test('a POST that creates is not retried blindly after GitHub created it and answered 502', async () => {
+    emu.addFault({ method: 'POST', route: issues, kind: 'status', when: 'after' })
+    const create = client().rest.issues.create({ owner, repo, title: 'sent once' })
+    await expect(create).rejects.toMatchObject({ status: 502 })
+    expect(hits(issues)).toBe(1)
+    expect(await titled('sent once')).toHaveLength(1)
+  })
+
+  test('a repeatable POST (adding a label) keeps its retries', async () => {
+    const { data } = await client().rest.issues.create({ owner, repo, title: 'labelled' })
+    const route = 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels'
+    emu.addFault({ method: 'POST', route, kind: 'status' })
+    await client().rest.issues.addLabels({ owner, repo, issue_number: data.number, labels: ['x'] })
+    expect(hits(route)).toBe(2)
+  })
+
+  test('createOnce adopts what a lost answer created instead of creating it again', async () => {
+    emu.addFault({ method: 'POST', route: issues, kind: 'drop', when: 'after' })
+    const octokit = client()
+    const created = await createOnce({
+      what: 'issue "adopt me"',
+      create: async () =>
+        (await octokit.rest.issues.create({ owner, repo, title: 'adopt me' })).data.number,
+      find: async () => (await titled('adopt me'))[0]?.number
+    })
+    expect(created.adopted).toBe(true)
+    expect(await titled('adopt me')).toEqual([expect.objectContaining({ number: created.value })])
+  })
+
+  test('createOnce tries again when the failed create left nothing, and gives up after its attempts', async () => {
+    emu.addFault({ method: 'POST', route: issues, kind: 'status', count: 1 })
+    const octokit = client()
+    const make = (title: string) => ({
+      what: title,
+      create: async () => (await octokit.rest.issues.create({ owner, repo, title })).data.number,
+      find: async () => (await titled(title))[0]?.number
+    })
+    expect(await createOnce(make('second try'))).toMatchObject({ adopted: false })
+    expect(await titled('second try')).toHaveLength(1)
+    emu.addFault({ method: 'POST', route: issues, kind: 'status', count: 3 })
+    await expect(createOnce(make('never'))).rejects.toMatchObject({ status: 502 })
+    expect(await titled('never')).toHaveLength(0)
+  })
+
+  test('createOnce surfaces "already exists" when the lookup finds nothing to adopt', async () => {
+    const octokit = client()
+    const main = (await octokit.rest.git.getRef({ owner, repo, ref: 'heads/main' })).data.object.sha
+    const branch = {
+      what: 'branch taken',
+      create: async () =>
+        (await octokit.rest.git.createRef({ owner, repo, ref: 'refs/heads/taken', sha: main })).data
+          .ref,
+      find: async () => undefined
+    }
+    await createOnce(branch)
+    const again = createOnce(branch)
+    await expect(again).rejects.toMatchObject({ status: 422 })
+    expect(isAlreadyExists(await again.catch((e: unknown) => e))).toBe(true)
+  })
 })

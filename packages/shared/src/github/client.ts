@@ -22,9 +22,31 @@ export interface ClientOptions {
 }
 
 /**
+ * POSTs that may be repeated without a second effect: adding a label or an assignee or requesting
+ * a reviewer twice leaves one; a blob or tree is named by its content; a commit nobody points at
+ * is never seen. Every other POST creates something (an issue, a comment, a branch, a pull
+ * request) and is sent once: a retry after GitHub carried it out and then answered 5xx would make
+ * a second one. Those go through createOnce, which looks the object up before trying again.
+ */
+const REPEATABLE_POSTS = new Set([
+  '/repos/{owner}/{repo}/issues/{issue_number}/labels',
+  '/repos/{owner}/{repo}/issues/{issue_number}/assignees',
+  '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
+  '/repos/{owner}/{repo}/git/blobs',
+  '/repos/{owner}/{repo}/git/trees',
+  '/repos/{owner}/{repo}/git/commits'
+])
+
+/** Whether plugin-retry may repeat this request after a 5xx or a dropped connection. */
+export function mayRetry(method: string, urlTemplate: string): boolean {
+  return method.toUpperCase() !== 'POST' || REPEATABLE_POSTS.has(urlTemplate)
+}
+
+/**
  * An octokit with retry and throttling. `getOctokit` adds neither by default. Retry covers 5xx
- * and dropped connections; 409 (a stale sha on a compare-and-swap write) is never retried
- * blindly, because the caller must re-read and re-apply. Throttling queues writes (1 s apart,
+ * and dropped connections for every request that may be repeated (see mayRetry); 409 (a stale
+ * sha on a compare-and-swap write) is never retried blindly, because the caller must re-read and
+ * re-apply. Rate-limit refusals are retried for every method: GitHub did nothing. Throttling queues writes (1 s apart,
  * 3 s for notifying writes such as issues, comments and pull requests) and honours
  * `retry-after` on secondary rate limits.
  */
@@ -47,7 +69,7 @@ export function createClient(options: ClientOptions): Octokit {
       )
       return retryCount < maxRetries
     }
-  return getOctokit(
+  const octokit = getOctokit(
     options.token,
     {
       baseUrl,
@@ -70,6 +92,14 @@ export function createClient(options: ClientOptions): Octokit {
     retry,
     throttling
   )
+  octokit.hook.before('request', (request) => {
+    // A per-request `retries` wins over the plugin's default; set only where the caller did not.
+    const settings = (request.request ??= {}) as { retries?: number }
+    if (settings.retries === undefined && !mayRetry(request.method, request.url)) {
+      settings.retries = 0
+    }
+  })
+  return octokit
 }
 
 /** The HTTP status of an octokit RequestError, or undefined for anything else. */

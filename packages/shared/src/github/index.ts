@@ -1,5 +1,7 @@
 // Kept apart from the main entry so actions that never call GitHub do not bundle octokit.
-export { createClient, statusOf } from './client.js'
+export { createClient, mayRetry, statusOf } from './client.js'
+export { createOnce, isAlreadyExists, isTransientFailure } from './create-once.js'
+export type { CreateOnce, Created } from './create-once.js'
 export type { ClientOptions, Octokit } from './client.js'
 export { ensureLabel, removeIssueLabel, LABEL_MAX_LENGTH } from './labels.js'
 export type { LabelSpec } from './labels.js'
