@@ -60,7 +60,7 @@ export function rangeText(range: Discovery['range'], changedCount: number | unde
 
 export function buildResult(d: Discovery, maxLegs: number): ActionResult {
   const result = emptyResult()
-  result.root = d.index.root
+  result.root = d.repo.root
   result.findings = d.findings
   const errors = d.findings.filter((f) => f.severity === 'error')
   const sharded = d.legs.length > maxLegs
@@ -103,7 +103,7 @@ export function buildResult(d: Discovery, maxLegs: number): ActionResult {
   const range = rangeText(d.range, d.changes?.files.length)
   result.log.push(`reason: ${result.outputs.reason}`)
   result.log.push(
-    `${d.matrix.length} of ${d.index.dirs.length} subpackages run (${d.legs.length} legs${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}); template smoke: ${d.decision.templateSmoke}`
+    `${d.matrix.length} of ${d.packages.length} subpackages run (${d.legs.length} legs${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}); template smoke: ${d.decision.templateSmoke}`
   )
   result.summary = summary(d, range, String(result.outputs.reason), errors.length > 0)
   return result
@@ -119,7 +119,7 @@ function summary(d: Discovery, range: string, reason: string, failed: boolean): 
   md.para(`${failed ? '**Failed:**' : '**Reason:**'} ${failed ? reason : code(reason)}`)
   md.para(range)
   md.para(
-    `**${d.matrix.length}** of ${d.index.dirs.length} subpackages run, ${d.legs.length} matrix leg${d.legs.length === 1 ? '' : 's'}` +
+    `**${d.matrix.length}** of ${d.packages.length} subpackages run, ${d.legs.length} matrix leg${d.legs.length === 1 ? '' : 's'}` +
       `${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}; template smoke: **${d.decision.templateSmoke ? 'yes' : 'no'}**.`
   )
   const byPackage = d.changes?.byPackage

@@ -19,6 +19,11 @@ export interface FileTree {
    */
   readonly source: 'git' | 'disk'
   list(rel: string): Listing | undefined
+  /**
+   * Root-relative paths of every file with this name, outside hidden folders and node_modules,
+   * sorted by code point: where the `pyproject.toml` files are that no package owns.
+   */
+  filesNamed(name: string): string[]
 }
 
 export type TreeSource = 'git' | 'disk'
@@ -41,9 +46,27 @@ export function diskTree(root: string): FileTree {
       const dirs: string[] = []
       for (const e of entries) (e.isDirectory() ? dirs : files).push(e.name)
       return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
+    },
+    filesNamed(name) {
+      return walkFilesNamed(this, name)
     }
   }
 }
+
+/** filesNamed by listing folder after folder (a disk tree has no list of paths). */
+function walkFilesNamed(tree: FileTree, name: string): string[] {
+  const out: string[] = []
+  const visit = (rel: string): void => {
+    const listing = tree.list(rel)
+    if (!listing) return
+    if (listing.files.includes(name)) out.push(rel ? `${rel}/${name}` : name)
+    for (const dir of listing.dirs) if (!hiddenOrModules(dir)) visit(rel ? `${rel}/${dir}` : dir)
+  }
+  visit('')
+  return out.sort(byCodePoint)
+}
+
+const hiddenOrModules = (segment: string) => segment.startsWith('.') || segment === 'node_modules'
 
 /**
  * The folders of one top-level folder, from its paths (all starting with `top/`), in one pass:
@@ -127,6 +150,15 @@ export function treeFromPaths(paths: string[]): FileTree {
       if (!under) return undefined
       if (indexed?.top !== t) indexed = { top: t, folders: indexFolders(t, under) }
       return indexed.folders.get(rel)
+    },
+    filesNamed(name) {
+      const suffix = `/${name}`
+      return paths
+        .filter(
+          (p) =>
+            (p === name || p.endsWith(suffix)) && !p.split('/').slice(0, -1).some(hiddenOrModules)
+        )
+        .sort(byCodePoint)
     }
   }
 }

@@ -17,6 +17,12 @@ export interface Settings {
   mirror_dirs: string[]
   /** Extra top-level directories a subpackage may have (besides the namespace dir). */
   allowed_dirs: string[]
+  /**
+   * Where the packages are (root-relative globs of folders holding a `pyproject.toml`; a leading
+   * `!` excludes). Empty: the root's uv workspace members, else top-level folders (see
+   * package-layout.ts).
+   */
+  package_globs: string[]
   /** Root folders that are never subpackages (besides hidden ones and the root namespace dir). */
   exclude_dirs: string[]
   docs_dirs: string[]
@@ -71,6 +77,7 @@ export function defaultSettings(table = DEFAULT_TABLE): Settings {
       '__pycache__',
       '.pytest_cache'
     ],
+    package_globs: [],
     exclude_dirs: ['cookiecutter', 'docs', 'RFCs'],
     docs_dirs: ['docs', 'RFCs'],
     template_dir: 'cookiecutter',
@@ -106,6 +113,7 @@ export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
   upstream: { type: 'string', pattern: NAME, hint: 'a distribution name' },
   mirror_dirs: { type: 'string[]', nonEmpty: true, itemPattern: DIR, hint: 'folder names' },
   allowed_dirs: strList,
+  package_globs: strList,
   exclude_dirs: strList,
   docs_dirs: strList,
   template_dir: { type: 'string' },

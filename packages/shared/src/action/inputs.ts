@@ -90,3 +90,13 @@ export class Inputs {
       .filter(Boolean)
   }
 }
+
+/**
+ * The settings every action that reads the repository takes as inputs too, over the root
+ * table's: where the packages are (`package-globs`), so a repository without a root
+ * pyproject.toml can say it.
+ */
+export function repositoryOverrides(inputs: Inputs): { package_globs?: string[] } {
+  const globs = inputs.list('package-globs')
+  return globs === undefined ? {} : { package_globs: globs }
+}
