@@ -109,9 +109,16 @@ export function buildResult(d: Discovery, maxLegs: number): ActionResult {
   return result
 }
 
+/**
+ * The decision's reason, then the archived packages skipped, then the layout's warning: an empty
+ * or short matrix because packages were not found must say so where the reason is read.
+ */
 function reasonWithSkips(d: Discovery): string {
-  if (!d.skipped.length) return d.decision.reason
-  return `${d.decision.reason}; skipped (archived): ${listNames(d.skipped.map((s) => s.package))}`
+  const parts = [d.decision.reason]
+  if (d.skipped.length)
+    parts.push(`skipped (archived): ${listNames(d.skipped.map((s) => s.package))}`)
+  for (const f of d.repo.layoutFindings) parts.push(`warning: ${f.message}`)
+  return parts.join('; ')
 }
 
 function summary(d: Discovery, range: string, reason: string, failed: boolean): string {

@@ -6,6 +6,7 @@ import {
   Finding,
   Markdown,
   eachPackage,
+  packageLayoutFindings,
   readCiConfig,
   readPackage,
   RepoBase,
@@ -33,9 +34,10 @@ export function selectPackages(repo: RepoBase, select: Options['select']): Itera
     const dir = name.replace(/\/+$/, '')
     const pkg = repo.candidates.includes(dir) ? readPackage(repo, dir) : undefined
     if (!pkg) {
-      const known = [...eachPackage(repo)].map((p) => p.dir).join(', ')
+      const known = [...eachPackage(repo)].map((p) => p.dir)
+      const hint = packageLayoutFindings(repo, known).map((f) => `. ${f.message}`)
       throw new UserError(
-        `no subpackage ${JSON.stringify(name)} in the repository (subpackages: ${known || 'none'})`
+        `no subpackage ${JSON.stringify(name)} in the repository (subpackages: ${known.join(', ') || 'none'})${hint.join('')}`
       )
     }
     return pkg

@@ -159,27 +159,30 @@ test('one violation of each kind: exactly those, each annotated on its file (and
   expect(lines[langchain + 2]).toBe('::endgroup::')
 })
 
-test('a generated repo with 24 planted violations: each found, with its text and file, and nothing else', async () => {
-  const dir = path.join(tempDir('contribs-gen-'), 'repo')
-  const { planted } = generateRepo(dir, { packages: 60, broken: 24 })
-  expect(planted).toHaveLength(24)
-  // Every kind the generator knows is planted at least once.
-  expect(new Set(planted.map((p) => p.kind)).size).toBe(PLANTED_KINDS.length)
+test.each(['top-level', 'nested'] as const)(
+  'a generated repo (%s) with 24 planted violations: each found, with its text and file, and nothing else',
+  async (layout) => {
+    const dir = path.join(tempDir('contribs-gen-'), 'repo')
+    const { planted } = generateRepo(dir, { packages: 60, broken: 24, layout })
+    expect(planted).toHaveLength(24)
+    // Every kind the generator knows is planted at least once.
+    expect(new Set(planted.map((p) => p.kind)).size).toBe(PLANTED_KINDS.length)
 
-  const r = await runBundle({ action: 'validate-structure', workspace: dir })
-  expect(r.exitCode).toBe(1)
-  const violations = parse(r.outputs.violations)
-  expect(violations).toHaveLength(planted.length)
-  for (const p of planted)
-    expect(violations).toContainEqual(
-      expect.objectContaining({
-        package: p.subpackage,
-        file: p.file,
-        message: expect.stringContaining(p.expect)
-      })
-    )
-  expect(r.outputs.summary).toMatch(/^24 violations in 24 of 60 subpackages/)
-})
+    const r = await runBundle({ action: 'validate-structure', workspace: dir })
+    expect(r.exitCode).toBe(1)
+    const violations = parse(r.outputs.violations)
+    expect(violations).toHaveLength(planted.length)
+    for (const p of planted)
+      expect(violations).toContainEqual(
+        expect.objectContaining({
+          package: p.subpackage,
+          file: p.file,
+          message: expect.stringContaining(p.expect)
+        })
+      )
+    expect(r.outputs.summary).toMatch(/^24 violations in 24 of 60 subpackages/)
+  }
+)
 
 test('thousands of violations: the output is capped with a count, and the step still reports', async () => {
   const dir = tempDir('contribs-huge-')

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import {
   Inputs,
+  repositoryOverrides,
   RunContext,
   Settings,
   TreeSource,
@@ -22,7 +23,7 @@ const DIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/
 
 export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>): Options {
   const root = path.resolve(ctx.workspace, inputs.string('path') ?? '.')
-  const overrides: Partial<Settings> = {}
+  const overrides: Partial<Settings> = repositoryOverrides(inputs)
   const namespace = inputs.string('namespace')
   if (namespace !== undefined) {
     if (!IDENTIFIER.test(namespace))

@@ -3,6 +3,7 @@ import {
   isGrandfathered,
   PyProject,
   eachPackage,
+  packageLayoutFindings,
   RepoBase
 } from '@contribs-actions/shared'
 import { checkContent, checkFolders, PackageContext } from './check-package.js'
@@ -199,11 +200,13 @@ export function validateRepo(
       file: repo.grandfather.file,
       line: s.line
     })
-  if (packages.length === 0)
-    extra.push({
-      severity: 'warning',
-      message: `no subpackages found in ${repo.root}: nothing was validated (is \`path\` the repository root?)`
-    })
+  // No package, or pyproject.toml files outside every package: say what was looked for.
+  extra.push(
+    ...packageLayoutFindings(
+      repo,
+      packages.map((p) => p.dir)
+    )
+  )
   if (!ctx.corePaths && facts.layouts.some((l) => l.namespace?.inner?.nested.length))
     extra.push({
       severity: 'warning',

@@ -106,8 +106,14 @@ export function globFolders(
 export function packageFolderTest(layout: PackageLayout, excluded: FolderFilter): FolderFilter {
   if (layout.kind === 'top-level') return (dir) => !dir.includes('/') && !excluded(dir)
   const matches = picomatch(layout.globs, { dot: false })
-  const isExcluded = layout.exclude.length ? picomatch(layout.exclude, { dot: true }) : () => false
+  const isExcluded = excludedByLayout(layout)
   return (dir) => matches(dir) && !isExcluded(dir) && !excluded(dir)
+}
+
+/** The folders the layout leaves out on purpose (`!` globs, uv's `exclude`). */
+export function excludedByLayout(layout: PackageLayout): FolderFilter {
+  if (layout.kind !== 'globs' || layout.exclude.length === 0) return () => false
+  return picomatch(layout.exclude, { dot: true })
 }
 
 const walkable = (name: string) => !name.startsWith('.') && name !== 'node_modules'

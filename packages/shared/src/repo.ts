@@ -5,6 +5,7 @@ import { FileTree, startFileTree, TreeSource } from './file-tree.js'
 import type { Finding } from './findings.js'
 import { Owners, parseOwners } from './owners.js'
 import {
+  excludedByLayout,
   FolderFilter,
   globFolders,
   layoutFindings,
@@ -50,8 +51,10 @@ export interface RepoBase {
   candidates: string[]
 }
 
-/** loadRepo's settingsFindings also hold the layout's warnings (see packageLayoutFindings). */
+/** loadRepo's settingsFindings also hold the layout's warnings, so every action shows them. */
 export interface Repo extends RepoBase {
+  /** No package found, or pyproject.toml files outside every package (packageLayoutFindings). */
+  layoutFindings: Finding[]
   /** Sorted by folder name (code point order), so every report is stable. */
   packages: Subpackage[]
   byDir: Map<string, Subpackage>
@@ -137,7 +140,9 @@ export function packageCandidates(
  * `pyproject.toml` files no package owns.
  */
 export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly string[]): Finding[] {
-  const excluded = neverPackage(repo.settings, repo.grandfather)
+  const never = neverPackage(repo.settings, repo.grandfather)
+  const leftOut = excludedByLayout(repo.layout)
+  const excluded = (dir: string) => never(dir) || leftOut(dir)
   const strays = strayProjects(repo.tree.filesNamed('pyproject.toml'), packageDirs, excluded)
   return layoutFindings(repo.layout, repo.settings, packageDirs, strays)
 }
@@ -149,10 +154,14 @@ export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly stri
 export async function loadRepo(root: string, options: LoadOptions = {}): Promise<Repo> {
   const base = await openRepo(root, options)
   const packages = [...eachPackage(base)]
-  const dirs = packages.map((p) => p.dir)
+  const layoutFindings = packageLayoutFindings(
+    base,
+    packages.map((p) => p.dir)
+  )
   return {
     ...base,
-    settingsFindings: [...base.settingsFindings, ...packageLayoutFindings(base, dirs)],
+    settingsFindings: [...base.settingsFindings, ...layoutFindings],
+    layoutFindings,
     packages,
     byDir: new Map(packages.map((p) => [p.dir, p]))
   }
