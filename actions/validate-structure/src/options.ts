@@ -1,5 +1,6 @@
 import path from 'node:path'
 import {
+  DISTRIBUTION_NAME,
   Inputs,
   repositoryOverrides,
   RunContext,
@@ -19,7 +20,6 @@ export interface Options {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
-const DIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/
 
 export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>): Options {
   const root = path.resolve(ctx.workspace, inputs.string('path') ?? '.')
@@ -34,7 +34,7 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
   }
   const upstream = inputs.string('upstream')
   if (upstream !== undefined) {
-    if (!DIST_NAME.test(upstream))
+    if (!DISTRIBUTION_NAME.test(upstream))
       throw new UserError(
         `input \`upstream\` must be a distribution name such as mellea (got ${JSON.stringify(upstream)})`
       )

@@ -2,6 +2,7 @@ import { CiConfig, readCiTable } from './ci-config.js'
 import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
 import { getTable, PyProject } from './pyproject.js'
+import { DISTRIBUTION_NAME } from './pep508.js'
 import { FieldSpec, readFields } from './schema.js'
 
 /**
@@ -103,14 +104,13 @@ export function defaultSettings(table = DEFAULT_TABLE): Settings {
   }
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 const DIR = /^[^/\\]+$/
 const strList: FieldSpec = { type: 'string[]' }
 
 /** Keys of the root settings table, with their types. */
 export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
   namespace: { type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, hint: 'a Python identifier' },
-  upstream: { type: 'string', pattern: NAME, hint: 'a distribution name' },
+  upstream: { type: 'string', pattern: DISTRIBUTION_NAME, hint: 'a distribution name' },
   mirror_dirs: { type: 'string[]', nonEmpty: true, itemPattern: DIR, hint: 'folder names' },
   allowed_dirs: strList,
   package_globs: strList,
