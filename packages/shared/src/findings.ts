@@ -11,10 +11,6 @@ export interface Finding {
   column?: number
 }
 
-export function errorsIn(findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.severity === 'error')
-}
-
 /** `file:line: message`, the form used in logs and CLI text. */
 export function formatFinding(f: Finding): string {
   const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : ''

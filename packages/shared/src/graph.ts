@@ -5,26 +5,6 @@ import { dependencyEntries, PyProject, uvSourcePaths } from './pyproject.js'
 import type { Repo } from './repo.js'
 
 /**
- * The tables a package's sibling dependencies are read from (see dependencyEntries and
- * uvSourcePaths); a reader that parses part of a file (discover) parses these and nothing more.
- */
-export const DEPENDENCY_TABLES: string[][] = [
-  ['project'],
-  ['dependency-groups'],
-  ['tool', 'uv', 'sources'],
-  ['tool', 'hatch', 'metadata', 'hooks']
-]
-
-/**
- * What a requirement on the root distribution without extras needs of the root: its
- * dependencies, not its extras (a meta-package's largest table, one extra per package).
- */
-export const ROOT_BASE_TABLES: string[][] = [
-  ['project', 'dependencies'],
-  ['tool', 'hatch', 'metadata', 'hooks']
-]
-
-/**
  * What depending on the repository's root distribution (a meta-package whose extras name the
  * subpackages) installs, as PEP 503 keys. pip's semantics: `root` installs the root's
  * `[project].dependencies` only; `root[a,b]` adds the extras `a` and `b`, and an extra naming
@@ -93,8 +73,7 @@ export interface SiblingReferences {
 /**
  * The one rule for sibling dependencies: the package `dir` (its pyproject `py`) depends on each
  * distribution a dependency array names, on what a requirement on the root distribution installs
- * (see rootInstalls), and on each folder `[tool.uv.sources]` points at. Only DEPENDENCY_TABLES
- * are read. Which of these are siblings is for the caller (buildGraph, dependsOnPackage).
+ * (see rootInstalls), and on each folder `[tool.uv.sources]` points at. Which of these are siblings is for the caller (buildGraph, dependsOnPackage).
  */
 export function siblingReferences(
   py: PyProject,

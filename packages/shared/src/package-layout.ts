@@ -141,7 +141,7 @@ export function strayProjects(
 }
 
 /** Globs that would find the stray projects: each one's parent folder with `/*`. */
-export function suggestedGlobs(strays: readonly string[]): string[] {
+function suggestedGlobs(strays: readonly string[]): string[] {
   const globs = new Set<string>()
   for (const file of strays) {
     const dir = file.slice(0, file.lastIndexOf('/'))

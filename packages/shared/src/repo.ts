@@ -83,7 +83,7 @@ function readText(file: string): string | undefined {
 }
 
 /** Reads `{"legacy_paths": [...]}`; a missing file grandfathers nothing. */
-export async function readGrandfather(root: string, file: string): Promise<Grandfather> {
+async function readGrandfather(root: string, file: string): Promise<Grandfather> {
   const text = readText(path.join(root, file))
   if (text === undefined) return { file, paths: [] }
   let data: unknown
