@@ -202,7 +202,7 @@ test.each([
   [{ 'max-operations': '0' }, 'input `max-operations` must be an integer >= 1'],
   [
     { 'minimum-upstream-version': 'latest' },
-    'input `minimum-upstream-version` is not a PEP 440 version'
+    'input `minimum-upstream-version` must be a PEP 440 version'
   ],
   [{ 'dry-run': 'maybe' }, 'input `dry-run` must be true or false']
 ])('bad input %j fails before any request, with a clear message', async (inputs, message) => {
@@ -239,7 +239,7 @@ test('a minimum that is not PEP 440 in the settings table fails naming the file 
       file: 'pyproject.toml',
       line: 30,
       message: expect.stringContaining(
-        'minimum_upstream_version is not a PEP 440 version (got "soon"'
+        'minimum_upstream_version must be a PEP 440 version such as "0.6.0" (got "soon")'
       )
     })
   ])

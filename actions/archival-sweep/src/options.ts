@@ -53,7 +53,7 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
     dryRun: inputs.bool('dry-run', false),
     maxOperations: inputs.int('max-operations', DEFAULT_MAX_OPERATIONS, { min: 1 }),
     archivalDays,
-    minimumUpstreamVersion: inputs.string('minimum-upstream-version'),
+    minimumUpstreamVersion: inputs.version('minimum-upstream-version'),
     texts
   }
 }

@@ -4,6 +4,7 @@
  * Each step is one milestone, one new stale issue or one closed stale issue, with the writes it
  * takes; steps are ordered by when they fell due so a budget-capped run does the oldest first.
  */
+import { fileLine } from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
 import {
@@ -263,7 +264,7 @@ export function staleResolution(
   const f = stale.floors.get(pkg)
   if (!f) return `it no longer depends on ${upstream}`
   if (f.below) return undefined
-  return `its requirement is now \`${f.requirement}\` (${f.file}${f.line ? `:${f.line}` : ''})`
+  return `its requirement is now \`${f.requirement}\` (${fileLine(f.file, f.line)})`
 }
 
 export type Stage =

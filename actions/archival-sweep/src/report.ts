@@ -1,5 +1,12 @@
 /** Outputs, log and job summary of a sweep, from the plan and what was applied. */
-import { ActionResult, code, emptyResult, Finding, Markdown } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  code,
+  emptyResult,
+  Finding,
+  Markdown,
+  plural
+} from '@contribs-actions/shared'
 import type { Applied } from './apply.js'
 import type { Entry, Plan, Stage, Step } from './plan.js'
 import { stageOf } from './plan.js'
@@ -63,10 +70,6 @@ export function issueReports(input: ReportInput): IssueReport[] {
   })
 }
 
-function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
-
 export function buildResult(input: ReportInput): ActionResult {
   const result = emptyResult()
   const reports = issueReports(input)
@@ -82,26 +85,26 @@ export function buildResult(input: ReportInput): ActionResult {
     )
   ].sort()
   const did = [
-    `${input.dryRun ? 'would post' : 'posted'} ${count(milestones, 'milestone')}`,
-    opened ? `${input.dryRun ? 'would open' : 'opened'} ${count(opened, 'stale issue')}` : '',
-    closed ? `${input.dryRun ? 'would close' : 'closed'} ${count(closed, 'stale issue')}` : ''
+    `${input.dryRun ? 'would post' : 'posted'} ${plural(milestones, 'milestone')}`,
+    opened ? `${input.dryRun ? 'would open' : 'opened'} ${plural(opened, 'stale issue')}` : '',
+    closed ? `${input.dryRun ? 'would close' : 'closed'} ${plural(closed, 'stale issue')}` : ''
   ].filter(Boolean)
   let sentence =
-    `${input.dryRun ? 'dry run: ' : ''}swept ${count(tracking, 'tracking issue')}` +
-    (input.staleOn ? ` and ${count(staleCount, 'stale issue')}` : '') +
-    `; ${did.join(', ')} (${count(applied.operations, 'write')})` +
+    `${input.dryRun ? 'dry run: ' : ''}swept ${plural(tracking, 'tracking issue')}` +
+    (input.staleOn ? ` and ${plural(staleCount, 'stale issue')}` : '') +
+    `; ${did.join(', ')} (${plural(applied.operations, 'write')})` +
     (archived.length ? `; archived: ${archived.join(', ')}` : '')
   if (applied.capped) {
     const left = applied.pending.length
     const message =
-      `max-operations (${input.maxOperations}) reached: ${count(left, 'step')} left for the next ` +
+      `max-operations (${input.maxOperations}) reached: ${plural(left, 'step')} left for the next ` +
       `run (raise \`max-operations\` to do more per run)`
     sentence += `; ${message}`
     result.findings.push({ severity: 'warning', message })
   }
   if (applied.failed.length) {
     result.failure =
-      `${count(applied.failed.length, 'step')} failed: ` +
+      `${plural(applied.failed.length, 'step')} failed: ` +
       applied.failed.map((f) => `${f.step.action} on ${f.step.key}: ${f.error}`).join('; ')
     sentence += `; ${result.failure}`
   }

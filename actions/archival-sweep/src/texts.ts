@@ -2,7 +2,7 @@
  * What the sweep writes. Milestone texts are configurable (inputs); the footer with the hidden
  * marker is not, because re-runs find posted milestones by it.
  */
-import { fillPattern, trackingMarker } from '@contribs-actions/shared'
+import { fileLine, fillPattern, trackingMarker } from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
 import { Episode, Milestone, milestoneMarker } from './timeline.js'
@@ -43,7 +43,7 @@ export function floorText(f: FloorStatus | undefined): string {
 }
 
 function where(f: FloorStatus): string {
-  return `${f.file}${f.line ? `:${f.line}` : ''}`
+  return fileLine(f.file, f.line)
 }
 
 function values(ctx: TextContext, episode: Episode, nowMs: number): Record<string, string> {

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto'
 import type { Connection, Octokit } from '@contribs-actions/shared/github'
 import { statusOf } from '@contribs-actions/shared/github'
-import type { Owners } from '@contribs-actions/shared'
+import { blobSha, type Owners } from '@contribs-actions/shared'
 
 /** The default branch's head, which every bump commit is based on. */
 export interface Base {
@@ -266,11 +265,6 @@ export class Remote {
     for (const s of teams) await one(`@${this.owner}/${s}`, () => ask([], [s]))
     return { requested, refused }
   }
-}
-
-/** The git blob sha of some bytes, as GitHub's tree listing gives it. */
-export function blobSha(bytes: Buffer): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
 }
 
 /** An API error's message without the documentation link. */

@@ -1,4 +1,12 @@
-import { ActionResult, code, emptyResult, Finding, Markdown } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  code,
+  emptyResult,
+  fileLine,
+  Finding,
+  Markdown,
+  plural
+} from '@contribs-actions/shared'
 import { ACTIONS_TOKEN_WARNING } from '@contribs-actions/shared/github'
 import type { Failed, Outcome, Skipped } from './execute.js'
 import type { Entry, Plan } from './plan.js'
@@ -14,8 +22,6 @@ export interface ReportInput {
   actionsToken: boolean
   root: string
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
 /** Packages the plan itself skips, whatever happens on GitHub. */
 function planSkips(plan: Plan): Skipped[] {
@@ -208,7 +214,7 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
   const result = emptyResult()
   result.root = root
   result.findings = plan.problems
-  const where = (f: Finding) => `${f.file}${f.line ? `:${f.line}` : ''}`
+  const where = (f: Finding) => fileLine(f.file ?? '', f.line)
   const reason =
     `pre-flight check failed, nothing was written: ` +
     plan.problems.map((f) => `${where(f)}: ${f.message}`).join('; ')

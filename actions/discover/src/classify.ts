@@ -1,5 +1,5 @@
 import picomatch from 'picomatch'
-import { Grandfather, isGrandfathered, Settings } from '@contribs-actions/shared'
+import { byCodePoint, Grandfather, isGrandfathered, Settings } from '@contribs-actions/shared'
 import type { Change } from './git-range.js'
 
 /** Changed paths sorted by what they belong to. Every path is in exactly one bucket. */
@@ -33,8 +33,6 @@ export interface Layout {
   /** settings.run_all, the `run-all` input, and the settings file itself. */
   runAllGlobs: string[]
 }
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** Every path a change touches: a rename counts at both ends, a copy only at its new path. */
 export function touchedPaths(changes: Change[]): string[] {

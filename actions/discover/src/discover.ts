@@ -1,4 +1,5 @@
 import {
+  byCodePoint,
   Finding,
   getTable,
   loadRepo,
@@ -6,6 +7,7 @@ import {
   mapLimit,
   neverPackage,
   packageFolderTest,
+  plural,
   readPyProject,
   Repo,
   UserError
@@ -117,7 +119,7 @@ function planText(eventName: string, plan: RangePlan): string {
 
 function changeCounts(c: SortedChanges): string {
   const parts = [
-    `${c.byPackage.size} subpackage${c.byPackage.size === 1 ? '' : 's'} changed`,
+    `${plural(c.byPackage.size, 'subpackage')} changed`,
     c.docs.length ? `${c.docs.length} docs` : '',
     c.template.length ? `${c.template.length} template` : '',
     c.legacy.length ? `${c.legacy.length} grandfathered` : '',
@@ -159,8 +161,6 @@ function buildMatrix(
   )
   return { matrix, legs, shards, skipped, findings }
 }
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * A map's keys in code point order. They mostly come in order already (the changed packages are

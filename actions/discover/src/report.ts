@@ -1,4 +1,11 @@
-import { ActionResult, code, emptyResult, Markdown } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  code,
+  emptyResult,
+  fileLine,
+  Markdown,
+  plural
+} from '@contribs-actions/shared'
 import type { Why } from './affected.js'
 import type { SortedChanges } from './classify.js'
 import type { Discovery } from './discover.js'
@@ -55,7 +62,7 @@ const short = (sha: string) => sha.slice(0, 7)
 export function rangeText(range: Discovery['range'], changedCount: number | undefined): string {
   if (range.kind === 'all') return `No diff: ${range.verdict.detail}.`
   const n = changedCount ?? 0
-  return `Compared ${code(short(range.base))}..${code(short(range.head))}, from ${range.how}: ${n} changed file${n === 1 ? '' : 's'}.`
+  return `Compared ${code(short(range.base))}..${code(short(range.head))}, from ${range.how}: ${plural(n, 'changed file')}.`
 }
 
 export function buildResult(d: Discovery, maxLegs: number): ActionResult {
@@ -77,11 +84,9 @@ export function buildResult(d: Discovery, maxLegs: number): ActionResult {
 
   const changedCount = d.changes ? d.changes.files.length : ''
   if (errors.length) {
-    const shown = errors
-      .slice(0, 10)
-      .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
+    const shown = errors.slice(0, 10).map((e) => `${fileLine(e.file ?? '', e.line)}: ${e.message}`)
     if (errors.length > shown.length) shown.push(`and ${errors.length - shown.length} more`)
-    result.failure = `${errors.length} invalid CI setting${errors.length === 1 ? '' : 's'} in the packages to test: ${shown.join('; ')}`
+    result.failure = `${plural(errors.length, 'invalid CI setting')} in the packages to test: ${shown.join('; ')}`
     result.outputs = { reason: result.failure }
   } else {
     result.outputs = {
@@ -126,7 +131,7 @@ function summary(d: Discovery, range: string, reason: string, failed: boolean): 
   md.para(`${failed ? '**Failed:**' : '**Reason:**'} ${failed ? reason : code(reason)}`)
   md.para(range)
   md.para(
-    `**${d.matrix.length}** of ${d.packages.length} subpackages run, ${d.legs.length} matrix leg${d.legs.length === 1 ? '' : 's'}` +
+    `**${d.matrix.length}** of ${d.packages.length} subpackages run, ${plural(d.legs.length, 'matrix leg')}` +
       `${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}; template smoke: **${d.decision.templateSmoke ? 'yes' : 'no'}**.`
   )
   const byPackage = d.changes?.byPackage

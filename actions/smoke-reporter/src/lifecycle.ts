@@ -4,6 +4,7 @@
  * a conflict with the state it re-read, so a lost race re-applies this run's event instead of
  * overwriting another run's.
  */
+import { plural } from '@contribs-actions/shared'
 import {
   cloneState,
   IssueClaim,
@@ -80,7 +81,7 @@ function counted(s: SmokeState): string[] {
   return list
 }
 
-const failures = (n: number) => `${n} consecutive failure${n === 1 ? '' : 's'}`
+const failures = (n: number) => plural(n, 'consecutive failure')
 
 export function applyEvent(
   stored: SmokeState,

@@ -1,4 +1,4 @@
-import { ActionResult, code, emptyResult, Markdown } from '@contribs-actions/shared'
+import { ActionResult, code, emptyResult, Markdown, plural } from '@contribs-actions/shared'
 import type { PackageOutcome, Report, Step } from './report.js'
 
 export function stepText(o: PackageOutcome, threshold: number): string {
@@ -20,10 +20,6 @@ export function stepText(o: PackageOutcome, threshold: number): string {
 }
 
 const ICON = { red: '🔴 red', green: '🟢 green', none: '⚪ no signal' }
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
 
 export interface ResultInput {
   report: Report

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { blobSha } from '@contribs-actions/shared'
 
 /**
  * One package's smoke state, as stored in `<state_dir>/<package>.json` on the state branch.
@@ -181,14 +181,6 @@ export function cloneState(s: SmokeState): SmokeState {
 /** The counters reset, the issue forgotten; unknown fields kept. */
 export function resetState(s: SmokeState): SmokeState {
   return { ...emptyState(), extra: { ...s.extra } }
-}
-
-/** Git's blob id of a text: what the contents and tree APIs report as `sha`. */
-export function blobSha(text: string): string {
-  const data = Buffer.from(text, 'utf8')
-  return createHash('sha1')
-    .update(Buffer.concat([Buffer.from(`blob ${data.length}\0`), data]))
-    .digest('hex')
 }
 
 /**

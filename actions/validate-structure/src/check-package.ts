@@ -18,8 +18,6 @@ export interface PackageContext {
   /** Valid dotted core paths; undefined when the core paths file is absent. */
   corePaths?: ReadonlySet<string>
   corePathsFile: string
-  /** `minimum_upstream_version`, checked to be PEP 440. */
-  minimum?: string
 }
 
 /** Python's repr of a list of strings, as the reference validator prints it: `['src']`. */
@@ -143,7 +141,12 @@ function checkPyproject(p: PyProject, d: string, ctx: PackageContext): Finding[]
     })
 
   // Rule 6 and the minimum-version warning.
-  out.push(...checkUpstream(p, d, { upstream: settings.upstream, minimum: ctx.minimum }))
+  out.push(
+    ...checkUpstream(p, d, {
+      upstream: settings.upstream,
+      minimum: settings.minimum_upstream_version
+    })
+  )
 
   // [tool.<table>.ci], with read-ci-config's own checks.
   for (const f of readCiConfig(p, settings, d).findings) out.push({ ...f, code: 'CA115' })

@@ -6,8 +6,7 @@ import {
   RunContext,
   Settings,
   TreeSource,
-  UserError,
-  validVersion
+  UserError
 } from '@contribs-actions/shared'
 
 export interface Options {
@@ -40,14 +39,8 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
       )
     overrides.upstream = upstream
   }
-  const minimum = inputs.string('minimum-upstream-version')
-  if (minimum !== undefined) {
-    if (!validVersion(minimum))
-      throw new UserError(
-        `input \`minimum-upstream-version\` must be a PEP 440 version such as 0.6.0 (got ${JSON.stringify(minimum)})`
-      )
-    overrides.minimum_upstream_version = minimum
-  }
+  const minimum = inputs.version('minimum-upstream-version')
+  if (minimum !== undefined) overrides.minimum_upstream_version = minimum
   const listing = inputs.string('listing') ?? 'git'
   if (listing !== 'git' && listing !== 'disk')
     throw new UserError(`input \`listing\` must be git or disk (got ${JSON.stringify(listing)})`)

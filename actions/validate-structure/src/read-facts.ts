@@ -1,29 +1,10 @@
 import { lstatSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { FileTree, RepoBase, UserError, validVersion } from '@contribs-actions/shared'
+import type { FileTree, RepoBase } from '@contribs-actions/shared'
 import type { PackageContext } from './check-package.js'
 import { readCorePaths } from './core-paths.js'
 import { walkLayout } from './layout.js'
 import type { RepoFacts } from './validate.js'
-
-/** `minimum_upstream_version` must be PEP 440 before anything is judged against it. */
-export function checkMinimum(repo: RepoBase): string | undefined {
-  const v = repo.settings.minimum_upstream_version
-  if (v === undefined) return undefined
-  if (!validVersion(v)) {
-    const root = repo.rootPyproject
-    throw new UserError(
-      `minimum_upstream_version must be a PEP 440 version such as "0.6.0" (got ${JSON.stringify(v)})`,
-      root
-        ? {
-            file: root.file,
-            line: root.lines.find(['tool', repo.settings.table], 'minimum_upstream_version')
-          }
-        : {}
-    )
-  }
-  return v
-}
 
 // Synchronous like the rest of the reading: a few paths, and fs.promises would load another
 // Node module at start-up.
@@ -51,15 +32,13 @@ function staleGrandfather(repo: RepoBase): RepoFacts['staleGrandfather'] {
 }
 
 /**
- * What every package is judged against, read before any package: the settings, the core paths
- * list and the minimum upstream version. Configuration errors (a malformed core paths file, a
- * minimum version that is not PEP 440) fail here, before any package is judged.
+ * What every package is judged against, read before any package: the settings and the core
+ * paths list. A malformed core paths file fails here, before any package is judged.
  */
 export function readContext(repo: RepoBase): PackageContext {
   const { settings } = repo
-  const minimum = checkMinimum(repo)
   const corePaths = readCorePaths(repo.root, settings.core_paths_file)
-  return { settings, corePaths, corePathsFile: settings.core_paths_file, minimum }
+  return { settings, corePaths, corePathsFile: settings.core_paths_file }
 }
 
 /**

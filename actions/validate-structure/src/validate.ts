@@ -1,4 +1,5 @@
 import {
+  byCodePoint,
   Finding,
   isGrandfathered,
   PyProject,
@@ -28,8 +29,6 @@ export interface RepoFacts {
   /** Grandfathered paths that no longer exist, with the line that lists them. */
   staleGrandfather: { path: string; line?: number }[]
 }
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** What later rules need of a package once its contents were checked: its name (rule 10). */
 export interface PackageName {

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { git } from './git.js'
+import { byCodePoint } from './text.js'
 
 /** What one folder holds, each list sorted by code point. */
 export interface Listing {
@@ -27,8 +28,6 @@ export interface FileTree {
 }
 
 export type TreeSource = 'git' | 'disk'
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 export function diskTree(root: string): FileTree {
   return {

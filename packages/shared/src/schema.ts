@@ -5,7 +5,8 @@ import type { TomlLines, TomlTable } from './toml.js'
 export type FieldSpec =
   | { type: 'bool' }
   | { type: 'int'; min?: number; max?: number }
-  | { type: 'string'; pattern?: RegExp; hint?: string }
+  /** `valid` judges what a pattern cannot (a PEP 440 version); `hint` then says what it wants. */
+  | { type: 'string'; pattern?: RegExp; valid?: (v: string) => boolean; hint?: string }
   | { type: 'string[]'; nonEmpty?: boolean; itemPattern?: RegExp; hint?: string }
   | { type: 'int[]'; nonEmpty?: boolean; min?: number; max?: number }
   /** Command-line arguments: one string (split like a shell would) or a list of strings. */
@@ -56,7 +57,11 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
         ? v
         : undefined
     case 'string':
-      return typeof v === 'string' && (!spec.pattern || spec.pattern.test(v)) ? v : undefined
+      return typeof v === 'string' &&
+        (!spec.pattern || spec.pattern.test(v)) &&
+        (!spec.valid || spec.valid(v))
+        ? v
+        : undefined
     case 'string[]':
       return Array.isArray(v) &&
         (!spec.nonEmpty || v.length > 0) &&

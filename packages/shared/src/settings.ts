@@ -1,6 +1,7 @@
 import { CiConfig, readCiTable } from './ci-config.js'
 import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
+import { validVersion } from './pep440.js'
 import { getTable, PyProject } from './pyproject.js'
 import { DISTRIBUTION_NAME } from './pep508.js'
 import { FieldSpec, readFields } from './schema.js'
@@ -141,7 +142,11 @@ export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
   dispatch_type: { type: 'string' },
   state_branch: { type: 'string', pattern: /^\S+$/, hint: 'a branch name' },
   state_dir: { type: 'string' },
-  minimum_upstream_version: { type: 'string' },
+  minimum_upstream_version: {
+    type: 'string',
+    valid: (v) => validVersion(v) !== null,
+    hint: 'a PEP 440 version such as "0.6.0"'
+  },
   skip_archived: { type: 'bool' }
 }
 

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js'
+import { validVersion } from '../pep440.js'
 
 /**
  * Typed access to action inputs. Built over a plain `(name) => string` function (core.getInput
@@ -61,6 +62,15 @@ export class Inputs {
       )
     }
     return v as T
+  }
+
+  /** A PEP 440 version (`minimum-upstream-version`), as written. */
+  version(name: string): string | undefined {
+    const v = this.raw(name)
+    if (v === undefined || validVersion(v) !== null) return v
+    throw new UserError(
+      `input \`${name}\` must be a PEP 440 version such as 0.6.0 (got ${JSON.stringify(v)})`
+    )
   }
 
   json(name: string): unknown {

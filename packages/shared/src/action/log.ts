@@ -1,4 +1,5 @@
 import { Finding, formatFinding } from '../findings.js'
+import { plural } from '../text.js'
 import { commandLine } from './core-lite.js'
 
 /**
@@ -90,7 +91,7 @@ export async function logFailingPackages(
     else byPackage.set(key, [f])
   }
   for (const [pkg, list] of byPackage)
-    await log.withGroup(`${pkg}: ${list.length} ${noun}${list.length === 1 ? '' : 's'}`, () => {
+    await log.withGroup(`${pkg}: ${plural(list.length, noun)}`, () => {
       for (const f of list) log.info(formatFinding(f))
     })
 }
