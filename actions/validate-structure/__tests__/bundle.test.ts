@@ -299,3 +299,64 @@ describe('`listing`: what a checkout holds (git) or the folders as they are (dis
     expect(r.outputs.violations).toBeUndefined()
   })
 })
+
+test("another project's 69 packages: five suppressions each, or four repo-wide lines", async () => {
+  // Packages shaped as another monorepo has them: `src/<name>/` and no shared namespace, no
+  // OWNERS, no examples/. One of them really lacks its README.
+  const dir = path.join(tempDir('contribs-foreign-'), 'repo')
+  const { packages } = generateRepo(dir, { packages: 69, filesPerPackage: 0, git: false })
+  const files: Record<string, string | null> = {
+    'pyproject.toml': '[project]\nname = "acme-contrib"\nversion = "1.0.0"\ndependencies = []\n'
+  }
+  for (const { dir: d } of packages) {
+    const name = path.posix.basename(d).replace(/^_+/, '').replace(/-/g, '_')
+    Object.assign(files, {
+      [`${d}/OWNERS`]: null,
+      [`${d}/examples`]: null,
+      [`${d}/mellea_contribs`]: null,
+      [`${d}/src/${name}/__init__.py`]: ''
+    })
+  }
+  const broken = packages[7].dir
+  files[`${broken}/README.md`] = null
+  writeFiles(dir, files)
+  for (const { dir: d } of packages)
+    edit(dir, `${d}/pyproject.toml`, 'packages = ["mellea_contribs"]', 'packages = ["src"]')
+  initGitRepo(dir)
+
+  // Zero configuration is mellea-contribs' contract: every package breaks five rules of it.
+  const strict = await runBundle({ action: 'validate-structure', workspace: dir })
+  expect(strict.exitCode).toBe(1)
+  const pairs = new Set(parse(strict.outputs.violations).map((v) => `${v.package} ${v.code}`))
+  expect(pairs.size).toBe(69 * 5)
+  expect(new Set([...pairs].map((p) => p.split(' ')[1]))).toEqual(
+    new Set(['CA101', 'CA102', 'CA105', 'CA108', 'CA112'])
+  )
+
+  // The project's own contract, for the whole repository (uncommitted: the working tree counts).
+  writeFiles(dir, {
+    'pyproject.toml': [
+      files['pyproject.toml'],
+      '[tool.acme-contrib]',
+      'namespace = ""',
+      'required_files = ["pyproject.toml", "README.md"]',
+      'required_dirs = ["tests"]',
+      'rules = { top-level-dir = "warning" }',
+      ''
+    ].join('\n')
+  })
+  const own = await runBundle({ action: 'validate-structure', workspace: dir })
+  expect(own.exitCode).toBe(1)
+  expect(parse(own.outputs.violations)).toEqual([
+    {
+      package: broken,
+      code: 'CA101',
+      message: 'missing required file: README.md',
+      file: `${broken}/README.md`
+    }
+  ])
+  const warned = own.annotations.filter((a) => a.level === 'warning')
+  expect(warned).toHaveLength(69)
+  expect(warned.every((a) => a.title?.startsWith('CA112 ') && a.file?.endsWith('/src'))).toBe(true)
+  expect(own.outputs.summary).toBe('1 violation in 1 of 69 subpackages (69 warnings)')
+})

@@ -3,11 +3,14 @@ import {
   DISTRIBUTION_NAME,
   Inputs,
   repositoryOverrides,
+  RULE_LEVELS,
+  RuleLevel,
   RunContext,
   Settings,
   TreeSource,
   UserError
 } from '@contribs-actions/shared'
+import { Levels, levelsByCode } from './rules.js'
 
 export interface Options {
   root: string
@@ -16,6 +19,8 @@ export interface Options {
   overrides: Partial<Settings>
   /** Where folder listings come from (see FileTree). */
   listing: TreeSource
+  /** The `rules` input: levels set on top of the settings table's `rules`, code by code. */
+  levels: Levels
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -44,5 +49,25 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
   const listing = inputs.string('listing') ?? 'git'
   if (listing !== 'git' && listing !== 'disk')
     throw new UserError(`input \`listing\` must be git or disk (got ${JSON.stringify(listing)})`)
-  return { root, table: inputs.string('settings-table'), overrides, listing }
+  return {
+    root,
+    table: inputs.string('settings-table'),
+    overrides,
+    listing,
+    levels: parseLevels(inputs.list('rules') ?? [])
+  }
+}
+
+/** `CA110=warning, mirror-dir=off`: `<code or slug>=<level>` items, comma or newline separated. */
+function parseLevels(items: string[]): Levels {
+  const entries: Record<string, RuleLevel> = {}
+  for (const item of items) {
+    const m = /^([^=\s]+)\s*=\s*(\S+)$/.exec(item)
+    if (!m || !RULE_LEVELS.includes(m[2] as RuleLevel))
+      throw new UserError(
+        `input \`rules\` takes <code>=<level> items with a level of off, warning or error, such as "CA110=warning, CA112=off" (got ${JSON.stringify(item)})`
+      )
+    entries[m[1]] = m[2] as RuleLevel
+  }
+  return levelsByCode(entries, () => ({ name: 'input `rules`' }))
 }

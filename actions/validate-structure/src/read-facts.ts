@@ -1,9 +1,10 @@
 import { lstatSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { FileTree, RepoBase } from '@contribs-actions/shared'
+import { FileTree, RepoBase, ruleLevelLine } from '@contribs-actions/shared'
 import type { PackageContext } from './check-package.js'
 import { readCorePaths } from './core-paths.js'
 import { walkLayout } from './layout.js'
+import { Levels, levelsByCode } from './rules.js'
 import type { RepoFacts } from './validate.js'
 
 // Synchronous like the rest of the reading: a few paths, and fs.promises would load another
@@ -32,13 +33,22 @@ function staleGrandfather(repo: RepoBase): RepoFacts['staleGrandfather'] {
 }
 
 /**
- * What every package is judged against, read before any package: the settings and the core
- * paths list. A malformed core paths file fails here, before any package is judged.
+ * What every package is judged against, read before any package: the settings, the core paths
+ * list and the rule levels (the table's `rules`, with the `rules` input's levels over them). A
+ * malformed core paths file or a level for no known rule fails here, before any package is judged.
  */
-export function readContext(repo: RepoBase): PackageContext {
+export function readContext(repo: RepoBase, inputLevels: Levels = new Map()): PackageContext {
   const { settings } = repo
   const corePaths = readCorePaths(repo.root, settings.core_paths_file)
-  return { settings, corePaths, corePathsFile: settings.core_paths_file }
+  const root = repo.rootPyproject
+  const table = settings.table
+  const levels = levelsByCode(settings.rules, (key) => ({
+    name: `[tool.${table}.rules]`,
+    file: root?.file,
+    line: root && ruleLevelLine(root, table, key)
+  }))
+  for (const [code, level] of inputLevels) levels.set(code, level)
+  return { settings, corePaths, corePathsFile: settings.core_paths_file, levels }
 }
 
 /**

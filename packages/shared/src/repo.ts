@@ -229,7 +229,11 @@ export function readPackage(
     !hasPyproject &&
     (repo.layout.kind === 'globs' ||
       (ownersText === undefined &&
-        !statSync(`${folder}/${settings.namespace}`, { throwIfNoEntry: false })))
+        // With `namespace = ""` there is no namespace folder to tell a package by.
+        !(
+          settings.namespace &&
+          statSync(`${folder}/${settings.namespace}`, { throwIfNoEntry: false })
+        )))
   )
     return undefined
   const pkg: Subpackage = { dir, hasPyproject }

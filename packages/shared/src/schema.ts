@@ -86,7 +86,8 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
   }
 }
 
-function show(v: unknown): string {
+/** A TOML value as a message quotes it (bigints and dates included, which JSON cannot show). */
+export function showTomlValue(v: unknown): string {
   if (typeof v === 'bigint') return v.toString()
   if (v instanceof Date) return v.toISOString()
   return JSON.stringify(v)
@@ -116,7 +117,7 @@ export function readFields(
     if (v === undefined) {
       findings.push({
         severity: 'error',
-        message: `${header} ${key} must be ${describe(spec)} (got ${show(raw)})`,
+        message: `${header} ${key} must be ${describe(spec)} (got ${showTomlValue(raw)})`,
         file: src.file,
         line: src.lines.find(src.table, key)
       })

@@ -4,7 +4,7 @@ import type { Finding } from './findings.js'
 import { validVersion } from './pep440.js'
 import { getTable, PyProject } from './pyproject.js'
 import { DISTRIBUTION_NAME } from './pep508.js'
-import { FieldSpec, readFields } from './schema.js'
+import { FieldSpec, readFields, showTomlValue } from './schema.js'
 
 /**
  * Repository-wide settings. Precedence: these defaults < the root `[tool.<table>]` table <
@@ -52,7 +52,19 @@ export interface Settings {
   ci: CiConfig
   /** `{ <package>: { <code>: <reason> } }`: rules silenced for one package, with why. */
   suppress: Record<string, Record<string, string>>
+
+  // validate-structure's contract, for the whole repository. The defaults are mellea-contribs'.
+  /** Files every package folder must hold (CA101). */
+  required_files: string[]
+  /** Folders every package folder must hold (CA102); they are allowed top-level folders too. */
+  required_dirs: string[]
+  /** `{ <code or slug>: <level> }`: a rule switched off, or its findings made warnings or errors. */
+  rules: Record<string, RuleLevel>
 }
+
+/** What `rules` may set a rule to: not checked, reported without failing, or failing the step. */
+export const RULE_LEVELS = ['off', 'warning', 'error'] as const
+export type RuleLevel = (typeof RULE_LEVELS)[number]
 
 export interface CiDefaults {
   skip_ollama: boolean
@@ -101,7 +113,11 @@ export function defaultSettings(table = DEFAULT_TABLE): Settings {
     state_dir: '.github/bot-state',
     skip_archived: false,
     ci: { skip_ollama: false, timeout_minutes: 30, python_versions: ['3.12'] },
-    suppress: {}
+    suppress: {},
+
+    required_files: ['pyproject.toml', 'OWNERS', 'README.md'],
+    required_dirs: ['tests', 'examples'],
+    rules: {}
   }
 }
 
@@ -110,7 +126,11 @@ const strList: FieldSpec = { type: 'string[]' }
 
 /** Keys of the root settings table, with their types. */
 export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
-  namespace: { type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, hint: 'a Python identifier' },
+  namespace: {
+    type: 'string',
+    pattern: /^(?:[A-Za-z_][A-Za-z0-9_]*)?$/,
+    hint: 'a Python identifier, or "" for packages without a namespace'
+  },
   upstream: { type: 'string', pattern: DISTRIBUTION_NAME, hint: 'a distribution name' },
   mirror_dirs: { type: 'string[]', nonEmpty: true, itemPattern: DIR, hint: 'folder names' },
   allowed_dirs: strList,
@@ -147,11 +167,14 @@ export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
     valid: (v) => validVersion(v) !== null,
     hint: 'a PEP 440 version such as "0.6.0"'
   },
-  skip_archived: { type: 'bool' }
+  skip_archived: { type: 'bool' },
+
+  required_files: { type: 'string[]', itemPattern: DIR, hint: 'file names' },
+  required_dirs: { type: 'string[]', itemPattern: DIR, hint: 'folder names' }
 }
 
 /** Sub-tables of the root settings table that are not plain keys. */
-const SUBTABLES = new Set(['ci', 'suppress'])
+const SUBTABLES = new Set(['ci', 'suppress', 'rules'])
 
 export interface LoadedSettings {
   settings: Settings
@@ -203,6 +226,7 @@ export function resolveSettings(
       }
       settings.suppress[pkg] = Object.fromEntries(entries as [string, string][])
     }
+    settings.rules = readRuleLevels(root, table, findings)
   }
   for (const [k, v] of Object.entries(overrides)) {
     if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v
@@ -216,6 +240,51 @@ export function resolveSettings(
     })
   }
   return { settings, findings }
+}
+
+/** The line of one entry of `rules` (inline table or `[tool.<table>.rules]`), else of `rules`. */
+export function ruleLevelLine(root: PyProject, table: string, key?: string): number | undefined {
+  return (
+    (key === undefined ? undefined : root.lines.find(['tool', table, 'rules'], key)) ??
+    root.lines.find(['tool', table], 'rules') ??
+    root.lines.find(['tool', table, 'rules'])
+  )
+}
+
+/**
+ * `rules = { CA110 = "warning", mirror-dir = "off" }` (or a `[tool.<table>.rules]` table): each
+ * value must be a level, else an error finding on its line. Which codes exist is the caller's to
+ * judge (validate-structure holds the catalogue).
+ */
+function readRuleLevels(
+  root: PyProject,
+  table: string,
+  findings: Finding[]
+): Record<string, RuleLevel> {
+  const raw = getTable(root.data, ['tool', table])?.rules
+  if (raw === undefined) return {}
+  const line = (key?: string) => ruleLevelLine(root, table, key)
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    findings.push({
+      severity: 'error',
+      message: `[tool.${table}] rules must be a table of { <code> = "off" | "warning" | "error" } (got ${showTomlValue(raw)})`,
+      file: root.file,
+      line: line()
+    })
+    return {}
+  }
+  const levels: Record<string, RuleLevel> = {}
+  for (const [code, level] of Object.entries(raw)) {
+    if (RULE_LEVELS.includes(level as RuleLevel)) levels[code] = level as RuleLevel
+    else
+      findings.push({
+        severity: 'error',
+        message: `[tool.${table}.rules] ${code} must be "off", "warning" or "error" (got ${showTomlValue(level)})`,
+        file: root.file,
+        line: line(code)
+      })
+  }
+  return levels
 }
 
 /** Fills `{upstream}`, `{version}`, `{package}` in a settings pattern. */
