@@ -3,6 +3,7 @@ import type { FileTree } from './file-tree.js'
 import type { Finding } from './findings.js'
 import { getTable, PyProject } from './pyproject.js'
 import type { Settings } from './settings.js'
+import { byCodePoint, plural } from './text.js'
 
 /**
  * Where a repository keeps its packages.
@@ -44,7 +45,9 @@ export function layoutOf(settings: Settings, rootPyproject: PyProject | undefine
 /** What the layout looks for, for messages: "top-level folders", "folders matching python/*". */
 export function describeLayout(layout: PackageLayout, settings: Settings): string {
   if (layout.kind === 'top-level')
-    return `top-level folders holding a pyproject.toml, an OWNERS file or a ${settings.namespace}/ folder`
+    return settings.namespace
+      ? `top-level folders holding a pyproject.toml, an OWNERS file or a ${settings.namespace}/ folder`
+      : 'top-level folders holding a pyproject.toml or an OWNERS file'
   const not = layout.exclude.length ? ` (not ${layout.exclude.join(', ')})` : ''
   return `folders holding a pyproject.toml that match the ${layout.source} globs ${layout.globs.join(', ')}${not}`
 }
@@ -96,7 +99,7 @@ export function globFolders(
     }
     walk('', 0)
   }
-  return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  return [...found].sort(byCodePoint)
 }
 
 /**
@@ -172,7 +175,7 @@ export function layoutFindings(
   const what =
     packages.length === 0
       ? 'no subpackages found'
-      : `${strays.length} pyproject.toml file${strays.length === 1 ? '' : 's'} outside every subpackage`
+      : `${plural(strays.length, 'pyproject.toml file')} outside every subpackage`
   return [
     {
       severity: 'warning',
