@@ -1,4 +1,4 @@
-import { statusOf } from './client.js'
+import { statusOf } from './api-error.js'
 
 /**
  * A create that must happen exactly once (an issue, a comment, a branch, a pull request). GitHub
