@@ -6,6 +6,7 @@ import {
   describeApiError,
   ensureLabel,
   isAlreadyExists,
+  isTransientFailure,
   removeIssueLabel,
   statusOf,
   TimeBudgetError
@@ -242,6 +243,7 @@ describe('bounded waits', () => {
       "GET /repos/acme/contribs/contents/state.json: not sent: this step's time budget for GitHub calls (0 s) is used up; re-run the job"
     )
     expect(emu.requests()).toEqual([])
+    expect(isTransientFailure(e)).toBe(false) // createOnce does not look up what was never sent
   })
 })
 
@@ -302,6 +304,10 @@ describe("a failed call is one line: the call, the status, GitHub's message, wha
     expect(await failure(client().rest.repos.get({ owner, repo: 'nope' }))).toBe(
       "GET /repos/acme/nope: HTTP 404 Not Found; acme/nope, or what the request names in it, does not exist or the token cannot see it: check the `repository` input and the token's access to it"
     )
+  })
+
+  test('anything that is not a GitHub call is its message as it is', () => {
+    expect(describeApiError(new TypeError('x is undefined'))).toBe('x is undefined')
   })
 
   test("422: GitHub's validation errors", async () => {

@@ -55,22 +55,19 @@ export function apiError(what: string, e: unknown, permission?: string): UserErr
 /** The one line for a failed GitHub call: `GET /repos/o/r/...: HTTP 403 <message>; <what to check>`. */
 export function describeApiError(e: unknown, permission?: string): string {
   if (e instanceof TimeBudgetError) return e.message
-  const f = (e ?? {}) as RequestFailure
-  const call = callOf(f)
-  const status = statusOf(e)
-  const prefix = call ? `${call}: ` : ''
-  if (status === undefined || f.response === undefined) {
+  // Not a GitHub call (a bug, a UserError): its message as it is.
+  if (!isRequestFailure(e)) return (e as Error)?.message ?? String(e)
+  const f = e as RequestFailure
+  const { method, url } = f.request as { method: string; url?: string }
+  const prefix = `${callName(method, url ?? '')}: `
+  const status = f.status as number
+  if (f.response === undefined) {
     // No answer: a dropped connection, a refused one, or our own request timeout.
     return `${prefix}no answer from GitHub (${networkReason(f)}); GitHub or the network failed, a re-run usually passes`
   }
   const message = githubMessage(f)
   const hint = hintFor(status, message, f, permission && `\`${permission}\``)
   return `${prefix}HTTP ${status}${message ? ` ${message}` : ''}${hint ? `; ${hint}` : ''}`
-}
-
-function callOf(f: RequestFailure): string | undefined {
-  const { method, url } = f.request ?? {}
-  return method ? callName(method, url ?? '') : undefined
 }
 
 /** `GET /repos/acme/contribs/contents/state.json`: the method and the decoded path, no host or query. */
