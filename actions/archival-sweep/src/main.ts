@@ -116,7 +116,7 @@ async function readIssues(
     if (!seen.has(issue.number)) toRead.push({ issue, kind: 'stale', label: labels.stale })
   }
   // GitHub's clock, not the runner's: ages are measured against the event timestamps it wrote.
-  const nowMs = tracking.serverNowMs ?? Date.now()
+  const nowMs = conn.clock.now()
   const clock = { nowMs, firstDay }
   const issues = await mapLimit(toRead, 8, (x) =>
     readSweptIssue(octokit, owner, name, x.issue, x.kind, x.label, clock)

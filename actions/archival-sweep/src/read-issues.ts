@@ -19,8 +19,6 @@ export interface ListedIssue {
 
 export interface Listing {
   issues: ListedIssue[]
-  /** GitHub's clock (the first response's `Date` header), epoch ms. */
-  serverNowMs?: number
 }
 
 /** Every open issue (not pull request) carrying `label`, oldest first. */
@@ -31,7 +29,6 @@ export async function listOpenLabelled(
   label: string
 ): Promise<Listing> {
   const issues: ListedIssue[] = []
-  let serverNowMs: number | undefined
   const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
     owner,
     repo,
@@ -42,10 +39,6 @@ export async function listOpenLabelled(
     per_page: 100
   })
   for await (const page of pages) {
-    if (serverNowMs === undefined && page.headers.date) {
-      const t = Date.parse(page.headers.date)
-      if (Number.isFinite(t)) serverNowMs = t
-    }
     for (const i of page.data) {
       if (i.pull_request) continue
       issues.push({
@@ -57,7 +50,7 @@ export async function listOpenLabelled(
       })
     }
   }
-  return { issues, serverNowMs }
+  return { issues }
 }
 
 /** `[<label>] <package>: ...`, the title smoke-reporter gives its issues. */

@@ -69,6 +69,10 @@ export function resolveVersion(
       throw new UserError(
         `${eventName} ${JSON.stringify(event.action ?? '')} cannot start a bump; trigger on \`pull_request: types: [closed]\` (a merged bump PR) ${hint}`
       )
+    if (!pr)
+      throw new UserError(
+        `the ${eventName} event payload has no \`pull_request\` object; is GITHUB_EVENT_PATH the event GitHub wrote?`
+      )
     if (pr?.merged !== true)
       return { kind: 'nothing', reason: `pull request #${number} was closed without merging` }
     const re = labelRegex(settings)

@@ -7,7 +7,6 @@ import {
   UserError
 } from '@contribs-actions/shared'
 import { connect } from '@contribs-actions/shared/github'
-import { ServerClock } from './clock.js'
 import { readJobs } from './jobs.js'
 import { DEFAULT_CLAIM_LEASE_MS } from './lifecycle.js'
 import { parseOptions } from './options.js'
@@ -27,9 +26,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   const scaleText = process.env.CONTRIBS_ACTIONS_TIME_SCALE
   const timeScale = scaleText ? Number(scaleText) : 1
   const conn = connect(inputs, ctx, log)
-  const { octokit, owner, repo: name } = conn
-  const clock = new ServerClock()
-  clock.attach(octokit)
+  const { octokit, owner, repo: name, clock } = conn
   const env: Env = {
     api: { octokit, owner, repo: name, label: settings.tracking_label },
     serverUrl: ctx.serverUrl,

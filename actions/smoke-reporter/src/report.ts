@@ -4,7 +4,8 @@
  * first and writes every change in one commit. See README "No duplicate issues".
  */
 import { Logger, Settings, Subpackage, UserError } from '@contribs-actions/shared'
-import { backoff, describeRequestError, ServerClock } from './clock.js'
+import { describeApiError } from '@contribs-actions/shared/github'
+import { backoff, ServerClock } from './clock.js'
 import {
   comment,
   findTracked,
@@ -156,8 +157,7 @@ class Effects {
       return Promise.resolve(undefined)
     }
     return fn().catch((e: unknown) => {
-      const why =
-        e instanceof UserError ? e.message : `could not ${what}: ${describeRequestError(e)}`
+      const why = e instanceof UserError ? e.message : `could not ${what}: ${describeApiError(e)}`
       this.report.errors.push(`${o.package}: ${why}`)
       this.env.log.info(`error: ${why}`)
       o.notes.push(`error: could not ${what}`)

@@ -1,5 +1,5 @@
 import type { Octokit } from './client.js'
-import { statusOf } from './client.js'
+import { statusOf } from './api-error.js'
 
 export interface LabelSpec {
   name: string
