@@ -5,7 +5,7 @@ import { cleanupTempDirs, copyExampleRepo, writeFiles } from '../../../test/kit/
 import { applyPlan } from '../src/apply.js'
 import { upstreamFloors } from '../src/floor.js'
 import { planSweep, stageOf, SweptIssue } from '../src/plan.js'
-import { packageFromTitle, packageOf } from '../src/read-issues.js'
+import { packageOf } from '../src/read-issues.js'
 import { DEFAULT_TEXTS } from '../src/texts.js'
 import {
   currentEpisode,
@@ -82,8 +82,6 @@ describe('package of an issue', () => {
     expect(
       packageOf(issue('no', trackingMarker('b', 'stale')), 'tracking', 'contribs-broken')
     ).toBeUndefined()
-    expect(packageFromTitle('[my.label] pkg-x: red', 'my.label')).toBe('pkg-x')
-    expect(packageFromTitle('[myXlabel] pkg-x: red', 'my.label')).toBeUndefined()
   })
 })
 
@@ -131,7 +129,8 @@ describe('plan', () => {
     package: `p${n}`,
     labels: ['contribs-broken'],
     episode: { id: `e${n}`, since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
-    posted: new Set(posted)
+    posted: new Set(posted),
+    closingPosted: false
   })
   const input = (issues: SweptIssue[]) => ({
     nowMs: T,
@@ -164,23 +163,12 @@ describe('plan', () => {
     const plan = planSweep(input([swept(1, 21, [7, 14])]))
     // The archive step needs 3 writes (label creation, issue label, comment): 2 is not enough.
     const lines: string[] = []
-    const capped = await applyPlan(
-      plan,
-      () => 1,
-      2,
-      undefined,
-      (l) => lines.push(l)
-    )
+    const log = (l: string) => lines.push(l)
+    const capped = await applyPlan(plan, { maxOperations: 2, log })
     expect(capped).toMatchObject({ capped: true, operations: 0, done: [] })
     expect(capped.pending.map((s) => s.action)).toEqual(['day-21-archived'])
     expect(lines).toEqual([])
-    const dry = await applyPlan(
-      plan,
-      () => 1,
-      3,
-      undefined,
-      (l) => lines.push(l)
-    )
+    const dry = await applyPlan(plan, { maxOperations: 3, log })
     expect(dry.operations).toBe(3)
     expect(lines).toEqual(['would day-21-archived on #1'])
     expect(stageOf(plan.entries[0], milestonesFor([7, 14, 21]), dry.done)).toBe('archived')
