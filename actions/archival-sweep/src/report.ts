@@ -46,7 +46,8 @@ function byKey(steps: Step[]): Map<string, Step[]> {
 export function issueReports(input: ReportInput): IssueReport[] {
   const done = byKey(input.applied.done)
   const pending = byKey(input.applied.pending)
-  const failed = byKey(input.applied.failed.map((f) => f.step))
+  const failed = new Map(input.applied.failed.map((f) => [f.step.key, f.error]))
+  const held = new Map(input.applied.held.map((h) => [h.step.key, h.reason]))
   return input.plan.entries.map((e: Entry) => {
     const d = done.get(e.key) ?? []
     const created = input.applied.created.get(e.key)
@@ -61,10 +62,9 @@ export function issueReports(input: ReportInput): IssueReport[] {
     }
     const url = created?.url ?? e.url
     if (url) report.url = url
-    const f = failed.get(e.key)
-    const note = f
-      ? `failed: ${input.applied.failed.find((x) => x.step.key === e.key)?.error}`
-      : e.note
+    const error = failed.get(e.key)
+    const hold = held.get(e.key)
+    const note = error ? `failed: ${error}` : hold ? `held: ${hold}` : e.note
     if (note) report.note = note
     return report
   })
@@ -101,6 +101,9 @@ export function buildResult(input: ReportInput): ActionResult {
       `run (raise \`max-operations\` to do more per run)`
     sentence += `; ${message}`
     result.findings.push({ severity: 'warning', message })
+  }
+  for (const h of applied.held) {
+    if (h.warning) result.findings.push({ severity: 'warning', message: h.reason })
   }
   if (applied.failed.length) {
     result.failure =

@@ -1,7 +1,12 @@
 /** Tracking issues on GitHub: find by label and marker, open with owners assigned, comment, recover. */
-import { parseTrackingMarker } from '@contribs-actions/shared'
+import { trackedByPackage } from '@contribs-actions/shared'
 import type { Octokit } from '@contribs-actions/shared/github'
-import { ensureLabel, removeIssueLabel, statusOf } from '@contribs-actions/shared/github'
+import {
+  ensureLabel,
+  listOpenLabelled,
+  removeIssueLabel,
+  statusOf
+} from '@contribs-actions/shared/github'
 import { apiError } from './clock.js'
 
 export interface IssueRef {
@@ -29,29 +34,16 @@ export async function findTracked(
   api: IssueApi,
   packages: Set<string>
 ): Promise<Map<string, IssueRef>> {
-  const found = new Map<string, IssueRef>()
   try {
-    const pages = api.octokit.paginate.iterator(api.octokit.rest.issues.listForRepo, {
-      owner: api.owner,
-      repo: api.repo,
-      labels: api.label,
-      state: 'open',
-      sort: 'created',
-      direction: 'asc',
-      per_page: 100
-    })
-    for await (const page of pages) {
-      for (const issue of page.data) {
-        if (issue.pull_request) continue
-        const m = parseTrackingMarker(issue.body)
-        if (m?.kind !== 'tracking' || !packages.has(m.package) || found.has(m.package)) continue
-        found.set(m.package, { number: issue.number, url: issue.html_url })
-      }
+    const { issues } = await listOpenLabelled(api.octokit, api.owner, api.repo, api.label)
+    const found = new Map<string, IssueRef>()
+    for (const [pkg, issue] of trackedByPackage(issues, 'tracking')) {
+      if (packages.has(pkg)) found.set(pkg, { number: issue.number, url: issue.url })
     }
+    return found
   } catch (e) {
     throw apiError(`could not list the open \`${api.label}\` issues`, e, SCOPE)
   }
-  return found
 }
 
 export function issueUrl(serverUrl: string, owner: string, repo: string, n: number): string {

@@ -11,7 +11,7 @@
  */
 import type { Octokit } from '@contribs-actions/shared/github'
 import { statusOf } from '@contribs-actions/shared/github'
-import { mapLimit, UserError } from '@contribs-actions/shared'
+import { mapLimit, statePath, UserError } from '@contribs-actions/shared'
 import { apiError, backoff } from './clock.js'
 import {
   CLEAN_SHA,
@@ -36,10 +36,6 @@ export interface StoreConfig {
 export const MAX_ROUNDS = 40
 
 const SCOPE = 'contents: write'
-
-export function statePath(dir: string, pkg: string): string {
-  return `${dir.replace(/^\/+|\/+$/g, '')}/${pkg}.json`
-}
 
 function decode(content: string): string {
   return Buffer.from(content, 'base64').toString('utf8')

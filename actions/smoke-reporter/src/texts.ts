@@ -1,8 +1,8 @@
 /** What the reporter writes on GitHub. The marker ties an issue to its package (shared contract with archival-sweep). */
-import { trackingMarker } from '@contribs-actions/shared'
+import { trackingMarker, trackingTitle } from '@contribs-actions/shared'
 
 export function issueTitle(label: string, pkg: string, since: string): string {
-  return `[${label}] ${pkg}: smoke red since ${since}`
+  return trackingTitle(label, pkg, `smoke red since ${since}`)
 }
 
 export function stillRedComment(runUrl: string, failure: number): string {

@@ -5,8 +5,10 @@ import {
   createOnce,
   describeApiError,
   ensureLabel,
+  findCommentWithMarker,
   isAlreadyExists,
   isTransientFailure,
+  listOpenLabelled,
   removeIssueLabel,
   statusOf,
   TimeBudgetError
@@ -118,6 +120,15 @@ describe('creates happen once', () => {
     await expect(create).rejects.toMatchObject({ status: 502 })
     expect(hits(issues)).toBe(1)
     expect(await titled('sent once')).toHaveLength(1)
+  })
+
+  test("a POST sent once leaves the retries of the same client's later requests alone", async () => {
+    const octokit = client()
+    await octokit.rest.issues.create({ owner, repo, title: 'sent first' })
+    const route = 'GET /repos/{owner}/{repo}'
+    emu.addFault({ method: 'GET', route, kind: 'status' })
+    await octokit.rest.repos.get({ owner, repo })
+    expect(hits(route)).toBe(2)
   })
 
   test('a repeatable POST (adding a label) keeps its retries', async () => {
@@ -316,5 +327,62 @@ describe("a failed call is one line: the call, the status, GitHub's message, wha
     ).toBe(
       'POST /repos/acme/contribs/labels: HTTP 422 Validation Failed: Label.color invalid; GitHub refused the request as invalid'
     )
+  })
+})
+
+describe('labels, labelled issues and marked comments', () => {
+  const labels = 'POST /repos/{owner}/{repo}/labels'
+
+  test('ensureLabel: a create whose answer was lost is found by name, not refused or made twice', async () => {
+    for (const kind of ['status', 'drop'] as const) {
+      const name = `lost-${kind}`
+      emu.addFault({ method: 'POST', route: labels, kind, when: 'after' })
+      await expect(ensureLabel(client(), owner, repo, { name, color: 'ededed' })).resolves.toBe(
+        false
+      )
+      expect(hits(labels)).toBe(1)
+      emu.clearRequests()
+      const all = (await client().rest.issues.listLabelsForRepo({ owner, repo })).data
+      expect(all.filter((l) => l.name === name)).toHaveLength(1)
+    }
+    // Refused before anything happened: looked up, not there, tried again.
+    emu.addFault({ method: 'POST', route: labels, kind: 'status' })
+    await expect(
+      ensureLabel(client(), owner, repo, { name: 'second-try', color: 'ededed' })
+    ).resolves.toBe(true)
+    expect(hits(labels)).toBe(2)
+  })
+
+  test("listOpenLabelled: the open issues with the label, oldest first, with GitHub's clock", async () => {
+    const octokit = client()
+    const make = async (title: string, label: string) =>
+      (await octokit.rest.issues.create({ owner, repo, title, body: title, labels: [label] })).data
+        .number
+    const first = await make('listed 1', 'listed')
+    await make('other label', 'unlisted')
+    const closed = await make('closed', 'listed')
+    await octokit.rest.issues.update({ owner, repo, issue_number: closed, state: 'closed' })
+    const second = await make('listed 2', 'listed')
+    const listing = await listOpenLabelled(octokit, owner, repo, 'listed')
+    expect(listing.issues.map((i) => [i.number, i.title, i.body, i.labels])).toEqual([
+      [first, 'listed 1', 'listed 1', ['listed']],
+      [second, 'listed 2', 'listed 2', ['listed']]
+    ])
+    expect(listing.serverNowMs).toEqual(expect.any(Number))
+  })
+
+  test('findCommentWithMarker: the first comment carrying the marker, on any page', async () => {
+    const octokit = client()
+    const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: 'marked' })
+    const post = (body: string) =>
+      octokit.rest.issues.createComment({ owner, repo, issue_number: issue.number, body })
+    for (let i = 0; i < 101; i++) await post(`filler ${i}`)
+    const { data: marked } = await post('done\n<!-- m:1 -->')
+    await expect(
+      findCommentWithMarker(octokit, owner, repo, issue.number, '<!-- m:1 -->')
+    ).resolves.toEqual({ id: marked.id, url: marked.html_url })
+    await expect(
+      findCommentWithMarker(octokit, owner, repo, issue.number, '<!-- m:2 -->')
+    ).resolves.toBeUndefined()
   })
 })

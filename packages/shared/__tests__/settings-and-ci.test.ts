@@ -2,7 +2,12 @@ import { satisfies } from '@renovatebot/pep440'
 import { readCiConfig } from '../src/ci-config.js'
 import { UserError } from '../src/errors.js'
 import { readPyProject } from '../src/pyproject.js'
-import { defaultSettings, fillPattern, resolveSettings } from '../src/settings.js'
+import {
+  defaultSettings,
+  fillPattern,
+  resolveSettings,
+  unknownPlaceholders
+} from '../src/settings.js'
 
 const root = (table: string) =>
   readPyProject(
@@ -57,6 +62,26 @@ describe('settings precedence: defaults < root table < inputs', () => {
         'pyproject.toml:6: [tool.mellea-contribs] failure_threshold must be an integer from 1 to 100 (got "two")'
       )
     }
+  })
+
+  test('archival_days must be strictly increasing: a repeated or reversed day is an error', () => {
+    for (const days of ['[7, 7]', '[21, 14]']) {
+      const r = root(`[tool.mellea-contribs]\narchival_days = ${days}\n`)
+      expect(() => resolveSettings(r)).toThrow(
+        `[tool.mellea-contribs] archival_days must be a non-empty list of strictly increasing integers >= 0 (got ${days.replace(' ', '')})`
+      )
+    }
+    const ok = root('[tool.mellea-contribs]\narchival_days = [3, 7, 21]\n')
+    expect(resolveSettings(ok).settings.archival_days).toEqual([3, 7, 21])
+  })
+
+  test('unknownPlaceholders: the {names} a pattern uses beyond the known ones, once each', () => {
+    expect(unknownPlaceholders('{package} {nope} {day} {nope} {x_1}', ['package', 'day'])).toEqual([
+      'nope',
+      'x_1'
+    ])
+    // Only what fillPattern would fill counts as a placeholder.
+    expect(unknownPlaceholders('{} { package } {a-b}', ['package'])).toEqual([])
   })
 
   test('unknown keys are warnings; suppressions need a reason', () => {

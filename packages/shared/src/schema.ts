@@ -8,7 +8,8 @@ export type FieldSpec =
   /** `valid` judges what a pattern cannot (a PEP 440 version); `hint` then says what it wants. */
   | { type: 'string'; pattern?: RegExp; valid?: (v: string) => boolean; hint?: string }
   | { type: 'string[]'; nonEmpty?: boolean; itemPattern?: RegExp; hint?: string }
-  | { type: 'int[]'; nonEmpty?: boolean; min?: number; max?: number }
+  /** `increasing`: each item greater than the one before (no repeats, in order). */
+  | { type: 'int[]'; nonEmpty?: boolean; min?: number; max?: number; increasing?: boolean }
   /** Command-line arguments: one string (split like a shell would) or a list of strings. */
   | { type: 'args' }
 
@@ -36,7 +37,11 @@ function describe(spec: FieldSpec): string {
     case 'string[]':
       return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of ${spec.hint ?? 'strings'}`
     case 'int[]':
-      return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of integers${spec.min !== undefined ? ` >= ${spec.min}` : ''}`
+      return (
+        `${spec.nonEmpty ? 'a non-empty' : 'a'} list of ` +
+        `${spec.increasing ? 'strictly increasing ' : ''}integers` +
+        `${spec.min !== undefined ? ` >= ${spec.min}` : ''}`
+      )
     case 'args':
       return 'a string or a list of strings'
   }
@@ -76,7 +81,8 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
             isInt(x) &&
             (spec.min === undefined || x >= spec.min) &&
             (spec.max === undefined || x <= spec.max)
-        )
+        ) &&
+        (!spec.increasing || v.every((x: number, i) => i === 0 || x > (v[i - 1] as number)))
         ? (v as number[])
         : undefined
     case 'args':

@@ -151,7 +151,7 @@ export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
   archive_label: { type: 'string', pattern: /^.{1,50}$/, hint: 'a label of at most 50 characters' },
   stale_label: { type: 'string', pattern: /^.{1,50}$/, hint: 'a label of at most 50 characters' },
   failure_threshold: { type: 'int', min: 1, max: 100 },
-  archival_days: { type: 'int[]', nonEmpty: true, min: 0 },
+  archival_days: { type: 'int[]', nonEmpty: true, min: 0, increasing: true },
   bump_branch: {
     type: 'string',
     pattern: /\{version\}/,
@@ -287,7 +287,18 @@ function readRuleLevels(
   return levels
 }
 
+const PLACEHOLDER = /\{(\w+)\}/g
+
 /** Fills `{upstream}`, `{version}`, `{package}` in a settings pattern. */
 export function fillPattern(pattern: string, values: Record<string, string>): string {
-  return pattern.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m)
+  return pattern.replace(PLACEHOLDER, (m, k: string) => values[k] ?? m)
+}
+
+/**
+ * The `{placeholders}` of a pattern that are not among `known`, each once, in order. fillPattern
+ * leaves an unknown one as it is, so a typo would be written out verbatim: reject it up front.
+ */
+export function unknownPlaceholders(pattern: string, known: readonly string[]): string[] {
+  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1])
+  return [...new Set(names.filter((n) => !known.includes(n)))]
 }
