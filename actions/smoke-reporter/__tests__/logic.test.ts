@@ -318,6 +318,8 @@ describe('inputs', () => {
     [{ mode: 'record', package: 'dspy', outcome: 'red' }, 'must be one of success, failure'],
     [{ package: 'dspy', outcome: 'failure' }, 'are for `mode: record`'],
     [{ 'run-id': 'abc' }, 'input `run-id` must be a positive integer'],
+    [{ 'run-id': '99999999999999999999' }, 'up to 9007199254740991 (got "99999999999999999999")'],
+    [{ 'run-attempt': '0' }, 'input `run-attempt` must be a positive integer'],
     [{ threshold: '0' }, 'input `threshold` must be an integer >= 1'],
     [{ sha: 'main' }, 'input `sha` must be a commit sha']
   ])('%j fails: %s', (values, message) => {
