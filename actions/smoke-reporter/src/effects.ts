@@ -93,7 +93,9 @@ function fenceFor(w: Worker, pkg: string) {
             (ss) => renewed(ss, pkg, me, env.clock.now()),
             () => `smoke-reporter: ${pkg}: renew the lease of run ${me.runId}/${me.attempt}`
           )
-          return states.get(pkg)!.lease?.token === me.token
+          const kept = states.get(pkg)!.lease?.token === me.token
+          if (kept) env.log.info(`renewed the lease on ${pkg}'s smoke state before sending`)
+          return kept
         }
       },
       me,
@@ -313,7 +315,7 @@ async function commentEffect(
 function failed(w: Worker, o: PackageOutcome, e: Effect, err: unknown): Carried['stop'] {
   const why = err instanceof UserError ? err.message : describeRequestError(err)
   if (err instanceof LeaseLostError) {
-    w.report.warnings.push(`${o.package}: ${why}`)
+    w.report.warnings.push(`${why}; this run sent nothing after that`)
     o.notes.push('lease lost: handed over')
     return 'lost'
   }

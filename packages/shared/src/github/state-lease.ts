@@ -127,7 +127,7 @@ export class LeaseLostError extends UserError {
     super(
       by
         ? `${what}: the lease passed to run ${by.run} (taken ${by.at}) while this run waited; that run carries out the pending work`
-        : `${what}: the lease is no longer held by this run; the next run carries out the pending work`
+        : `${what}: the lease was taken over while this run waited (and is free again); the pending work is done or left to the next run`
     )
     this.name = 'LeaseLostError'
   }
