@@ -10,7 +10,10 @@ import {
   fencedRequest,
   Holder,
   leaseCheck,
+  leaseFor,
   LeaseLostError,
+  LeasePolicy,
+  leaseStatus,
   statusOf
 } from '@contribs-actions/shared/github'
 import { UserError } from '@contribs-actions/shared'
@@ -90,7 +93,7 @@ function fenceFor(w: Worker, pkg: string) {
         renew: async () => {
           const { states } = await store.update(
             [pkg],
-            (ss) => renewed(ss, pkg, me, env.clock.now()),
+            (ss) => renewed(ss, pkg, me, env.clock.now(), env.policy.lease),
             () => `smoke-reporter: ${pkg}: renew the lease of run ${me.runId}/${me.attempt}`
           )
           const kept = states.get(pkg)!.lease?.token === me.token
@@ -104,10 +107,17 @@ function fenceFor(w: Worker, pkg: string) {
   )
 }
 
-function renewed(ss: Map<string, SmokeState>, pkg: string, me: Holder, nowMs: number) {
+/** The package's state with `me`'s lease renewed; unchanged when the lease is someone else's. */
+function renewed(
+  ss: Map<string, SmokeState>,
+  pkg: string,
+  me: Holder,
+  nowMs: number,
+  policy: LeasePolicy
+) {
   const s = ss.get(pkg)!
-  if (s.lease?.token !== me.token) return ss
-  return new Map([[pkg, { ...s, lease: { ...s.lease, at: new Date(nowMs).toISOString() } }]])
+  if (leaseStatus(s.lease, me, nowMs, policy).kind !== 'mine') return ss
+  return new Map([[pkg, { ...s, lease: leaseFor(me, nowMs) }]])
 }
 
 const ref = (env: Env, n: number): IssueRef => ({
@@ -127,7 +137,7 @@ async function open(
   const found = await w.tracked.get(pkg)
   const marker = effectMarker(pkg, e)
   if (found?.body.includes(marker)) {
-    o.notes.push(`#${found.number} was opened by an earlier try of this run`)
+    o.notes.push(`#${found.number} was opened by an earlier try (found by its marker)`)
     return found.number
   }
   if (found) {
