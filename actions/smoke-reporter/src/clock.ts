@@ -1,5 +1,5 @@
 // GitHub's clock and the one-line description of a failed call are shared by every action.
-export { apiError, ServerClock } from '@contribs-actions/shared/github'
+export { apiError, describeApiError, ServerClock } from '@contribs-actions/shared/github'
 
 /** Waits before retrying a lost compare-and-swap: exponential, capped, with jitter so racing legs spread out. */
 export async function backoff(attempt: number, timeScale: number): Promise<void> {

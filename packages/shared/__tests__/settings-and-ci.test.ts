@@ -101,6 +101,36 @@ describe('settings precedence: defaults < root table < inputs', () => {
       resolveSettings(root('[tool.mellea-contribs.suppress]\ndspy = { CA109 = "" }\n'))
     ).toThrow('with a reason')
   })
+
+  test.each([
+    ['state_branch = ".."', /state_branch ".." is not a branch name/],
+    ['state_branch = "a..b"', /state_branch "a..b" is not a branch name/],
+    ['state_branch = "bot/.state"', /is not a branch name/],
+    ['state_branch = "main"', /state_branch "main" is a default branch/],
+    ['default_branch = "trunk"\nstate_branch = "trunk"', /"trunk" is a default branch/],
+    ['state_dir = "."', /state_dir "." must be a folder inside the repository/],
+    ['state_dir = ".."', /state_dir ".."/],
+    ['state_dir = "../../x"', /state_dir "..\/..\/x"/],
+    ['state_dir = "a//b"', /state_dir "a\/\/b"/],
+    ['state_dir = "/abs"', /state_dir "\/abs"/]
+  ])('the bot-state location is checked when the settings are read: %s', (toml, message) => {
+    const r = root(`[tool.mellea-contribs]\n${toml}\n`)
+    expect(() => resolveSettings(r)).toThrow(message)
+    let line: number | undefined
+    try {
+      resolveSettings(r)
+    } catch (e) {
+      line = (e as UserError).line
+    }
+    expect(line).toBeGreaterThan(5)
+  })
+
+  test('a nested state folder with a dot-folder and a slash-separated branch are fine', () => {
+    const r = root(
+      '[tool.mellea-contribs]\nstate_branch = "bot-state/x"\nstate_dir = ".github/state/"\n'
+    )
+    expect(resolveSettings(r).settings).toMatchObject({ state_branch: 'bot-state/x' })
+  })
 })
 
 describe('readCiConfig', () => {

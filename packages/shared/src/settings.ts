@@ -3,6 +3,7 @@ import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
 import { validVersion } from './pep440.js'
 import { getTable, PyProject } from './pyproject.js'
+import { isBranchName, isRepoFolder } from './git-names.js'
 import { DISTRIBUTION_NAME } from './pep508.js'
 import { FieldSpec, readFields, showTomlValue } from './schema.js'
 
@@ -161,7 +162,7 @@ export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
   bump_commit: { type: 'string' },
   dispatch_type: { type: 'string' },
   state_branch: { type: 'string', pattern: /^\S+$/, hint: 'a branch name' },
-  state_dir: { type: 'string' },
+  state_dir: { type: 'string', pattern: /\S/, hint: 'a folder path' },
   minimum_upstream_version: {
     type: 'string',
     valid: (v) => validVersion(v) !== null,
@@ -231,6 +232,7 @@ export function resolveSettings(
   for (const [k, v] of Object.entries(overrides)) {
     if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v
   }
+  findings.push(...stateFindings(settings, root))
   const errors = findings.filter((f) => f.severity === 'error')
   if (errors.length) {
     const first = errors[0]
@@ -288,6 +290,39 @@ function readRuleLevels(
 }
 
 const PLACEHOLDER = /\{(\w+)\}/g
+
+/**
+ * The bot-state location, checked before any write: a branch git accepts that is not the default
+ * branch (the bot would commit onto it), and a folder inside the repository.
+ */
+function stateFindings(settings: Settings, root: PyProject | undefined): Finding[] {
+  const out: Finding[] = []
+  const at = (key: string) => ({
+    file: root?.file,
+    line: root?.lines.find(['tool', settings.table], key)
+  })
+  const header = `[tool.${settings.table}]`
+  const branch = settings.state_branch
+  if (!isBranchName(branch))
+    out.push({
+      severity: 'error',
+      message: `${header} state_branch ${JSON.stringify(branch)} is not a branch name git accepts (no \`..\`, no component starting with \`.\`, no spaces or \`~^:?*[\\\`)`,
+      ...at('state_branch')
+    })
+  else if (branch === settings.default_branch || branch === 'main' || branch === 'master')
+    out.push({
+      severity: 'error',
+      message: `${header} state_branch ${JSON.stringify(branch)} is a default branch; the bot state needs a branch of its own (default: bot-state/auto-issue-bot)`,
+      ...at('state_branch')
+    })
+  if (!isRepoFolder(settings.state_dir))
+    out.push({
+      severity: 'error',
+      message: `${header} state_dir ${JSON.stringify(settings.state_dir)} must be a folder inside the repository: relative, with no \`.\` or \`..\` component (default: .github/bot-state)`,
+      ...at('state_dir')
+    })
+  return out
+}
 
 /** Fills `{upstream}`, `{version}`, `{package}` in a settings pattern. */
 export function fillPattern(pattern: string, values: Record<string, string>): string {

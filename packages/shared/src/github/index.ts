@@ -23,6 +23,22 @@ export { ensureLabel, removeIssueLabel } from './labels.js'
 export { BODY_MAX_LENGTH, LABEL_MAX_LENGTH, TITLE_MAX_LENGTH } from './limits.js'
 export { findCommentWithMarker, listOpenLabelled } from './issues.js'
 export type { LabelledIssue, LabelledListing } from './issues.js'
+export { commentOnce, findMarkedComment, hiddenMarker } from './comment-once.js'
+export type { CommentOnce, IssueTarget } from './comment-once.js'
+export {
+  DEFAULT_LEASE_POLICY,
+  FENCE_HEADER,
+  fencedRequest,
+  holderRun,
+  leaseCheck,
+  leaseFor,
+  leaseStatus,
+  LeaseLostError,
+  mayHold,
+  newHolder,
+  parseLease
+} from './state-lease.js'
+export type { Holder, Lease, LeaseAccess, LeasePolicy, LeaseStatus } from './state-lease.js'
 export type { LabelSpec } from './labels.js'
 export { isDefaultActionsToken, ACTIONS_TOKEN_WARNING } from './token.js'
 export { connect } from './connect.js'
