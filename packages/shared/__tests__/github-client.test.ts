@@ -117,6 +117,15 @@ describe('creates happen once', () => {
     expect(await titled('sent once')).toHaveLength(1)
   })
 
+  test("a POST sent once leaves the retries of the same client's later requests alone", async () => {
+    const octokit = client()
+    await octokit.rest.issues.create({ owner, repo, title: 'sent first' })
+    const route = 'GET /repos/{owner}/{repo}'
+    emu.addFault({ method: 'GET', route, kind: 'status' })
+    await octokit.rest.repos.get({ owner, repo })
+    expect(hits(route)).toBe(2)
+  })
+
   test('a repeatable POST (adding a label) keeps its retries', async () => {
     const { data } = await client().rest.issues.create({ owner, repo, title: 'labelled' })
     const route = 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels'

@@ -94,9 +94,11 @@ export function createClient(options: ClientOptions): Octokit {
   )
   octokit.hook.before('request', (request) => {
     // A per-request `retries` wins over the plugin's default; set only where the caller did not.
-    const settings = (request.request ??= {}) as { retries?: number }
+    // `request.request` can be the client's own defaults object, shared by every later request:
+    // replace it rather than write into it, or one POST would turn retries off for the client.
+    const settings = (request.request ?? {}) as { retries?: number }
     if (settings.retries === undefined && !mayRetry(request.method, request.url)) {
-      settings.retries = 0
+      request.request = { ...settings, retries: 0 }
     }
   })
   return octokit
