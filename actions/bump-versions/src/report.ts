@@ -1,6 +1,6 @@
 import { ActionResult, code, emptyResult, Finding, Markdown } from '@contribs-actions/shared'
 import { ACTIONS_TOKEN_WARNING } from '@contribs-actions/shared/github'
-import type { Failed, Outcome, Skipped } from './execute.js'
+import type { Failed, Outcome, Skipped } from './outcome.js'
 import type { Entry, Plan } from './plan.js'
 
 export interface ReportInput {
