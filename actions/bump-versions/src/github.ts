@@ -1,4 +1,6 @@
+import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
+import { UserError } from '@contribs-actions/shared'
 import type { Connection, Octokit } from '@contribs-actions/shared/github'
 import { statusOf } from '@contribs-actions/shared/github'
 
@@ -111,8 +113,8 @@ export class Remote {
     const listing = await this.files(base)
     if (!listing) {
       for (const p of paths) {
-        const text = await this.readContent(p, base.sha)
-        if (text !== undefined) out.set(p, { text, mode: '100644' })
+        const bytes = await this.readContent(p, base.sha)
+        if (bytes !== undefined) out.set(p, { text: textOf(bytes, p), mode: '100644' })
       }
       return out
     }
@@ -121,20 +123,20 @@ export class Remote {
       if (!e) continue
       const mine = local(p)
       if (mine && blobSha(mine) === e.sha) {
-        out.set(p, { text: mine.toString('utf8'), mode: e.mode })
+        out.set(p, { text: textOf(mine, p), mode: e.mode })
         continue
       }
       const { data: blob } = await this.octokit.rest.git.getBlob({ ...this.r, file_sha: e.sha })
-      out.set(p, { text: Buffer.from(blob.content, 'base64').toString('utf8'), mode: e.mode })
+      out.set(p, { text: textOf(Buffer.from(blob.content, 'base64'), p), mode: e.mode })
     }
     return out
   }
 
-  private async readContent(file: string, ref: string): Promise<string | undefined> {
+  private async readContent(file: string, ref: string): Promise<Buffer | undefined> {
     try {
       const { data } = await this.octokit.rest.repos.getContent({ ...this.r, path: file, ref })
       if (Array.isArray(data) || data.type !== 'file') return undefined
-      return Buffer.from((data as { content: string }).content, 'base64').toString('utf8')
+      return Buffer.from((data as { content: string }).content, 'base64')
     } catch (e) {
       if (statusOf(e) === 404) return undefined
       throw e
@@ -215,6 +217,27 @@ export class Remote {
       why: `its commit is based on ${parent.slice(0, 7)}, which is not among the last ${depth} commits of ${base.branch}`
     }
   }
+}
+
+/**
+ * A file's bytes as text. A file that is not UTF-8 is an error naming it and its first such line:
+ * decoding it anyway would put U+FFFD where its bytes were, and the commit would rewrite them.
+ * TOML must be UTF-8 (pip and uv refuse anything else), so it is not edited byte-wise either.
+ */
+export function textOf(bytes: Buffer, file: string): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8')
+  // A newline byte is never part of a longer UTF-8 sequence, so lines can be checked one by one.
+  let line = 1
+  for (let start = 0; start < bytes.length; line++) {
+    const end = bytes.indexOf(0x0a, start)
+    const stop = end < 0 ? bytes.length : end
+    if (!isUtf8(bytes.subarray(start, stop))) break
+    start = stop + 1
+  }
+  throw new UserError(
+    'not UTF-8: this line (the first such) holds bytes that are not UTF-8 text. TOML files must be UTF-8, and pip and uv refuse anything else; save it as UTF-8. Nothing was written.',
+    { file, line }
+  )
 }
 
 /** The git blob sha of some bytes, as GitHub's tree listing gives it. */

@@ -208,10 +208,11 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
   const result = emptyResult()
   result.root = root
   result.findings = plan.problems
-  const where = (f: Finding) => `${f.file}${f.line ? `:${f.line}` : ''}`
+  // A problem of the whole run (not of one file) has no place to name.
+  const where = (f: Finding) => (f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '')
+  const placed = (f: Finding) => (f.file ? `${where(f)}: ${f.message}` : f.message)
   const reason =
-    `pre-flight check failed, nothing was written: ` +
-    plan.problems.map((f) => `${where(f)}: ${f.message}`).join('; ')
+    `pre-flight check failed, nothing was written: ` + plan.problems.map(placed).join('; ')
   result.failure = reason
   result.outputs = {
     version: plan.version,
@@ -219,10 +220,10 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
     opened: [],
     skipped: [],
     waiting: [],
-    failed: plan.problems.map((f) => ({
-      package: f.package ?? '',
-      reason: `${where(f)}: ${f.message}`
-    })),
+    // Problems of one package; one of the whole run is in `reason` only.
+    failed: plan.problems.flatMap((f) =>
+      f.package ? [{ package: f.package, reason: placed(f) }] : []
+    ),
     done: false,
     plan: planOutput(plan),
     reason
@@ -232,7 +233,11 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
     .para('**Pre-flight check failed; nothing was written.** Fix these lines and re-run:')
     .table(
       ['package', 'where', 'problem'],
-      plan.problems.map((f) => [code(f.package ?? ''), code(where(f)), f.message])
+      plan.problems.map((f) => [
+        f.package ? code(f.package) : '',
+        f.file ? code(where(f)) : '',
+        f.message
+      ])
     )
     .toString()
   return result
