@@ -11,7 +11,7 @@ import { commandLine } from './core-lite.js'
  * transition's `why`, a sweep entry's `reasons`), and the code around it logs them. That is
  * simpler than handing a logger to the plans: they remain functions of their input, compared as
  * values in tests, and a reason is a string the plan builds from what it already holds. A Logger
- * is passed only to code that does I/O anyway (run(), bump-versions' execute, smoke-reporter's
+ * is passed only to code that does I/O anyway (run(), bump-versions' apply, smoke-reporter's
  * write paths, archival-sweep's apply), so it can log each write as it happens.
  */
 export interface Logger {
