@@ -65,7 +65,9 @@ test('a recovery cut short by GitHub is finished by the re-run, or by the next g
   fault(UNLABEL, { kind: 'status', status: 502, count: 10 })
   let r = ok(await record(repo, 3, 'success'), 1)
   emu.clearFaults()
-  expect(r.stdout).toContain('could not remove `contribs-broken` from issue #1: HTTP 502')
+  expect(r.stdout).toMatch(
+    /could not remove `contribs-broken` from issue #1: DELETE \S+: HTTP 502 /
+  )
   expect(r.stdout).toContain('stays pending for the next run')
   expect(stateFile(gitDir, 'dspy')).toMatchObject({
     consecutive_failures: 0,
@@ -87,7 +89,7 @@ test('a recovery cut short by GitHub is finished by the re-run, or by the next g
   fault(COMMENTS, { kind: 'status', status: 502, count: 10 })
   r = ok(await aggregate(repo, 3, { dspy: 'success' }), 1)
   emu.clearFaults()
-  expect(r.stdout).toContain('could not post the recovery on issue #1: HTTP 502')
+  expect(r.stdout).toMatch(/could not post the recovery on issue #1: POST \S+: HTTP 502 /)
   expect(view(repo).comments(1)).toEqual([])
   expect(view(repo).labels(1)).toEqual(['contribs-broken'])
   r = ok(await aggregate(repo, 4, { dspy: 'success' }))
@@ -190,7 +192,7 @@ test('record: a "still red" comment that fails is posted by the re-run, before t
   fault(COMMENTS, { kind: 'status', status: 502, count: 10 })
   const r = ok(await record(repo, 3, 'failure'), 1)
   emu.clearFaults()
-  expect(r.stdout).toContain('could not comment on issue #1: HTTP 502')
+  expect(r.stdout).toMatch(/could not comment on issue #1: POST \S+: HTTP 502 /)
   ok(await record(repo, 3, 'failure', 2))
   ok(await record(repo, 4, 'failure'))
   expect(view(repo).comments(1)).toEqual([stillRed(repo, 3, 3), stillRed(repo, 4, 4)])

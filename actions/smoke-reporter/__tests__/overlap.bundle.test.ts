@@ -94,13 +94,14 @@ test('a holder held up by a rate limit for longer than its lease sends nothing o
   ok(await red(1))
   emu.clearRequests()
   // Run 2 reaches the threshold and takes the lease; opening the issue meets a secondary rate
-  // limit asking for 2,000 s (20 s here). GitHub's clock moves past the 15-minute lease
-  // meanwhile, and run 3 takes over: it opens the issue with run 2's number and comments its own.
+  // limit asking for 500 s (5 s here; a wait past the step's 10-minute budget would stop the run
+  // instead). GitHub's clock moves past the 15-minute lease meanwhile (a slow queue ahead of the
+  // wait), and run 3 takes over: it opens the issue with run 2's number and comments its own.
   emu.addFault({
     method: 'POST',
     route: 'POST /repos/{owner}/{repo}/issues',
     kind: 'secondary',
-    retryAfter: 2000
+    retryAfter: 500
   })
   const held = red(2)
   await untilFault('secondary')
