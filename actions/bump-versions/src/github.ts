@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Connection, Octokit } from '@contribs-actions/shared/github'
 import { statusOf } from '@contribs-actions/shared/github'
-import type { Owners } from '@contribs-actions/shared'
+import { decodeUtf8, type Owners } from '@contribs-actions/shared'
 
 /** The default branch's head, which every bump commit is based on. */
 export interface Base {
@@ -81,11 +81,13 @@ export class Remote {
       if (!e) continue
       const mine = local(p)
       if (mine && blobSha(mine) === e.sha) {
-        out.set(p, { text: mine.toString('utf8'), mode: e.mode })
+        out.set(p, { text: decodeUtf8(mine, p), mode: e.mode })
         continue
       }
       const { data: blob } = await this.octokit.rest.git.getBlob({ ...this.r, file_sha: e.sha })
-      out.set(p, { text: Buffer.from(blob.content, 'base64').toString('utf8'), mode: e.mode })
+      // Strictly: text that is not UTF-8 would be written back with U+FFFD in place of its bytes.
+      const bytes = Buffer.from(blob.content, 'base64')
+      out.set(p, { text: decodeUtf8(bytes, p), mode: e.mode })
     }
     return out
   }
@@ -94,7 +96,7 @@ export class Remote {
     try {
       const { data } = await this.octokit.rest.repos.getContent({ ...this.r, path: file, ref })
       if (Array.isArray(data) || data.type !== 'file') return undefined
-      return Buffer.from((data as { content: string }).content, 'base64').toString('utf8')
+      return decodeUtf8(Buffer.from((data as { content: string }).content, 'base64'), file)
     } catch (e) {
       if (statusOf(e) === 404) return undefined
       throw e

@@ -7,7 +7,7 @@ import {
   UserError
 } from '@contribs-actions/shared'
 import { affected, DeletedPackage, unreadDependencyNotices } from './affected.js'
-import { ArchivedEntry, readArchived } from './archived.js'
+import { ArchivedEntry, ArchivedForRun, archivedForRun } from './archived.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
 import { decide, Decision } from './decide.js'
 import { planRange, RangePlan } from './event-plan.js'
@@ -91,7 +91,17 @@ export async function discover(
     log.debug(whyLines(decision.run))
     return { decision, deleted }
   })
-  const matrix = await log.withGroup('Matrix', () => buildMatrix(options, index, decision, log))
+  const archived = await archivedForRun({
+    root: options.root,
+    input: options.skipArchived,
+    headSetting: index.settings.skip_archived,
+    table: index.settings.table,
+    isPackage: index.has,
+    base: trustedBase(eventName, plan, range)
+  })
+  const matrix = await log.withGroup('Matrix', () =>
+    buildMatrix(options, index, decision, archived, log)
+  )
   return { index, plan, range, changes, deleted, decision, defaultBranch, ...matrix }
 }
 
@@ -114,22 +124,36 @@ function changeCounts(c: SortedChanges): string {
   return parts.filter(Boolean).join(', ')
 }
 
+/**
+ * The commit whose archived list and `skip_archived` a pull request or merge queue run must
+ * also honour (see archivedForRun): the PR's base commit, or the queue's; `null` when there is
+ * one but it was not found; undefined for other events, which trust their checkout.
+ */
+function trustedBase(eventName: string, plan: RangePlan, range: Range): string | null | undefined {
+  if (!BASE_TRUSTED_EVENTS.has(eventName)) return undefined
+  if (range.kind !== 'diff' || !plan.base) return null
+  // The PR's base commit itself (found, or fetched, while the range was resolved), not the
+  // merge-base: what was archived on the base branch since the PR branched counts too.
+  return plan.base.mode === 'merge-base' ? plan.base.rev : range.base
+}
+
+const BASE_TRUSTED_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group'])
+
 function buildMatrix(
   options: Options,
   index: RepoIndex,
   decision: Decision,
+  archived: ArchivedForRun,
   log: Logger
 ): Pick<Discovery, 'matrix' | 'legs' | 'shards' | 'skipped' | 'findings'> {
   const findings: Finding[] = [...index.settingsFindings]
   // Dependents were looked for: say where dependencies could not be read (see affected.ts).
   if (decision.code === 'changed') findings.push(...unreadDependencyNotices(index))
-  const skipArchived = options.skipArchived ?? index.settings.skip_archived
-  const archived = skipArchived ? readArchived(index.root, index.has) : undefined
-  findings.push(...(archived?.findings ?? []))
+  findings.push(...archived.findings)
   const matrix: string[] = []
   const skipped: Discovery['skipped'] = []
   for (const dir of sortedKeys(decision.run)) {
-    const entry = archived?.entries.get(dir)
+    const entry = archived.entries.get(dir)
     if (entry)
       skipped.push({
         ...entry,

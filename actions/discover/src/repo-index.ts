@@ -1,13 +1,18 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
+import { closeSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import {
+  assertUtf8,
   DEPENDENCY_TABLES,
   Finding,
+  grewTooLarge,
   Grandfather,
+  openRepoFile,
   packageCandidates,
+  pathExists,
   PyProject,
   pyprojectFromData,
   readGrandfather,
+  readRepoText,
   resolveSettings,
   ROOT_BASE_TABLES,
   RootDistribution,
@@ -69,15 +74,14 @@ export class FileArena {
   private readonly retired = new Map<ArrayBufferLike, { buf: Buffer; used: number }>()
   private readonly decoded = new Map<ArrayBufferLike, string>()
 
-  /** The file's bytes, or undefined when there is no such file. */
-  read(file: string): Buffer | undefined {
-    let fd: number
-    try {
-      fd = openSync(file, 'r')
-    } catch (e) {
-      if (absent(e)) return undefined
-      throw e
-    }
+  /**
+   * The bytes of `rel` below `root`, or undefined when there is no such file; read with the
+   * shared reader's checks (see openRepoFile) and refused unless UTF-8.
+   */
+  read(root: string, rel: string): Buffer | undefined {
+    const opened = openRepoFile(root, rel)
+    if (!opened) return undefined
+    const { fd, maxBytes } = opened
     let start = this.used
     try {
       // Until read returns 0: a short read is not the end of a file in general.
@@ -92,13 +96,16 @@ export class FileArena {
           this.used = size
           start = 0
         }
-        const n = readSync(fd, this.buf, this.used, this.buf.length - this.used, null)
+        // At most one byte past the limit: that byte tells a file that grew since it was checked.
+        const room = Math.min(this.buf.length - this.used, maxBytes + 1 - (this.used - start))
+        const n = readSync(fd, this.buf, this.used, room, null)
         if (n === 0) break
         this.used += n
+        if (this.used - start > maxBytes) throw grewTooLarge(rel, maxBytes)
       }
+      assertUtf8(this.buf.subarray(start, this.used), rel)
     } catch (e) {
       this.used = start
-      if (absent(e)) return undefined // a folder named pyproject.toml (EISDIR)
       throw e
     } finally {
       closeSync(fd)
@@ -125,27 +132,11 @@ export class FileArena {
 
 const MIN_WINDOW = 64 * 1024
 
-const absent = (e: unknown) => {
-  const code = (e as NodeJS.ErrnoException).code
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR'
-}
-
-function readIfFile(file: string): Buffer | undefined {
-  try {
-    return readFileSync(file)
-  } catch (e) {
-    if (absent(e)) return undefined
-    throw e
-  }
-}
-
-const exists = (p: string) => statSync(p, { throwIfNoEntry: false }) !== undefined
-
 export async function indexRepo(root: string, table?: string): Promise<RepoIndex> {
   const abs = path.resolve(root)
   if (!statSync(abs, { throwIfNoEntry: false })?.isDirectory())
     throw new UserError(`repository path ${JSON.stringify(root)} is not a directory`)
-  const rootText = readIfFile(path.join(abs, 'pyproject.toml'))?.toString('utf8')
+  const rootText = readRepoText(abs, 'pyproject.toml')
   // The settings need `[project] name` and `[tool]`; the root's extras list (one per package)
   // is the largest table in the repository and is read only to find dependents.
   const rootPyproject =
@@ -171,9 +162,9 @@ export async function indexRepo(root: string, table?: string): Promise<RepoIndex
   for (let i = 0; i < candidates.length; i++) {
     const dir = candidates[i]
     const folder = `${abs}/${dir}`
-    const bytes = arena.read(`${folder}/pyproject.toml`)
+    const bytes = arena.read(abs, `${dir}/pyproject.toml`)
     if (bytes !== undefined) files.set(dir, bytes)
-    else if (exists(`${folder}/OWNERS`) || exists(`${folder}/${settings.namespace}`))
+    else if (pathExists(`${folder}/OWNERS`) || pathExists(`${folder}/${settings.namespace}`))
       files.set(dir, undefined)
   }
   for (const [dir, bytes] of files) {
