@@ -111,10 +111,9 @@ const NOTHING: ArchivedForRun = { entries: new Map(), findings: [] }
  * once merged, and a warning says so. Without a base commit nothing is left out.
  */
 export async function archivedForRun(src: ArchivedSources): Promise<ArchivedForRun> {
-  if (src.base === undefined)
-    return (src.input ?? src.headSetting) ? readArchived(src.root, src.isPackage) : NOTHING
-  if (src.base === null) {
-    if (!(src.input ?? src.headSetting)) return NOTHING
+  if (!(src.input ?? src.headSetting)) return NOTHING
+  if (src.base === undefined) return readArchived(src.root, src.isPackage)
+  if (src.base === null)
     return {
       entries: new Map(),
       findings: [
@@ -123,19 +122,28 @@ export async function archivedForRun(src: ArchivedSources): Promise<ArchivedForR
         )
       ]
     }
-  }
   const base = src.base
-  const findings: Finding[] = []
-  const baseSetting = await baseSkipArchived(src.root, base, src.table)
-  if (src.input === undefined && src.headSetting && !baseSetting)
-    findings.push({
-      severity: 'warning',
-      message: `this change turns [tool.${src.table}] skip_archived on; on a pull request or in the merge queue archived packages are left out only when it is on at the base commit ${base.slice(0, 7)} too, so nothing is left out until the change is merged`,
-      file: 'pyproject.toml'
-    })
-  if (!(src.input ?? (src.headSetting && baseSetting))) return { entries: new Map(), findings }
-  const head = readArchived(src.root, src.isPackage)
-  const baseText = await readRepoTextAt(src.root, base, ARCHIVED_FILE)
+  // Two reads of git objects, side by side; the setting only when no input decides it.
+  const [onAtBase, atBase] = await Promise.all([
+    src.input ?? baseSkipArchived(src.root, base, src.table),
+    readRepoTextAt(src.root, base, ARCHIVED_FILE)
+  ])
+  if (!onAtBase)
+    return {
+      entries: new Map(),
+      findings: [
+        {
+          severity: 'warning',
+          message: `this change turns [tool.${src.table}] skip_archived on; on a pull request or in the merge queue archived packages are left out only when it is on at the base commit ${base.slice(0, 7)} too, so nothing is left out until the change is merged`,
+          file: 'pyproject.toml'
+        }
+      ]
+    }
+  return bothEnds(readArchived(src.root, src.isPackage), atBase, base)
+}
+
+/** The entries the change's list and the base's (its text) share, and a warning for the rest. */
+function bothEnds(head: ArchivedList, baseText: string | undefined, base: string): ArchivedForRun {
   const atBase = baseText === undefined ? new Map() : parseArchived(baseText, () => true).entries
   const entries = new Map<string, ArchivedEntry>()
   const added: string[] = []
@@ -143,7 +151,7 @@ export async function archivedForRun(src: ArchivedSources): Promise<ArchivedForR
     if (atBase.has(name)) entries.set(name, entry)
     else added.push(name)
   }
-  findings.push(...head.findings)
+  const findings = [...head.findings]
   if (added.length)
     findings.push(
       warning(

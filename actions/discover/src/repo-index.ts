@@ -4,7 +4,6 @@ import {
   assertUtf8,
   DEPENDENCY_TABLES,
   Finding,
-  grewTooLarge,
   Grandfather,
   openRepoFile,
   packageCandidates,
@@ -76,32 +75,26 @@ export class FileArena {
 
   /**
    * The bytes of `rel` below `root`, or undefined when there is no such file; read with the
-   * shared reader's checks (see openRepoFile) and refused unless UTF-8.
+   * shared reader's checks (see openRepoFile) and refused unless UTF-8. `rel` is in a folder
+   * the file tree listed (a package candidate).
    */
   read(root: string, rel: string): Buffer | undefined {
-    const opened = openRepoFile(root, rel)
+    const opened = openRepoFile(root, rel, { folderListed: true })
     if (!opened) return undefined
-    const { fd, maxBytes } = opened
-    let start = this.used
+    const { fd, size } = opened
+    if (this.buf.length - this.used < size) {
+      // A new buffer from this file on; the views handed out keep the old one alive.
+      this.retired.set(this.buf.buffer, { buf: this.buf, used: this.used })
+      this.buf = Buffer.allocUnsafe(Math.max(2 * this.buf.length, 2 * size))
+      this.used = 0
+    }
+    const start = this.used
     try {
-      // Until read returns 0: a short read is not the end of a file in general.
-      for (;;) {
-        if (this.buf.length - this.used < MIN_WINDOW) {
-          // A new buffer from this file on; the views handed out keep the old one alive.
-          const size = this.used - start
-          const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, 2 * size + MIN_WINDOW))
-          this.buf.copy(next, 0, start, this.used)
-          this.retired.set(this.buf.buffer, { buf: this.buf, used: start })
-          this.buf = next
-          this.used = size
-          start = 0
-        }
-        // At most one byte past the limit: that byte tells a file that grew since it was checked.
-        const room = Math.min(this.buf.length - this.used, maxBytes + 1 - (this.used - start))
-        const n = readSync(fd, this.buf, this.used, room, null)
+      // The size fstat gave, never more (see the shared readRepoBytes): no read past it.
+      while (this.used - start < size) {
+        const n = readSync(fd, this.buf, this.used, size - (this.used - start), null)
         if (n === 0) break
         this.used += n
-        if (this.used - start > maxBytes) throw grewTooLarge(rel, maxBytes)
       }
       assertUtf8(this.buf.subarray(start, this.used), rel)
     } catch (e) {
@@ -129,8 +122,6 @@ export class FileArena {
     return text.slice(at, at + view.length)
   }
 }
-
-const MIN_WINDOW = 64 * 1024
 
 export async function indexRepo(root: string, table?: string): Promise<RepoIndex> {
   const abs = path.resolve(root)

@@ -113,36 +113,55 @@ describe('symbolic links', () => {
   })
 })
 
-describe('what is not a regular file is never opened', () => {
-  it('a named pipe with no writer, a socket, a device and a folder, directly or through a link', async () => {
-    const { root } = checkout()
-    execFileSync('mkfifo', [path.join(root, 'fifo')])
-    symlinkSync('fifo', path.join(root, 'to-fifo'))
-    mkdirSync(path.join(root, 'folder.toml'))
-    const server = net.createServer()
-    await new Promise<void>((resolve) => server.listen(path.join(root, 'sock'), resolve))
-    try {
-      expect(refusal(() => readRepoText(root, 'fifo'))).toEqual(refused('not-a-file', 'fifo'))
-      expect(refusal(() => readRepoText(root, 'to-fifo'))).toEqual(refused('not-a-file', 'to-fifo'))
-      expect(refusal(() => readRepoText(root, 'sock')).message).toMatch(/^a socket, not a regular/)
-      expect(refusal(() => readRepoText(root, 'folder.toml')).message).toMatch(/^a folder, not/)
-    } finally {
-      server.close()
-    }
-  })
+// Checked from lstat before any open; in a folder the file tree listed, from the file opened
+// with O_NOFOLLOW|O_NONBLOCK (a pipe opens at once), before any read.
+describe.each([{ folderListed: false }, { folderListed: true }])(
+  'what is not a regular file is never read (%o)',
+  (options) => {
+    const read = (root: string, rel: string) => () => readRepoText(root, rel, options)
 
-  it('a character device inside the checkout (where the user may make one)', () => {
-    const { root } = checkout()
-    try {
-      execFileSync('mknod', [path.join(root, 'zero'), 'c', '1', '5'], { stdio: 'ignore' })
-    } catch {
-      return // not allowed here: the link cases above cover devices outside the checkout
-    }
-    expect(refusal(() => readRepoText(root, 'zero'))).toEqual(
-      expect.objectContaining({ reason: 'not-a-file', message: expect.stringMatching(/device/) })
-    )
-  })
-})
+    it('a named pipe with no writer, a socket, a device and a folder, directly or through a link', async () => {
+      const { root } = checkout()
+      execFileSync('mkfifo', [path.join(root, 'fifo')])
+      symlinkSync('fifo', path.join(root, 'to-fifo'))
+      symlinkSync('/dev/zero', path.join(root, 'zero'))
+      mkdirSync(path.join(root, 'folder.toml'))
+      const server = net.createServer()
+      await new Promise<void>((resolve) => server.listen(path.join(root, 'sock'), resolve))
+      try {
+        expect(refusal(read(root, 'fifo'))).toEqual(refused('not-a-file', 'fifo'))
+        expect(refusal(read(root, 'to-fifo'))).toEqual(refused('not-a-file', 'to-fifo'))
+        expect(refusal(read(root, 'zero'))).toEqual(refused('outside', 'zero'))
+        expect(refusal(read(root, 'sock')).message).toMatch(/^a socket, not a regular/)
+        expect(refusal(read(root, 'folder.toml')).message).toMatch(/^a folder, not/)
+      } finally {
+        server.close()
+      }
+    })
+
+    it('a character device inside the checkout (where the user may make one)', () => {
+      const { root } = checkout()
+      try {
+        execFileSync('mknod', [path.join(root, 'zero'), 'c', '1', '5'], { stdio: 'ignore' })
+      } catch {
+        return // not allowed here: the link cases above cover devices outside the checkout
+      }
+      expect(refusal(read(root, 'zero'))).toEqual(
+        expect.objectContaining({ reason: 'not-a-file', message: expect.stringMatching(/device/) })
+      )
+    })
+
+    it('a link as the file: followed inside the checkout, refused out of it or looping', () => {
+      const { root, outside } = checkout()
+      symlinkSync('../README.md', path.join(root, 'pkg', 'README.md'))
+      symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'pkg', 'OWNERS'))
+      symlinkSync('OWNERS.loop', path.join(root, 'pkg', 'OWNERS.loop'))
+      expect(read(root, 'pkg/README.md')()).toBe('hello\n')
+      expect(refusal(read(root, 'pkg/OWNERS'))).toEqual(refused('outside', 'pkg/OWNERS'))
+      expect(refusal(read(root, 'pkg/OWNERS.loop'))).toEqual(refused('loop', 'pkg/OWNERS.loop'))
+    })
+  }
+)
 
 describe('size and encoding', () => {
   it('refuses a file over the limit from its size, without reading it', () => {

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer'
 import {
   closeSync,
   constants,
+  fstatSync,
   lstatSync,
   openSync,
   readlinkSync,
@@ -24,7 +25,7 @@ import { git } from './git.js'
  *   `lstat`/`stat`, before opening it, and opens with O_NONBLOCK, so `/dev/zero` or a FIFO can
  *   neither hang nor fill memory;
  * - refuses a file over `maxBytes` (MAX_REPO_FILE_BYTES unless said otherwise) from its size,
- *   and never reads more than one byte past the limit should it grow meanwhile;
+ *   and reads no more than that size should it grow meanwhile;
  * - decodes strictly as UTF-8 (a byte order mark is kept, as the file has it), since pip, uv and
  *   hatch reject anything else; the error names the line and column of the first bad byte.
  *
@@ -53,20 +54,29 @@ export class UnreadableFileError extends UserError {
 export interface ReadOptions {
   /** Larger files are refused without being read; default MAX_REPO_FILE_BYTES. */
   maxBytes?: number
+  /**
+   * The file's folder came from the file tree (file-tree.ts), whose listings never go through a
+   * symbolic link (git records a link as a file and never checks a path out through one): only
+   * the file itself is checked, by opening it with O_NOFOLLOW|O_NONBLOCK and looking at the
+   * open file, which costs what reading it costs anyway. Otherwise every part of the path is
+   * looked at with lstat first and nothing but a regular file is opened. On 5,000 package files
+   * the lstat calls cost more than the reads.
+   */
+  folderListed?: boolean
 }
 
 /** An open regular file inside the checkout, to be read by the caller and then closed. */
 export interface OpenedFile {
   fd: number
-  /** Its size when it was checked; read no more than `maxBytes + 1`. */
+  /** Its size (fstat), at most the limit: read no more than this. */
   size: number
-  maxBytes: number
 }
 
 const mib = (n: number) => (n % (1024 * 1024) === 0 ? ` (${n / 1024 / 1024} MiB)` : '')
 
 /** `rel` with `/` separators and no `.` parts; a path leading out of the root is refused. */
 function normalRel(rel: string): string {
+  if (!ODD_PATH.test(rel)) return rel
   const norm = path.posix.normalize(rel.replace(/\\/g, '/')).replace(/\/+$/, '')
   if (path.posix.isAbsolute(norm) || norm === '..' || norm.startsWith('../') || norm === '.')
     throw new UnreadableFileError('outside', 'a path leading outside the repository (not read)', {
@@ -74,6 +84,9 @@ function normalRel(rel: string): string {
     })
   return norm
 }
+
+/** What normalRel has work to do on: `.`/`..` parts, `\\`, `//`, a leading or trailing `/`. */
+const ODD_PATH = /(^|\/)\.\.?(\/|$)|\\|\/\/|^\/|\/$|^$/
 
 const isInside = (root: string, p: string) => p === root || p.startsWith(`${root}${path.sep}`)
 
@@ -172,31 +185,68 @@ export function locateRepoFile(
   return undefined
 }
 
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+// O_NOFOLLOW: a link as the last part fails the open (ELOOP) instead of being followed.
+// O_NONBLOCK: a named pipe opens at once instead of waiting for a writer; O_NOCTTY: a terminal
+// device never becomes the process's. What was opened is then refused from fstat, unread.
+const OPEN_FLAGS =
+  constants.O_RDONLY |
+  (constants.O_NOFOLLOW ?? 0) |
+  (constants.O_NONBLOCK ?? 0) |
+  (constants.O_NOCTTY ?? 0)
 
 /**
- * Opens `rel` after locateRepoFile's checks, for a caller reading into a buffer of its own
- * (discover's FileArena); undefined when there is no such file. The caller closes `fd`.
+ * Opens `rel` for a caller reading into a buffer of its own (discover's FileArena), after the
+ * checks above (see ReadOptions.folderListed for which); undefined when there is no such file.
+ * The caller reads at most `size` bytes and closes `fd`.
  */
 export function openRepoFile(
   root: string,
   rel: string,
   options: ReadOptions = {}
 ): OpenedFile | undefined {
-  const found = locateRepoFile(root, rel, options)
-  if (!found) return undefined
-  // O_NOFOLLOW: the last part was checked not to be a link; should it have become one, fail.
-  const fd = openSync(found.abs, OPEN_FLAGS)
-  return { fd, size: found.size, maxBytes: options.maxBytes ?? MAX_REPO_FILE_BYTES }
+  const maxBytes = options.maxBytes ?? MAX_REPO_FILE_BYTES
+  let abs: string
+  // Concatenated, not path.join: normalRel already did its work (a few ms on 5,000 files).
+  if (options.folderListed) abs = `${root}/${normalRel(rel)}`
+  else {
+    const found = locateRepoFile(root, rel, options)
+    if (!found) return undefined
+    abs = found.abs
+  }
+  const fd = openNoFollow(root, abs, rel, maxBytes)
+  if (fd === undefined) return undefined
+  try {
+    return { fd, size: regularFile(fstatSync(fd), rel, maxBytes) }
+  } catch (e) {
+    closeSync(fd)
+    throw e
+  }
 }
 
-/** The too-large error for a file that grew past the limit while it was read. */
-export function grewTooLarge(rel: string, maxBytes: number): UnreadableFileError {
-  return new UnreadableFileError(
-    'too-large',
-    `over the ${maxBytes}-byte limit${mib(maxBytes)} for a repository file (not read)`,
-    { file: rel }
-  )
+/** open(2) with OPEN_FLAGS; a link as the last part is resolved and checked (throughLink). */
+function openNoFollow(
+  root: string,
+  abs: string,
+  rel: string,
+  maxBytes: number
+): number | undefined {
+  try {
+    return openSync(abs, OPEN_FLAGS)
+  } catch (e) {
+    if (code(e) === 'ENOENT' || code(e) === 'ENOTDIR') return undefined
+    if (code(e) !== 'ELOOP' && code(e) !== 'ENXIO') throw e
+  }
+  let st: Stats | undefined
+  try {
+    st = lstatSync(abs)
+  } catch {
+    st = undefined // a folder on the way loops: throughLink says so
+  }
+  if (st && !st.isSymbolicLink()) regularFile(st, rel, maxBytes) // ENXIO: a socket, refused
+  const real = throughLink(root, abs, abs, rel)
+  if (real === undefined) return undefined
+  regularFile(statSync(real), rel, maxBytes) // a device behind the link is refused unopened
+  return openSync(real, OPEN_FLAGS)
 }
 
 /** The bytes of a regular file inside the checkout; undefined when there is none. */
@@ -207,18 +257,18 @@ export function readRepoBytes(
 ): Buffer | undefined {
   const opened = openRepoFile(root, rel, options)
   if (!opened) return undefined
-  const { fd, maxBytes } = opened
+  const { fd, size } = opened
   try {
-    // One byte more than allowed tells a file that grew since it was checked.
-    const buf = Buffer.allocUnsafe(Math.min(opened.size, maxBytes) + 1)
+    const buf = Buffer.allocUnsafe(size)
     let used = 0
-    for (;;) {
-      if (used === buf.length) throw grewTooLarge(rel, maxBytes)
-      const n = readSync(fd, buf, used, buf.length - used, null)
+    // The size fstat gave, never more: a file growing meanwhile is read as it was when checked.
+    // No read past it to find the end: a read less per file, a tenth of reading small files.
+    while (used < size) {
+      const n = readSync(fd, buf, used, size - used, null)
       if (n === 0) break
       used += n
     }
-    return buf.subarray(0, used)
+    return used === size ? buf : buf.subarray(0, used)
   } finally {
     closeSync(fd)
   }

@@ -189,11 +189,12 @@ export function readPackage(
 
 /**
  * A package file's text, or why it was not read: one package's unreadable file is that
- * package's problem (a finding), not the end of the run.
+ * package's problem (a finding), not the end of the run. The folder is a candidate, listed by
+ * the file tree.
  */
 function readPackageFile(root: string, rel: string): string | UnreadableFileError | undefined {
   try {
-    return readRepoText(root, rel)
+    return readRepoText(root, rel, { folderListed: true })
   } catch (e) {
     if (e instanceof UnreadableFileError) return e
     throw e

@@ -203,3 +203,38 @@ test('folders: a package linked from outside, a loop and a link inside a package
   expect(Object.keys(JSON.parse(configs.outputs.configs))).toEqual(EXAMPLE_PACKAGES)
   expect(JSON.parse(discover.outputs.matrix)).toEqual(EXAMPLE_PACKAGES)
 })
+
+describe('the files every action reads first stop every action, naming the file', () => {
+  const ROOT_CASES = [
+    {
+      name: 'the grandfather list -> a file outside',
+      file: '.github/scripts/grandfather_legacy.json',
+      says: OUTSIDE_MESSAGE,
+      make: (dir: string, outside: string) =>
+        writeLink(dir, '.github/scripts/grandfather_legacy.json', path.join(outside, 'secret.txt'))
+    },
+    {
+      name: 'the root pyproject.toml is a folder',
+      file: 'pyproject.toml',
+      says: 'a folder, not a regular file (not opened)',
+      make: (dir: string) => writeFiles(dir, { 'pyproject.toml': null, 'pyproject.toml/x': '' })
+    }
+  ]
+  test.each(ROOT_CASES)('$name', async (c) => {
+    const outside = tempDir('hostile-outside-')
+    writeFiles(outside, { 'secret.txt': `${MARKER}\n` })
+    const dir = copyExampleRepo()
+    c.make(dir, outside)
+    initGitRepo(dir)
+    const runs = await Promise.all(
+      ACTIONS.map((a) => runBundle({ ...a, workspace: dir, env: { HOSTILE_MARKER: MARKER } }))
+    )
+    for (const r of runs) {
+      expectClean(r)
+      expect(r.exitCode).toBe(1)
+      expect(errorsOf(r)).toEqual([
+        expect.objectContaining({ file: c.file, message: `${c.file}: ${c.says}` })
+      ])
+    }
+  })
+})
