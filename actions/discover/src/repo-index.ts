@@ -63,8 +63,8 @@ export interface RepoIndex {
 
 /**
  * Reads files one after another into one growing buffer and hands out views of it. Against
- * readFileSync per file this saves its fstat and a Buffer allocation per file: on 5,000 small
- * files about a tenth of the reading time.
+ * reading each file into a Buffer of its own this saves an allocation per file (and, against
+ * readFileSync, the read that finds the end; the fstat now serves the shared reader's checks).
  */
 export class FileArena {
   private buf = Buffer.allocUnsafe(1 << 20)
