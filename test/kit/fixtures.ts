@@ -59,7 +59,7 @@ export function copyExampleRepo(): string {
 }
 
 /** Writes files (root-relative paths); a null value deletes the file or folder. */
-export function writeFiles(root: string, files: Record<string, string | null>): void {
+export function writeFiles(root: string, files: Record<string, string | Buffer | null>): void {
   for (const [rel, content] of Object.entries(files)) {
     const abs = path.join(root, rel)
     if (content === null) rmSync(abs, { recursive: true, force: true })

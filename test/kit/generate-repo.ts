@@ -8,9 +8,10 @@ import path from 'node:path'
 
 /**
  * `top-level`: every package is a folder at the root, as in mellea-contribs. `nested`: the core
- * package stays at the root and the rest live one level down in group folders
- * (`integrations/<name>`), as in monorepos that group packages by kind; the root declares them
- * as a uv workspace (`[tool.uv.workspace].members`).
+ * package stays at the root and the rest live in group folders, one of them two levels deep
+ * (`integrations/<name>`, `python/instrumentation/<name>`), as in monorepos that group packages
+ * by kind; the root declares them as a uv workspace (`[tool.uv.workspace].members`) unless
+ * `workspace: false`.
  */
 export type PackageLayout = 'top-level' | 'nested'
 
@@ -21,6 +22,8 @@ export interface GenerateOptions {
   /** How many packages get one planted violation each (never the core package). */
   broken?: number
   layout?: PackageLayout
+  /** `nested`: declare the packages as a uv workspace in the root pyproject (default true). */
+  workspace?: boolean
   /** Initialise git and commit everything on `main` (the default). */
   git?: boolean
   /** Changes which packages depend on which, and where violations go. */
@@ -54,7 +57,9 @@ export interface GeneratedRepo {
 export const CORE_DIR = '_integration_core'
 const NAMESPACE = 'mellea_contribs'
 const DIST_PREFIX = 'mellea-contribs-'
-const GROUPS = ['integrations', 'utilities', 'exporters']
+const GROUPS = ['integrations', 'python/instrumentation', 'exporters']
+/** The package_globs that find the nested layout's packages. */
+export const NESTED_GLOBS = [CORE_DIR, ...GROUPS.map((g) => `${g}/*`)]
 // prettier-ignore
 const WORDS = [
   'agents', 'audit', 'cache', 'chat', 'citations', 'crewai', 'dspy', 'embed', 'evals', 'graph',
@@ -306,16 +311,11 @@ function pickBroken(packages: GeneratedPackage[], count: number, random: () => n
   return candidates.slice(0, count).sort((a, b) => a - b)
 }
 
-function rootFiles(packages: GeneratedPackage[], layout: PackageLayout): Map<string, string> {
+function rootFiles(packages: GeneratedPackage[], declareWorkspace: boolean): Map<string, string> {
   const extras = packages.map((p) => `${importName(p.dir).replace(/_/g, '-')} = ["${p.name}"]`)
-  const workspace =
-    layout === 'nested'
-      ? [
-          '',
-          '[tool.uv.workspace]',
-          `members = ${JSON.stringify([CORE_DIR, ...GROUPS.map((g) => `${g}/*`)])}`
-        ]
-      : []
+  const workspace = declareWorkspace
+    ? ['', '[tool.uv.workspace]', `members = ${JSON.stringify(NESTED_GLOBS)}`]
+    : []
   const root = [
     '[project]',
     'name = "mellea-contribs"',
@@ -385,7 +385,7 @@ export function generateRepo(dir: string, options: GenerateOptions): GeneratedRe
   const byDir = new Map(packages.map((p) => [p.dir, p]))
   const broken = new Set(pickBroken(packages, options.broken ?? 0, random))
   const planted: PlantedViolation[] = []
-  const files = rootFiles(packages, layout)
+  const files = rootFiles(packages, layout === 'nested' && (options.workspace ?? true))
   packages.forEach((pkg, i) => {
     const own = packageFiles(pkg, byDir, options.filesPerPackage ?? 4)
     if (broken.has(i)) {

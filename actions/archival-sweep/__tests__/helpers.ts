@@ -1,8 +1,11 @@
 // The sweep's built bundle against the GitHub emulator, with the emulator's clock as "now".
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { getOctokit } from '@actions/github'
 import { BundleRunResult, runBundle } from '@contribs-actions/cli'
 import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
 import { trackingMarker } from '@contribs-actions/shared'
+import { copyExampleRepo, initGitRepo } from '../../../test/kit/fixtures.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -50,8 +53,8 @@ export async function openTrackingIssue(
 export interface SweepOptions {
   inputs?: Record<string, string>
   workspace: string
-  /** Default 0: any other exit code throws with the step's output. */
-  exitCode?: number
+  /** Default 0: any other exit code throws with the step's output. `any`: the caller checks. */
+  exitCode?: number | 'any'
   /** More environment, e.g. RUNNER_DEBUG. */
   env?: Record<string, string>
 }
@@ -73,7 +76,7 @@ export async function sweep(
       ...options.env
     }
   })
-  if (r.exitCode !== (options.exitCode ?? 0))
+  if (options.exitCode !== 'any' && r.exitCode !== (options.exitCode ?? 0))
     throw new Error(`sweep failed (${r.exitCode}):\n${r.stdout}\n${r.stderr}`)
   // A run stopped by an error has no outputs.
   const issues =
@@ -113,10 +116,89 @@ export function milestonesPosted(
     })
 }
 
-/** Write requests the emulator saw for a repository since the last clearRequests(). */
+/** Write requests the emulator saw for a repository since the last clearRequests(), as `METHOD /route`. */
 export function writes(emu: Emulator, repo: string): string[] {
   return emu
     .requests()
     .filter((r) => r.write && r.path.startsWith(`/repos/${OWNER}/${repo}/`))
-    .map((r) => `${r.method} ${r.route}`)
+    .map((r) => r.route ?? `${r.method} ${r.path}`)
+}
+
+/** A stale issue as the sweep opens it: the stale label at creation and the stale marker. */
+export async function openStaleIssue(gh: Octokit, repo: string, pkg: string): Promise<number> {
+  const { data } = await gh.rest.issues.create({
+    owner: OWNER,
+    repo,
+    title: `[contribs-stale] ${pkg}: upstream floor >=0.5.0 is below 0.6.0`,
+    body: trackingMarker(pkg, 'stale'),
+    labels: ['contribs-stale']
+  })
+  return data.number
+}
+
+export interface IssueSnapshot {
+  number: number
+  title: string
+  state: string
+  labels: string[]
+  comments: string[]
+}
+
+/**
+ * What a sweep leaves on GitHub: the repository's labels, and every issue with its state, labels
+ * and comments (bodies, oldest first). Two runs that wrote the same things have equal snapshots;
+ * a duplicate or a lost write shows as a difference. Episode ids (label event ids) differ between
+ * repositories of one emulator, so markers show `episode=E`.
+ */
+export function snapshot(
+  emu: Emulator,
+  repo: string
+): { labels: string[]; issues: IssueSnapshot[] } {
+  const state = emu.state.repo(OWNER, repo)
+  const name = (id: number) => state.labels.find((l) => l.id === id)?.name ?? `#${id}`
+  return {
+    labels: state.labels.map((l) => l.name).sort(),
+    issues: [...state.issues]
+      .sort((a, b) => a.number - b.number)
+      .map((i) => ({
+        number: i.number,
+        title: i.title,
+        state: i.state,
+        labels: i.labels.map(name).sort(),
+        comments: state.comments
+          .filter((c) => c.issueNumber === i.number)
+          .sort((a, b) => a.seq - b.seq)
+          .map((c) => c.body.replace(/ episode=\S+ -->/g, ' episode=E -->'))
+      }))
+  }
+}
+
+/**
+ * A checkout of the example repository with `minimum_upstream_version = "0.6.0"`: langchain
+ * (`mellea>=0.5.0`) is below it, every other package (`>=0.6.0`) meets it.
+ */
+export function minimumCheckout(): string {
+  const checkout = copyExampleRepo()
+  const file = path.join(checkout, 'pyproject.toml')
+  const text = readFileSync(file, 'utf8')
+  const from = 'minimum_upstream_version = "0.5.0"'
+  if (!text.includes(from)) throw new Error(`${from} not in ${file}`)
+  writeFileSync(file, text.replace(from, 'minimum_upstream_version = "0.6.0"'))
+  initGitRepo(checkout)
+  return checkout
+}
+
+/**
+ * Day 22 of a story in which one sweep uses every write route it has: tracking issue #1 (dspy,
+ * labelled on day 0) owes its day-7, day-14 and day-21 milestones (three comments, the `archived`
+ * label created and added); stale issue #2 (dspy, whose floor now meets the minimum) is commented
+ * on and closed; langchain, below the minimum, gets a new stale issue (#3). Run the sweep on
+ * `minimumCheckout()`.
+ */
+export async function everyWriteDue(emu: Emulator, gh: Octokit, repo: string): Promise<void> {
+  await emu.seedRepo({ owner: OWNER, repo })
+  setDay(emu, 0)
+  await openTrackingIssue(gh, repo, 'dspy')
+  await openStaleIssue(gh, repo, 'dspy')
+  setDay(emu, 22)
 }

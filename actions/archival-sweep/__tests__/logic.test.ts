@@ -3,9 +3,10 @@ import { afterAll, describe, expect, test } from '@jest/globals'
 import { loadRepo, trackingMarker } from '@contribs-actions/shared'
 import { cleanupTempDirs, copyExampleRepo, writeFiles } from '../../../test/kit/fixtures.js'
 import { applyPlan } from '../src/apply.js'
+import { issueHold, smokeHold, smokeSaysGreen, writeProblems } from '../src/checks.js'
 import { upstreamFloors } from '../src/floor.js'
 import { planSweep, stageOf, SweptIssue } from '../src/plan.js'
-import { packageFromTitle, packageOf } from '../src/read-issues.js'
+import { packageOf } from '../src/read-issues.js'
 import { DEFAULT_TEXTS } from '../src/texts.js'
 import {
   currentEpisode,
@@ -82,8 +83,6 @@ describe('package of an issue', () => {
     expect(
       packageOf(issue('no', trackingMarker('b', 'stale')), 'tracking', 'contribs-broken')
     ).toBeUndefined()
-    expect(packageFromTitle('[my.label] pkg-x: red', 'my.label')).toBe('pkg-x')
-    expect(packageFromTitle('[myXlabel] pkg-x: red', 'my.label')).toBeUndefined()
   })
 })
 
@@ -131,7 +130,8 @@ describe('plan', () => {
     package: `p${n}`,
     labels: ['contribs-broken'],
     episode: { id: `e${n}`, since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
-    posted: new Set(posted)
+    posted: new Set(posted),
+    closingPosted: false
   })
   const input = (issues: SweptIssue[]) => ({
     nowMs: T,
@@ -164,23 +164,12 @@ describe('plan', () => {
     const plan = planSweep(input([swept(1, 21, [7, 14])]))
     // The archive step needs 3 writes (label creation, issue label, comment): 2 is not enough.
     const lines: string[] = []
-    const capped = await applyPlan(
-      plan,
-      () => 1,
-      2,
-      undefined,
-      (l) => lines.push(l)
-    )
+    const log = (l: string) => lines.push(l)
+    const capped = await applyPlan(plan, { maxOperations: 2, log })
     expect(capped).toMatchObject({ capped: true, operations: 0, done: [] })
     expect(capped.pending.map((s) => s.action)).toEqual(['day-21-archived'])
     expect(lines).toEqual([])
-    const dry = await applyPlan(
-      plan,
-      () => 1,
-      3,
-      undefined,
-      (l) => lines.push(l)
-    )
+    const dry = await applyPlan(plan, { maxOperations: 3, log })
     expect(dry.operations).toBe(3)
     expect(lines).toEqual(['would day-21-archived on #1'])
     expect(stageOf(plan.entries[0], milestonesFor([7, 14, 21]), dry.done)).toBe('archived')
@@ -192,5 +181,73 @@ describe('plan', () => {
     const plan = planSweep(input([issue]))
     expect(plan.steps).toEqual([])
     expect(stageOf(plan.entries[0], milestonesFor([7, 14, 21]), [])).toBe('unarchived')
+  })
+})
+
+describe('checks before writing', () => {
+  const T = Date.parse('2026-01-01T00:00:00Z')
+  const tracked = (labelledDaysAgo: number): SweptIssue => ({
+    number: 1,
+    title: '[contribs-broken] p: red',
+    url: 'https://github.com/o/r/issues/1',
+    kind: 'tracking',
+    package: 'p',
+    labels: ['contribs-broken'],
+    episode: { id: 'e1', since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
+    posted: new Set(),
+    closingPosted: false
+  })
+  const input = (issues: SweptIssue[], archive = DEFAULT_TEXTS.archive) => ({
+    nowMs: T,
+    issues,
+    milestones: milestonesFor([7, 14, 21]),
+    labels: { tracking: 'contribs-broken', archive: 'archived', stale: 'contribs-stale' },
+    texts: { ...DEFAULT_TEXTS, archive },
+    upstream: 'mellea',
+    table: 'mellea-contribs'
+  })
+
+  test('every milestone on a tracking issue asks for the label and a smoke state that is not green', () => {
+    const plan = planSweep(input([tracked(22)]))
+    expect(plan.steps.map((s) => s.check)).toEqual(
+      Array(3).fill({ issue: 1, label: 'contribs-broken', smoke: 'p' })
+    )
+    expect(writeProblems(plan)).toEqual([])
+  })
+
+  test('a text that renders over 65,536 characters is named once, whatever the number of issues', () => {
+    const long = 'x'.repeat(65_530) + ' {package}'
+    const plan = planSweep(input([tracked(22), { ...tracked(30), number: 2 }], long))
+    expect(writeProblems(plan)).toEqual([
+      expect.stringMatching(
+        /^`archive-message` makes the day-21-archived comment on #2 65,\d{3} characters long/
+      )
+    ])
+  })
+
+  test('an issue closed or unlabelled since it was listed holds the step; the label compares case-insensitively', () => {
+    const check = { issue: 4, label: 'contribs-broken', smoke: 'p' }
+    expect(issueHold(check, { open: true, labels: ['Contribs-Broken'] })).toBeUndefined()
+    expect(issueHold(check, { open: false, labels: ['contribs-broken'] })).toBe(
+      '#4 was closed since it was listed: nothing posted'
+    )
+    expect(issueHold(check, { open: true, labels: ['archived'] })).toContain(
+      '`contribs-broken` was removed from #4 since it was listed'
+    )
+    // A close step asks only that the issue is still open.
+    expect(issueHold({ issue: 4 }, { open: true, labels: [] })).toBeUndefined()
+  })
+
+  test("smoke-reporter's state: green only when its counter is 0; anything else says nothing", () => {
+    expect(smokeSaysGreen('{"consecutive_failures": 0, "open_issue_number": null}')).toBe(true)
+    expect(smokeSaysGreen('{"consecutive_failures": 3}')).toBe(false)
+    expect(smokeSaysGreen('{"other": 1}')).toBeUndefined()
+    expect(smokeSaysGreen('null')).toBeUndefined()
+    expect(smokeSaysGreen('{"consecutive_failures": ')).toBeUndefined()
+    const check = { issue: 4, label: 'contribs-broken', smoke: 'p' }
+    expect(smokeHold(check, true)).toContain("smoke-reporter's state says `p` is green")
+    expect(smokeHold(check, false)).toBeUndefined()
+    expect(smokeHold(check, undefined)).toBeUndefined()
+    expect(smokeHold({ issue: 4 }, true)).toBeUndefined()
   })
 })

@@ -177,13 +177,15 @@ test('a write GitHub keeps refusing fails the step after the other issues had th
   const a = await openTrackingIssue(gh, repo, 'a-pkg')
   const b = await openTrackingIssue(gh, repo, 'b-pkg')
   setDay(emu, 7)
-  // The first comment gets 502. A POST that creates is sent once (a blind retry could post it
-  // twice), so one refusal fails that step.
+  // The first comment gets 502 three times. A POST that creates is never retried blindly (it
+  // could post twice): each refusal is followed by a lookup of the comment's marker, and after
+  // three refusals with nothing found the step fails.
   emu.addFault({
     method: 'POST',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
     kind: 'status',
-    status: 502
+    status: 502,
+    count: 3
   })
   const r = await sweep(emu, repo, { workspace: tempDir(), exitCode: 1 })
   expect(r.issues).toEqual([
@@ -198,26 +200,59 @@ test('a write GitHub keeps refusing fails the step after the other issues had th
 })
 
 test.each([
-  [{ 'archival-days': '7, two weeks' }, 'input `archival-days` must list whole days'],
-  [{ 'max-operations': '0' }, 'input `max-operations` must be an integer >= 1'],
   [
-    { 'minimum-upstream-version': 'latest' },
-    'input `minimum-upstream-version` is not a PEP 440 version'
+    'archival-days not a number',
+    { 'archival-days': '7, two weeks' },
+    'input `archival-days` must list strictly increasing whole days >= 0, e.g. "7, 14, 21" (got "two weeks")'
   ],
-  [{ 'dry-run': 'maybe' }, 'input `dry-run` must be true or false']
-])('bad input %j fails before any request, with a clear message', async (inputs, message) => {
-  emu.clearRequests()
-  const r = await runBundle({
-    action: 'archival-sweep',
-    inputs: { token: 'actions-token', ...inputs },
-    workspace: tempDir(),
-    env: { GITHUB_API_URL: emu.url, GITHUB_REPOSITORY: `${OWNER}/many` }
-  })
-  expect(r.exitCode).toBe(1)
-  expect(r.stdout).toContain(message)
-  expect(r.stdout).not.toMatch(/\n\s+at /)
-  expect(emu.requests()).toEqual([])
-})
+  [
+    'archival-days 7,7 (not increasing)',
+    { 'archival-days': '7,7' },
+    'input `archival-days` must list strictly increasing whole days >= 0, e.g. "7, 14, 21" (got 7, 7)'
+  ],
+  [
+    'reminder-message with an unknown placeholder',
+    { 'reminder-message': 'Day {day}: {nope} for {package} ({nope})' },
+    'input `reminder-message` uses {nope}, which is not a placeholder; it may use {package} {day}'
+  ],
+  [
+    'stale-close-message with a milestone placeholder',
+    { 'stale-close-message': '{package}: {day}' },
+    'input `stale-close-message` uses {day}, which is not a placeholder; it may use {package} {upstream} {minimum} {resolution}'
+  ],
+  [
+    'archive-message over the comment limit',
+    { 'archive-message': 'x'.repeat(70_000) },
+    'input `archive-message` is 70,000 characters long; GitHub allows 65,536 in a comment'
+  ],
+  ['max-operations 0', { 'max-operations': '0' }, 'input `max-operations` must be an integer >= 1'],
+  [
+    'max-operations 2 (the archive takes 3 writes)',
+    { 'max-operations': '2' },
+    'input `max-operations` must be at least 3 (got 2): the archive milestone takes up to 3 writes'
+  ],
+  [
+    'minimum-upstream-version not PEP 440',
+    { 'minimum-upstream-version': 'latest' },
+    'input `minimum-upstream-version` must be a PEP 440 version'
+  ],
+  ['dry-run not a boolean', { 'dry-run': 'maybe' }, 'input `dry-run` must be true or false']
+])(
+  'bad input: %s fails before any request, with a clear message',
+  async (_name, inputs, message) => {
+    emu.clearRequests()
+    const r = await runBundle({
+      action: 'archival-sweep',
+      inputs: { token: 'actions-token', ...inputs },
+      workspace: tempDir(),
+      env: { GITHUB_API_URL: emu.url, GITHUB_REPOSITORY: `${OWNER}/many` }
+    })
+    expect(r.exitCode).toBe(1)
+    expect(r.stdout).toContain(message)
+    expect(r.stdout).not.toMatch(/\n\s+at /)
+    expect(emu.requests()).toEqual([])
+  }
+)
 
 test('a minimum that is not PEP 440 in the settings table fails naming the file and line', async () => {
   const checkout = copyExampleRepo()
@@ -239,7 +274,7 @@ test('a minimum that is not PEP 440 in the settings table fails naming the file 
       file: 'pyproject.toml',
       line: 30,
       message: expect.stringContaining(
-        'minimum_upstream_version is not a PEP 440 version (got "soon"'
+        'minimum_upstream_version must be a PEP 440 version such as "0.6.0" (got "soon")'
       )
     })
   ])

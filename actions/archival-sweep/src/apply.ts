@@ -2,29 +2,63 @@
  * Carries out a plan's steps, oldest due first, within the `max-operations` budget (every write
  * request counts, label creation included). A step is all or nothing for the budget: it starts
  * only when all its writes fit, so a capped run never leaves a milestone half done. What did not
- * fit is left for the next run, which finds it again from GitHub. With no writer (dry run) the
- * same walk is made and nothing is written. Each step is logged through `log` as it is done.
+ * fit is left for the next run, which finds it again from GitHub. Just before its writes, a step
+ * on an existing issue is checked again (guard): a step whose issue was closed, unlabelled or
+ * recovered meanwhile is held, not done. With no writer (dry run) the same walk is made, the
+ * checks included, and nothing is written. Each step is logged through `log` as it is done.
  */
-import type { Plan, Step, WriteOp } from './plan.js'
+import type { Plan, Step, StepCheck, WriteOp } from './plan.js'
 
+/**
+ * The most writes one step takes: the archive milestone creates the archive label when the
+ * repository lacks it, adds it, and posts the final comment. `max-operations` must allow it, or
+ * the archive would never fit a run.
+ */
+export const MAX_STEP_WRITES = 3
+
+/** The sweep's writes. Creates are made exactly once: a lost create is found by its marker. */
 export interface Writer {
   ensureLabel(name: string): Promise<void>
-  comment(issue: number, body: string): Promise<void>
+  /** Returns whether the comment was found (made by an earlier, lost attempt) rather than posted. */
+  comment(issue: number, body: string, marker: string): Promise<{ adopted: boolean }>
   addLabel(issue: number, label: string): Promise<void>
   close(issue: number): Promise<void>
   createIssue(
     title: string,
     body: string,
-    labels: string[]
-  ): Promise<{ number: number; url: string }>
+    labels: string[],
+    pkg: string
+  ): Promise<{ number: number; url: string; adopted: boolean }>
+}
+
+/** Why a step must not run now. `warning`: a state someone should look at, not a normal race. */
+export interface Hold {
+  reason: string
+  warning: boolean
+}
+
+/** Reads the issue (and the smoke state) again just before a step; a failed read throws. */
+export interface Guard {
+  /** Undefined when the step may run. */
+  hold(check: StepCheck): Promise<Hold | undefined>
+}
+
+export interface ApplyOptions {
+  maxOperations: number
+  /** Undefined in a dry run. */
+  writer?: Writer
+  guard?: Guard
+  log: (line: string) => void
 }
 
 export interface Applied {
   done: Step[]
   /** Steps left for the next run because the budget ran out. */
   pending: Step[]
-  /** Steps whose write failed: the step and the error message. */
+  /** Steps whose write (or check) failed: the step and the error message. */
   failed: { step: Step; error: string }[]
+  /** Steps not run because their issue changed since it was listed, with why. */
+  held: ({ step: Step } & Hold)[]
   operations: number
   capped: boolean
   /** Issues opened, by entry key. */
@@ -35,81 +69,93 @@ function labelsOf(w: WriteOp): string[] {
   return w.op === 'add-label' ? [w.label] : w.op === 'create-issue' ? w.labels : []
 }
 
-export async function applyPlan(
-  plan: Plan,
-  issueOf: (key: string) => number | null,
-  maxOperations: number,
-  writer: Writer | undefined,
-  log: (line: string) => void
-): Promise<Applied> {
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Applied> {
   const out: Applied = {
     done: [],
     pending: [],
     failed: [],
+    held: [],
     operations: 0,
     capped: false,
     created: new Map()
   }
   const ensured = new Set<string>()
   const broken = new Set<string>()
-  const verb = writer ? '' : 'would '
   for (const step of plan.steps) {
     if (out.capped) {
       out.pending.push(step)
       continue
     }
+    // The other issues still get their turn; this one's later steps would be out of order.
     if (broken.has(step.key)) continue
     const newLabels = [...new Set(step.writes.flatMap(labelsOf))].filter(
       (l) => !ensured.has(l.toLowerCase())
     )
-    const cost = step.writes.length + newLabels.length
-    if (out.operations + cost > maxOperations) {
+    if (out.operations + step.writes.length + newLabels.length > options.maxOperations) {
       out.capped = true
       out.pending.push(step)
       continue
     }
-    const issue = issueOf(step.key)
     try {
-      for (const l of newLabels) {
-        if (writer) await writer.ensureLabel(l)
-        ensured.add(l.toLowerCase())
-        out.operations++
+      const hold = step.check && options.guard ? await options.guard.hold(step.check) : undefined
+      if (hold) {
+        broken.add(step.key)
+        out.held.push({ step, ...hold })
+        options.log(`held ${describe(step)}: ${hold.reason}`)
+        continue
       }
-      for (const w of step.writes) {
-        if (writer) await write(writer, w, issue, step, out)
-        out.operations++
-      }
+      const found = await runStep(step, newLabels, ensured, out, options.writer)
       out.done.push(step)
-      log(`${verb}${describe(step, issue)}`)
+      options.log(
+        `${options.writer ? '' : 'would '}${describe(step)}` +
+          (found ? ' (found what an earlier attempt made: not made twice)' : '')
+      )
     } catch (e) {
-      // The other issues still get their turn; this one's later steps would be out of order.
       broken.add(step.key)
       const message = (e as Error).message
       out.failed.push({ step, error: message })
-      log(`failed to ${describe(step, issue)}: ${message}`)
+      options.log(`failed to ${describe(step)}: ${message}`)
     }
   }
   return out
 }
 
-async function write(
-  writer: Writer,
-  w: WriteOp,
-  issue: number | null,
+/** One step's writes, in order; returns whether a create was adopted rather than made. */
+async function runStep(
   step: Step,
-  out: Applied
-): Promise<void> {
-  if (w.op === 'create-issue') {
-    out.created.set(step.key, await writer.createIssue(w.title, w.body, w.labels))
-    return
+  newLabels: string[],
+  ensured: Set<string>,
+  out: Applied,
+  writer: Writer | undefined
+): Promise<boolean> {
+  let adopted = false
+  for (const l of newLabels) {
+    if (writer) await writer.ensureLabel(l)
+    ensured.add(l.toLowerCase())
+    out.operations++
   }
-  if (issue === null) throw new Error(`no issue number for ${step.key}`)
-  if (w.op === 'comment') await writer.comment(issue, w.body)
-  else if (w.op === 'add-label') await writer.addLabel(issue, w.label)
-  else await writer.close(issue)
+  for (const w of step.writes) {
+    if (writer) adopted = (await write(writer, w, step, out)) || adopted
+    out.operations++
+  }
+  return adopted
 }
 
-function describe(step: Step, issue: number | null): string {
-  const target = issue === null ? step.key.replace(/^new:/, 'a stale issue for ') : `#${issue}`
-  return step.action === 'opened' ? `open ${target}` : `${step.action} on ${target}`
+async function write(writer: Writer, w: WriteOp, step: Step, out: Applied): Promise<boolean> {
+  if (w.op === 'create-issue') {
+    const made = await writer.createIssue(w.title, w.body, w.labels, w.package)
+    out.created.set(step.key, { number: made.number, url: made.url })
+    return made.adopted
+  }
+  const issue = step.issue
+  if (issue === null) throw new Error(`no issue number for ${step.key}`)
+  if (w.op === 'comment') return (await writer.comment(issue, w.body, w.marker)).adopted
+  if (w.op === 'add-label') await writer.addLabel(issue, w.label)
+  else await writer.close(issue)
+  return false
+}
+
+function describe(step: Step): string {
+  if (step.issue === null) return `open ${step.key.replace(/^new:/, 'a stale issue for ')}`
+  return `${step.action} on #${step.issue}`
 }

@@ -2,8 +2,8 @@
  * The stale-floor signal: a subpackage whose upstream requirement still allows versions below the
  * repository's `minimum_upstream_version`. Pure over the loaded repository.
  */
-import { dependencyLine, Repo, UserError, upstreamFloor } from '@contribs-actions/shared'
-import { lt, valid } from '@renovatebot/pep440'
+import { dependencyLine, Repo, upstreamFloor } from '@contribs-actions/shared'
+import { lt } from '@renovatebot/pep440'
 
 export interface FloorStatus {
   package: string
@@ -41,24 +41,9 @@ export function upstreamFloors(repo: Repo, minimum: string): Map<string, FloorSt
 }
 
 /**
- * The minimum from the input or the settings table, checked to be a PEP 440 version. Undefined
- * when neither sets one: the stale-floor signal is then off.
+ * The minimum from the input, else the settings table; both are checked to be PEP 440 where they
+ * are read. Undefined when neither sets one: the stale-floor signal is then off.
  */
 export function readMinimum(repo: Repo, fromInput: string | undefined): string | undefined {
-  const raw = fromInput ?? repo.settings.minimum_upstream_version
-  if (raw === undefined || raw.trim() === '') return undefined
-  const v = valid(raw.trim())
-  if (v) return v
-  const table = repo.settings.table
-  if (fromInput !== undefined)
-    throw new UserError(
-      `input \`minimum-upstream-version\` is not a PEP 440 version (got ${JSON.stringify(raw)}; e.g. "0.6.0")`
-    )
-  throw new UserError(
-    `[tool.${table}] minimum_upstream_version is not a PEP 440 version (got ${JSON.stringify(raw)}; e.g. "0.6.0")`,
-    {
-      file: repo.rootPyproject?.file,
-      line: repo.rootPyproject?.lines.find(['tool', table], 'minimum_upstream_version')
-    }
-  )
+  return fromInput ?? repo.settings.minimum_upstream_version
 }

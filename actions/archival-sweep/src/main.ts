@@ -7,14 +7,22 @@ import {
   mapLimit,
   parseTrackingMarker,
   Repo,
-  RunContext
+  RunContext,
+  UserError
 } from '@contribs-actions/shared'
-import { connect, Connection } from '@contribs-actions/shared/github'
+import {
+  connect,
+  Connection,
+  LabelledIssue,
+  listOpenLabelled
+} from '@contribs-actions/shared/github'
 import { applyPlan } from './apply.js'
+import { writeProblems } from './checks.js'
 import { readMinimum, upstreamFloors } from './floor.js'
+import { octokitGuard } from './guard.js'
 import { parseOptions } from './options.js'
 import { Entry, planSweep, StaleInput, SweptIssue } from './plan.js'
-import { ListedIssue, listOpenLabelled, readSweptIssue } from './read-issues.js'
+import { readSweptIssue } from './read-issues.js'
 import { buildResult } from './report.js'
 import { DEFAULT_TEXTS, floorText, IssueKind } from './texts.js'
 import { milestonesFor } from './timeline.js'
@@ -59,14 +67,16 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     stale
   })
   for (const e of plan.entries) await log.withGroup(entryTitle(e), () => logEntry(e, log))
-  const issueOf = new Map(plan.entries.map((e) => [e.key, e.issue]))
-  const applied = await applyPlan(
-    plan,
-    (key) => issueOf.get(key) ?? null,
-    options.maxOperations,
-    options.dryRun ? undefined : octokitWriter(conn, labels),
-    (line) => log.info(line)
-  )
+  // A write GitHub would refuse every time is found now, before the first write: found at write
+  // time it would leave a milestone half done (the archive label on, its comment refused) for good.
+  const problems = writeProblems(plan)
+  if (problems.length) throw new UserError(`nothing was written: ${problems.join('; ')}`)
+  const applied = await applyPlan(plan, {
+    maxOperations: options.maxOperations,
+    writer: options.dryRun ? undefined : octokitWriter(conn, labels),
+    guard: octokitGuard(conn, { branch: settings.state_branch, dir: settings.state_dir }),
+    log: (line) => log.info(line)
+  })
   const result = buildResult({
     plan,
     applied,
@@ -99,7 +109,7 @@ async function readIssues(
   log.info(count(tracking.issues.length, labels.tracking))
   const stale = staleOn ? await listOpenLabelled(octokit, owner, name, labels.stale) : undefined
   if (stale) log.info(count(stale.issues.length, labels.stale))
-  const toRead: { issue: ListedIssue; kind: IssueKind; label: string }[] = []
+  const toRead: { issue: LabelledIssue; kind: IssueKind; label: string }[] = []
   const seen = new Set<number>()
   for (const issue of tracking.issues) {
     seen.add(issue.number)
@@ -116,7 +126,7 @@ async function readIssues(
     if (!seen.has(issue.number)) toRead.push({ issue, kind: 'stale', label: labels.stale })
   }
   // GitHub's clock, not the runner's: ages are measured against the event timestamps it wrote.
-  const nowMs = tracking.serverNowMs ?? Date.now()
+  const nowMs = conn.clock.now()
   const clock = { nowMs, firstDay }
   const issues = await mapLimit(toRead, 8, (x) =>
     readSweptIssue(octokit, owner, name, x.issue, x.kind, x.label, clock)

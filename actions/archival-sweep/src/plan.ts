@@ -4,6 +4,7 @@
  * Each step is one milestone, one new stale issue or one closed stale issue, with the writes it
  * takes; steps are ordered by when they fell due so a budget-capped run does the oldest first.
  */
+import { fileLine } from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
 import {
@@ -11,10 +12,11 @@ import {
   milestoneComment,
   staleBody,
   staleCloseComment,
+  staleCloseMarker,
   staleTitle,
   TextContext
 } from './texts.js'
-import { ageDays, dueAt, Episode, Milestone, milestoneAction } from './timeline.js'
+import { ageDays, dueAt, Episode, Milestone, milestoneAction, milestoneMarker } from './timeline.js'
 
 /** One open issue carrying the tracking or the stale label, as read from GitHub. */
 export interface SweptIssue {
@@ -29,23 +31,47 @@ export interface SweptIssue {
   episode?: Episode
   /** Milestone days already posted for the current episode. */
   posted: Set<number>
+  /** A stale issue: its closing comment is there already (an earlier sweep's close failed). */
+  closingPosted: boolean
 }
 
+/** The input a comment's text comes from, named in messages about it. */
+export type TextInput =
+  'reminder-message' | 'notice-message' | 'archive-message' | 'stale-close-message'
+
 export type WriteOp =
-  | { op: 'comment'; body: string }
+  /** `marker` is in `body`: a lost create is found by it and adopted. */
+  | { op: 'comment'; body: string; marker: string; text: TextInput }
   | { op: 'add-label'; label: string }
   | { op: 'close' }
-  | { op: 'create-issue'; title: string; body: string; labels: string[] }
+  /** Found again after a lost create by its label and the stale marker of `package`. */
+  | { op: 'create-issue'; title: string; body: string; labels: string[]; package: string }
+
+/**
+ * What must still hold when a step on an existing issue runs. The issues are listed at the start
+ * and a run can take minutes (writes are paced), so each step checks its issue again just before
+ * writing: smoke-reporter may have recovered the package meanwhile.
+ */
+export interface StepCheck {
+  issue: number
+  /** The label the issue must still carry; undefined when only its being open matters. */
+  label?: string
+  /** A tracking issue's package: held while smoke-reporter's state says it is green. */
+  smoke?: string
+}
 
 export interface Step {
   /** The entry it belongs to. */
   key: string
+  /** The issue it writes on; null for a stale issue it opens. */
+  issue: number | null
   /** When it fell due (epoch ms): the order in which a capped run works. */
   due: number
   /** Its name in outputs, e.g. `day-7-reminder`, `opened`, `closed`. */
   action: string
   milestone?: Milestone
   writes: WriteOp[]
+  check?: StepCheck
 }
 
 /** One row of the report: an issue the sweep looked at, or a stale issue it would open. */
@@ -138,18 +164,9 @@ function planIssue(issue: SweptIssue, input: PlanInput): Entry {
   if (issue.kind === 'stale' && input.stale) {
     const resolution = staleResolution(input.stale, issue.package, input.upstream)
     if (resolution) {
-      const body = staleCloseComment(
-        input.texts,
-        { package: issue.package, upstream: input.upstream, minimum: input.stale.minimum },
-        resolution
+      entry.steps.push(
+        closeStep(entry, issue, issue.package, resolution, { ...input, stale: input.stale })
       )
-      entry.reasons.push(`resolved, so closed: ${resolution}`)
-      entry.steps.push({
-        key: entry.key,
-        due: input.nowMs,
-        action: 'closed',
-        writes: [{ op: 'comment', body }, { op: 'close' }]
-      })
       return entry
     }
     entry.reasons.push(`still below the minimum ${input.stale.minimum}: stays open`)
@@ -165,6 +182,58 @@ function planIssue(issue: SweptIssue, input: PlanInput): Entry {
   )
   milestoneSteps(entry, issue.package, label, episode, input)
   return entry
+}
+
+/**
+ * Closing a resolved stale issue: the comment saying why, then the close. The comment goes first
+ * so the issue never closes without its reason (a closed issue leaves the open listing, so a
+ * comment that failed after the close would never be posted). When a close failed after the
+ * comment, the re-run finds the comment by its marker and only closes.
+ */
+function closeStep(
+  entry: Entry,
+  issue: SweptIssue,
+  pkg: string,
+  resolution: string,
+  input: PlanInput & { stale: StaleInput }
+): Step {
+  const close: WriteOp = { op: 'close' }
+  const check: StepCheck = { issue: issue.number }
+  if (issue.closingPosted) {
+    entry.reasons.push(
+      `resolved, so closed: ${resolution}; its closing comment is there already (an earlier close failed): close only`
+    )
+    return {
+      key: entry.key,
+      issue: issue.number,
+      due: input.nowMs,
+      action: 'closed',
+      writes: [close],
+      check
+    }
+  }
+  const ctx = { package: pkg, upstream: input.upstream, minimum: input.stale.minimum }
+  const comment: WriteOp = {
+    op: 'comment',
+    body: staleCloseComment(input.texts, ctx, resolution),
+    marker: staleCloseMarker(pkg),
+    text: 'stale-close-message'
+  }
+  entry.reasons.push(`resolved, so closed: ${resolution}`)
+  return {
+    key: entry.key,
+    issue: issue.number,
+    due: input.nowMs,
+    action: 'closed',
+    writes: [comment, close],
+    check
+  }
+}
+
+const TEXT_INPUT: Record<Milestone['kind'], TextInput> = {
+  reminder: 'reminder-message',
+  notice: 'notice-message',
+  archive: 'archive-message'
 }
 
 /** The milestones of the current episode that are due and not posted, each with its reason. */
@@ -198,17 +267,25 @@ function milestoneSteps(
     }
     const comment: WriteOp = {
       op: 'comment',
-      body: milestoneComment(input.texts, m, episode, ctx, input.nowMs)
+      body: milestoneComment(input.texts, m, episode, ctx, input.nowMs),
+      marker: milestoneMarker(m.day, episode.id),
+      text: TEXT_INPUT[m.kind]
     }
-    // The marker-carrying comment goes last: a run cut short after the label re-does the milestone.
+    // The marker-carrying comment goes last: a run cut short after the label finds the label on
+    // and the marker missing, and completes the milestone with the comment alone.
     const labelToo = m.kind === 'archive' && !entry.hasArchiveLabel
     const writes: WriteOp[] = labelToo
       ? [{ op: 'add-label', label: input.labels.archive }, comment]
       : [comment]
-    entry.reasons.push(
-      `${action}: due since ${date(due)} and not posted: ${labelToo ? `label ${input.labels.archive} and comment` : 'comment'}`
-    )
-    entry.steps.push({ key: entry.key, due, action, milestone: m, writes })
+    const what = labelToo
+      ? `label ${input.labels.archive} and comment`
+      : m.kind === 'archive'
+        ? `comment (label ${input.labels.archive} is on already)`
+        : 'comment'
+    entry.reasons.push(`${action}: due since ${date(due)} and not posted: ${what}`)
+    const issue = entry.issue as number
+    const check: StepCheck = { issue, label, ...(entry.kind === 'tracking' ? { smoke: pkg } : {}) }
+    entry.steps.push({ key: entry.key, issue, due, action, milestone: m, writes, check })
   }
 }
 
@@ -243,9 +320,12 @@ function staleOpenings(input: PlanInput, stale: StaleInput, staleOpen: Set<strin
       steps: [
         {
           key,
+          issue: null,
           due: input.nowMs,
           action: 'opened',
-          writes: [{ op: 'create-issue', title, body, labels: [input.labels.stale] }]
+          writes: [
+            { op: 'create-issue', title, body, labels: [input.labels.stale], package: f.package }
+          ]
         }
       ]
     })
@@ -263,7 +343,7 @@ export function staleResolution(
   const f = stale.floors.get(pkg)
   if (!f) return `it no longer depends on ${upstream}`
   if (f.below) return undefined
-  return `its requirement is now \`${f.requirement}\` (${f.file}${f.line ? `:${f.line}` : ''})`
+  return `its requirement is now \`${f.requirement}\` (${fileLine(f.file, f.line)})`
 }
 
 export type Stage =

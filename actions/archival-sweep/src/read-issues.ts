@@ -1,89 +1,59 @@
 /**
- * The sweep's reads: open issues by label (the issues list, paginated, never the search API whose
- * index lags), each issue's events for the label episode, and its comments for posted markers.
+ * The sweep's reads of one listed issue: its events for the label episode, and its comments for
+ * the markers of what earlier sweeps posted. Issues are listed by the shared listOpenLabelled.
  * Reads are not counted against `max-operations`.
  */
-import { parseTrackingMarker } from '@contribs-actions/shared'
-import type { Octokit } from '@contribs-actions/shared/github'
+import { packageFromTitle, parseTrackingMarker } from '@contribs-actions/shared'
+import type { LabelledIssue, Octokit } from '@contribs-actions/shared/github'
 import type { SweptIssue } from './plan.js'
-import type { IssueKind } from './texts.js'
+import { IssueKind, staleCloseMarker } from './texts.js'
 import { currentEpisode, DAY_MS, IssueEventLike, postedDays } from './timeline.js'
 
-export interface ListedIssue {
-  number: number
-  title: string
-  body: string
-  url: string
-  labels: string[]
-}
-
-export interface Listing {
-  issues: ListedIssue[]
-  /** GitHub's clock (the first response's `Date` header), epoch ms. */
-  serverNowMs?: number
-}
-
-/** Every open issue (not pull request) carrying `label`, oldest first. */
-export async function listOpenLabelled(
-  octokit: Octokit,
-  owner: string,
-  repo: string,
-  label: string
-): Promise<Listing> {
-  const issues: ListedIssue[] = []
-  let serverNowMs: number | undefined
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
-    owner,
-    repo,
-    labels: label,
-    state: 'open',
-    sort: 'created',
-    direction: 'asc',
-    per_page: 100
-  })
-  for await (const page of pages) {
-    if (serverNowMs === undefined && page.headers.date) {
-      const t = Date.parse(page.headers.date)
-      if (Number.isFinite(t)) serverNowMs = t
-    }
-    for (const i of page.data) {
-      if (i.pull_request) continue
-      issues.push({
-        number: i.number,
-        title: i.title,
-        body: i.body ?? '',
-        url: i.html_url,
-        labels: i.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
-      })
-    }
-  }
-  return { issues, serverNowMs }
-}
-
-/** `[<label>] <package>: ...`, the title smoke-reporter gives its issues. */
-export function packageFromTitle(title: string, label: string): string | undefined {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const m = new RegExp(`^\\s*\\[${escaped}\\]\\s*([^\\s:]+)\\s*:`, 'i').exec(title)
-  return m?.[1]
-}
-
 /** The package an issue is about: the hidden marker first, else the title. */
-export function packageOf(issue: ListedIssue, kind: IssueKind, label: string): string | undefined {
+export function packageOf(
+  issue: Pick<LabelledIssue, 'title' | 'body'>,
+  kind: IssueKind,
+  label: string
+): string | undefined {
   const marker = parseTrackingMarker(issue.body)
   if (marker && marker.kind === kind) return marker.package
   return packageFromTitle(issue.title, label)
 }
 
+/** When the issue was last reopened (ISO), from its events; undefined when never. */
+export function lastReopened(events: readonly IssueEventLike[]): string | undefined {
+  let at: string | undefined
+  for (const e of events) {
+    if (e.event === 'reopened' && (at === undefined || Date.parse(e.created_at) >= Date.parse(at)))
+      at = e.created_at
+  }
+  return at
+}
+
 /**
- * Reads one issue's label episode and the milestones posted for it. Comments are read only once
- * the episode is `firstDay` days old (at `nowMs`): no marker of it can exist before, and most
- * tracked issues are young, so this saves a request per issue against the 1,000/h of GITHUB_TOKEN.
+ * Where to start reading comments, or null when none can matter yet. A tracking issue's comments
+ * are read only once its episode is `firstDay` days old: no milestone marker can exist before,
+ * and most tracked issues are young, so this saves a request per issue against the 1,000/h of
+ * GITHUB_TOKEN. A stale issue's are always read (there are few), from its last reopening: a
+ * closing comment before that belongs to an earlier close.
  */
+function commentsSince(
+  kind: IssueKind,
+  events: readonly IssueEventLike[],
+  episodeSince: string | undefined,
+  clock: { nowMs: number; firstDay: number }
+): string | undefined | null {
+  if (kind === 'stale') return lastReopened(events)
+  if (!episodeSince || clock.nowMs < Date.parse(episodeSince) + clock.firstDay * DAY_MS) return null
+  return episodeSince
+}
+
+/** Reads one issue's label episode, the milestones posted for it and whether its closing comment is there. */
 export async function readSweptIssue(
   octokit: Octokit,
   owner: string,
   repo: string,
-  issue: ListedIssue,
+  issue: LabelledIssue,
   kind: IssueKind,
   label: string,
   clock: { nowMs: number; firstDay: number }
@@ -95,26 +65,31 @@ export async function readSweptIssue(
     per_page: 100
   })) as unknown as IssueEventLike[]
   const episode = currentEpisode(events, label)
+  const pkg = packageOf(issue, kind, label)
+  const since = commentsSince(kind, events, episode?.since, clock)
   let posted = new Set<number>()
-  if (episode && clock.nowMs >= Date.parse(episode.since) + clock.firstDay * DAY_MS) {
-    // Markers of this episode can only be on comments made since it started.
+  let closingPosted = false
+  if (since !== null) {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
       owner,
       repo,
       issue_number: issue.number,
-      since: episode.since,
+      ...(since ? { since } : {}),
       per_page: 100
     })
-    posted = postedDays(comments, episode.id)
+    if (episode) posted = postedDays(comments, episode.id)
+    closingPosted =
+      pkg !== undefined && comments.some((c) => (c.body ?? '').includes(staleCloseMarker(pkg)))
   }
   return {
     number: issue.number,
     title: issue.title,
     url: issue.url,
     kind,
-    package: packageOf(issue, kind, label),
+    package: pkg,
     labels: issue.labels,
     episode,
-    posted
+    posted,
+    closingPosted
   }
 }

@@ -1,5 +1,12 @@
 /** Outputs, log and job summary of a sweep, from the plan and what was applied. */
-import { ActionResult, code, emptyResult, Finding, Markdown } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  code,
+  emptyResult,
+  Finding,
+  Markdown,
+  plural
+} from '@contribs-actions/shared'
 import type { Applied } from './apply.js'
 import type { Entry, Plan, Stage, Step } from './plan.js'
 import { stageOf } from './plan.js'
@@ -39,7 +46,8 @@ function byKey(steps: Step[]): Map<string, Step[]> {
 export function issueReports(input: ReportInput): IssueReport[] {
   const done = byKey(input.applied.done)
   const pending = byKey(input.applied.pending)
-  const failed = byKey(input.applied.failed.map((f) => f.step))
+  const failed = new Map(input.applied.failed.map((f) => [f.step.key, f.error]))
+  const held = new Map(input.applied.held.map((h) => [h.step.key, h.reason]))
   return input.plan.entries.map((e: Entry) => {
     const d = done.get(e.key) ?? []
     const created = input.applied.created.get(e.key)
@@ -54,17 +62,12 @@ export function issueReports(input: ReportInput): IssueReport[] {
     }
     const url = created?.url ?? e.url
     if (url) report.url = url
-    const f = failed.get(e.key)
-    const note = f
-      ? `failed: ${input.applied.failed.find((x) => x.step.key === e.key)?.error}`
-      : e.note
+    const error = failed.get(e.key)
+    const hold = held.get(e.key)
+    const note = error ? `failed: ${error}` : hold ? `held: ${hold}` : e.note
     if (note) report.note = note
     return report
   })
-}
-
-function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 export function buildResult(input: ReportInput): ActionResult {
@@ -82,26 +85,29 @@ export function buildResult(input: ReportInput): ActionResult {
     )
   ].sort()
   const did = [
-    `${input.dryRun ? 'would post' : 'posted'} ${count(milestones, 'milestone')}`,
-    opened ? `${input.dryRun ? 'would open' : 'opened'} ${count(opened, 'stale issue')}` : '',
-    closed ? `${input.dryRun ? 'would close' : 'closed'} ${count(closed, 'stale issue')}` : ''
+    `${input.dryRun ? 'would post' : 'posted'} ${plural(milestones, 'milestone')}`,
+    opened ? `${input.dryRun ? 'would open' : 'opened'} ${plural(opened, 'stale issue')}` : '',
+    closed ? `${input.dryRun ? 'would close' : 'closed'} ${plural(closed, 'stale issue')}` : ''
   ].filter(Boolean)
   let sentence =
-    `${input.dryRun ? 'dry run: ' : ''}swept ${count(tracking, 'tracking issue')}` +
-    (input.staleOn ? ` and ${count(staleCount, 'stale issue')}` : '') +
-    `; ${did.join(', ')} (${count(applied.operations, 'write')})` +
+    `${input.dryRun ? 'dry run: ' : ''}swept ${plural(tracking, 'tracking issue')}` +
+    (input.staleOn ? ` and ${plural(staleCount, 'stale issue')}` : '') +
+    `; ${did.join(', ')} (${plural(applied.operations, 'write')})` +
     (archived.length ? `; archived: ${archived.join(', ')}` : '')
   if (applied.capped) {
     const left = applied.pending.length
     const message =
-      `max-operations (${input.maxOperations}) reached: ${count(left, 'step')} left for the next ` +
+      `max-operations (${input.maxOperations}) reached: ${plural(left, 'step')} left for the next ` +
       `run (raise \`max-operations\` to do more per run)`
     sentence += `; ${message}`
     result.findings.push({ severity: 'warning', message })
   }
+  for (const h of applied.held) {
+    if (h.warning) result.findings.push({ severity: 'warning', message: h.reason })
+  }
   if (applied.failed.length) {
     result.failure =
-      `${count(applied.failed.length, 'step')} failed: ` +
+      `${plural(applied.failed.length, 'step')} failed: ` +
       applied.failed.map((f) => `${f.step.action} on ${f.step.key}: ${f.error}`).join('; ')
     sentence += `; ${result.failure}`
   }

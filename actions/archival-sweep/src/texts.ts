@@ -1,8 +1,10 @@
 /**
  * What the sweep writes. Milestone texts are configurable (inputs); the footer with the hidden
- * marker is not, because re-runs find posted milestones by it.
+ * marker is not, because re-runs find posted milestones by it. Every comment the sweep posts
+ * carries a marker, so a comment whose create was answered with 5xx (but made) is found and
+ * adopted instead of posted twice.
  */
-import { fillPattern, trackingMarker } from '@contribs-actions/shared'
+import { fileLine, fillPattern, trackingMarker, trackingTitle } from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
 import { Episode, Milestone, milestoneMarker } from './timeline.js'
@@ -22,6 +24,27 @@ export const DEFAULT_TEXTS: Texts = {
     '`{package}` no longer allows {upstream} versions below the minimum `{minimum}`: {resolution}. ' +
     'Closing this issue.'
 }
+
+/** The placeholders of the milestone texts (reminder, notice, archive). */
+export const MILESTONE_PLACEHOLDERS = [
+  'package',
+  'day',
+  'age',
+  'since',
+  'label',
+  'archive_label',
+  'archive_day',
+  'problem',
+  'fix',
+  'upstream',
+  'minimum',
+  'floor'
+] as const
+
+/** The placeholders of the stale-close text. */
+export const STALE_CLOSE_PLACEHOLDERS = ['package', 'upstream', 'minimum', 'resolution'] as const
+
+type MilestoneValues = Record<(typeof MILESTONE_PLACEHOLDERS)[number], string>
 
 export type IssueKind = 'tracking' | 'stale'
 
@@ -43,10 +66,10 @@ export function floorText(f: FloorStatus | undefined): string {
 }
 
 function where(f: FloorStatus): string {
-  return `${f.file}${f.line ? `:${f.line}` : ''}`
+  return fileLine(f.file, f.line)
 }
 
-function values(ctx: TextContext, episode: Episode, nowMs: number): Record<string, string> {
+function values(ctx: TextContext, episode: Episode, nowMs: number, day: number): MilestoneValues {
   const since = episode.since.slice(0, 10)
   const problem =
     ctx.kind === 'tracking'
@@ -60,6 +83,7 @@ function values(ctx: TextContext, episode: Episode, nowMs: number): Record<strin
       : `its floor is raised to at least \`${ctx.upstream}>=${ctx.minimum ?? '<minimum>'}\` (the sweep then closes this issue)`
   return {
     package: ctx.package,
+    day: String(day),
     label: ctx.label,
     archive_label: ctx.archiveLabel,
     archive_day: String(ctx.archiveDay),
@@ -81,7 +105,7 @@ export function milestoneComment(
   ctx: TextContext,
   nowMs: number
 ): string {
-  const v: Record<string, string> = { ...values(ctx, episode, nowMs), day: String(m.day) }
+  const v = values(ctx, episode, nowMs, m.day)
   const text = fillPattern(texts[m.kind], v)
   return (
     `${text}\n\n<sub>archival-sweep: day ${m.day} of the archival timeline, counted from when ` +
@@ -90,7 +114,7 @@ export function milestoneComment(
 }
 
 export function staleTitle(label: string, f: FloorStatus, minimum: string): string {
-  return `[${label}] ${f.package}: upstream floor ${floorText(f)} is below ${minimum}`
+  return trackingTitle(label, f.package, `upstream floor ${floorText(f)} is below ${minimum}`)
 }
 
 export function staleBody(
@@ -120,15 +144,24 @@ export function staleBody(
     .join('\n\n')
 }
 
+/**
+ * The hidden marker of the comment that closes a stale issue: a re-run after a failed close finds
+ * it and only closes, and a lost create is found by it.
+ */
+export function staleCloseMarker(pkg: string): string {
+  return `<!-- contribs-actions:stale-close package=${pkg} -->`
+}
+
 export function staleCloseComment(
   texts: Texts,
   ctx: { package: string; upstream: string; minimum: string },
   resolution: string
 ): string {
-  return fillPattern(texts.staleClose, {
+  const values: Record<(typeof STALE_CLOSE_PLACEHOLDERS)[number], string> = {
     package: ctx.package,
     upstream: ctx.upstream,
     minimum: ctx.minimum,
     resolution
-  })
+  }
+  return `${fillPattern(texts.staleClose, values)}\n\n${staleCloseMarker(ctx.package)}`
 }

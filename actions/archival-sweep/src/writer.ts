@@ -1,5 +1,18 @@
-/** The sweep's writes through octokit (the Writer seam of apply.ts). */
-import { Connection, ensureLabel, LabelSpec } from '@contribs-actions/shared/github'
+/**
+ * The sweep's writes through octokit (the Writer seam of apply.ts). Every create (a comment, a
+ * stale issue) goes through createOnce: after a 5xx or a dropped connection the object is looked
+ * up by its marker, and adopted when the lost attempt made it, so a re-run or a retry never makes
+ * a second one.
+ */
+import { trackedByPackage } from '@contribs-actions/shared'
+import {
+  Connection,
+  createOnce,
+  ensureLabel,
+  findCommentWithMarker,
+  LabelSpec,
+  listOpenLabelled
+} from '@contribs-actions/shared/github'
 import type { Writer } from './apply.js'
 
 /** Colours and descriptions for the labels the sweep creates when they are missing. */
@@ -28,8 +41,21 @@ export function octokitWriter(
     async ensureLabel(name) {
       await ensureLabel(octokit, owner, repo, labelSpec(name, labels))
     },
-    async comment(issue, body) {
-      await octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body })
+    async comment(issue, body, marker) {
+      const made = await createOnce({
+        what: `comment on #${issue}`,
+        create: async () => {
+          const { data } = await octokit.rest.issues.createComment({
+            owner,
+            repo,
+            issue_number: issue,
+            body
+          })
+          return { id: data.id, url: data.html_url }
+        },
+        find: () => findCommentWithMarker(octokit, owner, repo, issue, marker)
+      })
+      return { adopted: made.adopted }
     },
     async addLabel(issue, label) {
       await octokit.rest.issues.addLabels({ owner, repo, issue_number: issue, labels: [label] })
@@ -43,15 +69,26 @@ export function octokitWriter(
         state_reason: 'completed'
       })
     },
-    async createIssue(title, body, issueLabels) {
-      const { data } = await octokit.rest.issues.create({
-        owner,
-        repo,
-        title,
-        body,
-        labels: issueLabels
+    async createIssue(title, body, issueLabels, pkg) {
+      const made = await createOnce({
+        what: `stale issue for ${pkg}`,
+        create: async () => {
+          const { data } = await octokit.rest.issues.create({
+            owner,
+            repo,
+            title,
+            body,
+            labels: issueLabels
+          })
+          return { number: data.number, url: data.html_url }
+        },
+        // Opened with its label in the same request, so an adopted issue lacks nothing.
+        find: async () => {
+          const listing = await listOpenLabelled(octokit, owner, repo, labels.stale)
+          return trackedByPackage(listing.issues, 'stale').get(pkg)
+        }
       })
-      return { number: data.number, url: data.html_url }
+      return { number: made.value.number, url: made.value.url, adopted: made.adopted }
     }
   }
 }

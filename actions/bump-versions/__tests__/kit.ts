@@ -34,21 +34,42 @@ export interface Seeded {
   workspace: string
 }
 
+/** The example repository with `files` changed, as a local git repository to seed from. */
+export function exampleSource(files: Record<string, string | Buffer | null> = {}): string {
+  const src = copyExampleRepo()
+  writeFiles(src, files)
+  initGitRepo(src, 'initial import')
+  return src
+}
+
+/**
+ * `source` as `generative-computing/<repo>` in the emulator, with every OWNERS user a
+ * collaborator, and a clone of it as the action's checkout (unless `workspace` is given: a
+ * checkout of the same content serves every repository seeded from one source).
+ */
+export async function seedFrom(
+  emu: Emulator,
+  source: string,
+  repo: string,
+  options: { actionsCanCreatePullRequests?: boolean; workspace?: string } = {}
+): Promise<Seeded> {
+  const { workspace: given, ...seedOptions } = options
+  const { gitDir } = await emu.seedRepo({ owner: OWNER, repo, source, ...seedOptions })
+  for (const login of EXAMPLE_OWNER_USERS) emu.addCollaborator(OWNER, repo, login)
+  if (given) return { repo, gitDir, workspace: given }
+  const workspace = path.join(tempDir('bump-checkout-'), repo)
+  git(path.dirname(workspace), 'clone', '-q', gitDir, workspace)
+  return { repo, gitDir, workspace }
+}
+
 /** The example repository (with `files` changed) as `generative-computing/<repo>` in the emulator. */
 export async function seedExample(
   emu: Emulator,
   repo: string,
-  files: Record<string, string | null> = {},
+  files: Record<string, string | Buffer | null> = {},
   options: { actionsCanCreatePullRequests?: boolean } = {}
 ): Promise<Seeded> {
-  const src = copyExampleRepo()
-  writeFiles(src, files)
-  initGitRepo(src, 'initial import')
-  const { gitDir } = await emu.seedRepo({ owner: OWNER, repo, source: src, ...options })
-  for (const login of EXAMPLE_OWNER_USERS) emu.addCollaborator(OWNER, repo, login)
-  const workspace = path.join(tempDir('bump-checkout-'), repo)
-  git(path.dirname(workspace), 'clone', '-q', gitDir, workspace)
-  return { repo, gitDir, workspace }
+  return seedFrom(emu, exampleSource(files), repo, options)
 }
 
 export function releaseEvent(version = V) {
@@ -139,3 +160,36 @@ export async function mergeBumps(emu: Emulator, s: Seeded, packages: string[]): 
 export const json = (r: BundleRunResult, name: string): unknown => JSON.parse(r.outputs[name])
 export const packagesOf = (r: BundleRunResult, name: string): string[] =>
   (json(r, name) as { package: string }[]).map((x) => x.package)
+
+/**
+ * What the bump left on GitHub, with the ids and shas that differ between equal runs left out:
+ * the repository's labels, each bump branch's commit (tree, parent, subject), and each pull
+ * request with its labels and review requests. Two runs that did the same work compare equal;
+ * a duplicate branch or PR, a missing label or reviewer does not.
+ */
+export function bumpState(emu: Emulator, s: Seeded) {
+  const view = emu.state.repo(OWNER, s.repo)
+  const labelName = (id: number) => view.labels.find((l) => l.id === id)?.name
+  const refs = bare(s, 'for-each-ref', '--format=%(refname:short) %(tree) %(parent) %(subject)')
+  return {
+    labels: view.labels
+      .map((l) => ({ name: l.name, color: l.color, description: l.description }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1)),
+    branches: refs
+      .split('\n')
+      .filter((line) => line && !line.startsWith('main '))
+      .sort(),
+    pulls: view.pulls
+      .map((p) => ({
+        head: p.pull!.head,
+        state: p.state,
+        title: p.title,
+        body: p.body,
+        user: p.user,
+        labels: p.labels.map(labelName).sort(),
+        reviewers: [...p.pull!.requestedReviewers].sort(),
+        teams: [...p.pull!.requestedTeams].sort()
+      }))
+      .sort((a, b) => (a.head < b.head ? -1 : 1))
+  }
+}

@@ -74,6 +74,8 @@ describe('resolveVersion', () => {
       ],
       ['workflow_dispatch', { inputs: {} }, /without a `version` input/],
       ['pull_request', { action: 'opened', pull_request: {} }, /types: \[closed\]/],
+      ['pull_request', { action: 'closed' }, /payload has no `pull_request` object/],
+      ['pull_request', { action: 'closed', pull_request: null }, /no `pull_request` object/],
       [
         'pull_request',
         {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
+import { isUtf8 } from 'node:buffer'
+import { blobSha, UserError } from '@contribs-actions/shared'
 import type { Connection, Octokit } from '@contribs-actions/shared/github'
 import { statusOf } from '@contribs-actions/shared/github'
-import { decodeUtf8, type Owners } from '@contribs-actions/shared'
 
 /** The default branch's head, which every bump commit is based on. */
 export interface Base {
@@ -10,12 +10,53 @@ export interface Base {
   tree: string
 }
 
+/** Whether a bump branch holds only our commit, and why not. */
+export type Ownership = { ours: true } | { ours: false; why: string }
+
+/** An open pull request as GitHub lists it: what a bump PR must carry is read from it. */
+export interface PullState {
+  number: number
+  url: string
+  author: string
+  labels: string[]
+  /** Users and team slugs whose review is requested now. */
+  reviewers: string[]
+  teams: string[]
+  /** Read only when nobody is requested now: whether anyone ever was (see reviewsRequestedBefore). */
+  reviewsRequestedBefore?: boolean
+}
+
+/** The fields of GitHub's pull request (as listed or as created) that make a PullState. */
+interface PullJson {
+  number: number
+  html_url: string
+  user: { login: string } | null
+  labels: { name?: string }[]
+  requested_reviewers?: { login: string }[] | null
+  requested_teams?: { slug: string }[] | null
+}
+
+export function pullState(p: PullJson): PullState {
+  return {
+    number: p.number,
+    url: p.html_url,
+    author: p.user?.login ?? '',
+    labels: p.labels.flatMap((l) => (l.name ? [l.name] : [])),
+    reviewers: (p.requested_reviewers ?? []).map((u) => u.login),
+    teams: (p.requested_teams ?? []).map((t) => t.slug)
+  }
+}
+
 /** A file on the default branch: its text and mode (kept as is when the file is rewritten). */
 export interface RemoteFile {
   text: string
   mode: string
 }
 
+/**
+ * What bump-versions reads from GitHub: the default branch, files on it, the bump branches and
+ * their pull requests. Every write goes through the Writer (writer.ts).
+ */
 export class Remote {
   readonly octokit: Octokit
   readonly owner: string
@@ -71,8 +112,8 @@ export class Remote {
     const listing = await this.files(base)
     if (!listing) {
       for (const p of paths) {
-        const text = await this.readContent(p, base.sha)
-        if (text !== undefined) out.set(p, { text, mode: '100644' })
+        const bytes = await this.readContent(p, base.sha)
+        if (bytes !== undefined) out.set(p, { text: textOf(bytes, p), mode: '100644' })
       }
       return out
     }
@@ -81,22 +122,20 @@ export class Remote {
       if (!e) continue
       const mine = local(p)
       if (mine && blobSha(mine) === e.sha) {
-        out.set(p, { text: decodeUtf8(mine, p), mode: e.mode })
+        out.set(p, { text: textOf(mine, p), mode: e.mode })
         continue
       }
       const { data: blob } = await this.octokit.rest.git.getBlob({ ...this.r, file_sha: e.sha })
-      // Strictly: text that is not UTF-8 would be written back with U+FFFD in place of its bytes.
-      const bytes = Buffer.from(blob.content, 'base64')
-      out.set(p, { text: decodeUtf8(bytes, p), mode: e.mode })
+      out.set(p, { text: textOf(Buffer.from(blob.content, 'base64'), p), mode: e.mode })
     }
     return out
   }
 
-  private async readContent(file: string, ref: string): Promise<string | undefined> {
+  private async readContent(file: string, ref: string): Promise<Buffer | undefined> {
     try {
       const { data } = await this.octokit.rest.repos.getContent({ ...this.r, path: file, ref })
       if (Array.isArray(data) || data.type !== 'file') return undefined
-      return decodeUtf8(Buffer.from((data as { content: string }).content, 'base64'), file)
+      return Buffer.from((data as { content: string }).content, 'base64')
     } catch (e) {
       if (statusOf(e) === 404) return undefined
       throw e
@@ -113,11 +152,19 @@ export class Remote {
     return new Map(refs.map((r) => [r.ref.replace(/^refs\/heads\//, ''), r.object.sha]))
   }
 
-  /** The open pull request from `branch` of this repository, if any. */
-  async openPull(
-    branch: string,
-    base: string
-  ): Promise<{ number: number; url: string } | undefined> {
+  /** The head of `branch`, or undefined when there is no such branch. */
+  async branchSha(branch: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.rest.git.getRef({ ...this.r, ref: `heads/${branch}` })
+      return data.object.sha
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined
+      throw e
+    }
+  }
+
+  /** The open pull request from `branch` of this repository into `base`, if any. */
+  async openPull(branch: string, base: string): Promise<PullState | undefined> {
     const { data } = await this.octokit.rest.pulls.list({
       ...this.r,
       state: 'open',
@@ -125,8 +172,20 @@ export class Remote {
       base,
       per_page: 10
     })
-    const pr = data[0]
-    return pr ? { number: pr.number, url: pr.html_url } : undefined
+    return data[0] ? pullState(data[0]) : undefined
+  }
+
+  /**
+   * Whether reviews were ever requested on a pull request: GitHub drops a request from the
+   * pull request once that review is in, but the issue's `review_requested` event stays.
+   */
+  async reviewsRequestedBefore(number: number): Promise<boolean> {
+    const events = await this.octokit.paginate(this.octokit.rest.issues.listEvents, {
+      ...this.r,
+      issue_number: number,
+      per_page: 100
+    })
+    return events.some((e) => e.event === 'review_requested')
   }
 
   /**
@@ -134,12 +193,7 @@ export class Remote {
    * parent is on the default branch (searched along first parents, where merges of earlier tiers
    * land). Anything else (a human's fix-up, a rebase onto something else) is never overwritten.
    */
-  async ownership(
-    branchSha: string,
-    message: string,
-    base: Base,
-    depth = 50
-  ): Promise<{ ours: true } | { ours: false; why: string }> {
+  async ownership(branchSha: string, message: string, base: Base, depth = 50): Promise<Ownership> {
     const { data: c } = await this.octokit.rest.git.getCommit({ ...this.r, commit_sha: branchSha })
     if (c.message.trim() !== message.trim())
       return {
@@ -162,117 +216,27 @@ export class Remote {
       why: `its commit is based on ${parent.slice(0, 7)}, which is not among the last ${depth} commits of ${base.branch}`
     }
   }
-
-  /**
-   * One commit on top of the base with the given files, made through the Git Data API: a tree
-   * (file texts inline) over the base tree, then the commit. No author is given, so the commit is
-   * the token's own (an App's commits made this way show as verified).
-   */
-  async commit(
-    base: Base,
-    files: { path: string; text: string; mode: string }[],
-    message: string
-  ): Promise<string> {
-    const tree = files.map((f) => ({
-      path: f.path,
-      mode: (f.mode === '100755' ? '100755' : '100644') as '100644' | '100755',
-      type: 'blob' as const,
-      content: f.text
-    }))
-    const { data: t } = await this.octokit.rest.git.createTree({
-      ...this.r,
-      base_tree: base.tree,
-      tree
-    })
-    const { data: c } = await this.octokit.rest.git.createCommit({
-      ...this.r,
-      message,
-      tree: t.sha,
-      parents: [base.sha]
-    })
-    return c.sha
-  }
-
-  async createBranch(branch: string, sha: string): Promise<void> {
-    await this.octokit.rest.git.createRef({ ...this.r, ref: `refs/heads/${branch}`, sha })
-  }
-
-  async createPull(p: {
-    branch: string
-    base: string
-    title: string
-    body: string
-  }): Promise<{ number: number; url: string; author: string }> {
-    const { data } = await this.octokit.rest.pulls.create({
-      ...this.r,
-      head: p.branch,
-      base: p.base,
-      title: p.title,
-      body: p.body,
-      maintainer_can_modify: true
-    })
-    return { number: data.number, url: data.html_url, author: data.user?.login ?? '' }
-  }
-
-  async addLabel(number: number, label: string): Promise<void> {
-    await this.octokit.rest.issues.addLabels({ ...this.r, issue_number: number, labels: [label] })
-  }
-
-  /**
-   * Requests reviews from OWNERS: users as reviewers (minus the PR author), `@org/team` entries
-   * as team reviewers (teams of other organisations cannot review here). One request for all; when
-   * GitHub refuses it (422: a non-collaborator, a team the token cannot see), each is retried
-   * alone, so one bad entry does not cost the others. Never throws for a refusal.
-   */
-  async requestReviews(
-    number: number,
-    author: string,
-    owners: Owners | undefined
-  ): Promise<{ requested: string[]; refused: { who: string; why: string }[] }> {
-    const refused: { who: string; why: string }[] = []
-    const users = (owners?.users ?? []).filter((u) => u.toLowerCase() !== author.toLowerCase())
-    const teams: string[] = []
-    for (const t of owners?.teams ?? []) {
-      const [org, slug] = t.split('/')
-      if (org.toLowerCase() === this.owner.toLowerCase()) teams.push(slug)
-      else refused.push({ who: `@${t}`, why: `the team is not in the ${this.owner} organization` })
-    }
-    const asked = [...users.map((u) => `@${u}`), ...teams.map((s) => `@${this.owner}/${s}`)]
-    if (!users.length && !teams.length) return { requested: [], refused }
-    const ask = (reviewers: string[], team_reviewers: string[]) =>
-      this.octokit.rest.pulls.requestReviewers({
-        ...this.r,
-        pull_number: number,
-        reviewers,
-        team_reviewers
-      })
-    try {
-      await ask(users, teams)
-      return { requested: asked, refused }
-    } catch (e) {
-      if (statusOf(e) !== 422) {
-        for (const who of asked) refused.push({ who, why: reasonOf(e) })
-        return { requested: [], refused }
-      }
-    }
-    const requested: string[] = []
-    const one = async (who: string, call: () => Promise<unknown>) => {
-      try {
-        await call()
-        requested.push(who)
-      } catch (e) {
-        refused.push({ who, why: reasonOf(e) })
-      }
-    }
-    for (const u of users) await one(`@${u}`, () => ask([u], []))
-    for (const s of teams) await one(`@${this.owner}/${s}`, () => ask([], [s]))
-    return { requested, refused }
-  }
 }
 
-/** The git blob sha of some bytes, as GitHub's tree listing gives it. */
-export function blobSha(bytes: Buffer): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
+/**
+ * A file's bytes as text. A file that is not UTF-8 is an error naming it and its first such line:
+ * decoding it anyway would put U+FFFD where its bytes were, and the commit would rewrite them.
+ * TOML must be UTF-8 (pip and uv refuse anything else), so it is not edited byte-wise either.
+ */
+export function textOf(bytes: Buffer, file: string): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8')
+  // A newline byte is never part of a longer UTF-8 sequence, so lines can be checked one by one.
+  let line = 1
+  for (let start = 0; start < bytes.length; line++) {
+    const end = bytes.indexOf(0x0a, start)
+    const stop = end < 0 ? bytes.length : end
+    if (!isUtf8(bytes.subarray(start, stop))) break
+    start = stop + 1
+  }
+  throw new UserError(
+    'not UTF-8: this line (the first such) holds bytes that are not UTF-8 text. TOML files must be UTF-8, and pip and uv refuse anything else; save it as UTF-8. Nothing was written.',
+    { file, line }
+  )
 }
 
 /** An API error's message without the documentation link. */

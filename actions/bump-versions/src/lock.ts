@@ -11,6 +11,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { exec } from '@actions/exec'
 import { fillPattern, UserError } from '@contribs-actions/shared'
+import type { RemoteFile } from './github.js'
+import type { Active } from './work.js'
+import type { FileChange } from './writer.js'
 
 /**
  * Splits a command line into arguments the way a POSIX shell would split words, without any of
@@ -162,3 +165,50 @@ function mountLayout(src: string, dst: string, overridden: string[]): void {
     // An overridden file itself is written by the caller; so are folders missing from `src`.
   }
 }
+
+export interface BumpFilesJob {
+  /** The default branch's files the run read: every pyproject, the lock files of the tier. */
+  files: Map<string, RemoteFile>
+  baseBranch: string
+  /** The lock command's argv; undefined when turned off. */
+  lockArgv?: string[]
+  checkout: string
+  tempRoot?: string
+}
+
+export type BumpFiles =
+  { ok: true; changes: FileChange[]; note: string } | { ok: false; reason: string }
+
+/**
+ * The files of a package's bump commit: its edited pyproject, and its lock file as the lock
+ * command leaves it (unless already current). `note` says what happened to the lock file.
+ */
+export async function bumpFiles(e: Active, job: BumpFilesJob): Promise<BumpFiles> {
+  const { files, lockArgv } = job
+  const lockFile = files.get(e.lockFile)
+  const changes = [{ path: e.file, text: e.edit.text, mode: files.get(e.file)?.mode ?? '100644' }]
+  if (!lockArgv) return { ok: true, changes, note: LOCK_OFF }
+  if (!lockFile)
+    return { ok: true, changes, note: `no ${e.lockFile} on ${job.baseBranch}; nothing to refresh` }
+  const overrides = new Map<string, string>()
+  for (const [p, f] of files) if (p.endsWith('pyproject.toml')) overrides.set(p, f.text)
+  overrides.set(e.file, e.edit.text)
+  overrides.set(e.lockFile, lockFile.text)
+  const lock = await runLock({
+    argv: lockArgv,
+    checkout: job.checkout,
+    dir: e.dir,
+    files: overrides,
+    lockFile: e.lockFile,
+    tempRoot: job.tempRoot
+  })
+  if (!lock.ok) return lock
+  const command = `\`${lockArgv.join(' ')}\``
+  if (lock.text === lockFile.text)
+    return { ok: true, changes, note: `${command}: ${e.lockFile} already current` }
+  changes.push({ path: e.lockFile, text: lock.text, mode: lockFile.mode })
+  return { ok: true, changes, note: `${command}: ${e.lockFile} refreshed` }
+}
+
+/** The lock note when the lock command is turned off. */
+export const LOCK_OFF = 'lock refresh turned off (`lock-command: ""`)'

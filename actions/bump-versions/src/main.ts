@@ -9,15 +9,28 @@ import {
   UnreadableFileError,
   UserError
 } from '@contribs-actions/shared'
-import { connect } from '@contribs-actions/shared/github'
-import { execute, ExecuteOptions } from './execute.js'
-import { Remote } from './github.js'
+import { connect, Connection } from '@contribs-actions/shared/github'
+import { applyWork } from './apply.js'
+import { Base, Remote, RemoteFile } from './github.js'
 import { lockArgv } from './lock.js'
-import { parseOptions } from './options.js'
+import { Options, parseOptions } from './options.js'
+import { dryOutcome, Outcome } from './outcome.js'
 import { buildPlan, Plan, Target } from './plan.js'
+import { readBranches } from './read-branches.js'
 import { buildReport, nothingToDo, preflightFailure } from './report.js'
 import { listTargets } from './targets.js'
 import { branchName, checkVersion, resolveVersion } from './version.js'
+import { planWork, Work } from './work.js'
+import { octokitWriter } from './writer.js'
+
+/** What run() read from GitHub before planning: the default branch and the targets' files. */
+interface RemoteRead {
+  conn: Connection
+  api: Remote
+  base: Base
+  files: Map<string, RemoteFile>
+  actionsToken: boolean
+}
 
 export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise<ActionResult> {
   const options = parseOptions(inputs, ctx)
@@ -45,26 +58,19 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   log.debug(plan.entries.map((e) => `${e.id}: ${plan.why.get(e.id)}`))
   if (plan.problems.length) return preflightFailure(plan, repo.root)
 
-  if (remote && !options.dryRun) {
-    // The lock files of the packages this run may commit, read at the same base.
-    const locks = plan.entries
-      .filter((e) => e.state === 'below' && e.tier === plan.activeTier)
-      .map((e) => e.lockFile)
-    if (locks.length)
-      for (const [p, f] of await remote.api.readFiles(remote.base, locks, localFile(repo)))
-        remote.files.set(p, f)
-  }
-
-  const outcome = await execute({
+  // The plan of GitHub work is made from what the bump branches hold now; a dry run reports it.
+  const work = planWork(
     plan,
     settings,
-    dryRun: options.dryRun,
-    remote,
-    lockArgv: lockArgv(options.lockCommand, settings.upstream),
-    checkout: repo.root,
-    tempRoot: options.tempRoot,
-    log
-  })
+    remote && {
+      states: await readBranches(remote.api, remote.base, plan, settings),
+      org: remote.api.owner
+    }
+  )
+  const outcome =
+    remote && !options.dryRun
+      ? await applyRemote(work, { plan, remote, options, repo, log })
+      : dryOutcome(work, log)
   if (options.dryRun) await logDiffs(plan, log)
   return buildReport({
     plan,
@@ -102,7 +108,7 @@ async function readRemote(
   log: Logger,
   repo: Repo,
   targets: Target[]
-): Promise<NonNullable<ExecuteOptions['remote']>> {
+): Promise<RemoteRead> {
   const conn = connect(inputs, ctx, log)
   const api = new Remote(conn)
   const base = await api.base()
@@ -113,7 +119,33 @@ async function readRemote(
     localFile(repo)
   )
   for (const t of targets) t.text = files.get(t.file)?.text
-  return { api, base, files, actionsToken: conn.actionsToken }
+  return { conn, api, base, files, actionsToken: conn.actionsToken }
+}
+
+/** A real run: the lock files of the packages it commits, read at the same base, then the writes. */
+async function applyRemote(
+  work: Work,
+  r: { plan: Plan; remote: RemoteRead; options: Options; repo: Repo; log: Logger }
+): Promise<Outcome> {
+  const { remote, repo } = r
+  const settings = repo.settings
+  const locks = work.tasks.filter((t) => t.kind === 'bump').map((t) => t.entry.lockFile)
+  if (locks.length)
+    for (const [p, f] of await remote.api.readFiles(remote.base, locks, localFile(repo)))
+      remote.files.set(p, f)
+  return applyWork(work, {
+    plan: r.plan,
+    settings,
+    writer: octokitWriter(remote.conn, remote.api, remote.base),
+    remote: remote.api,
+    base: remote.base,
+    files: remote.files,
+    lockArgv: lockArgv(r.options.lockCommand, settings.upstream),
+    checkout: repo.root,
+    tempRoot: r.options.tempRoot,
+    actionsToken: remote.actionsToken,
+    log: r.log
+  })
 }
 
 /** On a dry run, every diff a real run would commit (all tiers), one package per group. */

@@ -136,6 +136,8 @@ export function buildPlan(version: string, targets: Target[], upstream: string):
     while (tiers.length < e.tier) tiers.push([])
     tiers[e.tier - 1].push(e.id)
   }
+  const downgrade = downgradeProblem(entries, version)
+  if (downgrade) problems.push(downgrade)
   const below = entries.filter((e) => e.state === 'below')
   const activeTier = below.length ? Math.min(...below.map((e) => e.tier)) : undefined
   return {
@@ -150,6 +152,20 @@ export function buildPlan(version: string, targets: Target[], upstream: string):
       (e) => ['at', 'ahead', 'dynamic'].includes(e.state) || e.text === undefined
     ),
     why: reasons(entries, version, activeTier)
+  }
+}
+
+/**
+ * A version that every package with one is already above (none at it, none below) is not a
+ * release to follow but a downgrade or a typo (`0.1.0` for `0.10.0`): the run fails rather than
+ * report everything done. A package ahead of an otherwise followed version is left alone.
+ */
+function downgradeProblem(entries: Entry[], version: string): Finding | undefined {
+  const ahead = entries.flatMap((e) => (e.state === 'ahead' ? [`${e.id} ${e.current}`] : []))
+  if (!ahead.length || entries.some((e) => e.state === 'at' || e.state === 'below')) return
+  return {
+    severity: 'error',
+    message: `packages are above ${version} (a downgrade or a typo): ${ahead.join(', ')}; versions are never lowered, so give the upstream's new version`
   }
 }
 

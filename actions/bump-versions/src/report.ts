@@ -1,6 +1,14 @@
-import { ActionResult, code, emptyResult, Finding, Markdown } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  code,
+  emptyResult,
+  fileLine,
+  Finding,
+  Markdown,
+  plural
+} from '@contribs-actions/shared'
 import { ACTIONS_TOKEN_WARNING } from '@contribs-actions/shared/github'
-import type { Failed, Outcome, Skipped } from './execute.js'
+import type { Failed, Outcome, Skipped } from './outcome.js'
 import type { Entry, Plan } from './plan.js'
 
 export interface ReportInput {
@@ -14,8 +22,6 @@ export interface ReportInput {
   actionsToken: boolean
   root: string
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
 /** Packages the plan itself skips, whatever happens on GitHub. */
 function planSkips(plan: Plan): Skipped[] {
@@ -208,10 +214,11 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
   const result = emptyResult()
   result.root = root
   result.findings = plan.problems
-  const where = (f: Finding) => `${f.file}${f.line ? `:${f.line}` : ''}`
+  // A problem of the whole run (not of one file) has no place to name.
+  const where = (f: Finding) => (f.file ? fileLine(f.file, f.line) : '')
+  const placed = (f: Finding) => (f.file ? `${where(f)}: ${f.message}` : f.message)
   const reason =
-    `pre-flight check failed, nothing was written: ` +
-    plan.problems.map((f) => `${where(f)}: ${f.message}`).join('; ')
+    `pre-flight check failed, nothing was written: ` + plan.problems.map(placed).join('; ')
   result.failure = reason
   result.outputs = {
     version: plan.version,
@@ -219,10 +226,10 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
     opened: [],
     skipped: [],
     waiting: [],
-    failed: plan.problems.map((f) => ({
-      package: f.package ?? '',
-      reason: `${where(f)}: ${f.message}`
-    })),
+    // Problems of one package; one of the whole run is in `reason` only.
+    failed: plan.problems.flatMap((f) =>
+      f.package ? [{ package: f.package, reason: placed(f) }] : []
+    ),
     done: false,
     plan: planOutput(plan),
     reason
@@ -232,7 +239,11 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
     .para('**Pre-flight check failed; nothing was written.** Fix these lines and re-run:')
     .table(
       ['package', 'where', 'problem'],
-      plan.problems.map((f) => [code(f.package ?? ''), code(where(f)), f.message])
+      plan.problems.map((f) => [
+        f.package ? code(f.package) : '',
+        f.file ? code(where(f)) : '',
+        f.message
+      ])
     )
     .toString()
   return result

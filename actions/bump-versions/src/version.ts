@@ -1,5 +1,5 @@
 import { explain } from '@renovatebot/pep440'
-import { fillPattern, Settings, UserError } from '@contribs-actions/shared'
+import { escapeRegExp, fillPattern, Settings, UserError } from '@contribs-actions/shared'
 import { LABEL_MAX_LENGTH } from '@contribs-actions/shared/github'
 
 export type VersionSource =
@@ -18,15 +18,11 @@ const obj = (v: unknown): Record<string, unknown> | undefined =>
     ? (v as Record<string, unknown>)
     : undefined
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
 /** A regex matching the bump label, capturing the version (`sync-mellea-version:(.+)`). */
 export function labelRegex(settings: Settings): RegExp {
   const parts = settings.bump_label
     .split('{version}')
-    .map((part) => escapeRegex(fillPattern(part, { upstream: settings.upstream })))
+    .map((part) => escapeRegExp(fillPattern(part, { upstream: settings.upstream })))
   return new RegExp(`^${parts.join('(.+)')}$`)
 }
 
@@ -72,6 +68,10 @@ export function resolveVersion(
     if (event.action !== 'closed')
       throw new UserError(
         `${eventName} ${JSON.stringify(event.action ?? '')} cannot start a bump; trigger on \`pull_request: types: [closed]\` (a merged bump PR) ${hint}`
+      )
+    if (!pr)
+      throw new UserError(
+        `the ${eventName} event payload has no \`pull_request\` object; is GITHUB_EVENT_PATH the event GitHub wrote?`
       )
     if (pr?.merged !== true)
       return { kind: 'nothing', reason: `pull request #${number} was closed without merging` }

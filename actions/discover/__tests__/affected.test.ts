@@ -1,186 +1,107 @@
-// Dependents: discover's own look-up (only the packages whose text names one of the set are parsed)
-// against the shared library's loadRepo + buildGraph + withDependents, on a generated repository.
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+// Which packages run when some change or go: the changed ones, their dependents (by name in any
+// spelling, by uv path, through the root distribution's extras or its own dependencies), the
+// dependents of deleted packages, and unreadable packages that may depend on one of them.
 import path from 'node:path'
-import { buildGraph, loadRepo, withDependents } from '@contribs-actions/shared'
+import { loadRepo } from '@contribs-actions/shared'
 import { cleanupTempDirs, tempDir, writeFiles } from '../../../test/kit/fixtures.js'
-import { generateRepo } from '../../../test/kit/generate-repo.js'
 import { affected } from '../src/affected.js'
-import { indexRepo } from '../src/repo-index.js'
 
 afterAll(cleanupTempDirs)
 
-let dir: string
-beforeAll(() => {
-  dir = path.join(tempDir(), 'repo')
-  generateRepo(dir, { packages: 120, filesPerPackage: 0, git: false })
-})
+const project = (name: string, body = '') =>
+  `[project]\nname = "${name}"\nversion = "0.1.0"\n${body}`
 
-async function oracle(seeds: string[]): Promise<string[]> {
-  return oracleIn(dir, seeds)
+const ROOT = `[project]
+name = "mellea-contribs"
+version = "0.1.0"
+dependencies = ["pkg-c"]
+
+[project.optional-dependencies]
+core = ["core-pkg"]
+b = ["pkg-b"]
+all = ["mellea-contribs[core,b]"]
+`
+
+function repoWith(files: Record<string, string>): string {
+  const dir = path.join(tempDir(), 'repo')
+  writeFiles(dir, { 'pyproject.toml': ROOT, ...files })
+  return dir
 }
 
-async function oracleIn(root: string, seeds: string[]): Promise<string[]> {
+const EXAMPLE = {
+  'core/pyproject.toml': project('core-pkg'),
+  'b/pyproject.toml': project(
+    'pkg-b',
+    'dependencies = ["Core_Pkg >= 1 ; python_version >= \'3.11\'"]\n'
+  ),
+  'chain/pyproject.toml': `${project('chain')}\n[dependency-groups]\ndev = ["PKG.B[x]"]\n`,
+  'pathdep/pyproject.toml': `${project('pathdep')}\n[tool.uv.sources]\nanything = { path = "../core/" }\n`,
+  'c/pyproject.toml': project('pkg-c'),
+  'extras-user/pyproject.toml': project('extras-user', 'dependencies = ["mellea-contribs[b]"]\n'),
+  'plain-user/pyproject.toml': project('plain-user', 'dependencies = ["mellea-contribs"]\n'),
+  'broken/pyproject.toml': '[project]\nname = "broken"\ndependencies = ["core-pkg"\n',
+  'bystander/pyproject.toml': '[project]\nname = "other\n'
+}
+
+const run = async (root: string, changed: string[], deleted = []) =>
+  affected(await loadRepo(root), new Map(changed.map((d) => [d, [`${d}/x.py`]])), deleted)
+
+test('a changed package brings its dependents, each naming its nearest cause', async () => {
+  const result = await run(repoWith(EXAMPLE), ['core'])
+  expect(Object.fromEntries(result)).toEqual({
+    core: { kind: 'changed', files: ['core/x.py'] },
+    b: { kind: 'dependent', via: 'core', root: 'core' },
+    pathdep: { kind: 'dependent', via: 'core', root: 'core' },
+    chain: { kind: 'dependent', via: 'b', root: 'core' },
+    'extras-user': { kind: 'dependent', via: 'b', root: 'core', through: 'mellea-contribs[b]' },
+    broken: expect.objectContaining({ kind: 'unreadable', mentions: 'core' })
+  })
+})
+
+test("a plain requirement on the root distribution depends on the root's own dependencies only", async () => {
+  const root = repoWith(EXAMPLE)
+  // As pip installs them: `mellea-contribs[b]` brings the root's own dependencies too.
+  expect(Object.fromEntries(await run(root, ['c']))).toEqual({
+    c: { kind: 'changed', files: ['c/x.py'] },
+    'plain-user': { kind: 'dependent', via: 'c', root: 'c', through: 'mellea-contribs' },
+    'extras-user': { kind: 'dependent', via: 'c', root: 'c', through: 'mellea-contribs[b]' }
+  })
+  expect((await run(root, ['b'])).has('plain-user')).toBe(false)
+})
+
+test('the dependents of a deleted package run, found by its name at the base', async () => {
+  const root = repoWith({
+    ...EXAMPLE,
+    'user/pyproject.toml': project('user', 'dependencies = ["gone-pkg"]\n'),
+    'after-user/pyproject.toml': project('after-user', 'dependencies = ["user"]\n')
+  })
+  const result = await affected(await loadRepo(root), new Map(), [
+    { dir: 'gone', key: 'gone-pkg', name: 'gone-pkg' }
+  ])
+  expect(Object.fromEntries(result)).toEqual({
+    user: { kind: 'deleted-dependent', via: 'gone', root: 'gone' },
+    'after-user': { kind: 'deleted-dependent', via: 'user', root: 'gone' }
+  })
+})
+
+test('nested packages (package_globs): dependencies by path and name across groups', async () => {
+  const root = repoWith({
+    'pyproject.toml': `${ROOT}\n[tool.mellea-contribs]\npackage_globs = ["python/*", "python/instrumentation/*"]\n`,
+    'python/core/pyproject.toml': project('core-pkg'),
+    'python/instrumentation/x/pyproject.toml': `${project('inst-x')}\n[tool.uv.sources]\ncore-pkg = { path = "../../core" }\n`,
+    'python/instrumentation/y/pyproject.toml': project('inst-y', 'dependencies = ["inst-x"]\n'),
+    'python/other/pyproject.toml': project('other')
+  })
   const repo = await loadRepo(root)
-  return [...withDependents(buildGraph(repo), seeds)].sort()
-}
-
-async function ours(seeds: string[]): Promise<string[]> {
-  const index = await indexRepo(dir)
-  return [...affected(index, new Map(seeds.map((s) => [s, [`${s}/README.md`]])), []).keys()].sort()
-}
-
-test('a few changed packages: the same dependents as the shared graph', async () => {
-  const index = await indexRepo(dir)
-  const [core, ...rest] = index.dirs
-  expect(core).toBe('_integration_core')
-  for (const seeds of [[core], [rest[3]], [rest[10], rest[50]], rest.slice(0, 5)])
-    expect(await ours(seeds)).toEqual(await oracle(seeds))
-  // The generator makes ~12% of packages depend on a sibling, mostly _integration_core.
-  expect((await ours([core])).length).toBeGreaterThan(3)
-})
-
-test('many changed packages: the same answer', async () => {
-  const index = await indexRepo(dir)
-  const seeds = index.dirs.filter((_, i) => i % 3 === 0)
-  expect(seeds.length).toBeGreaterThan(32)
-  expect(await ours(seeds)).toEqual(await oracle(seeds))
-})
-
-test('packages whose pyproject.toml does not parse', async () => {
-  const index = await indexRepo(dir)
-  const victim = index.dirs[7]
-  const bystander = index.dirs[8]
-  const copy = path.join(tempDir(), 'copy')
-  execFileSync('cp', ['-r', dir, copy])
-  writeFiles(copy, {
-    // Names _integration_core, but the file is broken: it may depend on it, so it runs.
-    [`${victim}/pyproject.toml`]:
-      '[project]\nname = "broken"\ndependencies = ["mellea-contribs-integration-core"\n',
-    // Broken, and names nothing of the change: it stays out.
-    [`${bystander}/pyproject.toml`]: '[project]\nname = "other\n'
-  })
-  const ix = await indexRepo(copy)
-  const run = affected(ix, new Map([['_integration_core', ['_integration_core/x.py']]]), [])
-  expect(run.get(victim)).toMatchObject({ kind: 'unreadable', mentions: '_integration_core' })
-  expect(run.has(bystander)).toBe(false)
-
-  // A changed package whose own file is broken still has its dependents found by its name.
-  writeFiles(copy, {
-    '_integration_core/pyproject.toml':
-      '[project]\nname = "mellea-contribs-integration-core"\nx = \n'
-  })
-  const ix2 = await indexRepo(copy)
-  const run2 = affected(ix2, new Map([['_integration_core', ['_integration_core/x.py']]]), [])
-  const expected = (await oracle(['_integration_core'])).filter((d) => d !== victim)
-  for (const d of expected) expect(run2.has(d)).toBe(true)
-})
-
-test('odd spellings, uv paths and chains are found, as the shared graph finds them', async () => {
-  const copy = path.join(tempDir(), 'copy')
-  execFileSync('cp', ['-r', dir, copy])
-  const pkg = (name: string, body: string) =>
-    `[project]\nname = "${name}"\nversion = "0.1.0"\n${body}`
-  writeFiles(copy, {
-    'zz-path-only/pyproject.toml': pkg(
-      'zz-path-only',
-      'dependencies = []\n\n[tool.uv.sources]\nanything = { path = "../_integration_core" }\n'
-    ),
-    'zz-spelling/pyproject.toml': pkg(
-      'zz-spelling',
-      'dependencies = [\n  \'Mellea_Contribs.Integration__Core >= 1 ; python_version >= "3.11"\',\n]\n'
-    ),
-    'zz-chain/pyproject.toml': pkg(
-      'zz-chain',
-      '[dependency-groups]\ndev = ["ZZ.Spelling[extra]"]\n'.replace('[project]', '')
-    )
-  })
-  const seeds = ['_integration_core']
-  const repo = await loadRepo(copy)
-  const expected = [...withDependents(buildGraph(repo), seeds)].sort()
-  expect(expected).toEqual(expect.arrayContaining(['zz-chain', 'zz-path-only', 'zz-spelling']))
-  const ix = await indexRepo(copy)
-  const run = affected(ix, new Map([['_integration_core', ['x']]]), [])
-  expect([...run.keys()].sort()).toEqual(expected)
-  // A trailing slash is the same folder, in the shared rule as here.
-  writeFiles(copy, {
-    'zz-path-only/pyproject.toml': pkg(
-      'zz-path-only',
-      '[tool.uv.sources]\nanything = { path = "../_integration_core/" }\n'
-    )
-  })
-  const slash = affected(await indexRepo(copy), new Map([['_integration_core', ['x']]]), [])
-  expect(slash.has('zz-path-only')).toBe(true)
-  expect([...slash.keys()].sort()).toEqual(await oracleIn(copy, seeds))
-  expect(run.get('zz-chain')).toEqual({
-    kind: 'dependent',
-    via: 'zz-spelling',
-    root: '_integration_core'
-  })
-})
-
-test("dependencies through the root distribution's extras: the same answer, by either look-up", async () => {
-  const copy = path.join(tempDir(), 'copy')
-  execFileSync('cp', ['-r', dir, copy])
-  const index = await indexRepo(dir)
-  const root = index.rootDistribution(true)!
-  // The generated root has one extra per package; name a few of them, and the root plainly.
-  const extras = [...root.extras.keys()].filter((_, i) => i % 20 === 7)
-  expect(extras.length).toBeGreaterThan(4)
-  const pkg = (name: string, body: string) =>
-    `[project]\nname = "${name}"\nversion = "0.1.0"\n${body}`
-  writeFiles(copy, {
-    'zz-extras/pyproject.toml': pkg(
-      'zz-extras',
-      `dependencies = ["Mellea.Contribs[${extras.slice(0, 3).join(',')}] >= 0.6"]\n`
-    ),
-    'zz-group/pyproject.toml': pkg(
-      'zz-group',
-      `[dependency-groups]\ndev = ["mellea-contribs[${extras[3]}]"]\n`.replace('[project]', '')
-    ),
-    'zz-plain/pyproject.toml': pkg('zz-plain', 'dependencies = ["mellea-contribs"]\n')
-  })
-  const ix = await indexRepo(copy)
-  const named = (extra: string) => root.extras.get(extra)![0].key
-  const dirOf = new Map(ix.dirs.map((d) => [ix.pyproject(d, [['project']])?.key, d]))
-  const seeds = [dirOf.get(named(extras[0]))!, dirOf.get(named(extras[3]))!]
-  const expected = await oracleIn(copy, seeds)
-  expect(expected).toEqual(expect.arrayContaining(['zz-extras', 'zz-group']))
-  expect(expected).not.toContain('zz-plain') // the root's own dependencies are empty
-  const run = affected(ix, new Map(seeds.map((s) => [s, ['x']])), [])
-  expect([...run.keys()].sort()).toEqual(expected)
-  expect(run.get('zz-group')).toMatchObject({
-    via: seeds[1],
-    through: `mellea-contribs[${extras[3]}]`
-  })
-  // Past the first few targets discover indexes every string literal instead: the same answer.
-  const many = ix.dirs.filter((_, i) => i % 4 === 0).concat(seeds)
-  expect([...affected(ix, new Map(many.sort().map((s) => [s, ['x']])), []).keys()].sort()).toEqual(
-    await oracleIn(copy, many)
-  )
-})
-
-test('a plain requirement on the root: its own dependencies, read without its extras', async () => {
-  const copy = path.join(tempDir(), 'copy')
-  execFileSync('cp', ['-r', dir, copy])
-  const index = await indexRepo(dir)
-  const [core, , sibling] = index.dirs
-  const key = (d: string) => index.pyproject(d, [['project']])!.key!
-  const root = readFileSync(path.join(copy, 'pyproject.toml'), 'utf8')
-  writeFiles(copy, {
-    'pyproject.toml': root.replace('dependencies = []', `dependencies = ["${key(sibling)}"]`),
-    'zz-plain/pyproject.toml': '[project]\nname = "zz-plain"\ndependencies = ["mellea-contribs"]\n'
-  })
-  const ix = await indexRepo(copy)
-  const run = affected(ix, new Map([[sibling, ['x']]]), [])
-  expect(run.get('zz-plain')).toEqual({
-    kind: 'dependent',
-    via: sibling,
-    root: sibling,
-    through: 'mellea-contribs'
-  })
-  expect([...run.keys()].sort()).toEqual(await oracleIn(copy, [sibling]))
-  // The root's dependencies do not name the core package.
-  expect(affected(ix, new Map([[core, ['x']]]), []).has('zz-plain')).toBe(false)
+  expect(repo.packages.map((p) => p.dir)).toEqual([
+    'python/core',
+    'python/instrumentation/x',
+    'python/instrumentation/y',
+    'python/other'
+  ])
+  expect([...(await run(root, ['python/core'])).keys()]).toEqual([
+    'python/core',
+    'python/instrumentation/x',
+    'python/instrumentation/y'
+  ])
 })

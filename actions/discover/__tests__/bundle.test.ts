@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runBundle } from '@contribs-actions/cli'
 import { cleanupTempDirs, git, REPO_ROOT, tempDir } from '../../../test/kit/fixtures.js'
+import { CORE_DIR, generateRepo, NESTED_GLOBS } from '../../../test/kit/generate-repo.js'
 import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import { ALL, change, exampleRepo, prPayload, touch } from './helpers.js'
 import { jest } from '@jest/globals'
@@ -246,5 +247,54 @@ test("a package depending only on the root's extra runs when that sibling change
         '[project].dynamic lists "dependencies" and the metadata hook requirements_txt (files)'
       )
     })
+  )
+})
+
+test('nested packages: package-globs runs what the flattened repository runs; zero configuration warns', async () => {
+  const nested = path.join(tempDir(), 'nested')
+  const flat = path.join(tempDir(), 'flat')
+  const generated = generateRepo(nested, { packages: 60, layout: 'nested', workspace: false })
+  generateRepo(flat, { packages: 60 })
+  const changeOn = (dir: string, rel: string) => {
+    const base = git(dir, 'rev-parse', 'HEAD')
+    git(dir, 'checkout', '-q', '-b', 'feature')
+    touch(dir, [rel])
+    return prPayload(base)
+  }
+  const discover = (dir: string, payload: object, inputs: Record<string, string> = {}) =>
+    runBundle({
+      action: 'discover',
+      event: { name: 'pull_request', payload },
+      workspace: dir,
+      inputs
+    })
+  const name = (dir: string) => dir.slice(dir.lastIndexOf('/') + 1)
+
+  const coreChange = changeOn(nested, `${CORE_DIR}/README.md`)
+  const withGlobs = await discover(nested, coreChange, { 'package-globs': NESTED_GLOBS.join('\n') })
+  const flatRun = await discover(flat, changeOn(flat, `${CORE_DIR}/README.md`))
+  const matrix = JSON.parse(withGlobs.outputs.matrix) as string[]
+  expect(matrix.some((d) => d.startsWith('python/instrumentation/'))).toBe(true)
+  expect(matrix.map(name).sort()).toEqual(JSON.parse(flatRun.outputs.matrix))
+  expect(matrix.length).toBe(
+    1 +
+      generated.packages.filter((p) => p.dependsOn.includes(CORE_DIR)).length +
+      generated.packages.filter((p) => p.dependsOn.some((d) => d !== CORE_DIR)).length
+  )
+  expect(withGlobs.stdout).not.toContain('::warning::')
+
+  // Zero configuration: only the core package is found; a nested change is not met in silence.
+  const nestedPackage = generated.packages.find((p) => p.dir.startsWith('integrations/'))!.dir
+  git(nested, 'checkout', '-q', 'main')
+  git(nested, 'branch', '-q', '-D', 'feature')
+  const silent = await discover(nested, changeOn(nested, `${nestedPackage}/README.md`))
+  expect(silent.exitCode).toBe(0)
+  expect(JSON.parse(silent.outputs.matrix)).toEqual([])
+  expect(silent.outputs.reason).toMatch(
+    /^outside-packages: .*; warning: \d+ pyproject.toml files outside every subpackage/
+  )
+  expect(silent.stdout).toContain('::warning')
+  expect(silent.stdout).toContain(
+    'package_globs = ["exporters/*","integrations/*","python/instrumentation/*"]'
   )
 })

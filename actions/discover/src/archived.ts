@@ -1,11 +1,11 @@
 import {
   Finding,
   readRepoText,
+  readPyProject,
   readRepoTextAt,
   resolveSettings,
   UserError
 } from '@contribs-actions/shared'
-import { pyprojectFrom } from './repo-index.js'
 
 /** Where maintainers mirror the archival sweep's `archived` packages. */
 export const ARCHIVED_FILE = '.github/archived.json'
@@ -176,7 +176,7 @@ async function baseSkipArchived(root: string, base: string, table: string): Prom
   try {
     const text = await readRepoTextAt(root, base, file)
     if (text === undefined) return false
-    const pyproject = pyprojectFrom(text, file, [['project', 'name'], ['tool']])
+    const pyproject = readPyProject(text, file)
     return resolveSettings(pyproject, {}, table).settings.skip_archived
   } catch (e) {
     if (e instanceof UserError) return false

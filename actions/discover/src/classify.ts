@@ -1,5 +1,5 @@
 import picomatch from 'picomatch'
-import { Grandfather, isGrandfathered, Settings } from '@contribs-actions/shared'
+import { byCodePoint, Grandfather, isGrandfathered, Settings } from '@contribs-actions/shared'
 import type { Change } from './git-range.js'
 
 /** Changed paths sorted by what they belong to. Every path is in exactly one bucket. */
@@ -12,8 +12,9 @@ export interface SortedChanges {
   template: string[]
   legacy: string[]
   /**
-   * Top-level folders that are not packages at head but may have been at the base: a deleted or
-   * moved package. Resolved against the base revision before deciding.
+   * Folders that the layout would make packages but that are not packages at head, and may have
+   * been at the base: a deleted or moved package. Resolved against the base revision before
+   * deciding.
    */
   gone: Map<string, string[]>
   /** Files outside every package that no rule claims (root files, `.github/` extras, ...). */
@@ -23,14 +24,15 @@ export interface SortedChanges {
 }
 
 export interface Layout {
+  /** Whether a root-relative folder is a package at head. */
   isPackage(dir: string): boolean
+  /** Whether the layout would make a folder a package if it held one (see packageFolderTest). */
+  mayBePackage(dir: string): boolean
   settings: Settings
   grandfather: Grandfather
   /** settings.run_all, the `run-all` input, and the settings file itself. */
   runAllGlobs: string[]
 }
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** Every path a change touches: a rename counts at both ends, a copy only at its new path. */
 export function touchedPaths(changes: Change[]): string[] {
@@ -61,7 +63,6 @@ export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
   const { settings, grandfather } = layout
   const files = touchedPaths(changes)
   const template = settings.template_dir.replace(/\/+$/, '')
-  const notPackages = new Set([...settings.exclude_dirs, settings.namespace, 'node_modules'])
   const out: SortedChanges = {
     files,
     byPackage: new Map(),
@@ -74,83 +75,55 @@ export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
   const runAll = firstRunAll(files, layout.runAllGlobs)
   if (runAll) out.runAll = runAll
   const docsDirs = new Set(settings.docs_dirs)
-  const templatePrefix = `${template}/`
   const isTemplate = (rel: string) =>
-    template !== '' && (rel === template || rel.startsWith(templatePrefix))
-  const legacy = grandfather.paths.length > 0
-  // Paths come sorted, so a package's paths are consecutive: keep its folder and list at hand,
-  // and file the rest of its paths without looking at them again (a package folder is neither
-  // docs nor, being a package, anything the later rules would claim; only the template can
-  // lie inside it).
-  let lastTop = ''
-  let lastList: string[] = []
+    template !== '' && (rel === template || rel.startsWith(`${template}/`))
+  const add = (map: Map<string, string[]>, key: string, rel: string) => {
+    const list = map.get(key)
+    if (list) list.push(rel)
+    else map.set(key, [rel])
+  }
   for (const rel of files) {
-    if (
-      lastTop !== '' &&
-      rel.charCodeAt(lastTop.length) === 47 &&
-      rel.startsWith(lastTop) &&
-      !isTemplate(rel)
-    ) {
-      lastList.push(rel)
+    const slash = rel.indexOf('/')
+    if (slash < 0 ? /\.md$/i.test(rel) : docsDirs.has(rel.slice(0, slash))) {
+      out.docs.push(rel)
       continue
     }
-    const slash = rel.indexOf('/')
-    const top = slash < 0 ? '' : rel.slice(0, slash)
-    if (slash < 0 ? /\.md$/i.test(rel) : docsDirs.has(top)) out.docs.push(rel)
-    else if (isTemplate(rel)) out.template.push(rel)
-    else if (top !== '' && top === lastTop) lastList.push(rel)
-    else if (top !== '' && layout.isPackage(top)) {
-      lastTop = top
-      lastList = [rel]
-      out.byPackage.set(top, lastList)
-    } else if (legacy && isGrandfathered(grandfather, rel)) out.legacy.push(rel)
-    else if (top !== '' && !top.startsWith('.') && !notPackages.has(top)) {
-      const list = out.gone.get(top)
-      if (list) list.push(rel)
-      else out.gone.set(top, [rel])
-    } else out.other.push(rel)
+    if (isTemplate(rel)) {
+      out.template.push(rel)
+      continue
+    }
+    const pkg = deepestFolder(rel, layout.isPackage)
+    if (pkg !== undefined) add(out.byPackage, pkg, rel)
+    else if (isGrandfathered(grandfather, rel)) out.legacy.push(rel)
+    else {
+      const was = deepestFolder(rel, layout.mayBePackage)
+      if (was !== undefined) add(out.gone, was, rel)
+      else out.other.push(rel)
+    }
   }
   return out
 }
 
-/**
- * The first path, in path order, that a run-all glob matches, with the first glob (in the given
- * order) matching it. A glob can only match paths starting with its literal folder (picomatch's
- * scan `base`), and the paths are sorted, so each glob looks only at its own run of paths, found
- * by binary search, and its regular expression is compiled only when that run is not empty: on a
- * 10,000-file change, compiling the default globs cost more than testing every path did.
- */
+/** The deepest folder holding the path that passes the test, if any. */
+function deepestFolder(rel: string, test: (dir: string) => boolean): string | undefined {
+  for (let at = rel.lastIndexOf('/'); at > 0; at = rel.lastIndexOf('/', at - 1)) {
+    const dir = rel.slice(0, at)
+    if (test(dir)) return dir
+  }
+  return undefined
+}
+
+/** The first path, in path order, that a run-all glob matches, with the first glob matching it. */
 export function firstRunAll(
   files: string[],
   globs: string[]
 ): { file: string; glob: string } | undefined {
-  let best: { file: string; glob: string; at: number } | undefined
-  for (const glob of globs) {
-    const base = picomatch.scan(glob).base
-    // Only an earlier path beats the best so far; on the same path the earlier glob stays.
-    const end = best ? best.at : files.length
-    let re: RegExp | undefined
-    for (let i = lowerBound(files, base); i < end && files[i].startsWith(base); i++) {
-      re ??= picomatch.makeRe(glob, { dot: true })
-      if (re.test(files[i])) {
-        best = { file: files[i], glob, at: i }
-        break
-      }
-    }
+  const matchers = globs.map((glob) => ({ glob, test: picomatch(glob, { dot: true }) }))
+  for (const file of files) {
+    const hit = matchers.find((m) => m.test(file))
+    if (hit) return { file, glob: hit.glob }
   }
-  return best && { file: best.file, glob: best.glob }
-}
-
-/** The index of the first of the sorted `files` not before `key`. */
-function lowerBound(files: string[], key: string): number {
-  let lo = 0
-  let hi = files.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (byCodePoint(files[mid], key) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
+  return undefined
 }
 
 /** The run-all globs: the settings table's, the input's, and the file holding the settings. */

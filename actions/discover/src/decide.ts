@@ -1,3 +1,4 @@
+import { plural } from '@contribs-actions/shared'
 import type { DeletedPackage, Why } from './affected.js'
 import type { SortedChanges } from './classify.js'
 import type { RunAllVerdict } from './event-plan.js'
@@ -23,8 +24,6 @@ export interface DecideInput {
   /** The changed packages plus their dependents (see affected.ts). */
   affected: (changed: Map<string, string[]>, deleted: DeletedPackage[]) => Map<string, Why>
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 export function listNames(names: string[], max = 5): string {
   if (names.length <= max) return names.join(', ')

@@ -1,12 +1,18 @@
 import {
+  byCodePoint,
   Finding,
   getTable,
+  loadRepo,
   Logger,
   mapLimit,
-  normalizeName,
+  neverPackage,
+  packageFolderTest,
+  plural,
+  readPyProject,
+  Repo,
   UserError
 } from '@contribs-actions/shared'
-import { affected, DeletedPackage, unreadDependencyNotices } from './affected.js'
+import { affected, DeletedPackage, nameFromText, unreadDependencyNotices } from './affected.js'
 import { ArchivedEntry, ArchivedForRun, archivedForRun } from './archived.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
 import { decide, Decision } from './decide.js'
@@ -15,11 +21,12 @@ import { Change, rangeAndChanges, Range, showFile } from './git-range.js'
 import { buildLegs, Leg, shardLegs } from './legs.js'
 import type { Options } from './options.js'
 import { rangeText, whyLines } from './report.js'
-import { indexRepo, pyprojectFrom, RepoIndex } from './repo-index.js'
 
 /** Everything one run found, for the outputs and the summary. */
 export interface Discovery {
-  index: RepoIndex
+  repo: Repo
+  /** The package folders, sorted by code point. */
+  packages: string[]
   plan: RangePlan
   range: Range
   changes?: SortedChanges
@@ -48,26 +55,34 @@ export async function discover(
   log.debug(planText(eventName, plan))
   const git = rangeAndChanges(options.root, plan)
   git.catch(() => undefined) // awaited below; this only keeps Node from calling it unhandled meanwhile
-  const index = await log.withGroup('Subpackages', async () => {
-    const index = await indexRepo(options.root, options.table)
-    log.info(`${index.dirs.length} subpackages; settings from [tool.${index.settings.table}]`)
-    return index
+  const repo = await log.withGroup('Subpackages', async () => {
+    const repo = await loadRepo(options.root, {
+      table: options.table,
+      overrides: options.overrides
+    })
+    log.info(`${repo.packages.length} subpackages; settings from [tool.${repo.settings.table}]`)
+    return repo
   })
+  const packages = repo.packages.map((p) => p.dir)
   const { range, changes: raw } = await git
   const changes = await log.withGroup('Changed files', () => {
     const changes = raw
       ? sortChanges(raw, {
-          isPackage: index.has,
-          settings: index.settings,
-          grandfather: index.grandfather,
-          runAllGlobs: runAllGlobs(index.settings, options.runAll)
+          isPackage: (dir) => repo.byDir.has(dir),
+          mayBePackage: packageFolderTest(
+            repo.layout,
+            neverPackage(repo.settings, repo.grandfather)
+          ),
+          settings: repo.settings,
+          grandfather: repo.grandfather,
+          runAllGlobs: runAllGlobs(repo.settings, options.runAll)
         })
       : undefined
     log.info(rangeText(range, changes?.files.length).replace(/`/g, ''))
     if (changes) log.info(changeCounts(changes))
     return changes
   })
-  const defaultBranch = defaultBranchOf(options, index, plan)
+  const defaultBranch = defaultBranchOf(options, repo, plan)
   const stacked =
     plan.pullRequestBase !== undefined && plan.pullRequestBase !== defaultBranch
       ? { baseRef: plan.pullRequestBase, defaultBranch }
@@ -78,12 +93,12 @@ export async function discover(
         ? await deletedPackages(options.root, range.base, raw!, changes)
         : []
     const decision = decide({
-      packages: index.dirs,
+      packages,
       verdict: range.kind === 'all' ? range.verdict : undefined,
       stacked,
       changes,
       deleted,
-      affected: (changed, gone) => affected(index, changed, gone)
+      affected: (changed, gone) => affected(repo, changed, gone)
     })
     if (changes?.runAll)
       log.debug(`run-all: ${changes.runAll.file} matches the run-all glob ${changes.runAll.glob}`)
@@ -94,15 +109,15 @@ export async function discover(
   const archived = await archivedForRun({
     root: options.root,
     input: options.skipArchived,
-    headSetting: index.settings.skip_archived,
-    table: index.settings.table,
-    isPackage: index.has,
+    headSetting: repo.settings.skip_archived,
+    table: repo.settings.table,
+    isPackage: (dir) => repo.byDir.has(dir),
     base: trustedBase(eventName, plan, range)
   })
   const matrix = await log.withGroup('Matrix', () =>
-    buildMatrix(options, index, decision, archived, log)
+    buildMatrix(options, repo, decision, archived, log)
   )
-  return { index, plan, range, changes, deleted, decision, defaultBranch, ...matrix }
+  return { repo, packages, plan, range, changes, deleted, decision, defaultBranch, ...matrix }
 }
 
 /** What the event alone says to compare, for the debug log. */
@@ -114,11 +129,11 @@ function planText(eventName: string, plan: RangePlan): string {
 
 function changeCounts(c: SortedChanges): string {
   const parts = [
-    `${c.byPackage.size} subpackage${c.byPackage.size === 1 ? '' : 's'} changed`,
+    `${plural(c.byPackage.size, 'subpackage')} changed`,
     c.docs.length ? `${c.docs.length} docs` : '',
     c.template.length ? `${c.template.length} template` : '',
     c.legacy.length ? `${c.legacy.length} grandfathered` : '',
-    c.gone.size ? `${c.gone.size} top-level folder(s) gone or no longer packages` : '',
+    c.gone.size ? `${c.gone.size} package folder(s) gone or no longer packages` : '',
     c.other.length ? `${c.other.length} outside every subpackage` : ''
   ]
   return parts.filter(Boolean).join(', ')
@@ -141,14 +156,14 @@ const BASE_TRUSTED_EVENTS = new Set(['pull_request', 'pull_request_target', 'mer
 
 function buildMatrix(
   options: Options,
-  index: RepoIndex,
+  repo: Repo,
   decision: Decision,
   archived: ArchivedForRun,
   log: Logger
 ): Pick<Discovery, 'matrix' | 'legs' | 'shards' | 'skipped' | 'findings'> {
-  const findings: Finding[] = [...index.settingsFindings]
+  const findings: Finding[] = [...repo.settingsFindings]
   // Dependents were looked for: say where dependencies could not be read (see affected.ts).
-  if (decision.code === 'changed') findings.push(...unreadDependencyNotices(index))
+  if (decision.code === 'changed') findings.push(...unreadDependencyNotices(repo))
   findings.push(...archived.findings)
   const matrix: string[] = []
   const skipped: Discovery['skipped'] = []
@@ -162,16 +177,14 @@ function buildMatrix(
     else matrix.push(dir)
   }
   log.debug(skipped.map((s) => `${s.package} does not run: ${s.reason}`))
-  const { legs, findings: legFindings } = buildLegs(index, matrix)
+  const { legs, findings: legFindings } = buildLegs(repo, matrix)
   findings.push(...legFindings)
-  const shards = shardLegs(legs, options.maxLegs, index.dirs)
+  const shards = shardLegs(legs, options.maxLegs, [...repo.byDir.keys()])
   log.info(
     `${legs.length} matrix legs for ${matrix.length} subpackages${shards.length > 1 ? `, in ${shards.length} shards of at most ${options.maxLegs}` : ''}`
   )
   return { matrix, legs, shards, skipped, findings }
 }
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * A map's keys in code point order. They mostly come in order already (the changed packages are
@@ -188,15 +201,15 @@ export function sortedKeys(map: Map<string, unknown>): string[] {
  * The `default-branch` input; else `default_branch` when the settings table sets it; else what
  * the event payload says the repository's default branch is; else the built-in `main`.
  */
-function defaultBranchOf(options: Options, index: RepoIndex, plan: RangePlan): string {
+function defaultBranchOf(options: Options, repo: Repo, plan: RangePlan): string {
   if (options.defaultBranch) return options.defaultBranch
-  const table = getTable(index.rootPyproject?.data ?? {}, ['tool', index.settings.table])
-  if (typeof table?.default_branch === 'string') return index.settings.default_branch
-  return plan.payloadDefaultBranch ?? index.settings.default_branch
+  const table = getTable(repo.rootPyproject?.data ?? {}, ['tool', repo.settings.table])
+  if (typeof table?.default_branch === 'string') return repo.settings.default_branch
+  return plan.payloadDefaultBranch ?? repo.settings.default_branch
 }
 
 /**
- * Top-level folders gone at head (or no longer packages) whose `pyproject.toml` or `OWNERS` the
+ * Package folders gone at head (or no longer packages) whose `pyproject.toml` or `OWNERS` the
  * change deleted or moved away: packages deleted by the change. Their distribution name is read
  * from the base revision, so packages still naming it at head count as their dependents.
  */
@@ -221,13 +234,12 @@ async function deletedPackages(
     const text = await showFile(root, base, file)
     if (text === undefined) return { dir }
     try {
-      const py = pyprojectFrom(text, file, [['project']])
+      const py = readPyProject(text, file)
       return { dir, key: py.key, name: py.name }
     } catch (e) {
       if (!(e instanceof UserError)) throw e
       // A base pyproject that does not parse still names its distribution, most likely.
-      const name = /^\s*name\s*=\s*["']([^"'\n]+)["']/m.exec(text)?.[1]
-      return name ? { dir, name, key: normalizeName(name) } : { dir }
+      return { dir, ...nameFromText(text) }
     }
   })
 }

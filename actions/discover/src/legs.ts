@@ -1,5 +1,4 @@
-import { CiConfig, Finding, readCiConfig, Settings, UserError } from '@contribs-actions/shared'
-import type { RepoIndex } from './repo-index.js'
+import { CiConfig, Finding, readCiConfig, Repo } from '@contribs-actions/shared'
 
 /** One matrix job: a package on one Python version, with its CI settings. */
 export interface Leg {
@@ -12,11 +11,6 @@ export interface Leg {
 
 const KNOWN = new Set(['python_versions', 'timeout_minutes', 'skip_ollama'])
 
-/**
- * One leg per (package, Python version) from each package's `[tool.<table>.ci]` (read-ci-config's
- * logic; only that table is parsed). A wrong type or a TOML syntax error is an error finding with
- * file and line; the other warnings belong to read-ci-config and validate-structure, not here.
- */
 /** A config with the keys the suite does not use set apart (they are passed on per leg). */
 function shapeOfConfig(config: CiConfig): Shape {
   const extra: Record<string, unknown> = {}
@@ -24,62 +18,17 @@ function shapeOfConfig(config: CiConfig): Shape {
   return { config, extra, hasExtra: Object.keys(extra).length > 0 }
 }
 
-export function buildLegs(
-  index: RepoIndex,
-  packages: string[]
-): { legs: Leg[]; findings: Finding[] } {
-  const settings: Settings = index.settings
-  const ciTable = [['tool', settings.table, 'ci']]
+/**
+ * One leg per (package, Python version) from each package's `[tool.<table>.ci]` (read-ci-config's
+ * logic) over the root's defaults. A wrong type or a TOML syntax error is an error finding with
+ * file and line, and the package gets no legs; the other warnings belong to read-ci-config and
+ * validate-structure, not here.
+ */
+export function buildLegs(repo: Repo, packages: string[]): { legs: Leg[]; findings: Finding[] } {
   const legs: Leg[] = []
   const findings: Finding[] = []
-  // Packages with the same CI table share one parsed table (see parseTomlPartial): read each
-  // distinct table once. Errors are not shared, so each package reports its own file and line.
-  const read = new WeakMap<object, Shape>()
-  const defaults = shapeOfConfig(settings.ci)
-
-  const shapeOf = (dir: string): Shape | undefined => {
-    const ready = index.ciData(dir)
-    const known = ready && read.get(ready)
-    if (known) return known
-    let py
-    try {
-      py = index.pyproject(dir, ciTable, { once: true })
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e
-      findings.push({
-        severity: 'error',
-        message: e.message,
-        file: e.file,
-        line: e.line,
-        column: e.column,
-        package: dir
-      })
-      return undefined
-    }
-    if (!py) {
-      findings.push({
-        severity: 'warning',
-        message: 'no pyproject.toml: the CI defaults are used',
-        file: `${dir}/pyproject.toml`,
-        package: dir
-      })
-      return defaults
-    }
-    const cached = read.get(py.data)
-    if (cached) return cached
-    const r = readCiConfig(py, settings, dir)
-    const errors = r.findings.filter((f) => f.severity === 'error')
-    if (errors.length) {
-      findings.push(...errors)
-      return undefined
-    }
-    const shape = shapeOfConfig(r.config)
-    read.set(py.data, shape)
-    return shape
-  }
-
   for (const dir of packages) {
-    const shape = shapeOf(dir)
+    const shape = shapeOf(repo, dir, findings)
     if (!shape) continue
     const { config, extra } = shape
     for (const python of config.python_versions) {
@@ -93,6 +42,36 @@ export function buildLegs(
     }
   }
   return { legs, findings }
+}
+
+/** The package's CI config, or undefined (with the error among the findings) when it is wrong. */
+function shapeOf(repo: Repo, dir: string, findings: Finding[]): Shape | undefined {
+  const pkg = repo.byDir.get(dir)
+  const error = pkg?.pyprojectError
+  if (error) {
+    findings.push({
+      severity: 'error',
+      message: error.message,
+      file: error.file,
+      line: error.line,
+      column: error.column,
+      package: dir
+    })
+    return undefined
+  }
+  if (!pkg?.pyproject) {
+    findings.push({
+      severity: 'warning',
+      message: 'no pyproject.toml: the CI defaults are used',
+      file: `${dir}/pyproject.toml`,
+      package: dir
+    })
+    return shapeOfConfig(repo.settings.ci)
+  }
+  const read = readCiConfig(pkg.pyproject, repo.settings, dir)
+  const errors = read.findings.filter((f) => f.severity === 'error')
+  findings.push(...errors)
+  return errors.length ? undefined : shapeOfConfig(read.config)
 }
 
 interface Shape {

@@ -1,5 +1,11 @@
 import path from 'node:path'
-import { Inputs, RunContext, UserError } from '@contribs-actions/shared'
+import {
+  Inputs,
+  repositoryOverrides,
+  RunContext,
+  Settings,
+  UserError
+} from '@contribs-actions/shared'
 
 export interface Options {
   root: string
@@ -11,6 +17,8 @@ export interface Options {
   defaultBranch?: string
   maxLegs: number
   table?: string
+  /** Settings given as inputs (package-globs), over the root table's. */
+  overrides: Partial<Settings>
   /** Extra run-all globs, on top of the settings table's `run_all`. */
   runAll: string[]
   /** The `skip-archived` input; undefined means the settings table decides. */
@@ -46,6 +54,7 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
     defaultBranch: branch?.replace(/^refs\/heads\//, ''),
     maxLegs: inputs.int('max-legs', GITHUB_MATRIX_LIMIT, { min: 1, max: GITHUB_MATRIX_LIMIT }),
     table: inputs.string('settings-table'),
+    overrides: repositoryOverrides(inputs),
     runAll: inputs.list('run-all') ?? [],
     skipArchived: skip === undefined ? undefined : inputs.bool('skip-archived', false)
   }

@@ -1,4 +1,11 @@
-import { ActionResult, code, emptyResult, Markdown } from '@contribs-actions/shared'
+import {
+  ActionResult,
+  code,
+  emptyResult,
+  fileLine,
+  Markdown,
+  plural
+} from '@contribs-actions/shared'
 import type { Why } from './affected.js'
 import type { SortedChanges } from './classify.js'
 import type { Discovery } from './discover.js'
@@ -55,12 +62,12 @@ const short = (sha: string) => sha.slice(0, 7)
 export function rangeText(range: Discovery['range'], changedCount: number | undefined): string {
   if (range.kind === 'all') return `No diff: ${range.verdict.detail}.`
   const n = changedCount ?? 0
-  return `Compared ${code(short(range.base))}..${code(short(range.head))}, from ${range.how}: ${n} changed file${n === 1 ? '' : 's'}.`
+  return `Compared ${code(short(range.base))}..${code(short(range.head))}, from ${range.how}: ${plural(n, 'changed file')}.`
 }
 
 export function buildResult(d: Discovery, maxLegs: number): ActionResult {
   const result = emptyResult()
-  result.root = d.index.root
+  result.root = d.repo.root
   result.findings = d.findings
   const errors = d.findings.filter((f) => f.severity === 'error')
   const sharded = d.legs.length > maxLegs
@@ -77,11 +84,9 @@ export function buildResult(d: Discovery, maxLegs: number): ActionResult {
 
   const changedCount = d.changes ? d.changes.files.length : ''
   if (errors.length) {
-    const shown = errors
-      .slice(0, 10)
-      .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
+    const shown = errors.slice(0, 10).map((e) => `${fileLine(e.file ?? '', e.line)}: ${e.message}`)
     if (errors.length > shown.length) shown.push(`and ${errors.length - shown.length} more`)
-    result.failure = `${errors.length} invalid CI setting${errors.length === 1 ? '' : 's'} in the packages to test: ${shown.join('; ')}`
+    result.failure = `${plural(errors.length, 'invalid CI setting')} in the packages to test: ${shown.join('; ')}`
     result.outputs = { reason: result.failure }
   } else {
     result.outputs = {
@@ -103,15 +108,22 @@ export function buildResult(d: Discovery, maxLegs: number): ActionResult {
   const range = rangeText(d.range, d.changes?.files.length)
   result.log.push(`reason: ${result.outputs.reason}`)
   result.log.push(
-    `${d.matrix.length} of ${d.index.dirs.length} subpackages run (${d.legs.length} legs${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}); template smoke: ${d.decision.templateSmoke}`
+    `${d.matrix.length} of ${d.packages.length} subpackages run (${d.legs.length} legs${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}); template smoke: ${d.decision.templateSmoke}`
   )
   result.summary = summary(d, range, String(result.outputs.reason), errors.length > 0)
   return result
 }
 
+/**
+ * The decision's reason, then the archived packages skipped, then the layout's warning: an empty
+ * or short matrix because packages were not found must say so where the reason is read.
+ */
 function reasonWithSkips(d: Discovery): string {
-  if (!d.skipped.length) return d.decision.reason
-  return `${d.decision.reason}; skipped (archived): ${listNames(d.skipped.map((s) => s.package))}`
+  const parts = [d.decision.reason]
+  if (d.skipped.length)
+    parts.push(`skipped (archived): ${listNames(d.skipped.map((s) => s.package))}`)
+  for (const f of d.repo.layoutFindings) parts.push(`warning: ${f.message}`)
+  return parts.join('; ')
 }
 
 function summary(d: Discovery, range: string, reason: string, failed: boolean): string {
@@ -119,7 +131,7 @@ function summary(d: Discovery, range: string, reason: string, failed: boolean): 
   md.para(`${failed ? '**Failed:**' : '**Reason:**'} ${failed ? reason : code(reason)}`)
   md.para(range)
   md.para(
-    `**${d.matrix.length}** of ${d.index.dirs.length} subpackages run, ${d.legs.length} matrix leg${d.legs.length === 1 ? '' : 's'}` +
+    `**${d.matrix.length}** of ${d.packages.length} subpackages run, ${plural(d.legs.length, 'matrix leg')}` +
       `${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}; template smoke: **${d.decision.templateSmoke ? 'yes' : 'no'}**.`
   )
   const byPackage = d.changes?.byPackage

@@ -12,6 +12,7 @@ import {
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 import { groupTitles, stepLines } from '../../../test/kit/step-log.js'
+import { generateRepo } from '../../../test/kit/generate-repo.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -224,4 +225,24 @@ test('an unknown package fails naming the subpackages there are', async () => {
       `no subpackage "${name}" in the repository (subpackages: _integration_core, agent-utilities, citations, crewai, dspy, langchain)`
     )
   }
+})
+
+test('nested packages of a uv workspace are read and keyed by their folder path', async () => {
+  const dir = path.join(tempDir(), 'repo')
+  const { packages } = generateRepo(dir, { packages: 12, layout: 'nested', git: false })
+  const r = await runBundle({
+    action: 'read-ci-config',
+    inputs: { packages: 'all' },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(0)
+  const configs = JSON.parse(r.outputs.configs) as Record<string, unknown>
+  expect(Object.keys(configs).sort()).toEqual(packages.map((p) => p.dir).sort())
+  const deep = packages.find((p) => p.dir.startsWith('python/instrumentation/'))!.dir
+  const one = await runBundle({
+    action: 'read-ci-config',
+    inputs: { package: deep },
+    workspace: dir
+  })
+  expect([one.exitCode, one.outputs.timeout_minutes]).toEqual([0, '30'])
 })

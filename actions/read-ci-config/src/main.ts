@@ -4,6 +4,7 @@ import {
   logFailingPackages,
   Logger,
   openRepo,
+  packageLayoutFindings,
   RunContext
 } from '@contribs-actions/shared'
 import { parseOptions } from './options.js'
@@ -11,7 +12,7 @@ import { buildResult, readConfigs, selectPackages } from './read-configs.js'
 
 export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise<ActionResult> {
   const options = parseOptions(inputs, ctx)
-  const repo = await openRepo(options.root, { table: options.table })
+  const repo = await openRepo(options.root, { table: options.table, overrides: options.overrides })
   const select = options.select
   const which =
     select.mode === 'all'
@@ -22,7 +23,15 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   log.info(`reading [tool.${repo.settings.table}.ci] of ${which}`)
   const pkgs = selectPackages(repo, select)
   const { configs, findings } = readConfigs(repo, pkgs)
-  const all = [...repo.settingsFindings, ...findings]
+  // Reading every package: say when the layout found none, or missed some.
+  const layout =
+    select.mode === 'all'
+      ? packageLayoutFindings(
+          repo,
+          configs.map((c) => c.package)
+        )
+      : []
+  const all = [...repo.settingsFindings, ...layout, ...findings]
   await logFailingPackages(log, all, 'invalid CI setting')
   return buildResult(repo, options, configs, all)
 }

@@ -1,5 +1,11 @@
 import path from 'node:path'
-import { Inputs, RunContext, UserError } from '@contribs-actions/shared'
+import {
+  Inputs,
+  repositoryOverrides,
+  RunContext,
+  Settings,
+  UserError
+} from '@contribs-actions/shared'
 
 export interface Options {
   root: string
@@ -7,6 +13,8 @@ export interface Options {
   select:
     { mode: 'single'; package: string } | { mode: 'many'; packages: string[] } | { mode: 'all' }
   table?: string
+  /** Settings given as inputs (package-globs), over the root table's. */
+  overrides: Partial<Settings>
 }
 
 export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>): Options {
@@ -22,5 +30,10 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
     )
   else if (many === 'all') select = { mode: 'all' }
   else select = { mode: 'many', packages: inputs.list('packages') ?? [] }
-  return { root, select, table: inputs.string('settings-table') }
+  return {
+    root,
+    select,
+    table: inputs.string('settings-table'),
+    overrides: repositoryOverrides(inputs)
+  }
 }

@@ -3,9 +3,12 @@ import {
   CiConfig,
   code,
   emptyResult,
+  fileLine,
   Finding,
   Markdown,
   eachPackage,
+  packageLayoutFindings,
+  plural,
   readCiConfig,
   readPackage,
   RepoBase,
@@ -33,9 +36,10 @@ export function selectPackages(repo: RepoBase, select: Options['select']): Itera
     const dir = name.replace(/\/+$/, '')
     const pkg = repo.candidates.includes(dir) ? readPackage(repo, dir) : undefined
     if (!pkg) {
-      const known = [...eachPackage(repo)].map((p) => p.dir).join(', ')
+      const known = [...eachPackage(repo)].map((p) => p.dir)
+      const hint = packageLayoutFindings(repo, known).map((f) => `. ${f.message}`)
       throw new UserError(
-        `no subpackage ${JSON.stringify(name)} in the repository (subpackages: ${known || 'none'})`
+        `no subpackage ${JSON.stringify(name)} in the repository (subpackages: ${known.join(', ') || 'none'})${hint.join('')}`
       )
     }
     return pkg
@@ -89,10 +93,10 @@ export function buildResult(
   result.root = repo.root
   const errors = findings.filter((f) => f.severity === 'error')
   const own = configs.filter((c) => c.present).length
-  const sentence = `read the CI settings of ${configs.length} package${configs.length === 1 ? '' : 's'} (${own} with their own [tool.${repo.settings.table}.ci] table)`
+  const sentence = `read the CI settings of ${plural(configs.length, 'package')} (${own} with their own [tool.${repo.settings.table}.ci] table)`
   if (errors.length) {
-    result.failure = `${errors.length} invalid CI setting${errors.length === 1 ? '' : 's'}: ${errors
-      .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
+    result.failure = `${plural(errors.length, 'invalid CI setting')}: ${errors
+      .map((e) => `${fileLine(e.file ?? '', e.line)}: ${e.message}`)
       .join('; ')}`
   }
   if (options.select.mode === 'single' && configs.length === 1 && !errors.length) {

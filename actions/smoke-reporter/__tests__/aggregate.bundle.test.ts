@@ -93,7 +93,9 @@ test('red, red (issue), red (comment), same run again, green (recovery), red, re
     consecutive_failures: 2,
     open_issue_number: 1
   })
-  expect(commitCount(gitDir)).toBe(commits1 + 1)
+  // Two commits: the count with the open recorded as pending (and the lease on it), then the
+  // issue number with the work done.
+  expect(commitCount(gitDir)).toBe(commits1 + 2)
   expect(r.summary).toContain('[#1](https://github.com/acme/story/issues/1)')
   // The log: a closed group for the package something happened to, saying why; one debug line
   // for the package with nothing to do.
@@ -101,7 +103,7 @@ test('red, red (issue), red (comment), same run again, green (recovery), red, re
   const lines = stepLines(r.stdout)
   const crewai = lines.indexOf('::group::crewai: red (open)')
   expect(lines.slice(crewai + 1, lines.indexOf('::endgroup::', crewai))).toEqual([
-    '::debug::red: 2 consecutive failures reached the threshold of 2 with no issue open: this run claims the issue',
+    '::debug::red: 2 consecutive failures reached the threshold of 2 with no issue open; this run holds the lease and carries out: open',
     'opened #1 https://github.com/acme/story/issues/1'
   ])
   expect(debugLines(r.stdout)).toContain('dspy: green on a clean state')
@@ -116,8 +118,10 @@ test('red, red (issue), red (comment), same run again, green (recovery), red, re
     view()
       .comments.filter((c) => c.issueNumber === 1)
       .map((c) => c.body)
+  // The hidden last line names the effect, so a later run can tell it was posted.
   expect(comments()).toEqual([
-    'Still red after run https://github.com/acme/story/actions/runs/103 (consecutive failure #3)'
+    'Still red after run https://github.com/acme/story/actions/runs/103 (consecutive failure #3)\n\n' +
+      '<!-- contribs-actions:smoke-red package=crewai failure=3 run=103/1 -->'
   ])
   const commits3 = commitCount(gitDir)
 
@@ -157,8 +161,9 @@ test('red, red (issue), red (comment), same run again, green (recovery), red, re
     [2, '[contribs-broken] crewai: smoke red since 2026-01-09', 'open']
   ])
   expect(comments()).toHaveLength(2) // nothing more on the recovered issue
-  // Every run with a change made exactly one commit; the duplicate report made none.
-  expect(commitCount(gitDir)).toBe(commits1 + 5)
+  // A run that only counts makes one commit; one with work on GitHub two (pending, then done);
+  // the duplicate report made none.
+  expect(commitCount(gitDir)).toBe(commits1 + 2 + 2 + 2 + 1 + 2)
 })
 
 test('a Python-version matrix: one failing leg makes the package red; cancelled legs are no signal; a re-run attempt is not counted twice; dry run', async () => {

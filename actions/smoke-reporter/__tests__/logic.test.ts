@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, test } from '@jest/globals'
 import { Inputs } from '@contribs-actions/shared'
-import { applyEvent, finalizeClaim, Policy, SmokeEvent } from '../src/lifecycle.js'
+import { DEFAULT_LEASE_POLICY, leaseStatus, newHolder } from '@contribs-actions/shared/github'
+import { applyEvent, claimWork, completeWork, Policy, SmokeEvent } from '../src/lifecycle.js'
 import { parseOptions } from '../src/options.js'
 import { mapJobs, packageOfJob, signalOf } from '../src/signals.js'
 import {
@@ -16,8 +17,9 @@ import {
 import { issueTitle, timelineText } from '../src/texts.js'
 import { rejectedAssignees } from '../src/issues.js'
 
-const policy: Policy = { threshold: 2, claimLeaseMs: 600_000 }
+const policy: Policy = { threshold: 2, lease: DEFAULT_LEASE_POLICY }
 const T = Date.parse('2026-01-05T03:30:00Z')
+const MIN = 60_000
 const red = (runId: number, attempt = 1): SmokeEvent => ({
   outcome: 'failure',
   runId,
@@ -41,19 +43,47 @@ function play(events: SmokeEvent[], start = emptyState(), now = T) {
   })
 }
 
+const kinds = (s: SmokeState) => s.pending.map((e) => `${e.kind}:${e.run}`)
+
 describe('lifecycle', () => {
-  test('red, red opens (claim), finalize records the issue, red comments, green recovers, clean bytes', () => {
+  test('red, red (open pending), the open done records the issue, red comments, green recovers, clean bytes', () => {
     const [a1, a2] = play([red(1), red(2)])
     expect(a1.transition).toEqual({ kind: 'count', failures: 1 })
     expect(a1.state.red_since).toBe('2026-01-05')
-    expect(a2.transition).toMatchObject({ kind: 'open', failures: 2, claim: { run: '2/1' } })
-    const fin = finalizeClaim(a2.state, '2/1', 7)
-    expect(fin).toMatchObject({ changed: true, lost: false, pending: [] })
+    expect(a1.state.pending).toEqual([])
+    expect(a2.transition).toEqual({ kind: 'open', failures: 2 })
+    expect(a2.added).toMatchObject({ kind: 'open', run: '2/1', failure: 2, since: '2026-01-05' })
+    const me = newHolder(2, 1)
+    const held = claimWork(a2.state, me, T, policy.lease)
+    expect(held.holds).toBe(true)
+    const fin = completeWork(
+      held.state,
+      me,
+      [{ effect: a2.added!, issue: 7 }],
+      false,
+      T,
+      policy.lease
+    )
+    expect(fin).toMatchObject({ holds: false, lost: false })
     expect(fin.state.open_issue_number).toBe(7)
+    expect(fin.state.lease).toBeUndefined()
     const [a3, a4] = play([red(3), green(4)], fin.state)
     expect(a3.transition).toEqual({ kind: 'comment', issue: 7, failures: 3 })
+    expect(a3.added).toMatchObject({ kind: 'comment', issue: 7, failure: 3 })
     expect(a4.transition).toEqual({ kind: 'recover', issue: 7 })
-    expect(serializeState(a4.state)).toBe(CLEAN_TEXT)
+    // The comment still pending when the green came is kept: the holder posts it, then the recovery.
+    expect(kinds(a4.state)).toEqual(['comment:3/1', 'recover:4/1'])
+    const done = a4.state.pending.map((effect) => ({ effect }))
+    const g = newHolder(4, 1)
+    const after = completeWork(
+      claimWork(a4.state, g, T, policy.lease).state,
+      g,
+      done,
+      false,
+      T,
+      policy.lease
+    )
+    expect(serializeState(after.state)).toBe(CLEAN_TEXT)
   })
 
   test('green on a clean state changes nothing; green after one red resets silently', () => {
@@ -70,35 +100,27 @@ describe('lifecycle', () => {
     expect(rerunGreen.transition).toEqual({ kind: 'reset' })
   })
 
-  test('reds while the claim is pending are queued and handed to the claimant', () => {
-    const [, open, q3, q4] = play([red(1), red(2), red(3), red(4)])
-    expect(open.transition.kind).toBe('open')
-    expect(q3.transition).toEqual({ kind: 'queued', failures: 3 })
-    expect(q4.state.pending_comments).toEqual([
-      { run_url: 'u/3', failure: 3 },
-      { run_url: 'u/4', failure: 4 }
-    ])
-    const fin = finalizeClaim(q4.state, '2/1', 9)
-    expect(fin.pending.map((p) => p.failure)).toEqual([3, 4])
-    expect(fin.state.pending_comments).toBeUndefined()
-    expect(fin.state.consecutive_failures).toBe(4)
+  test('reds while the issue is being opened queue comments behind the open, with the committed numbers', () => {
+    const [, , q3, q4] = play([red(1), red(2), red(3), red(4)])
+    expect(q3.transition).toEqual({ kind: 'comment', failures: 3, issue: undefined })
+    expect(kinds(q4.state)).toEqual(['open:2/1', 'comment:3/1', 'comment:4/1'])
+    expect(q4.state.pending.map((e) => (e.kind === 'comment' ? e.failure : 0))).toEqual([0, 3, 4])
   })
 
-  test('green while the claim is pending: counters reset, the claimant posts the recovery', () => {
-    const [, open, g] = play([red(1), red(2), green(3)])
-    expect(g.transition).toEqual({ kind: 'recover-pending' })
+  test('green while the issue is being opened: the open and its comments are dropped, the recovery finds the issue by its marker', () => {
+    const [, , , g] = play([red(1), red(2), red(3), green(4)])
+    expect(g.transition).toEqual({ kind: 'recover', issue: undefined })
+    expect(kinds(g.state)).toEqual(['recover:4/1'])
     expect(g.state.consecutive_failures).toBe(0)
-    const fin = finalizeClaim(g.state, (open.transition as { claim: { run: string } }).claim.run, 5)
-    expect(fin.recovered).toEqual({ date: '2026-01-05', sha: 'abc1234' })
-    expect(fin.state.open_issue_number).toBeNull()
-    expect(serializeState(fin.state)).toBe(CLEAN_TEXT)
   })
 
-  test('an abandoned claim (older than the lease) is taken over; the old claimant then loses', () => {
-    const [, open] = play([red(1), red(2)])
-    const later = applyEvent(open.state, red(3), policy, T + 11 * 60_000)
-    expect(later.transition).toMatchObject({ kind: 'open', claim: { run: '3/1' } })
-    expect(finalizeClaim(later.state, '2/1', 4)).toMatchObject({ lost: true, changed: false })
+  test('a pending recovery survives a green re-run and a green next run (nothing to count, work still there)', () => {
+    const [, , , g] = play([red(1), red(2), red(3), green(4)])
+    const [again, next] = play([green(4, 2), green(5)], g.state)
+    expect(again.transition.kind).toBe('unchanged')
+    expect(next.transition.kind).toBe('unchanged')
+    expect(kinds(next.state)).toEqual(['recover:4/1'])
+    expect(claimWork(next.state, newHolder(5, 1), T, policy.lease).holds).toBe(true)
   })
 
   test('a reference-bot state is read and continued', () => {
@@ -108,7 +130,78 @@ describe('lifecycle', () => {
     const [a, b] = play([red(9), green(10)], s)
     expect(a.transition).toEqual({ kind: 'comment', issue: 12, failures: 4 })
     expect(b.transition).toEqual({ kind: 'recover', issue: 12 })
-    expect(JSON.parse(serializeState(b.state))).toEqual({ ...JSON.parse(CLEAN_TEXT), note: 'kept' })
+    expect(JSON.parse(serializeState(b.state))).toMatchObject({
+      ...JSON.parse(CLEAN_TEXT),
+      note: 'kept'
+    })
+  })
+
+  test("an earlier version's issue claim is dropped; the next red at the threshold opens (or adopts) the issue", () => {
+    const s = parseState(
+      '{"consecutive_failures": 2, "open_issue_number": null, "issue_claim": {"run": "2/1", "at": "2026-01-05T03:30:00Z"}, "pending_comments": []}'
+    )
+    expect(s.extra).toEqual({})
+    const [a] = play([red(3)], s)
+    expect(a.transition).toEqual({ kind: 'open', failures: 3 })
+  })
+})
+
+describe('the lease on pending work', () => {
+  const s = play([red(1), red(2)])[1].state
+  const a = newHolder(2, 1)
+  const b = newHolder(3, 1)
+
+  test('one holder at a time; the other leaves its work for it', () => {
+    const held = claimWork(s, a, T, policy.lease)
+    expect(held.holds).toBe(true)
+    expect(claimWork(held.state, b, T + 14 * MIN, policy.lease).holds).toBe(false)
+    // Not renewed for the whole lease: the holder is gone, the next run takes over.
+    const taken = claimWork(held.state, b, T + 15 * MIN, policy.lease)
+    expect(taken.holds).toBe(true)
+    // The first holder then can record nothing: its work is the new holder's now.
+    const late = completeWork(
+      taken.state,
+      a,
+      [{ effect: s.pending[0], issue: 4 }],
+      false,
+      T + 16 * MIN,
+      policy.lease
+    )
+    expect(late).toMatchObject({ lost: true, holds: false })
+    expect(late.state).toBe(taken.state)
+  })
+
+  test('a re-run takes over the lease of the attempt before it at once', () => {
+    const held = claimWork(s, a, T, policy.lease).state
+    expect(leaseStatus(held.lease, newHolder(2, 2), T, policy.lease)).toMatchObject({
+      kind: 'stale',
+      why: 'attempt 1 of this run has ended'
+    })
+    // Another leg of the same run and attempt is a live holder.
+    expect(leaseStatus(held.lease, newHolder(2, 1), T, policy.lease).kind).toBe('held')
+  })
+
+  test('a failed holder releases the lease and leaves its work pending', () => {
+    const held = claimWork(s, a, T, policy.lease).state
+    const stopped = completeWork(held, a, [], true, T, policy.lease)
+    expect(stopped.state.lease).toBeUndefined()
+    expect(kinds(stopped.state)).toEqual(['open:2/1'])
+  })
+
+  test('work added meanwhile keeps the lease (renewed); none left releases it', () => {
+    const held = claimWork(s, a, T, policy.lease).state
+    const more = applyEvent(held, red(3), policy, T).state
+    const r = completeWork(
+      more,
+      a,
+      [{ effect: s.pending[0], issue: 4 }],
+      false,
+      T + MIN,
+      policy.lease
+    )
+    expect(r.holds).toBe(true)
+    expect(r.state.lease?.at).toBe(new Date(T + MIN).toISOString())
+    expect(kinds(r.state)).toEqual(['comment:3/1'])
   })
 })
 
@@ -126,7 +219,9 @@ describe('state file', () => {
     ['[]', /not a JSON object/],
     ['{"consecutive_failures": "2"}', /consecutive_failures` must be an integer >= 0 \(got "2"\)/],
     ['{"open_issue_number": 0}', /open_issue_number/],
-    ['{"milestones_posted": {}}', /milestones_posted/]
+    ['{"milestones_posted": {}}', /milestones_posted/],
+    ['{"pending": [{"kind": "comment", "run": "1/1"}]}', /`pending` must be a list of effects/],
+    ['{"lease": {"run": "1/1"}}', /`lease` must be an object/]
   ])('%s is rejected', (text, message) => {
     expect(() => parseState(text)).toThrow(message)
   })
@@ -223,6 +318,8 @@ describe('inputs', () => {
     [{ mode: 'record', package: 'dspy', outcome: 'red' }, 'must be one of success, failure'],
     [{ package: 'dspy', outcome: 'failure' }, 'are for `mode: record`'],
     [{ 'run-id': 'abc' }, 'input `run-id` must be a positive integer'],
+    [{ 'run-id': '99999999999999999999' }, 'up to 9007199254740991 (got "99999999999999999999")'],
+    [{ 'run-attempt': '0' }, 'input `run-attempt` must be a positive integer'],
     [{ threshold: '0' }, 'input `threshold` must be an integer >= 1'],
     [{ sha: 'main' }, 'input `sha` must be a commit sha']
   ])('%j fails: %s', (values, message) => {

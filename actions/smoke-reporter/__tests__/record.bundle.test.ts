@@ -107,8 +107,8 @@ test('20 legs, several at a time: every count survives, one issue per package, o
   // Reporting any of them again changes nothing.
   const again = ok(await record(repo, 1005, 'dspy', 'failure'))
   expect(again.summary).toContain('already counted')
-  expect(groupTitles(again.stdout)).toEqual(['dspy: red'])
-  expect(debugLines(again.stdout)).toEqual(['dspy: duplicate: run 1005/1 was counted already'])
+  expect(groupTitles(again.stdout)).toEqual([])
+  expect(debugLines(again.stdout)).toEqual(['dspy: run 1005/1 was counted already'])
   expect(stateFile(gitDir, 'dspy')).toMatchObject({ consecutive_failures: 10 })
 
   // A green leg recovers the issue (record mode): comment, label off, issue open, counters reset.
@@ -116,9 +116,9 @@ test('20 legs, several at a time: every count survives, one issue per package, o
   expect(outputs(green).recovered).toEqual([
     expect.objectContaining({ package: 'dspy', issue: dspyIssue })
   ])
-  expect(groupTitles(green.stdout)).toEqual(['dspy: green'])
+  expect(groupTitles(green.stdout)).toEqual(['dspy: green (recover)'])
   expect(debugLines(green.stdout)).toEqual([
-    `dspy: recover: green after 10 consecutive failures with tracking issue #${dspyIssue} open`
+    `green after 10 consecutive failures with tracking issue #${dspyIssue} open; this run holds the lease and carries out: recover`
   ])
   expect(green.stdout).toContain(`posted the recovery on #${dspyIssue}`)
   const issue = emu.state.repo(OWNER, repo).issues.find((i) => i.number === dspyIssue)!

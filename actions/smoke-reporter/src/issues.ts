@@ -1,12 +1,22 @@
 /** Tracking issues on GitHub: find by label and marker, open with owners assigned, comment, recover. */
-import { parseTrackingMarker } from '@contribs-actions/shared'
+import { trackedByPackage } from '@contribs-actions/shared'
 import type { Octokit } from '@contribs-actions/shared/github'
-import { ensureLabel, removeIssueLabel, statusOf } from '@contribs-actions/shared/github'
+import {
+  createOnce,
+  ensureLabel,
+  listOpenLabelled,
+  removeIssueLabel,
+  statusOf
+} from '@contribs-actions/shared/github'
 import { apiError } from './clock.js'
 
 export interface IssueRef {
   number: number
   url: string
+}
+
+export interface TrackedIssue extends IssueRef {
+  body: string
 }
 
 export interface IssueApi {
@@ -18,7 +28,7 @@ export interface IssueApi {
 
 /** GitHub accepts at most 10 assignees on an issue. */
 export const MAX_ASSIGNEES = 10
-const SCOPE = 'issues: write'
+export const SCOPE = 'issues: write'
 
 /**
  * Open issues carrying the label, by the package their marker names (the oldest wins). Listed by
@@ -28,30 +38,18 @@ const SCOPE = 'issues: write'
 export async function findTracked(
   api: IssueApi,
   packages: Set<string>
-): Promise<Map<string, IssueRef>> {
-  const found = new Map<string, IssueRef>()
+): Promise<Map<string, TrackedIssue>> {
   try {
-    const pages = api.octokit.paginate.iterator(api.octokit.rest.issues.listForRepo, {
-      owner: api.owner,
-      repo: api.repo,
-      labels: api.label,
-      state: 'open',
-      sort: 'created',
-      direction: 'asc',
-      per_page: 100
-    })
-    for await (const page of pages) {
-      for (const issue of page.data) {
-        if (issue.pull_request) continue
-        const m = parseTrackingMarker(issue.body)
-        if (m?.kind !== 'tracking' || !packages.has(m.package) || found.has(m.package)) continue
-        found.set(m.package, { number: issue.number, url: issue.html_url })
-      }
+    const { issues } = await listOpenLabelled(api.octokit, api.owner, api.repo, api.label)
+    const found = new Map<string, TrackedIssue>()
+    for (const [pkg, issue] of trackedByPackage(issues, 'tracking')) {
+      if (packages.has(pkg))
+        found.set(pkg, { number: issue.number, url: issue.url, body: issue.body })
     }
+    return found
   } catch (e) {
     throw apiError(`could not list the open \`${api.label}\` issues`, e, SCOPE)
   }
-  return found
 }
 
 export function issueUrl(serverUrl: string, owner: string, repo: string, n: number): string {
@@ -78,68 +76,86 @@ export function rejectedAssignees(e: unknown, tried: string[]): string[] | undef
 export interface Opened extends IssueRef {
   assigned: string[]
   rejected: string[]
+  /** Found by its marker after a create whose answer was lost: made by this run's own request. */
+  adopted: boolean
 }
 
-/**
- * Opens the issue with the owners assigned. When GitHub rejects assignees (no access, unknown
- * login), the issue is opened without them and the body, built by `body(rejected)`, says so.
- */
-export async function openIssue(
-  api: IssueApi,
-  title: string,
-  assignees: string[],
-  body: (rejected: string[]) => string,
-  labelColor: string,
-  labelDescription: string
-): Promise<Opened> {
+export interface OpenSpec {
+  title: string
+  assignees: string[]
+  /** The body, saying whom GitHub refused as assignees. */
+  body: (rejected: string[]) => string
+  label: { color: string; description: string }
+  /** Looks the issue up by its marker (after a failed or lost create). */
+  find: () => Promise<IssueRef | undefined>
+  /** Per-request options of the create, e.g. a lease fence. */
+  request?: Record<string, unknown>
+}
+
+/** The label the issue carries, created with its colour unless it exists. */
+async function labelFor(api: IssueApi, spec: OpenSpec): Promise<void> {
   const { octokit, owner, repo, label } = api
+  const exists = async () => {
+    try {
+      await octokit.rest.issues.getLabel({ owner, repo, name: label })
+      return true
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined
+      throw e
+    }
+  }
   try {
-    await ensureLabel(octokit, owner, repo, {
-      name: label,
-      color: labelColor,
-      description: labelDescription
+    await createOnce({
+      what: `label ${label}`,
+      create: () => ensureLabel(octokit, owner, repo, { name: label, ...spec.label }),
+      find: exists
     })
   } catch (e) {
     throw apiError(`could not create the label \`${label}\``, e, SCOPE)
   }
-  let tryAssign = assignees
+}
+
+/**
+ * Opens the issue with the owners assigned, exactly once (createOnce: a lost answer is looked up
+ * by the marker, never sent again). When GitHub rejects assignees (no access, unknown login), the
+ * issue is opened without them and the body, built by `body(rejected)`, says so.
+ */
+export async function openIssue(api: IssueApi, spec: OpenSpec): Promise<Opened> {
+  const { octokit, owner, repo, label } = api
+  await labelFor(api, spec)
+  let tryAssign = spec.assignees
   const rejected: string[] = []
-  for (;;) {
-    try {
-      const { data } = await octokit.rest.issues.create({
-        owner,
-        repo,
-        title,
-        body: body(rejected),
-        labels: [label],
-        assignees: tryAssign
-      })
-      return { number: data.number, url: data.html_url, assigned: tryAssign, rejected }
-    } catch (e) {
-      const bad = tryAssign.length ? rejectedAssignees(e, tryAssign) : undefined
-      if (!bad) throw apiError(`could not open the tracking issue "${title}"`, e, SCOPE)
-      rejected.push(...bad)
-      tryAssign = tryAssign.filter((a) => !bad.includes(a))
+  const create = async (): Promise<IssueRef> => {
+    for (;;) {
+      try {
+        const { data } = await octokit.rest.issues.create({
+          owner,
+          repo,
+          title: spec.title,
+          body: spec.body(rejected),
+          labels: [label],
+          assignees: tryAssign,
+          ...(spec.request ? { request: spec.request } : {})
+        })
+        return { number: data.number, url: data.html_url }
+      } catch (e) {
+        const bad = tryAssign.length ? rejectedAssignees(e, tryAssign) : undefined
+        if (!bad) throw e
+        rejected.push(...bad)
+        tryAssign = tryAssign.filter((a) => !bad.includes(a))
+      }
     }
   }
-}
-
-export async function comment(api: IssueApi, issue: number, body: string): Promise<void> {
   try {
-    await api.octokit.rest.issues.createComment({
-      owner: api.owner,
-      repo: api.repo,
-      issue_number: issue,
-      body
-    })
+    const made = await createOnce({ what: spec.title, create, find: spec.find })
+    return { ...made.value, assigned: tryAssign, rejected, adopted: made.adopted }
   } catch (e) {
-    throw apiError(`could not comment on issue #${issue}`, e, SCOPE)
+    throw apiError(`could not open the tracking issue "${spec.title}"`, e, SCOPE)
   }
 }
 
-/** Recovery: the comment, then the label off (already gone is fine); the issue stays open. */
-export async function recover(api: IssueApi, issue: number, body: string): Promise<void> {
-  await comment(api, issue, body)
+/** Removes the label (already gone is fine); the issue stays open. */
+export async function unlabel(api: IssueApi, issue: number): Promise<void> {
   try {
     await removeIssueLabel(api.octokit, api.owner, api.repo, issue, api.label)
   } catch (e) {

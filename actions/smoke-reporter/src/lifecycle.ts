@@ -1,16 +1,29 @@
 /**
- * The per-package lifecycle as a pure function of (stored state, this run's signal). Every write
- * path (per-file compare-and-swap in record mode, one commit in aggregate mode) calls it again on
- * a conflict with the state it re-read, so a lost race re-applies this run's event instead of
- * overwriting another run's.
+ * The per-package lifecycle as pure functions of (stored state, this run). Every write path (a
+ * per-file compare-and-swap in record mode, one commit in aggregate mode) calls them again on a
+ * conflict with the state it re-read, so a lost race re-applies this run's event instead of
+ * overwriting another run's, and the failure number in an effect is always the committed one.
+ *
+ * A run's event changes the counters and appends what GitHub must see (`pending`: open, comment,
+ * recover). Which run carries the pending work out is the lease's business (`claimWork`); what it
+ * finished is taken out again by `completeWork`.
  */
 import {
+  Holder,
+  holderRun,
+  leaseFor,
+  LeasePolicy,
+  leaseStatus,
+  mayHold
+} from '@contribs-actions/shared/github'
+import {
   cloneState,
-  IssueClaim,
+  CommentEffect,
+  Effect,
+  effectId,
   MAX_COUNTED_RUNS,
-  PendingComment,
-  resetState,
-  serializeState,
+  resetCounters,
+  sameState,
   SmokeState
 } from './state.js'
 
@@ -21,40 +34,39 @@ export interface SmokeEvent {
   runUrl: string
   /** The commit the green run tested (the recovery comment names it). */
   sha?: string
+  /** The upstream tested (the issue names it). */
+  upstreamRef?: string
+  upstreamSha?: string
 }
 
 export interface Policy {
   threshold: number
-  /** A claim older than this (ms) belongs to a run that died before opening the issue. */
-  claimLeaseMs: number
+  lease: LeasePolicy
 }
-
-export const DEFAULT_CLAIM_LEASE_MS = 10 * 60_000
 
 export type Transition =
   /** This run and attempt was counted already (a second leg, or the same run reported twice). */
   | { kind: 'duplicate' }
-  /** Green on a clean state: nothing to do, nothing to write. */
+  /** Green on a clean state: nothing to count. */
   | { kind: 'unchanged' }
   /** Green after reds below the threshold: counters reset silently. */
   | { kind: 'reset' }
-  /** Green with a tracking issue: comment, remove the label, forget the issue. `issue` undefined: find it by its marker (a claimant died). */
+  /** Green with a tracking issue (`issue` undefined: not recorded yet, found by its marker). */
   | { kind: 'recover'; issue?: number }
-  /** Green while another run is opening the issue: that run posts the recovery. */
-  | { kind: 'recover-pending' }
   | { kind: 'count'; failures: number }
   /** Red again in a later attempt of a run already counted: the streak does not grow. */
   | { kind: 'rerun'; failures: number }
-  /** This run claimed the issue: find one by its marker or open it, then finalize. */
-  | { kind: 'open'; failures: number; claim: IssueClaim }
-  | { kind: 'comment'; issue: number; failures: number }
-  /** Red while another run opens the issue: queued in the state, that run posts the comment. */
-  | { kind: 'queued'; failures: number }
+  /** Red at the threshold with no issue: open one (or adopt the one carrying the marker). */
+  | { kind: 'open'; failures: number }
+  /** Red with an issue open or being opened. */
+  | { kind: 'comment'; failures: number; issue?: number }
 
 export interface Applied {
   state: SmokeState
   changed: boolean
   transition: Transition
+  /** The effect this event appended to `pending`, if any. */
+  added?: Effect
   /** Why this transition, in words, for the debug log. */
   why: string
 }
@@ -68,12 +80,6 @@ export function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10)
 }
 
-function claimFresh(claim: IssueClaim | undefined, nowMs: number, policy: Policy): boolean {
-  if (!claim) return false
-  const at = Date.parse(claim.at)
-  return Number.isFinite(at) && nowMs - at < policy.claimLeaseMs
-}
-
 function counted(s: SmokeState): string[] {
   const list = [...(s.counted_runs ?? [])]
   if (s.last_counted_run && !list.includes(s.last_counted_run)) list.push(s.last_counted_run)
@@ -81,6 +87,9 @@ function counted(s: SmokeState): string[] {
 }
 
 const failures = (n: number) => `${n} consecutive failure${n === 1 ? '' : 's'}`
+const hasOpen = (s: SmokeState) => s.pending.some((e) => e.kind === 'open')
+
+type Result = (state: SmokeState, transition: Transition, why: string, added?: Effect) => Applied
 
 export function applyEvent(
   stored: SmokeState,
@@ -97,17 +106,13 @@ export function applyEvent(
       transition: { kind: 'duplicate' },
       why: `run ${key} was counted already`
     }
-  const result = (state: SmokeState, transition: Transition, why: string): Applied => ({
-    state,
-    changed: serializeState(state) !== serializeState(stored),
-    transition,
-    why
-  })
+  const result: Result = (state, transition, why, added) => {
+    if (added) state.pending = [...state.pending, added]
+    return { state, changed: !sameState(state, stored), transition, why, added }
+  }
   if (ev.outcome === 'success') return applyGreen(stored, ev, policy, nowMs, result)
   return applyRed(stored, ev, policy, nowMs, seen, result)
 }
-
-type Result = (state: SmokeState, transition: Transition, why: string) => Applied
 
 function applyGreen(
   stored: SmokeState,
@@ -116,40 +121,36 @@ function applyGreen(
   nowMs: number,
   result: Result
 ): Applied {
-  const reset = resetState(stored)
-  if (serializeState(reset) === serializeState(stored))
+  const reset = resetCounters(stored)
+  const issue = stored.open_issue_number ?? undefined
+  // An issue is open, being opened, or (past the threshold) may have been opened by a run that
+  // died before recording it: recover whichever is open.
+  if (issue || hasOpen(stored) || stored.consecutive_failures >= policy.threshold) {
+    // Work that only made sense while red: the issue not opened yet, comments waiting for it.
+    if (!issue) reset.pending = reset.pending.filter((e) => e.kind !== 'open' && e.issue)
+    const recover: Effect = {
+      kind: 'recover',
+      run: runKey(ev.runId, ev.attempt),
+      date: day(nowMs),
+      ...(ev.sha ? { sha: ev.sha } : {}),
+      ...(issue ? { issue } : {})
+    }
+    return result(
+      reset,
+      { kind: 'recover', issue },
+      issue
+        ? `green after ${failures(stored.consecutive_failures)} with tracking issue #${issue} open`
+        : `green after ${failures(stored.consecutive_failures)}; no issue recorded yet: the open one is found by its marker`,
+      recover
+    )
+  }
+  if (sameState(reset, stored))
     return {
       state: stored,
       changed: false,
       transition: { kind: 'unchanged' },
-      why: 'green on a clean state'
+      why: stored.pending.length ? 'green; nothing more to count' : 'green on a clean state'
     }
-  const issue = stored.open_issue_number
-  if (issue !== null)
-    return result(
-      reset,
-      { kind: 'recover', issue },
-      `green after ${failures(stored.consecutive_failures)} with tracking issue #${issue} open`
-    )
-  const claim = stored.issue_claim
-  if (claim && claimFresh(claim, nowMs, policy)) {
-    reset.issue_claim = {
-      ...claim,
-      recovered: { date: day(nowMs), ...(ev.sha ? { sha: ev.sha } : {}) }
-    }
-    return result(
-      reset,
-      { kind: 'recover-pending' },
-      `green while run ${claim.run} opens the issue (claimed ${claim.at}, within the lease): that run posts the recovery`
-    )
-  }
-  // An abandoned claim may have left an issue behind: recover it too, found by its marker.
-  if (claim)
-    return result(
-      reset,
-      { kind: 'recover' },
-      `green; the issue claim of run ${claim.run} (${claim.at}) is past the lease and may have left an issue: found by its marker`
-    )
   return result(
     reset,
     { kind: 'reset' },
@@ -176,71 +177,115 @@ function applyRed(
   s.last_counted_run = key
   s.counted_runs = [...seen, key].slice(-MAX_COUNTED_RUNS)
   const n = s.consecutive_failures
-  const rerun = () =>
-    result(
-      s,
-      { kind: 'rerun', failures: n },
-      `red again in attempt ${ev.attempt} of run ${ev.runId}, which was counted: the streak stays at ${n}`
-    )
+  const rerun = `red again in attempt ${ev.attempt} of run ${ev.runId}, which was counted: the streak stays at ${n}`
   if (n < policy.threshold)
     return sameRun
-      ? rerun()
+      ? result(s, { kind: 'rerun', failures: n }, rerun)
       : result(
           s,
           { kind: 'count', failures: n },
           `red: ${failures(n)}, below the threshold of ${policy.threshold}`
         )
-  if (s.open_issue_number !== null) {
-    if (sameRun) return rerun()
+  const issue = s.open_issue_number ?? undefined
+  if (issue || hasOpen(s)) {
+    if (sameRun) return result(s, { kind: 'rerun', failures: n }, rerun)
+    const comment: CommentEffect = {
+      kind: 'comment',
+      run: key,
+      run_url: ev.runUrl,
+      failure: n,
+      ...(issue ? { issue } : {})
+    }
     return result(
       s,
-      { kind: 'comment', issue: s.open_issue_number, failures: n },
-      `red: ${failures(n)} and tracking issue #${s.open_issue_number} is open`
+      { kind: 'comment', failures: n, issue },
+      issue
+        ? `red: ${failures(n)} and tracking issue #${issue} is open`
+        : `red: ${failures(n)} while the tracking issue is being opened`,
+      comment
     )
   }
-  const held = s.issue_claim
-  if (held && claimFresh(held, nowMs, policy) && !held.recovered) {
-    if (sameRun) return rerun()
-    s.pending_comments = [...(s.pending_comments ?? []), { run_url: ev.runUrl, failure: n }]
-    return result(
-      s,
-      { kind: 'queued', failures: n },
-      `red while run ${held.run} opens the issue (claimed ${held.at}): its comment is queued for that run`
-    )
-  }
-  const claim: IssueClaim = { run: key, at: new Date(nowMs).toISOString() }
-  s.issue_claim = claim
-  s.pending_comments = undefined
   return result(
     s,
-    { kind: 'open', failures: n, claim },
-    `red: ${failures(n)} reached the threshold of ${policy.threshold} with no issue open` +
-      (held ? ` (the claim of run ${held.run} is past the lease or recovered)` : '') +
-      ': this run claims the issue'
+    { kind: 'open', failures: n },
+    `red: ${failures(n)} reached the threshold of ${policy.threshold} with no issue open`,
+    {
+      kind: 'open',
+      run: key,
+      run_url: ev.runUrl,
+      failure: n,
+      since: s.red_since ?? day(nowMs),
+      ...(ev.upstreamRef ? { upstream_ref: ev.upstreamRef } : {}),
+      ...(ev.upstreamSha ? { upstream_sha: ev.upstreamSha } : {})
+    }
   )
 }
 
-export interface Finalized {
-  state: SmokeState
-  changed: boolean
-  /** The claim is no longer this run's (taken over after the lease, or a recovery came first and was finalized). */
-  lost: boolean
-  /** Reds counted while the issue was being opened: post their comments now. */
-  pending: PendingComment[]
-  /** A green run came while the issue was being opened: post the recovery now. */
-  recovered?: { date: string; sha?: string }
+/**
+ * Takes, renews or releases the lease on the package's pending work: held while there is work
+ * and nobody else holds it, released when there is none. `holds`: this run carries the work out.
+ */
+export function claimWork(
+  stored: SmokeState,
+  me: Holder,
+  nowMs: number,
+  policy: LeasePolicy
+): { state: SmokeState; holds: boolean } {
+  const status = leaseStatus(stored.lease, me, nowMs, policy)
+  if (!stored.pending.length) {
+    if (status.kind !== 'mine' && status.kind !== 'stale') return { state: stored, holds: false }
+    const s = cloneState(stored)
+    s.lease = undefined
+    return { state: s, holds: false }
+  }
+  if (!mayHold(status)) return { state: stored, holds: false }
+  const s = cloneState(stored)
+  s.lease = leaseFor(me, nowMs)
+  return { state: s, holds: true }
 }
 
-/** Records the issue the claimant opened (or found), and hands over what was queued for it. */
-export function finalizeClaim(stored: SmokeState, claimRun: string, issue: number): Finalized {
-  const claim = stored.issue_claim
-  if (!claim || claim.run !== claimRun)
-    return { state: stored, changed: false, lost: true, pending: [] }
+export interface Done {
+  effect: Effect
+  /** The issue an `open` opened or adopted. */
+  issue?: number
+}
+
+/**
+ * Takes what this holder finished out of `pending` (an `open` records its issue), then renews or
+ * releases the lease (`stop`: release it whatever is left, after a failure). Nothing changes when
+ * the lease is no longer this holder's: whoever holds it now carries the work out.
+ */
+export function completeWork(
+  stored: SmokeState,
+  me: Holder,
+  done: Done[],
+  stop: boolean,
+  nowMs: number,
+  policy: LeasePolicy
+): { state: SmokeState; holds: boolean; lost: boolean } {
+  const status = leaseStatus(stored.lease, me, nowMs, policy)
+  if (status.kind !== 'mine') {
+    const ids = new Set(done.map((d) => effectId(d.effect)))
+    // Our own earlier write (its answer lost) released the lease and took the work out.
+    const lost = stored.pending.some((e) => ids.has(effectId(e)))
+    return { state: stored, holds: false, lost }
+  }
   const s = cloneState(stored)
-  s.issue_claim = undefined
-  s.pending_comments = undefined
-  if (claim.recovered)
-    return { state: s, changed: true, lost: false, pending: [], recovered: claim.recovered }
-  s.open_issue_number = issue
-  return { state: s, changed: true, lost: false, pending: stored.pending_comments ?? [] }
+  for (const d of done) {
+    const id = effectId(d.effect)
+    if (!s.pending.some((e) => effectId(e) === id)) continue
+    s.pending = s.pending.filter((e) => effectId(e) !== id)
+    if (d.effect.kind === 'open' && d.issue) s.open_issue_number = d.issue
+  }
+  if (stop) {
+    s.lease = undefined
+    return { state: s, holds: false, lost: false }
+  }
+  const next = claimWork(s, me, nowMs, policy)
+  return { ...next, lost: false }
+}
+
+/** Whether `e` was appended by this holder's own event (so nobody can have tried it before). */
+export function addedBy(e: Effect, me: Holder, added: Effect | undefined): boolean {
+  return !!added && effectId(added) === effectId(e) && e.run === holderRun(me)
 }

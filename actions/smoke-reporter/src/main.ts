@@ -6,12 +6,11 @@ import {
   RunContext,
   UserError
 } from '@contribs-actions/shared'
-import { connect } from '@contribs-actions/shared/github'
+import { connect, DEFAULT_LEASE_POLICY } from '@contribs-actions/shared/github'
 import { ServerClock } from './clock.js'
 import { readJobs } from './jobs.js'
-import { DEFAULT_CLAIM_LEASE_MS } from './lifecycle.js'
 import { parseOptions } from './options.js'
-import { aggregateAll, Env, recordOne, runUrl } from './report.js'
+import { Env, reportRun, runUrl } from './report.js'
 import { buildResult } from './result.js'
 import { mapJobs, PackageSignal } from './signals.js'
 import { FileStore, StoreConfig, TreeStore } from './store.js'
@@ -35,7 +34,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     serverUrl: ctx.serverUrl,
     clock,
     settings,
-    policy: { threshold: settings.failure_threshold, claimLeaseMs: DEFAULT_CLAIM_LEASE_MS },
+    policy: { threshold: settings.failure_threshold, lease: DEFAULT_LEASE_POLICY },
     packages: repo.byDir,
     runId: options.runId,
     attempt: options.attempt,
@@ -60,7 +59,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   let ignoredJobs: { job: string; reason: string }[] = []
   let report
   if (options.source.kind === 'record') {
-    report = await recordOne(env, new FileStore(storeConfig), options.source.signal)
+    report = await reportRun(env, new FileStore(storeConfig), [options.source.signal])
   } else {
     let signals: PackageSignal[]
     if (options.source.kind === 'results') signals = options.source.signals
@@ -77,7 +76,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
       )
       log.debug(ignoredJobs.map((j) => `job ${j.job} is not counted: ${j.reason}`))
     }
-    report = await aggregateAll(env, new TreeStore(storeConfig), signals)
+    report = await reportRun(env, new TreeStore(storeConfig), signals)
   }
   return buildResult({
     report,

@@ -30,8 +30,11 @@ const RESULT_VALUES = [...CONCLUSIONS, 'null']
 
 function runNumber(text: string | undefined, from: string): number | undefined {
   if (text === undefined) return undefined
-  if (!/^[1-9]\d*$/.test(text))
-    throw new UserError(`${from} must be a positive integer (got ${JSON.stringify(text)})`)
+  // A run id beyond 2^53 would be rounded, naming another run (and another state key).
+  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new UserError(
+      `${from} must be a positive integer up to ${Number.MAX_SAFE_INTEGER} (got ${JSON.stringify(text)})`
+    )
   return Number(text)
 }
 

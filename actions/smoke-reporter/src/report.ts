@@ -1,34 +1,28 @@
 /**
- * The two write paths over the same lifecycle. Record mode (one leg, one package) claims the
- * issue in the state before opening it; aggregate mode (every package of the run) opens issues
- * first and writes every change in one commit. See README "No duplicate issues".
+ * One run of the reporter, in either mode: count the run and record what GitHub must see, in
+ * one compare-and-swap write that also takes the lease on that work; then, as the lease holder,
+ * carry the work out and take it out of the state again. Record mode writes one package's file,
+ * aggregate mode every package in one commit; the steps are the same (README "Exactly once").
  */
 import { Logger, Settings, Subpackage, UserError } from '@contribs-actions/shared'
-import { backoff, describeRequestError, ServerClock } from './clock.js'
-import {
-  comment,
-  findTracked,
-  IssueApi,
-  IssueRef,
-  issueUrl,
-  MAX_ASSIGNEES,
-  openIssue,
-  recover
-} from './issues.js'
+import { Holder, leaseStatus, newHolder } from '@contribs-actions/shared/github'
+import { ServerClock } from './clock.js'
+import { carryOut, Carried, Tracked, Worker } from './effects.js'
+import { findTracked, IssueApi, IssueRef, issueUrl } from './issues.js'
 import {
   Applied,
   applyEvent,
-  day,
-  finalizeClaim,
+  claimWork,
+  completeWork,
   Policy,
   runKey,
   SmokeEvent,
   Transition
 } from './lifecycle.js'
 import type { PackageSignal, Signal } from './signals.js'
-import { cloneState, serializeState, SmokeState } from './state.js'
-import { FileStore, MAX_ROUNDS, Snapshot, TreeStore } from './store.js'
-import { issueBody, issueTitle, recoveryComment, stillRedComment } from './texts.js'
+import { Effect, SmokeState } from './state.js'
+import { MAX_ROUNDS, StateStore, TreeStore } from './store.js'
+import { issueTitle } from './texts.js'
 
 export type Step = Transition['kind'] | 'no-signal'
 
@@ -57,6 +51,8 @@ export interface Report {
   /** Owners GitHub refused as assignees, per package. */
   rejected: { package: string; logins: string[] }[]
   errors: string[]
+  /** Nothing lost, but worth a look (work handed over to another run). */
+  warnings: string[]
   /** State commits (aggregate) or file writes (record) made. */
   writes: number
   conflicts: number
@@ -82,9 +78,6 @@ export interface Env {
   log: Logger
 }
 
-export const LABEL_COLOR = 'b60205'
-export const LABEL_DESCRIPTION = 'Smoke test against the upstream is red (smoke-reporter)'
-
 export function runUrl(
   serverUrl: string,
   owner: string,
@@ -104,6 +97,7 @@ function newReport(dryRun: boolean): Report {
     recovered: [],
     rejected: [],
     errors: [],
+    warnings: [],
     writes: 0,
     conflicts: 0,
     dryRun
@@ -127,314 +121,153 @@ function eventOf(env: Env, signal: Signal): SmokeEvent {
     runId: env.runId,
     attempt: env.attempt,
     runUrl: env.runUrl,
-    sha: env.sha
+    sha: env.sha,
+    upstreamRef: env.upstreamRef,
+    upstreamSha: env.upstreamSha
   }
 }
 
-function ref(env: Env, n: number): IssueRef {
-  return { number: n, url: issueUrl(env.serverUrl, env.api.owner, env.api.repo, n) }
+function holds(s: SmokeState, me: Holder, env: Env): boolean {
+  return (
+    s.pending.length > 0 &&
+    leaseStatus(s.lease, me, env.clock.now(), env.policy.lease).kind === 'mine'
+  )
 }
 
-/** Side effects on GitHub for one package; each runs once per run, whatever the number of write rounds. */
-class Effects {
-  private tracked?: Map<string, IssueRef>
-
-  constructor(
-    private readonly env: Env,
-    private readonly report: Report
-  ) {}
-
-  /** Runs one GitHub call for a package; a failure is reported and the other packages go on. Writes are skipped in a dry run. */
-  private act<T>(
-    o: PackageOutcome,
-    what: string,
-    fn: () => Promise<T>,
-    write = true
-  ): Promise<T | undefined> {
-    if (write && this.env.dryRun) {
-      o.notes.push(`dry run: would ${what}`)
-      return Promise.resolve(undefined)
-    }
-    return fn().catch((e: unknown) => {
-      const why =
-        e instanceof UserError ? e.message : `could not ${what}: ${describeRequestError(e)}`
-      this.report.errors.push(`${o.package}: ${why}`)
-      this.env.log.info(`error: ${why}`)
-      o.notes.push(`error: could not ${what}`)
-      return undefined
-    })
-  }
-
-  /** Open tracking issues by package, listed once per run and only when one is needed; undefined when the listing failed. */
-  async existing(o: PackageOutcome, pkgs: string[]): Promise<Map<string, IssueRef> | undefined> {
-    if (!this.tracked)
-      this.tracked = await this.act(
-        o,
-        `list the open \`${this.env.api.label}\` issues`,
-        () => findTracked(this.env.api, new Set(pkgs)),
-        false
-      )
-    return this.tracked
-  }
-
-  async comment(
-    o: PackageOutcome,
-    issue: IssueRef,
-    runUrl: string,
-    failure: number
-  ): Promise<boolean> {
-    const done = await this.act(o, `comment on #${issue.number}`, async () => {
-      await comment(this.env.api, issue.number, stillRedComment(runUrl, failure))
-      return true
-    })
-    if (done) this.env.log.info(`commented on #${issue.number} (failure ${failure})`)
-    if (done)
-      this.report.commented.push({
-        package: o.package,
-        issue: issue.number,
-        url: issue.url,
-        failure
-      })
-    return done === true
-  }
-
-  async recover(
-    o: PackageOutcome,
-    issue: IssueRef,
-    date: string,
-    sha: string | undefined
-  ): Promise<boolean> {
-    const done = await this.act(
-      o,
-      `post the recovery on #${issue.number} and remove \`${this.env.api.label}\``,
-      async () => {
-        await recover(this.env.api, issue.number, recoveryComment(date, sha, this.env.api.label))
-        return true
-      }
-    )
-    if (done) {
-      this.env.log.info(`posted the recovery on #${issue.number}`)
-      this.report.recovered.push({ package: o.package, issue: issue.number, url: issue.url })
-    }
-    return done === true
-  }
-
-  /** Reuses an open issue carrying the package's marker, else opens one. */
-  async open(
-    o: PackageOutcome,
-    state: SmokeState,
-    failures: number,
-    all: string[]
-  ): Promise<IssueRef | undefined> {
-    const env = this.env
-    const tracked = await this.existing(o, all)
-    // Without the listing a new issue could duplicate one: open nothing, the next red retries.
-    if (!tracked) return undefined
-    const found = tracked.get(o.package)
-    if (found) {
-      o.notes.push(`reused open issue #${found.number} (found by its marker)`)
-      env.log.debug(`#${found.number} is open and carries the ${o.package} marker: reused`)
-      await this.comment(o, found, env.runUrl, failures)
-      return found
-    }
-    const owners = env.packages.get(o.package)?.owners
-    const users = owners?.users ?? []
-    const teams = owners?.teams ?? []
-    if (!env.packages.has(o.package))
-      o.notes.push(`no folder \`${o.package}\` in the checkout: no OWNERS to assign`)
-    const since = state.red_since ?? day(env.clock.now())
-    const title = issueTitle(env.api.label, o.package, since)
-    const opened = await this.act(o, `open "${title}"`, () =>
-      openIssue(
-        env.api,
-        title,
-        users.slice(0, MAX_ASSIGNEES),
-        (rejected) =>
-          issueBody({
-            package: o.package,
-            upstream: env.settings.upstream,
-            failures,
-            threshold: env.policy.threshold,
-            since,
-            runUrl: env.runUrl,
-            upstreamRef: env.upstreamRef,
-            upstreamSha: env.upstreamSha,
-            users,
-            teams,
-            rejected,
-            overflow: users.slice(MAX_ASSIGNEES),
-            label: env.api.label,
-            archiveLabel: env.settings.archive_label,
-            archivalDays: env.settings.archival_days
-          }),
-        LABEL_COLOR,
-        LABEL_DESCRIPTION
-      )
-    )
-    if (!opened) return undefined
-    if (opened.rejected.length) {
-      this.report.rejected.push({ package: o.package, logins: opened.rejected })
-      o.notes.push(
-        `GitHub rejected assignee(s) ${opened.rejected.map((u) => `@${u}`).join(', ')}: opened without them`
-      )
-    }
-    env.log.info(`opened #${opened.number} ${opened.url}`)
-    this.report.opened.push({
-      package: o.package,
-      issue: opened.number,
-      url: opened.url,
-      failure: failures
-    })
-    return opened
-  }
-}
-
-function settle(o: PackageOutcome, a: Applied, issue?: IssueRef): void {
-  o.step = a.transition.kind
-  o.failures = a.state.consecutive_failures
-  if (issue) o.issue = issue
-}
-
-/** Record mode: one package, one leg. Claim in the state (compare-and-swap), then open, then finalize. */
-export async function recordOne(env: Env, store: FileStore, sig: PackageSignal): Promise<Report> {
-  const report = newReport(env.dryRun)
-  const o = outcomeOf(sig)
-  report.packages.push(o)
-  if (sig.signal !== 'none')
-    await env.log.withGroup(`${sig.package}: ${sig.signal}`, () =>
-      recordSignal(env, store, sig, report, o)
-    )
-  return report
-}
-
-async function recordSignal(
+/** Counts this run for every package and takes the lease on the work it leaves, in one write. */
+async function count(
   env: Env,
-  store: FileStore,
-  sig: PackageSignal,
-  report: Report,
-  o: PackageOutcome
-): Promise<void> {
-  const ev = eventOf(env, sig.signal)
+  store: StateStore,
+  live: PackageSignal[],
+  me: Holder,
+  report: Report
+): Promise<{ states: Map<string, SmokeState>; applied: Map<string, Applied> }> {
+  const applied = new Map<string, Applied>()
+  const names = live.map((s) => s.package)
   const key = runKey(env.runId, env.attempt)
-  const { result: applied, conflicts } = await store.update(
-    sig.package,
-    (s) => applyEvent(s, ev, env.policy, env.clock.now()),
-    (r) => `smoke-reporter: ${sig.package} ${sig.signal} in run ${key} (${r.transition.kind})`,
+  const first = await store.update(
+    names,
+    (states) => {
+      const nowMs = env.clock.now()
+      const next = new Map<string, SmokeState>()
+      for (const sig of live) {
+        const a = applyEvent(states.get(sig.package)!, eventOf(env, sig.signal), env.policy, nowMs)
+        applied.set(sig.package, a)
+        next.set(sig.package, claimWork(a.state, me, nowMs, env.policy.lease).state)
+      }
+      return next
+    },
+    (changed) =>
+      `smoke-reporter: run ${key}\n\n${changed.map((p) => `${p}: ${applied.get(p)!.transition.kind}, ${applied.get(p)!.state.consecutive_failures} consecutive failure(s)`).join('\n')}\n`,
     env.dryRun
   )
-  report.conflicts += conflicts
-  if (applied.changed && !env.dryRun) report.writes++
-  const t = applied.transition
-  env.log.debug(`${sig.package}: ${t.kind}: ${applied.why}`)
-  const fx = new Effects(env, report)
-  const issueNumber =
-    t.kind === 'comment' || t.kind === 'recover' ? t.issue : applied.state.open_issue_number
-  settle(o, applied, issueNumber ? ref(env, issueNumber) : undefined)
+  if (first.wrote) report.writes++
+  report.conflicts += first.conflicts
+  return { states: first.states, applied }
+}
 
-  if (t.kind === 'comment') await fx.comment(o, ref(env, t.issue), env.runUrl, t.failures)
-  else if (t.kind === 'recover') {
-    const issue = t.issue
-      ? ref(env, t.issue)
-      : (await fx.existing(o, [sig.package]))?.get(sig.package)
-    if (issue) {
-      o.issue = issue
-      await fx.recover(o, issue, day(env.clock.now()), env.sha)
-    }
-  } else if (t.kind === 'open') {
-    const issue = await fx.open(o, applied.state, t.failures, [sig.package])
-    if (env.dryRun) return
-    if (!issue) {
-      // Give the claim back so the next red run tries again at once rather than after the lease.
-      await store.update(
-        sig.package,
-        (s) => {
-          if (s.issue_claim?.run !== t.claim.run) return { state: s, changed: false }
-          const c = cloneState(s)
-          c.issue_claim = undefined
-          return { state: c, changed: true }
-        },
-        () => `smoke-reporter: ${sig.package}: release the issue claim of run ${key}`,
-        false
+/** Carries out the work this run holds, and records what it finished, until none is left. */
+async function work(
+  w: Worker,
+  outcomes: Map<string, PackageOutcome>,
+  states: Map<string, SmokeState>,
+  applied: Map<string, Applied>
+): Promise<void> {
+  const { env, store, me, report } = w
+  let held = [...states.keys()].filter((p) => holds(states.get(p)!, me, env))
+  for (let round = 0; held.length && round < MAX_ROUNDS; round++) {
+    const carried = new Map<string, Carried>()
+    for (const pkg of held) {
+      const o = outcomes.get(pkg)!
+      const added = round === 0 ? applied.get(pkg)?.added : undefined
+      const title = `${pkg}: ${o.signal} (${o.step}${round ? `, round ${round + 1}` : ''})`
+      carried.set(
+        pkg,
+        await env.log.withGroup(title, () => {
+          const todo = states
+            .get(pkg)!
+            .pending.map((e) => e.kind)
+            .join(', ')
+          const why = round === 0 ? `${applied.get(pkg)!.why}; ` : ''
+          env.log.debug(`${why}this run holds the lease and carries out: ${todo}`)
+          return carryOut(w, o, states.get(pkg)!, added)
+        })
       )
+    }
+    const lost: string[] = []
+    try {
+      const next = await store.update(
+        held,
+        (ss) => {
+          const nowMs = env.clock.now()
+          const out = new Map<string, SmokeState>()
+          for (const pkg of held) {
+            const c = carried.get(pkg)!
+            const r = completeWork(ss.get(pkg)!, me, c.done, !!c.stop, nowMs, env.policy.lease)
+            if (r.lost) lost.push(pkg)
+            out.set(pkg, r.state)
+          }
+          return out
+        },
+        (changed) =>
+          `smoke-reporter: run ${runKey(env.runId, env.attempt)} carried out the pending work of ${changed.join(', ')}`
+      )
+      if (next.wrote) report.writes++
+      report.conflicts += next.conflicts
+      for (const [pkg, s] of next.states) {
+        states.set(pkg, s)
+        outcomes.get(pkg)!.failures = s.consecutive_failures
+      }
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+      report.errors.push(`${e.message}; what was done is found by its markers on the next run`)
       return
     }
-    o.issue = issue
-    const { result: fin, conflicts: c2 } = await store.update(
-      sig.package,
-      (s) => finalizeClaim(s, t.claim.run, issue.number),
-      () => `smoke-reporter: ${sig.package}: tracking issue #${issue.number}`,
-      false
-    )
-    report.conflicts += c2
-    if (fin.changed) report.writes++
-    if (fin.lost) {
-      const msg = `${sig.package}: the issue claim of run ${key} was taken over (older than the lease) before #${issue.number} was recorded; check for a duplicate tracking issue`
-      report.errors.push(msg)
-    }
-    for (const p of fin.pending) await fx.comment(o, issue, p.run_url, p.failure)
-    if (fin.recovered) {
-      await fx.recover(o, issue, fin.recovered.date, fin.recovered.sha)
-      o.notes.push('a green run came while the issue was being opened: recovered at once')
-    }
-    o.failures = fin.state.consecutive_failures
-  } else if (t.kind === 'recover-pending') {
-    o.notes.push(
-      `run ${applied.state.issue_claim?.run} is opening the issue; it posts the recovery`
-    )
+    for (const pkg of lost)
+      report.warnings.push(
+        `${pkg}: the lease passed to another run before this run recorded its work; that run finds what was done by its markers`
+      )
+    held = held.filter((p) => !carried.get(p)!.stop && holds(states.get(p)!, me, env))
   }
 }
 
-/** Transitions that change nothing on GitHub: logged in one debug line, not a group each. */
-const QUIET = new Set<Transition['kind']>(['unchanged', 'duplicate'])
-
-/**
- * One package's effects in aggregate mode (each at most once per run, whatever the round), and
- * the state to commit for it.
- */
-async function settleAggregated(
+/** The dry run's account of the work this run would carry out. */
+async function describeWork(
   env: Env,
-  fx: Effects,
-  o: PackageOutcome,
-  a: Applied,
-  memo: { issue?: IssueRef; acted: boolean },
-  names: string[],
-  nowMs: number
-): Promise<SmokeState> {
-  const t = a.transition
-  let state = a.state
-  settle(o, a, state.open_issue_number ? ref(env, state.open_issue_number) : undefined)
-  if (t.kind === 'open') {
-    if (!memo.acted) {
-      memo.issue = await fx.open(o, state, t.failures, names)
-      memo.acted = true
-    }
-    if (memo.issue) {
-      o.issue = memo.issue
-      state = finalizeClaim(state, t.claim.run, memo.issue.number).state
-    } else {
-      // Not opened (dry run or an error): keep the count, claim nothing; the next red run opens it.
-      state = cloneState(state)
-      state.issue_claim = undefined
-    }
-  } else if (t.kind === 'comment' && !memo.acted) {
-    memo.acted = true
-    await fx.comment(o, ref(env, t.issue), env.runUrl, t.failures)
-  } else if (t.kind === 'recover' && !memo.acted) {
-    memo.acted = true
-    const issue = t.issue ? ref(env, t.issue) : (await fx.existing(o, names))?.get(o.package)
-    if (issue) {
-      o.issue = issue
-      await fx.recover(o, issue, day(nowMs), env.sha)
-    }
+  outcomes: Map<string, PackageOutcome>,
+  states: Map<string, SmokeState>,
+  me: Holder
+): Promise<void> {
+  let tracked: Map<string, IssueRef> | undefined
+  for (const [pkg, s] of states) {
+    if (!holds(s, me, env)) continue
+    const o = outcomes.get(pkg)!
+    for (const e of s.pending) o.notes.push(`dry run: would ${wouldDo(env, pkg, e, s)}`)
+    if (s.pending.some((e) => e.kind === 'open'))
+      tracked ??= await findTracked(env.api, new Set(states.keys()))
+    const found = tracked?.get(pkg)
+    if (found) o.notes.push(`dry run: open issue #${found.number} carries the marker: reused`)
   }
-  o.failures = state.consecutive_failures
-  return state
 }
 
-/** Aggregate mode: every package of the run, effects once, all state changes in one commit. */
-export async function aggregateAll(
+function wouldDo(env: Env, pkg: string, e: Effect, s: SmokeState): string {
+  const issue = (e.kind !== 'open' && e.issue) || s.open_issue_number
+  if (e.kind === 'open') return `open "${issueTitle(env.api.label, pkg, e.since)}"`
+  if (e.kind === 'comment') return `comment on #${issue ?? '(new issue)'} (failure #${e.failure})`
+  return `post the recovery${issue ? ` on #${issue}` : ''} and remove \`${env.api.label}\``
+}
+
+function settle(o: PackageOutcome, a: Applied, env: Env): void {
+  o.step = a.transition.kind
+  o.failures = a.state.consecutive_failures
+  const n = a.state.open_issue_number
+  if (n) o.issue = { number: n, url: issueUrl(env.serverUrl, env.api.owner, env.api.repo, n) }
+}
+
+/** Both modes: count, take the lease on the work, carry it out, record it. */
+export async function reportRun(
   env: Env,
-  store: TreeStore,
+  store: StateStore,
   signals: PackageSignal[]
 ): Promise<Report> {
   const report = newReport(env.dryRun)
@@ -442,66 +275,35 @@ export async function aggregateAll(
   report.packages.push(...outcomes.values())
   const live = signals.filter((s) => s.signal !== 'none')
   if (!live.length) return report
-  const names = live.map((s) => s.package)
-  const fx = new Effects(env, report)
-  // What was done on GitHub, by package, so a re-applied round does not do it again.
-  const done = new Map<string, { issue?: IssueRef; acted: boolean }>()
-
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const snap: Snapshot = await store.snapshot(names)
-    if (round === 0)
-      env.log.info(
-        `state: ${snap.fetched} of ${names.length} package file(s) fetched; the rest absent or clean`
-      )
-    const nowMs = env.clock.now()
-    const changes = new Map<string, SmokeState>()
-    const applied = new Map<string, Applied>()
-    for (const sig of live)
-      applied.set(
-        sig.package,
-        applyEvent(snap.states.get(sig.package)!, eventOf(env, sig.signal), env.policy, nowMs)
-      )
-    // Packages with nothing to do get one debug line each, written at once; the others a group.
-    const quiet = (sig: PackageSignal) => QUIET.has(applied.get(sig.package)!.transition.kind)
-    env.log.debug(
-      live.filter(quiet).map((sig) => `${sig.package}: ${applied.get(sig.package)!.why}`)
+  const me = newHolder(env.runId, env.attempt)
+  const { states, applied } = await count(env, store, live, me, report)
+  if (store instanceof TreeStore)
+    env.log.info(
+      `state: ${store.firstFetched ?? 0} of ${live.length} package file(s) fetched; the rest absent or clean`
     )
-    for (const sig of live) {
-      const a = applied.get(sig.package)!
-      const memo = done.get(sig.package) ?? { acted: false }
-      done.set(sig.package, memo)
-      const settleOne = () =>
-        settleAggregated(env, fx, outcomes.get(sig.package)!, a, memo, names, nowMs)
-      const round2 = round ? `, round ${round + 1}` : ''
-      const state = quiet(sig)
-        ? await settleOne()
-        : await env.log.withGroup(
-            `${sig.package}: ${sig.signal} (${a.transition.kind}${round2})`,
-            () => {
-              env.log.debug(a.why)
-              return settleOne()
-            }
-          )
-      if (serializeState(state) !== serializeState(snap.states.get(sig.package)!))
-        changes.set(sig.package, state)
-    }
-
-    if (!changes.size || env.dryRun) return report
-    const key = runKey(env.runId, env.attempt)
-    const lines = [...changes.keys()].map(
-      (p) =>
-        `${p}: ${applied.get(p)!.transition.kind}, ${changes.get(p)!.consecutive_failures} consecutive failure(s)`
-    )
-    const message = `smoke-reporter: run ${key}\n\n${lines.join('\n')}\n`
-    if ((await store.commit(snap, changes, message)) === 'ok') {
-      report.writes++
-      report.conflicts += round
-      return report
-    }
-    await backoff(round, env.timeScale)
+  for (const sig of live) {
+    const a = applied.get(sig.package)!
+    const o = outcomes.get(sig.package)!
+    settle(o, a, env)
+    const s = states.get(sig.package)!
+    if (s.pending.length && !holds(s, me, env))
+      o.notes.push(`run ${s.lease?.run} holds the lease and carries out the pending work`)
   }
-  report.errors.push(
-    `gave up committing the state after ${MAX_ROUNDS} conflicting writes; the next run counts this one again`
+  // Packages this run carries no work for get one debug line each; the others a group (work()).
+  const quiet = live.filter((sig) => !holds(states.get(sig.package)!, me, env))
+  env.log.debug(
+    quiet.map((sig) => {
+      const a = applied.get(sig.package)!
+      return `${sig.package}: ${a.why}`
+    })
   )
+  if (env.dryRun) await describeWork(env, outcomes, states, me)
+  else
+    await work(
+      { env, store, me, report, tracked: new Tracked(env, [...states.keys()]) },
+      outcomes,
+      states,
+      applied
+    )
   return report
 }

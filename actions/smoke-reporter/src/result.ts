@@ -1,4 +1,4 @@
-import { ActionResult, code, emptyResult, Markdown } from '@contribs-actions/shared'
+import { ActionResult, code, emptyResult, Markdown, plural } from '@contribs-actions/shared'
 import type { PackageOutcome, Report, Step } from './report.js'
 
 export function stepText(o: PackageOutcome, threshold: number): string {
@@ -9,21 +9,15 @@ export function stepText(o: PackageOutcome, threshold: number): string {
     unchanged: 'green',
     reset: 'green again below the threshold: counters reset',
     recover: 'green again: recovered',
-    'recover-pending': 'green while another run opens the issue',
     count: `red: ${n} of ${threshold} before an issue`,
     rerun: 'red again in a re-run of a counted run: not counted twice',
     open: 'red: tracking issue',
-    comment: 'red: commented',
-    queued: 'red while another run opens the issue: comment queued for it'
+    comment: 'red: commented'
   }
   return texts[o.step]
 }
 
 const ICON = { red: '🔴 red', green: '🟢 green', none: '⚪ no signal' }
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
 
 export interface ResultInput {
   report: Report
@@ -64,6 +58,7 @@ export function buildResult(input: ResultInput): ActionResult {
     summary: sentence
   }
   if (report.errors.length) result.failure = report.errors.join('; ')
+  for (const message of report.warnings) result.findings.push({ severity: 'warning', message })
 
   const md = new Markdown().heading(`smoke-reporter (${input.mode})`).para(sentence)
   md.table(
@@ -77,6 +72,7 @@ export function buildResult(input: ResultInput): ActionResult {
     ])
   )
   if (report.errors.length) md.heading('Errors', 3).list(report.errors)
+  if (report.warnings.length) md.heading('Warnings', 3).list(report.warnings)
   if (input.ignoredJobs.length)
     md.details(
       `${plural(input.ignoredJobs.length, 'job')} not counted`,

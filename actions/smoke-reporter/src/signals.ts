@@ -4,6 +4,7 @@
  * signal (a cancelled nightly says nothing about the package), and a package with such a leg and
  * no red leg has no signal for this run.
  */
+import { byCodePoint } from '@contribs-actions/shared'
 
 export type Signal = 'red' | 'green' | 'none'
 
@@ -101,6 +102,6 @@ export function mapJobs(jobs: Job[], pattern: RegExp | undefined, known?: Set<st
 
 export function toSignals(byPackage: Map<string, Leg[]>): PackageSignal[] {
   return [...byPackage.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => byCodePoint(a, b))
     .map(([pkg, legs]) => ({ package: pkg, signal: signalOf(legs), legs }))
 }

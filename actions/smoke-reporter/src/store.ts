@@ -10,13 +10,14 @@
  * without force (422 when another run moved it first). A lost race re-reads and re-applies.
  */
 import type { Octokit } from '@contribs-actions/shared/github'
-import { statusOf } from '@contribs-actions/shared/github'
+import { createOnce, isAlreadyExists, statusOf } from '@contribs-actions/shared/github'
 import { mapLimit, UserError } from '@contribs-actions/shared'
 import { apiError, backoff } from './clock.js'
 import {
   CLEAN_SHA,
   emptyState,
   parseState,
+  sameState,
   serializeState,
   SmokeState,
   StateFormatError
@@ -48,6 +49,27 @@ function decode(content: string): string {
 export class StoreBase {
   constructor(protected readonly c: StoreConfig) {}
 
+  /** One package's state file through the contents API (404: no state yet). */
+  async read(pkg: string): Promise<{ state: SmokeState; sha?: string }> {
+    const { octokit, owner, repo, branch } = this.c
+    const path = statePath(this.c.dir, pkg)
+    let data: unknown
+    try {
+      ;({ data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: branch }))
+    } catch (e) {
+      if (statusOf(e) === 404) return { state: emptyState() }
+      throw this.readFailed(this.where(pkg), e)
+    }
+    const file = data as { type?: string; content?: string; sha?: string }
+    if (file.type !== 'file' || typeof file.content !== 'string' || typeof file.sha !== 'string')
+      throw new UserError(`the smoke state ${this.where(pkg)} is not a file; nothing was written`)
+    return { state: this.parse(decode(file.content), pkg), sha: file.sha }
+  }
+
+  async readOne(pkg: string): Promise<SmokeState> {
+    return (await this.read(pkg)).state
+  }
+
   protected where(pkg?: string): string {
     const file = pkg ? statePath(this.c.dir, pkg) : this.c.dir
     return `${file} on branch ${this.c.branch}`
@@ -73,16 +95,39 @@ export class StoreBase {
     )
   }
 
-  /** Creates the state branch from the default branch's head; a racing writer's 422 "Reference already exists" is fine. */
+  /**
+   * Creates the state branch from the default branch's head. Sent once (a create): a racing
+   * writer's 422 "Reference already exists", or a lost answer after which the branch exists, is fine.
+   */
   async createBranch(): Promise<void> {
     const { octokit, owner, repo, branch } = this.c
+    const base = await this.defaultHead()
+    const exists = async () => {
+      try {
+        await octokit.rest.repos.getBranch({ owner, repo, branch })
+        return true
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined
+        throw e
+      }
+    }
     try {
-      const base = await this.defaultHead()
-      await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: base.sha })
-      this.c.log(`created the state branch ${branch} from ${base.branch}`)
+      const made = await createOnce({
+        what: `state branch ${branch}`,
+        create: async () => {
+          await octokit.rest.git.createRef({
+            owner,
+            repo,
+            ref: `refs/heads/${branch}`,
+            sha: base.sha
+          })
+          return true
+        },
+        find: exists
+      })
+      if (!made.adopted) this.c.log(`created the state branch ${branch} from ${base.branch}`)
     } catch (e) {
-      if (statusOf(e) === 422 && /already exists/i.test((e as Error).message)) return
-      if (e instanceof UserError) throw e
+      if (isAlreadyExists(e)) return
       throw apiError(`could not create the state branch ${branch}`, e, SCOPE)
     }
   }
@@ -107,24 +152,52 @@ export class StoreBase {
   }
 }
 
-/** Record mode: one file per package, each write a compare-and-swap on the file's blob sha. */
-export class FileStore extends StoreBase {
-  async read(pkg: string): Promise<{ state: SmokeState; sha?: string }> {
-    const { octokit, owner, repo, branch } = this.c
-    const path = statePath(this.c.dir, pkg)
-    let data: unknown
-    try {
-      ;({ data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: branch }))
-    } catch (e) {
-      if (statusOf(e) === 404) return { state: emptyState() }
-      throw this.readFailed(this.where(pkg), e)
-    }
-    const file = data as { type?: string; content?: string; sha?: string }
-    if (file.type !== 'file' || typeof file.content !== 'string' || typeof file.sha !== 'string')
-      throw new UserError(`the smoke state ${this.where(pkg)} is not a file; nothing was written`)
-    return { state: this.parse(decode(file.content), pkg), sha: file.sha }
-  }
+/** The package states as written (or as read, when nothing had to change). */
+export interface Updated {
+  states: Map<string, SmokeState>
+  /** A write landed (none in a dry run or when nothing changed). */
+  wrote: boolean
+  /** Lost compare-and-swap rounds, re-read and re-applied. */
+  conflicts: number
+}
 
+/** The new state of every package given, from their states as read; re-run after a lost race. */
+export type Apply = (states: Map<string, SmokeState>) => Map<string, SmokeState>
+
+/** Names the packages a write changes, for its commit message. */
+export type Message = (changed: string[]) => string
+
+export interface StateStore {
+  /** One package's state as stored right now (the lease fence reads it before each create). */
+  readOne(pkg: string): Promise<SmokeState>
+  /**
+   * Read, apply, write until the write lands (compare-and-swap; a lost race re-reads and
+   * re-applies). No write when nothing changed, none at all in a dry run.
+   */
+  update(pkgs: string[], apply: Apply, message: Message, dryRun?: boolean): Promise<Updated>
+}
+
+function changedOnes(
+  pkgs: string[],
+  before: Map<string, SmokeState>,
+  after: Map<string, SmokeState>
+): Map<string, SmokeState> {
+  const changes = new Map<string, SmokeState>()
+  for (const pkg of pkgs) {
+    const next = after.get(pkg)!
+    if (!sameState(next, before.get(pkg)!)) changes.set(pkg, next)
+  }
+  return changes
+}
+
+function gaveUp(where: string): UserError {
+  return new UserError(
+    `gave up writing ${where} after ${MAX_ROUNDS} conflicting writes; the next run counts this one again`
+  )
+}
+
+/** Record mode: one file per package, each write a compare-and-swap on the file's blob sha. */
+export class FileStore extends StoreBase implements StateStore {
   /** 'conflict' when another writer got there first (stale sha, or the file appeared meanwhile). */
   async write(
     pkg: string,
@@ -149,8 +222,9 @@ export class FileStore extends StoreBase {
         return 'ok'
       } catch (e) {
         const status = statusOf(e)
+        // 409: stale sha. 422 "sha wasn't supplied": a racing leg created the file since our
+        // read. Both also follow our own write when its answer was lost and the client retried.
         if (status === 409) return 'conflict'
-        // A file created by a racing leg since our read: "sha" wasn't supplied.
         if (status === 422 && /sha/i.test((e as Error).message)) return 'conflict'
         if (status === 404 && !branchCreated) {
           await this.createBranch()
@@ -161,27 +235,19 @@ export class FileStore extends StoreBase {
     }
   }
 
-  /**
-   * Read, apply, write, until the write lands; `apply` is re-run on what was re-read after a lost
-   * race. No write when the state did not change, none at all in a dry run.
-   */
-  async update<R extends { state: SmokeState; changed: boolean }>(
-    pkg: string,
-    apply: (s: SmokeState) => R,
-    message: (r: R) => string,
-    dryRun: boolean
-  ): Promise<{ result: R; conflicts: number }> {
+  async update(pkgs: string[], apply: Apply, message: Message, dryRun = false): Promise<Updated> {
+    const [pkg] = pkgs
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const { state, sha } = await this.read(pkg)
-      const result = apply(state)
-      if (!result.changed || dryRun) return { result, conflicts: round }
-      if ((await this.write(pkg, result.state, sha, message(result))) === 'ok')
-        return { result, conflicts: round }
+      const before = new Map([[pkg, state]])
+      const after = apply(before)
+      const changes = changedOnes(pkgs, before, after)
+      if (!changes.size || dryRun) return { states: after, wrote: false, conflicts: round }
+      if ((await this.write(pkg, after.get(pkg)!, sha, message([pkg]))) === 'ok')
+        return { states: after, wrote: true, conflicts: round }
       await backoff(round, this.c.timeScale)
     }
-    throw new UserError(
-      `gave up writing ${this.where(pkg)} after ${MAX_ROUNDS} conflicting writes; the next run will count this one again`
-    )
+    throw gaveUp(this.where(pkg))
   }
 }
 
@@ -194,10 +260,12 @@ export interface Snapshot {
 }
 
 /** Aggregate mode: every package read at one commit, every change written in one commit. */
-export class TreeStore extends StoreBase {
+export class TreeStore extends StoreBase implements StateStore {
+  /** State files fetched by the first snapshot (for the log). */
+  firstFetched?: number
+
   async snapshot(packages: string[]): Promise<Snapshot> {
-    const { octokit, owner, repo, branch, dir } = this.c
-    const states = new Map<string, SmokeState>()
+    const { octokit, owner, repo, branch } = this.c
     let head: Snapshot['head']
     try {
       const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch })
@@ -205,26 +273,8 @@ export class TreeStore extends StoreBase {
     } catch (e) {
       if (statusOf(e) !== 404) throw this.readFailed(`branch ${branch}`, e)
     }
-    const blobs = new Map<string, string>()
-    if (head) {
-      try {
-        // One listing gives every file's blob id; clean files are recognised without a fetch.
-        const { data } = await octokit.rest.repos.getContent({
-          owner,
-          repo,
-          path: dir,
-          ref: head.sha
-        })
-        if (!Array.isArray(data))
-          throw new UserError(
-            `the state directory ${this.where()} is a file, not a folder; nothing was written`
-          )
-        for (const e of data) if (e.type === 'file') blobs.set(e.name, e.sha)
-      } catch (e) {
-        if (e instanceof UserError) throw e
-        if (statusOf(e) !== 404) throw this.readFailed(this.where(), e)
-      }
-    }
+    const blobs = head ? await this.listBlobs(head.sha) : new Map<string, string>()
+    const states = new Map<string, SmokeState>()
     const toFetch: string[] = []
     for (const pkg of packages) {
       const sha = blobs.get(`${pkg}.json`)
@@ -246,6 +296,38 @@ export class TreeStore extends StoreBase {
       states.set(pkg, this.parse(decode(content), pkg))
     })
     return { head, states, fetched: toFetch.length }
+  }
+
+  /** One listing gives every state file's blob id; clean files are recognised without a fetch. */
+  private async listBlobs(ref: string): Promise<Map<string, string>> {
+    const { octokit, owner, repo, dir } = this.c
+    const blobs = new Map<string, string>()
+    try {
+      const { data } = await octokit.rest.repos.getContent({ owner, repo, path: dir, ref })
+      if (!Array.isArray(data))
+        throw new UserError(
+          `the state directory ${this.where()} is a file, not a folder; nothing was written`
+        )
+      for (const e of data) if (e.type === 'file') blobs.set(e.name, e.sha)
+    } catch (e) {
+      if (e instanceof UserError) throw e
+      if (statusOf(e) !== 404) throw this.readFailed(this.where(), e)
+    }
+    return blobs
+  }
+
+  async update(pkgs: string[], apply: Apply, message: Message, dryRun = false): Promise<Updated> {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const snap = await this.snapshot(pkgs)
+      this.firstFetched ??= snap.fetched
+      const after = apply(snap.states)
+      const changes = changedOnes(pkgs, snap.states, after)
+      if (!changes.size || dryRun) return { states: after, wrote: false, conflicts: round }
+      if ((await this.commit(snap, changes, message([...changes.keys()]))) === 'ok')
+        return { states: after, wrote: true, conflicts: round }
+      await backoff(round, this.c.timeScale)
+    }
+    throw gaveUp(`the smoke state on ${this.c.branch}`)
   }
 
   /** One commit with every changed file; 'conflict' when the branch moved since the snapshot. */
@@ -283,25 +365,48 @@ export class TreeStore extends StoreBase {
           sha: commit.sha,
           force: false
         })
-      } else {
-        await octokit.rest.git.createRef({
-          owner,
-          repo,
-          ref: `refs/heads/${branch}`,
-          sha: commit.sha
-        })
-        this.c.log(`created the state branch ${branch}`)
+        return 'ok'
       }
-      return 'ok'
+      return await this.createBranchAt(commit.sha)
     } catch (e) {
-      // Not a fast forward (PATCH), or the branch appeared meanwhile (POST): another writer won.
-      if (
-        statusOf(e) === 422 &&
-        /fast.forward|already exists|update failed/i.test((e as Error).message)
-      )
+      // Not a fast forward (PATCH): another writer won.
+      if (statusOf(e) === 422 && /fast.forward|update failed/i.test((e as Error).message))
         return 'conflict'
       if (statusOf(e) === 409) return 'conflict'
       throw apiError(`could not commit the smoke state to ${branch}`, e, SCOPE)
     }
+  }
+
+  /**
+   * The first commit creates the branch. Sent once (a create); when its answer is lost, or the
+   * branch exists already, the branch says whether our commit landed or another writer's did.
+   */
+  private async createBranchAt(sha: string): Promise<'ok' | 'conflict'> {
+    const { octokit, owner, repo, branch } = this.c
+    const landed = async () => {
+      try {
+        const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch })
+        return data.commit.sha
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined
+        throw e
+      }
+    }
+    try {
+      const made = await createOnce({
+        what: `state branch ${branch}`,
+        create: async () => {
+          await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha })
+          return sha
+        },
+        find: landed
+      })
+      if (made.value !== sha) return 'conflict'
+    } catch (e) {
+      if (isAlreadyExists(e)) return 'conflict'
+      throw e
+    }
+    this.c.log(`created the state branch ${branch}`)
+    return 'ok'
   }
 }

@@ -1,8 +1,27 @@
-/** What the reporter writes on GitHub. The marker ties an issue to its package (shared contract with archival-sweep). */
-import { trackingMarker } from '@contribs-actions/shared'
+/**
+ * What the reporter writes on GitHub. The tracking marker ties an issue to its package (shared
+ * contract with archival-sweep); the effect markers name the pending effect that wrote an issue
+ * or comment, so a run can tell whether an earlier one already wrote it.
+ */
+import { trackingMarker, trackingTitle } from '@contribs-actions/shared'
+import { hiddenMarker } from '@contribs-actions/shared/github'
+import type { Effect } from './state.js'
+
+/** The hidden line that identifies what one pending effect writes. */
+export function effectMarker(pkg: string, e: Effect): string {
+  if (e.kind === 'open') return hiddenMarker('smoke-opened', { package: pkg, run: e.run })
+  if (e.kind === 'comment')
+    return hiddenMarker('smoke-red', { package: pkg, failure: e.failure, run: e.run })
+  return hiddenMarker('smoke-green', { package: pkg, run: e.run })
+}
+
+/** A reused issue gets the still-red comment of the effect that would have opened it. */
+export function reuseMarker(pkg: string, e: Effect & { kind: 'open' }): string {
+  return hiddenMarker('smoke-red', { package: pkg, failure: e.failure, run: e.run })
+}
 
 export function issueTitle(label: string, pkg: string, since: string): string {
-  return `[${label}] ${pkg}: smoke red since ${since}`
+  return trackingTitle(label, pkg, `smoke red since ${since}`)
 }
 
 export function stillRedComment(runUrl: string, failure: number): string {
@@ -56,6 +75,8 @@ export interface BodyInput {
   label: string
   archiveLabel: string
   archivalDays: number[]
+  /** The effect marker of the open that writes this body. */
+  marker: string
 }
 
 export function upstreamText(upstream: string, ref?: string, sha?: string): string {
@@ -86,6 +107,11 @@ export function issueBody(b: BodyInput): string {
       `GitHub allows at most 10 assignees; ${b.overflow.map((u) => `@${u}`).join(', ')} are mentioned, not assigned.`,
       ''
     )
-  lines.push(timelineText(b.archivalDays, b.label, b.archiveLabel), '', trackingMarker(b.package))
+  lines.push(
+    timelineText(b.archivalDays, b.label, b.archiveLabel),
+    '',
+    trackingMarker(b.package),
+    b.marker
+  )
   return lines.join('\n')
 }

@@ -159,27 +159,30 @@ test('one violation of each kind: exactly those, each annotated on its file (and
   expect(lines[langchain + 2]).toBe('::endgroup::')
 })
 
-test('a generated repo with 24 planted violations: each found, with its text and file, and nothing else', async () => {
-  const dir = path.join(tempDir('contribs-gen-'), 'repo')
-  const { planted } = generateRepo(dir, { packages: 60, broken: 24 })
-  expect(planted).toHaveLength(24)
-  // Every kind the generator knows is planted at least once.
-  expect(new Set(planted.map((p) => p.kind)).size).toBe(PLANTED_KINDS.length)
+test.each(['top-level', 'nested'] as const)(
+  'a generated repo (%s) with 24 planted violations: each found, with its text and file, and nothing else',
+  async (layout) => {
+    const dir = path.join(tempDir('contribs-gen-'), 'repo')
+    const { planted } = generateRepo(dir, { packages: 60, broken: 24, layout })
+    expect(planted).toHaveLength(24)
+    // Every kind the generator knows is planted at least once.
+    expect(new Set(planted.map((p) => p.kind)).size).toBe(PLANTED_KINDS.length)
 
-  const r = await runBundle({ action: 'validate-structure', workspace: dir })
-  expect(r.exitCode).toBe(1)
-  const violations = parse(r.outputs.violations)
-  expect(violations).toHaveLength(planted.length)
-  for (const p of planted)
-    expect(violations).toContainEqual(
-      expect.objectContaining({
-        package: p.subpackage,
-        file: p.file,
-        message: expect.stringContaining(p.expect)
-      })
-    )
-  expect(r.outputs.summary).toMatch(/^24 violations in 24 of 60 subpackages/)
-})
+    const r = await runBundle({ action: 'validate-structure', workspace: dir })
+    expect(r.exitCode).toBe(1)
+    const violations = parse(r.outputs.violations)
+    expect(violations).toHaveLength(planted.length)
+    for (const p of planted)
+      expect(violations).toContainEqual(
+        expect.objectContaining({
+          package: p.subpackage,
+          file: p.file,
+          message: expect.stringContaining(p.expect)
+        })
+      )
+    expect(r.outputs.summary).toMatch(/^24 violations in 24 of 60 subpackages/)
+  }
+)
 
 test('thousands of violations: the output is capped with a count, and the step still reports', async () => {
   const dir = tempDir('contribs-huge-')
@@ -295,4 +298,65 @@ describe('`listing`: what a checkout holds (git) or the folders as they are (dis
     expect(r.stdout).toContain('input `listing` must be git or disk (got "index")')
     expect(r.outputs.violations).toBeUndefined()
   })
+})
+
+test("another project's 69 packages: five suppressions each, or four repo-wide lines", async () => {
+  // Packages shaped as another monorepo has them: `src/<name>/` and no shared namespace, no
+  // OWNERS, no examples/. One of them really lacks its README.
+  const dir = path.join(tempDir('contribs-foreign-'), 'repo')
+  const { packages } = generateRepo(dir, { packages: 69, filesPerPackage: 0, git: false })
+  const files: Record<string, string | null> = {
+    'pyproject.toml': '[project]\nname = "acme-contrib"\nversion = "1.0.0"\ndependencies = []\n'
+  }
+  for (const { dir: d } of packages) {
+    const name = path.posix.basename(d).replace(/^_+/, '').replace(/-/g, '_')
+    Object.assign(files, {
+      [`${d}/OWNERS`]: null,
+      [`${d}/examples`]: null,
+      [`${d}/mellea_contribs`]: null,
+      [`${d}/src/${name}/__init__.py`]: ''
+    })
+  }
+  const broken = packages[7].dir
+  files[`${broken}/README.md`] = null
+  writeFiles(dir, files)
+  for (const { dir: d } of packages)
+    edit(dir, `${d}/pyproject.toml`, 'packages = ["mellea_contribs"]', 'packages = ["src"]')
+  initGitRepo(dir)
+
+  // Zero configuration is mellea-contribs' contract: every package breaks five rules of it.
+  const strict = await runBundle({ action: 'validate-structure', workspace: dir })
+  expect(strict.exitCode).toBe(1)
+  const pairs = new Set(parse(strict.outputs.violations).map((v) => `${v.package} ${v.code}`))
+  expect(pairs.size).toBe(69 * 5)
+  expect(new Set([...pairs].map((p) => p.split(' ')[1]))).toEqual(
+    new Set(['CA101', 'CA102', 'CA105', 'CA108', 'CA112'])
+  )
+
+  // The project's own contract, for the whole repository (uncommitted: the working tree counts).
+  writeFiles(dir, {
+    'pyproject.toml': [
+      files['pyproject.toml'],
+      '[tool.acme-contrib]',
+      'namespace = ""',
+      'required_files = ["pyproject.toml", "README.md"]',
+      'required_dirs = ["tests"]',
+      'rules = { top-level-dir = "warning" }',
+      ''
+    ].join('\n')
+  })
+  const own = await runBundle({ action: 'validate-structure', workspace: dir })
+  expect(own.exitCode).toBe(1)
+  expect(parse(own.outputs.violations)).toEqual([
+    {
+      package: broken,
+      code: 'CA101',
+      message: 'missing required file: README.md',
+      file: `${broken}/README.md`
+    }
+  ])
+  const warned = own.annotations.filter((a) => a.level === 'warning')
+  expect(warned).toHaveLength(69)
+  expect(warned.every((a) => a.title?.startsWith('CA112 ') && a.file?.endsWith('/src'))).toBe(true)
+  expect(own.outputs.summary).toBe('1 violation in 1 of 69 subpackages (69 warnings)')
 })

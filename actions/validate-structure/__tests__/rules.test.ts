@@ -534,3 +534,150 @@ test('dynamic dependencies no inline list declares are a CA205 warning on the dy
   })
   expect(warnings(await validate(dir)).filter((w) => w.code === 'CA205')).toEqual([])
 })
+
+describe('the contract, repo-wide: rules, required_files, required_dirs, namespace', () => {
+  /** The example repo with `lines` added to its root `[tool.mellea-contribs]` table (line 31 on). */
+  function configured(lines: string, files: Record<string, string | null> = {}): string {
+    const dir = repoWith(files)
+    const at = 'minimum_upstream_version = "0.5.0"'
+    edit(dir, 'pyproject.toml', at, `${at}\n${lines}`)
+    return dir
+  }
+  const pairs = (fs: { code?: string; package?: string }[]) =>
+    fs.filter((f) => f.code).map((f) => `${f.code} ${f.package ?? ''}`.trim())
+
+  test('rules switches a rule off, or makes it a warning or an error, in every package', async () => {
+    const files = {
+      'citations/README.md': null, // CA101
+      'agent-utilities/README.md': null, // CA101
+      'crewai/scripts/run.py': "print('hi')\n", // CA112
+      'dspy/mellea_contribs/dspy/utils/__init__.py': '' // CA110
+    }
+    const dir = configured(
+      'rules = { CA101 = "off", top-level-dir = "warning", CA201 = "error" }',
+      files
+    )
+    edit(dir, '_integration_core/pyproject.toml', '"mellea>=0.6.0"', '"mellea>=0.4.0"') // CA201
+    const r = await validate(dir)
+    expect(r.codes).toEqual(['CA201 _integration_core', 'CA110 dspy'])
+    expect(pairs(warnings(r))).toEqual(['CA112 crewai'])
+    expect(r.result.outputs.summary).toBe('2 violations in 2 of 6 subpackages (1 warning)')
+
+    // The input's levels go over the table's, code by code; the rest of the table still holds.
+    const relaxed = await validate(dir, { rules: 'CA110=warning\nupstream-floor=warning' })
+    expect(relaxed.codes).toEqual([])
+    expect(pairs(warnings(relaxed))).toEqual([
+      'CA201 _integration_core',
+      'CA112 crewai',
+      'CA110 dspy'
+    ])
+    // Zero configuration is the contract: the same files fail on all four.
+    const plain = await validate(repoWith(files))
+    expect(plain.codes).toEqual([
+      'CA101 agent-utilities',
+      'CA101 citations',
+      'CA112 crewai',
+      'CA110 dspy'
+    ])
+  })
+
+  test('a level for no rule, or one that is not a level, fails the run naming file, line and value', async () => {
+    await expect(validate(configured('rules = { CA999 = "off" }'))).rejects.toMatchObject({
+      file: 'pyproject.toml',
+      line: 31,
+      message: expect.stringContaining(
+        '[tool.mellea-contribs.rules] names "CA999", which is not a rule code or slug'
+      )
+    })
+    const table = configured('\n[tool.mellea-contribs.rules]\nCA101 = "off"\nmirror-dir = "warn"')
+    await expect(validate(table)).rejects.toMatchObject({
+      file: 'pyproject.toml',
+      line: 34,
+      message:
+        '[tool.mellea-contribs.rules] mirror-dir must be "off", "warning" or "error" (got "warn")'
+    })
+    await expect(validate(configured('rules = ["CA101"]'))).rejects.toMatchObject({
+      line: 31,
+      message: expect.stringContaining('rules must be a table')
+    })
+    await expect(validate(repoWith(), { rules: 'CA110=warn' })).rejects.toThrow(
+      'input `rules` takes <code>=<level> items'
+    )
+    await expect(validate(repoWith(), { rules: 'CA110' })).rejects.toThrow('(got "CA110")')
+    await expect(validate(repoWith(), { rules: 'CA1100=off' })).rejects.toThrow(
+      'input `rules` names "CA1100", which is not a rule code or slug'
+    )
+  })
+
+  test('a suppression of a rule that is off says why it silences nothing', async () => {
+    const dir = configured(
+      'rules = { CA101 = "off" }\n\n[tool.mellea-contribs.suppress]\ncitations = { CA101 = "README later" }',
+      { 'citations/README.md': null }
+    )
+    const r = await validate(dir)
+    expect(r.codes).toEqual([])
+    expect(warnings(r).map((w) => [w.code, w.message])).toEqual([
+      [
+        'CA203',
+        '[tool.mellea-contribs.suppress.citations] CA101 silences nothing: CA101 is off for the whole repository ([tool.mellea-contribs] rules) (remove the entry)'
+      ]
+    ])
+  })
+
+  test('required_files and required_dirs replace the lists; a required folder is an allowed one', async () => {
+    const dir = configured(
+      'required_files = ["pyproject.toml", "LICENSE"]\nrequired_dirs = ["tests", "notebooks"]',
+      {
+        'citations/OWNERS': null, // no longer required
+        'citations/README.md': null,
+        'citations/examples': null,
+        'citations/LICENSE': 'Apache-2.0\n',
+        'citations/notebooks/demo.ipynb': '{}',
+        'dspy/LICENSE': 'MIT\n',
+        'dspy/notebooks/demo.ipynb': '{}'
+      }
+    )
+    const r = await validate(dir)
+    const missing = r.violations.map((v) => `${v.code} ${v.file}`)
+    expect(missing).toEqual([
+      'CA101 _integration_core/LICENSE',
+      'CA102 _integration_core/notebooks/',
+      'CA101 agent-utilities/LICENSE',
+      'CA102 agent-utilities/notebooks/',
+      'CA101 crewai/LICENSE',
+      'CA102 crewai/notebooks/',
+      'CA101 langchain/LICENSE',
+      'CA102 langchain/notebooks/'
+    ])
+    expect(r.violations.find((v) => v.code === 'CA102')!.message).toBe(
+      'missing required directory: notebooks/'
+    )
+    await expect(validate(configured('required_dirs = ["a/b"]'))).rejects.toMatchObject({
+      line: 31,
+      message: expect.stringContaining('required_dirs must be a list of folder names')
+    })
+  })
+
+  test('namespace = "" turns the namespace rules off; its folder is then an ordinary one', async () => {
+    const dir = configured('namespace = ""', {
+      'crewai/mellea_contribs/__init__.py': '', // CA114 with a namespace
+      'dspy/mellea_contribs/dspy/utils/__init__.py': '', // CA110
+      'citations/mellea_contribs/citations/__init__.py': null, // CA109
+      'test/conftest.py': 'import pytest\n' // plumbing: still no package
+    })
+    edit(dir, 'crewai/pyproject.toml', 'packages = ["mellea_contribs"]', 'packages = ["src"]') // CA105
+    const r = await validate(dir)
+    // Only rule 9 speaks of the folder now: it is not the namespace any more.
+    expect(r.violations.map((v) => `${v.code} ${v.file}`)).toEqual([
+      'CA112 _integration_core/mellea_contribs/',
+      'CA112 agent-utilities/mellea_contribs/',
+      'CA112 citations/mellea_contribs/',
+      'CA112 crewai/mellea_contribs/',
+      'CA112 dspy/mellea_contribs/',
+      'CA112 langchain/mellea_contribs/'
+    ])
+    await expect(validate(configured('namespace = "x-y"'))).rejects.toThrow(
+      'namespace must be a Python identifier, or "" for packages without a namespace'
+    )
+  })
+})

@@ -9,18 +9,16 @@ import {
   unreadDependencies
 } from '@contribs-actions/shared'
 import { importNames, Layout } from './layout.js'
+import type { Levels } from './rules.js'
 import { checkUpstream } from './upstream.js'
-
-export const REQUIRED_FILES = ['pyproject.toml', 'OWNERS', 'README.md']
-export const REQUIRED_DIRS = ['tests', 'examples']
 
 export interface PackageContext {
   settings: Settings
   /** Valid dotted core paths; undefined when the core paths file is absent. */
   corePaths?: ReadonlySet<string>
   corePathsFile: string
-  /** `minimum_upstream_version`, checked to be PEP 440. */
-  minimum?: string
+  /** The level `rules` sets for a rule (the table's, the input's over them). */
+  levels: Levels
 }
 
 /** Python's repr of a list of strings, as the reference validator prints it: `['src']`. */
@@ -98,8 +96,8 @@ const unreadableText = (name: string, e: UnreadableFileError) => `${name} is ${e
 
 /**
  * The rules over a package's folders (from walkLayout): required files and folders (rules 1, 2),
- * the namespace layout (7, 8, the stray namespace `__init__.py`), top-level folders (9). Pure;
- * findings in rule order.
+ * the namespace layout (7, 8, the stray namespace `__init__.py`; not with `namespace = ""`),
+ * top-level folders (9). Pure; findings in rule order.
  */
 export function checkFolders(d: string, layout: Layout, ctx: PackageContext): Finding[] {
   const { settings } = ctx
@@ -107,18 +105,19 @@ export function checkFolders(d: string, layout: Layout, ctx: PackageContext): Fi
   const add = (code: string, message: string, file: string) =>
     out.push({ severity: 'error', code, package: d, message, file })
 
-  // Rules 1 and 2: required files and folders.
+  // Rules 1 and 2: required files and folders (`required_files`, `required_dirs`).
   const files = new Set(layout.top.files)
   const dirs = new Set(layout.top.dirs)
-  for (const f of REQUIRED_FILES)
+  for (const f of settings.required_files)
     if (!files.has(f)) add('CA101', `missing required file: ${f}`, `${d}/${f}`)
-  for (const f of REQUIRED_DIRS)
+  for (const f of settings.required_dirs)
     if (!dirs.has(f)) add('CA102', `missing required directory: ${f}/`, `${d}/${f}/`)
 
-  out.push(...checkLayout(d, layout, ctx))
+  // Without a namespace there is no namespace layout to judge.
+  if (settings.namespace) out.push(...checkLayout(d, layout, ctx))
 
   // Rule 9: no unexpected top-level folder (hidden ones are tool state, not layout).
-  const allowed = new Set([...settings.allowed_dirs, ...REQUIRED_DIRS, settings.namespace])
+  const allowed = new Set([...settings.allowed_dirs, ...settings.required_dirs, settings.namespace])
   for (const name of layout.top.dirs)
     if (!allowed.has(name))
       add('CA112', `unexpected top-level directory: ${name}/`, `${d}/${name}/`)
@@ -138,26 +137,37 @@ function checkPyproject(p: PyProject, d: string, ctx: PackageContext): Finding[]
       line: p.lines.tableLine(['project']) || undefined
     })
 
-  // Rule 5: the wheel ships the namespace folder, nothing else.
-  const wheelPath = ['tool', 'hatch', 'build', 'targets', 'wheel']
-  const packages = getTable(p.data, wheelPath)?.packages
-  const ok = Array.isArray(packages) && packages.length === 1 && packages[0] === settings.namespace
-  if (!ok)
-    out.push({
-      severity: 'error',
-      code: 'CA105',
-      package: d,
-      message: `[tool.hatch.build.targets.wheel].packages must be ['${settings.namespace}'] (got ${pyRepr(packages)})`,
-      file: p.file,
-      line: p.lines.find(wheelPath, 'packages') ?? p.lines.find(wheelPath)
-    })
+  if (settings.namespace) out.push(...checkWheel(p, d, settings.namespace))
 
   // Rule 6 and the minimum-version warning.
-  out.push(...checkUpstream(p, d, { upstream: settings.upstream, minimum: ctx.minimum }))
+  out.push(
+    ...checkUpstream(p, d, {
+      upstream: settings.upstream,
+      minimum: settings.minimum_upstream_version
+    })
+  )
 
   // [tool.<table>.ci], with read-ci-config's own checks.
   for (const f of readCiConfig(p, settings, d).findings) out.push({ ...f, code: 'CA115' })
   return out
+}
+
+/** Rule 5: the wheel ships the namespace folder, nothing else. */
+function checkWheel(p: PyProject, d: string, namespace: string): Finding[] {
+  const wheelPath = ['tool', 'hatch', 'build', 'targets', 'wheel']
+  const packages = getTable(p.data, wheelPath)?.packages
+  const ok = Array.isArray(packages) && packages.length === 1 && packages[0] === namespace
+  if (ok) return []
+  return [
+    {
+      severity: 'error',
+      code: 'CA105',
+      package: d,
+      message: `[tool.hatch.build.targets.wheel].packages must be ['${namespace}'] (got ${pyRepr(packages)})`,
+      file: p.file,
+      line: p.lines.find(wheelPath, 'packages') ?? p.lines.find(wheelPath)
+    }
+  ]
 }
 
 function checkLayout(d: string, layout: Layout, ctx: PackageContext): Finding[] {

@@ -39,12 +39,13 @@ function list(tree: FileTree, rel: string): Listing | undefined {
 }
 
 /**
- * Import-folder names to look for: the folder name with `-` replaced by `_` (the reference
- * rule), then the same without leading underscores, since a private-looking folder
- * (`_integration_core`) may ship a public import name (`integration_core`).
+ * Import-folder names to look for: the package folder's own name (the last segment of a nested
+ * `python/instrumentation/x`) with `-` replaced by `_` (the reference rule), then the same
+ * without leading underscores, since a private-looking folder (`_integration_core`) may ship a
+ * public import name (`integration_core`).
  */
 export function importNames(dir: string): string[] {
-  const primary = dir.replace(/-/g, '_')
+  const primary = dir.slice(dir.lastIndexOf('/') + 1).replace(/-/g, '_')
   const bare = primary.replace(/^_+/, '')
   return bare && bare !== primary ? [primary, bare] : [primary]
 }

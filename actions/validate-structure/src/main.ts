@@ -20,7 +20,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   })
   if (repo.tree.note) log.info(repo.tree.note)
   for (const notice of skippedLinks(repo)) log.info(notice)
-  const context = readContext(repo)
+  const context = readContext(repo, options.levels)
   const contents = checkContents(repo, context)
   const dirs = contents.packages.map((p) => p.dir)
   const facts = readFacts(repo, dirs, context, repo.tree)

@@ -1,12 +1,16 @@
 import path from 'node:path'
 import {
+  DISTRIBUTION_NAME,
   Inputs,
+  repositoryOverrides,
+  RULE_LEVELS,
+  RuleLevel,
   RunContext,
   Settings,
   TreeSource,
-  UserError,
-  validVersion
+  UserError
 } from '@contribs-actions/shared'
+import { Levels, levelsByCode } from './rules.js'
 
 export interface Options {
   root: string
@@ -15,14 +19,15 @@ export interface Options {
   overrides: Partial<Settings>
   /** Where folder listings come from (see FileTree). */
   listing: TreeSource
+  /** The `rules` input: levels set on top of the settings table's `rules`, code by code. */
+  levels: Levels
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
-const DIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/
 
 export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>): Options {
   const root = path.resolve(ctx.workspace, inputs.string('path') ?? '.')
-  const overrides: Partial<Settings> = {}
+  const overrides: Partial<Settings> = repositoryOverrides(inputs)
   const namespace = inputs.string('namespace')
   if (namespace !== undefined) {
     if (!IDENTIFIER.test(namespace))
@@ -33,22 +38,36 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
   }
   const upstream = inputs.string('upstream')
   if (upstream !== undefined) {
-    if (!DIST_NAME.test(upstream))
+    if (!DISTRIBUTION_NAME.test(upstream))
       throw new UserError(
         `input \`upstream\` must be a distribution name such as mellea (got ${JSON.stringify(upstream)})`
       )
     overrides.upstream = upstream
   }
-  const minimum = inputs.string('minimum-upstream-version')
-  if (minimum !== undefined) {
-    if (!validVersion(minimum))
-      throw new UserError(
-        `input \`minimum-upstream-version\` must be a PEP 440 version such as 0.6.0 (got ${JSON.stringify(minimum)})`
-      )
-    overrides.minimum_upstream_version = minimum
-  }
+  const minimum = inputs.version('minimum-upstream-version')
+  if (minimum !== undefined) overrides.minimum_upstream_version = minimum
   const listing = inputs.string('listing') ?? 'git'
   if (listing !== 'git' && listing !== 'disk')
     throw new UserError(`input \`listing\` must be git or disk (got ${JSON.stringify(listing)})`)
-  return { root, table: inputs.string('settings-table'), overrides, listing }
+  return {
+    root,
+    table: inputs.string('settings-table'),
+    overrides,
+    listing,
+    levels: parseLevels(inputs.list('rules') ?? [])
+  }
+}
+
+/** `CA110=warning, mirror-dir=off`: `<code or slug>=<level>` items, comma or newline separated. */
+function parseLevels(items: string[]): Levels {
+  const entries: Record<string, RuleLevel> = {}
+  for (const item of items) {
+    const m = /^([^=\s]+)\s*=\s*(\S+)$/.exec(item)
+    if (!m || !RULE_LEVELS.includes(m[2] as RuleLevel))
+      throw new UserError(
+        `input \`rules\` takes <code>=<level> items with a level of off, warning or error, such as "CA110=warning, CA112=off" (got ${JSON.stringify(item)})`
+      )
+    entries[m[1]] = m[2] as RuleLevel
+  }
+  return levelsByCode(entries, () => ({ name: 'input `rules`' }))
 }

@@ -6,33 +6,14 @@ import {
   pathExists,
   readRepoText,
   RepoBase,
-  UnreadableFileError,
-  UserError,
-  validVersion
+  ruleLevelLine,
+  UnreadableFileError
 } from '@contribs-actions/shared'
 import type { PackageContext } from './check-package.js'
 import { readCorePaths } from './core-paths.js'
 import { walkLayout } from './layout.js'
+import { Levels, levelsByCode } from './rules.js'
 import type { RepoFacts } from './validate.js'
-
-/** `minimum_upstream_version` must be PEP 440 before anything is judged against it. */
-export function checkMinimum(repo: RepoBase): string | undefined {
-  const v = repo.settings.minimum_upstream_version
-  if (v === undefined) return undefined
-  if (!validVersion(v)) {
-    const root = repo.rootPyproject
-    throw new UserError(
-      `minimum_upstream_version must be a PEP 440 version such as "0.6.0" (got ${JSON.stringify(v)})`,
-      root
-        ? {
-            file: root.file,
-            line: root.lines.find(['tool', repo.settings.table], 'minimum_upstream_version')
-          }
-        : {}
-    )
-  }
-  return v
-}
 
 /** Grandfathered paths that are gone; the list file is read again only when there is one. */
 function staleGrandfather(repo: RepoBase): RepoFacts['staleGrandfather'] {
@@ -51,14 +32,21 @@ function staleGrandfather(repo: RepoBase): RepoFacts['staleGrandfather'] {
 
 /**
  * What every package is judged against, read before any package: the settings, the core paths
- * list and the minimum upstream version. Configuration errors (a malformed core paths file, a
- * minimum version that is not PEP 440) fail here, before any package is judged.
+ * list and the rule levels (the table's `rules`, with the `rules` input's levels over them). A
+ * malformed core paths file or a level for no known rule fails here, before any package is judged.
  */
-export function readContext(repo: RepoBase): PackageContext {
+export function readContext(repo: RepoBase, inputLevels: Levels = new Map()): PackageContext {
   const { settings } = repo
-  const minimum = checkMinimum(repo)
   const corePaths = readCorePaths(repo.root, settings.core_paths_file)
-  return { settings, corePaths, corePathsFile: settings.core_paths_file, minimum }
+  const root = repo.rootPyproject
+  const table = settings.table
+  const levels = levelsByCode(settings.rules, (key) => ({
+    name: `[tool.${table}.rules]`,
+    file: root?.file,
+    line: root && ruleLevelLine(root, table, key)
+  }))
+  for (const [code, level] of inputLevels) levels.set(code, level)
+  return { settings, corePaths, corePathsFile: settings.core_paths_file, levels }
 }
 
 /**

@@ -3,8 +3,10 @@ import {
   ActionResult,
   code,
   emptyResult,
+  fileLine,
   Finding,
   Markdown,
+  plural,
   RepoBase
 } from '@contribs-actions/shared'
 import { label } from './rules.js'
@@ -65,7 +67,7 @@ export function encodeViolations(all: Violation[], limit = VIOLATIONS_OUTPUT_LIM
   const marker: Violation = {
     package: '',
     code: 'truncated',
-    message: `${left} more violation${left === 1 ? '' : 's'} not listed: this output is capped at ${limit} bytes; the \`count\` output, the annotations and the job summary have all ${all.length}`,
+    message: `${plural(left, 'more violation')} not listed: this output is capped at ${limit} bytes; the \`count\` output, the annotations and the job summary have all ${all.length}`,
     file: ''
   }
   parts.push(JSON.stringify(marker))
@@ -75,10 +77,8 @@ export function encodeViolations(all: Violation[], limit = VIOLATIONS_OUTPUT_LIM
 /** Bytes of package rows in the job summary; the rest of the summary is small. */
 export const SUMMARY_TABLE_BUDGET = 600_000
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
-
 function where(f: Finding, rel: PathMap): string {
-  return f.file ? code(`${rel(f.file)}${f.line ? `:${f.line}` : ''}`) : ''
+  return f.file ? code(fileLine(rel(f.file), f.line)) : ''
 }
 
 function sentence(v: Validation): string {

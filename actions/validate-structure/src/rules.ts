@@ -1,8 +1,11 @@
+import { RuleLevel, UserError } from '@contribs-actions/shared'
+
 /**
  * The rules, each with a stable code and slug. Codes never change meaning once released: a
- * project silences one rule for one package by code (or slug) in `[tool.<table>.suppress]`,
- * so renumbering would silently re-enable or disable checks in every adopting repository.
- * CA1xx are violations (they fail the step); CA2xx are warnings.
+ * project silences one rule for one package by code (or slug) in `[tool.<table>.suppress]`, or
+ * for the whole repository in `rules`, so renumbering would silently re-enable or disable checks
+ * in every adopting repository. CA1xx are violations (they fail the step); CA2xx are warnings,
+ * unless `rules` sets another level.
  */
 export interface Rule {
   code: string
@@ -17,13 +20,13 @@ export const RULES = [
     code: 'CA101',
     slug: 'missing-file',
     severity: 'error',
-    title: 'required file missing: pyproject.toml, OWNERS, README.md'
+    title: 'a required file is missing (`required_files`)'
   },
   {
     code: 'CA102',
     slug: 'missing-dir',
     severity: 'error',
-    title: 'required directory missing: tests/, examples/'
+    title: 'a required directory is missing (`required_dirs`)'
   },
   { code: 'CA103', slug: 'empty-owners', severity: 'error', title: 'OWNERS has no @handle line' },
   {
@@ -137,11 +140,7 @@ export type Slug = (typeof RULES)[number]['slug']
 const BY_CODE = new Map<string, Rule>(RULES.map((r) => [r.code, r]))
 const BY_SLUG = new Map<string, Rule>(RULES.map((r) => [r.slug, r]))
 
-export function ruleOf(code: string): Rule | undefined {
-  return BY_CODE.get(code)
-}
-
-/** A suppression may name a rule by code (`CA105`) or by slug (`wheel-packages`). */
+/** A suppression or a level may name a rule by code (`CA105`) or by slug (`wheel-packages`). */
 export function resolveRule(codeOrSlug: string): Rule | undefined {
   return BY_CODE.get(codeOrSlug.toUpperCase()) ?? BY_SLUG.get(codeOrSlug.toLowerCase())
 }
@@ -150,4 +149,31 @@ export function resolveRule(codeOrSlug: string): Rule | undefined {
 export function label(code: string): string {
   const r = BY_CODE.get(code)
   return r ? `${r.code} ${r.slug}` : code
+}
+
+/** Rule codes mapped to the level `rules` sets for them; a rule not in it keeps its severity. */
+export type Levels = ReadonlyMap<string, RuleLevel>
+
+/**
+ * The levels by rule code, from `rules` entries keyed by code or slug. A key that names no rule
+ * is a configuration error: a typo would leave on the rule it meant to switch off. `where` says
+ * where an entry was written (a file and line, or the input), for the message.
+ */
+export function levelsByCode(
+  entries: Record<string, RuleLevel>,
+  where: (key: string) => { name: string; file?: string; line?: number }
+): Map<string, RuleLevel> {
+  const levels = new Map<string, RuleLevel>()
+  for (const [key, level] of Object.entries(entries)) {
+    const rule = resolveRule(key)
+    if (!rule) {
+      const w = where(key)
+      throw new UserError(
+        `${w.name} names ${JSON.stringify(key)}, which is not a rule code or slug (such as CA110 or mirror-dir; the validate-structure README lists them)`,
+        { file: w.file, line: w.line }
+      )
+    }
+    levels.set(rule.code, level)
+  }
+  return levels
 }

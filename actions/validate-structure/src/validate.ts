@@ -1,13 +1,15 @@
 import {
+  byCodePoint,
   Finding,
   isGrandfathered,
   PyProject,
   eachPackage,
+  packageLayoutFindings,
   RepoBase
 } from '@contribs-actions/shared'
 import { checkContent, checkFolders, PackageContext } from './check-package.js'
 import type { Layout } from './layout.js'
-import { resolveRule } from './rules.js'
+import { Levels, resolveRule } from './rules.js'
 
 export interface Suppressed extends Finding {
   reason: string
@@ -27,8 +29,6 @@ export interface RepoFacts {
   /** Grandfathered paths that no longer exist, with the line that lists them. */
   staleGrandfather: { path: string; line?: number }[]
 }
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** What later rules need of a package once its contents were checked: its name (rule 10). */
 export interface PackageName {
@@ -99,6 +99,21 @@ export function checkDuplicates(repo: RepoBase, packages: PackageName[]): Findin
 }
 
 /**
+ * The findings at the levels `rules` sets: an `off` rule's findings are dropped, a `warning`
+ * rule's no longer fail the step, an `error` rule's do. Other findings keep their severity.
+ */
+export function atLevels(findings: Finding[], levels: Levels): Finding[] {
+  if (!levels.size) return findings
+  const out: Finding[] = []
+  for (const f of findings) {
+    const level = f.code === undefined ? undefined : levels.get(f.code)
+    if (level === undefined || level === f.severity) out.push(f)
+    else if (level !== 'off') out.push({ ...f, severity: level })
+  }
+  return out
+}
+
+/**
  * Moves findings silenced by `[tool.<table>.suppress]` aside (they are listed with their reason,
  * not dropped), and warns about suppressions that name an unknown package or code or that
  * silenced nothing, so the list cannot quietly outlive the problem it excused.
@@ -106,7 +121,8 @@ export function checkDuplicates(repo: RepoBase, packages: PackageName[]): Findin
 export function applySuppressions(
   repo: RepoBase,
   validated: ReadonlySet<string>,
-  findings: Finding[]
+  findings: Finding[],
+  levels: Levels = new Map()
 ): { kept: Finding[]; suppressed: Suppressed[]; warnings: Finding[] } {
   const root = repo.rootPyproject
   const table = repo.settings.table
@@ -155,6 +171,10 @@ export function applySuppressions(
     s.used = true
     suppressed.push({ ...f, reason: s.reason })
   }
+  const why = (pkg: string, code: string) =>
+    levels.get(code) === 'off'
+      ? `${code} is off for the whole repository ([tool.${table}] rules)`
+      : `${pkg} no longer breaks ${code}`
   for (const [pkg, m] of rules)
     for (const [code, s] of m)
       if (!s.used)
@@ -162,7 +182,7 @@ export function applySuppressions(
           severity: 'warning',
           code: 'CA203',
           package: pkg,
-          message: `[tool.${table}.suppress.${pkg}] ${s.as} silences nothing: ${pkg} no longer breaks ${code} (remove the entry)`,
+          message: `[tool.${table}.suppress.${pkg}] ${s.as} silences nothing: ${why(pkg, code)} (remove the entry)`,
           ...where(pkg)
         })
   return { kept, suppressed, warnings }
@@ -187,7 +207,11 @@ export function validateRepo(
   const { kept, suppressed, warnings } = applySuppressions(
     repo,
     new Set(packages.map((p) => p.dir)),
-    all.filter((f) => !exempt(f))
+    atLevels(
+      all.filter((f) => !exempt(f)),
+      ctx.levels
+    ),
+    ctx.levels
   )
 
   const extra: Finding[] = [...repo.settingsFindings]
@@ -199,11 +223,13 @@ export function validateRepo(
       file: repo.grandfather.file,
       line: s.line
     })
-  if (packages.length === 0)
-    extra.push({
-      severity: 'warning',
-      message: `no subpackages found in ${repo.root}: nothing was validated (is \`path\` the repository root?)`
-    })
+  // No package, or pyproject.toml files outside every package: say what was looked for.
+  extra.push(
+    ...packageLayoutFindings(
+      repo,
+      packages.map((p) => p.dir)
+    )
+  )
   if (!ctx.corePaths && facts.layouts.some((l) => l.namespace?.inner?.nested.length))
     extra.push({
       severity: 'warning',
@@ -214,11 +240,14 @@ export function validateRepo(
   // Stable order: by package (code point), then by rule.
   const order = (a: Finding, b: Finding) =>
     byCodePoint(a.package ?? '', b.package ?? '') || byCodePoint(a.code ?? '', b.code ?? '')
-  const violations = kept.filter((f) => f.severity === 'error').sort(order)
+  // Repository-level warnings (CA202, CA203) take their `rules` level too.
+  const repoWide = atLevels(extra, ctx.levels)
+  const fromSuppressions = atLevels(warnings, ctx.levels)
+  const graded = [...repoWide, ...kept, ...fromSuppressions]
   return {
     packages: packages.map((p) => p.dir),
-    violations,
-    warnings: [...extra, ...kept.filter((f) => f.severity === 'warning'), ...warnings].sort(order),
+    violations: graded.filter((f) => f.severity === 'error').sort(order),
+    warnings: graded.filter((f) => f.severity === 'warning').sort(order),
     suppressed: suppressed.sort(order)
   }
 }

@@ -20,8 +20,11 @@ export interface BundleRunOptions {
   /** Action folder name, e.g. `read-ci-config`. */
   action: string
   inputs?: Record<string, string>
-  /** The event as the runner gives it: GITHUB_EVENT_NAME and the payload file. */
-  event?: { name: string; payload?: unknown }
+  /**
+   * The event as the runner gives it: GITHUB_EVENT_NAME and the payload file, `payload` as JSON
+   * (default `{}`) or `text` written as it is (a file that is not JSON).
+   */
+  event?: { name: string; payload?: unknown; text?: string }
   /** GITHUB_WORKSPACE and the process's cwd; default the current directory. */
   workspace?: string
   /** Extra environment (GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, ...). */
@@ -146,7 +149,7 @@ export async function runBundle(opts: BundleRunOptions): Promise<BundleRunResult
     }
     writeFileSync(files.output, '')
     writeFileSync(files.summary, '')
-    writeFileSync(files.event, JSON.stringify(opts.event?.payload ?? {}))
+    writeFileSync(files.event, eventFile(opts.event))
     const workspace = path.resolve(opts.workspace ?? process.cwd())
     const env = stepEnv(opts, dir, workspace, tmp, files)
     const { code, stdout, stderr } = await execBundle(entry, workspace, env, opts)
@@ -161,6 +164,11 @@ export async function runBundle(opts: BundleRunOptions): Promise<BundleRunResult
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+function eventFile(event: BundleRunOptions['event']): string {
+  if (event?.text !== undefined) return event.text
+  return JSON.stringify(event?.payload === undefined ? {} : event.payload)
 }
 
 /** The step's environment: ours minus any runner context, the runner's files, then the inputs. */

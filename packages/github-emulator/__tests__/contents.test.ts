@@ -150,4 +150,37 @@ describe('contents API over a real bare repository', () => {
     const statuses = await Promise.all([attempt(gh, 'one'), attempt(other, 'two')])
     expect(statuses.sort()).toEqual([200, 409])
   })
+
+  test('a directory lists at most 1,000 entries, as on GitHub; the Git Trees API has them all', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 1001; i++) files[`many/f${String(i).padStart(4, '0')}.txt`] = `${i}\n`
+    const { sha } = await emu.commit({ ...repo, files })
+    const { data } = await gh.rest.repos.getContent({ ...repo, path: 'many' })
+    const listed = data as { name: string }[]
+    expect(listed).toHaveLength(1000)
+    expect(listed[0].name).toBe('f0000.txt')
+    const tree = await gh.rest.git.getTree({ ...repo, tree_sha: sha, recursive: 'true' })
+    expect(tree.data.tree.filter((e) => e.path?.startsWith('many/'))).toHaveLength(1001)
+  })
+
+  test('`.` and `..` path components are 422 for GET, PUT and DELETE, and name no local folder', async () => {
+    for (const path of ['../../etc/passwd', 'pkgs/../README.md', './README.md', 'pkgs/a/.']) {
+      const answers = [
+        await failure(gh.rest.repos.getContent({ ...repo, path })),
+        await failure(
+          gh.rest.repos.createOrUpdateFileContents({ ...repo, path, message: 'm', content: 'eA==' })
+        ),
+        await failure(
+          gh.rest.repos.deleteFile({ ...repo, path, message: 'm', sha: 'a'.repeat(40) })
+        )
+      ]
+      for (const answer of answers) {
+        expect([answer.status, answer.message]).toEqual([
+          422,
+          expect.stringContaining('malformed path component')
+        ])
+        expect(answer.message).not.toContain(emu.dataDir)
+      }
+    }
+  })
 })

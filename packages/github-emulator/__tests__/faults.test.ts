@@ -118,6 +118,18 @@ describe('fault injection', () => {
     expect(seen.rate).toHaveLength(1)
   })
 
+  test('skip lets the first matching requests through, then the fault starts', async () => {
+    emu.addFault({ method: 'GET', route: contentsRoute, kind: 'status', status: 503, skip: 2 })
+    emu.clearRequests()
+    const plain = client(emu)
+    for (let i = 0; i < 2; i++) await plain.rest.repos.getContent({ ...repo, path: 'a.txt' })
+    expect((await failure(plain.rest.repos.getContent({ ...repo, path: 'a.txt' }))).status).toBe(
+      503
+    )
+    await plain.rest.repos.getContent({ ...repo, path: 'a.txt' })
+    expect(emu.requests().map((r) => r.status)).toEqual([200, 200, 503, 200])
+  })
+
   test('faults match method and route only', async () => {
     emu.addFault({
       method: 'POST',

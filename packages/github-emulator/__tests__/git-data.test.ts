@@ -141,6 +141,26 @@ describe('git data API', () => {
     )
     expect(bad.status).toBe(422)
   })
+
+  test('tree paths with `.`, `..`, `.git`, an empty component or a leading slash are 422', async () => {
+    const main = (await gh.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha
+    const tree = (path: string) =>
+      failure(
+        gh.rest.git.createTree({
+          ...repo,
+          base_tree: main,
+          tree: [{ path, mode: '100644', type: 'blob', content: 'x' }]
+        })
+      )
+    for (const path of ['../x', 'a/../../x', './x', 'a/./x', 'a//x', '.git/config', 'a/.GIT/x']) {
+      expect([path, (await tree(path)).message]).toEqual([
+        path,
+        expect.stringContaining('tree.path contains a malformed path component')
+      ])
+    }
+    expect((await tree('/x')).message).toContain('tree.path cannot start with a slash')
+    expect((await tree('/x')).status).toBe(422)
+  })
 })
 
 describe('seeding from a local repository', () => {

@@ -200,6 +200,42 @@ describe('labels', () => {
     const cleared = await gh.rest.issues.setLabels({ ...repo, issue_number: n, labels: [] })
     expect(cleared.data).toEqual([])
   })
+
+  test('labels on a pull request need `issues` or `pull_requests`; on an issue, `issues`', async () => {
+    emu.addToken({
+      token: 'pr-writer',
+      kind: 'app',
+      login: 'pr-writer[bot]',
+      permissions: { contents: 'write', pull_requests: 'write' }
+    })
+    const prOnly = client(emu, 'pr-writer')
+    const main = (await gh.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha
+    await gh.rest.git.createRef({ ...repo, ref: 'refs/heads/labelled-pr', sha: main })
+    await emu.commit({ ...repo, branch: 'labelled-pr', files: { 'pr.txt': 'x\n' } })
+    const pr = await prOnly.rest.pulls.create({
+      ...repo,
+      title: 'pr',
+      head: 'labelled-pr',
+      base: 'main'
+    })
+    const n = pr.data.number
+    await prOnly.rest.issues.createLabel({ ...repo, name: 'sync', color: '0e8a16' })
+    const added = await prOnly.rest.issues.addLabels({ ...repo, issue_number: n, labels: ['sync'] })
+    expect(added.data.map((l) => l.name)).toEqual(['sync'])
+    await prOnly.rest.issues.setLabels({ ...repo, issue_number: n, labels: ['sync', 'x'] })
+    await prOnly.rest.issues.removeLabel({ ...repo, issue_number: n, name: 'x' })
+    expect((await prOnly.rest.issues.listLabelsOnIssue({ ...repo, issue_number: n })).data).toEqual(
+      [expect.objectContaining({ name: 'sync' })]
+    )
+    const issue = await gh.rest.issues.create({ ...repo, title: 'plain issue' })
+    const refused = await failure(
+      prOnly.rest.issues.addLabels({ ...repo, issue_number: issue.data.number, labels: ['sync'] })
+    )
+    expect([refused.status, refused.message]).toEqual([
+      403,
+      expect.stringContaining('Resource not accessible by integration')
+    ])
+  })
 })
 
 describe('comments, events and timeline', () => {

@@ -21,6 +21,11 @@ export interface FaultSpec {
   status?: number
   /** How many matching requests fail; afterwards the route behaves normally. Default 1. */
   count?: number
+  /**
+   * How many matching requests pass untouched before the fault starts (default 0): a fault on a
+   * run's second write to a route (a state commit after the first) without timing the arming.
+   */
+  skip?: number
   /** `secondary`: the `retry-after` header in seconds (default 1). */
   retryAfter?: number
   /** `primary`: seconds from the emulator clock to `x-ratelimit-reset` (default 1). */
@@ -64,6 +69,7 @@ export class Faults {
       when: spec.when ?? 'before',
       status: spec.status,
       count: spec.count ?? 1,
+      skip: spec.skip ?? 0,
       retryAfter: spec.retryAfter ?? 1,
       resetIn: spec.resetIn ?? 1
     })
@@ -75,6 +81,10 @@ export class Faults {
       (f) => f.method === method && f.route === template && f.count > 0
     )
     if (!fault) return undefined
+    if (fault.skip > 0) {
+      fault.skip -= 1
+      return undefined
+    }
     fault.count -= 1
     this.active = this.active.filter((f) => f.count > 0)
     return fault

@@ -8,7 +8,7 @@ import type { PermissionLevel, PermissionScope, RepoState, TokenSpec } from './m
 import { rateHeaders, type RateBucket, type RateResource } from './rate-limit.js'
 import { triggerFlags, type RequestRecord } from './request-log.js'
 import { allRoutes } from './routes/index.js'
-import type { Ctx, Reply, RouteDef } from './routes/types.js'
+import type { Ctx, Reply, RouteDef, RoutePermission } from './routes/types.js'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 const LEVELS: Record<PermissionLevel, number> = { none: 0, read: 1, write: 2 }
@@ -139,15 +139,15 @@ export class ApiServer {
     const write = method !== 'GET' && method !== 'HEAD'
     let reply: Reply
     try {
-      const needed =
-        def.permission === undefined ? defaultPermission(def.template, write) : def.permission
-      if (needed && !allowed(token, needed.scope, needed.level)) {
-        throw new ApiError(403, 'Resource not accessible by integration')
-      }
       let repo: RepoState | undefined
       if (def.template.startsWith('/repos/{owner}/{repo}')) {
         repo = this.core.repo(match.params.owner, match.params.repo)
         if (!repo) throw new ApiError(404, 'Not Found')
+      }
+      const needed =
+        def.permission === undefined ? defaultPermission(def.template, write) : def.permission
+      if (needed && !permitted(token, needed, repo, match.params)) {
+        throw new ApiError(403, 'Resource not accessible by integration')
       }
       const ctx: Ctx = {
         core: this.core,
@@ -314,6 +314,20 @@ function defaultPermission(
   if (/^\/pulls\b/.test(rest)) return { scope: 'pull_requests', level }
   if (/^\/actions\b/.test(rest)) return { scope: 'actions', level }
   return { scope: 'metadata', level: 'read' }
+}
+
+/** Whether the token holds the route's permission, or the pull-request alternative it accepts. */
+function permitted(
+  token: TokenSpec,
+  needed: RoutePermission,
+  repo: RepoState | undefined,
+  params: Record<string, string>
+): boolean {
+  if (allowed(token, needed.scope, needed.level)) return true
+  if (!needed.orPullRequests || !allowed(token, 'pull_requests', needed.level)) return false
+  if (needed.orPullRequests === 'always') return true
+  const issue = repo?.issues.get(Number(params.issue_number))
+  return issue?.pull !== undefined
 }
 
 function allowed(token: TokenSpec, scope: PermissionScope, level: PermissionLevel): boolean {

@@ -1,6 +1,7 @@
 // The shared git() against real git in real repositories.
+import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
-import { git, gitOk, GitError } from '../src/git.js'
+import { blobSha, git, gitOk, GitError } from '../src/git.js'
 import { cleanupTempDirs, initGitRepo, tempDir, writeFiles } from '../../../test/kit/fixtures.js'
 
 afterAll(cleanupTempDirs)
@@ -94,4 +95,14 @@ describe('output through temporary files', () => {
     await expect(git(`${dir}/missing`, ['status'])).rejects.toThrow('git could not start')
     expect(readdirSync(parent)).toEqual([])
   })
+})
+
+test('blobSha is the id git gives the same bytes, for text and for binary content', () => {
+  const hashObject = (data: Buffer) =>
+    execFileSync('git', ['hash-object', '--stdin'], { input: data }).toString().trim()
+  const text = '{"consecutive_failures": 0, "note": "é ✓"}\n'
+  expect(blobSha(text)).toBe(hashObject(Buffer.from(text, 'utf8')))
+  const bytes = Buffer.from([0, 255, 10, 13, 0x80])
+  expect(blobSha(bytes)).toBe(hashObject(bytes))
+  expect(blobSha('')).toBe('e69de29bb2d1d6434b8b29ae775ad8c2e48c5391')
 })

@@ -3,10 +3,15 @@ import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
 import {
   createClient,
   createOnce,
+  describeApiError,
   ensureLabel,
+  findCommentWithMarker,
   isAlreadyExists,
+  isTransientFailure,
+  listOpenLabelled,
   removeIssueLabel,
-  statusOf
+  statusOf,
+  TimeBudgetError
 } from '../src/github/index.js'
 
 let emu: Emulator
@@ -117,6 +122,15 @@ describe('creates happen once', () => {
     expect(await titled('sent once')).toHaveLength(1)
   })
 
+  test("a POST sent once leaves the retries of the same client's later requests alone", async () => {
+    const octokit = client()
+    await octokit.rest.issues.create({ owner, repo, title: 'sent first' })
+    const route = 'GET /repos/{owner}/{repo}'
+    emu.addFault({ method: 'GET', route, kind: 'status' })
+    await octokit.rest.repos.get({ owner, repo })
+    expect(hits(route)).toBe(2)
+  })
+
   test('a repeatable POST (adding a label) keeps its retries', async () => {
     const { data } = await client().rest.issues.create({ owner, repo, title: 'labelled' })
     const route = 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels'
@@ -167,5 +181,208 @@ describe('creates happen once', () => {
     const again = createOnce(branch)
     await expect(again).rejects.toMatchObject({ status: 422 })
     expect(isAlreadyExists(await again.catch((e: unknown) => e))).toBe(true)
+  })
+})
+
+describe('bounded waits', () => {
+  const contents = 'GET /repos/{owner}/{repo}/contents/{path}'
+  // A short timeout keeps the stalls quick; the emulator answers everything else at once.
+  const impatient = (extra: Record<string, unknown> = {}) =>
+    createClient({
+      token: 'app-token',
+      baseUrl: emu.url,
+      timeScale: 0.001,
+      requestTimeoutMs: 300,
+      ...extra
+    })
+  const read = (octokit = impatient()) =>
+    octokit.rest.repos.getContent({ owner, repo, path: 'state.json' })
+
+  test('a stalled GET times out and is retried like a dropped connection', async () => {
+    emu.addFault({ method: 'GET', route: contents, kind: 'stall', count: 1 })
+    expect((await read()).status).toBe(200)
+    expect(hits(contents)).toBe(2)
+  })
+
+  test('a GET that stalls every time ends after its retries, with a line naming the call', async () => {
+    emu.addFault({ method: 'GET', route: contents, kind: 'stall', count: 10 })
+    const e = await read().catch((x: unknown) => x)
+    expect(hits(contents)).toBe(4) // the first try and 3 retries, then it stops
+    expect(describeApiError(e)).toBe(
+      'GET /repos/acme/contribs/contents/state.json: no answer from GitHub (timed out after 0.3 s); GitHub or the network failed, a re-run usually passes'
+    )
+  })
+
+  test('a create whose answer stalls is sent once, and createOnce adopts what it made', async () => {
+    const issues = 'POST /repos/{owner}/{repo}/issues'
+    emu.addFault({ method: 'POST', route: issues, kind: 'stall', when: 'after' })
+    const octokit = impatient()
+    const find = async () =>
+      (await octokit.rest.issues.listForRepo({ owner, repo, state: 'all' })).data.find(
+        (i) => i.title === 'stalled create'
+      )?.number
+    const created = await createOnce({
+      what: 'issue',
+      create: async () =>
+        (await octokit.rest.issues.create({ owner, repo, title: 'stalled create' })).data.number,
+      find
+    })
+    expect(created.adopted).toBe(true)
+    expect(hits(issues)).toBe(1)
+  })
+
+  test('a rate-limit wait past the time budget is not taken: the call stops with why', async () => {
+    const labels = 'POST /repos/{owner}/{repo}/labels'
+    emu.addFault({ method: 'POST', route: labels, kind: 'secondary', retryAfter: 3600 })
+    const warnings: string[] = []
+    const octokit = impatient({ warn: (m: string) => warnings.push(m) })
+    const e = await ensureLabel(octokit, owner, repo, { name: 'later', color: '555555' }).catch(
+      (x: unknown) => x
+    )
+    expect(e).toBeInstanceOf(TimeBudgetError)
+    expect(describeApiError(e)).toMatch(
+      /^POST \/repos\/acme\/contribs\/labels: secondary rate limit: GitHub asks to wait 3600 s, past this step's time budget for GitHub calls \(10 min, .* left\); stopped instead of waiting/
+    )
+    expect(hits(labels)).toBe(1)
+    expect(warnings).toEqual([])
+  })
+
+  test('once the budget is spent no request is sent', async () => {
+    const e = await read(impatient({ budgetMs: 0 })).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(TimeBudgetError)
+    expect(describeApiError(e)).toBe(
+      "GET /repos/acme/contribs/contents/state.json: not sent: this step's time budget for GitHub calls (0 s) is used up; re-run the job"
+    )
+    expect(emu.requests()).toEqual([])
+    expect(isTransientFailure(e)).toBe(false) // createOnce does not look up what was never sent
+  })
+})
+
+describe("a failed call is one line: the call, the status, GitHub's message, what to check", () => {
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        throw new Error('expected the call to fail')
+      },
+      (e: unknown) => describeApiError(e)
+    )
+
+  test('401: the token', async () => {
+    const bad = createClient({ token: 'no-such-token', baseUrl: emu.url, timeScale: 0.001 })
+    expect(await failure(bad.rest.repos.get({ owner, repo }))).toBe(
+      'GET /repos/acme/contribs: HTTP 401 Bad credentials; the token is invalid or expired: check the `token` input'
+    )
+  })
+
+  test('403 not accessible: the permission the route needs', async () => {
+    emu.addToken({
+      token: 'reader',
+      kind: 'app',
+      login: 'reader[bot]',
+      permissions: { contents: 'read' }
+    })
+    const reader = createClient({ token: 'reader', baseUrl: emu.url, timeScale: 0.001 })
+    expect(await failure(reader.rest.issues.create({ owner, repo, title: 'x' }))).toBe(
+      "POST /repos/acme/contribs/issues: HTTP 403 Resource not accessible by integration; the token lacks `issues: write`: grant it in the job's `permissions:` (or the GitHub App's repository permissions)"
+    )
+    expect(
+      await failure(reader.rest.issues.addLabels({ owner, repo, issue_number: 1, labels: ['x'] }))
+    ).toContain('the token lacks `issues: write` (or `pull-requests: write` for a pull request)')
+    expect(
+      await failure(reader.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: 1 }))
+    ).toContain('the token lacks `actions: read`')
+  })
+
+  test('a rate limit says so, with the time it resets', async () => {
+    emu.addFault({
+      method: 'GET',
+      route: 'GET /repos/{owner}/{repo}',
+      kind: 'primary',
+      resetIn: 60
+    })
+    const once = createClient({
+      token: 'app-token',
+      baseUrl: emu.url,
+      timeScale: 0.001,
+      rateLimitRetries: 0
+    })
+    expect(await failure(once.rest.repos.get({ owner, repo }))).toMatch(
+      /^GET \/repos\/acme\/contribs: HTTP 403 API rate limit exceeded for installation ID 1\.; the token's API rate limit is used up until \d{4}-\d\d-\d\d \d\d:\d\d UTC; re-run after that$/
+    )
+  })
+
+  test("404 on a repository route: the repository or the token's access", async () => {
+    expect(await failure(client().rest.repos.get({ owner, repo: 'nope' }))).toBe(
+      "GET /repos/acme/nope: HTTP 404 Not Found; acme/nope, or what the request names in it, does not exist or the token cannot see it: check the `repository` input and the token's access to it"
+    )
+  })
+
+  test('anything that is not a GitHub call is its message as it is', () => {
+    expect(describeApiError(new TypeError('x is undefined'))).toBe('x is undefined')
+  })
+
+  test("422: GitHub's validation errors", async () => {
+    expect(
+      await failure(client().rest.issues.createLabel({ owner, repo, name: 'bad', color: 'nope' }))
+    ).toBe(
+      'POST /repos/acme/contribs/labels: HTTP 422 Validation Failed: Label.color invalid; GitHub refused the request as invalid'
+    )
+  })
+})
+
+describe('labels, labelled issues and marked comments', () => {
+  const labels = 'POST /repos/{owner}/{repo}/labels'
+
+  test('ensureLabel: a create whose answer was lost is found by name, not refused or made twice', async () => {
+    for (const kind of ['status', 'drop'] as const) {
+      const name = `lost-${kind}`
+      emu.addFault({ method: 'POST', route: labels, kind, when: 'after' })
+      await expect(ensureLabel(client(), owner, repo, { name, color: 'ededed' })).resolves.toBe(
+        false
+      )
+      expect(hits(labels)).toBe(1)
+      emu.clearRequests()
+      const all = (await client().rest.issues.listLabelsForRepo({ owner, repo })).data
+      expect(all.filter((l) => l.name === name)).toHaveLength(1)
+    }
+    // Refused before anything happened: looked up, not there, tried again.
+    emu.addFault({ method: 'POST', route: labels, kind: 'status' })
+    await expect(
+      ensureLabel(client(), owner, repo, { name: 'second-try', color: 'ededed' })
+    ).resolves.toBe(true)
+    expect(hits(labels)).toBe(2)
+  })
+
+  test("listOpenLabelled: the open issues with the label, oldest first, with GitHub's clock", async () => {
+    const octokit = client()
+    const make = async (title: string, label: string) =>
+      (await octokit.rest.issues.create({ owner, repo, title, body: title, labels: [label] })).data
+        .number
+    const first = await make('listed 1', 'listed')
+    await make('other label', 'unlisted')
+    const closed = await make('closed', 'listed')
+    await octokit.rest.issues.update({ owner, repo, issue_number: closed, state: 'closed' })
+    const second = await make('listed 2', 'listed')
+    const listing = await listOpenLabelled(octokit, owner, repo, 'listed')
+    expect(listing.issues.map((i) => [i.number, i.title, i.body, i.labels])).toEqual([
+      [first, 'listed 1', 'listed 1', ['listed']],
+      [second, 'listed 2', 'listed 2', ['listed']]
+    ])
+    expect(listing.serverNowMs).toEqual(expect.any(Number))
+  })
+
+  test('findCommentWithMarker: the first comment carrying the marker, on any page', async () => {
+    const octokit = client()
+    const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: 'marked' })
+    const post = (body: string) =>
+      octokit.rest.issues.createComment({ owner, repo, issue_number: issue.number, body })
+    for (let i = 0; i < 101; i++) await post(`filler ${i}`)
+    const { data: marked } = await post('done\n<!-- m:1 -->')
+    await expect(
+      findCommentWithMarker(octokit, owner, repo, issue.number, '<!-- m:1 -->')
+    ).resolves.toEqual({ id: marked.id, url: marked.html_url })
+    await expect(
+      findCommentWithMarker(octokit, owner, repo, issue.number, '<!-- m:2 -->')
+    ).resolves.toBeUndefined()
   })
 })

@@ -57,9 +57,13 @@ test('the failure line: a user error as is; a bug without its stack unless debug
   const request = Object.assign(new Error('Server Error'), {
     name: 'HttpError',
     status: 502,
-    request: { method: 'GET', url: 'https://api.github.com/repos/a/b' }
+    request: { method: 'GET', url: 'https://api.github.com/repos/a/b' },
+    response: { status: 502, data: { message: 'Server Error' }, headers: {} }
   })
   expect(failureLine(request, false)).toBe(
-    'unexpected error: HttpError: Server Error (HTTP 502 on GET https://api.github.com/repos/a/b) (re-run with debug logging for the stack trace)'
+    'GitHub call failed: GET /repos/a/b: HTTP 502 Server Error; GitHub failed, a re-run usually passes'
+  )
+  expect(failureLine(request, true)).toMatch(
+    /^GitHub call failed: GET \/repos\/a\/b: .*\n.*\n\s+at /
   )
 })

@@ -138,6 +138,20 @@ describe('setProjectVersion', () => {
     ).toThrow(/neither `version` nor `name`/)
   })
 
+  test('an inline project table is refused on its line, not mistaken for a table without name', () => {
+    const text = '# pkg\nproject = { name = "a", version = "0.1" }\n\n[tool.x]\nversion = "9"\n'
+    expect(() => setProjectVersion(text, '0.2', 'p/pyproject.toml')).toThrow(
+      expect.objectContaining({
+        file: 'p/pyproject.toml',
+        line: 2,
+        message: expect.stringMatching(/^inline \[project\] tables are not edited/)
+      })
+    )
+    // A dotted key under the root table is not an inline table: it is edited in place.
+    const dotted = 'project.name = "a"\nproject.version = "0.1"\n'
+    expect(edited(setProjectVersion(dotted, '0.2', 'f')).text).toBe(dotted.replace('0.1', '0.2'))
+  })
+
   test('a non-string version is a UserError on its line', () => {
     try {
       setProjectVersion('[project]\nname = "a"\nversion = 1\n', '1.0', 'p/pyproject.toml')

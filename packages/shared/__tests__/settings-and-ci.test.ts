@@ -2,7 +2,12 @@ import { satisfies } from '@renovatebot/pep440'
 import { readCiConfig } from '../src/ci-config.js'
 import { UserError } from '../src/errors.js'
 import { readPyProject } from '../src/pyproject.js'
-import { defaultSettings, fillPattern, resolveSettings } from '../src/settings.js'
+import {
+  defaultSettings,
+  fillPattern,
+  resolveSettings,
+  unknownPlaceholders
+} from '../src/settings.js'
 
 const root = (table: string) =>
   readPyProject(
@@ -59,6 +64,26 @@ describe('settings precedence: defaults < root table < inputs', () => {
     }
   })
 
+  test('archival_days must be strictly increasing: a repeated or reversed day is an error', () => {
+    for (const days of ['[7, 7]', '[21, 14]']) {
+      const r = root(`[tool.mellea-contribs]\narchival_days = ${days}\n`)
+      expect(() => resolveSettings(r)).toThrow(
+        `[tool.mellea-contribs] archival_days must be a non-empty list of strictly increasing integers >= 0 (got ${days.replace(' ', '')})`
+      )
+    }
+    const ok = root('[tool.mellea-contribs]\narchival_days = [3, 7, 21]\n')
+    expect(resolveSettings(ok).settings.archival_days).toEqual([3, 7, 21])
+  })
+
+  test('unknownPlaceholders: the {names} a pattern uses beyond the known ones, once each', () => {
+    expect(unknownPlaceholders('{package} {nope} {day} {nope} {x_1}', ['package', 'day'])).toEqual([
+      'nope',
+      'x_1'
+    ])
+    // Only what fillPattern would fill counts as a placeholder.
+    expect(unknownPlaceholders('{} { package } {a-b}', ['package'])).toEqual([])
+  })
+
   test('unknown keys are warnings; suppressions need a reason', () => {
     const r = root(
       '[tool.mellea-contribs]\ncolour = "blue"\n\n[tool.mellea-contribs.suppress]\ndspy = { CA109 = "vendored notebooks" }\n'
@@ -75,6 +100,36 @@ describe('settings precedence: defaults < root table < inputs', () => {
     expect(() =>
       resolveSettings(root('[tool.mellea-contribs.suppress]\ndspy = { CA109 = "" }\n'))
     ).toThrow('with a reason')
+  })
+
+  test.each([
+    ['state_branch = ".."', /state_branch ".." is not a branch name/],
+    ['state_branch = "a..b"', /state_branch "a..b" is not a branch name/],
+    ['state_branch = "bot/.state"', /is not a branch name/],
+    ['state_branch = "main"', /state_branch "main" is a default branch/],
+    ['default_branch = "trunk"\nstate_branch = "trunk"', /"trunk" is a default branch/],
+    ['state_dir = "."', /state_dir "." must be a folder inside the repository/],
+    ['state_dir = ".."', /state_dir ".."/],
+    ['state_dir = "../../x"', /state_dir "..\/..\/x"/],
+    ['state_dir = "a//b"', /state_dir "a\/\/b"/],
+    ['state_dir = "/abs"', /state_dir "\/abs"/]
+  ])('the bot-state location is checked when the settings are read: %s', (toml, message) => {
+    const r = root(`[tool.mellea-contribs]\n${toml}\n`)
+    expect(() => resolveSettings(r)).toThrow(message)
+    let line: number | undefined
+    try {
+      resolveSettings(r)
+    } catch (e) {
+      line = (e as UserError).line
+    }
+    expect(line).toBeGreaterThan(5)
+  })
+
+  test('a nested state folder with a dot-folder and a slash-separated branch are fine', () => {
+    const r = root(
+      '[tool.mellea-contribs]\nstate_branch = "bot-state/x"\nstate_dir = ".github/state/"\n'
+    )
+    expect(resolveSettings(r).settings).toMatchObject({ state_branch: 'bot-state/x' })
   })
 })
 

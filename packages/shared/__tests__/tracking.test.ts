@@ -1,4 +1,11 @@
-import { parseTrackingMarker, trackingMarker } from '../src/tracking.js'
+import {
+  packageFromTitle,
+  parseTrackingMarker,
+  statePath,
+  trackedByPackage,
+  trackingMarker,
+  trackingTitle
+} from '../src/tracking.js'
 
 test('markers round-trip and are found inside a body', () => {
   const body = `Smoke is red.\n\n${trackingMarker('agent-utilities')}\nmore text`
@@ -12,4 +19,37 @@ test('markers round-trip and are found inside a body', () => {
 test('no marker, or a look-alike, is not a tracking issue', () => {
   expect(parseTrackingMarker('contribs-actions:tracking package=x')).toBeUndefined()
   expect(parseTrackingMarker(null)).toBeUndefined()
+})
+
+test('a tracking title names its package, read back by label (case-insensitive) and by nothing else', () => {
+  const title = trackingTitle('contribs-broken', 'agent-utilities', 'smoke red since 2026-01-05')
+  expect(title).toBe('[contribs-broken] agent-utilities: smoke red since 2026-01-05')
+  expect(packageFromTitle(title, 'contribs-broken')).toBe('agent-utilities')
+  expect(packageFromTitle(`  ${title}`, 'Contribs-Broken')).toBe('agent-utilities')
+  expect(packageFromTitle(title, 'contribs-stale')).toBeUndefined()
+  // Label characters are taken literally, never as a pattern.
+  expect(packageFromTitle('[my.label] pkg-x: red', 'my.label')).toBe('pkg-x')
+  expect(packageFromTitle('[myXlabel] pkg-x: red', 'my.label')).toBeUndefined()
+  expect(packageFromTitle('[contribs-broken] no colon here', 'contribs-broken')).toBeUndefined()
+})
+
+test('trackedByPackage: one issue per package of the kind asked, the first listed (oldest) wins', () => {
+  const issues = [
+    { number: 1, body: 'no marker' },
+    { number: 2, body: trackingMarker('dspy', 'stale') },
+    { number: 3, body: `red\n${trackingMarker('dspy')}` },
+    { number: 4, body: trackingMarker('dspy') },
+    { number: 5, body: trackingMarker('langchain') }
+  ]
+  const tracking = trackedByPackage(issues, 'tracking')
+  expect([...tracking].map(([p, i]) => [p, i.number])).toEqual([
+    ['dspy', 3],
+    ['langchain', 5]
+  ])
+  expect(trackedByPackage(issues, 'stale').get('dspy')?.number).toBe(2)
+})
+
+test('statePath: <state_dir>/<package>.json, whatever slashes the setting has', () => {
+  expect(statePath('.github/bot-state', 'dspy')).toBe('.github/bot-state/dspy.json')
+  expect(statePath('/.github/bot-state/', 'dspy')).toBe('.github/bot-state/dspy.json')
 })

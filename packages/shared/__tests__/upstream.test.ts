@@ -105,6 +105,10 @@ describe('upstreamDependencies: which strings are on the upstream', () => {
       ' Mellea [litellm] >= 0.5 ; python_version >= "3.11"',
       'mellea@ git+https://example.invalid/m.git',
       'mellea(>=0.5)',
+      // Not valid PEP 508, and the name PEP 508 reads at their start is `mellea` (a name ends in
+      // a letter or digit): broken requirements on the upstream, reported as such.
+      'mellea.>=1',
+      'mellea_>=1',
       'MELLEA',
       'mellea~=0.5',
       'mellea['

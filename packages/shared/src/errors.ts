@@ -34,13 +34,6 @@ export class UserError extends Error {
   }
 }
 
-export class BugError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'BugError'
-  }
-}
-
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError
 }

@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync } from 'node:fs'
 import { git } from './git.js'
+import { byCodePoint } from './text.js'
 
 /** What one folder holds, each list sorted by code point. */
 export interface Listing {
@@ -19,11 +20,14 @@ export interface FileTree {
    */
   readonly source: 'git' | 'disk'
   list(rel: string): Listing | undefined
+  /**
+   * Root-relative paths of every file with this name, outside hidden folders and node_modules,
+   * sorted by code point: where the `pyproject.toml` files are that no package owns.
+   */
+  filesNamed(name: string): string[]
 }
 
 export type TreeSource = 'git' | 'disk'
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * Whether every part of `rel` below `root` is a folder and none a symbolic link. A listing
@@ -64,9 +68,27 @@ export function diskTree(root: string): FileTree {
       // A Dirent is not followed: a link to a folder counts as a file here, never listed into.
       for (const e of entries) (e.isDirectory() ? dirs : files).push(e.name)
       return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
+    },
+    filesNamed(name) {
+      return walkFilesNamed(this, name)
     }
   }
 }
+
+/** filesNamed by listing folder after folder (a disk tree has no list of paths). */
+function walkFilesNamed(tree: FileTree, name: string): string[] {
+  const out: string[] = []
+  const visit = (rel: string): void => {
+    const listing = tree.list(rel)
+    if (!listing) return
+    if (listing.files.includes(name)) out.push(rel ? `${rel}/${name}` : name)
+    for (const dir of listing.dirs) if (!hiddenOrModules(dir)) visit(rel ? `${rel}/${dir}` : dir)
+  }
+  visit('')
+  return out.sort(byCodePoint)
+}
+
+const hiddenOrModules = (segment: string) => segment.startsWith('.') || segment === 'node_modules'
 
 /**
  * The folders of one top-level folder, from its paths (all starting with `top/`), in one pass:
@@ -150,6 +172,15 @@ export function treeFromPaths(paths: string[]): FileTree {
       if (!under) return undefined
       if (indexed?.top !== t) indexed = { top: t, folders: indexFolders(t, under) }
       return indexed.folders.get(rel)
+    },
+    filesNamed(name) {
+      const suffix = `/${name}`
+      return paths
+        .filter(
+          (p) =>
+            (p === name || p.endsWith(suffix)) && !p.split('/').slice(0, -1).some(hiddenOrModules)
+        )
+        .sort(byCodePoint)
     }
   }
 }

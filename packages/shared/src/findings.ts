@@ -11,12 +11,13 @@ export interface Finding {
   column?: number
 }
 
-export function errorsIn(findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.severity === 'error')
+/** `file:line`, or `file` alone when there is no line: the place a finding points at. */
+export function fileLine(file: string, line?: number): string {
+  return line ? `${file}:${line}` : file
 }
 
 /** `file:line: message`, the form used in logs and CLI text. */
 export function formatFinding(f: Finding): string {
-  const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : ''
+  const where = f.file ? `${fileLine(f.file, f.line)}: ` : ''
   return `${where}${f.code ? `${f.code} ` : ''}${f.message}`
 }

@@ -140,3 +140,13 @@ export async function gitOk(
   if (r.code !== 0) throw new GitError(args, r)
   return r.stdout
 }
+
+/**
+ * Git's blob id of some content: what `git hash-object` prints and GitHub's contents and tree
+ * APIs report as `sha`. node:crypto is loaded on first use, not at every action's start.
+ */
+export function blobSha(content: string | Uint8Array): string {
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
+  const { createHash } = process.getBuiltinModule('node:crypto')
+  return createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex')
+}

@@ -5,26 +5,6 @@ import { dependencyEntries, PyProject, uvSourcePaths } from './pyproject.js'
 import type { Repo } from './repo.js'
 
 /**
- * The tables a package's sibling dependencies are read from (see dependencyEntries and
- * uvSourcePaths); a reader that parses part of a file (discover) parses these and nothing more.
- */
-export const DEPENDENCY_TABLES: string[][] = [
-  ['project'],
-  ['dependency-groups'],
-  ['tool', 'uv', 'sources'],
-  ['tool', 'hatch', 'metadata', 'hooks']
-]
-
-/**
- * What a requirement on the root distribution without extras needs of the root: its
- * dependencies, not its extras (a meta-package's largest table, one extra per package).
- */
-export const ROOT_BASE_TABLES: string[][] = [
-  ['project', 'dependencies'],
-  ['tool', 'hatch', 'metadata', 'hooks']
-]
-
-/**
  * What depending on the repository's root distribution (a meta-package whose extras name the
  * subpackages) installs, as PEP 503 keys. pip's semantics: `root` installs the root's
  * `[project].dependencies` only; `root[a,b]` adds the extras `a` and `b`, and an extra naming
@@ -93,8 +73,7 @@ export interface SiblingReferences {
 /**
  * The one rule for sibling dependencies: the package `dir` (its pyproject `py`) depends on each
  * distribution a dependency array names, on what a requirement on the root distribution installs
- * (see rootInstalls), and on each folder `[tool.uv.sources]` points at. Only DEPENDENCY_TABLES
- * are read. Which of these are siblings is for the caller (buildGraph, dependsOnPackage).
+ * (see rootInstalls), and on each folder `[tool.uv.sources]` points at. Which of these are siblings is for the caller (buildGraph, dependsOnPackage).
  */
 export function siblingReferences(
   py: PyProject,
@@ -140,6 +119,13 @@ export interface SiblingGraph {
   deps: Map<string, Set<string>>
   /** package -> siblings that depend on it. */
   dependents: Map<string, Set<string>>
+  /**
+   * package -> sibling -> the requirement on the root distribution that installs the sibling
+   * (`mellea-contribs[dspy]`), for the dependencies that exist only through the root.
+   */
+  through: Map<string, Map<string, string>>
+  /** Each package's siblingReferences, to ask about a package that is not there any more. */
+  references: Map<string, SiblingReferences>
 }
 
 /**
@@ -152,25 +138,46 @@ export function buildGraph(repo: Repo): SiblingGraph {
   const byKey = new Map<string, string>()
   for (const p of repo.packages) if (p.pyproject?.key) byKey.set(p.pyproject.key, p.dir)
   if (root) byKey.delete(root.key)
-  const deps = new Map<string, Set<string>>()
-  const dependents = new Map<string, Set<string>>()
+  const graph: SiblingGraph = {
+    deps: new Map(),
+    dependents: new Map(),
+    through: new Map(),
+    references: new Map()
+  }
   for (const p of repo.packages) {
-    deps.set(p.dir, new Set())
-    dependents.set(p.dir, new Set())
+    graph.deps.set(p.dir, new Set())
+    graph.dependents.set(p.dir, new Set())
   }
   for (const p of repo.packages) {
     if (!p.pyproject) continue
-    const mine = deps.get(p.dir)!
     const refs = siblingReferences(p.pyproject, p.dir, root)
+    graph.references.set(p.dir, refs)
+    const through = new Map<string, string>()
+    for (const [key, via] of refs.keys) {
+      const sib = byKey.get(key)
+      if (sib && via !== undefined && !through.has(sib)) through.set(sib, via)
+    }
+    const mine = graph.deps.get(p.dir)!
     for (const key of refs.keys.keys()) {
       const sib = byKey.get(key)
       if (sib) mine.add(sib)
     }
-    for (const rel of refs.dirs) if (repo.byDir.has(rel)) mine.add(rel)
+    for (const rel of refs.dirs) {
+      if (!repo.byDir.has(rel)) continue
+      mine.add(rel)
+      through.delete(rel) // a path dependency is direct, whatever the root also installs
+    }
     mine.delete(p.dir)
-    for (const sib of mine) dependents.get(sib)!.add(p.dir)
+    for (const sib of mine) graph.dependents.get(sib)!.add(p.dir)
+    for (const [sib, via] of through) if (mine.has(sib)) ensure(graph.through, p.dir).set(sib, via)
   }
-  return { deps, dependents }
+  return graph
+}
+
+const ensure = <V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> => {
+  let inner = map.get(key)
+  if (!inner) map.set(key, (inner = new Map()))
+  return inner
 }
 
 /** The given packages plus every package that depends on one of them, transitively. */

@@ -28,8 +28,21 @@ export class RequirementSyntaxError extends Error {
   }
 }
 
-const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/
-const EXTRA = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/
+/** A distribution name (and an extra's name): letters and digits at both ends, `._-` between. */
+const NAME_PATTERN = '[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?'
+const NAME = new RegExp(`^(${NAME_PATTERN})`)
+const LEADING_NAME = new RegExp(`^\\s*(${NAME_PATTERN})`)
+/** A whole text that is a valid distribution name (`mellea-contribs`, `Foo.Bar_2`). */
+export const DISTRIBUTION_NAME = new RegExp(`^${NAME_PATTERN}$`)
+const EXTRA = DISTRIBUTION_NAME
+
+/**
+ * The distribution name a requirement string starts with, as parseRequirement reads it, also
+ * from a string that is not valid PEP 508 as a whole (`mellea >= 0.5 <1` names `mellea`).
+ */
+export function leadingName(raw: string): string | undefined {
+  return LEADING_NAME.exec(raw)?.[1]
+}
 const CLAUSE = /^(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9._*+!-]+)$/
 
 /**

@@ -205,6 +205,14 @@ export function setProjectVersion(text: string, version: string, file: string): 
   const project = asTable(data.project)
   if (!project) throw new UserError('no [project] table to set the version in', { file })
   const statements = scan(text)
+  // `project = { name = ..., version = ... }`: one value spanning the whole table, whose version
+  // cannot be replaced without rewriting the value around it.
+  const inline = statements.find((s) => s.kind === 'pair' && samePath(s.path, ['project']))
+  if (inline)
+    throw new UserError(
+      'inline [project] tables are not edited: write `project = { ... }` as a `[project]` table to have its version bumped',
+      { file, line: inline.line }
+    )
   const dynamic = Array.isArray(project.dynamic) && project.dynamic.includes('version')
   const find = (key: string) =>
     statements.find((s) => s.kind === 'pair' && !s.arrayTable && samePath(s.path, ['project', key]))

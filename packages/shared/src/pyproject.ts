@@ -1,4 +1,3 @@
-import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
 import { normalizeName } from './pep503.js'
 import { parseRequirement, Requirement, RequirementSyntaxError } from './pep508.js'
@@ -22,8 +21,7 @@ export function readPyProject(text: string, file: string): PyProject {
   return pyprojectFromData(text, file, parseToml(text, file))
 }
 
-/** A PyProject over already-parsed data (discover parses only the tables it needs). */
-export function pyprojectFromData(text: string, file: string, data: TomlTable): PyProject {
+function pyprojectFromData(text: string, file: string, data: TomlTable): PyProject {
   const project = asTable(data.project)
   const name = typeof project?.name === 'string' ? project.name : undefined
   const dynamic = Array.isArray(project?.dynamic) ? project.dynamic : []
@@ -191,14 +189,4 @@ export function uvSourcePaths(p: PyProject): { name: string; path: string }[] {
 /** The line of a dependency string, for annotations. */
 export function dependencyLine(p: PyProject, d: DependencyEntry): number | undefined {
   return p.lines.find(d.table, d.key, d.raw)
-}
-
-/** Throws a UserError naming the file when `[project] name` is missing. */
-export function requireName(p: PyProject): string {
-  if (!p.name)
-    throw new UserError('missing [project] name', {
-      file: p.file,
-      line: p.lines.tableLine(['project'])
-    })
-  return p.name
 }

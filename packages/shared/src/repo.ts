@@ -4,13 +4,26 @@ import { UserError } from './errors.js'
 import { FileTree, startFileTree, TreeSource } from './file-tree.js'
 import type { Finding } from './findings.js'
 import { Owners, parseOwners } from './owners.js'
+import {
+  excludedByLayout,
+  FolderFilter,
+  globFolders,
+  layoutFindings,
+  layoutOf,
+  PackageLayout,
+  repoRelative,
+  strayProjects
+} from './package-layout.js'
 import { PyProject, readPyProject } from './pyproject.js'
 import { pathExists, readRepoText, UnreadableFileError } from './repo-file.js'
 import { LoadedSettings, resolveSettings, Settings } from './settings.js'
 
-/** One contributed subpackage: a top-level folder of the repository. */
+/** One contributed subpackage: a folder of the repository (see PackageLayout). */
 export interface Subpackage {
-  /** Folder name relative to the root, e.g. `dspy`, `_integration_core`. */
+  /**
+   * Folder relative to the root, with `/`: `dspy`, `_integration_core`, or with package_globs
+   * `python/instrumentation/x`. It is the package's name everywhere (matrix, maps, messages).
+   */
   dir: string
   hasPyproject: boolean
   pyproject?: PyProject
@@ -39,14 +52,15 @@ export interface RepoBase {
   grandfather: Grandfather
   /** The files, as git sees the working tree unless `listing: disk` was asked for. */
   tree: FileTree & { note?: string }
-  /**
-   * Top-level folders that may be packages (see packageCandidates), sorted by code point;
-   * readPackage decides.
-   */
+  layout: PackageLayout
+  /** Folders that may be packages (see PackageLayout), sorted by code point; readPackage decides. */
   candidates: string[]
 }
 
+/** loadRepo's settingsFindings also hold the layout's warnings, so every action shows them. */
 export interface Repo extends RepoBase {
+  /** No package found, or pyproject.toml files outside every package (packageLayoutFindings). */
+  layoutFindings: Finding[]
   /** Sorted by folder name (code point order), so every report is stable. */
   packages: Subpackage[]
   byDir: Map<string, Subpackage>
@@ -61,7 +75,7 @@ export interface LoadOptions {
 }
 
 /** Reads `{"legacy_paths": [...]}`; a missing file grandfathers nothing. */
-export async function readGrandfather(root: string, file: string): Promise<Grandfather> {
+async function readGrandfather(root: string, file: string): Promise<Grandfather> {
   const text = readRepoText(root, file)
   if (text === undefined) return { file, paths: [] }
   let data: unknown
@@ -77,7 +91,7 @@ export async function readGrandfather(root: string, file: string): Promise<Grand
   }
   return {
     file,
-    paths: list.map((p) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, ''))
+    paths: list.map(repoRelative)
   }
 }
 
@@ -87,31 +101,62 @@ export function isGrandfathered(g: Grandfather, rel: string): boolean {
 }
 
 /**
- * The top-level folders that may be packages: not hidden, not excluded (template, docs, the
- * legacy namespace folder), not grandfathered. `rootDirs` comes from the file tree, so a folder
- * holding only ignored output (`build/`, `dist/` after a local build) is never one.
+ * Folders that are never packages, at any depth: hidden ones and node_modules, those under an
+ * `exclude_dirs` entry or the template, the legacy namespace folder, grandfathered paths.
  */
+export function neverPackage(settings: Settings, grandfather: Grandfather): FolderFilter {
+  const excluded = [...settings.exclude_dirs, settings.template_dir]
+    .map(repoRelative)
+    .filter(Boolean)
+  return (dir) => {
+    const segments = dir.split('/')
+    if (segments.some((s) => s.startsWith('.') || s === 'node_modules')) return true
+    if (segments[0] === settings.namespace) return true
+    if (excluded.some((e) => dir === e || dir.startsWith(`${e}/`))) return true
+    return isGrandfathered(grandfather, dir)
+  }
+}
+
+/** The folders that may be packages under the layout, sorted by code point. */
 export function packageCandidates(
-  rootDirs: readonly string[],
-  settings: Settings,
-  grandfather: Grandfather
+  tree: FileTree,
+  layout: PackageLayout,
+  excluded: FolderFilter
 ): string[] {
-  const excluded = new Set([...settings.exclude_dirs, settings.namespace, 'node_modules'])
-  return rootDirs.filter(
-    (name) => !name.startsWith('.') && !excluded.has(name) && !isGrandfathered(grandfather, name)
-  )
+  if (layout.kind === 'globs') return globFolders(tree, layout, excluded)
+  return (tree.list('')?.dirs ?? []).filter((name) => !excluded(name))
 }
 
 /**
- * A top-level folder is a subpackage when it is not hidden, not excluded (template, docs, the
- * legacy namespace folder), not grandfathered, and holds a `pyproject.toml`, an `OWNERS` file or
- * the namespace folder. Folders with none of these (a root `test/` of conftest files, say) are
- * repository plumbing, not packages with something missing.
+ * The layout's warnings once the packages are known (see layoutFindings): none found, or
+ * `pyproject.toml` files no package owns.
+ */
+export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly string[]): Finding[] {
+  const never = neverPackage(repo.settings, repo.grandfather)
+  const leftOut = excludedByLayout(repo.layout)
+  const excluded = (dir: string) => never(dir) || leftOut(dir)
+  const strays = strayProjects(repo.tree.filesNamed('pyproject.toml'), packageDirs, excluded)
+  return layoutFindings(repo.layout, repo.settings, packageDirs, strays)
+}
+
+/**
+ * Every package of the repository (see PackageLayout and readPackage), with the layout's
+ * warnings among the settings findings.
  */
 export async function loadRepo(root: string, options: LoadOptions = {}): Promise<Repo> {
   const base = await openRepo(root, options)
   const packages = [...eachPackage(base)]
-  return { ...base, packages, byDir: new Map(packages.map((p) => [p.dir, p])) }
+  const layoutFindings = packageLayoutFindings(
+    base,
+    packages.map((p) => p.dir)
+  )
+  return {
+    ...base,
+    settingsFindings: [...base.settingsFindings, ...layoutFindings],
+    layoutFindings,
+    packages,
+    byDir: new Map(packages.map((p) => [p.dir, p]))
+  }
 }
 
 /** Every package, read one at a time as the caller asks for the next (see openRepo). */
@@ -139,7 +184,8 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
   const settings = loaded.settings
   const grandfather = await readGrandfather(abs, settings.grandfather_file)
   const tree = await startFileTree(abs, options.listing ?? 'git')
-  const candidates = packageCandidates(tree.list('')?.dirs ?? [], settings, grandfather)
+  const layout = layoutOf(settings, rootPyproject)
+  const candidates = packageCandidates(tree, layout, neverPackage(settings, grandfather))
   return {
     root: abs,
     rootPyproject,
@@ -147,19 +193,23 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
     settingsFindings: loaded.findings,
     grandfather,
     tree,
+    layout,
     candidates
   }
 }
 
 /**
- * Reads one candidate folder (see RepoBase), undefined when it is not a package. Synchronous on
+ * Reads one candidate folder (see RepoBase), undefined when it is not a package: in the
+ * top-level layout a folder is one when it holds a `pyproject.toml`, an `OWNERS` file or the
+ * namespace folder (a root `test/` of conftest files is plumbing, not a package with something
+ * missing); with globs, when it holds a `pyproject.toml`. Synchronous on
  * purpose: with the files in the page cache (a fresh checkout), two synchronous reads cost a fraction
  * of the promise API's open/fstat/read/close round trips through the thread pool (profiled: the
  * async version spent more time in file-handle calls than in reading). The folder is not listed:
  * a listing costs as much as a read, and only validate-structure needs one (it asks a FileTree).
  */
 export function readPackage(
-  repo: Pick<RepoBase, 'root' | 'settings'>,
+  repo: Pick<RepoBase, 'root' | 'settings' | 'layout'>,
   dir: string
 ): Subpackage | undefined {
   const { root, settings } = repo
@@ -168,8 +218,10 @@ export function readPackage(
   const hasPyproject = pyText !== undefined
   if (
     !hasPyproject &&
-    ownersText === undefined &&
-    !pathExists(`${root}/${dir}/${settings.namespace}`)
+    (repo.layout.kind === 'globs' ||
+      (ownersText === undefined &&
+        // With `namespace = ""` there is no namespace folder to tell a package by.
+        !(settings.namespace && pathExists(`${root}/${dir}/${settings.namespace}`))))
   )
     return undefined
   const pkg: Subpackage = { dir, hasPyproject }

@@ -5,9 +5,11 @@ import type { TomlLines, TomlTable } from './toml.js'
 export type FieldSpec =
   | { type: 'bool' }
   | { type: 'int'; min?: number; max?: number }
-  | { type: 'string'; pattern?: RegExp; hint?: string }
+  /** `valid` judges what a pattern cannot (a PEP 440 version); `hint` then says what it wants. */
+  | { type: 'string'; pattern?: RegExp; valid?: (v: string) => boolean; hint?: string }
   | { type: 'string[]'; nonEmpty?: boolean; itemPattern?: RegExp; hint?: string }
-  | { type: 'int[]'; nonEmpty?: boolean; min?: number; max?: number }
+  /** `increasing`: each item greater than the one before (no repeats, in order). */
+  | { type: 'int[]'; nonEmpty?: boolean; min?: number; max?: number; increasing?: boolean }
   /** Command-line arguments: one string (split like a shell would) or a list of strings. */
   | { type: 'args' }
 
@@ -35,7 +37,11 @@ function describe(spec: FieldSpec): string {
     case 'string[]':
       return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of ${spec.hint ?? 'strings'}`
     case 'int[]':
-      return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of integers${spec.min !== undefined ? ` >= ${spec.min}` : ''}`
+      return (
+        `${spec.nonEmpty ? 'a non-empty' : 'a'} list of ` +
+        `${spec.increasing ? 'strictly increasing ' : ''}integers` +
+        `${spec.min !== undefined ? ` >= ${spec.min}` : ''}`
+      )
     case 'args':
       return 'a string or a list of strings'
   }
@@ -56,7 +62,11 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
         ? v
         : undefined
     case 'string':
-      return typeof v === 'string' && (!spec.pattern || spec.pattern.test(v)) ? v : undefined
+      return typeof v === 'string' &&
+        (!spec.pattern || spec.pattern.test(v)) &&
+        (!spec.valid || spec.valid(v))
+        ? v
+        : undefined
     case 'string[]':
       return Array.isArray(v) &&
         (!spec.nonEmpty || v.length > 0) &&
@@ -71,7 +81,8 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
             isInt(x) &&
             (spec.min === undefined || x >= spec.min) &&
             (spec.max === undefined || x <= spec.max)
-        )
+        ) &&
+        (!spec.increasing || v.every((x: number, i) => i === 0 || x > (v[i - 1] as number)))
         ? (v as number[])
         : undefined
     case 'args':
@@ -81,7 +92,8 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
   }
 }
 
-function show(v: unknown): string {
+/** A TOML value as a message quotes it (bigints and dates included, which JSON cannot show). */
+export function showTomlValue(v: unknown): string {
   if (typeof v === 'bigint') return v.toString()
   if (v instanceof Date) return v.toISOString()
   return JSON.stringify(v)
@@ -111,7 +123,7 @@ export function readFields(
     if (v === undefined) {
       findings.push({
         severity: 'error',
-        message: `${header} ${key} must be ${describe(spec)} (got ${show(raw)})`,
+        message: `${header} ${key} must be ${describe(spec)} (got ${showTomlValue(raw)})`,
         file: src.file,
         line: src.lines.find(src.table, key)
       })

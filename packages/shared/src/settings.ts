@@ -1,8 +1,11 @@
 import { CiConfig, readCiTable } from './ci-config.js'
 import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
+import { validVersion } from './pep440.js'
 import { getTable, PyProject } from './pyproject.js'
-import { FieldSpec, readFields } from './schema.js'
+import { isBranchName, isRepoFolder } from './git-names.js'
+import { DISTRIBUTION_NAME } from './pep508.js'
+import { FieldSpec, readFields, showTomlValue } from './schema.js'
 
 /**
  * Repository-wide settings. Precedence: these defaults < the root `[tool.<table>]` table <
@@ -17,6 +20,12 @@ export interface Settings {
   mirror_dirs: string[]
   /** Extra top-level directories a subpackage may have (besides the namespace dir). */
   allowed_dirs: string[]
+  /**
+   * Where the packages are (root-relative globs of folders holding a `pyproject.toml`; a leading
+   * `!` excludes). Empty: the root's uv workspace members, else top-level folders (see
+   * package-layout.ts).
+   */
+  package_globs: string[]
   /** Root folders that are never subpackages (besides hidden ones and the root namespace dir). */
   exclude_dirs: string[]
   docs_dirs: string[]
@@ -44,7 +53,19 @@ export interface Settings {
   ci: CiConfig
   /** `{ <package>: { <code>: <reason> } }`: rules silenced for one package, with why. */
   suppress: Record<string, Record<string, string>>
+
+  // validate-structure's contract, for the whole repository. The defaults are mellea-contribs'.
+  /** Files every package folder must hold (CA101). */
+  required_files: string[]
+  /** Folders every package folder must hold (CA102); they are allowed top-level folders too. */
+  required_dirs: string[]
+  /** `{ <code or slug>: <level> }`: a rule switched off, or its findings made warnings or errors. */
+  rules: Record<string, RuleLevel>
 }
+
+/** What `rules` may set a rule to: not checked, reported without failing, or failing the step. */
+export const RULE_LEVELS = ['off', 'warning', 'error'] as const
+export type RuleLevel = (typeof RULE_LEVELS)[number]
 
 export interface CiDefaults {
   skip_ollama: boolean
@@ -71,6 +92,7 @@ export function defaultSettings(table = DEFAULT_TABLE): Settings {
       '__pycache__',
       '.pytest_cache'
     ],
+    package_globs: [],
     exclude_dirs: ['cookiecutter', 'docs', 'RFCs'],
     docs_dirs: ['docs', 'RFCs'],
     template_dir: 'cookiecutter',
@@ -92,20 +114,28 @@ export function defaultSettings(table = DEFAULT_TABLE): Settings {
     state_dir: '.github/bot-state',
     skip_archived: false,
     ci: { skip_ollama: false, timeout_minutes: 30, python_versions: ['3.12'] },
-    suppress: {}
+    suppress: {},
+
+    required_files: ['pyproject.toml', 'OWNERS', 'README.md'],
+    required_dirs: ['tests', 'examples'],
+    rules: {}
   }
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 const DIR = /^[^/\\]+$/
 const strList: FieldSpec = { type: 'string[]' }
 
 /** Keys of the root settings table, with their types. */
 export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
-  namespace: { type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, hint: 'a Python identifier' },
-  upstream: { type: 'string', pattern: NAME, hint: 'a distribution name' },
+  namespace: {
+    type: 'string',
+    pattern: /^(?:[A-Za-z_][A-Za-z0-9_]*)?$/,
+    hint: 'a Python identifier, or "" for packages without a namespace'
+  },
+  upstream: { type: 'string', pattern: DISTRIBUTION_NAME, hint: 'a distribution name' },
   mirror_dirs: { type: 'string[]', nonEmpty: true, itemPattern: DIR, hint: 'folder names' },
   allowed_dirs: strList,
+  package_globs: strList,
   exclude_dirs: strList,
   docs_dirs: strList,
   template_dir: { type: 'string' },
@@ -122,7 +152,7 @@ export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
   archive_label: { type: 'string', pattern: /^.{1,50}$/, hint: 'a label of at most 50 characters' },
   stale_label: { type: 'string', pattern: /^.{1,50}$/, hint: 'a label of at most 50 characters' },
   failure_threshold: { type: 'int', min: 1, max: 100 },
-  archival_days: { type: 'int[]', nonEmpty: true, min: 0 },
+  archival_days: { type: 'int[]', nonEmpty: true, min: 0, increasing: true },
   bump_branch: {
     type: 'string',
     pattern: /\{version\}/,
@@ -132,13 +162,20 @@ export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
   bump_commit: { type: 'string' },
   dispatch_type: { type: 'string' },
   state_branch: { type: 'string', pattern: /^\S+$/, hint: 'a branch name' },
-  state_dir: { type: 'string' },
-  minimum_upstream_version: { type: 'string' },
-  skip_archived: { type: 'bool' }
+  state_dir: { type: 'string', pattern: /\S/, hint: 'a folder path' },
+  minimum_upstream_version: {
+    type: 'string',
+    valid: (v) => validVersion(v) !== null,
+    hint: 'a PEP 440 version such as "0.6.0"'
+  },
+  skip_archived: { type: 'bool' },
+
+  required_files: { type: 'string[]', itemPattern: DIR, hint: 'file names' },
+  required_dirs: { type: 'string[]', itemPattern: DIR, hint: 'folder names' }
 }
 
 /** Sub-tables of the root settings table that are not plain keys. */
-const SUBTABLES = new Set(['ci', 'suppress'])
+const SUBTABLES = new Set(['ci', 'suppress', 'rules'])
 
 export interface LoadedSettings {
   settings: Settings
@@ -190,10 +227,12 @@ export function resolveSettings(
       }
       settings.suppress[pkg] = Object.fromEntries(entries as [string, string][])
     }
+    settings.rules = readRuleLevels(root, table, findings)
   }
   for (const [k, v] of Object.entries(overrides)) {
     if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v
   }
+  findings.push(...stateFindings(settings, root))
   const errors = findings.filter((f) => f.severity === 'error')
   if (errors.length) {
     const first = errors[0]
@@ -205,7 +244,96 @@ export function resolveSettings(
   return { settings, findings }
 }
 
+/** The line of one entry of `rules` (inline table or `[tool.<table>.rules]`), else of `rules`. */
+export function ruleLevelLine(root: PyProject, table: string, key?: string): number | undefined {
+  return (
+    (key === undefined ? undefined : root.lines.find(['tool', table, 'rules'], key)) ??
+    root.lines.find(['tool', table], 'rules') ??
+    root.lines.find(['tool', table, 'rules'])
+  )
+}
+
+/**
+ * `rules = { CA110 = "warning", mirror-dir = "off" }` (or a `[tool.<table>.rules]` table): each
+ * value must be a level, else an error finding on its line. Which codes exist is the caller's to
+ * judge (validate-structure holds the catalogue).
+ */
+function readRuleLevels(
+  root: PyProject,
+  table: string,
+  findings: Finding[]
+): Record<string, RuleLevel> {
+  const raw = getTable(root.data, ['tool', table])?.rules
+  if (raw === undefined) return {}
+  const line = (key?: string) => ruleLevelLine(root, table, key)
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    findings.push({
+      severity: 'error',
+      message: `[tool.${table}] rules must be a table of { <code> = "off" | "warning" | "error" } (got ${showTomlValue(raw)})`,
+      file: root.file,
+      line: line()
+    })
+    return {}
+  }
+  const levels: Record<string, RuleLevel> = {}
+  for (const [code, level] of Object.entries(raw)) {
+    if (RULE_LEVELS.includes(level as RuleLevel)) levels[code] = level as RuleLevel
+    else
+      findings.push({
+        severity: 'error',
+        message: `[tool.${table}.rules] ${code} must be "off", "warning" or "error" (got ${showTomlValue(level)})`,
+        file: root.file,
+        line: line(code)
+      })
+  }
+  return levels
+}
+
+const PLACEHOLDER = /\{(\w+)\}/g
+
+/**
+ * The bot-state location, checked before any write: a branch git accepts that is not the default
+ * branch (the bot would commit onto it), and a folder inside the repository.
+ */
+function stateFindings(settings: Settings, root: PyProject | undefined): Finding[] {
+  const out: Finding[] = []
+  const at = (key: string) => ({
+    file: root?.file,
+    line: root?.lines.find(['tool', settings.table], key)
+  })
+  const header = `[tool.${settings.table}]`
+  const branch = settings.state_branch
+  if (!isBranchName(branch))
+    out.push({
+      severity: 'error',
+      message: `${header} state_branch ${JSON.stringify(branch)} is not a branch name git accepts (no \`..\`, no component starting with \`.\`, no spaces or \`~^:?*[\\\`)`,
+      ...at('state_branch')
+    })
+  else if (branch === settings.default_branch || branch === 'main' || branch === 'master')
+    out.push({
+      severity: 'error',
+      message: `${header} state_branch ${JSON.stringify(branch)} is a default branch; the bot state needs a branch of its own (default: bot-state/auto-issue-bot)`,
+      ...at('state_branch')
+    })
+  if (!isRepoFolder(settings.state_dir))
+    out.push({
+      severity: 'error',
+      message: `${header} state_dir ${JSON.stringify(settings.state_dir)} must be a folder inside the repository: relative, with no \`.\` or \`..\` component (default: .github/bot-state)`,
+      ...at('state_dir')
+    })
+  return out
+}
+
 /** Fills `{upstream}`, `{version}`, `{package}` in a settings pattern. */
 export function fillPattern(pattern: string, values: Record<string, string>): string {
-  return pattern.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m)
+  return pattern.replace(PLACEHOLDER, (m, k: string) => values[k] ?? m)
+}
+
+/**
+ * The `{placeholders}` of a pattern that are not among `known`, each once, in order. fillPattern
+ * leaves an unknown one as it is, so a typo would be written out verbatim: reject it up front.
+ */
+export function unknownPlaceholders(pattern: string, known: readonly string[]): string[] {
+  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1])
+  return [...new Set(names.filter((n) => !known.includes(n)))]
 }

@@ -1,5 +1,6 @@
 import { parse, TomlError } from 'smol-toml'
 import { UserError } from './errors.js'
+import { escapeRegExp } from './text.js'
 
 export type TomlTable = Record<string, unknown>
 
@@ -36,10 +37,6 @@ function splitDotted(path: string): string[] {
   return parts
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
 /**
  * Finds 1-based line numbers in a TOML text, so findings can be annotated on the exact line of
  * a pull request diff. It reads the text line by line (headers, `key =`, quoted values) rather
@@ -73,7 +70,7 @@ export class TomlLines {
     if (start === undefined) return undefined
     if (key === undefined) return start || undefined
     const keyRe = new RegExp(
-      `^\\s*(?:"${escapeRegex(key)}"|'${escapeRegex(key)}'|${escapeRegex(key)})\\s*=`
+      `^\\s*(?:"${escapeRegExp(key)}"|'${escapeRegExp(key)}'|${escapeRegExp(key)})\\s*=`
     )
     // `start` is the header's 1-based line, which is also the 0-based index of the line after it.
     for (let i = start; i < lines.length; i++) {

@@ -6,10 +6,8 @@
  */
 import { validVersion as valid, versionLt as lt } from './pep440.js'
 import { normalizeName } from './pep503.js'
-import type { Specifier } from './pep508.js'
+import { leadingName, type Specifier } from './pep508.js'
 import { dependencyEntries, type DependencyEntry, type PyProject } from './pyproject.js'
-
-const LEADING_NAME = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/
 
 /**
  * The PEP 503 name of the distribution a dependency string names. For a string that is not valid
@@ -18,8 +16,8 @@ const LEADING_NAME = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/
  */
 export function dependencyKey(d: DependencyEntry): string | undefined {
   if (d.requirement) return d.requirement.key
-  const m = LEADING_NAME.exec(d.raw)
-  return m ? normalizeName(m[1]) : undefined
+  const name = leadingName(d.raw)
+  return name === undefined ? undefined : normalizeName(name)
 }
 
 /**
@@ -30,17 +28,11 @@ export function dependencyKey(d: DependencyEntry): string | undefined {
  */
 export function upstreamDependencies(p: PyProject, upstream: string): DependencyEntry[] {
   const key = normalizeName(upstream)
-  // When a string parses, its PEP 508 name is exactly the LEADING_NAME match (a name ends in a
-  // letter or digit and `.`, `_`, `-` cannot follow it), so strings whose leading name is another
-  // distribution can be skipped unparsed: dependencyKey would not be `key` for them either way.
-  // The first letter decides for almost every string, without a regex or an allocation (`| 32`
-  // lower-cases an ASCII letter and leaves digits alone; `key` is lower case).
-  const first = key.charCodeAt(0)
+  // A string whose leading name is another distribution cannot be on the upstream, parsed or
+  // not (dependencyKey reads that same name): it is left unparsed.
   const mayBeUpstream = (raw: string) => {
-    const t = raw.trimStart()
-    if ((t.charCodeAt(0) | 32) !== first) return false
-    const m = LEADING_NAME.exec(t)
-    return m !== null && normalizeName(m[1]) === key
+    const name = leadingName(raw)
+    return name !== undefined && normalizeName(name) === key
   }
   return dependencyEntries(p, mayBeUpstream).filter((d) => dependencyKey(d) === key)
 }

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { buildGraph, loadRepo } from '@contribs-actions/shared'
 import { cleanupTempDirs, git, tempDir } from '../fixtures.js'
-import { CORE_DIR, generateRepo } from '../generate-repo.js'
+import { CORE_DIR, NESTED_GLOBS, generateRepo } from '../generate-repo.js'
 
 afterAll(cleanupTempDirs)
 
@@ -31,13 +31,17 @@ test('top-level layout: the packages and sibling dependencies the shared model r
   ])
 })
 
-test('nested layout: packages one level down in group folders, declared as a uv workspace', () => {
+test('nested layout: packages in group folders one or two levels down, declared as a uv workspace', () => {
   const dir = path.join(tempDir(), 'repo')
   const { packages } = generateRepo(dir, { packages: 30, layout: 'nested', git: false })
   expect(packages[0].dir).toBe(CORE_DIR)
-  expect(packages.slice(1).every((p) => /^[a-z]+\/[a-z0-9-]+$/.test(p.dir))).toBe(true)
+  expect(packages.slice(1).every((p) => /^[a-z]+(\/[a-z]+)?\/[a-z0-9-]+$/.test(p.dir))).toBe(true)
+  expect(packages.some((p) => p.dir.startsWith('python/instrumentation/'))).toBe(true)
   const root = readFileSync(path.join(dir, 'pyproject.toml'), 'utf8')
-  expect(root).toContain('members = ["_integration_core","integrations/*"')
+  expect(root).toContain(`members = ${JSON.stringify(NESTED_GLOBS)}`)
+  const bare = path.join(tempDir(), 'bare')
+  generateRepo(bare, { packages: 5, layout: 'nested', workspace: false, git: false })
+  expect(readFileSync(path.join(bare, 'pyproject.toml'), 'utf8')).not.toContain('uv.workspace')
   // A nested dependent reaches its sibling by a relative uv path.
   const dependent = packages.find((p) => p.dependsOn.length > 0 && p.dir.includes('/'))!
   const own = readFileSync(path.join(dir, dependent.dir, 'pyproject.toml'), 'utf8')

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml'
+import { escapeRegExp } from '@contribs-actions/shared'
 import { REPO_ROOT } from '../../kit/fixtures.js'
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
@@ -98,17 +99,15 @@ export function isReusable(wf: Workflow): boolean {
 export function ourWorkflowPath(uses: string): string | undefined {
   const local = /^\.\/(\.github\/workflows\/[^@/]+\.ya?ml)$/.exec(uses)
   if (local) return local[1]
-  const remote = new RegExp(`^${escape(OUR_REPO)}/(\\.github/workflows/[^@/]+\\.ya?ml)@`).exec(uses)
+  const remote = new RegExp(
+    `^${escapeRegExp(OUR_REPO)}/(\\.github/workflows/[^@/]+\\.ya?ml)@`
+  ).exec(uses)
   return remote?.[1]
 }
 
 /** The action name when `uses:` names one of our actions (`<OUR_REPO>/actions/<name>@<ref>`). */
 export function ourActionName(uses: string): string | undefined {
-  return new RegExp(`^${escape(OUR_REPO)}/actions/([^@/]+)@`).exec(uses)?.[1]
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`^${escapeRegExp(OUR_REPO)}/actions/([^@/]+)@`).exec(uses)?.[1]
 }
 
 /** Every string inside a value (expressions can sit anywhere: `if`, `with`, `env`, matrix). */

@@ -2,14 +2,20 @@ import { ApiError } from '../http/errors.js'
 import { pushEvents } from '../model/push.js'
 import { parseSignature, tokenSignature } from '../model/signature.js'
 import { contentEntry, fileCommit, wrapBase64 } from '../serialize/git.js'
-import { bodyObject } from './input.js'
+import { bodyObject, hasDotComponent } from './input.js'
 import { route, type Ctx, type Reply, type RouteDef } from './types.js'
 
 const BASE64 = /^[A-Za-z0-9+/=\r\n]*$/
 
+/** The path without its outer slashes (GitHub ignores them); `.`/`..` components are a 422. */
 function normalizePath(p: string): string {
-  return p.replace(/^\/+|\/+$/g, '')
+  const path = p.replace(/^\/+|\/+$/g, '')
+  if (hasDotComponent(path)) throw new ApiError(422, 'path contains a malformed path component')
+  return path
 }
+
+/** GitHub lists at most this many entries of a directory; the Git Trees API has the rest. */
+export const DIRECTORY_LISTING_CAP = 1000
 
 async function getContent(ctx: Ctx): Promise<Reply> {
   const { core, repo } = ctx
@@ -21,7 +27,7 @@ async function getContent(ctx: Ctx): Promise<Reply> {
   if (!entry) throw new ApiError(404, 'Not Found')
   const accept = String(ctx.headers.accept ?? '')
   if (entry.type === 'tree') {
-    const entries = await repo.git.listDir(commit, path)
+    const entries = (await repo.git.listDir(commit, path)).slice(0, DIRECTORY_LISTING_CAP)
     const items = entries.map((e) => contentEntry(core, repo, e, ref))
     if (accept.includes('application/vnd.github.object')) {
       return { status: 200, body: { ...contentEntry(core, repo, entry, ref), entries: items } }

@@ -4,7 +4,7 @@ import { parseSignature, tokenSignature } from '../model/signature.js'
 import { gitCommit, gitTree, wrapBase64 } from '../serialize/git.js'
 import { repoApi } from '../serialize/urls.js'
 import { nodeId } from '../ids.js'
-import { bodyObject } from './input.js'
+import { bodyObject, checkTreePath } from './input.js'
 import { route, type Ctx, type Reply, type RouteDef } from './types.js'
 
 const BASE64 = /^[A-Za-z0-9+/=\s]*$/
@@ -66,6 +66,7 @@ async function createTree(ctx: Ctx): Promise<Reply> {
     }
     if (typeof e.path !== 'string' || e.path === '')
       throw new ApiError(422, 'Invalid tree info', ['tree.path is missing'])
+    checkTreePath(e.path)
     const mode = typeof e.mode === 'string' ? e.mode : '100644'
     if (!['100644', '100755', '040000', '160000', '120000'].includes(mode)) {
       throw new ApiError(422, `Invalid tree info: mode ${mode} for ${e.path}`)

@@ -70,3 +70,19 @@ export function checkBodyLength(body: string | null | undefined, resource: strin
     })
   }
 }
+
+/** `.` or `..` as a component: git would resolve it (against the data directory, for `..`). */
+export function hasDotComponent(path: string): boolean {
+  return path.split('/').some((part) => part === '.' || part === '..')
+}
+
+/**
+ * A tree entry path GitHub refuses with 422: a leading slash, or a component that is empty (a
+ * doubled slash), `.`, `..` or `.git`.
+ */
+export function checkTreePath(path: string): void {
+  if (path.startsWith('/')) throw new ApiError(422, 'tree.path cannot start with a slash')
+  const parts = path.split('/')
+  if (hasDotComponent(path) || parts.some((p) => p === '' || p.toLowerCase() === '.git'))
+    throw new ApiError(422, 'tree.path contains a malformed path component')
+}

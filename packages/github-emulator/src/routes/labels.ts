@@ -11,7 +11,8 @@ import {
 } from '../model/issues.js'
 import { issueLabels, label as labelJson } from '../serialize/issues.js'
 import { bodyObject, issueNumber, optStringArray } from './input.js'
-import { route, type Ctx, type Reply, type RouteDef } from './types.js'
+import type { PermissionLevel } from '../model/types.js'
+import { route, type Ctx, type Reply, type RouteDef, type RoutePermission } from './types.js'
 
 const COLOR = /^[0-9a-fA-F]{6}$/
 
@@ -153,15 +154,46 @@ function removeAllIssueLabels(ctx: Ctx): Reply {
   }
 }
 
+/**
+ * GitHub documents "Issues" or "Pull requests" for the label routes: repository labels with
+ * either, a pull request's labels with either, a plain issue's labels with `issues` only.
+ */
+const labelsOf = (level: PermissionLevel): RoutePermission => ({
+  scope: 'issues',
+  level,
+  orPullRequests: 'always'
+})
+const issueLabelsOf = (level: PermissionLevel): RoutePermission => ({
+  scope: 'issues',
+  level,
+  orPullRequests: 'on-pull-request'
+})
+
 export const labelRoutes: RouteDef[] = [
-  route('GET', '/repos/{owner}/{repo}/labels', listRepoLabels),
-  route('POST', '/repos/{owner}/{repo}/labels', createRepoLabel),
-  route('GET', '/repos/{owner}/{repo}/labels/{name}', getRepoLabel),
-  route('PATCH', '/repos/{owner}/{repo}/labels/{name}', updateRepoLabel),
-  route('DELETE', '/repos/{owner}/{repo}/labels/{name}', deleteRepoLabel),
-  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/labels', listIssueLabels),
-  route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', addIssueLabels),
-  route('PUT', '/repos/{owner}/{repo}/issues/{issue_number}/labels', setIssueLabels),
-  route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels', removeAllIssueLabels),
-  route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', removeIssueLabel)
+  route('GET', '/repos/{owner}/{repo}/labels', listRepoLabels, { permission: labelsOf('read') }),
+  route('POST', '/repos/{owner}/{repo}/labels', createRepoLabel, { permission: labelsOf('write') }),
+  route('GET', '/repos/{owner}/{repo}/labels/{name}', getRepoLabel, {
+    permission: labelsOf('read')
+  }),
+  route('PATCH', '/repos/{owner}/{repo}/labels/{name}', updateRepoLabel, {
+    permission: labelsOf('write')
+  }),
+  route('DELETE', '/repos/{owner}/{repo}/labels/{name}', deleteRepoLabel, {
+    permission: labelsOf('write')
+  }),
+  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/labels', listIssueLabels, {
+    permission: issueLabelsOf('read')
+  }),
+  route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', addIssueLabels, {
+    permission: issueLabelsOf('write')
+  }),
+  route('PUT', '/repos/{owner}/{repo}/issues/{issue_number}/labels', setIssueLabels, {
+    permission: issueLabelsOf('write')
+  }),
+  route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels', removeAllIssueLabels, {
+    permission: issueLabelsOf('write')
+  }),
+  route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', removeIssueLabel, {
+    permission: issueLabelsOf('write')
+  })
 ]

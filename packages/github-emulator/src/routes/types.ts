@@ -33,9 +33,20 @@ export interface RouteDef {
   template: string
   handler: (ctx: Ctx) => Promise<Reply> | Reply
   /** Permission the token needs; default derived from the path and method. */
-  permission?: { scope: PermissionScope; level: PermissionLevel } | null
+  permission?: RoutePermission | null
   /** Rate-limit bucket; `none` for /rate_limit. Default core. */
   resource?: 'core' | 'search' | 'none'
+}
+
+export interface RoutePermission {
+  scope: PermissionScope
+  level: PermissionLevel
+  /**
+   * `pull_requests` at the same level is accepted instead: `always` (repository labels), or when
+   * `{issue_number}` is a pull request (its labels). GitHub documents "Issues" or "Pull requests"
+   * for these routes, so a workflow granting only `pull-requests: write` can label its PRs.
+   */
+  orPullRequests?: 'always' | 'on-pull-request'
 }
 
 export const route = (

@@ -26,13 +26,7 @@ export function readRunContext(env: NodeJS.ProcessEnv): RunContext {
     } catch {
       throw new UserError(`GITHUB_EVENT_PATH points at a missing file`, { file: eventPath })
     }
-    try {
-      event = JSON.parse(text) as Record<string, unknown>
-    } catch (e) {
-      throw new UserError(`event payload is not valid JSON: ${(e as Error).message}`, {
-        file: eventPath
-      })
-    }
+    event = parseEvent(text, eventPath)
   }
   return {
     eventName: env.GITHUB_EVENT_NAME ?? '',
@@ -46,6 +40,28 @@ export function readRunContext(env: NodeJS.ProcessEnv): RunContext {
     sha: env.GITHUB_SHA || undefined,
     ref: env.GITHUB_REF || undefined
   }
+}
+
+/**
+ * The event payload: a JSON object. GitHub always writes one, but the file is read before
+ * anything else, so whatever is there (a truncated file, `null`, a list) must end the step with a
+ * message, not a crash in whichever action reads a field first.
+ */
+function parseEvent(text: string, eventPath: string): Record<string, unknown> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (e) {
+    throw new UserError(`event payload is not valid JSON: ${(e as Error).message}`, {
+      file: eventPath
+    })
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UserError(
+      `event payload is not a JSON object (got ${parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed})`,
+      { file: eventPath }
+    )
+  return parsed as Record<string, unknown>
 }
 
 export function splitRepository(repository: string | undefined): { owner: string; repo: string } {

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js'
+import { validVersion } from '../pep440.js'
 
 /**
  * Typed access to action inputs. Built over a plain `(name) => string` function (core.getInput
@@ -63,6 +64,15 @@ export class Inputs {
     return v as T
   }
 
+  /** A PEP 440 version (`minimum-upstream-version`), as written. */
+  version(name: string): string | undefined {
+    const v = this.raw(name)
+    if (v === undefined || validVersion(v) !== null) return v
+    throw new UserError(
+      `input \`${name}\` must be a PEP 440 version such as 0.6.0 (got ${JSON.stringify(v)})`
+    )
+  }
+
   json(name: string): unknown {
     const v = this.raw(name)
     if (v === undefined) return undefined
@@ -89,4 +99,14 @@ export class Inputs {
       .map((s) => s.trim())
       .filter(Boolean)
   }
+}
+
+/**
+ * The settings every action that reads the repository takes as inputs too, over the root
+ * table's: where the packages are (`package-globs`), so a repository without a root
+ * pyproject.toml can say it.
+ */
+export function repositoryOverrides(inputs: Inputs): { package_globs?: string[] } {
+  const globs = inputs.list('package-globs')
+  return globs === undefined ? {} : { package_globs: globs }
 }

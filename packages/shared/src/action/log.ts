@@ -1,4 +1,5 @@
 import { Finding, formatFinding } from '../findings.js'
+import { plural } from '../text.js'
 import { commandLine } from './core-lite.js'
 
 /**
@@ -10,7 +11,7 @@ import { commandLine } from './core-lite.js'
  * transition's `why`, a sweep entry's `reasons`), and the code around it logs them. That is
  * simpler than handing a logger to the plans: they remain functions of their input, compared as
  * values in tests, and a reason is a string the plan builds from what it already holds. A Logger
- * is passed only to code that does I/O anyway (run(), bump-versions' execute, smoke-reporter's
+ * is passed only to code that does I/O anyway (run(), bump-versions' apply, smoke-reporter's
  * write paths, archival-sweep's apply), so it can log each write as it happens.
  */
 export interface Logger {
@@ -90,7 +91,7 @@ export async function logFailingPackages(
     else byPackage.set(key, [f])
   }
   for (const [pkg, list] of byPackage)
-    await log.withGroup(`${pkg}: ${list.length} ${noun}${list.length === 1 ? '' : 's'}`, () => {
+    await log.withGroup(`${pkg}: ${plural(list.length, noun)}`, () => {
       for (const f of list) log.info(formatFinding(f))
     })
 }

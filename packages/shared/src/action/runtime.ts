@@ -1,6 +1,7 @@
 import * as core from './core-lite.js'
 import path from 'node:path'
 import { isUserError } from '../errors.js'
+import { describeApiError, isRequestFailure, TimeBudgetError } from '../github/api-error.js'
 import type { Finding } from '../findings.js'
 import { readRunContext, RunContext } from './event.js'
 import { Inputs } from './inputs.js'
@@ -55,23 +56,20 @@ export function isDebug(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * A UserError is the caller's or the repository's fault: its message alone. Anything else is a
- * bug in this suite: its name and message, and the stack only with debug logging on, since a
- * stack helps whoever fixes the bug and buries the one line everybody else reads.
+ * A UserError is the caller's or the repository's fault: its message alone. A failed GitHub call
+ * that no action caught is not a bug either: one line naming the call, the status, GitHub's
+ * message and what to check (describeApiError). Anything else is a bug in this suite: its name
+ * and message. The stack only with debug logging on, since a stack helps whoever fixes the bug
+ * and buries the one line everybody else reads.
  */
 export function failureLine(e: unknown, debug: boolean): string {
   if (isUserError(e)) return e.message
   if (!(e instanceof Error)) return `unexpected error: ${String(e)}`
-  const text = debug && e.stack ? e.stack : `${e.name}: ${e.message}`
+  const stack = debug && e.stack ? `\n${e.stack}` : ''
+  if (isRequestFailure(e) || e instanceof TimeBudgetError)
+    return `GitHub call failed: ${describeApiError(e)}${stack}`
   const hint = debug ? '' : ' (re-run with debug logging for the stack trace)'
-  return `unexpected error: ${text}${requestOf(e)}${hint}`
-}
-
-/** For a failed GitHub request (octokit's RequestError), which one: its message alone rarely says. */
-function requestOf(e: Error): string {
-  const { status, request } = e as { status?: unknown; request?: { method?: string; url?: string } }
-  if (typeof status !== 'number' || !request?.method) return ''
-  return ` (HTTP ${status} on ${request.method} ${request.url ?? ''})`
+  return `unexpected error: ${debug && e.stack ? e.stack : `${e.name}: ${e.message}`}${hint}`
 }
 
 /** Maps a repo-relative path to the workspace-relative one the runner needs for inline annotations. */

@@ -1,4 +1,4 @@
-import { statusOf } from './client.js'
+import { statusOf, TimeBudgetError } from './api-error.js'
 
 /**
  * A create that must happen exactly once (an issue, a comment, a branch, a pull request). GitHub
@@ -30,8 +30,13 @@ export interface Created<T> {
   adopted: boolean
 }
 
-/** A failure after which the POST may or may not have happened: 5xx, a dropped or timed-out connection. */
+/**
+ * A failure after which the POST may or may not have happened: 5xx, a dropped or timed-out
+ * connection. A call the time budget stopped was not sent (or GitHub refused it for a rate
+ * limit): nothing happened, and looking it up would be stopped too.
+ */
 export function isTransientFailure(error: unknown): boolean {
+  if (error instanceof TimeBudgetError) return false
   const status = statusOf(error)
   return status === undefined || status === 0 || status >= 500
 }

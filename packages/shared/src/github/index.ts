@@ -1,9 +1,44 @@
 // Kept apart from the main entry so actions that never call GitHub do not bundle octokit.
-export { createClient, mayRetry, statusOf } from './client.js'
+export { createClient, mayRetry } from './client.js'
+export type { ClientOptions, Octokit } from './client.js'
+export {
+  apiError,
+  callName,
+  describeApiError,
+  isRequestFailure,
+  permissionOf,
+  statusOf,
+  TimeBudgetError
+} from './api-error.js'
+export {
+  MIN_SCALED_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  requestTimeoutFor,
+  STEP_BUDGET_MS
+} from './time-bounds.js'
+export { ServerClock } from './server-clock.js'
 export { createOnce, isAlreadyExists, isTransientFailure } from './create-once.js'
 export type { CreateOnce, Created } from './create-once.js'
-export type { ClientOptions, Octokit } from './client.js'
-export { ensureLabel, removeIssueLabel, LABEL_MAX_LENGTH } from './labels.js'
+export { ensureLabel, removeIssueLabel } from './labels.js'
+export { BODY_MAX_LENGTH, LABEL_MAX_LENGTH, TITLE_MAX_LENGTH } from './limits.js'
+export { findCommentWithMarker, listOpenLabelled } from './issues.js'
+export type { LabelledIssue, LabelledListing } from './issues.js'
+export { commentOnce, findMarkedComment, hiddenMarker } from './comment-once.js'
+export type { CommentOnce, IssueTarget } from './comment-once.js'
+export {
+  DEFAULT_LEASE_POLICY,
+  FENCE_HEADER,
+  fencedRequest,
+  holderRun,
+  leaseCheck,
+  leaseFor,
+  leaseStatus,
+  LeaseLostError,
+  mayHold,
+  newHolder,
+  parseLease
+} from './state-lease.js'
+export type { Holder, Lease, LeaseAccess, LeasePolicy, LeaseStatus } from './state-lease.js'
 export type { LabelSpec } from './labels.js'
 export { isDefaultActionsToken, ACTIONS_TOKEN_WARNING } from './token.js'
 export { connect } from './connect.js'

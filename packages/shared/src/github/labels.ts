@@ -1,5 +1,6 @@
 import type { Octokit } from './client.js'
-import { statusOf } from './client.js'
+import { statusOf } from './api-error.js'
+import { createOnce } from './create-once.js'
 
 export interface LabelSpec {
   name: string
@@ -7,12 +8,11 @@ export interface LabelSpec {
   description?: string
 }
 
-/** GitHub caps label names at 50 characters; check before any write. */
-export const LABEL_MAX_LENGTH = 50
-
 /**
  * Creates a repository label unless it exists. GitHub answers a duplicate with 422
- * `already_exists`, which is the idempotent outcome, not an error. Returns whether it was created.
+ * `already_exists`, which is the idempotent outcome, not an error. A create whose answer is lost
+ * (5xx, dropped connection) is looked up by name before it is tried again (createOnce). Returns
+ * whether this call created it (false when it was there, or a lost attempt made it).
  */
 export async function ensureLabel(
   octokit: Octokit,
@@ -20,19 +20,45 @@ export async function ensureLabel(
   repo: string,
   label: LabelSpec
 ): Promise<boolean> {
+  const created = await createOnce({
+    what: `label ${label.name}`,
+    create: async () => {
+      try {
+        await octokit.rest.issues.createLabel({
+          owner,
+          repo,
+          name: label.name,
+          color: label.color,
+          description: label.description
+        })
+        return true
+      } catch (e) {
+        if (isDuplicateLabel(e)) return false
+        throw e
+      }
+    },
+    find: async () => ((await labelExists(octokit, owner, repo, label.name)) ? false : undefined)
+  })
+  return created.value
+}
+
+function isDuplicateLabel(e: unknown): boolean {
+  const errors = (e as { response?: { data?: { errors?: { code?: string }[] } } }).response?.data
+    ?.errors
+  return statusOf(e) === 422 && errors?.some((x) => x?.code === 'already_exists') === true
+}
+
+async function labelExists(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  name: string
+): Promise<boolean> {
   try {
-    await octokit.rest.issues.createLabel({
-      owner,
-      repo,
-      name: label.name,
-      color: label.color,
-      description: label.description
-    })
+    await octokit.rest.issues.getLabel({ owner, repo, name })
     return true
   } catch (e) {
-    const errors = (e as { response?: { data?: { errors?: { code?: string }[] } } }).response?.data
-      ?.errors
-    if (statusOf(e) === 422 && errors?.some((x) => x?.code === 'already_exists')) return false
+    if (statusOf(e) === 404) return false
     throw e
   }
 }

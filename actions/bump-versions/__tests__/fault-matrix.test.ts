@@ -1,0 +1,109 @@
+// Every write route bump-versions uses, under every kind of fault GitHub has: a 5xx or a dropped
+// connection before anything happened, the same after the write was made (the answer lost), and
+// both rate limits, once and past every retry. Each run either ends in the fault-free state or
+// fails with a message (never a stack trace), and a re-run without the fault always ends in the
+// fault-free state: per package one branch and one PR, labelled, reviewers asked; nothing twice.
+// Through the built bundle against the GitHub emulator, one repository per case.
+import { startEmulator, type Emulator, type FaultSpec } from '@contribs-actions/github-emulator'
+import { cleanupTempDirs } from '../../../test/kit/fixtures.js'
+import { bumpState, exampleSource, runBump, seedFrom, TIER1 } from './kit.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
+
+const ROUTES = [
+  'POST /repos/{owner}/{repo}/labels',
+  'POST /repos/{owner}/{repo}/git/trees',
+  'POST /repos/{owner}/{repo}/git/commits',
+  'POST /repos/{owner}/{repo}/git/refs',
+  'POST /repos/{owner}/{repo}/pulls',
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/labels',
+  'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers'
+]
+
+/**
+ * The faults. `survives`: the run must absorb it (a retry, a lookup, a wait) and exit 0. Creating
+ * the repository's label is left out of that promise: a create of it whose answer is lost is
+ * looked up only where the shared label helper does so; either way it ends in the fault-free
+ * state, now or after the re-run.
+ */
+const KINDS: { name: string; fault: Omit<FaultSpec, 'method' | 'route'>; survives: boolean }[] = [
+  { name: '502 after the write', fault: { kind: 'status', when: 'after' }, survives: true },
+  { name: 'dropped after the write', fault: { kind: 'drop', when: 'after' }, survives: true },
+  { name: 'dropped before', fault: { kind: 'drop' }, survives: true },
+  { name: '502 past every retry', fault: { kind: 'status', count: 10 }, survives: false },
+  { name: 'secondary rate limit', fault: { kind: 'secondary' }, survives: true },
+  {
+    name: 'primary rate limit past every wait',
+    fault: { kind: 'primary', count: 10 },
+    survives: false
+  }
+]
+
+const CASES = ROUTES.flatMap((route) =>
+  KINDS.map((k) => ({
+    ...k,
+    route,
+    survives: k.survives && route !== 'POST /repos/{owner}/{repo}/labels',
+    label: `${route.replace('POST /repos/{owner}/{repo}/', '')}: ${k.name}`
+  }))
+)
+
+const NO_LOCK = { inputs: { 'lock-command': '' } }
+let emu: Emulator
+let source: string
+let workspace: string
+let faultFree: ReturnType<typeof bumpState>
+
+beforeAll(async () => {
+  emu = await startEmulator({ now: '2026-03-01T12:00:00Z' })
+  source = exampleSource()
+  const s = await seedFrom(emu, source, 'fault-free')
+  workspace = s.workspace
+  emu.clearRequests()
+  const r = await runBump(emu, s, NO_LOCK)
+  expect(r.exitCode).toBe(0)
+  faultFree = bumpState(emu, s)
+  // The matrix covers every route the run writes through, and each is written (else a fault on
+  // it would prove nothing).
+  const used = new Set(emu.requests().flatMap((q) => (q.write && q.route ? [q.route] : [])))
+  expect([...used].sort()).toEqual([...ROUTES].sort())
+})
+afterAll(async () => {
+  await emu.close()
+  cleanupTempDirs()
+})
+
+test('the fault-free run: per package one branch, one PR, labelled, reviewers asked', () => {
+  expect(faultFree.branches).toHaveLength(TIER1.length)
+  expect(faultFree.pulls).toHaveLength(TIER1.length)
+  for (const p of faultFree.pulls) {
+    expect(p.labels).toEqual(['sync-mellea-version:0.8.0rc1'])
+    expect(p.reviewers.length).toBeGreaterThan(0)
+  }
+})
+
+test.each(CASES.map((c, i) => [c.label, c, i] as const))(
+  '%s: the run ends fault-free or fails with a message, and a re-run converges',
+  async (_label, c, i) => {
+    const s = await seedFrom(emu, source, `matrix-${i}`, { workspace })
+    emu.addFault({ ...c.fault, method: 'POST', route: c.route })
+    const first = await runBump(emu, s, NO_LOCK)
+    emu.clearFaults()
+    if (c.survives) expect(first.exitCode).toBe(0)
+    if (first.exitCode === 0) {
+      expect(bumpState(emu, s)).toEqual(faultFree)
+    } else {
+      expect(first.exitCode).toBe(1)
+      const errors = first.annotations.filter((a) => a.level === 'error')
+      expect(errors).toHaveLength(1)
+      expect(errors[0].message).not.toMatch(/^unexpected error/)
+      expect(first.stdout + first.stderr).not.toMatch(/\n\s+at /)
+    }
+    const again = await runBump(emu, s, NO_LOCK)
+    expect(again.exitCode).toBe(0)
+    expect(bumpState(emu, s)).toEqual(faultFree)
+  }
+)

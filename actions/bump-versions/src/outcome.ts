@@ -1,0 +1,95 @@
+import type { Finding, Logger } from '@contribs-actions/shared'
+import type { Task, Work } from './work.js'
+
+export interface Opened {
+  package: string
+  branch: string
+  number: number
+  url: string
+}
+export interface Skipped {
+  package: string
+  reason: string
+  number?: number
+  url?: string
+}
+export interface Failed {
+  package: string
+  reason: string
+}
+
+/** What a run did (or, on a dry run, would do), for the report. */
+export interface Outcome {
+  opened: Opened[]
+  skipped: Skipped[]
+  failed: Failed[]
+  /** Dry run: the packages a real run would open pull requests for now. */
+  wouldOpen: { package: string; branch: string; existingBranch: boolean }[]
+  warnings: Finding[]
+  /** The "not permitted to create pull requests" refusal, turned into what to change. */
+  refusal?: string
+  /** package -> what happened to its lock file. */
+  lockNotes: Map<string, string>
+}
+
+export function emptyOutcome(): Outcome {
+  return { opened: [], skipped: [], failed: [], wouldOpen: [], warnings: [], lockNotes: new Map() }
+}
+
+export function refusalMessage(repository: string): string {
+  return (
+    `GitHub refused to open the pull request: "GitHub Actions is not permitted to create or approve pull requests." ` +
+    `Either allow it for ${repository} (Settings -> Actions -> General -> Workflow permissions -> ` +
+    `"Allow GitHub Actions to create and approve pull requests"; an organization may have to allow it first), ` +
+    `or pass a GitHub App installation token as \`token\` (actions/create-github-app-token), whose pull requests also get CI.`
+  )
+}
+
+/** Whether a task writes: the others only report. */
+export function writes(t: Task): boolean {
+  return t.kind === 'bump' || t.kind === 'open' || t.kind === 'complete'
+}
+
+/** A task that writes nothing (an open PR with everything, someone else's branch), reported. */
+export function noteUntouched(t: Task, out: Outcome, log: Logger): void {
+  const id = t.entry.id
+  if (t.kind === 'wait') {
+    log.info(`${id}: bump PR #${t.pull.number} is open; waiting for it to be merged`)
+    out.skipped.push({
+      package: id,
+      reason: `bump PR #${t.pull.number} is open`,
+      number: t.pull.number,
+      url: t.pull.url
+    })
+  } else if (t.kind === 'foreign') {
+    const reason = `branch ${t.branch} exists without an open PR and ${t.why}; it is never overwritten (finish the bump there, or delete the branch to have it recreated)`
+    out.skipped.push({ package: id, reason })
+    out.warnings.push({ severity: 'warning', package: id, message: `${id}: ${reason}` })
+  }
+}
+
+/** A dry run: the tasks as they stand, nothing written, no lock command run. */
+export function dryOutcome(work: Work, log: Logger): Outcome {
+  const out = emptyOutcome()
+  for (const t of work.tasks) {
+    if (t.kind === 'bump' || t.kind === 'open')
+      out.wouldOpen.push({
+        package: t.entry.id,
+        branch: t.branch,
+        existingBranch: t.kind === 'open'
+      })
+    else if (t.kind === 'complete') {
+      const what = [
+        ...(t.missing.label ? [`the label ${work.label}`] : []),
+        ...(t.missing.users.length + t.missing.teams.length ? ['its review requests'] : [])
+      ].join(' and ')
+      out.skipped.push({
+        package: t.entry.id,
+        reason: `bump PR #${t.pull.number} is open; a real run adds ${what}`,
+        number: t.pull.number,
+        url: t.pull.url
+      })
+    } else noteUntouched(t, out, log)
+  }
+  return out
+}

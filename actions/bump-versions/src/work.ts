@@ -1,0 +1,160 @@
+/**
+ * What a run does on GitHub, decided from plain data before the first write: for each package of
+ * the active tier, what its bump branch and pull request hold now (read by read-branches.ts) gives
+ * one task. A dry run reports the tasks; a real run carries them out through the Writer
+ * (apply.ts). Nothing here makes a request.
+ */
+import { fillPattern, Owners, Settings } from '@contribs-actions/shared'
+import type { Ownership, PullState } from './github.js'
+import type { Entry, Plan } from './plan.js'
+import { branchName } from './version.js'
+
+/** A package below the version in the active tier: the ones a run works on. */
+export type Active = Entry & { state: 'below' }
+
+/** What GitHub holds for one package's bump branch. */
+export interface BranchState {
+  /** The branch head; undefined when there is no such branch. */
+  sha?: string
+  /** Its open pull request into the default branch. */
+  pull?: PullState
+  /** Read only for a branch without an open pull request. */
+  ownership?: Ownership
+}
+
+/** Who is asked to review a package's bump PR, from its OWNERS. */
+export interface Reviewers {
+  users: string[]
+  /** Team slugs of the repository's organization. */
+  teams: string[]
+  /** `@org/team` entries of other organizations: they cannot review here (a warning). */
+  outside: string[]
+}
+
+/** What an open bump PR still lacks: the version label, its review requests. */
+export interface Missing {
+  label: boolean
+  users: string[]
+  teams: string[]
+}
+
+interface TaskBase {
+  entry: Active
+  branch: string
+  /** The commit message, which is also the PR title. */
+  message: string
+}
+
+/**
+ * One package's work. `bump`: no branch yet, so commit, branch, PR, label, review requests.
+ * `open`: our branch without a PR (an earlier run stopped there), so PR, label, review requests.
+ * `complete`: an open PR lacking its label or review requests, which are added. `wait`: an open
+ * PR with everything, waiting to be merged. `foreign`: a branch with someone else's commits and
+ * no PR, never overwritten.
+ */
+export type Task = TaskBase &
+  (
+    | { kind: 'bump' }
+    | { kind: 'open' }
+    | { kind: 'complete'; pull: PullState; missing: Missing }
+    | { kind: 'wait'; pull: PullState }
+    | { kind: 'foreign'; why: string }
+  )
+
+export interface Work {
+  /** The version label every bump PR carries; merging a PR with it starts the next run. */
+  label: string
+  tasks: Task[]
+}
+
+/** The packages a run works on: below the version, in the active tier. */
+export function activeEntries(plan: Plan): Active[] {
+  return plan.entries.filter((e): e is Active => e.state === 'below' && e.tier === plan.activeTier)
+}
+
+/** The part of every bump branch name before the package: one listing finds them all. */
+export function branchPrefix(settings: Settings, version: string): string {
+  const { upstream } = settings
+  return fillPattern(settings.bump_branch, { upstream, version, package: '\u0000' }).split(
+    '\u0000'
+  )[0]
+}
+
+/** Each active package's branch and commit message. */
+export function taskBases(plan: Plan, settings: Settings): TaskBase[] {
+  const { upstream } = settings
+  const version = plan.version
+  return activeEntries(plan).map((entry) => ({
+    entry,
+    branch: branchName(settings, version, entry.id),
+    message: fillPattern(settings.bump_commit, { upstream, version, package: entry.id })
+  }))
+}
+
+/**
+ * The tasks of a run. `branches` is what GitHub holds (package id -> branch state); without it
+ * (planning offline) every package is to be bumped. `org` is the repository's owner, whose teams
+ * can review.
+ */
+export function planWork(
+  plan: Plan,
+  settings: Settings,
+  branches?: { states: Map<string, BranchState>; org: string }
+): Work {
+  const label = fillPattern(settings.bump_label, {
+    upstream: settings.upstream,
+    version: plan.version
+  })
+  const tasks = taskBases(plan, settings).map((base): Task => {
+    const state = branches?.states.get(base.entry.id)
+    if (!state?.sha) return { ...base, kind: 'bump' }
+    if (state.pull) {
+      const missing = missingOf(state.pull, label, base.entry.owners, branches!.org)
+      return lacksNothing(missing)
+        ? { ...base, kind: 'wait', pull: state.pull }
+        : { ...base, kind: 'complete', pull: state.pull, missing }
+    }
+    if (state.ownership && !state.ownership.ours)
+      return { ...base, kind: 'foreign', why: state.ownership.why }
+    return { ...base, kind: 'open' }
+  })
+  return { label, tasks }
+}
+
+/**
+ * OWNERS as review requests: users (never the PR's author, whom GitHub refuses), `@org/team`
+ * entries of the repository's organization as team slugs; other organizations' teams cannot
+ * review here.
+ */
+export function reviewersFor(owners: Owners | undefined, author: string, org: string): Reviewers {
+  const users = (owners?.users ?? []).filter((u) => u.toLowerCase() !== author.toLowerCase())
+  const teams: string[] = []
+  const outside: string[] = []
+  for (const t of owners?.teams ?? []) {
+    const [teamOrg, slug] = t.split('/')
+    if (teamOrg.toLowerCase() === org.toLowerCase()) teams.push(slug)
+    else outside.push(`@${t}`)
+  }
+  return { users, teams, outside }
+}
+
+/**
+ * What an open bump PR lacks. Label names compare without case, as GitHub's do. Reviews count as
+ * requested once anybody is or ever was asked: GitHub drops a request when its review is in, and
+ * asking again would notify people who already reviewed.
+ */
+export function missingOf(
+  pull: PullState,
+  label: string,
+  owners: Owners | undefined,
+  org: string
+): Missing {
+  const labelled = pull.labels.some((l) => l.toLowerCase() === label.toLowerCase())
+  const asked = pull.reviewers.length > 0 || pull.teams.length > 0 || pull.reviewsRequestedBefore
+  const { users, teams } = asked ? { users: [], teams: [] } : reviewersFor(owners, pull.author, org)
+  return { label: !labelled, users, teams }
+}
+
+export function lacksNothing(m: Missing): boolean {
+  return !m.label && m.users.length === 0 && m.teams.length === 0
+}

@@ -1,0 +1,82 @@
+import type { Octokit } from './client.js'
+import { createOnce } from './create-once.js'
+
+/**
+ * A hidden line that names what a comment (or an issue body) is for, so the bot can find what it
+ * wrote before: `<!-- contribs-actions:<kind> key=value ... -->`. Values are single words (no
+ * spaces, no `>`); the same kind and fields always give the same text.
+ */
+export function hiddenMarker(kind: string, fields: Record<string, string | number>): string {
+  const parts = Object.entries(fields).map(([k, v]) => {
+    const text = String(v)
+    if (!/^[^\s>]+$/.test(text)) throw new Error(`marker field ${k}=${JSON.stringify(text)}`)
+    return `${k}=${text}`
+  })
+  return `<!-- contribs-actions:${[kind, ...parts].join(' ')} -->`
+}
+
+export interface IssueTarget {
+  octokit: Octokit
+  owner: string
+  repo: string
+  issue: number
+}
+
+/** The first comment on the issue whose body carries `marker`, every page read. */
+export async function findMarkedComment(
+  t: IssueTarget,
+  marker: string
+): Promise<{ id: number; url: string } | undefined> {
+  const pages = t.octokit.paginate.iterator(t.octokit.rest.issues.listComments, {
+    owner: t.owner,
+    repo: t.repo,
+    issue_number: t.issue,
+    per_page: 100
+  })
+  for await (const page of pages) {
+    const hit = page.data.find((c) => c.body?.includes(marker))
+    if (hit) return { id: hit.id, url: hit.html_url }
+  }
+  return undefined
+}
+
+export interface CommentOnce extends IssueTarget {
+  /** The comment's text; `marker` is appended to it as its last line. */
+  body: string
+  /** A hiddenMarker unique to this comment. */
+  marker: string
+  /**
+   * Look the comment up before posting. Needed when an earlier run may have posted it and died
+   * before recording that (work taken over from another run, a re-run after a failure).
+   */
+  lookFirst: boolean
+  /** Per-request options for the POST, e.g. a lease fence. */
+  request?: Record<string, unknown>
+}
+
+/**
+ * Posts a comment exactly once: found by its marker (when `lookFirst`, and after a POST whose
+ * answer was lost), never posted twice. `posted` is false when it was there already.
+ */
+export async function commentOnce(c: CommentOnce): Promise<{ url: string; posted: boolean }> {
+  const find = () => findMarkedComment(c, c.marker)
+  if (c.lookFirst) {
+    const there = await find()
+    if (there) return { url: there.url, posted: false }
+  }
+  const made = await createOnce({
+    what: `comment on #${c.issue}`,
+    create: async () => {
+      const { data } = await c.octokit.rest.issues.createComment({
+        owner: c.owner,
+        repo: c.repo,
+        issue_number: c.issue,
+        body: `${c.body}\n\n${c.marker}`,
+        ...(c.request ? { request: c.request } : {})
+      })
+      return { id: data.id, url: data.html_url }
+    },
+    find
+  })
+  return { url: made.value.url, posted: true }
+}

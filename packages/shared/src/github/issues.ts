@@ -1,0 +1,81 @@
+import type { Octokit } from './client.js'
+
+/** An open issue as listed by label: what the callers match markers, titles and labels on. */
+export interface LabelledIssue {
+  number: number
+  title: string
+  body: string
+  url: string
+  labels: string[]
+}
+
+export interface LabelledListing {
+  issues: LabelledIssue[]
+  /** GitHub's clock: the first response's `Date` header, epoch ms (undefined when absent). */
+  serverNowMs?: number
+}
+
+/**
+ * Every open issue (not pull request) carrying `label`, oldest first. Listed through the issues
+ * API, paginated, never the search API: its index lags, so a lookup right after a create (or a
+ * lost response) would miss the issue and open a duplicate.
+ */
+export async function listOpenLabelled(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  label: string
+): Promise<LabelledListing> {
+  const issues: LabelledIssue[] = []
+  let serverNowMs: number | undefined
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+    owner,
+    repo,
+    labels: label,
+    state: 'open',
+    sort: 'created',
+    direction: 'asc',
+    per_page: 100
+  })
+  for await (const page of pages) {
+    if (serverNowMs === undefined && page.headers.date) {
+      const t = Date.parse(page.headers.date)
+      if (Number.isFinite(t)) serverNowMs = t
+    }
+    for (const i of page.data) {
+      if (i.pull_request) continue
+      issues.push({
+        number: i.number,
+        title: i.title,
+        body: i.body ?? '',
+        url: i.html_url,
+        labels: i.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
+      })
+    }
+  }
+  return { issues, serverNowMs }
+}
+
+/**
+ * The first comment on an issue whose body contains `marker`, or undefined: how a comment whose
+ * create was lost (created, then 5xx or a dropped connection) is found and adopted.
+ */
+export async function findCommentWithMarker(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  issue: number,
+  marker: string
+): Promise<{ id: number; url: string } | undefined> {
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issue,
+    per_page: 100
+  })
+  for await (const page of pages) {
+    const hit = page.data.find((c) => (c.body ?? '').includes(marker))
+    if (hit) return { id: hit.id, url: hit.html_url }
+  }
+  return undefined
+}

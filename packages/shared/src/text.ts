@@ -1,0 +1,20 @@
+// Small helpers over strings that every action needs, defined once.
+
+/** `1 violation`, `3 violations`; `many` for a noun whose plural is not `<one>s`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+/**
+ * A comparator for code-point order (`'B' < 'a' < 'b'`), the order git lists paths in (JavaScript
+ * compares UTF-16 units, which can differ only past U+FFFF). Reports sort with it rather than
+ * `localeCompare` so the same input gives the same order on every machine, whatever its locale.
+ */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** `s` with every character a regular expression gives a meaning escaped, to match it literally. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
