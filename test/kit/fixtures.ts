@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
   existsSync
 } from 'node:fs'
@@ -67,6 +68,17 @@ export function writeFiles(root: string, files: Record<string, string | Buffer |
       writeFileSync(abs, content)
     }
   }
+}
+
+/**
+ * Makes `rel` (root-relative) a symbolic link to `target`, replacing what is there: how a
+ * repository commits a link (git stores the target text; a checkout makes the link again).
+ */
+export function writeLink(root: string, rel: string, target: string): void {
+  const abs = path.join(root, rel)
+  rmSync(abs, { recursive: true, force: true })
+  mkdirSync(path.dirname(abs), { recursive: true })
+  symlinkSync(target, abs)
 }
 
 const GIT_ENV = {

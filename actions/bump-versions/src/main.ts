@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import {
   ActionResult,
   Inputs,
   loadRepo,
   Logger,
+  readRepoBytes,
   Repo,
   RunContext,
+  UnreadableFileError,
   UserError
 } from '@contribs-actions/shared'
 import { connect, Connection } from '@contribs-actions/shared/github'
@@ -83,13 +83,17 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   })
 }
 
-/** A file of the checkout, or undefined when it is not there. */
+/**
+ * A file of the checkout, or undefined when it is not there. Only a shortcut past downloading
+ * the same blob, so one the shared reader refuses is read from GitHub instead.
+ */
 function localFile(repo: Repo): (rel: string) => Buffer | undefined {
   return (rel) => {
     try {
-      return readFileSync(path.join(repo.root, rel))
-    } catch {
-      return undefined
+      return readRepoBytes(repo.root, rel)
+    } catch (e) {
+      if (e instanceof UnreadableFileError) return undefined
+      throw e
     }
   }
 }

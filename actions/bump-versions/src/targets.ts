@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { buildGraph, Owners, parseOwners, Repo, tiersOf } from '@contribs-actions/shared'
+import {
+  buildGraph,
+  Owners,
+  parseOwners,
+  readRepoText,
+  Repo,
+  tiersOf
+} from '@contribs-actions/shared'
 import type { Target } from './plan.js'
-
-function readIfPresent(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * The subpackages with their tiers (1 + the highest tier among the siblings they depend on; a
@@ -20,6 +17,9 @@ function readIfPresent(file: string): string | undefined {
 export function listTargets(repo: Repo): Target[] {
   const graph = buildGraph(repo)
   const tiers = tiersOf(graph)
+  // An OWNERS that could not be read would silently drop the package's reviewers.
+  const unreadOwners = repo.packages.find((p) => p.ownersError)?.ownersError
+  if (unreadOwners) throw unreadOwners
   const out: Target[] = repo.packages.map((p) => ({
     id: p.dir,
     dir: p.dir,
@@ -31,11 +31,11 @@ export function listTargets(repo: Repo): Target[] {
     owners: p.owners,
     text:
       p.pyproject?.text ??
-      (p.hasPyproject ? readIfPresent(path.join(repo.root, p.dir, 'pyproject.toml')) : undefined)
+      (p.hasPyproject ? readRepoText(repo.root, `${p.dir}/pyproject.toml`) : undefined)
   }))
   const rootName = repo.rootPyproject?.name
   if (rootName) {
-    const ownersText = readIfPresent(path.join(repo.root, 'OWNERS'))
+    const ownersText = readRepoText(repo.root, 'OWNERS')
     const owners: Owners | undefined =
       ownersText === undefined ? undefined : parseOwners(ownersText)
     out.push({

@@ -13,7 +13,7 @@ import {
   UserError
 } from '@contribs-actions/shared'
 import { affected, DeletedPackage, nameFromText, unreadDependencyNotices } from './affected.js'
-import { ArchivedEntry, readArchived } from './archived.js'
+import { ArchivedEntry, ArchivedForRun, archivedForRun } from './archived.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
 import { decide, Decision } from './decide.js'
 import { planRange, RangePlan } from './event-plan.js'
@@ -106,7 +106,17 @@ export async function discover(
     log.debug(whyLines(decision.run))
     return { decision, deleted }
   })
-  const matrix = await log.withGroup('Matrix', () => buildMatrix(options, repo, decision, log))
+  const archived = await archivedForRun({
+    root: options.root,
+    input: options.skipArchived,
+    headSetting: repo.settings.skip_archived,
+    table: repo.settings.table,
+    isPackage: (dir) => repo.byDir.has(dir),
+    base: trustedBase(eventName, plan, range)
+  })
+  const matrix = await log.withGroup('Matrix', () =>
+    buildMatrix(options, repo, decision, archived, log)
+  )
   return { repo, packages, plan, range, changes, deleted, decision, defaultBranch, ...matrix }
 }
 
@@ -129,22 +139,36 @@ function changeCounts(c: SortedChanges): string {
   return parts.filter(Boolean).join(', ')
 }
 
+/**
+ * The commit whose archived list and `skip_archived` a pull request or merge queue run must
+ * also honour (see archivedForRun): the PR's base commit, or the queue's; `null` when there is
+ * one but it was not found; undefined for other events, which trust their checkout.
+ */
+function trustedBase(eventName: string, plan: RangePlan, range: Range): string | null | undefined {
+  if (!BASE_TRUSTED_EVENTS.has(eventName)) return undefined
+  if (range.kind !== 'diff' || !plan.base) return null
+  // The PR's base commit itself (found, or fetched, while the range was resolved), not the
+  // merge-base: what was archived on the base branch since the PR branched counts too.
+  return plan.base.mode === 'merge-base' ? plan.base.rev : range.base
+}
+
+const BASE_TRUSTED_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group'])
+
 function buildMatrix(
   options: Options,
   repo: Repo,
   decision: Decision,
+  archived: ArchivedForRun,
   log: Logger
 ): Pick<Discovery, 'matrix' | 'legs' | 'shards' | 'skipped' | 'findings'> {
   const findings: Finding[] = [...repo.settingsFindings]
   // Dependents were looked for: say where dependencies could not be read (see affected.ts).
   if (decision.code === 'changed') findings.push(...unreadDependencyNotices(repo))
-  const skipArchived = options.skipArchived ?? repo.settings.skip_archived
-  const archived = skipArchived ? readArchived(repo.root, (dir) => repo.byDir.has(dir)) : undefined
-  findings.push(...(archived?.findings ?? []))
+  findings.push(...archived.findings)
   const matrix: string[] = []
   const skipped: Discovery['skipped'] = []
   for (const dir of sortedKeys(decision.run)) {
-    const entry = archived?.entries.get(dir)
+    const entry = archived.entries.get(dir)
     if (entry)
       skipped.push({
         ...entry,

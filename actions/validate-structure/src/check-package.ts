@@ -5,6 +5,7 @@ import {
   readCiConfig,
   Settings,
   Subpackage,
+  UnreadableFileError,
   unreadDependencies
 } from '@contribs-actions/shared'
 import { importNames, Layout } from './layout.js'
@@ -39,8 +40,10 @@ export function checkContent(pkg: Subpackage, ctx: PackageContext): Finding[] {
   const add = (code: string, message: string, file: string, line?: number, column?: number) =>
     out.push({ severity: 'error', code, package: d, message, file, line, column })
 
-  // Rule 3: OWNERS names someone.
-  if (pkg.owners) {
+  // Rule 3: OWNERS names someone. One that cannot be read (a link out of the checkout, not a
+  // file, too large, not UTF-8) names nobody: reported under the same rule, its content unread.
+  if (pkg.ownersError) add('CA103', unreadableText('OWNERS', pkg.ownersError), `${d}/OWNERS`)
+  else if (pkg.owners) {
     const { entries, invalid } = pkg.owners
     if (entries.length === 0 && invalid.length === 0)
       add('CA103', 'OWNERS file is empty: add at least one @user or @org/team line', `${d}/OWNERS`)
@@ -63,8 +66,12 @@ export function checkContent(pkg: Subpackage, ctx: PackageContext): Finding[] {
         })
   }
 
-  // Rule 4: the pyproject parses; the rules that read it only run when it does.
-  if (pkg.pyprojectError) {
+  // Rule 4: the pyproject parses; the rules that read it only run when it does. One that cannot
+  // be read does not parse either: the same rule, saying why it was not read.
+  if (pkg.pyprojectError instanceof UnreadableFileError) {
+    const e = pkg.pyprojectError
+    add('CA104', unreadableText('pyproject.toml', e), `${d}/pyproject.toml`, e.line, e.column)
+  } else if (pkg.pyprojectError) {
     const e = pkg.pyprojectError
     const reason = e.message.replace(/^invalid TOML:\s*/, '')
     const at =
@@ -83,6 +90,9 @@ export function checkContent(pkg: Subpackage, ctx: PackageContext): Finding[] {
   }
   return out
 }
+
+/** `pyproject.toml is a named pipe, not a regular file (not opened)` */
+const unreadableText = (name: string, e: UnreadableFileError) => `${name} is ${e.message}`
 
 /**
  * The rules over a package's folders (from walkLayout): required files and folders (rules 1, 2),

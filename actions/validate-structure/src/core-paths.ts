@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { UserError } from '@contribs-actions/shared'
+import { readRepoText, UserError } from '@contribs-actions/shared'
 
 /**
  * `cookiecutter/core_paths.json` (`{"paths": [...]}`): the dotted paths a mirror tree may use.
@@ -9,14 +7,8 @@ import { UserError } from '@contribs-actions/shared'
  */
 export function readCorePaths(root: string, file: string): Set<string> | undefined {
   // Synchronous: one small file, and fs.promises would load another Node module at start-up.
-  let text: string
-  try {
-    text = readFileSync(path.join(root, file), 'utf8')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw e
-  }
-  return parseCorePaths(text, file)
+  const text = readRepoText(root, file)
+  return text === undefined ? undefined : parseCorePaths(text, file)
 }
 
 export function parseCorePaths(text: string, file: string): Set<string> {

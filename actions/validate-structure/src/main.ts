@@ -7,7 +7,7 @@ import {
   RunContext
 } from '@contribs-actions/shared'
 import { parseOptions } from './options.js'
-import { readContext, readFacts } from './read-facts.js'
+import { readContext, readFacts, skippedLinks } from './read-facts.js'
 import { buildResult } from './report.js'
 import { checkContents, validateRepo } from './validate.js'
 
@@ -19,6 +19,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     listing: options.listing
   })
   if (repo.tree.note) log.info(repo.tree.note)
+  for (const notice of skippedLinks(repo)) log.info(notice)
   const context = readContext(repo, options.levels)
   const contents = checkContents(repo, context)
   const dirs = contents.packages.map((p) => p.dir)

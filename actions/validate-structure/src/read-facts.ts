@@ -1,31 +1,29 @@
-import { lstatSync, readFileSync } from 'node:fs'
+import { lstatSync } from 'node:fs'
 import path from 'node:path'
-import { FileTree, RepoBase, ruleLevelLine } from '@contribs-actions/shared'
+import {
+  FileTree,
+  locateRepoFile,
+  pathExists,
+  readRepoText,
+  RepoBase,
+  ruleLevelLine,
+  UnreadableFileError
+} from '@contribs-actions/shared'
 import type { PackageContext } from './check-package.js'
 import { readCorePaths } from './core-paths.js'
 import { walkLayout } from './layout.js'
 import { Levels, levelsByCode } from './rules.js'
 import type { RepoFacts } from './validate.js'
 
-// Synchronous like the rest of the reading: a few paths, and fs.promises would load another
-// Node module at start-up.
-function exists(abs: string): boolean {
-  try {
-    lstatSync(abs)
-    return true
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') return false
-    throw e
-  }
-}
-
 /** Grandfathered paths that are gone; the list file is read again only when there is one. */
 function staleGrandfather(repo: RepoBase): RepoFacts['staleGrandfather'] {
   const g = repo.grandfather
-  const stale = g.paths.filter((p) => !exists(path.join(repo.root, p)))
+  // Synchronous like the rest of the reading: a few paths, and fs.promises would load another
+  // Node module at start-up. A path that is a link counts as there, and is not followed.
+  const stale = g.paths.filter((p) => !pathExists(path.join(repo.root, p)))
   if (!stale.length) return []
-  const lines = readFileSync(path.join(repo.root, g.file), 'utf8').split(/\r?\n/)
+  // Read (safely) once already, by openRepo; a list that is gone meanwhile has no lines.
+  const lines = (readRepoText(repo.root, g.file) ?? '').split(/\r?\n/)
   return stale.map((p) => {
     const i = lines.findIndex((l) => l.includes(JSON.stringify(p)) || l.includes(`"${p}/`))
     return { path: p, line: i >= 0 ? i + 1 : undefined }
@@ -69,4 +67,27 @@ export function readFacts(
   }
   const layouts = dirs.map((dir) => walkLayout(tree, dir, walk))
   return { layouts, staleGrandfather: staleGrandfather(repo) }
+}
+
+/**
+ * Notices for the top-level symbolic links that do not end at a file inside the checkout (a link
+ * to a folder, out of the checkout, or a loop). The tree lists a link as a file, as git records
+ * it, so such a folder is never a package and nothing in it is read: said here, so a package
+ * committed as a link is not silently missing.
+ */
+export function skippedLinks(repo: Pick<RepoBase, 'root' | 'tree'>): string[] {
+  const notices: string[] = []
+  for (const name of repo.tree.list('')?.files ?? []) {
+    if (!lstatSync(path.join(repo.root, name), { throwIfNoEntry: false })?.isSymbolicLink())
+      continue
+    try {
+      locateRepoFile(repo.root, name)
+    } catch (e) {
+      // A link to a file over the size limit is a file, only a big one: not a folder.
+      if (!(e instanceof UnreadableFileError) || e.reason === 'too-large') continue
+      const what = e.message.replace(/ \(not \w+\)$/, '')
+      notices.push(`skipped ${name}: a symbolic link is never a package, nor followed (${what})`)
+    }
+  }
+  return notices
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, symlinkSync } from 'node:fs'
 import path from 'node:path'
 import {
   cleanupTempDirs,
@@ -148,5 +148,40 @@ describe('startFileTree', () => {
     expect(tree.source).toBe('disk')
     expect(tree.note).toMatch(/^listed folders from disk: .*not a git repository/)
     expect(tree.list('pkg')).toEqual(diskTree(dir).list('pkg'))
+  })
+
+  it('never lists through a symbolic link: a link to a folder outside, or a loop, is a file of its folder', async () => {
+    const dir = tempDir()
+    const outside = tempDir()
+    writeFiles(outside, { 'etc/passwd': 'root:x:0:0\n' })
+    writeFiles(dir, { 'pkg/OWNERS': '@a\n', 'pkg/tests/test_x.py': '' })
+    symlinkSync(outside, path.join(dir, 'pkg', 'docs'))
+    symlinkSync('.', path.join(dir, 'pkg', 'again'))
+    symlinkSync('loop', path.join(dir, 'pkg', 'loop'))
+    symlinkSync(outside, path.join(dir, 'evil'))
+    initGitRepo(dir)
+    for (const source of ['git', 'disk'] as const) {
+      const tree = await startFileTree(dir, source)
+      const top = tree.list('')!
+      expect([source, top.files, top.dirs.filter((d) => d !== '.git')]).toEqual([
+        source,
+        ['evil'],
+        ['pkg']
+      ])
+      expect(tree.list('pkg')).toEqual({
+        files: ['OWNERS', 'again', 'docs', 'loop'],
+        dirs: ['tests']
+      })
+      // Asked for directly, a link is no folder: nothing outside is ever listed.
+      for (const rel of [
+        'evil',
+        'evil/etc',
+        'pkg/docs',
+        'pkg/again',
+        'pkg/loop',
+        'pkg/again/tests'
+      ])
+        expect([source, rel, tree.list(rel)]).toEqual([source, rel, undefined])
+    }
   })
 })

@@ -1,8 +1,11 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import {
   cleanupTempDirs,
   copyExampleRepo,
   EXAMPLE_REPO,
-  writeFiles
+  writeFiles,
+  writeLink
 } from '../../../test/kit/fixtures.js'
 import { buildGraph, tiersOf, withDependents } from '../src/graph.js'
 import { loadRepo } from '../src/repo.js'
@@ -80,5 +83,46 @@ describe('loadRepo on the example contribs repo', () => {
     expect(repo.byDir.get('dspy')!.pyprojectError?.describe()).toMatch(
       /^dspy\/pyproject.toml:1:\d+: invalid TOML/
     )
+  })
+})
+
+describe('hostile content: every file is read through the shared reader', () => {
+  test("a package's unreadable pyproject.toml or OWNERS is kept as that package's error, unread", async () => {
+    const dir = copyExampleRepo()
+    writeLink(dir, 'dspy/pyproject.toml', '/dev/zero')
+    writeLink(dir, 'citations/OWNERS', '/proc/self/environ')
+    writeFileSync(path.join(dir, 'crewai', 'OWNERS'), Buffer.from('@j\u00fcrgen\n', 'latin1'))
+    const repo = await loadRepo(dir)
+    const dspy = repo.byDir.get('dspy')!
+    expect(dspy.hasPyproject).toBe(true)
+    expect(dspy.pyproject).toBeUndefined()
+    expect(dspy.pyprojectError).toMatchObject({ reason: 'outside', file: 'dspy/pyproject.toml' })
+    expect(repo.byDir.get('citations')!.ownersError).toMatchObject({
+      reason: 'outside',
+      file: 'citations/OWNERS'
+    })
+    expect(repo.byDir.get('crewai')!.ownersError).toMatchObject({
+      reason: 'not-utf8',
+      file: 'crewai/OWNERS',
+      line: 1
+    })
+    expect(repo.byDir.get('crewai')!.owners).toBeUndefined()
+  })
+
+  test('an unreadable root pyproject.toml or grandfather list ends the load with a clear error', async () => {
+    const dir = copyExampleRepo()
+    writeLink(dir, 'pyproject.toml', 'pyproject.toml')
+    await expect(loadRepo(dir)).rejects.toMatchObject({
+      reason: 'loop',
+      file: 'pyproject.toml'
+    })
+    const other = copyExampleRepo()
+    const list = path.join(other, '.github', 'scripts', 'grandfather_legacy.json')
+    rmSync(list)
+    mkdirSync(list)
+    await expect(loadRepo(other)).rejects.toMatchObject({
+      reason: 'not-a-file',
+      file: '.github/scripts/grandfather_legacy.json'
+    })
   })
 })

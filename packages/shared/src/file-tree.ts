@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { lstatSync, readdirSync } from 'node:fs'
 import { git } from './git.js'
 import { byCodePoint } from './text.js'
 
@@ -29,10 +29,32 @@ export interface FileTree {
 
 export type TreeSource = 'git' | 'disk'
 
+/**
+ * Whether every part of `rel` below `root` is a folder and none a symbolic link. A listing
+ * never goes through a link (it may lead out of the checkout, or loop): a link is an entry of
+ * its folder's `files`, as git records it, whatever it points to.
+ */
+function realFolder(root: string, rel: string): boolean {
+  let at = root
+  for (const part of rel.split('/')) {
+    at = `${at}/${part}`
+    let st
+    try {
+      st = lstatSync(at, { throwIfNoEntry: false })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return false
+      throw e
+    }
+    if (!st?.isDirectory()) return false
+  }
+  return true
+}
+
 export function diskTree(root: string): FileTree {
   return {
     source: 'disk',
     list(rel) {
+      if (rel && !realFolder(root, rel)) return undefined
       let entries
       try {
         entries = readdirSync(rel ? `${root}/${rel}` : root, { withFileTypes: true })
@@ -43,6 +65,7 @@ export function diskTree(root: string): FileTree {
       }
       const files: string[] = []
       const dirs: string[] = []
+      // A Dirent is not followed: a link to a folder counts as a file here, never listed into.
       for (const e of entries) (e.isDirectory() ? dirs : files).push(e.name)
       return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
     },

@@ -7,6 +7,8 @@ export interface GitResult {
   code: number
   stdout: string
   stderr: string
+  /** stdout as git wrote it, when asked for with `bytes: true` (blobs that must be decoded strictly). */
+  stdoutBytes?: Buffer
 }
 
 /**
@@ -32,7 +34,7 @@ export interface GitResult {
 export function git(
   cwd: string,
   args: string[],
-  options: { env?: Record<string, string> } = {}
+  options: { env?: Record<string, string>; bytes?: boolean } = {}
 ): Promise<GitResult> {
   const files = outputFiles()
   const { spawn } = process.getBuiltinModule('node:child_process')
@@ -77,9 +79,14 @@ export function git(
     child.on('error', (e) => settle(() => new Error(`git could not start in ${cwd}: ${e.message}`)))
     child.on('close', (code, signal) =>
       settle(() => {
-        const stdout = files ? readFileSync(files.out, 'utf8') : Buffer.concat(piped.out).toString()
+        const out = files ? readFileSync(files.out) : Buffer.concat(piped.out)
         const stderr = files ? readFileSync(files.err, 'utf8') : Buffer.concat(piped.err).toString()
-        return { code: code ?? -1, stdout, stderr: stderr || (signal ? `killed by ${signal}` : '') }
+        return {
+          code: code ?? -1,
+          stdout: out.toString(),
+          stderr: stderr || (signal ? `killed by ${signal}` : ''),
+          ...(options.bytes ? { stdoutBytes: out } : {})
+        }
       })
     )
   })

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import path from 'node:path'
 import { UserError } from './errors.js'
 import { FileTree, startFileTree, TreeSource } from './file-tree.js'
@@ -15,6 +15,7 @@ import {
   strayProjects
 } from './package-layout.js'
 import { PyProject, readPyProject } from './pyproject.js'
+import { pathExists, readRepoText, UnreadableFileError } from './repo-file.js'
 import { LoadedSettings, resolveSettings, Settings } from './settings.js'
 
 /** One contributed subpackage: a folder of the repository (see PackageLayout). */
@@ -26,10 +27,15 @@ export interface Subpackage {
   dir: string
   hasPyproject: boolean
   pyproject?: PyProject
-  /** The TOML syntax error when `pyproject.toml` does not parse. */
+  /**
+   * The TOML syntax error when `pyproject.toml` does not parse, or the UnreadableFileError when
+   * it is not read at all (a link out of the checkout, not a file, too large, not UTF-8).
+   */
   pyprojectError?: UserError
-  /** Undefined when the package has no OWNERS file. */
+  /** Undefined when the package has no OWNERS file, or it could not be read (`ownersError`). */
   owners?: Owners
+  /** Why OWNERS was not read (see UnreadableFileError). */
+  ownersError?: UnreadableFileError
 }
 
 export interface Grandfather {
@@ -68,23 +74,9 @@ export interface LoadOptions {
   listing?: TreeSource
 }
 
-/**
- * Synchronous like the package reads: at start-up the thread pool's first round trips (spawning
- * its threads) left the process idle for milliseconds on a 10-package repo.
- */
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
-    throw e
-  }
-}
-
 /** Reads `{"legacy_paths": [...]}`; a missing file grandfathers nothing. */
 async function readGrandfather(root: string, file: string): Promise<Grandfather> {
-  const text = readText(path.join(root, file))
+  const text = readRepoText(root, file)
   if (text === undefined) return { file, paths: [] }
   let data: unknown
   try {
@@ -185,7 +177,7 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
   const abs = path.resolve(root)
   if (!statSync(abs, { throwIfNoEntry: false })?.isDirectory())
     throw new UserError(`repository path ${JSON.stringify(root)} is not a directory`)
-  const rootText = readText(path.join(abs, 'pyproject.toml'))
+  const rootText = readRepoText(abs, 'pyproject.toml')
   const rootPyproject =
     rootText === undefined ? undefined : readPyProject(rootText, 'pyproject.toml')
   const loaded: LoadedSettings = resolveSettings(rootPyproject, options.overrides, options.table)
@@ -211,7 +203,7 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
  * top-level layout a folder is one when it holds a `pyproject.toml`, an `OWNERS` file or the
  * namespace folder (a root `test/` of conftest files is plumbing, not a package with something
  * missing); with globs, when it holds a `pyproject.toml`. Synchronous on
- * purpose: with the files in the page cache (a fresh checkout), two readFileSync cost a fraction
+ * purpose: with the files in the page cache (a fresh checkout), two synchronous reads cost a fraction
  * of the promise API's open/fstat/read/close round trips through the thread pool (profiled: the
  * async version spent more time in file-handle calls than in reading). The folder is not listed:
  * a listing costs as much as a read, and only validate-structure needs one (it asks a FileTree).
@@ -221,23 +213,20 @@ export function readPackage(
   dir: string
 ): Subpackage | undefined {
   const { root, settings } = repo
-  const folder = `${root}/${dir}`
-  const pyText = readTextSync(`${folder}/pyproject.toml`)
-  const ownersText = readTextSync(`${folder}/OWNERS`)
+  const pyText = readPackageFile(root, `${dir}/pyproject.toml`)
+  const ownersText = readPackageFile(root, `${dir}/OWNERS`)
   const hasPyproject = pyText !== undefined
   if (
     !hasPyproject &&
     (repo.layout.kind === 'globs' ||
       (ownersText === undefined &&
         // With `namespace = ""` there is no namespace folder to tell a package by.
-        !(
-          settings.namespace &&
-          statSync(`${folder}/${settings.namespace}`, { throwIfNoEntry: false })
-        )))
+        !(settings.namespace && pathExists(`${root}/${dir}/${settings.namespace}`))))
   )
     return undefined
   const pkg: Subpackage = { dir, hasPyproject }
-  if (pyText !== undefined) {
+  if (pyText instanceof UnreadableFileError) pkg.pyprojectError = pyText
+  else if (pyText !== undefined) {
     try {
       pkg.pyproject = readPyProject(pyText, `${dir}/pyproject.toml`)
     } catch (e) {
@@ -245,16 +234,21 @@ export function readPackage(
       pkg.pyprojectError = e
     }
   }
-  if (ownersText !== undefined) pkg.owners = parseOwners(ownersText)
+  if (ownersText instanceof UnreadableFileError) pkg.ownersError = ownersText
+  else if (ownersText !== undefined) pkg.owners = parseOwners(ownersText)
   return pkg
 }
 
-function readTextSync(file: string): string | undefined {
+/**
+ * A package file's text, or why it was not read: one package's unreadable file is that
+ * package's problem (a finding), not the end of the run. The folder is a candidate, listed by
+ * the file tree.
+ */
+function readPackageFile(root: string, rel: string): string | UnreadableFileError | undefined {
   try {
-    return readFileSync(file, 'utf8')
+    return readRepoText(root, rel, { folderListed: true })
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined
+    if (e instanceof UnreadableFileError) return e
     throw e
   }
 }

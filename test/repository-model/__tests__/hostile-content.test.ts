@@ -1,0 +1,240 @@
+// Whatever a pull request commits, the read-only actions end quickly with one clear message
+// naming the file, and read nothing outside the checkout: a link to a device, to the process
+// environment, to a folder outside, a loop, a 50 MB pyproject.toml, one that is not UTF-8. The
+// built bundles, run as the runner runs them, on real git repositories.
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { runBundle, type BundleRunResult } from '@contribs-actions/cli'
+import { mapLimit } from '@contribs-actions/shared'
+import {
+  cleanupTempDirs,
+  copyExampleRepo,
+  EXAMPLE_PACKAGES,
+  initGitRepo,
+  tempDir,
+  writeFiles,
+  writeLink
+} from '../../kit/fixtures.js'
+import { jest } from '@jest/globals'
+import { BUNDLE_TEST_TIMEOUT_MS, BUNDLES_AT_ONCE } from '../../kit/budgets.js'
+
+afterAll(cleanupTempDirs)
+// The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
+
+/** In every bundle's environment: a link to /proc/self/environ would carry it into the output. */
+const MARKER = 'HOSTILE_MARKER_VALUE_6c1f'
+
+const OUTSIDE_MESSAGE = 'a symbolic link to a path outside the checkout (not followed)'
+
+interface Case {
+  name: string
+  /** The file the message must name. */
+  file: string
+  /** What the message says about it (after `<file>: `). */
+  says: string
+  make(dir: string, outside: string): void
+}
+
+const CASES: Case[] = [
+  {
+    name: 'pyproject.toml -> /dev/zero',
+    file: 'dspy/pyproject.toml',
+    says: OUTSIDE_MESSAGE,
+    make: (dir) => writeLink(dir, 'dspy/pyproject.toml', '/dev/zero')
+  },
+  {
+    name: 'OWNERS -> /proc/self/environ',
+    file: 'dspy/OWNERS',
+    says: OUTSIDE_MESSAGE,
+    make: (dir) => writeLink(dir, 'dspy/OWNERS', '/proc/self/environ')
+  },
+  {
+    name: 'pyproject.toml -> a folder outside the checkout',
+    file: 'dspy/pyproject.toml',
+    says: OUTSIDE_MESSAGE,
+    make: (dir, outside) => writeLink(dir, 'dspy/pyproject.toml', outside)
+  },
+  {
+    name: 'pyproject.toml -> itself (a loop)',
+    file: 'dspy/pyproject.toml',
+    says: 'a symbolic link that loops, or a chain of too many links (not followed)',
+    make: (dir) => writeLink(dir, 'dspy/pyproject.toml', 'pyproject.toml')
+  },
+  {
+    name: 'a 50 MB pyproject.toml',
+    file: 'dspy/pyproject.toml',
+    says: '52428800 bytes, over the 1048576-byte limit (1 MiB) for a repository file (not read)',
+    // Sparse: the valid start of the file, then zeros up to 50 MB that cost no disk.
+    make: (dir) => truncateSync(path.join(dir, 'dspy/pyproject.toml'), 50 * 1024 * 1024)
+  },
+  {
+    name: 'a Latin-1 pyproject.toml',
+    file: 'dspy/pyproject.toml',
+    // `description = "f` is 16 characters: the ü is the 17th, on the description's line.
+    says: 'not UTF-8: byte 0xFC at line 4, column 17; pip, uv and hatch read UTF-8 only, so save the file as UTF-8',
+    make: (dir) => {
+      const file = path.join(dir, 'dspy/pyproject.toml')
+      const text = readFileSync(file, 'utf8').replace(
+        /^description = ".*"$/m,
+        'description = "f\u00fcr Mellea"'
+      )
+      writeFileSync(file, Buffer.from(text, 'latin1'))
+    }
+  }
+]
+
+/** The example repository with the case's content, committed as a pull request would. */
+function hostileRepo(c: Case): string {
+  const outside = tempDir('hostile-outside-')
+  writeFiles(outside, { 'secret.txt': `${MARKER}\n`, 'pyproject.toml': `# ${MARKER}\n` })
+  const dir = copyExampleRepo()
+  c.make(dir, outside)
+  initGitRepo(dir)
+  return dir
+}
+
+const ACTIONS = [
+  { action: 'validate-structure' },
+  { action: 'read-ci-config', inputs: { packages: 'all' } },
+  { action: 'discover', event: { name: 'schedule', payload: {} } }
+]
+
+/** Every action on every case: five bundles at a time (test/kit/budgets.ts). */
+async function runAll(): Promise<Map<string, BundleRunResult>> {
+  const repos = CASES.map(hostileRepo)
+  const runs = CASES.flatMap((c, i) => ACTIONS.map((a) => ({ c, a, workspace: repos[i] })))
+  const results = await mapLimit(runs, BUNDLES_AT_ONCE, ({ a, workspace }) =>
+    runBundle({ ...a, workspace, env: { HOSTILE_MARKER: MARKER } })
+  )
+  return new Map(runs.map((r, i) => [`${r.a.action} / ${r.c.name}`, results[i]]))
+}
+
+let results: Map<string, BundleRunResult>
+beforeAll(async () => {
+  results = await runAll()
+})
+
+/** Nothing from outside the checkout, and no stack trace, anywhere the run writes. */
+function expectClean(r: BundleRunResult): void {
+  const everything = [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs)].join('\n')
+  expect(everything).not.toContain(MARKER)
+  expect(everything).not.toMatch(/unexpected error|\n\s+at .*\(.*:\d+:\d+\)/)
+}
+
+/** The error annotations on a file (the step's own failure line names none). */
+const errorsOf = (r: BundleRunResult) =>
+  r.annotations.filter((a) => a.level === 'error' && a.file !== undefined)
+
+describe.each(CASES)('$name', (c) => {
+  const says = c.says
+  const owners = c.file.endsWith('OWNERS')
+
+  test('validate-structure: one violation on the file, saying why it was not read', () => {
+    const r = results.get(`validate-structure / ${c.name}`)!
+    expectClean(r)
+    expect(r.exitCode).toBe(1)
+    const name = path.basename(c.file)
+    expect(JSON.parse(r.outputs.violations)).toEqual([
+      expect.objectContaining({
+        code: owners ? 'CA103' : 'CA104',
+        file: c.file,
+        message: `${name} is ${c.says}`
+      })
+    ])
+    expect(errorsOf(r)).toEqual([expect.objectContaining({ file: c.file })])
+  })
+
+  test('read-ci-config: fails on the file when it needs it, never reads OWNERS', () => {
+    const r = results.get(`read-ci-config / ${c.name}`)!
+    expectClean(r)
+    if (owners) {
+      expect(r.exitCode).toBe(0)
+      expect(Object.keys(JSON.parse(r.outputs.configs))).toEqual(EXAMPLE_PACKAGES)
+      return
+    }
+    expect(r.exitCode).toBe(1)
+    expect(errorsOf(r)).toEqual([expect.objectContaining({ file: c.file, message: says })])
+  })
+
+  test('discover: one error naming the file, or the full matrix when it only looks at OWNERS', () => {
+    const r = results.get(`discover / ${c.name}`)!
+    expectClean(r)
+    if (owners) {
+      expect(r.exitCode).toBe(0)
+      expect(JSON.parse(r.outputs.matrix)).toEqual(EXAMPLE_PACKAGES)
+      return
+    }
+    expect(r.exitCode).toBe(1)
+    expect(errorsOf(r)).toEqual([expect.objectContaining({ file: c.file })])
+    const line = errorsOf(r)[0].message
+    expect(line.slice(line.indexOf(': ') + 2)).toEqual(says)
+  })
+})
+
+test('folders: a package linked from outside, a loop and a link inside a package are never followed', async () => {
+  const outside = tempDir('hostile-outside-')
+  writeFiles(outside, {
+    'pkg/pyproject.toml': `[project]\nname = "${MARKER}"\n`,
+    'pkg/OWNERS': `@${MARKER}\n`
+  })
+  const dir = copyExampleRepo()
+  writeLink(dir, 'evil', path.join(outside, 'pkg'))
+  writeLink(dir, 'loop', 'loop')
+  writeLink(dir, 'dspy/docs', outside)
+  initGitRepo(dir)
+  const env = { HOSTILE_MARKER: MARKER }
+  const [validate, configs, discover] = await Promise.all([
+    runBundle({ action: 'validate-structure', workspace: dir, env }),
+    runBundle({ action: 'read-ci-config', inputs: { packages: 'all' }, workspace: dir, env }),
+    runBundle({ action: 'discover', event: { name: 'schedule', payload: {} }, workspace: dir, env })
+  ])
+  for (const r of [validate, configs, discover]) {
+    expectClean(r)
+    expect(r.exitCode).toBe(0)
+  }
+  // Skipped with a notice: neither is a package, and nothing in them was listed or read.
+  expect(validate.stdout).toContain(
+    'skipped evil: a symbolic link is never a package, nor followed (a symbolic link to a path outside the checkout)'
+  )
+  expect(validate.stdout).toContain(
+    'skipped loop: a symbolic link is never a package, nor followed (a symbolic link that loops, or a chain of too many links)'
+  )
+  expect(Object.keys(JSON.parse(configs.outputs.configs))).toEqual(EXAMPLE_PACKAGES)
+  expect(JSON.parse(discover.outputs.matrix)).toEqual(EXAMPLE_PACKAGES)
+})
+
+describe('the files every action reads first stop every action, naming the file', () => {
+  const ROOT_CASES = [
+    {
+      name: 'the grandfather list -> a file outside',
+      file: '.github/scripts/grandfather_legacy.json',
+      says: OUTSIDE_MESSAGE,
+      make: (dir: string, outside: string) =>
+        writeLink(dir, '.github/scripts/grandfather_legacy.json', path.join(outside, 'secret.txt'))
+    },
+    {
+      name: 'the root pyproject.toml is a folder',
+      file: 'pyproject.toml',
+      says: 'a folder, not a regular file (not opened)',
+      make: (dir: string) => writeFiles(dir, { 'pyproject.toml': null, 'pyproject.toml/x': '' })
+    }
+  ]
+  test.each(ROOT_CASES)('$name', async (c) => {
+    const outside = tempDir('hostile-outside-')
+    writeFiles(outside, { 'secret.txt': `${MARKER}\n` })
+    const dir = copyExampleRepo()
+    c.make(dir, outside)
+    initGitRepo(dir)
+    const runs = await Promise.all(
+      ACTIONS.map((a) => runBundle({ ...a, workspace: dir, env: { HOSTILE_MARKER: MARKER } }))
+    )
+    for (const r of runs) {
+      expectClean(r)
+      expect(r.exitCode).toBe(1)
+      expect(errorsOf(r)).toEqual([
+        expect.objectContaining({ file: c.file, message: `${c.file}: ${c.says}` })
+      ])
+    }
+  })
+})
