@@ -1,45 +1,62 @@
 // The floors the benchmarks divide by: minimal Node scripts doing the least a tool that looks at
-// every package must do, with no parsing and no validation.
-//   node bench/floor.mjs ROOT               read every <pkg>/pyproject.toml and <pkg>/OWNERS once
-//                                           (the top-level folders listed, nothing below them)
-//   ... --pyproject-only                    the same, only pyproject.toml (discover's floor)
-//   ... --walk                              walk the whole tree (every folder but .git, one
-//                                           readdir after another) and read those files once:
-//                                           the spec's floor, "walk the tree and read every
-//                                           pyproject.toml and OWNERS once"
-//   ... --parse                             also parse each pyproject.toml with smol-toml (the
-//                                           parser the actions use): the least a tool that must
-//                                           say whether every file is valid TOML can do
+// every package must do, with no validation.
+//   node bench/floor.mjs ROOT [--globs G,G]   read every package's pyproject.toml and OWNERS once
+//   ... --parse                               read every package's pyproject.toml and parse it
+//                                             with smol-toml (the parser the actions use): the
+//                                             least a tool that reads TOML correctly can do
+//   ... --walk                                walk the whole tree (every folder but hidden ones,
+//                                             one readdir after another), reading every
+//                                             pyproject.toml and OWNERS it meets: the least any
+//                                             structural check can do
+// The package folders are the top-level folders, or with --globs those the globs match (`*` is
+// one folder name, as in a uv workspace's members), found one glob segment at a time: the way
+// the actions find a nested layout's packages, so both sides list the same folders.
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
-const root = process.argv[2]
-const withOwners = !process.argv.includes('--pyproject-only')
-const walk = process.argv.includes('--walk')
-const parse = process.argv.includes('--parse') ? (await import('smol-toml')).parse : undefined
-const wanted = withOwners ? ['pyproject.toml', 'OWNERS'] : ['pyproject.toml']
+const [root, ...flags] = process.argv.slice(2)
+const option = (name) => flags[flags.indexOf(`--${name}`) + 1]
+const globs = flags.includes('--globs') ? option('globs').split(',') : ['*']
+const walk = flags.includes('--walk')
+const parse = flags.includes('--parse') ? (await import('smol-toml')).parse : undefined
 let bytes = 0
 
 function read(file) {
   let data
   try {
-    data = readFileSync(file)
+    data = readFileSync(file, 'utf8')
   } catch {
     return // a folder without the file: nothing to read
   }
   bytes += data.length
-  if (parse && file.endsWith('pyproject.toml')) parse(data.toString('utf8'))
+  if (parse) parse(data)
 }
 
-function walkBelow(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true }))
-    if (e.isDirectory() && e.name !== '.git') walkBelow(path.join(dir, e.name))
+const folders = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name[0] !== '.')
+
+/** The folders below `dir` that the glob segments match. */
+function matching(dir, segments) {
+  if (segments.length === 0) return [dir]
+  const [first, ...rest] = segments
+  const names = first === '*' ? folders(dir).map((e) => e.name) : [first]
+  return names.flatMap((name) => matching(path.join(dir, name), rest))
 }
 
-for (const e of readdirSync(root, { withFileTypes: true })) {
-  if (!e.isDirectory() || e.name.startsWith('.')) continue
-  const dir = path.join(root, e.name)
-  for (const f of wanted) read(path.join(dir, f))
-  if (walk) walkBelow(dir)
+function walkFrom(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name[0] === '.') continue
+    const child = path.join(dir, e.name)
+    if (e.isDirectory()) walkFrom(child)
+    else if (e.name === 'pyproject.toml' || e.name === 'OWNERS') read(child)
+  }
 }
+
+if (walk) walkFrom(root)
+else
+  for (const glob of globs)
+    for (const dir of matching(root, glob.split('/'))) {
+      read(path.join(dir, 'pyproject.toml'))
+      if (!parse) read(path.join(dir, 'OWNERS'))
+    }
 if (bytes === 0) process.exit(1)

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { generateRepo } from '../../test/kit/generate-repo.js'
+import { generateRepo, NESTED_GLOBS, PackageLayout } from '../../test/kit/generate-repo.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 export const REPO_ROOT = path.resolve(HERE, '../..')
@@ -32,6 +32,9 @@ export const git = (cwd: string, ...args: string[]) =>
 export interface BenchRepo {
   dir: string
   packages: number
+  layout: PackageLayout
+  /** Where the packages are, for the floors: the uv workspace's members when nested. */
+  globs?: string[]
   /** main's commit, and the head of branch `change` touching `changedFiles` files. */
   base: string
   head: string
@@ -43,15 +46,20 @@ const generatorVersion = () =>
   createHash('sha256').update(readFileSync(GENERATOR)).digest('hex').slice(0, 12)
 
 /**
- * A synthetic contribs repo of `n` packages from test/kit/generate-repo.ts, cached across runs
- * (generation is deterministic), with a branch `change` that edits two files in every package
- * (10,000 changed files at 5,000 packages) for discover.
+ * A synthetic contribs repo of `n` packages from test/kit/generate-repo.ts in the given layout
+ * (nested: group folders declared as a uv workspace, found with zero configuration), cached
+ * across runs (generation is deterministic), with a branch `change` that edits two files in every
+ * package (10,000 changed files at 5,000 packages) for discover.
  */
-export function benchRepo(n: number, filesPerPackage = 4): BenchRepo {
-  const dir = path.join(CACHE, `${generatorVersion()}-n${n}-f${filesPerPackage}`)
+export function benchRepo(
+  n: number,
+  layout: PackageLayout = 'top-level',
+  filesPerPackage = 4
+): BenchRepo {
+  const dir = path.join(CACHE, `${generatorVersion()}-${layout}-n${n}-f${filesPerPackage}`)
   const done = path.join(dir, '.bench-ready')
   if (!existsSync(done)) {
-    const { packages } = generateRepo(dir, { packages: n, filesPerPackage })
+    const { packages } = generateRepo(dir, { packages: n, filesPerPackage, layout })
     git(dir, 'checkout', '-q', '-b', 'change')
     for (const { dir: pkg } of packages) {
       writeFileSync(path.join(dir, pkg, 'README.md'), `# ${pkg}\n\nChanged by the benchmark.\n`)
@@ -67,5 +75,6 @@ export function benchRepo(n: number, filesPerPackage = 4): BenchRepo {
   const base = git(dir, 'rev-parse', 'main')
   const head = git(dir, 'rev-parse', 'change')
   const changedFiles = Number(readFileSync(done, 'utf8'))
-  return { dir, packages: n, base, head, changedFiles }
+  const globs = layout === 'nested' ? NESTED_GLOBS : undefined
+  return { dir, packages: n, layout, globs, base, head, changedFiles }
 }

@@ -1,5 +1,4 @@
 // The pure parts: git output parsing, sharding, and the event plan.
-import { sortedKeys } from '../src/discover.js'
 import { planRange } from '../src/event-plan.js'
 import { parseNameStatus } from '../src/git-range.js'
 import { Leg, shardLegs } from '../src/legs.js'
@@ -77,49 +76,6 @@ describe('shards', () => {
     const big = legsOf(['pkg-000'], 5)
     expect(shardLegs(big, 2, packages).map((s) => s.length)).toEqual([2, 2, 1])
   })
-
-  test('the same shards as the rule read literally, on random selections', () => {
-    // The rule as the doc comment states it, with nothing skipped.
-    const literal = (legs: Leg[], maxLegs: number, all: string[]): Leg[][] => {
-      if (legs.length === 0) return []
-      if (legs.length <= maxLegs) return [legs]
-      const groups: Leg[][] = []
-      for (const leg of legs) {
-        const last = groups[groups.length - 1]
-        if (last && last[0].package === leg.package) last.push(leg)
-        else groups.push([leg])
-      }
-      if (groups.some((g) => g.length > maxLegs)) {
-        const out: Leg[][] = []
-        for (let i = 0; i < legs.length; i += maxLegs) out.push(legs.slice(i, i + maxLegs))
-        return out
-      }
-      const n = Math.max(all.length, 1)
-      const minimal = Math.ceil(legs.length / maxLegs)
-      for (let k = minimal; k <= 2 * minimal; k++) {
-        const sliceOf = (g: Leg[]) =>
-          Math.min(k - 1, Math.floor((all.indexOf(g[0].package) * k) / n))
-        const slices: Leg[][] = Array.from({ length: k }, () => [])
-        for (const g of groups) slices[sliceOf(g)].push(...g)
-        if (slices.some((x) => x.length > maxLegs)) continue
-        return slices.filter((x) => x.length > 0)
-      }
-      const out: Leg[][] = [[]]
-      for (const g of groups) {
-        if (out[out.length - 1].length + g.length > maxLegs) out.push([])
-        out[out.length - 1].push(...g)
-      }
-      return out
-    }
-    let seed = 7
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
-    for (let round = 0; round < 200; round++) {
-      const chosen = packages.filter(() => next() < 0.2 + next() * 0.8)
-      const legs = chosen.flatMap((p) => legsOf([p], 1 + Math.floor(next() * 4)))
-      const max = 1 + Math.floor(next() * 60)
-      expect(shardLegs(legs, max, packages)).toEqual(literal(legs, max, packages))
-    }
-  })
 })
 
 describe('event plan', () => {
@@ -161,11 +117,4 @@ describe('event plan', () => {
     )
     expect(() => planRange('merge_group', {}, {})).toThrow('has no merge_group.base_sha')
   })
-})
-
-test('map keys in code point order, whether or not they were inserted in order', () => {
-  const keyed = (keys: string[]) => new Map(keys.map((k) => [k, 0]))
-  expect(sortedKeys(keyed(['a', 'a-b', 'b']))).toEqual(['a', 'a-b', 'b'])
-  expect(sortedKeys(keyed(['a-b', 'a', 'B', 'é', 'b']))).toEqual(['B', 'a', 'a-b', 'b', 'é'])
-  expect(sortedKeys(keyed([]))).toEqual([])
 })

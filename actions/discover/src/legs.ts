@@ -91,38 +91,31 @@ interface Shape {
 export function shardLegs(legs: Leg[], maxLegs: number, allPackages: string[]): Leg[][] {
   if (legs.length === 0) return []
   if (legs.length <= maxLegs) return [legs]
-  // Plain loops over index ranges: this runs once per process over up to thousands of legs, in
-  // code the engine has not optimised yet, where every callback and small array costs.
-  const starts: number[] = [] // where each package's legs begin
-  for (let i = 0; i < legs.length; i++)
-    if (i === 0 || legs[i].package !== legs[i - 1].package) starts.push(i)
-  starts.push(legs.length)
-  const groups = starts.length - 1
-  for (let g = 0; g < groups; g++)
-    if (starts[g + 1] - starts[g] > maxLegs) return chunk(legs, maxLegs)
-  const rank = new Map<string, number>()
-  for (let i = 0; i < allPackages.length; i++) rank.set(allPackages[i], i)
+  const groups = byPackage(legs)
+  if (groups.some((g) => g.length > maxLegs)) return chunk(legs, maxLegs)
+  const rank = new Map(allPackages.map((p, i) => [p, i]))
   const n = Math.max(allPackages.length, 1)
   const minimal = Math.ceil(legs.length / maxLegs)
-  const ranks = new Array<number>(groups)
-  for (let g = 0; g < groups; g++) ranks[g] = rank.get(legs[starts[g]].package) ?? 0
-  const slice = new Array<number>(groups)
   for (let k = minimal; k <= 2 * minimal; k++) {
-    const sizes = new Array<number>(k).fill(0)
-    let fits = true
-    for (let g = 0; fits && g < groups; g++) {
-      slice[g] = Math.min(k - 1, Math.floor((ranks[g] * k) / n))
-      fits = (sizes[slice[g]] += starts[g + 1] - starts[g]) <= maxLegs
-    }
-    if (!fits) continue
     const slices: Leg[][] = Array.from({ length: k }, () => [])
-    for (let g = 0; g < groups; g++)
-      for (let i = starts[g]; i < starts[g + 1]; i++) slices[slice[g]].push(legs[i])
-    return slices.filter((s) => s.length > 0)
+    for (const g of groups) {
+      const r = rank.get(g[0].package) ?? 0
+      slices[Math.min(k - 1, Math.floor((r * k) / n))].push(...g)
+    }
+    if (slices.every((s) => s.length <= maxLegs)) return slices.filter((s) => s.length > 0)
   }
-  const packed: Leg[][] = []
-  for (let g = 0; g < groups; g++) packed.push(legs.slice(starts[g], starts[g + 1]))
-  return pack(packed, maxLegs)
+  return pack(groups, maxLegs)
+}
+
+/** Legs in runs of one package each, in their order (a package's legs are together). */
+function byPackage(legs: Leg[]): Leg[][] {
+  const groups: Leg[][] = []
+  for (const leg of legs) {
+    const last = groups[groups.length - 1]
+    if (last?.[0].package === leg.package) last.push(leg)
+    else groups.push([leg])
+  }
+  return groups
 }
 
 function chunk(legs: Leg[], size: number): Leg[][] {

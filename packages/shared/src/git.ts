@@ -1,6 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
+import { spawn } from 'node:child_process'
 import { gitExecutable } from './git-path.js'
 
 export interface GitResult {
@@ -17,105 +15,36 @@ export interface GitResult {
  * (not installed, no such folder) rejects. git starts before this returns, so a caller may do
  * long synchronous work while git runs on the other core.
  *
- * Spawned through child_process rather than @actions/exec: exec stats PATH and the working folder
- * before each spawn, rescans the whole output for line breaks on every chunk (~15 ms of the main
- * thread on a 10,000-file diff), and its modules (with @actions/io, assert, events, timers)
- * cost every start of discover ~5 ms to load.
- *
- * git writes into two new temporary files, read once it exits and then removed, rather than
- * into pipes: a pipe is a socket in this process, and creating the first one loads the stream
- * and net machinery while tearing it down initialises process.stderr (discover's start on a
- * 10-package repository: 1-4 ms less in three runs of 61-101 rounds against `node -e 0`, where
- * the machine's noise is ±5 ms). child_process itself (~4 ms) is loaded only when git runs.
- * Where the files cannot be made (RUNNER_TEMP missing or read-only) git answers through pipes
- * as before: a few milliseconds are not worth a failed run. Files a killed process leaves behind
- * go with RUNNER_TEMP, which the runner empties for every job.
+ * Spawned through child_process rather than @actions/exec, which echoes the command and rescans
+ * the whole output for line breaks on every chunk.
  */
 export function git(
   cwd: string,
   args: string[],
   options: { env?: Record<string, string>; bytes?: boolean } = {}
 ): Promise<GitResult> {
-  const files = outputFiles()
-  const { spawn } = process.getBuiltinModule('node:child_process')
   return new Promise((resolve, reject) => {
-    // A spawn that fails emits 'error' and then 'close': the first answer counts.
-    let settled = false
-    const settle = (answer: () => GitResult | Error) => {
-      if (settled) return
-      settled = true
-      let result: GitResult | Error
-      try {
-        result = answer()
-      } catch (e) {
-        result = e as Error
-      } finally {
-        if (files) {
-          unlinkSync(files.out)
-          unlinkSync(files.err)
-        }
-      }
-      if (result instanceof Error) reject(result)
-      else resolve(result)
-    }
-    let child: ReturnType<typeof spawn>
-    try {
-      child = spawn(gitExecutable(), args, {
-        cwd,
-        stdio: ['ignore', files?.outFd ?? 'pipe', files?.errFd ?? 'pipe'],
-        env: options.env ? { ...process.env, ...options.env } : undefined
+    const child = spawn(gitExecutable(), args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ? { ...process.env, ...options.env } : undefined
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (d: Buffer) => out.push(d))
+    child.stderr.on('data', (d: Buffer) => err.push(d))
+    // A spawn that fails emits 'error' and may then emit 'close': the promise keeps the first.
+    child.on('error', (e) => reject(new Error(`git could not start in ${cwd}: ${e.message}`)))
+    child.on('close', (code, signal) => {
+      // Decoded whole, so a character split between two chunks stays one character.
+      const stderr = Buffer.concat(err).toString()
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString(),
+        stderr: stderr || (signal ? `killed by ${signal}` : '')
       })
-    } catch (e) {
-      return settle(() => e as Error)
-    } finally {
-      if (files) {
-        closeSync(files.outFd)
-        closeSync(files.errFd)
-      }
-    }
-    const piped: { out: Buffer[]; err: Buffer[] } = { out: [], err: [] }
-    child.stdout?.on('data', (d: Buffer) => piped.out.push(d))
-    child.stderr?.on('data', (d: Buffer) => piped.err.push(d))
-    child.on('error', (e) => settle(() => new Error(`git could not start in ${cwd}: ${e.message}`)))
-    child.on('close', (code, signal) =>
-      settle(() => {
-        const out = files ? readFileSync(files.out) : Buffer.concat(piped.out)
-        const stderr = files ? readFileSync(files.err, 'utf8') : Buffer.concat(piped.err).toString()
-        return {
-          code: code ?? -1,
-          stdout: out.toString(),
-          stderr: stderr || (signal ? `killed by ${signal}` : ''),
-          ...(options.bytes ? { stdoutBytes: out } : {})
-        }
-      })
-    )
+    })
   })
-}
-
-/**
- * Two new files for git's output and its errors ('wx' refuses an existing name or a planted
- * symlink), or undefined when the folder will not take them. Removed with unlinkSync, not
- * rmSync, whose recursive mode loads another module at start-up.
- */
-function outputFiles(): { out: string; err: string; outFd: number; errFd: number } | undefined {
-  const out = path.join(
-    process.env.RUNNER_TEMP || os.tmpdir(),
-    `contribs-git-${process.pid}-${Math.random().toString(36).slice(2)}`
-  )
-  const err = `${out}.err`
-  let outFd: number
-  try {
-    outFd = openSync(out, 'wx')
-  } catch {
-    return undefined
-  }
-  try {
-    return { out, err, outFd, errFd: openSync(err, 'wx') }
-  } catch {
-    closeSync(outFd)
-    unlinkSync(out)
-    return undefined
-  }
 }
 
 export class GitError extends Error {
