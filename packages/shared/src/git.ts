@@ -38,10 +38,12 @@ export function git(
     child.on('close', (code, signal) => {
       // Decoded whole, so a character split between two chunks stays one character.
       const stderr = Buffer.concat(err).toString()
+      const stdout = Buffer.concat(out)
       resolve({
         code: code ?? -1,
-        stdout: Buffer.concat(out).toString(),
-        stderr: stderr || (signal ? `killed by ${signal}` : '')
+        stdout: stdout.toString(),
+        stderr: stderr || (signal ? `killed by ${signal}` : ''),
+        ...(options.bytes ? { stdoutBytes: stdout } : {})
       })
     })
   })
