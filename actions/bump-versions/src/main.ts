@@ -2,6 +2,7 @@ import {
   ActionResult,
   Inputs,
   loadRepo,
+  repositoryOverrides,
   Logger,
   readRepoBytes,
   Repo,
@@ -34,7 +35,10 @@ interface RemoteRead {
 
 export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise<ActionResult> {
   const options = parseOptions(inputs, ctx)
-  const repo = await loadRepo(options.root, { table: options.table })
+  const repo = await loadRepo(options.root, {
+    table: options.table,
+    overrides: repositoryOverrides(inputs)
+  })
   const settings = repo.settings
   const source = resolveVersion(options.version, ctx, settings)
   if (source.kind === 'nothing') return nothingToDo(source.reason)

@@ -2,6 +2,7 @@ import {
   ActionResult,
   Inputs,
   loadRepo,
+  repositoryOverrides,
   Logger,
   RunContext,
   UserError
@@ -20,7 +21,10 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   const options = parseOptions(inputs, ctx)
   const repo = await loadRepo(options.root, {
     table: options.table,
-    overrides: options.threshold ? { failure_threshold: options.threshold } : {}
+    overrides: {
+      ...repositoryOverrides(inputs),
+      ...(options.threshold ? { failure_threshold: options.threshold } : {})
+    }
   })
   const settings = repo.settings
   const scaleText = process.env.CONTRIBS_ACTIONS_TIME_SCALE

@@ -11,7 +11,7 @@
  */
 import type { Octokit } from '@contribs-actions/shared/github'
 import { createOnce, isAlreadyExists, statusOf } from '@contribs-actions/shared/github'
-import { mapLimit, UserError } from '@contribs-actions/shared'
+import { mapLimit, stateFileName, statePath, UserError } from '@contribs-actions/shared'
 import { apiError, backoff } from './clock.js'
 import {
   CLEAN_SHA,
@@ -38,9 +38,6 @@ export const MAX_ROUNDS = 40
 
 const SCOPE = 'contents: write'
 
-export function statePath(dir: string, pkg: string): string {
-  return `${dir.replace(/^\/+|\/+$/g, '')}/${pkg}.json`
-}
 
 function decode(content: string): string {
   return Buffer.from(content, 'base64').toString('utf8')
@@ -277,7 +274,7 @@ export class TreeStore extends StoreBase implements StateStore {
     const states = new Map<string, SmokeState>()
     const toFetch: string[] = []
     for (const pkg of packages) {
-      const sha = blobs.get(`${pkg}.json`)
+      const sha = blobs.get(stateFileName(pkg))
       if (sha === undefined || sha === CLEAN_SHA) states.set(pkg, emptyState())
       else toFetch.push(pkg)
     }
@@ -287,7 +284,7 @@ export class TreeStore extends StoreBase implements StateStore {
         const { data } = await octokit.rest.git.getBlob({
           owner,
           repo,
-          file_sha: blobs.get(`${pkg}.json`)!
+          file_sha: blobs.get(stateFileName(pkg))!
         })
         content = data.content
       } catch (e) {

@@ -53,3 +53,12 @@ test('statePath: <state_dir>/<package>.json, whatever slashes the setting has', 
   expect(statePath('.github/bot-state', 'dspy')).toBe('.github/bot-state/dspy.json')
   expect(statePath('/.github/bot-state/', 'dspy')).toBe('.github/bot-state/dspy.json')
 })
+
+test('statePath: a nested package is one file in the state folder, its slashes written as %2F', () => {
+  expect(statePath('.github/bot-state', 'python/instrumentation/x')).toBe(
+    '.github/bot-state/python%2Finstrumentation%2Fx.json'
+  )
+  // `%` itself is written as %25, so two package names never share a file.
+  expect(statePath('s', 'a%2Fb')).toBe('s/a%252Fb.json')
+  expect(statePath('s', 'a/b')).not.toBe(statePath('s', 'a%2Fb'))
+})

@@ -56,9 +56,19 @@ export function trackedByPackage<T extends { body?: string | null }>(
 }
 
 /**
- * Where smoke-reporter keeps a package's smoke state on the state branch: `<state_dir>/<package>.json`.
- * archival-sweep reads it too, so it never archives a package the state says is green.
+ * The file name of a package's smoke state: `<package>.json`, a nested package's `/` written as
+ * `%2F` (`python%2Finstrumentation%2Fx.json`), so every state file sits in the state folder
+ * itself and the name still reads back to the package.
+ */
+export function stateFileName(pkg: string): string {
+  return `${pkg.replace(/%/g, '%25').replace(/\//g, '%2F')}.json`
+}
+
+/**
+ * Where smoke-reporter keeps a package's smoke state on the state branch:
+ * `<state_dir>/<stateFileName>`. archival-sweep reads it too, so it never archives a package the
+ * state says is green.
  */
 export function statePath(dir: string, pkg: string): string {
-  return `${dir.replace(/^\/+|\/+$/g, '')}/${pkg}.json`
+  return `${dir.replace(/^\/+|\/+$/g, '')}/${stateFileName(pkg)}`
 }
