@@ -38,7 +38,6 @@ export const MAX_ROUNDS = 40
 
 const SCOPE = 'contents: write'
 
-
 function decode(content: string): string {
   return Buffer.from(content, 'base64').toString('utf8')
 }
