@@ -64,7 +64,9 @@ test('a pyproject that is not UTF-8 stops the run, naming the file; its bytes ar
       level: 'error',
       file: CITATIONS,
       line: 6,
-      message: expect.stringMatching(/^citations\/pyproject\.toml:6: not UTF-8: this line/)
+      message: expect.stringMatching(
+        /^citations\/pyproject\.toml:6:16: not UTF-8: byte 0xFC at line 6, column 16;/
+      )
     })
   )
   expectNothingWritten(s)

@@ -1,5 +1,4 @@
-import { isUtf8 } from 'node:buffer'
-import { blobSha, UserError } from '@contribs-actions/shared'
+import { blobSha, decodeUtf8 } from '@contribs-actions/shared'
 import type { Connection, Octokit } from '@contribs-actions/shared/github'
 import { statusOf } from '@contribs-actions/shared/github'
 
@@ -113,7 +112,7 @@ export class Remote {
     if (!listing) {
       for (const p of paths) {
         const bytes = await this.readContent(p, base.sha)
-        if (bytes !== undefined) out.set(p, { text: textOf(bytes, p), mode: '100644' })
+        if (bytes !== undefined) out.set(p, { text: decodeUtf8(bytes, p), mode: '100644' })
       }
       return out
     }
@@ -122,11 +121,11 @@ export class Remote {
       if (!e) continue
       const mine = local(p)
       if (mine && blobSha(mine) === e.sha) {
-        out.set(p, { text: textOf(mine, p), mode: e.mode })
+        out.set(p, { text: decodeUtf8(mine, p), mode: e.mode })
         continue
       }
       const { data: blob } = await this.octokit.rest.git.getBlob({ ...this.r, file_sha: e.sha })
-      out.set(p, { text: textOf(Buffer.from(blob.content, 'base64'), p), mode: e.mode })
+      out.set(p, { text: decodeUtf8(Buffer.from(blob.content, 'base64'), p), mode: e.mode })
     }
     return out
   }
@@ -216,27 +215,6 @@ export class Remote {
       why: `its commit is based on ${parent.slice(0, 7)}, which is not among the last ${depth} commits of ${base.branch}`
     }
   }
-}
-
-/**
- * A file's bytes as text. A file that is not UTF-8 is an error naming it and its first such line:
- * decoding it anyway would put U+FFFD where its bytes were, and the commit would rewrite them.
- * TOML must be UTF-8 (pip and uv refuse anything else), so it is not edited byte-wise either.
- */
-export function textOf(bytes: Buffer, file: string): string {
-  if (isUtf8(bytes)) return bytes.toString('utf8')
-  // A newline byte is never part of a longer UTF-8 sequence, so lines can be checked one by one.
-  let line = 1
-  for (let start = 0; start < bytes.length; line++) {
-    const end = bytes.indexOf(0x0a, start)
-    const stop = end < 0 ? bytes.length : end
-    if (!isUtf8(bytes.subarray(start, stop))) break
-    start = stop + 1
-  }
-  throw new UserError(
-    'not UTF-8: this line (the first such) holds bytes that are not UTF-8 text. TOML files must be UTF-8, and pip and uv refuse anything else; save it as UTF-8. Nothing was written.',
-    { file, line }
-  )
 }
 
 /** An API error's message without the documentation link. */
