@@ -11,8 +11,6 @@ export interface LabelledIssue {
 
 export interface LabelledListing {
   issues: LabelledIssue[]
-  /** GitHub's clock: the first response's `Date` header, epoch ms (undefined when absent). */
-  serverNowMs?: number
 }
 
 /**
@@ -27,7 +25,6 @@ export async function listOpenLabelled(
   label: string
 ): Promise<LabelledListing> {
   const issues: LabelledIssue[] = []
-  let serverNowMs: number | undefined
   const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
     owner,
     repo,
@@ -38,10 +35,6 @@ export async function listOpenLabelled(
     per_page: 100
   })
   for await (const page of pages) {
-    if (serverNowMs === undefined && page.headers.date) {
-      const t = Date.parse(page.headers.date)
-      if (Number.isFinite(t)) serverNowMs = t
-    }
     for (const i of page.data) {
       if (i.pull_request) continue
       issues.push({
@@ -53,7 +46,7 @@ export async function listOpenLabelled(
       })
     }
   }
-  return { issues, serverNowMs }
+  return { issues }
 }
 
 /**
