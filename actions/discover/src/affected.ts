@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs'
 import {
   buildGraph,
   dependsOnPackage,
   Finding,
   normalizeName,
+  readRepoText,
   Repo,
   SiblingGraph,
   unreadDependencies,
+  UnreadableFileError,
   UserError
 } from '@contribs-actions/shared'
 
@@ -108,7 +109,10 @@ function unreadableMentions(repo: Repo, named: string[]): [string, Why][] {
   })
   const found: [string, Why][] = []
   for (const pkg of broken) {
-    const text = readFileSync(`${repo.root}/${pkg.dir}/pyproject.toml`, 'utf8')
+    // A file refused unread (a link out of the checkout, a device, too large, not UTF-8) has
+    // no text to search; its own finding says why.
+    if (pkg.pyprojectError instanceof UnreadableFileError) continue
+    const text = readRepoText(repo.root, `${pkg.dir}/pyproject.toml`) ?? ''
     const hit = patterns.find((p) => p.dir !== pkg.dir && p.re.test(text))
     if (hit)
       found.push([pkg.dir, { kind: 'unreadable', error: pkg.pyprojectError!, mentions: hit.dir }])

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   cleanupTempDirs,
@@ -7,47 +7,123 @@ import {
   tempDir,
   writeFiles
 } from '../../../test/kit/fixtures.js'
-import { diskTree, startFileTree, treeFromPaths, workingTreePaths } from '../src/file-tree.js'
+import { diskTree, FileTree, startFileTree } from '../src/file-tree.js'
 
 afterAll(cleanupTempDirs)
 
-describe('treeFromPaths', () => {
-  it('lists files and folders per folder, in code-point order, at any depth', () => {
-    // git's own order: whole paths byte-wise, so `a-b/` comes before `a/`
-    const tree = treeFromPaths([
-      'README.md',
-      'pkg/a-b/x.py',
-      'pkg/a/y.py',
-      'pkg/a/deep/er/z.py',
-      'pkg/OWNERS',
-      ''
+/** Every file path the tree lists, walking its folders from the root. */
+function allFiles(tree: FileTree, rel = ''): string[] {
+  const listing = tree.list(rel)
+  if (!listing) return []
+  const here = (name: string) => (rel ? `${rel}/${name}` : name)
+  return [...listing.files.map(here), ...listing.dirs.flatMap((d) => allFiles(tree, here(d)))]
+}
+
+/** git's own answer: what ls-files lists of the working tree, as far as it is on disk. */
+function gitsAnswer(root: string): string[] {
+  return git(root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard')
+    .split('\0')
+    .filter((p) => p && existsSync(path.join(root, p)))
+}
+
+describe('the working tree as git sees it, folder by folder', () => {
+  /** Ignore rules at three depths, negations, anchors, tracked-but-ignored files and a deletion. */
+  function trickyRepo(): string {
+    const dir = tempDir()
+    writeFiles(dir, {
+      '.gitignore': 'build/\n*.log\n!keep.log\n/top-only\ndocs/**/gen/\n',
+      'pkg/.gitignore': 'local.txt\n!important.log\n',
+      'pkg/sub/.gitignore': '!local.txt\n',
+      'pkg/OWNERS': '@a\n',
+      'pkg/sub/mod.py': '',
+      'docs/index.md': ''
+    })
+    initGitRepo(dir)
+    writeFiles(dir, { 'build/tracked.py': '' })
+    git(dir, 'add', '-f', 'build/tracked.py')
+    git(dir, 'commit', '-q', '-m', 'a tracked file in an ignored folder')
+    writeFiles(dir, {
+      'pkg/OWNERS': null,
+      'pkg/new.py': '',
+      'pkg/local.txt': '',
+      'pkg/sub/local.txt': '',
+      'pkg/important.log': '',
+      'pkg/top-only': '',
+      'pkg/ü x.py': '',
+      'a.log': '',
+      'keep.log': '',
+      'top-only': '',
+      'docs/x/gen/out.html': '',
+      'docs/x/page.md': '',
+      'build/other.py': '',
+      'onlylogs/a.log': '',
+      'secret.txt': '',
+      'new-pkg/pyproject.toml': ''
+    })
+    mkdirSync(path.join(dir, 'empty'))
+    writeFiles(dir, { '.git/info/exclude': 'secret*\n' })
+    return dir
+  }
+
+  it('lists what git ls-files lists, at every depth', async () => {
+    const dir = trickyRepo()
+    const tree = await startFileTree(dir, 'git')
+    expect(tree.source).toBe('git')
+    expect(allFiles(tree).sort()).toEqual(gitsAnswer(dir).sort())
+    // the answer was not trivially empty: each kind of rule decided something
+    expect(allFiles(tree)).toEqual(
+      expect.arrayContaining([
+        'build/tracked.py',
+        'keep.log',
+        'pkg/important.log',
+        'pkg/sub/local.txt'
+      ])
+    )
+    expect(allFiles(tree)).not.toEqual(expect.arrayContaining(['pkg/OWNERS']))
+    // a folder holding nothing git would list does not exist
+    for (const gone of ['empty', 'onlylogs', 'docs/x/gen'])
+      expect([gone, tree.list(gone)]).toEqual([gone, undefined])
+    expect(tree.list('')?.dirs).toEqual(['build', 'docs', 'new-pkg', 'pkg'])
+  })
+
+  it('a root below the top of the work tree follows the rules above it', async () => {
+    const dir = trickyRepo()
+    const root = path.join(dir, 'pkg')
+    expect(allFiles(await startFileTree(root, 'git')).sort()).toEqual(gitsAnswer(root).sort())
+    const docs = path.join(dir, 'docs')
+    expect(allFiles(await startFileTree(docs, 'git')).sort()).toEqual(['index.md', 'x/page.md'])
+  })
+
+  it('core.excludesFile is the weakest rule', async () => {
+    const dir = trickyRepo()
+    writeFiles(dir, { 'pkg/scratch.tmp': '', 'pkg/keep.tmp': '' })
+    const excludes = path.join(tempDir(), 'ignore')
+    writeFileSync(excludes, '*.tmp\n')
+    writeFiles(dir, { 'pkg/.gitignore': 'local.txt\n!important.log\n!keep.tmp\n' })
+    git(dir, 'config', 'core.excludesFile', excludes)
+    const files = allFiles(await startFileTree(dir, 'git'))
+    expect(files.sort()).toEqual(gitsAnswer(dir).sort())
+    expect(files).toContain('pkg/keep.tmp')
+    expect(files).not.toContain('pkg/scratch.tmp')
+  })
+
+  it('stray files named so: the tracked ones still on disk, outside hidden folders', async () => {
+    const dir = tempDir()
+    writeFiles(dir, {
+      'pkg/pyproject.toml': '',
+      'python/x/pyproject.toml': '',
+      '.hidden/pyproject.toml': '',
+      'gone/pyproject.toml': '',
+      'pyproject.toml': ''
+    })
+    initGitRepo(dir)
+    writeFiles(dir, { 'gone/pyproject.toml': null })
+    const tree = await startFileTree(dir, 'git')
+    expect(tree.filesNamed('pyproject.toml')).toEqual([
+      'pkg/pyproject.toml',
+      'pyproject.toml',
+      'python/x/pyproject.toml'
     ])
-    expect(tree.list('')).toEqual({ files: ['README.md'], dirs: ['pkg'] })
-    expect(tree.list('pkg')).toEqual({ files: ['OWNERS'], dirs: ['a', 'a-b'] })
-    expect(tree.list('pkg/a')).toEqual({ files: ['y.py'], dirs: ['deep'] })
-    expect(tree.list('pkg/a/deep')).toEqual({ files: [], dirs: ['er'] })
-    expect(tree.list('pkg/a/deep/er')).toEqual({ files: ['z.py'], dirs: [] })
-  })
-
-  it('a folder holding none of the paths does not exist, at the top or below', () => {
-    const tree = treeFromPaths(['pkg/OWNERS', 'other/x', 'pkg/late.py'])
-    expect(tree.list('pkg')).toEqual({ files: ['OWNERS', 'late.py'], dirs: [] })
-    expect(tree.list('pkg/tests')).toBeUndefined()
-    expect(tree.list('build')).toBeUndefined()
-  })
-})
-
-describe('workingTreePaths', () => {
-  it('tracked and untracked files count; deleted and skip-worktree ones do not', () => {
-    const output = [
-      '? pkg/new.py',
-      'H pkg/OWNERS',
-      'R pkg/OWNERS',
-      'H pkg/a.py',
-      'S pkg/sparse.py',
-      ''
-    ]
-    expect(workingTreePaths(output.join('\0'))).toEqual(['pkg/new.py', 'pkg/a.py'])
   })
 })
 

@@ -1,5 +1,8 @@
-import { lstatSync, readdirSync } from 'node:fs'
+import { Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import ignore, { type Ignore } from 'ignore'
 import { git } from './git.js'
+import { readRepoText, UnreadableFileError } from './repo-file.js'
 import { byCodePoint } from './text.js'
 
 /** What one folder holds, each list sorted by code point. */
@@ -50,19 +53,28 @@ function realFolder(root: string, rel: string): boolean {
   return true
 }
 
+/** A folder's entries as they are on disk (never through a link), or undefined. */
+function readFolder(root: string, rel: string): Dirent[] | undefined {
+  return rel && !realFolder(root, rel) ? undefined : readEntries(root, rel)
+}
+
+/** The entries of a folder already known to be a real one. */
+function readEntries(root: string, rel: string): Dirent[] | undefined {
+  try {
+    return readdirSync(rel ? `${root}/${rel}` : root, { withFileTypes: true })
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+    throw e
+  }
+}
+
 export function diskTree(root: string): FileTree {
   return {
     source: 'disk',
     list(rel) {
-      if (rel && !realFolder(root, rel)) return undefined
-      let entries
-      try {
-        entries = readdirSync(rel ? `${root}/${rel}` : root, { withFileTypes: true })
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code
-        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
-        throw e
-      }
+      const entries = readFolder(root, rel)
+      if (!entries) return undefined
       const files: string[] = []
       const dirs: string[] = []
       // A Dirent is not followed: a link to a folder counts as a file here, never listed into.
@@ -91,134 +103,253 @@ function walkFilesNamed(tree: FileTree, name: string): string[] {
 const hiddenOrModules = (segment: string) => segment.startsWith('.') || segment === 'node_modules'
 
 /**
- * The folders of one top-level folder, from its paths (all starting with `top/`), in one pass:
- * each new folder is entered in its parent once, each file in its folder.
+ * What git needs to tell which files of a folder belong to the working tree: the tracked paths
+ * (relative to the root) and the ignore rules that sit outside the folders (`.git/info/exclude`,
+ * `core.excludesFile`, and the `.gitignore` files above the root when the root is a folder inside
+ * the work tree).
  */
-function indexFolders(top: string, paths: string[]): Map<string, Listing> {
-  const folders = new Map<string, Listing>([[top, { files: [], dirs: [] }]])
-  for (const p of paths) {
-    const slash = p.lastIndexOf('/')
-    const dir = p.slice(0, slash)
-    let listing = folders.get(dir)
-    if (!listing) {
-      folders.set(dir, (listing = { files: [], dirs: [] }))
-      // Enter the new folder in its parent, and the parent in its own, up to one already known
-      // (at the latest `top`).
-      for (let child = dir; ;) {
-        const cut = child.lastIndexOf('/')
-        const parent = child.slice(0, cut)
-        const known = folders.get(parent)
-        if (known) {
-          known.dirs.push(child.slice(cut + 1))
-          break
-        }
-        folders.set(parent, { files: [], dirs: [child.slice(cut + 1)] })
-        child = parent
-      }
-    }
-    listing.files.push(p.slice(slash + 1))
-  }
-  // git sorts whole paths byte-wise (`a-b/x` before `a/x`); listings promise code-point order.
-  for (const l of folders.values()) {
-    if (l.files.length > 1) l.files.sort(byCodePoint)
-    if (l.dirs.length > 1) l.dirs.sort(byCodePoint)
-  }
-  return folders
+export interface GitFacts {
+  /** The root's path below the top of the work tree: `''` or ending in `/`. */
+  prefix: string
+  tracked: readonly string[]
+  /** Patterns of the `.gitignore` files from the top of the work tree down to the root's parent. */
+  aboveRoot: { base: string; patterns: string }[]
+  /** `.git/info/exclude`, then `core.excludesFile`: the weakest rules, in that order. */
+  excludes: string[]
+}
+
+/** One source of ignore rules and the folder (work-tree-relative, `''` or ending in `/`) its patterns are relative to. */
+interface RuleLevel {
+  base: string
+  rules: Ignore
 }
 
 /**
- * A tree over root-relative file paths (see workingTreePaths). The paths are only grouped by
- * top-level folder up front; a top-level folder's listings are indexed when it is first asked
- * for, and only the last one is kept: callers walk one package at a time, and 60,000 retained
- * listings (5,000 packages) cost more in garbage collection than indexing a package again. A
- * folder holding none of the paths does not exist.
+ * The working tree as git sees it (what `git ls-files --cached --others --exclude-standard` lists
+ * of the files on disk), one folder at a time: an entry of a folder on disk belongs to it when git
+ * tracks it (a tracked file or a folder holding one) or when no ignore rule excludes it, read the
+ * way git reads them (the deepest `.gitignore` first, then the ones above, then
+ * `.git/info/exclude`, then `core.excludesFile`; nothing below an excluded folder is re-included).
+ * So a laptop with unstaged deletions, new files and build output gets the answer a runner gets
+ * once the change is committed.
+ *
+ * Asking git for the whole list instead walks every folder of the repository before the first
+ * package can be read; asked folder by folder, a run that looks at the package folders alone
+ * (discover, read-ci-config) reads only those. Two known differences from git's list, both about
+ * folders: an untracked folder is there when it holds a file git would list, but a tracked folder
+ * whose files were all deleted without staging stays until the deletion is committed; and an
+ * untracked nested git repository is listed as a folder (git names it without its files).
  */
-export function treeFromPaths(paths: string[]): FileTree {
-  const byTop = new Map<string, string[]>()
-  const rootFiles: string[] = []
-  let top = ''
-  let group: string[] | undefined
-  for (const p of paths) {
-    if (!p) continue
-    // git lists a folder's paths together (tracked, then untracked), so most paths continue
-    // the previous group.
-    if (group && p.charCodeAt(top.length) === 47 && p.startsWith(top)) {
-      group.push(p)
-      continue
-    }
-    const slash = p.indexOf('/')
-    if (slash < 0) {
-      rootFiles.push(p)
-      group = undefined
-      continue
-    }
-    top = p.slice(0, slash)
-    group = byTop.get(top)
-    if (!group) byTop.set(top, (group = []))
-    group.push(p)
+export function gitTree(root: string, facts: GitFacts): FileTree {
+  const tracked = new Set(facts.tracked)
+  const trackedFolders = foldersOf(facts.tracked)
+  const outer: RuleLevel[] = facts.excludes.map((patterns) => ({
+    base: '',
+    rules: ignore({ allowRelativePaths: true }).add(patterns)
+  }))
+  const above: RuleLevel[] = facts.aboveRoot
+    .map(({ base, patterns }) => ({
+      base,
+      rules: ignore({ allowRelativePaths: true }).add(patterns)
+    }))
+    .reverse()
+  const levels = new Map<string, RuleLevel[]>()
+  const excludedFolders = new Map<string, boolean>()
+  const realFolders = new Set<string>()
+
+  /** The rule levels that apply inside `rel`, the strongest first. */
+  const levelsIn = (rel: string, hasGitignore?: boolean): RuleLevel[] => {
+    const known = levels.get(rel)
+    if (known) return known
+    const outside = rel ? levelsIn(parentOf(rel)) : [...above, ...outer]
+    const own = hasGitignore === false ? undefined : readGitignore(root, rel)
+    const result = own
+      ? [
+          {
+            base: facts.prefix + (rel ? `${rel}/` : ''),
+            rules: ignore({ allowRelativePaths: true }).add(own)
+          },
+          ...outside
+        ]
+      : outside
+    levels.set(rel, result)
+    return result
   }
-  let indexed: { top: string; folders: Map<string, Listing> } | undefined
-  return {
+
+  const ruledOut = (rel: string, isFolder: boolean): boolean => {
+    const full = facts.prefix + rel + (isFolder ? '/' : '')
+    for (const level of levelsIn(parentOf(rel))) {
+      const verdict = level.rules.checkIgnore(full.slice(level.base.length))
+      if (verdict.ignored) return true
+      if (verdict.unignored) return false
+    }
+    return false
+  }
+
+  /** Whether git leaves out the untracked files below `rel` (it or a folder above is excluded). */
+  const folderExcluded = (rel: string): boolean => {
+    if (!rel) return false
+    let known = excludedFolders.get(rel)
+    if (known === undefined) {
+      known = folderExcluded(parentOf(rel)) || ruledOut(rel, true)
+      excludedFolders.set(rel, known)
+    }
+    return known
+  }
+
+  const belongs = (rel: string, isFolder: boolean): boolean => {
+    if (isFolder ? trackedFolders.has(rel) : tracked.has(rel)) return true
+    return !folderExcluded(parentOf(rel)) && !ruledOut(rel, isFolder)
+  }
+
+  const tree: FileTree = {
     source: 'git',
     list(rel) {
-      if (rel === '')
-        return {
-          files: [...rootFiles].sort(byCodePoint),
-          dirs: [...byTop.keys()].sort(byCodePoint)
+      if (!folderBelongs(rel)) return undefined
+      const entries = readEntries(root, rel)
+      if (!entries) return undefined
+      const hasGitignore = entries.some((e) => e.name === '.gitignore' && !e.isDirectory())
+      levelsIn(rel, hasGitignore)
+      const files: string[] = []
+      const dirs: string[] = []
+      for (const entry of entries) {
+        if (entry.name === '.git') continue
+        const child = rel ? `${rel}/${entry.name}` : entry.name
+        if (!entry.isDirectory()) {
+          if (belongs(child, false)) files.push(entry.name)
+        } else if (tracked.has(child))
+          files.push(entry.name) // a submodule, listed as git does
+        else if (trackedFolders.has(child) || (belongs(child, true) && tree.list(child))) {
+          dirs.push(entry.name)
+          realFolders.add(child)
         }
-      const slash = rel.indexOf('/')
-      const t = slash < 0 ? rel : rel.slice(0, slash)
-      const under = byTop.get(t)
-      if (!under) return undefined
-      if (indexed?.top !== t) indexed = { top: t, folders: indexFolders(t, under) }
-      return indexed.folders.get(rel)
+      }
+      if (!files.length && !dirs.length) return undefined
+      return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
     },
     filesNamed(name) {
       const suffix = `/${name}`
-      return paths
+      return facts.tracked
         .filter(
           (p) =>
-            (p === name || p.endsWith(suffix)) && !p.split('/').slice(0, -1).some(hiddenOrModules)
+            (p === name || p.endsWith(suffix)) &&
+            !p.split('/').slice(0, -1).some(hiddenOrModules) &&
+            folderBelongs(parentOf(p)) &&
+            isFileOrLink(`${root}/${p}`)
         )
         .sort(byCodePoint)
     }
   }
-}
 
-/**
- * The working tree as git sees it, from `git ls-files -z -t --cached --others --deleted
- * --exclude-standard`: tracked files that exist plus untracked files that are not ignored
- * (`.gitignore`, `.git/info/exclude`, the global excludes). A tracked file deleted from disk is
- * listed twice, `H` then `R`, and left out; so is a sparse checkout's skip-worktree file (`S`),
- * which is not on disk either. So a laptop with unstaged deletions, new files and build output
- * gets the answer a runner gets once the change is committed.
- */
-export function workingTreePaths(lsFilesOutput: string): string[] {
-  const entries = lsFilesOutput.split('\0')
-  const gone = new Set<string>()
-  for (const entry of entries) if (entry[0] === 'R' || entry[0] === 'S') gone.add(entry.slice(2))
-  const paths: string[] = []
-  for (const entry of entries) {
-    const file = entry.slice(2)
-    if (entry && !gone.has(file)) paths.push(file)
+  /**
+   * Whether every folder from the root down to `rel` is a real folder (no link) git would list;
+   * remembered, since callers ask for a package's folders one below the other.
+   */
+  const folderBelongs = (rel: string): boolean => {
+    if (!rel || realFolders.has(rel)) return true
+    if (!folderBelongs(parentOf(rel))) return false
+    if (!lstatSync(`${root}/${rel}`, { throwIfNoEntry: false })?.isDirectory()) return false
+    if (!trackedFolders.has(rel) && !belongs(rel, true)) return false
+    realFolders.add(rel)
+    return true
   }
-  return paths
+  return tree
 }
 
-const LS_WORKING_TREE = [
-  'ls-files',
-  '-z',
-  '-t',
-  '--cached',
-  '--others',
-  '--deleted',
-  '--exclude-standard'
-]
+const parentOf = (rel: string) => rel.slice(0, Math.max(rel.lastIndexOf('/'), 0))
+
+/** Every folder that holds a tracked path at some depth. */
+function foldersOf(paths: readonly string[]): Set<string> {
+  const folders = new Set<string>()
+  for (const file of paths) {
+    for (let cut = file.lastIndexOf('/'); cut > 0; cut = file.lastIndexOf('/', cut - 1)) {
+      const folder = file.slice(0, cut)
+      if (folders.has(folder)) break
+      folders.add(folder)
+    }
+  }
+  return folders
+}
+
+/** Whether a tracked file is still there (a file or a link: a folder's listing says the rest). */
+function isFileOrLink(abs: string): boolean {
+  const st = lstatSync(abs, { throwIfNoEntry: false })
+  return st !== undefined && !st.isDirectory()
+}
 
 /**
- * Lists the tree: with `git`, the working tree as git sees it (see workingTreePaths); outside a
- * git work tree, or without git, the disk, with a note saying why. `disk`: the folders as they
- * are, ignored output included.
+ * A folder's `.gitignore`, or undefined. git does not follow a `.gitignore` that is a symbolic
+ * link, and neither does this; an unreadable one (too large, not UTF-8) is passed over as git
+ * would pass over what it cannot match.
+ */
+function readGitignore(root: string, rel: string): string | undefined {
+  const file = rel ? `${rel}/.gitignore` : '.gitignore'
+  const st = lstatSync(`${root}/${file}`, { throwIfNoEntry: false })
+  if (!st?.isFile()) return undefined
+  try {
+    return readRepoText(root, file, { folderListed: true })
+  } catch (e) {
+    if (e instanceof UnreadableFileError) return undefined
+    throw e
+  }
+}
+
+/** What gitTree needs from git, or why git cannot say (not a work tree, git missing). */
+export async function readGitFacts(root: string): Promise<GitFacts | string> {
+  const [where, excludesFile, index] = await Promise.all([
+    git(root, ['rev-parse', '--show-prefix', '--git-path', 'info/exclude']),
+    git(root, ['config', '--path', '--get', 'core.excludesFile']),
+    git(root, ['ls-files', '-z', '--cached'])
+  ])
+  for (const r of [where, index])
+    if (r.code !== 0) return r.stderr.trim().split('\n')[0] || `git exit ${r.code}`
+  const [prefix = '', infoExclude = ''] = where.stdout.split('\n')
+  const top = prefix
+    ? path.resolve(
+        root,
+        prefix
+          .split('/')
+          .filter(Boolean)
+          .map(() => '..')
+          .join('/')
+      )
+    : root
+  const aboveRoot: GitFacts['aboveRoot'] = []
+  const parts = prefix.split('/').filter(Boolean)
+  for (let depth = 0; depth < parts.length; depth++) {
+    const base = parts
+      .slice(0, depth)
+      .map((p) => `${p}/`)
+      .join('')
+    const patterns = readGitignore(top, base.replace(/\/$/, ''))
+    if (patterns !== undefined) aboveRoot.push({ base, patterns })
+  }
+  const globalFile = excludesFile.code === 0 ? excludesFile.stdout.trim() : defaultExcludesFile()
+  const excludes = [path.resolve(root, infoExclude), globalFile]
+    .map((file) => (file ? readOutsideFile(file) : undefined))
+    .filter((text): text is string => text !== undefined)
+  return { prefix, tracked: index.stdout.split('\0').filter(Boolean), aboveRoot, excludes }
+}
+
+/** git's default `core.excludesFile`. */
+function defaultExcludesFile(): string | undefined {
+  const config = process.env.XDG_CONFIG_HOME || (process.env.HOME && `${process.env.HOME}/.config`)
+  return config ? `${config}/git/ignore` : undefined
+}
+
+/** A file of git's own configuration (not the repository's content), or undefined. */
+function readOutsideFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Lists the tree: with `git`, the working tree as git sees it (see gitTree); outside a git work
+ * tree, or without git, the disk, with a note saying why. `disk`: the folders as they are,
+ * ignored output included.
  */
 export async function startFileTree(
   root: string,
@@ -227,10 +358,9 @@ export async function startFileTree(
   const disk = diskTree(root)
   if (source === 'disk') return disk
   try {
-    const r = await git(root, LS_WORKING_TREE)
-    if (r.code === 0) return treeFromPaths(workingTreePaths(r.stdout))
-    const why = r.stderr.trim().split('\n')[0] || `git exit ${r.code}`
-    return { ...disk, note: `listed folders from disk: ${why}` }
+    const facts = await readGitFacts(root)
+    if (typeof facts !== 'string') return gitTree(root, facts)
+    return { ...disk, note: `listed folders from disk: ${facts}` }
   } catch (e) {
     return { ...disk, note: `listed folders from disk: ${(e as Error).message}` }
   }

@@ -8,6 +8,7 @@ import { runBundle, type BundleRunResult } from '@contribs-actions/cli'
 import { mapLimit } from '@contribs-actions/shared'
 import {
   cleanupTempDirs,
+  commitAll,
   copyExampleRepo,
   EXAMPLE_PACKAGES,
   initGitRepo,
@@ -170,6 +171,41 @@ describe.each(CASES)('$name', (c) => {
     expect(errorsOf(r)).toEqual([expect.objectContaining({ file: c.file, message: says })])
   })
 })
+
+// On a pull request discover also searches the text of every package whose pyproject.toml does
+// not parse for the names of the changed ones (it may depend on them): a file refused unread has
+// no text to search, and is never opened for it.
+test.each([
+  { name: '/dev/zero', make: (dir: string) => writeLink(dir, 'dspy/pyproject.toml', '/dev/zero') },
+  { name: 'a loop', make: (dir: string) => writeLink(dir, 'dspy/pyproject.toml', 'pyproject.toml') }
+])(
+  'discover on a pull request beside a package whose pyproject.toml is a link to $name',
+  async ({ make }) => {
+    const dir = copyExampleRepo()
+    make(dir)
+    const base = initGitRepo(dir)
+    writeFiles(dir, { 'crewai/README.md': '# crewai\n\nChanged.\n' })
+    const head = commitAll(dir, 'change crewai')
+    const r = await runBundle({
+      action: 'discover',
+      workspace: dir,
+      env: { HOSTILE_MARKER: MARKER },
+      event: {
+        name: 'pull_request',
+        payload: {
+          pull_request: {
+            number: 3,
+            base: { sha: base, ref: 'main' },
+            head: { sha: head, ref: 'feature' }
+          }
+        }
+      }
+    })
+    expectClean(r)
+    expect(r.exitCode).toBe(0)
+    expect(JSON.parse(r.outputs.matrix)).toEqual(['crewai'])
+  }
+)
 
 test('folders: a package linked from outside, a loop and a link inside a package are never followed', async () => {
   const outside = tempDir('hostile-outside-')
