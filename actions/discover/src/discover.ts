@@ -58,7 +58,8 @@ export async function discover(
   const repo = await log.withGroup('Subpackages', async () => {
     const repo = await loadRepo(options.root, {
       table: options.table,
-      overrides: options.overrides
+      overrides: options.overrides,
+      owners: false
     })
     log.info(`${repo.packages.length} subpackages; settings from [tool.${repo.settings.table}]`)
     return repo

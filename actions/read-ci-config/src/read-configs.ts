@@ -34,7 +34,9 @@ export function selectPackages(repo: RepoBase, select: Options['select']): Itera
   const names = select.mode === 'single' ? [select.package] : select.packages
   return names.map((name) => {
     const dir = name.replace(/\/+$/, '')
-    const pkg = repo.candidates.includes(dir) ? readPackage(repo, dir) : undefined
+    const pkg = repo.candidates.includes(dir)
+      ? readPackage(repo, dir, { owners: false })
+      : undefined
     if (!pkg) {
       const known = [...eachPackage(repo)].map((p) => p.dir)
       const hint = packageLayoutFindings(repo, known).map((f) => `. ${f.message}`)

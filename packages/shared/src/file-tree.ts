@@ -25,9 +25,10 @@ export interface FileTree {
   list(rel: string): Listing | undefined
   /**
    * Root-relative paths of every file with this name, outside hidden folders and node_modules,
-   * sorted by code point: where the `pyproject.toml` files are that no package owns.
+   * sorted by code point: where the `pyproject.toml` files are that no package owns. `where`,
+   * when given, keeps only the paths it accepts, asked before the disk is.
    */
-  filesNamed(name: string): string[]
+  filesNamed(name: string, where?: (path: string) => boolean): string[]
 }
 
 export type TreeSource = 'git' | 'disk'
@@ -81,8 +82,8 @@ export function diskTree(root: string): FileTree {
       for (const e of entries) (e.isDirectory() ? dirs : files).push(e.name)
       return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
     },
-    filesNamed(name) {
-      return walkFilesNamed(this, name)
+    filesNamed(name, where) {
+      return walkFilesNamed(this, name).filter((file) => !where || where(file))
     }
   }
 }
@@ -100,7 +101,9 @@ function walkFilesNamed(tree: FileTree, name: string): string[] {
   return out.sort(byCodePoint)
 }
 
-const hiddenOrModules = (segment: string) => segment.startsWith('.') || segment === 'node_modules'
+/** A hidden folder or node_modules: never a package's place, never searched for files. */
+export const hiddenOrModules = (segment: string) =>
+  segment.startsWith('.') || segment === 'node_modules'
 
 /**
  * What git needs to tell which files of a folder belong to the working tree: the tracked paths
@@ -227,13 +230,14 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
       if (!files.length && !dirs.length) return undefined
       return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
     },
-    filesNamed(name) {
+    filesNamed(name, where) {
       const suffix = `/${name}`
       return facts.tracked
         .filter(
           (p) =>
             (p === name || p.endsWith(suffix)) &&
             !p.split('/').slice(0, -1).some(hiddenOrModules) &&
+            (!where || where(p)) &&
             folderBelongs(parentOf(p)) &&
             isFileOrLink(`${root}/${p}`)
         )

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch'
-import type { FileTree } from './file-tree.js'
+import { type FileTree, hiddenOrModules } from './file-tree.js'
 import type { Finding } from './findings.js'
 import { getTable, PyProject } from './pyproject.js'
 import type { Settings } from './settings.js'
@@ -91,11 +91,12 @@ export function globFolders(
       const join = (child: string) => (dir ? `${dir}/${child}` : child)
       if (segment === '**') {
         walk(dir, at + 1)
-        for (const child of children) if (walkable(child)) walk(join(child), at)
+        for (const child of children) if (!hiddenOrModules(child)) walk(join(child), at)
         return
       }
       const matches = picomatch(segment, { dot: segment.startsWith('.') })
-      for (const child of children) if (walkable(child) && matches(child)) walk(join(child), at + 1)
+      for (const child of children)
+        if (!hiddenOrModules(child) && matches(child)) walk(join(child), at + 1)
     }
     walk('', 0)
   }
@@ -119,28 +120,25 @@ export function excludedByLayout(layout: PackageLayout): FolderFilter {
   return picomatch(layout.exclude, { dot: true })
 }
 
-const walkable = (name: string) => !name.startsWith('.') && name !== 'node_modules'
-
 /**
- * `pyproject.toml` files that no package owns: under none of the packages, in no folder that may
- * never be one (see FolderFilter). A layout that misses packages shows up here, as does a zero
+ * Whether a `pyproject.toml` file is one that no package owns: under none of the packages, in no
+ * folder that may never be one (see FolderFilter). A layout that misses packages shows up here, as does a zero
  * configuration run over a nested repository; the warning suggests the globs that find them.
  */
-export function strayProjects(
-  pyprojects: readonly string[],
+export function isStrayProject(
   packages: readonly string[],
   excluded: FolderFilter
-): string[] {
+): (file: string) => boolean {
   const owned = new Set(packages)
   const ownedBy = (dir: string): boolean => {
     for (let at = dir.length; at > 0; at = dir.lastIndexOf('/', at - 1))
       if (owned.has(dir.slice(0, at))) return true
     return false
   }
-  return pyprojects.filter((file) => {
+  return (file) => {
     const dir = file.slice(0, Math.max(0, file.lastIndexOf('/')))
     return dir !== '' && !ownedBy(dir) && !excluded(dir)
-  })
+  }
 }
 
 /** Globs that would find the stray projects: each one's parent folder with `/*`. */

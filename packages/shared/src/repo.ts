@@ -12,7 +12,7 @@ import {
   layoutOf,
   PackageLayout,
   repoRelative,
-  strayProjects
+  isStrayProject
 } from './package-layout.js'
 import { PyProject, readPyProject } from './pyproject.js'
 import { pathExists, readRepoText, UnreadableFileError } from './repo-file.js'
@@ -32,7 +32,10 @@ export interface Subpackage {
    * it is not read at all (a link out of the checkout, not a file, too large, not UTF-8).
    */
   pyprojectError?: UserError
-  /** Undefined when the package has no OWNERS file, or it could not be read (`ownersError`). */
+  /**
+   * Undefined when the package has no OWNERS file, it could not be read (`ownersError`), or it
+   * was not asked for (ReadWhat).
+   */
   owners?: Owners
   /** Why OWNERS was not read (see UnreadableFileError). */
   ownersError?: UnreadableFileError
@@ -72,6 +75,17 @@ export interface LoadOptions {
   table?: string
   /** Where the files come from: git's view of the working tree (the default) or the disk. */
   listing?: TreeSource
+  /** Whether packages' OWNERS are read (default true); see ReadWhat. */
+  owners?: boolean
+}
+
+/**
+ * What readPackage reads besides `pyproject.toml`. A caller that never names owners (discover,
+ * read-ci-config) leaves them out: it then opens a package's OWNERS only when there is no
+ * pyproject.toml, to tell a package from a folder.
+ */
+export interface ReadWhat {
+  owners?: boolean
 }
 
 /** Reads `{"legacy_paths": [...]}`; a missing file grandfathers nothing. */
@@ -135,7 +149,7 @@ export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly stri
   const never = neverPackage(repo.settings, repo.grandfather)
   const leftOut = excludedByLayout(repo.layout)
   const excluded = (dir: string) => never(dir) || leftOut(dir)
-  const strays = strayProjects(repo.tree.filesNamed('pyproject.toml'), packageDirs, excluded)
+  const strays = repo.tree.filesNamed('pyproject.toml', isStrayProject(packageDirs, excluded))
   return layoutFindings(repo.layout, repo.settings, packageDirs, strays)
 }
 
@@ -145,7 +159,7 @@ export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly stri
  */
 export async function loadRepo(root: string, options: LoadOptions = {}): Promise<Repo> {
   const base = await openRepo(root, options)
-  const packages = [...eachPackage(base)]
+  const packages = [...eachPackage(base, { owners: options.owners })]
   const layoutFindings = packageLayoutFindings(
     base,
     packages.map((p) => p.dir)
@@ -160,9 +174,9 @@ export async function loadRepo(root: string, options: LoadOptions = {}): Promise
 }
 
 /** Every package, read one at a time as the caller asks for the next (see openRepo). */
-export function* eachPackage(repo: RepoBase): Generator<Subpackage> {
+export function* eachPackage(repo: RepoBase, what: ReadWhat = {}): Generator<Subpackage> {
   for (const dir of repo.candidates) {
-    const pkg = readPackage(repo, dir)
+    const pkg = readPackage(repo, dir, what)
     if (pkg) yield pkg
   }
 }
@@ -210,12 +224,14 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
  */
 export function readPackage(
   repo: Pick<RepoBase, 'root' | 'settings' | 'layout'>,
-  dir: string
+  dir: string,
+  what: ReadWhat = {}
 ): Subpackage | undefined {
   const { root, settings } = repo
   const pyText = readPackageFile(root, `${dir}/pyproject.toml`)
-  const ownersText = readPackageFile(root, `${dir}/OWNERS`)
   const hasPyproject = pyText !== undefined
+  const ownersText =
+    what.owners !== false || !hasPyproject ? readPackageFile(root, `${dir}/OWNERS`) : undefined
   if (
     !hasPyproject &&
     (repo.layout.kind === 'globs' ||
