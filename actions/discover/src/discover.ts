@@ -14,6 +14,7 @@ import {
 } from '@contribs-actions/shared'
 import { affected, DeletedPackage, nameFromText, unreadDependencyNotices } from './affected.js'
 import { ArchivedEntry, ArchivedForRun, archivedForRun } from './archived.js'
+import { BaseShaping, shapingFromBase } from './base-settings.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
 import { decide, Decision } from './decide.js'
 import { planRange, RangePlan } from './event-plan.js'
@@ -55,17 +56,16 @@ export async function discover(
   log.debug(planText(eventName, plan))
   const git = rangeAndChanges(options.root, plan)
   git.catch(() => undefined) // awaited below; this only keeps Node from calling it unhandled meanwhile
-  const repo = await log.withGroup('Subpackages', async () => {
-    const repo = await loadRepo(options.root, {
-      table: options.table,
-      overrides: options.overrides,
-      owners: false
-    })
+  const checkout = await log.withGroup('Subpackages', async () => {
+    const repo = await loadSubpackages(options)
     log.info(`${repo.packages.length} subpackages; settings from [tool.${repo.settings.table}]`)
     return repo
   })
-  const packages = repo.packages.map((p) => p.dir)
   const { range, changes: raw } = await git
+  const base = trustedBase(eventName, plan, range)
+  const repo =
+    typeof base === 'string' ? await withBaseShaping(options, checkout, base, log) : checkout
+  const packages = repo.packages.map((p) => p.dir)
   const changes = await log.withGroup('Changed files', () => {
     const changes = raw
       ? sortChanges(raw, {
@@ -113,12 +113,44 @@ export async function discover(
     headSetting: repo.settings.skip_archived,
     table: repo.settings.table,
     isPackage: (dir) => repo.byDir.has(dir),
-    base: trustedBase(eventName, plan, range)
+    base
   })
   const matrix = await log.withGroup('Matrix', () =>
     buildMatrix(options, repo, decision, archived, log)
   )
   return { repo, packages, plan, range, changes, deleted, decision, defaultBranch, ...matrix }
+}
+
+function loadSubpackages(options: Options, shaping?: BaseShaping): Promise<Repo> {
+  return loadRepo(options.root, {
+    table: options.table,
+    overrides: { ...options.overrides, ...shaping?.overrides },
+    grandfather: shaping?.grandfather,
+    owners: false
+  })
+}
+
+/**
+ * The checkout's packages, or on a pull request or in the merge queue those the base commit's
+ * settings find where the change sets them differently (see shapingFromBase), read again.
+ */
+async function withBaseShaping(
+  options: Options,
+  checkout: Repo,
+  base: string,
+  log: Logger
+): Promise<Repo> {
+  const shaping = await shapingFromBase({
+    root: options.root,
+    base,
+    head: checkout,
+    inputs: options.overrides
+  })
+  if (!shaping) return checkout
+  const changed = Object.keys(shaping.overrides).length > 0 || shaping.grandfather !== undefined
+  if (changed) log.info(`subpackages read again with the base commit's settings`)
+  const repo = changed ? await loadSubpackages(options, shaping) : checkout
+  return { ...repo, settingsFindings: [...repo.settingsFindings, ...shaping.findings] }
 }
 
 /** What the event alone says to compare, for the debug log. */
@@ -141,8 +173,8 @@ function changeCounts(c: SortedChanges): string {
 }
 
 /**
- * The commit whose archived list and `skip_archived` a pull request or merge queue run must
- * also honour (see archivedForRun): the PR's base commit, or the queue's; `null` when there is
+ * The commit whose archived list, `skip_archived` and package-shaping settings a pull request or
+ * merge queue run must also honour (see archivedForRun and shapingFromBase): the PR's base commit, or the queue's; `null` when there is
  * one but it was not found; undefined for other events, which trust their checkout.
  */
 function trustedBase(eventName: string, plan: RangePlan, range: Range): string | null | undefined {

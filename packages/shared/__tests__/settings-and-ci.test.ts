@@ -184,6 +184,10 @@ describe('readCiConfig', () => {
     ['timeout_minutes = 0', 'timeout_minutes must be an integer from 1 to 360 (got 0)', 7],
     ['timeout_minutes = 361', 'got 361', 7],
     ['timeout_minutes = "90"', 'got "90"', 7],
+    // TOML's own words for what JSON would print as null
+    ['timeout_minutes = inf', 'timeout_minutes must be an integer from 1 to 360 (got inf)', 7],
+    ['timeout_minutes = -inf', '(got -inf)', 7],
+    ['timeout_minutes = nan', '(got nan)', 7],
     ['skip_ollama = "yes"', 'skip_ollama must be true or false', 7],
     ['python_versions = []', 'non-empty list', 7],
     ['python_versions = ["3.12", 3.13]', 'python_versions must be', 7],

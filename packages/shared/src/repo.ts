@@ -77,6 +77,8 @@ export interface LoadOptions {
   listing?: TreeSource
   /** Whether packages' OWNERS are read (default true); see ReadWhat. */
   owners?: boolean
+  /** The grandfather list to use instead of the checkout's (a pull request's base commit's). */
+  grandfather?: Grandfather
 }
 
 /**
@@ -88,10 +90,14 @@ export interface ReadWhat {
   owners?: boolean
 }
 
-/** Reads `{"legacy_paths": [...]}`; a missing file grandfathers nothing. */
-async function readGrandfather(root: string, file: string): Promise<Grandfather> {
+/** Reads `{"legacy_paths": [...]}` from the checkout; a missing file grandfathers nothing. */
+function readGrandfather(root: string, file: string): Grandfather {
   const text = readRepoText(root, file)
-  if (text === undefined) return { file, paths: [] }
+  return text === undefined ? { file, paths: [] } : parseGrandfather(text, file)
+}
+
+/** The grandfather list's text (see readGrandfather), wherever it was read from. */
+export function parseGrandfather(text: string, file: string): Grandfather {
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -196,7 +202,7 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
     rootText === undefined ? undefined : readPyProject(rootText, 'pyproject.toml')
   const loaded: LoadedSettings = resolveSettings(rootPyproject, options.overrides, options.table)
   const settings = loaded.settings
-  const grandfather = await readGrandfather(abs, settings.grandfather_file)
+  const grandfather = options.grandfather ?? readGrandfather(abs, settings.grandfather_file)
   const tree = await startFileTree(abs, options.listing ?? 'git')
   const layout = layoutOf(settings, rootPyproject)
   const candidates = packageCandidates(tree, layout, neverPackage(settings, grandfather))

@@ -92,10 +92,16 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
   }
 }
 
-/** A TOML value as a message quotes it (bigints and dates included, which JSON cannot show). */
+/**
+ * A TOML value as a message quotes it, in TOML's spelling where JSON has none: bigints, dates,
+ * and `inf`, `-inf` and `nan`, which JSON would show as `null`.
+ */
 export function showTomlValue(v: unknown): string {
   if (typeof v === 'bigint') return v.toString()
   if (v instanceof Date) return v.toISOString()
+  if (typeof v === 'number' && !Number.isFinite(v))
+    return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf'
+  if (Array.isArray(v)) return `[${v.map(showTomlValue).join(',')}]`
   return JSON.stringify(v)
 }
 
