@@ -22,29 +22,25 @@ afterAll(async () => {
 
 const runUrl = (repo: string, run: number) => `https://github.com/acme/${repo}/actions/runs/${run}`
 
-test('20 writers, record legs and aggregate runs mixed: every count kept, one issue per package, each failure number commented once', async () => {
-  const repo = 'mixed'
+type Writer = { runId: number; inputs: Record<string, string> }
+const BOTH_RED = JSON.stringify({ dspy: 'failure', crewai: 'failure' })
+
+/**
+ * Run 1 (both packages red, below the threshold), then the writers overlapping, BUNDLES_AT_ONCE
+ * at a time: afterwards every red run is counted once, each package has one issue, and each
+ * failure number from the threshold on is commented once, naming its run.
+ */
+async function overlappingReds(repo: string, writers: Writer[]): Promise<void> {
   const gitDir = await seed(emu, repo)
-  const both = { dspy: 'failure', crewai: 'failure' }
-  ok(await report(emu, repo, { runId: 1, inputs: { results: JSON.stringify(both) } }))
-  // Interleaved, so record legs and aggregate runs overlap on both packages.
-  type Writer = { runId: number; inputs: Record<string, string> }
-  const writers = Array.from({ length: 10 }, (_, i): Writer[] => [
-    {
-      runId: 100 + i,
-      inputs: { mode: 'record', package: i % 2 ? 'crewai' : 'dspy', outcome: 'failure' }
-    },
-    { runId: 200 + i, inputs: { results: JSON.stringify(both) } }
-  ]).flat()
-  expect(writers).toHaveLength(20)
+  ok(await report(emu, repo, { runId: 1, inputs: { results: BOTH_RED } }))
   const results = await mapLimit(writers, BUNDLES_AT_ONCE, (w) => report(emu, repo, w))
   for (const r of results) ok(r)
 
   const v = emu.state.repo(OWNER, repo)
   for (const pkg of ['dspy', 'crewai']) {
-    // 1 + 5 record legs + 10 aggregate runs.
-    expect(stateFile(gitDir, pkg)).toMatchObject({ consecutive_failures: 16 })
+    const runs = writers.filter((w) => w.inputs.package === undefined || w.inputs.package === pkg)
     const state = stateFile(gitDir, pkg)!
+    expect(state).toMatchObject({ consecutive_failures: 1 + runs.length })
     expect(state.pending).toBeUndefined()
     expect(state.lease).toBeUndefined()
     const issues = v.issues.filter((i) => parseTrackingMarker(i.body)?.package === pkg)
@@ -54,14 +50,14 @@ test('20 writers, record legs and aggregate runs mixed: every count kept, one is
       .filter((c) => c.issueNumber === issue.number)
       .map((c) => Number(/consecutive failure #(\d+)/.exec(c.body)![1]))
       .sort((a, b) => a - b)
-    expect(numbers).toEqual(Array.from({ length: 14 }, (_, i) => i + 3))
+    // The threshold (2) opens the issue; every later failure is one comment.
+    expect(numbers).toEqual(Array.from({ length: runs.length - 1 }, (_, i) => i + 3))
     // Every red run is named once: the one that opened the issue in its body, the rest in a
     // comment (run 1, below the threshold, nowhere).
     const texts = [
       issue.body!,
       ...v.comments.filter((c) => c.issueNumber === issue.number).map((c) => c.body)
     ]
-    const runs = writers.filter((w) => w.inputs.package !== (pkg === 'dspy' ? 'crewai' : 'dspy'))
     for (const w of runs) {
       const url = runUrl(repo, w.runId)
       expect([
@@ -76,8 +72,29 @@ test('20 writers, record legs and aggregate runs mixed: every count kept, one is
   )
   const handedOver = results.filter((r) => r.summary.includes('holds the lease')).length
   console.log(
-    `20 mixed writers: ${lostRounds} lost compare-and-swap rounds re-applied; ${handedOver} runs left their work to the lease holder`
+    `${repo}: ${writers.length} writers, ${lostRounds} lost compare-and-swap rounds re-applied; ${handedOver} runs left their work to the lease holder`
   )
+}
+
+test('20 writers, record legs and aggregate runs mixed: every count kept, one issue per package, each failure number commented once', async () => {
+  // Interleaved, so record legs and aggregate runs overlap on both packages.
+  const writers = Array.from({ length: 10 }, (_, i): Writer[] => [
+    {
+      runId: 100 + i,
+      inputs: { mode: 'record', package: i % 2 ? 'crewai' : 'dspy', outcome: 'failure' }
+    },
+    { runId: 200 + i, inputs: { results: BOTH_RED } }
+  ]).flat()
+  expect(writers).toHaveLength(20)
+  await overlappingReds('mixed', writers)
+})
+
+test('20 aggregate runs overlapping: every count kept, one issue per package, each failure number commented once', async () => {
+  const writers = Array.from({ length: 20 }, (_, i) => ({
+    runId: 300 + i,
+    inputs: { results: BOTH_RED }
+  }))
+  await overlappingReds('aggregate-only', writers)
 })
 
 /** Waits (real time, in small steps) until the emulator has answered a request with `fault`. */
