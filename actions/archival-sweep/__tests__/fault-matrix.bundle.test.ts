@@ -4,9 +4,10 @@
 // fails with a one-line error, and a re-run without the fault always ends in the fault-free state:
 // nothing twice, nothing missing. Through the BUILT bundle against the GitHub emulator.
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
-import type { Emulator, FaultSpec } from '@contribs-actions/github-emulator'
+import type { Emulator } from '@contribs-actions/github-emulator'
 import { cleanupTempDirs } from '../../../test/kit/fixtures.js'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import { FAULT_KINDS } from '../../../test/kit/faults.js'
 import {
   client,
   emulator,
@@ -34,22 +35,9 @@ const ROUTES = [
   'PATCH /repos/{owner}/{repo}/issues/{issue_number}'
 ]
 
-/** The faults; `survives`: a run must absorb it (retry, lookup, wait) and exit 0. */
-const KINDS: { name: string; fault: Omit<FaultSpec, 'method' | 'route'>; survives: boolean }[] = [
-  { name: '502 after the write', fault: { kind: 'status', when: 'after' }, survives: true },
-  { name: 'dropped after the write', fault: { kind: 'drop', when: 'after' }, survives: true },
-  { name: 'dropped before', fault: { kind: 'drop' }, survives: true },
-  { name: '502 past every retry', fault: { kind: 'status', count: 10 }, survives: false },
-  { name: 'secondary rate limit', fault: { kind: 'secondary' }, survives: true },
-  {
-    name: 'primary rate limit past every wait',
-    fault: { kind: 'primary', count: 10 },
-    survives: false
-  }
-]
-
+/** Every route meets every fault of test/kit/faults.ts. */
 const CASES = ROUTES.flatMap((route) =>
-  KINDS.map((k) => ({
+  FAULT_KINDS.map((k) => ({
     ...k,
     route,
     label: `${route.replace('/repos/{owner}/{repo}/', '')}: ${k.name}`

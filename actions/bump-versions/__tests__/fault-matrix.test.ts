@@ -4,11 +4,12 @@
 // fails with a message (never a stack trace), and a re-run without the fault always ends in the
 // fault-free state: per package one branch and one PR, labelled, reviewers asked; nothing twice.
 // Through the built bundle against the GitHub emulator, one repository per case.
-import { startEmulator, type Emulator, type FaultSpec } from '@contribs-actions/github-emulator'
+import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
 import { cleanupTempDirs } from '../../../test/kit/fixtures.js'
 import { bumpState, exampleSource, runBump, seedFrom, TIER1 } from './kit.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import { FAULT_KINDS } from '../../../test/kit/faults.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -24,26 +25,13 @@ const ROUTES = [
 ]
 
 /**
- * The faults. `survives`: the run must absorb it (a retry, a lookup, a wait) and exit 0. Creating
- * the repository's label is left out of that promise: a create of it whose answer is lost is
- * looked up only where the shared label helper does so; either way it ends in the fault-free
- * state, now or after the re-run.
+ * Every route meets every fault of test/kit/faults.ts. Creating the repository's label is left
+ * out of the promise to survive: a create of it whose answer is lost is looked up only where the
+ * shared label helper does so; either way it ends in the fault-free state, now or after the
+ * re-run.
  */
-const KINDS: { name: string; fault: Omit<FaultSpec, 'method' | 'route'>; survives: boolean }[] = [
-  { name: '502 after the write', fault: { kind: 'status', when: 'after' }, survives: true },
-  { name: 'dropped after the write', fault: { kind: 'drop', when: 'after' }, survives: true },
-  { name: 'dropped before', fault: { kind: 'drop' }, survives: true },
-  { name: '502 past every retry', fault: { kind: 'status', count: 10 }, survives: false },
-  { name: 'secondary rate limit', fault: { kind: 'secondary' }, survives: true },
-  {
-    name: 'primary rate limit past every wait',
-    fault: { kind: 'primary', count: 10 },
-    survives: false
-  }
-]
-
 const CASES = ROUTES.flatMap((route) =>
-  KINDS.map((k) => ({
+  FAULT_KINDS.map((k) => ({
     ...k,
     route,
     survives: k.survives && route !== 'POST /repos/{owner}/{repo}/labels',

@@ -1,15 +1,16 @@
 // The fault matrix, through the BUILT bundle: every write route smoke-reporter uses, in each
 // transition (first red on a fresh repository, the red that opens the issue, a red that
 // comments, the green that recovers), meets an error that outlasts the retries, an answer lost
-// after the write, and a rate limit that outlasts the waits. Each run either ends as the
+// after the write, a rate limit that outlasts the waits, and by turns a fault a run absorbs. Each run either ends as the
 // fault-free run does or fails with a message, and then its re-run ends there: nothing twice,
 // nothing missing, no lease or pending work left behind.
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
-import type { Emulator, FaultSpec } from '@contribs-actions/github-emulator'
+import type { Emulator } from '@contribs-actions/github-emulator'
 import { mapLimit, trackingMarker } from '@contribs-actions/shared'
 import { BRANCH, DIR, emulator, OWNER, report, seed, stateFile } from './helpers.js'
 import { BUNDLE_TEST_TIMEOUT_MS, BUNDLES_AT_ONCE } from '../../../test/kit/budgets.js'
+import { FAULT_KINDS, type Fault } from '../../../test/kit/faults.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -98,21 +99,16 @@ const ROUTES: Record<Mode, Record<Step, Target[]>> = {
   }
 }
 
-type Fault = Omit<FaultSpec, 'method' | 'route'>
-
 /**
- * A 5xx that outlasts every retry; an answer lost after the write; a rate limit that outlasts
- * the waits (secondary and primary by turns: the client treats them alike, and half the runs
- * keep the matrix affordable on a busy machine).
+ * The faults of test/kit/faults.ts that outlast the retries or lose the answer after the write,
+ * and by turns one that a run absorbs (a single 502 after the write, a dropped request, a
+ * rate-limit wait): every fault kind meets a third of the routes, which keeps the matrix
+ * affordable on a busy machine.
  */
 function faults(turn: number): [string, Fault][] {
-  return [
-    ['502 x10', { kind: 'status', status: 502, count: 10 }],
-    ['lost answer', { kind: 'drop', when: 'after', count: 1 }],
-    turn % 2
-      ? ['primary limit x10', { kind: 'primary', count: 10 }]
-      : ['secondary limit x10', { kind: 'secondary', count: 10 }]
-  ]
+  const lasting = FAULT_KINDS.filter((k) => !k.survives || k.name === 'dropped after the write')
+  const absorbed = FAULT_KINDS.filter((k) => !lasting.includes(k))
+  return [...lasting, absorbed[turn % absorbed.length]].map((k) => [k.name, k.fault])
 }
 
 let repoSeq = 0
