@@ -70,6 +70,29 @@ describe('pyproject reading', () => {
   test('a key is not found in the next table', () => {
     expect(new TomlLines('[a]\nx = 1\n[b]\ny = 2\n').find(['a'], 'y')).toBeUndefined()
   })
+
+  test('lines of keys however TOML writes them, never inside a string or an array', () => {
+    const text = [
+      '[tool.x]', // 1
+      'notes = """', // 2
+      '[tool.x.ci]', // 3: inside a string, no header
+      'timeout_minutes = 1', // 4: inside a string, no key
+      '"""', // 5
+      'ci.timeout_minutes = 90', // 6: a dotted key
+      'matrix = [', // 7
+      '  ["a"],', // 8
+      '  "python_versions = x",', // 9
+      ']', // 10
+      'rules = { CA110 = "off" }', // 11: an inline table
+      '' //
+    ].join('\n')
+    const lines = new TomlLines(text)
+    expect(lines.tableLine(['tool', 'x', 'ci'])).toBeUndefined()
+    expect(lines.find(['tool', 'x', 'ci'], 'timeout_minutes')).toBe(6)
+    expect(lines.find(['tool', 'x'], 'matrix', 'a')).toBe(8)
+    expect(lines.find(['tool', 'x'], 'python_versions')).toBeUndefined()
+    expect(lines.find(['tool', 'x', 'rules'], 'CA110')).toBe(11)
+  })
 })
 
 describe('TOML syntax errors', () => {
