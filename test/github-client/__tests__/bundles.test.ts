@@ -128,3 +128,28 @@ test('a rate limit asking for a wait longer than the step may take stops at once
   )
   expect(emu.requests()).toHaveLength(1)
 })
+
+test.each(Object.keys(ACTIONS))(
+  '%s: the token is masked before the first call, and never printed, even with debug logging on',
+  async (action) => {
+    emu.addToken({ token: 'secret-app-token-5e1f', kind: 'app', login: 'bot[bot]' })
+    // A call that fails (the repository is missing), with every debug switch on: the stack trace
+    // of the failure is printed, and must not carry the token.
+    const r = await run(action, {
+      inputs: { token: 'secret-app-token-5e1f', repository: 'acme/missing' },
+      env: { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }
+    })
+    expect(r.exitCode).toBe(1)
+    const lines = r.stdout.split('\n')
+    const mask = lines.findIndex((l) => l === '::add-mask::secret-app-token-5e1f')
+    expect(mask).toBeGreaterThanOrEqual(0)
+    const elsewhere = [
+      ...lines.filter((_, i) => i !== mask),
+      r.stderr,
+      r.summary,
+      JSON.stringify(r.outputs)
+    ].filter((text) => text.includes('secret-app-token-5e1f'))
+    expect(elsewhere).toEqual([])
+    expect(emu.requests().length).toBeGreaterThan(0)
+  }
+)

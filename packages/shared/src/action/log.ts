@@ -30,6 +30,12 @@ export interface Logger {
    * work: lines of concurrent tasks would land in whichever group is open.
    */
   withGroup<T>(title: string, body: () => Promise<T> | T): Promise<T>
+  /**
+   * Asks the runner to mask `secret` in every later line of the log (`::add-mask::`, as
+   * `core.setSecret` does): a token passed in an input is masked by the runner only when it
+   * came straight from `secrets`.
+   */
+  mask(secret: string): void
 }
 
 /** A Logger that also closes a group left open by an error that escaped every withGroup. */
@@ -56,6 +62,9 @@ export function createLogger(write: (line: string) => void): StepLogger {
       if (list.length) write(list.map((l) => commandLine('debug', {}, l)).join('\n'))
     },
     closeGroup,
+    mask: (secret) => {
+      if (secret) write(commandLine('add-mask', {}, secret))
+    },
     async withGroup(title, body) {
       if (open) {
         write(title)

@@ -27,6 +27,7 @@ export interface Connection {
 export function connect(inputs: Inputs, ctx: RunContext, log: Logger): Connection {
   const token = inputs.string('token')
   if (!token) throw new UserError('input `token` is required (default: ${{ github.token }})')
+  log.mask(token)
   const { owner, repo } = splitRepository(inputs.string('repository') ?? ctx.repository)
   const scaleText = process.env.CONTRIBS_ACTIONS_TIME_SCALE
   const timeScale = scaleText ? Number(scaleText) : 1
