@@ -64,7 +64,9 @@ export async function discover(
   const { range, changes: raw } = await git
   const base = trustedBase(eventName, plan, range)
   const repo =
-    typeof base === 'string' ? await withBaseShaping(options, checkout, base, log) : checkout
+    typeof base === 'string' && touchesSettings(raw, checkout)
+      ? await withBaseShaping(options, checkout, base, log)
+      : checkout
   const packages = repo.packages.map((p) => p.dir)
   const changes = await log.withGroup('Changed files', () => {
     const changes = raw
@@ -128,6 +130,19 @@ function loadSubpackages(options: Options, shaping?: BaseShaping): Promise<Repo>
     grandfather: shaping?.grandfather,
     owners: false
   })
+}
+
+/**
+ * Whether the change touches the files the package-shaping settings live in (the root
+ * pyproject.toml, the grandfather list): otherwise the checkout, which on a pull request is the
+ * merge with the base, already has the base's.
+ */
+function touchesSettings(raw: Change[] | undefined, checkout: Repo): boolean {
+  const files = new Set(['pyproject.toml', checkout.grandfather.file])
+  return (
+    raw === undefined ||
+    raw.some((c) => files.has(c.path) || (c.from !== undefined && files.has(c.from)))
+  )
 }
 
 /**
