@@ -249,6 +249,16 @@ describe('the files every action reads first stop every action, naming the file'
         writeLink(dir, '.github/scripts/grandfather_legacy.json', path.join(outside, 'secret.txt'))
     },
     {
+      name: 'the grandfather list is a folder',
+      file: '.github/scripts/grandfather_legacy.json',
+      says: 'a folder, not a regular file (not opened)',
+      make: (dir: string) =>
+        writeFiles(dir, {
+          '.github/scripts/grandfather_legacy.json': null,
+          '.github/scripts/grandfather_legacy.json/x': ''
+        })
+    },
+    {
       name: 'the root pyproject.toml is a folder',
       file: 'pyproject.toml',
       says: 'a folder, not a regular file (not opened)',
