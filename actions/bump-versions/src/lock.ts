@@ -12,7 +12,7 @@ import path from 'node:path'
 import { exec } from '@actions/exec'
 import { fillPattern, UserError } from '@contribs-actions/shared'
 import type { RemoteFile } from './github.js'
-import type { Active } from './work.js'
+import type { Ready } from './work.js'
 import type { FileChange } from './writer.js'
 
 /**
@@ -183,7 +183,7 @@ export type BumpFiles =
  * The files of a package's bump commit: its edited pyproject, and its lock file as the lock
  * command leaves it (unless already current). `note` says what happened to the lock file.
  */
-export async function bumpFiles(e: Active, job: BumpFilesJob): Promise<BumpFiles> {
+export async function bumpFiles(e: Ready, job: BumpFilesJob): Promise<BumpFiles> {
   const { files, lockArgv } = job
   const lockFile = files.get(e.lockFile)
   const changes = [{ path: e.file, text: e.edit.text, mode: files.get(e.file)?.mode ?? '100644' }]
