@@ -1,10 +1,11 @@
 /**
  * Carries out the supersede tasks through the Writer, after the run's own bump PRs exist so the
  * comments can link them. For a PR that is ours: the comment, then the branch deleted (only if it
- * still points at the commit that was checked), then the PR closed. Deleting before closing keeps
- * a failure recoverable: while the PR is open the next run finds it again and does what is left
- * (the comment is found by its marker, a deleted branch is "gone"). A failure costs only its own
- * PR and fails the step.
+ * still points at the commit that was checked), then the PR closed. The branch goes before the PR
+ * is closed so that a failure is recoverable: until then the PR is open, and the next run finds it
+ * again among the open PRs and does what is left (the comment is found by its marker). GitHub
+ * itself closes a PR whose head branch is deleted; closing it then changes nothing. A failure
+ * costs only its own PR and fails the step.
  */
 import type { Logger } from '@contribs-actions/shared'
 import { reasonOf } from './github.js'
