@@ -188,6 +188,7 @@ describe('buildPlan', () => {
     lockFile: `${id}/uv.lock`,
     wave,
     dependsOn,
+    lockedBy: [],
     root: false,
     text
   })

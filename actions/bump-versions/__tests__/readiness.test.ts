@@ -47,8 +47,11 @@ afterAll(async () => {
 
 const original = (file: string) => readFileSync(path.join(EXAMPLE_REPO, file), 'utf8')
 
-/** Every bump branch holds one commit on top of main's history: only the version line changes. */
-function expectVersionLineOnly(pkg: string, dir: string) {
+/**
+ * Every bump branch holds one commit on top of main's history: only the version line changes,
+ * with its lock and the locks of `relocked` siblings.
+ */
+function expectVersionLineOnly(pkg: string, dir: string, relocked: string[] = []) {
   const branch = `sync-mellea-${V}-${pkg}`
   const file = dir ? `${dir}/pyproject.toml` : 'pyproject.toml'
   const after = bare(s, 'show', `${branch}:${file}`)
@@ -61,15 +64,40 @@ function expectVersionLineOnly(pkg: string, dir: string) {
   // Made through the API by the App itself (no author given), so GitHub would sign it.
   expect(bare(s, 'log', '-1', '--format=%an', branch)).toBe('contribs-bot[bot]')
   const files = bare(s, 'diff', '--name-only', `${branch}~1`, branch).split('\n')
-  expect(files).toEqual([
-    dir ? `${dir}/pyproject.toml` : 'pyproject.toml',
-    dir ? `${dir}/uv.lock` : 'uv.lock'
-  ])
+  expect(files).toEqual(
+    [
+      dir ? `${dir}/pyproject.toml` : 'pyproject.toml',
+      dir ? `${dir}/uv.lock` : 'uv.lock',
+      ...relocked.map((d) => `${d}/uv.lock`)
+    ].sort()
+  )
   // Everything else in the file is the original's, byte for byte (comments, spacing, floors).
   expect(after).toBe(original(file).replace('version = "0.6.0"', `version = "${V}"`).trimEnd())
 }
 
 const WAVE2 = [...ON_CORE, ROOT]
+
+/**
+ * On main, every sibling version a lock records (the fake lock tool writes `# sibling name==v`)
+ * is that sibling's version on main: each package's locked install still matches its lock.
+ */
+function expectLocksMatchMain() {
+  const versions = new Map<string, string>()
+  const packages = [...WAVE1, ...ON_CORE]
+  for (const p of packages) {
+    const py = bare(s, 'show', `main:${p}/pyproject.toml`)
+    versions.set(/^name = "(.+)"/m.exec(py)![1], /^version = "(.+)"/m.exec(py)![1])
+  }
+  let recorded = 0
+  for (const p of packages) {
+    const lock = bare(s, 'show', `main:${p}/uv.lock`)
+    for (const [, name, version] of lock.matchAll(/^# sibling (\S+)==(\S+)$/gm)) {
+      expect(`${p}: ${name}==${version}`).toBe(`${p}: ${name}==${versions.get(name)}`)
+      recorded++
+    }
+  }
+  expect(recorded).toBeGreaterThan(0)
+}
 
 test('0.8.0rc1 is released: every package without sibling dependencies opens, the rest wait', async () => {
   emu.clearRequests()
@@ -97,7 +125,13 @@ test('0.8.0rc1 is released: every package without sibling dependencies opens, th
   expect(plan.edits.map((e) => e.package)).toEqual([...WAVE1, ...ON_CORE, ROOT])
 
   expect(branches(s).sort()).toEqual(['main', ...WAVE1.map((p) => `sync-mellea-${V}-${p}`)].sort())
-  for (const p of WAVE1) expectVersionLineOnly(p, p)
+  // crewai and dspy reach _integration_core through a path source, so their locks record its
+  // version and are refreshed with it; langchain names it only, so its lock does not.
+  expectVersionLineOnly('_integration_core', '_integration_core', ['crewai', 'dspy'])
+  for (const p of ['agent-utilities', 'citations']) expectVersionLineOnly(p, p)
+  const relocked = bare(s, 'show', `sync-mellea-${V}-_integration_core:crewai/uv.lock`)
+  expect(relocked).toContain(`# locked mellea-contribs-crewai==0.6.0 (upgraded mellea)`)
+  expect(relocked).toContain(`# sibling mellea-contribs-integration-core==${V}`)
   // The lock was refreshed in the same commit, by a command that never saw the token.
   const lock = bare(s, 'show', `sync-mellea-${V}-_integration_core:_integration_core/uv.lock`)
   expect(lock).toContain(`# locked mellea-contribs-integration-core==${V} (upgraded mellea)`)
@@ -190,6 +224,7 @@ test('merging only _integration_core (version from the label) opens what waited 
   )
   for (const p of ON_CORE) expectVersionLineOnly(p, p)
   expectVersionLineOnly(ROOT, '')
+  expectLocksMatchMain()
   // The checkout is still at 0.6.0 everywhere, yet the lock saw the sibling as merged on main.
   const lock = bare(s, 'show', `sync-mellea-${V}-crewai:crewai/uv.lock`)
   expect(lock).toContain(`# sibling mellea-contribs-integration-core==${V}`)
@@ -215,6 +250,7 @@ test('merging everything else finishes: done, nothing to open', async () => {
       last[0] +
       '); nothing to open'
   )
+  expectLocksMatchMain()
   // main now says 0.8.0rc1 in every pyproject, and the upstream floors are the originals.
   for (const p of [...WAVE1, ...ON_CORE]) {
     const text = bare(s, 'show', `main:${p}/pyproject.toml`)

@@ -139,7 +139,10 @@ async function planRemoteWork(
   }
 }
 
-/** A real run: the lock files of the packages it commits, read at the same base, then the writes. */
+/**
+ * A real run: the lock files of the packages it commits (and of the siblings whose locks record
+ * them), read at the same base, then the writes.
+ */
 async function applyRemote(
   work: Work,
   supersede: SupersedeTask[],
@@ -147,7 +150,9 @@ async function applyRemote(
 ): Promise<Outcome> {
   const { remote, repo } = r
   const settings = repo.settings
-  const locks = work.tasks.filter((t) => t.kind === 'bump').map((t) => t.entry.lockFile)
+  const locks = work.tasks.flatMap((t) =>
+    t.kind === 'bump' ? [t.entry.lockFile, ...t.entry.lockedBy.map((d) => `${d}/uv.lock`)] : []
+  )
   if (locks.length)
     for (const [p, f] of await remote.api.readFiles(remote.base, locks, localFile(repo)))
       remote.files.set(p, f)

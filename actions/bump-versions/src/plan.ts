@@ -24,6 +24,11 @@ export interface Target {
   wave: number
   /** The siblings it waits for: its bump opens once each is at the version (targets.ts says which). */
   dependsOn: string[]
+  /**
+   * The siblings whose lock records this package's version (they reach it through a
+   * `[tool.uv.sources]` path): its bump commit refreshes their locks too.
+   */
+  lockedBy: string[]
   root: boolean
   owners?: Owners
   /** The pyproject text on the default branch (or in the checkout when planning offline). */

@@ -34,6 +34,7 @@ import type { Target } from './plan.js'
 export function listTargets(repo: Repo): Target[] {
   const graph = buildGraph(repo, 'runtime')
   const waves = tiersOf(graph)
+  const everyDependency = buildGraph(repo)
   // An OWNERS that could not be read would silently drop the package's reviewers.
   const unreadOwners = repo.packages.find((p) => p.ownersError)?.ownersError
   if (unreadOwners) throw unreadOwners
@@ -44,6 +45,7 @@ export function listTargets(repo: Repo): Target[] {
     lockFile: `${p.dir}/uv.lock`,
     wave: waves.get(p.dir) ?? 1,
     dependsOn: [...(graph.deps.get(p.dir) ?? [])].sort(),
+    lockedBy: lockedBy(everyDependency, p.dir),
     root: false,
     owners: p.owners,
     text:
@@ -63,6 +65,7 @@ export function listTargets(repo: Repo): Target[] {
       lockFile: 'uv.lock',
       wave: 1 + Math.max(0, ...dependsOn.map((d) => waves.get(d) ?? 1)),
       dependsOn,
+      lockedBy: [],
       root: true,
       owners,
       text: repo.rootPyproject!.text
@@ -78,4 +81,15 @@ function rootWaitsFor(repo: Repo, graph: SiblingGraph): string[] {
   for (const installed of [...base, ...extras])
     for (const dep of graph.deps.get(installed) ?? []) waits.add(dep)
   return [...waits].sort()
+}
+
+/**
+ * The siblings whose uv.lock records `dir`'s version: uv locks a `[tool.uv.sources]` path
+ * dependency as a source tree with the version its pyproject gives (unless that version is
+ * dynamic), and `uv sync --locked` refuses a lock that no longer matches. Every dependency array
+ * counts here, development groups included, since uv locks them all.
+ */
+function lockedBy(graph: SiblingGraph, dir: string): string[] {
+  const dependents = [...(graph.dependents.get(dir) ?? [])]
+  return dependents.filter((d) => graph.references.get(d)?.dirs.has(dir)).sort()
 }
