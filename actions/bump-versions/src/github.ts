@@ -9,8 +9,8 @@ export interface Base {
   tree: string
 }
 
-/** Whether a bump branch holds only our commit, and why not. */
-export type Ownership = { ours: true } | { ours: false; why: string }
+/** Whether a bump branch holds only our commit (and the commit it is based on), and why not. */
+export type Ownership = { ours: true; parent: string } | { ours: false; why: string }
 
 /** An open pull request as GitHub lists it: what a bump PR must carry is read from it. */
 export interface PullState {
@@ -234,7 +234,7 @@ export class Remote {
     if (c.parents.length !== 1)
       return { ours: false, why: `its head commit ${branchSha.slice(0, 7)} is a merge` }
     const parent = c.parents[0].sha
-    if (await this.onDefaultBranch(parent, base, depth)) return { ours: true }
+    if (await this.onDefaultBranch(parent, base, depth)) return { ours: true, parent }
     return {
       ours: false,
       why: `its commit is based on ${parent.slice(0, 7)}, which is not among the last ${depth} commits of ${base.branch}`

@@ -20,10 +20,10 @@ import { dryOutcome, Outcome } from './outcome.js'
 import { buildPlan, Plan, Target } from './plan.js'
 import { applySupersede } from './apply-supersede.js'
 import { readBranches, readOtherBumps } from './read-branches.js'
-import { planSupersede, SupersedeTask } from './supersede.js'
+import { isOlder, OtherBump, otherBumps, planSupersede, SupersedeTask } from './supersede.js'
 import { buildReport, nothingToDo, preflightFailure } from './report.js'
 import { listTargets } from './targets.js'
-import { branchName, checkVersion, resolveVersion } from './version.js'
+import { branchName, checkVersion, resolveVersion, VersionSource } from './version.js'
 import { planWork, Work } from './work.js'
 import { octokitWriter } from './writer.js'
 
@@ -43,7 +43,13 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     overrides: repositoryOverrides(inputs)
   })
   const settings = repo.settings
-  const source = resolveVersion(options.version, ctx, settings)
+  const source = await versionSource(resolveVersion(options.version, ctx, settings), {
+    inputs,
+    ctx,
+    log,
+    repo,
+    hasToken: options.hasToken
+  })
   if (source.kind === 'nothing') return nothingToDo(source.reason)
   const version = source.version
   checkVersion(version, source.from, settings)
@@ -84,6 +90,34 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     actionsToken: remote?.actionsToken ?? false,
     root: repo.root
   })
+}
+
+/**
+ * A push follows the newest version that has an open bump PR: its run rebuilds the bump branches
+ * the push left behind (and opens whatever is ready). With no bump PR open there is nothing to do.
+ */
+async function versionSource(
+  source: VersionSource,
+  r: { inputs: Inputs; ctx: RunContext; log: Logger; repo: Repo; hasToken: boolean }
+): Promise<Exclude<VersionSource, { kind: 'open-bumps' }>> {
+  if (source.kind !== 'open-bumps') return source
+  if (!r.hasToken)
+    throw new UserError('a push run reads the open bump PRs from GitHub: input `token` is required')
+  const api = new Remote(connect(r.inputs, r.ctx, r.log))
+  const { branch } = await api.base()
+  const ids = listTargets(r.repo).map((t) => t.id)
+  const bumps = otherBumps(await api.openPulls(branch), '', r.repo.settings, ids)
+  const newest = bumps.reduce<OtherBump | undefined>(
+    (best, b) => (!best || isOlder(best, b.version) ? b : best),
+    undefined
+  )
+  if (!newest)
+    return { kind: 'nothing', reason: `no bump PR is open, so no bump branch to keep mergeable` }
+  return {
+    kind: 'version',
+    version: newest.version,
+    from: `open bump PR #${newest.pull.number} (push to ${branch})`
+  }
 }
 
 /**
@@ -134,7 +168,12 @@ async function planRemoteWork(
   const states = await readBranches(remote.api, remote.base, plan, settings)
   const others = await readOtherBumps(remote.api, remote.base, plan, settings)
   return {
-    work: planWork(plan, settings, { states, org: remote.api.owner, newer: others.newer }),
+    work: planWork(plan, settings, {
+      states,
+      org: remote.api.owner,
+      base: remote.base.sha,
+      newer: others.newer
+    }),
     supersede: planSupersede(others.older)
   }
 }
@@ -151,7 +190,9 @@ async function applyRemote(
   const { remote, repo } = r
   const settings = repo.settings
   const locks = work.tasks.flatMap((t) =>
-    t.kind === 'bump' ? [t.entry.lockFile, ...t.entry.lockedBy.map((d) => `${d}/uv.lock`)] : []
+    t.kind === 'bump' || t.kind === 'rebuild'
+      ? [t.entry.lockFile, ...t.entry.lockedBy.map((d) => `${d}/uv.lock`)]
+      : []
   )
   if (locks.length)
     for (const [p, f] of await remote.api.readFiles(remote.base, locks, localFile(repo)))

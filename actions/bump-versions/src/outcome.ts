@@ -37,6 +37,8 @@ export interface Outcome {
   /** Dry run: the packages a real run would open pull requests for now. */
   wouldOpen: { package: string; branch: string; existingBranch: boolean }[]
   superseded: Superseded[]
+  /** Open bump PRs whose branch was (or, on a dry run, would be) rebuilt on the default branch's tip. */
+  rebuilt: { package: string; number: number; url: string }[]
   warnings: Finding[]
   /** The "not permitted to create pull requests" refusal, turned into what to change. */
   refusal?: string
@@ -51,6 +53,7 @@ export function emptyOutcome(): Outcome {
     failed: [],
     wouldOpen: [],
     superseded: [],
+    rebuilt: [],
     warnings: [],
     lockNotes: new Map()
   }
@@ -67,7 +70,7 @@ export function refusalMessage(repository: string): string {
 
 /** Whether a task writes: the others only report. */
 export function writes(t: Task): boolean {
-  return t.kind === 'bump' || t.kind === 'open' || t.kind === 'complete'
+  return t.kind === 'bump' || t.kind === 'open' || t.kind === 'complete' || t.kind === 'rebuild'
 }
 
 /** A task that writes nothing (an open PR with everything, someone else's branch), reported. */
@@ -112,6 +115,8 @@ export function dryOutcome(work: Work, log: Logger, supersede: SupersedeTask[] =
         branch: t.branch,
         existingBranch: t.kind === 'open'
       })
+    else if (t.kind === 'rebuild')
+      out.rebuilt.push({ package: t.entry.id, number: t.pull.number, url: t.pull.url })
     else if (t.kind === 'complete') {
       const what = [
         ...(t.missing.label ? [`the label ${work.label}`] : []),

@@ -5,9 +5,9 @@ import { isOlder, OlderBump, OtherBump, otherBumps, supersededMarker } from './s
 import { BranchState, branchPrefix, reviewersFor, taskBases } from './work.js'
 
 /**
- * What GitHub holds for each active package's bump branch: one listing of the bump branches,
- * then a closer look only at branches that exist (their open PR; for a branch without one,
- * whether it holds only our commit). Reads only.
+ * What GitHub holds for each ready package's bump branch: one listing of the bump branches,
+ * then a closer look only at branches that exist (their open PR, and whether the branch holds
+ * only our commit and on which commit of the default branch). Reads only.
  */
 export async function readBranches(
   remote: Remote,
@@ -28,11 +28,12 @@ export async function readBranches(
       states.set(entry.id, { sha, ownership: await remote.ownership(sha, message, base) })
       continue
     }
+    const ownership = await remote.ownership(sha, message, base)
     // Nobody asked now: ask again only if nobody ever was (their reviews may be in).
     const wanted = reviewersFor(entry.owners, pull.author, remote.owner)
     if (!pull.reviewers.length && !pull.teams.length && wanted.users.length + wanted.teams.length)
       pull.reviewsRequestedBefore = await remote.reviewsRequestedBefore(pull.number)
-    states.set(entry.id, { sha, pull })
+    states.set(entry.id, { sha, pull, ownership })
   }
   return states
 }

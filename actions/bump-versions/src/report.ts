@@ -118,6 +118,10 @@ function reasonLine(r: ReportInput, failed: Failed[]): string {
     parts.push(`every package is at ${V}; nothing to open`)
   else parts.push(actionClause(r, V))
 
+  if (o.rebuilt.length)
+    parts.push(
+      `${r.dryRun ? 'would rebuild' : 'rebuilt'} ${plural(o.rebuilt.length, 'bump branch', 'bump branches')} on the default branch's head (${o.rebuilt.map((x) => x.package).join(', ')})`
+    )
   const closed = o.superseded.filter((x) => x.action === 'closed')
   const flagged = o.superseded.filter((x) => x.action === 'commented')
   const would = r.dryRun ? 'would close' : 'closed'
@@ -185,6 +189,7 @@ export function buildReport(r: ReportInput): ActionResult {
     skipped,
     waiting: [...plan.waitsFor.keys()],
     superseded: o.superseded,
+    rebuilt: o.rebuilt,
     failed,
     done: plan.done,
     plan: planOutput(plan),
@@ -255,6 +260,7 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
     skipped: [],
     waiting: [],
     superseded: [],
+    rebuilt: [],
     // Problems of one package; one of the whole run is in `reason` only.
     failed: plan.problems.flatMap((f) =>
       f.package ? [{ package: f.package, reason: placed(f) }] : []
@@ -282,7 +288,15 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
 export function nothingToDo(reason: string): ActionResult {
   const result = emptyResult()
   // `done` stays unset: nothing was looked at.
-  result.outputs = { opened: [], skipped: [], waiting: [], superseded: [], failed: [], reason }
+  result.outputs = {
+    opened: [],
+    skipped: [],
+    waiting: [],
+    superseded: [],
+    rebuilt: [],
+    failed: [],
+    reason
+  }
   result.log.push(reason)
   result.summary = new Markdown()
     .heading('bump-versions')

@@ -18,7 +18,7 @@ export interface BranchState {
   sha?: string
   /** Its open pull request into the default branch. */
   pull?: PullState
-  /** Read only for a branch without an open pull request. */
+  /** Whether the branch holds only our commit, and on which commit of the default branch. */
   ownership?: Ownership
 }
 
@@ -48,7 +48,10 @@ interface TaskBase {
 /**
  * One package's work. `bump`: no branch yet, so commit, branch, PR, label, review requests.
  * `open`: our branch without a PR (an earlier run stopped there), so PR, label, review requests.
- * `complete`: an open PR lacking its label or review requests, which are added. `wait`: an open
+ * `complete`: an open PR lacking its label or review requests, which are added. `rebuild`: an
+ * open PR whose branch holds only our commit on an older commit of the default branch (behind,
+ * maybe conflicting), so the commit is made again on the tip (its lock refreshed there) and the
+ * branch moved to it, then whatever the PR lacks is added. `wait`: an open
  * PR with everything, waiting to be merged. `foreign`: a branch with someone else's commits and
  * no PR, never overwritten. `newer`: the bumps to a newer version are under way (one of its
  * bump PRs is open), so this version is superseded and nothing of it is opened: this happens when
@@ -59,6 +62,7 @@ export type Task = TaskBase &
     | { kind: 'bump' }
     | { kind: 'open' }
     | { kind: 'complete'; pull: PullState; missing: Missing }
+    | { kind: 'rebuild'; pull: PullState; missing: Missing; sha: string }
     | { kind: 'wait'; pull: PullState }
     | { kind: 'foreign'; why: string }
     | { kind: 'newer'; newer: { version: string; pull: PullState } }
@@ -106,6 +110,8 @@ export function planWork(
   branches?: {
     states: Map<string, BranchState>
     org: string
+    /** The default branch's head: a branch of ours on an older commit is rebuilt on it. */
+    base: string
     /** The newest open bump PR of a newer version. */
     newer?: { version: string; pull: PullState }
   }
@@ -121,6 +127,9 @@ export function planWork(
     if (!state?.sha) return { ...base, kind: 'bump' }
     if (state.pull) {
       const missing = missingOf(state.pull, label, base.entry.owners, branches!.org)
+      const own = state.ownership
+      if (own?.ours && own.parent !== branches!.base)
+        return { ...base, kind: 'rebuild', pull: state.pull, missing, sha: state.sha }
       return lacksNothing(missing)
         ? { ...base, kind: 'wait', pull: state.pull }
         : { ...base, kind: 'complete', pull: state.pull, missing }

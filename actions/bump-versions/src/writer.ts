@@ -56,6 +56,12 @@ export interface Writer {
    * no expected sha). `moved`: someone pushed to it, so it is kept; `gone`: already deleted.
    */
   deleteBranch(branch: string, expected: string): Promise<'deleted' | 'gone' | 'moved'>
+  /**
+   * Points `branch` at `sha` if it still points at `expected`, read just before the forced update
+   * (the new commit does not descend from the old one). `moved`: someone pushed to it meanwhile,
+   * so it is left as it is.
+   */
+  moveBranch(branch: string, expected: string, sha: string): Promise<'moved' | 'updated'>
 }
 
 export function octokitWriter(conn: Connection, remote: Remote, base: Base): Writer {
@@ -114,6 +120,7 @@ export function octokitWriter(conn: Connection, remote: Remote, base: Base): Wri
     async closePull(pull) {
       await octokit.rest.pulls.update({ ...r, pull_number: pull, state: 'closed' })
     },
+    moveBranch: (branch, expected, sha) => moveBranch(conn, remote, { branch, expected, sha }),
     async deleteBranch(branch, expected) {
       const sha = await remote.branchSha(branch)
       if (sha === undefined) return 'gone'
@@ -128,6 +135,32 @@ export function octokitWriter(conn: Connection, remote: Remote, base: Base): Wri
       }
     }
   }
+}
+
+/**
+ * The compare-and-swap of moveBranch. A forced update whose answer is lost is checked by reading
+ * the branch again: pointing at `sha` already means it was made.
+ */
+async function moveBranch(
+  { octokit, owner, repo }: Connection,
+  remote: Remote,
+  move: { branch: string; expected: string; sha: string }
+): Promise<'moved' | 'updated'> {
+  const now = await remote.branchSha(move.branch)
+  if (now === move.sha) return 'updated'
+  if (now !== move.expected) return 'moved'
+  try {
+    await octokit.rest.git.updateRef({
+      owner,
+      repo,
+      ref: `heads/${move.branch}`,
+      sha: move.sha,
+      force: true
+    })
+  } catch (err) {
+    if ((await remote.branchSha(move.branch)) !== move.sha) throw err
+  }
+  return 'updated'
 }
 
 /**
