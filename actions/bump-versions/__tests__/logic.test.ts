@@ -63,9 +63,14 @@ describe('resolveVersion', () => {
     })
   })
 
+  test('a push follows the open bump PRs (their versions are read from GitHub)', () => {
+    const ctx = { eventName: 'push', event: { ref: 'refs/heads/main' } }
+    expect(resolveVersion(undefined, ctx, settings)).toEqual({ kind: 'open-bumps' })
+  })
+
   test('anything else is a UserError saying what is accepted', () => {
     const bad: [string, Record<string, unknown>, RegExp][] = [
-      ['push', {}, /cannot tell the version from a "push" event/],
+      ['schedule', {}, /cannot tell the version from a "schedule" event/],
       ['repository_dispatch', { action: 'other' }, /expected type "mellea-released"/],
       [
         'repository_dispatch',

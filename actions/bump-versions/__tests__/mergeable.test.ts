@@ -95,6 +95,35 @@ test('a re-run writes nothing', async () => {
   expect(emu.requests().filter((q) => q.write)).toEqual([])
 })
 
+test.each([
+  ['502 after the move', { kind: 'status', when: 'after' }, 0],
+  ['dropped after the move', { kind: 'drop', when: 'after' }, 0],
+  ['502 past every retry', { kind: 'status', count: 10 }, 1]
+] as const)(
+  'main moves again, %s: the run ends rebuilt or fails with a message, a re-run converges',
+  async (_name, fault, exitCode) => {
+    const { sha: tip } = await emu.commit({
+      owner: OWNER,
+      repo: 'mergeable',
+      files: { 'docs/moved.md': `${_name}\n` },
+      message: 'docs: a change elsewhere'
+    })
+    emu.addFault({ ...fault, method: 'PATCH', route: 'PATCH /repos/{owner}/{repo}/git/refs/{ref}' })
+    const r = await runBump(emu, s, { event: PUSH })
+    emu.clearFaults()
+    expect(r.exitCode).toBe(exitCode)
+    if (exitCode) expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /)
+    const again = await runBump(emu, s, { event: PUSH })
+    expect(again.exitCode).toBe(0)
+    for (const pkg of ['_integration_core', 'agent-utilities'])
+      expect(bare(s, 'rev-parse', `${branch(pkg)}~1`)).toBe(tip)
+    expect(bare(s, 'rev-parse', branch(KEPT))).toBe(keptSha)
+    emu.clearRequests()
+    expect((await runBump(emu, s, { event: PUSH })).exitCode).toBe(0)
+    expect(emu.requests().filter((q) => q.write)).toEqual([])
+  }
+)
+
 test('moving a branch is a compare-and-swap: one that moved since it was read is left as it is', async () => {
   // The writer itself over real HTTP: the run cannot be paused between its read and its write.
   const conn = {

@@ -200,14 +200,19 @@ test('a re-run opens nothing twice and writes nothing', async () => {
   expect(emu.state.repo(OWNER, 'mellea-contribs').pulls).toHaveLength(3)
 })
 
-test('merging a package nothing waits for opens nothing new', async () => {
+test('merging a package nothing waits for opens nothing new; the open ones are rebuilt on main', async () => {
   const merged = await mergeBumps(emu, s, ['citations'])
   const r = await runBump(emu, s, { event: mergedEvent(merged[0]) })
   expect(r.exitCode).toBe(0)
   expect(json(r, 'opened')).toEqual([])
   expect(packagesOf(r, 'skipped')).toEqual(['_integration_core', 'agent-utilities'])
   expect(json(r, 'waiting')).toEqual(WAVE2)
-  expect(r.stdout).toMatch(/^agent-utilities: bump PR #\d+ is open; waiting for it to be merged$/m)
+  // main moved under the two still open: their branches are rebuilt on its tip.
+  expect(packagesOf(r, 'rebuilt')).toEqual(['_integration_core', 'agent-utilities'])
+  const again = await runBump(emu, s, { event: mergedEvent(merged[0]) })
+  expect(again.stdout).toMatch(
+    /^agent-utilities: bump PR #\d+ is open; waiting for it to be merged$/m
+  )
 })
 
 test('merging only _integration_core (version from the label) opens what waited for it, while agent-utilities is still open', async () => {
