@@ -95,8 +95,10 @@ export async function chapters(w: World): Promise<Report> {
   )
   w.sync()
 
-  // 3. The upstream publishes a pre-release: tiered bump pull requests.
-  w.log.step('The upstream publishes mellea 0.8.0rc1: one bump PR per package, in dependency tiers')
+  // 3. The upstream publishes a pre-release: bump pull requests, each as soon as it is ready.
+  w.log.step(
+    'The upstream publishes mellea 0.8.0rc1: one bump PR per package, each once its siblings are at it'
+  )
   w.log.note(
     '(lock-command is off in the demo: uv is not installed here; in CI it refreshes each uv.lock)'
   )
@@ -105,7 +107,7 @@ export async function chapters(w: World): Promise<Report> {
     payload: { action: 'mellea-released', client_payload: { version: '0.8.0rc1' } }
   }
   const opened: string[] = []
-  let tiers = 0
+  let rounds = 0
   for (let round = 0; round < 6; round++) {
     w.sync()
     const bump = await w.run('bump-versions', { 'lock-command': '' }, event)
@@ -117,7 +119,7 @@ export async function chapters(w: World): Promise<Report> {
     if (bump.outputs.done === 'true') break
     const prs = json<{ package: string; number: number }[]>(bump.outputs.opened, [])
     if (!prs.length) break
-    tiers++
+    rounds++
     opened.push(...prs.map((p) => p.package))
     // The owners review and merge; the merge of each bump PR re-runs the workflow.
     let lastMerged: { number: number; labels: { name: string }[] } | undefined
@@ -155,7 +157,7 @@ export async function chapters(w: World): Promise<Report> {
     `bump-versions opened ${opened.length} PRs (expected one per package and the root)`
   )
   report.lines.push(
-    `mellea 0.8.0rc1: ${opened.length} bump PRs opened over ${tiers} tiers (${opened.join(' → ')}), each merged by its owners; the pre-release suffix kept intact`
+    `mellea 0.8.0rc1: ${opened.length} bump PRs opened over ${rounds} rounds of merges (${opened.join(' → ')}), each merged by its owners; the pre-release suffix kept intact`
   )
 
   // 4. Nightly smoke against upstream main: a package breaks, recovers, breaks again.

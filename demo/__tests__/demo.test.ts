@@ -14,7 +14,7 @@ test('the demo runs the whole lifecycle and every step goes as expected', async 
   const text = report.lines.join('\n')
   expect(text).toContain('discover chose 4 packages (_integration_core, crewai, dspy, langchain)')
   expect(text).toMatch(/validate-structure failed with \d+ violations/)
-  expect(text).toContain('7 bump PRs opened over 3 tiers')
+  expect(text).toContain('7 bump PRs opened over 2 rounds of merges')
   expect(text).toContain('a new tracking issue')
   expect(text).toContain('archival: 3 milestone actions')
   // Each step's job summary is printed as text.

@@ -15,7 +15,7 @@ import {
   packagesOf,
   runBump,
   seedExample,
-  TIER1,
+  WAVE1,
   V
 } from './kit.js'
 import { jest } from '@jest/globals'
@@ -92,7 +92,7 @@ test('the Actions token: a warning, and reviewer refusals (non-collaborator, tea
     inputs: { token: 'actions-token', 'actions-token': 'actions-token', ...NO_LOCK }
   })
   expect(r.exitCode).toBe(0)
-  expect(packagesOf(r, 'opened')).toEqual(TIER1)
+  expect(packagesOf(r, 'opened')).toEqual(WAVE1)
   const warnings = r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
   expect(warnings[0]).toBe(ACTIONS_TOKEN_WARNING)
   expect(warnings[1]).toMatch(
@@ -123,12 +123,12 @@ test('"not permitted to create pull requests" names the setting; an App token th
   expect(r.outputs.reason).toContain('GitHub App installation token')
   expect(r.stdout).toContain('::error::GitHub refused to open the pull request')
   expect(json(r, 'opened')).toEqual([])
-  expect(packagesOf(r, 'failed')).toEqual(TIER1)
+  expect(packagesOf(r, 'failed')).toEqual(WAVE1)
   // The first branch was made before GitHub refused its PR; the next run opens the PR on it.
   expect(branches(s)).toEqual(['main', `sync-mellea-${V}-_integration_core`])
   const resumed = await runBump(emu, s, { inputs: NO_LOCK })
   expect(resumed.exitCode).toBe(0)
-  expect(packagesOf(resumed, 'opened')).toEqual(TIER1)
+  expect(packagesOf(resumed, 'opened')).toEqual(WAVE1)
   expect(bare(s, 'rev-list', '--count', `main..sync-mellea-${V}-_integration_core`)).toBe('1')
 })
 
@@ -144,7 +144,7 @@ test('secondary rate limits on PR creation: every PR still opens', async () => {
   emu.clearRequests()
   const r = await runBump(emu, s, { inputs: NO_LOCK })
   expect(r.exitCode).toBe(0)
-  expect(packagesOf(r, 'opened')).toEqual(TIER1)
+  expect(packagesOf(r, 'opened')).toEqual(WAVE1)
   const pulls = emu.requests().filter((q) => q.route === 'POST /repos/{owner}/{repo}/pulls')
   expect(pulls.map((q) => q.status)).toEqual([403, 403, 403, 403, 201, 201, 201])
   expect(r.stdout).toContain('secondary rate limit on POST')
@@ -168,7 +168,7 @@ test('a failing lock command skips only its package; a missing one fails each, c
   const t = await seedExample(emu, 'lock-missing')
   const m = await runBump(emu, t, { inputs: { 'lock-command': 'no-such-locker-xyz lock' } })
   expect(m.exitCode).toBe(1)
-  expect(packagesOf(m, 'failed')).toEqual(TIER1)
+  expect(packagesOf(m, 'failed')).toEqual(WAVE1)
   expect((json(m, 'failed') as { reason: string }[])[0].reason).toContain(
     '`no-such-locker-xyz` could not be run'
   )
@@ -205,7 +205,7 @@ test('a bump branch holding someone else’s commit is never overwritten', async
   )
 })
 
-test('dry run: tiers and exact diffs, nothing written; without a token it plans from the checkout', async () => {
+test('dry run: waves and exact diffs, nothing written; without a token it plans from the checkout', async () => {
   const s = await seedExample(emu, 'dry')
   emu.clearRequests()
   const r = await runBump(emu, s, { inputs: { 'dry-run': 'true' } })
@@ -214,10 +214,10 @@ test('dry run: tiers and exact diffs, nothing written; without a token it plans 
   expect(branches(s)).toEqual(['main'])
   expect(json(r, 'opened')).toEqual([])
   expect(r.outputs.reason).toContain(
-    'tier 1 would open 3 PRs (_integration_core, agent-utilities, citations); nothing was written'
+    'would open 3 PRs (_integration_core, agent-utilities, citations); nothing was written'
   )
-  expect(r.stdout).toContain('tier 1 (active): _integration_core, agent-utilities, citations')
-  expect(r.stdout).toContain('tier 3: mellea-contribs')
+  expect(r.stdout).toContain('wave 1: _integration_core, agent-utilities, citations')
+  expect(r.stdout).toContain('wave 2: crewai, dspy, langchain, mellea-contribs')
   const diff = [
     '--- a/dspy/pyproject.toml',
     '+++ b/dspy/pyproject.toml',

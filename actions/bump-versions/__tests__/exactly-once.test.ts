@@ -15,7 +15,7 @@ import {
   runBump,
   seedFrom,
   Seeded,
-  TIER1,
+  WAVE1,
   V
 } from './kit.js'
 import { jest } from '@jest/globals'
@@ -49,8 +49,8 @@ const writesTo = (route: string) =>
   emu.requests().filter((q) => q.route === `POST /repos/{owner}/{repo}/${route}`)
 
 test('the fault-free run: one branch and one labelled PR per package, reviewers asked', () => {
-  expect(expected.branches).toHaveLength(TIER1.length)
-  expect(expected.pulls.map((p) => p.head)).toEqual(TIER1.map((p) => `sync-mellea-${V}-${p}`))
+  expect(expected.branches).toHaveLength(WAVE1.length)
+  expect(expected.pulls.map((p) => p.head)).toEqual(WAVE1.map((p) => `sync-mellea-${V}-${p}`))
   for (const p of expected.pulls) expect(p.labels).toEqual([LABEL])
   expect(expected.pulls[0].reviewers).toEqual(['jakelorocco', 'nrfulton'])
 })
@@ -66,7 +66,7 @@ test('the answer to creating a branch is lost: the branch is found and its PR op
   })
   const r = await runBump(emu, s, NO_LOCK)
   expect(r.exitCode).toBe(0)
-  expect(packagesOf(r, 'opened')).toEqual(TIER1)
+  expect(packagesOf(r, 'opened')).toEqual(WAVE1)
   expect(bumpState(emu, s)).toEqual(expected)
   // The lost create was not sent again: the branch was looked up instead.
   expect(writesTo('git/refs').map((q) => q.status)).toEqual([502, 201, 201])
@@ -83,7 +83,7 @@ test('the connection drops after GitHub opened the PR: the PR is found, labelled
   })
   const r = await runBump(emu, s, NO_LOCK)
   expect(r.exitCode).toBe(0)
-  expect(packagesOf(r, 'opened')).toEqual(TIER1)
+  expect(packagesOf(r, 'opened')).toEqual(WAVE1)
   expect(r.stdout).toMatch(/^_integration_core: opened #\d+ .*\(found after its creation failed/m)
   expect(bumpState(emu, s)).toEqual(expected)
   expect(writesTo('pulls')).toHaveLength(3)
@@ -197,7 +197,7 @@ test('a branch left without its PR gets one; a PR opened by hand from it is comp
   const pr = pullsOf(t).find((p) => p.number === mine.number)!
   expect(pr.labels.length).toBe(1)
   expect(pr.pull!.requestedReviewers).toEqual(['nrfulton', 'jakelorocco'])
-  expect(pullsOf(t)).toHaveLength(TIER1.length)
+  expect(pullsOf(t)).toHaveLength(WAVE1.length)
 })
 
 test('two runs at once: one branch and one complete PR per package', async () => {

@@ -6,7 +6,7 @@
 // Through the built bundle against the GitHub emulator, one repository per case.
 import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
 import { cleanupTempDirs } from '../../../test/kit/fixtures.js'
-import { bumpState, exampleSource, runBump, seedFrom, TIER1 } from './kit.js'
+import { bumpState, exampleSource, runBump, seedFrom, WAVE1 } from './kit.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 import { FAULT_KINDS } from '../../../test/kit/faults.js'
@@ -65,8 +65,8 @@ afterAll(async () => {
 })
 
 test('the fault-free run: per package one branch, one PR, labelled, reviewers asked', () => {
-  expect(faultFree.branches).toHaveLength(TIER1.length)
-  expect(faultFree.pulls).toHaveLength(TIER1.length)
+  expect(faultFree.branches).toHaveLength(WAVE1.length)
+  expect(faultFree.pulls).toHaveLength(WAVE1.length)
   for (const p of faultFree.pulls) {
     expect(p.labels).toEqual(['sync-mellea-version:0.8.0rc1'])
     expect(p.reviewers.length).toBeGreaterThan(0)

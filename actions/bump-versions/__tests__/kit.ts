@@ -23,8 +23,9 @@ export const FAKE_LOCK = path.join(
   'fake-lock.mjs'
 )
 export const LOCK_COMMAND = `node ${FAKE_LOCK} {upstream}`
-export const TIER1 = ['_integration_core', 'agent-utilities', 'citations']
-export const TIER2 = ['crewai', 'dspy', 'langchain']
+// The packages that wait for no sibling, and those built on _integration_core.
+export const WAVE1 = ['_integration_core', 'agent-utilities', 'citations']
+export const ON_CORE = ['crewai', 'dspy', 'langchain']
 export const ROOT = 'mellea-contribs'
 
 export interface Seeded {

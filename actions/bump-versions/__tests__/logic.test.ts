@@ -63,9 +63,14 @@ describe('resolveVersion', () => {
     })
   })
 
+  test('a push follows the open bump PRs (their versions are read from GitHub)', () => {
+    const ctx = { eventName: 'push', event: { ref: 'refs/heads/main' } }
+    expect(resolveVersion(undefined, ctx, settings)).toEqual({ kind: 'open-bumps' })
+  })
+
   test('anything else is a UserError saying what is accepted', () => {
     const bad: [string, Record<string, unknown>, RegExp][] = [
-      ['push', {}, /cannot tell the version from a "push" event/],
+      ['schedule', {}, /cannot tell the version from a "schedule" event/],
       ['repository_dispatch', { action: 'other' }, /expected type "mellea-released"/],
       [
         'repository_dispatch',
@@ -181,19 +186,21 @@ describe('lock command', () => {
 })
 
 describe('buildPlan', () => {
-  const t = (id: string, tier: number, text?: string): Target => ({
+  const t = (id: string, wave: number, text?: string, dependsOn: string[] = []): Target => ({
     id,
     dir: id,
     file: `${id}/pyproject.toml`,
     lockFile: `${id}/uv.lock`,
-    tier,
+    wave,
+    dependsOn,
+    lockedBy: [],
     root: false,
     text
   })
   const py = (v: string) =>
     `[project]\nname = "p"\nversion = "${v}"\ndependencies = ["mellea>=0.5"]\n`
 
-  test('states against the version, the lowest tier with work active, later tiers waiting', () => {
+  test('states against the version; ready unless a sibling it waits for is below the version', () => {
     const plan = buildPlan(
       '0.8.0rc1',
       [
@@ -201,8 +208,8 @@ describe('buildPlan', () => {
         t('ahead', 1, py('0.9.0')),
         t('dyn', 1, '[project]\nname = "d"\ndynamic = ["version"]\n'),
         t('none', 1),
-        t('low', 2, py('0.8.0b2')),
-        t('later', 3, py('0.7.0'))
+        t('low', 2, py('0.8.0b2'), ['at', 'ahead', 'dyn', 'none']),
+        t('later', 3, py('0.7.0'), ['low', 'at'])
       ],
       'mellea'
     )
@@ -214,9 +221,13 @@ describe('buildPlan', () => {
       ['low', 'below'],
       ['later', 'below']
     ])
-    expect(plan.tiers).toEqual([['at', 'ahead', 'dyn'], ['low'], ['later']])
-    expect(plan.activeTier).toBe(2)
-    expect(plan.waiting).toEqual(['later'])
+    expect(plan.waves).toEqual([['at', 'ahead', 'dyn'], ['low'], ['later']])
+    expect(plan.ready).toEqual(['low'])
+    expect([...plan.waitsFor]).toEqual([['later', ['low']]])
+    expect(plan.why.get('later')).toBe('0.7.0 -> 0.8.0rc1 waits for low: still below 0.8.0rc1')
+    expect(plan.why.get('low')).toBe(
+      '0.8.0b2 -> 0.8.0rc1 now: what it waits for (at, ahead, dyn, none) is at 0.8.0rc1'
+    )
     expect(plan.done).toBe(false)
     expect(plan.problems).toEqual([])
   })
@@ -239,14 +250,30 @@ describe('buildPlan', () => {
     expect(planOutput(plan).edits.every((e) => e.diff !== null)).toBe(true)
   })
 
-  test('every package at the version (dynamic ones aside): done, no active tier', () => {
+  test('packages of any wave whose siblings are at the version open together', () => {
+    const plan = buildPlan(
+      '1.0',
+      [
+        t('core', 1, py('0.9')),
+        t('leaf', 1, py('0.9')),
+        t('mid', 2, py('1.0'), ['leaf']),
+        t('top', 3, py('0.9'), ['mid']),
+        t('user', 2, py('0.9'), ['core'])
+      ],
+      'mellea'
+    )
+    expect(plan.ready).toEqual(['core', 'leaf', 'top'])
+    expect([...plan.waitsFor]).toEqual([['user', ['core']]])
+  })
+
+  test('every package at the version (dynamic ones aside): done, nothing ready', () => {
     const plan = buildPlan(
       '1.0',
       [t('a', 1, py('1.0.0')), t('d', 1, '[project]\nname="d"\ndynamic=["version"]\n')],
       'mellea'
     )
     expect(plan.done).toBe(true)
-    expect(plan.activeTier).toBeUndefined()
+    expect(plan.ready).toEqual([])
   })
 
   test('pre-flight problems name file and line; packages already at the version are not checked', () => {

@@ -32,7 +32,8 @@ export interface ApplyContext {
   log: Logger
 }
 
-type Writing = Exclude<Task, { kind: 'wait' | 'foreign' }>
+type Writing = Exclude<Task, { kind: 'wait' | 'foreign' | 'newer' }>
+type Rebuild = Extract<Task, { kind: 'rebuild' }>
 
 export async function applyWork(work: Work, c: ApplyContext): Promise<Outcome> {
   const out = emptyOutcome()
@@ -70,7 +71,9 @@ async function ensureVersionLabel(
   todo: Writing[],
   c: ApplyContext
 ): Promise<string | undefined> {
-  if (!todo.some((t) => t.kind !== 'complete' || t.missing.label)) return undefined
+  const needs = (t: Writing) =>
+    t.kind === 'complete' || t.kind === 'rebuild' ? t.missing.label : true
+  if (!todo.some(needs)) return undefined
   try {
     await c.writer.ensureLabel({
       name: work.label,
@@ -86,13 +89,14 @@ async function ensureVersionLabel(
 /** One package's work. True when GitHub refuses pull requests from this token. */
 async function runTask(t: Writing, work: Work, c: ApplyContext, out: Outcome): Promise<boolean> {
   const id = t.entry.id
-  if (t.kind === 'complete') {
+  if (t.kind === 'complete' || t.kind === 'rebuild') {
+    if (t.kind === 'rebuild' && !(await rebuildBranch(t, c, out))) return false
     const problem = await completePull(t, t.pull, t.missing, work.label, c, out)
     if (problem) out.failed.push({ package: id, reason: problem })
     else
       out.skipped.push({
         package: id,
-        reason: `bump PR #${t.pull.number} is open (completed)`,
+        reason: `bump PR #${t.pull.number} is open (${t.kind === 'rebuild' ? 'rebuilt' : 'completed'})`,
         number: t.pull.number,
         url: t.pull.url
       })
@@ -114,8 +118,8 @@ async function runTask(t: Writing, work: Work, c: ApplyContext, out: Outcome): P
   return false
 }
 
-/** The lock refresh, the commit and the branch. False when the package stops here. */
-async function commitAndBranch(t: Writing, c: ApplyContext, out: Outcome): Promise<boolean> {
+/** The files of the bump commit on the default branch's head; undefined when the lock failed. */
+async function commitFiles(t: Writing, c: ApplyContext, out: Outcome, stops: string) {
   const id = t.entry.id
   const files = await bumpFiles(t.entry, {
     files: c.files,
@@ -125,17 +129,47 @@ async function commitAndBranch(t: Writing, c: ApplyContext, out: Outcome): Promi
     tempRoot: c.tempRoot
   })
   if (!files.ok) {
-    out.failed.push({
-      package: id,
-      reason: `lock refresh failed, so no branch or PR: ${files.reason}`
-    })
-    return false
+    out.failed.push({ package: id, reason: `lock refresh failed, so ${stops}: ${files.reason}` })
+    return undefined
   }
   out.lockNotes.set(id, files.note)
   c.log.debug(`${id}: ${files.note.replace(/`/g, '')}`)
+  return files.changes
+}
+
+/**
+ * An open bump PR's branch made again on the default branch's head: the same commit message,
+ * the edit and the locks as they come out on the head, the branch moved only if it still points
+ * at the commit that was read. False when the package stops here.
+ */
+async function rebuildBranch(t: Rebuild, c: ApplyContext, out: Outcome): Promise<boolean> {
+  const id = t.entry.id
+  const changes = await commitFiles(t, c, out, `${t.branch} was not rebuilt`)
+  if (!changes) return false
+  try {
+    const sha = await c.writer.commit(changes, t.message)
+    if ((await c.writer.moveBranch(t.branch, t.sha, sha)) === 'moved') {
+      const message = `${id}: ${t.branch} moved while it was rebuilt (someone pushed to it), so it is left as it is`
+      out.warnings.push({ severity: 'warning', package: id, message })
+      return false
+    }
+    c.log.info(`${id}: rebuilt ${t.branch} on ${c.base.branch} at ${c.base.sha.slice(0, 7)}`)
+    out.rebuilt.push({ package: id, number: t.pull.number, url: t.pull.url })
+    return true
+  } catch (err) {
+    out.failed.push({ package: id, reason: `could not rebuild ${t.branch}: ${reasonOf(err)}` })
+    return false
+  }
+}
+
+/** The lock refresh, the commit and the branch. False when the package stops here. */
+async function commitAndBranch(t: Writing, c: ApplyContext, out: Outcome): Promise<boolean> {
+  const id = t.entry.id
+  const changes = await commitFiles(t, c, out, 'no branch or PR')
+  if (!changes) return false
   let sha: string
   try {
-    sha = await c.writer.commit(files.changes, t.message)
+    sha = await c.writer.commit(changes, t.message)
     const branch = await c.writer.createBranch(t.branch, sha)
     if (branch.sha !== sha) return await adoptBranch(t, branch.sha, c, out)
   } catch (err) {
@@ -220,7 +254,8 @@ async function completePull(
   if (missing.label) {
     try {
       await c.writer.addLabel(pull.number, label)
-      if (t.kind === 'complete') c.log.info(`${id}: added the label ${label} to #${pull.number}`)
+      if (t.kind === 'complete' || t.kind === 'rebuild')
+        c.log.info(`${id}: added the label ${label} to #${pull.number}`)
     } catch (err) {
       problems.push(`the label ${label} could not be added (${reasonOf(err)})`)
     }
@@ -229,7 +264,7 @@ async function completePull(
   const review = await c.writer.requestReviews(pull.number, missing.users, missing.teams)
   if (review.requested.length)
     c.log.info(`${id}: review requested from ${review.requested.join(', ')}`)
-  const outside = t.kind !== 'complete' || asking
+  const outside = (t.kind !== 'complete' && t.kind !== 'rebuild') || asking
   const lasting = [
     ...(outside ? reviewersFor(t.entry.owners, pull.author, c.remote.owner).outside : []).map(
       (who) => ({ who, why: `the team is not in the ${c.remote.owner} organization` })

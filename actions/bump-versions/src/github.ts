@@ -1,6 +1,6 @@
 import { blobSha, decodeUtf8 } from '@contribs-actions/shared'
 import type { Connection, Octokit } from '@contribs-actions/shared/github'
-import { statusOf } from '@contribs-actions/shared/github'
+import { findMarkedComment, statusOf } from '@contribs-actions/shared/github'
 
 /** The default branch's head, which every bump commit is based on. */
 export interface Base {
@@ -9,8 +9,8 @@ export interface Base {
   tree: string
 }
 
-/** Whether a bump branch holds only our commit, and why not. */
-export type Ownership = { ours: true } | { ours: false; why: string }
+/** Whether a bump branch holds only our commit (and the commit it is based on), and why not. */
+export type Ownership = { ours: true; parent: string } | { ours: false; why: string }
 
 /** An open pull request as GitHub lists it: what a bump PR must carry is read from it. */
 export interface PullState {
@@ -44,6 +44,13 @@ export function pullState(p: PullJson): PullState {
     reviewers: (p.requested_reviewers ?? []).map((u) => u.login),
     teams: (p.requested_teams ?? []).map((t) => t.slug)
   }
+}
+
+/** An open pull request with the branch it comes from and that branch's head commit. */
+export interface OpenPull {
+  pull: PullState
+  branch: string
+  sha: string
 }
 
 /** A file on the default branch: its text and mode (kept as is when the file is rewritten). */
@@ -175,6 +182,31 @@ export class Remote {
   }
 
   /**
+   * Every open pull request into `base` from a branch of this repository, with its branch and
+   * head commit (every page: the bump PRs of other versions are found among them).
+   */
+  async openPulls(base: string): Promise<OpenPull[]> {
+    const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
+      ...this.r,
+      state: 'open',
+      base,
+      per_page: 100
+    })
+    const here = `${this.owner}/${this.repo}`.toLowerCase()
+    return pulls.flatMap((p) =>
+      p.head.repo?.full_name.toLowerCase() === here
+        ? [{ pull: pullState(p), branch: p.head.ref, sha: p.head.sha }]
+        : []
+    )
+  }
+
+  /** Whether a comment carrying `marker` is on the issue or pull request already. */
+  async hasComment(number: number, marker: string): Promise<boolean> {
+    const target = { octokit: this.octokit, owner: this.owner, repo: this.repo, issue: number }
+    return (await findMarkedComment(target, marker)) !== undefined
+  }
+
+  /**
    * Whether reviews were ever requested on a pull request: GitHub drops a request from the
    * pull request once that review is in, but the issue's `review_requested` event stays.
    */
@@ -189,8 +221,8 @@ export class Remote {
 
   /**
    * Whether a bump branch holds only our work: its head is one commit with our message whose
-   * parent is on the default branch (searched along first parents, where merges of earlier tiers
-   * land). Anything else (a human's fix-up, a rebase onto something else) is never overwritten.
+   * parent is on the default branch (searched along first parents, where merges of other
+   * bumps land). Anything else (a human's fix-up, a rebase onto something else) is never overwritten.
    */
   async ownership(branchSha: string, message: string, base: Base, depth = 50): Promise<Ownership> {
     const { data: c } = await this.octokit.rest.git.getCommit({ ...this.r, commit_sha: branchSha })
@@ -202,18 +234,34 @@ export class Remote {
     if (c.parents.length !== 1)
       return { ours: false, why: `its head commit ${branchSha.slice(0, 7)} is a merge` }
     const parent = c.parents[0].sha
-    let sha: string | undefined = base.sha
-    for (let k = 0; sha && k < depth; k++) {
-      if (sha === parent) return { ours: true }
-      const walked: { parents: { sha: string }[] } = (
-        await this.octokit.rest.git.getCommit({ ...this.r, commit_sha: sha })
-      ).data
-      sha = walked.parents[0]?.sha
-    }
+    if (await this.onDefaultBranch(parent, base, depth)) return { ours: true, parent }
     return {
       ours: false,
       why: `its commit is based on ${parent.slice(0, 7)}, which is not among the last ${depth} commits of ${base.branch}`
     }
+  }
+
+  /** The default branch's first-parent commits read so far, newest first; shared by every check. */
+  private walked?: { shas: string[]; ended: boolean }
+
+  /** Whether `sha` is among the default branch's last `depth` first-parent commits. */
+  private async onDefaultBranch(sha: string, base: Base, depth: number): Promise<boolean> {
+    const w = (this.walked ??= { shas: [base.sha], ended: false })
+    for (let k = 0; k < depth; k++) {
+      if (k === w.shas.length) {
+        if (w.ended) return false
+        const { data } = await this.octokit.rest.git.getCommit({
+          ...this.r,
+          commit_sha: w.shas[k - 1]
+        })
+        const parent = data.parents[0]?.sha
+        if (!parent) w.ended = true
+        else w.shas.push(parent)
+        if (!parent) return false
+      }
+      if (w.shas[k] === sha) return true
+    }
+    return false
   }
 }
 

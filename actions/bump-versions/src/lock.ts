@@ -12,7 +12,7 @@ import path from 'node:path'
 import { exec } from '@actions/exec'
 import { fillPattern, UserError } from '@contribs-actions/shared'
 import type { RemoteFile } from './github.js'
-import type { Active } from './work.js'
+import type { Ready } from './work.js'
 import type { FileChange } from './writer.js'
 
 /**
@@ -167,7 +167,7 @@ function mountLayout(src: string, dst: string, overridden: string[]): void {
 }
 
 export interface BumpFilesJob {
-  /** The default branch's files the run read: every pyproject, the lock files of the tier. */
+  /** The default branch's files the run read: every pyproject, the lock files it refreshes. */
   files: Map<string, RemoteFile>
   baseBranch: string
   /** The lock command's argv; undefined when turned off. */
@@ -180,34 +180,48 @@ export type BumpFiles =
   { ok: true; changes: FileChange[]; note: string } | { ok: false; reason: string }
 
 /**
- * The files of a package's bump commit: its edited pyproject, and its lock file as the lock
- * command leaves it (unless already current). `note` says what happened to the lock file.
+ * The files of a package's bump commit: its edited pyproject, its lock file as the lock command
+ * leaves it (unless already current), and the lock file of each sibling that records this
+ * package's version (`lockedBy`), refreshed the same way, in the sibling's folder, with the edited
+ * pyproject in place: so no sibling's locked install breaks when the bump is merged. `note` says
+ * what happened to each lock file.
  */
-export async function bumpFiles(e: Active, job: BumpFilesJob): Promise<BumpFiles> {
+export async function bumpFiles(e: Ready, job: BumpFilesJob): Promise<BumpFiles> {
   const { files, lockArgv } = job
-  const lockFile = files.get(e.lockFile)
   const changes = [{ path: e.file, text: e.edit.text, mode: files.get(e.file)?.mode ?? '100644' }]
   if (!lockArgv) return { ok: true, changes, note: LOCK_OFF }
-  if (!lockFile)
-    return { ok: true, changes, note: `no ${e.lockFile} on ${job.baseBranch}; nothing to refresh` }
   const overrides = new Map<string, string>()
   for (const [p, f] of files) if (p.endsWith('pyproject.toml')) overrides.set(p, f.text)
   overrides.set(e.file, e.edit.text)
-  overrides.set(e.lockFile, lockFile.text)
-  const lock = await runLock({
-    argv: lockArgv,
-    checkout: job.checkout,
-    dir: e.dir,
-    files: overrides,
-    lockFile: e.lockFile,
-    tempRoot: job.tempRoot
-  })
-  if (!lock.ok) return lock
+  const notes: string[] = []
   const command = `\`${lockArgv.join(' ')}\``
-  if (lock.text === lockFile.text)
-    return { ok: true, changes, note: `${command}: ${e.lockFile} already current` }
-  changes.push({ path: e.lockFile, text: lock.text, mode: lockFile.mode })
-  return { ok: true, changes, note: `${command}: ${e.lockFile} refreshed` }
+  const own = { dir: e.dir, lockFile: e.lockFile }
+  const siblings = e.lockedBy.map((dir) => ({ dir, lockFile: `${dir}/uv.lock` }))
+  for (const [k, target] of [own, ...siblings].entries()) {
+    const lockFile = files.get(target.lockFile)
+    if (!lockFile) {
+      if (k === 0) notes.push(`no ${target.lockFile} on ${job.baseBranch}; nothing to refresh`)
+      continue
+    }
+    const lock = await runLock({
+      argv: lockArgv,
+      checkout: job.checkout,
+      dir: target.dir,
+      files: new Map([...overrides, [target.lockFile, lockFile.text]]),
+      lockFile: target.lockFile,
+      tempRoot: job.tempRoot
+    })
+    if (!lock.ok) return lock
+    const why = k === 0 ? '' : ` (it records ${e.id}'s version)`
+    if (lock.text === lockFile.text) notes.push(`${target.lockFile} already current${why}`)
+    else {
+      changes.push({ path: target.lockFile, text: lock.text, mode: lockFile.mode })
+      notes.push(`${target.lockFile} refreshed${why}`)
+    }
+  }
+  const [first, ...rest] = notes
+  const note = first.startsWith('no ') ? first : `${command}: ${first}`
+  return { ok: true, changes, note: [note, ...rest].join('; ') }
 }
 
 /** The lock note when the lock command is turned off. */

@@ -7,6 +7,7 @@ import {
   readRepoBytes,
   Repo,
   RunContext,
+  Settings,
   UnreadableFileError,
   UserError
 } from '@contribs-actions/shared'
@@ -17,10 +18,12 @@ import { lockArgv } from './lock.js'
 import { Options, parseOptions } from './options.js'
 import { dryOutcome, Outcome } from './outcome.js'
 import { buildPlan, Plan, Target } from './plan.js'
-import { readBranches } from './read-branches.js'
+import { applySupersede } from './apply-supersede.js'
+import { readBranches, readOtherBumps } from './read-branches.js'
+import { isOlder, OtherBump, otherBumps, planSupersede, SupersedeTask } from './supersede.js'
 import { buildReport, nothingToDo, preflightFailure } from './report.js'
 import { listTargets } from './targets.js'
-import { branchName, checkVersion, resolveVersion } from './version.js'
+import { branchName, checkVersion, resolveVersion, VersionSource } from './version.js'
 import { planWork, Work } from './work.js'
 import { octokitWriter } from './writer.js'
 
@@ -40,7 +43,13 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     overrides: repositoryOverrides(inputs)
   })
   const settings = repo.settings
-  const source = resolveVersion(options.version, ctx, settings)
+  const source = await versionSource(resolveVersion(options.version, ctx, settings), {
+    inputs,
+    ctx,
+    log,
+    repo,
+    hasToken: options.hasToken
+  })
   if (source.kind === 'nothing') return nothingToDo(source.reason)
   const version = source.version
   checkVersion(version, source.from, settings)
@@ -62,19 +71,15 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   log.debug(plan.entries.map((e) => `${e.id}: ${plan.why.get(e.id)}`))
   if (plan.problems.length) return preflightFailure(plan, repo.root)
 
-  // The plan of GitHub work is made from what the bump branches hold now; a dry run reports it.
-  const work = planWork(
-    plan,
-    settings,
-    remote && {
-      states: await readBranches(remote.api, remote.base, plan, settings),
-      org: remote.api.owner
-    }
-  )
+  // The plan of GitHub work is made from what the bump branches and the open bump PRs of other
+  // versions hold now; a dry run reports it.
+  const { work, supersede } = remote
+    ? await planRemoteWork(plan, settings, remote)
+    : { work: planWork(plan, settings), supersede: [] }
   const outcome =
     remote && !options.dryRun
-      ? await applyRemote(work, { plan, remote, options, repo, log })
-      : dryOutcome(work, log)
+      ? await applyRemote(work, supersede, { plan, remote, options, repo, log })
+      : dryOutcome(work, log, supersede)
   if (options.dryRun) await logDiffs(plan, log)
   return buildReport({
     plan,
@@ -85,6 +90,34 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     actionsToken: remote?.actionsToken ?? false,
     root: repo.root
   })
+}
+
+/**
+ * A push follows the newest version that has an open bump PR: its run rebuilds the bump branches
+ * the push left behind (and opens whatever is ready). With no bump PR open there is nothing to do.
+ */
+async function versionSource(
+  source: VersionSource,
+  r: { inputs: Inputs; ctx: RunContext; log: Logger; repo: Repo; hasToken: boolean }
+): Promise<Exclude<VersionSource, { kind: 'open-bumps' }>> {
+  if (source.kind !== 'open-bumps') return source
+  if (!r.hasToken)
+    throw new UserError('a push run reads the open bump PRs from GitHub: input `token` is required')
+  const api = new Remote(connect(r.inputs, r.ctx, r.log))
+  const { branch } = await api.base()
+  const ids = listTargets(r.repo).map((t) => t.id)
+  const bumps = otherBumps(await api.openPulls(branch), '', r.repo.settings, ids)
+  const newest = bumps.reduce<OtherBump | undefined>(
+    (best, b) => (!best || isOlder(best, b.version) ? b : best),
+    undefined
+  )
+  if (!newest)
+    return { kind: 'nothing', reason: `no bump PR is open, so no bump branch to keep mergeable` }
+  return {
+    kind: 'version',
+    version: newest.version,
+    from: `open bump PR #${newest.pull.number} (push to ${branch})`
+  }
 }
 
 /**
@@ -126,21 +159,49 @@ async function readRemote(
   return { conn, api, base, files, actionsToken: conn.actionsToken }
 }
 
-/** A real run: the lock files of the packages it commits, read at the same base, then the writes. */
+/** The run's GitHub work: its own bump PRs, and what to do about older versions' bump PRs. */
+async function planRemoteWork(
+  plan: Plan,
+  settings: Settings,
+  remote: RemoteRead
+): Promise<{ work: Work; supersede: SupersedeTask[] }> {
+  const states = await readBranches(remote.api, remote.base, plan, settings)
+  const others = await readOtherBumps(remote.api, remote.base, plan, settings)
+  return {
+    work: planWork(plan, settings, {
+      states,
+      org: remote.api.owner,
+      base: remote.base.sha,
+      newer: others.newer
+    }),
+    supersede: planSupersede(others.older)
+  }
+}
+
+/**
+ * A real run: the lock files of the packages it commits (and of the siblings whose locks record
+ * them), read at the same base, then the writes.
+ */
 async function applyRemote(
   work: Work,
+  supersede: SupersedeTask[],
   r: { plan: Plan; remote: RemoteRead; options: Options; repo: Repo; log: Logger }
 ): Promise<Outcome> {
   const { remote, repo } = r
   const settings = repo.settings
-  const locks = work.tasks.filter((t) => t.kind === 'bump').map((t) => t.entry.lockFile)
+  const locks = work.tasks.flatMap((t) =>
+    t.kind === 'bump' || t.kind === 'rebuild'
+      ? [t.entry.lockFile, ...t.entry.lockedBy.map((d) => `${d}/uv.lock`)]
+      : []
+  )
   if (locks.length)
     for (const [p, f] of await remote.api.readFiles(remote.base, locks, localFile(repo)))
       remote.files.set(p, f)
-  return applyWork(work, {
+  const writer = octokitWriter(remote.conn, remote.api, remote.base)
+  const outcome = await applyWork(work, {
     plan: r.plan,
     settings,
-    writer: octokitWriter(remote.conn, remote.api, remote.base),
+    writer,
     remote: remote.api,
     base: remote.base,
     files: remote.files,
@@ -150,9 +211,12 @@ async function applyRemote(
     actionsToken: remote.actionsToken,
     log: r.log
   })
+  const context = { plan: r.plan, upstream: settings.upstream, writer, log: r.log }
+  await applySupersede(supersede, context, outcome)
+  return outcome
 }
 
-/** On a dry run, every diff a real run would commit (all tiers), one package per group. */
+/** On a dry run, every diff a real run would commit (ready or waiting), one package per group. */
 async function logDiffs(plan: Plan, log: Logger): Promise<void> {
   for (const e of plan.entries)
     if (e.state === 'below') await log.withGroup(`${e.id}: diff`, () => log.info(e.edit.diff))

@@ -1,4 +1,5 @@
 import type { Finding, Logger } from '@contribs-actions/shared'
+import type { SupersedeTask } from './supersede.js'
 import type { Task, Work } from './work.js'
 
 export interface Opened {
@@ -13,6 +14,16 @@ export interface Skipped {
   number?: number
   url?: string
 }
+/** A bump PR of an older version this run dealt with (or, on a dry run, would). */
+export interface Superseded {
+  package: string
+  /** The older version it bumped to. */
+  version: string
+  number: number
+  url: string
+  /** `closed`: closed and its branch deleted; `commented`: left open (someone else's commits). */
+  action: 'closed' | 'commented'
+}
 export interface Failed {
   package: string
   reason: string
@@ -25,6 +36,9 @@ export interface Outcome {
   failed: Failed[]
   /** Dry run: the packages a real run would open pull requests for now. */
   wouldOpen: { package: string; branch: string; existingBranch: boolean }[]
+  superseded: Superseded[]
+  /** Open bump PRs whose branch was (or, on a dry run, would be) rebuilt on the default branch's tip. */
+  rebuilt: { package: string; number: number; url: string }[]
   warnings: Finding[]
   /** The "not permitted to create pull requests" refusal, turned into what to change. */
   refusal?: string
@@ -33,7 +47,16 @@ export interface Outcome {
 }
 
 export function emptyOutcome(): Outcome {
-  return { opened: [], skipped: [], failed: [], wouldOpen: [], warnings: [], lockNotes: new Map() }
+  return {
+    opened: [],
+    skipped: [],
+    failed: [],
+    wouldOpen: [],
+    superseded: [],
+    rebuilt: [],
+    warnings: [],
+    lockNotes: new Map()
+  }
 }
 
 export function refusalMessage(repository: string): string {
@@ -47,7 +70,7 @@ export function refusalMessage(repository: string): string {
 
 /** Whether a task writes: the others only report. */
 export function writes(t: Task): boolean {
-  return t.kind === 'bump' || t.kind === 'open' || t.kind === 'complete'
+  return t.kind === 'bump' || t.kind === 'open' || t.kind === 'complete' || t.kind === 'rebuild'
 }
 
 /** A task that writes nothing (an open PR with everything, someone else's branch), reported. */
@@ -61,6 +84,11 @@ export function noteUntouched(t: Task, out: Outcome, log: Logger): void {
       number: t.pull.number,
       url: t.pull.url
     })
+  } else if (t.kind === 'newer') {
+    const { pull, version } = t.newer
+    const reason = `the bumps to the newer ${version} are under way (#${pull.number} is open), so nothing older is opened`
+    log.info(`${id}: ${reason}`)
+    out.skipped.push({ package: id, reason })
   } else if (t.kind === 'foreign') {
     const reason = `branch ${t.branch} exists without an open PR and ${t.why}; it is never overwritten (finish the bump there, or delete the branch to have it recreated)`
     out.skipped.push({ package: id, reason })
@@ -69,8 +97,17 @@ export function noteUntouched(t: Task, out: Outcome, log: Logger): void {
 }
 
 /** A dry run: the tasks as they stand, nothing written, no lock command run. */
-export function dryOutcome(work: Work, log: Logger): Outcome {
+export function dryOutcome(work: Work, log: Logger, supersede: SupersedeTask[] = []): Outcome {
   const out = emptyOutcome()
+  for (const t of supersede)
+    if (t.kind !== 'flagged')
+      out.superseded.push({
+        package: t.package,
+        version: t.version,
+        number: t.pull.number,
+        url: t.pull.url,
+        action: t.kind === 'close' ? 'closed' : 'commented'
+      })
   for (const t of work.tasks) {
     if (t.kind === 'bump' || t.kind === 'open')
       out.wouldOpen.push({
@@ -78,6 +115,8 @@ export function dryOutcome(work: Work, log: Logger): Outcome {
         branch: t.branch,
         existingBranch: t.kind === 'open'
       })
+    else if (t.kind === 'rebuild')
+      out.rebuilt.push({ package: t.entry.id, number: t.pull.number, url: t.pull.url })
     else if (t.kind === 'complete') {
       const what = [
         ...(t.missing.label ? [`the label ${work.label}`] : []),

@@ -10,7 +10,7 @@ import {
 import { unifiedDiff } from './diff.js'
 import { upstreamLineFindings } from './preflight.js'
 
-/** One thing that can be bumped: a subpackage, or the root meta-package (after every tier). */
+/** One thing that can be bumped: a subpackage, or the root meta-package. */
 export interface Target {
   /** The subpackage folder, or the root project's name for the meta-package. */
   id: string
@@ -20,9 +20,15 @@ export interface Target {
   file: string
   /** `<dir>/uv.lock`. */
   lockFile: string
-  tier: number
-  /** The sibling subpackages it depends on (what puts it in its tier). */
-  dependsOn?: string[]
+  /** Where it sits in the dependency graph (1: waits for nothing), for the summary only. */
+  wave: number
+  /** The siblings it waits for: its bump opens once each is at the version (targets.ts says which). */
+  dependsOn: string[]
+  /**
+   * The siblings whose lock records this package's version (they reach it through a
+   * `[tool.uv.sources]` path): its bump commit refreshes their locks too.
+   */
+  lockedBy: string[]
   root: boolean
   owners?: Owners
   /** The pyproject text on the default branch (or in the checkout when planning offline). */
@@ -48,12 +54,12 @@ export type Entry = Target & PackageState
 export interface Plan {
   version: string
   entries: Entry[]
-  /** Every target with a pyproject, by tier (index 0 is tier 1); the root meta-package last. */
-  tiers: string[][]
-  /** The lowest tier with a package below the version; undefined when none is. */
-  activeTier?: number
-  /** Packages of later tiers that are below the version: they wait for the active tier. */
-  waiting: string[]
+  /** Every target with a pyproject, by wave (index 0 is wave 1): the graph, not an order of work. */
+  waves: string[][]
+  /** Packages below the version whose bump opens now: nothing they wait for is below it. */
+  ready: string[]
+  /** Packages below the version that wait -> the siblings they wait for that are still below it. */
+  waitsFor: Map<string, string[]>
   /** Pre-flight errors: any one stops the run before a single write. */
   problems: Finding[]
   /** Every package is at (or past) the version; dynamic versions are not counted. */
@@ -121,8 +127,10 @@ function stateOf(t: Target, version: string, upstream: string, problems: Finding
 
 /**
  * Everything the run will do, decided before any write: each package's state against the
- * version, the exact edit and diff for every package below it (all tiers, for the plan output),
- * the pre-flight check of their upstream lines, and which tier is active.
+ * version, the exact edit and diff for every package below it (ready or not, for the plan
+ * output), the pre-flight check of their upstream lines, and which packages are ready: below the
+ * version, with every sibling they wait for at (or past) it. A sibling with a dynamic version or
+ * no pyproject cannot be compared, so nothing waits for it.
  */
 export function buildPlan(version: string, targets: Target[], upstream: string): Plan {
   const problems: Finding[] = []
@@ -130,28 +138,32 @@ export function buildPlan(version: string, targets: Target[], upstream: string):
     ...t,
     ...stateOf(t, version, upstream, problems)
   }))
-  const tiers: string[][] = []
+  const waves: string[][] = []
   for (const e of entries) {
     if (e.state === 'missing' && e.text === undefined) continue
-    while (tiers.length < e.tier) tiers.push([])
-    tiers[e.tier - 1].push(e.id)
+    while (waves.length < e.wave) waves.push([])
+    waves[e.wave - 1].push(e.id)
   }
   const downgrade = downgradeProblem(entries, version)
   if (downgrade) problems.push(downgrade)
-  const below = entries.filter((e) => e.state === 'below')
-  const activeTier = below.length ? Math.min(...below.map((e) => e.tier)) : undefined
+  const below = new Set(entries.filter((e) => e.state === 'below').map((e) => e.id))
+  const waitsFor = new Map<string, string[]>()
+  for (const e of entries) {
+    const blocking = e.dependsOn.filter((d) => below.has(d))
+    if (below.has(e.id) && blocking.length) waitsFor.set(e.id, blocking)
+  }
   return {
     version,
     entries,
-    tiers,
-    activeTier,
-    waiting: below.filter((e) => e.tier !== activeTier).map((e) => e.id),
+    waves,
+    ready: [...below].filter((id) => !waitsFor.has(id)),
+    waitsFor,
     problems,
     // A dynamic version is the build backend's business: reported every run, never waited for.
     done: entries.every(
       (e) => ['at', 'ahead', 'dynamic'].includes(e.state) || e.text === undefined
     ),
-    why: reasons(entries, version, activeTier)
+    why: reasons(entries, version, waitsFor)
   }
 }
 
@@ -169,9 +181,8 @@ function downgradeProblem(entries: Entry[], version: string): Finding | undefine
   }
 }
 
-/** Why each package is bumped now, waits for an earlier tier, or is left alone. */
-function reasons(entries: Entry[], version: string, active: number | undefined) {
-  const byId = new Map(entries.map((e) => [e.id, e]))
+/** Why each package is bumped now, waits for its siblings, or is left alone. */
+function reasons(entries: Entry[], version: string, waitsFor: Map<string, string[]>) {
   const why = new Map<string, string>()
   for (const e of entries) {
     if (e.state !== 'below') {
@@ -179,18 +190,11 @@ function reasons(entries: Entry[], version: string, active: number | undefined) 
       continue
     }
     const move = `${e.current ?? '(no version)'} -> ${version}`
-    if (e.tier === active) {
-      why.set(e.id, `${move} now: tier ${e.tier} is the lowest with a package below ${version}`)
-      continue
-    }
-    // What holds it back: the siblings it depends on that are still below the version.
-    const blocking = (e.dependsOn ?? []).filter((d) => byId.get(d)?.state === 'below')
-    const because = blocking.length
-      ? `it depends on ${blocking.map((d) => `${d} (tier ${byId.get(d)!.tier})`).join(', ')}, still below ${version}`
-      : e.root
-        ? 'the meta-package is bumped after every subpackage'
-        : `tier ${e.tier} is opened only once tier ${active} is merged`
-    why.set(e.id, `${move} waits for tier ${active}: ${because}`)
+    const blocking = waitsFor.get(e.id)
+    if (blocking) why.set(e.id, `${move} waits for ${blocking.join(', ')}: still below ${version}`)
+    else if (e.dependsOn.length)
+      why.set(e.id, `${move} now: what it waits for (${e.dependsOn.join(', ')}) is at ${version}`)
+    else why.set(e.id, `${move} now: it waits for no sibling`)
   }
   return why
 }

@@ -3,7 +3,7 @@ import type { Entry, Plan } from './plan.js'
 
 /**
  * The pull request body: what changed (the version line, the lock file), that the upstream floor
- * was left alone, and where the package stands in the tiers.
+ * was left alone, what it waited for, and which bumps wait for it.
  */
 export function prBody(o: {
   entry: Entry & { state: 'below' }
@@ -17,8 +17,8 @@ export function prBody(o: {
   const floors = dependencyEntries(e.pyproject)
     .filter((d) => d.requirement?.key === normalizeName(up))
     .map((d) => `\`${d.raw}\``)
-  const lastTier = plan.tiers.length
-  const nextTier = plan.tiers.findIndex((t, k) => k + 1 > e.tier && t.length > 0)
+  const code = (ids: string[]) => ids.map((d) => `\`${d}\``).join(', ')
+  const waitingForIt = [...plan.waitsFor].flatMap(([id, deps]) => (deps.includes(e.id) ? [id] : []))
   const lines = [
     `Bumps \`${e.id}\` to **${plan.version}**, following the ${up} ${plan.version} release.`,
     '',
@@ -28,12 +28,14 @@ export function prBody(o: {
       ? `- The ${up} requirement (${floors.join(', ')}) is left alone: each subpackage owns its floor. Sibling requirements are untouched too.`
       : `- No ${up} requirement to leave alone; sibling requirements are untouched.`,
     '',
-    e.root
-      ? `**Tier ${e.tier} of ${lastTier}** (the root meta-package, bumped after every subpackage).`
-      : `**Tier ${e.tier} of ${lastTier}**: ${e.tier === 1 ? 'depends on no sibling' : 'depends only on packages of earlier tiers'}.` +
-        (nextTier >= 0
-          ? ` Tier ${nextTier + 1} opens when every tier-${e.tier} bump is merged.`
-          : ''),
+    `**Wave ${e.wave} of ${plan.waves.length}**` +
+      (e.dependsOn.length
+        ? `: opened once ${code(e.dependsOn)} ${e.dependsOn.length === 1 ? 'was' : 'were'} at ${plan.version} on the default branch.`
+        : ': waits for no sibling.') +
+      (e.root ? ' The root meta-package: its extras are pinned to the release itself.' : '') +
+      (waitingForIt.length
+        ? ` Merging it opens the bump of ${code(waitingForIt)} once nothing else they wait for is below ${plan.version}.`
+        : ''),
     '',
     `<sub>Opened by contribs-actions bump-versions. Merging re-runs the workflow through its \`${fillPattern(settings.bump_label, { upstream: up, version: plan.version })}\` label.</sub>`
   ]

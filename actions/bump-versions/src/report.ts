@@ -42,7 +42,7 @@ function planSkips(plan: Plan): Skipped[] {
 
 /**
  * The `plan` output is kept within this many bytes: GitHub caps a job's outputs at 1 MiB in all,
- * and 5,000 packages' diffs alone come to about 2 MB. Tiers and every edit's package and file are
+ * and 5,000 packages' diffs alone come to about 2 MB. Waves, what waits and every edit's package and file are
  * always there; diffs are filled in, in plan order, while they fit, and the rest carry
  * `diff: null, truncated: true`. The job summary shows the diffs up to its own size cap.
  */
@@ -65,8 +65,9 @@ export function planOutput(plan: Plan, budget = PLAN_OUTPUT_BUDGET) {
   }))
   const out = {
     version: plan.version,
-    tiers: plan.tiers,
-    active_tier: plan.activeTier ?? null,
+    waves: plan.waves,
+    ready: plan.ready,
+    waits_for: Object.fromEntries(plan.waitsFor),
     edits
   }
   let left = budget - Buffer.byteLength(JSON.stringify(out))
@@ -101,49 +102,73 @@ function statusOf(e: Entry, plan: Plan, o: Outcome, dryRun: boolean): string {
     case 'missing':
       return 'skipped: no pyproject.toml'
     case 'below':
-      return e.tier === plan.activeTier
-        ? dryRun
+      return plan.waitsFor.has(e.id)
+        ? `waits for ${plan.waitsFor.get(e.id)!.map(code).join(', ')}`
+        : dryRun
           ? 'planned'
           : 'pending'
-        : `waits for tier ${plan.activeTier}`
   }
 }
 
 function reasonLine(r: ReportInput, failed: Failed[]): string {
   const { plan, outcome: o } = r
   const V = `${plan.version} (version from ${r.from})`
-  if (plan.activeTier === undefined) return `every package is at ${V}; nothing to open`
   const parts: string[] = []
-  const tier = `tier ${plan.activeTier}`
-  if (r.dryRun) {
+  if (!plan.ready.length && !plan.waitsFor.size)
+    parts.push(`every package is at ${V}; nothing to open`)
+  else parts.push(actionClause(r, V))
+
+  if (o.rebuilt.length)
     parts.push(
-      `dry run for ${V}${r.offline ? ', planned from the checkout alone' : ''}: ` +
-        (o.wouldOpen.length
-          ? `${tier} would open ${plural(o.wouldOpen.length, 'PR')} (${o.wouldOpen.map((w) => w.package).join(', ')})`
-          : `nothing new to open for ${tier}`) +
-        '; nothing was written'
+      `${r.dryRun ? 'would rebuild' : 'rebuilt'} ${plural(o.rebuilt.length, 'bump branch', 'bump branches')} on the default branch's head (${o.rebuilt.map((x) => x.package).join(', ')})`
     )
-  } else if (o.opened.length) {
+  const closed = o.superseded.filter((x) => x.action === 'closed')
+  const flagged = o.superseded.filter((x) => x.action === 'commented')
+  const would = r.dryRun ? 'would close' : 'closed'
+  if (closed.length)
     parts.push(
-      `${V}: opened ${plural(o.opened.length, 'bump PR')} for ${tier}: ${o.opened.map((x) => x.package).join(', ')}`
+      `${would} ${plural(closed.length, 'superseded bump PR')} (${closed.map((x) => `${x.package} ${x.version}`).join(', ')})`
     )
-  } else {
-    parts.push(`${V}: nothing new to open for ${tier}`)
-  }
+  if (flagged.length)
+    parts.push(
+      `${r.dryRun ? 'would mark' : 'marked'} ${plural(flagged.length, 'superseded bump PR')} carrying other commits (${flagged.map((x) => `${x.package} ${x.version}`).join(', ')})`
+    )
   const open = o.skipped.filter((s) => s.url)
   if (open.length)
     parts.push(
-      `${plural(open.length, 'bump PR')} of ${tier} still open (${open.map((s) => s.package).join(', ')})`
+      `${plural(open.length, 'bump PR')} still open (${open.map((s) => s.package).join(', ')})`
     )
   if (failed.length)
     parts.push(
       `${plural(failed.length, 'package')} failed (${failed.map((f) => f.package).join(', ')})`
     )
-  if (plan.waiting.length)
+  if (plan.waitsFor.size)
     parts.push(
-      `${plan.waiting.length === 1 ? '1 package waits' : `${plan.waiting.length} packages wait`} for ${tier}: ${plan.waiting.join(', ')}`
+      `${plan.waitsFor.size === 1 ? '1 package waits' : `${plan.waitsFor.size} packages wait`} for siblings still below ${plan.version}: ` +
+        [...plan.waitsFor].map(([id, deps]) => `${id} (${deps.join(', ')})`).join(', ')
     )
   return parts.join('; ')
+}
+
+/** What the run opened (or, on a dry run, would open). */
+function actionClause(r: ReportInput, V: string): string {
+  const o = r.outcome
+  if (r.dryRun)
+    return (
+      `dry run for ${V}${r.offline ? ', planned from the checkout alone' : ''}: ` +
+      (o.wouldOpen.length
+        ? `would open ${plural(o.wouldOpen.length, 'PR')} (${o.wouldOpen.map((w) => w.package).join(', ')})`
+        : 'nothing new to open') +
+      '; nothing was written'
+    )
+  if (o.opened.length)
+    return `${V}: opened ${plural(o.opened.length, 'bump PR')}: ${o.opened.map((x) => x.package).join(', ')}`
+  return `${V}: nothing new to open`
+}
+
+/** The dependency graph as waves: wave 1 waits for nothing, each later one for earlier ones. */
+export function waveLines(plan: Plan): string[] {
+  return plan.waves.map((ids, k) => `wave ${k + 1}: ${ids.join(', ') || '(none)'}`)
 }
 
 /** Outputs, summary and log of a run that got past the pre-flight checks. */
@@ -160,10 +185,11 @@ export function buildReport(r: ReportInput): ActionResult {
   result.findings = [...tokenWarning, ...o.warnings]
   result.outputs = {
     version: plan.version,
-    tier: plan.activeTier === undefined ? '' : String(plan.activeTier),
     opened: o.opened,
     skipped,
-    waiting: plan.waiting,
+    waiting: [...plan.waitsFor.keys()],
+    superseded: o.superseded,
+    rebuilt: o.rebuilt,
     failed,
     done: plan.done,
     plan: planOutput(plan),
@@ -173,22 +199,23 @@ export function buildReport(r: ReportInput): ActionResult {
   else if (failed.length)
     result.failure = `${plural(failed.length, 'package')} could not be bumped: ${failed.map((f) => `${f.package}: ${f.reason}`).join('; ')}`
 
-  // The log ends with the reason and the tiers (run() logged the work and, on a dry run, the diffs).
-  result.log.push(reason)
-  plan.tiers.forEach((t, k) =>
-    result.log.push(
-      `tier ${k + 1}${k + 1 === plan.activeTier ? ' (active)' : ''}: ${t.join(', ') || '(none)'}`
-    )
-  )
+  // The log ends with the reason and the waves (run() logged the work and, on a dry run, the diffs).
+  result.log.push(reason, ...waveLines(plan))
 
   const md = new Markdown().heading(`bump-versions: ${plan.version}`).para(reason)
   if (r.actionsToken) md.para(`> [!WARNING]\n> ${ACTIONS_TOKEN_WARNING}`)
   if (o.refusal) md.para(`> [!CAUTION]\n> ${o.refusal}`)
+  md.para(
+    plan.waves
+      .map((ids, k) => `**Wave ${k + 1}**: ${ids.map(code).join(', ') || '(none)'}`)
+      .join('<br>\n')
+  )
   md.table(
-    ['tier', 'package', 'version', 'status'],
+    ['wave', 'package', 'waits for', 'version', 'status'],
     plan.entries.map((e) => [
-      String(e.tier),
+      String(e.wave),
       code(e.id),
+      e.dependsOn.map(code).join(', '),
       e.state === 'below'
         ? `${e.current ?? '(none)'} -> ${plan.version}`
         : 'current' in e
@@ -197,6 +224,13 @@ export function buildReport(r: ReportInput): ActionResult {
       statusOf(e, plan, o, r.dryRun)
     ])
   )
+  if (o.superseded.length)
+    md.heading('Superseded bump PRs', 3).list(
+      o.superseded.map(
+        (x) =>
+          `[#${x.number}](${x.url}) ${code(x.package)} ${x.version}: ${x.action === 'closed' ? (r.dryRun ? 'would be closed, its branch deleted' : 'closed, its branch deleted') : r.dryRun ? 'carries other commits; would get a comment' : 'carries other commits; commented, left open'}`
+      )
+    )
   if (o.warnings.length) md.heading('Warnings', 3).list(o.warnings.map((w) => w.message))
   const edits = plan.entries.filter((e): e is Entry & { state: 'below' } => e.state === 'below')
   if (edits.length) {
@@ -222,10 +256,11 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
   result.failure = reason
   result.outputs = {
     version: plan.version,
-    tier: '',
     opened: [],
     skipped: [],
     waiting: [],
+    superseded: [],
+    rebuilt: [],
     // Problems of one package; one of the whole run is in `reason` only.
     failed: plan.problems.flatMap((f) =>
       f.package ? [{ package: f.package, reason: placed(f) }] : []
@@ -252,8 +287,16 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
 /** The event asks for nothing (a PR closed unmerged, a merged PR that is not a bump). */
 export function nothingToDo(reason: string): ActionResult {
   const result = emptyResult()
-  // `done` and `tier` stay unset: nothing was looked at.
-  result.outputs = { opened: [], skipped: [], waiting: [], failed: [], reason }
+  // `done` stays unset: nothing was looked at.
+  result.outputs = {
+    opened: [],
+    skipped: [],
+    waiting: [],
+    superseded: [],
+    rebuilt: [],
+    failed: [],
+    reason
+  }
   result.log.push(reason)
   result.summary = new Markdown()
     .heading('bump-versions')

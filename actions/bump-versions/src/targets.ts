@@ -4,19 +4,37 @@ import {
   parseOwners,
   readRepoText,
   Repo,
+  rootSiblings,
+  SiblingGraph,
   tiersOf
 } from '@contribs-actions/shared'
 import type { Target } from './plan.js'
 
 /**
- * The subpackages with their tiers (1 + the highest tier among the siblings they depend on; a
- * cycle is a UserError naming it), then the root meta-package, when the root pyproject has a
- * `[project] name`, in a tier after all of them. Texts come from the checkout; run() replaces
- * them with the default branch's when it can reach GitHub.
+ * The subpackages, each with the siblings it waits for, then the root meta-package when the root
+ * pyproject has a `[project] name`. Texts come from the checkout; run() replaces them with the
+ * default branch's when it can reach GitHub.
+ *
+ * Which dependencies make a package wait (its bump PR opens once each of them is at the version
+ * on the default branch):
+ * - A subpackage waits for the siblings it needs at run time: those its `[project].dependencies`
+ *   and its extras name (directly, through a `[tool.uv.sources]` path, or through the root
+ *   distribution's extras). Its bump PR's CI then installs them as they will ship. PEP 735
+ *   `[dependency-groups]` are never part of the built package, so a sibling used only for
+ *   development does not hold it back.
+ * - The root meta-package waits for the siblings its `[project].dependencies` install, and for
+ *   the run-time dependencies of the packages its extras install, not for those packages
+ *   themselves: its extras are pinned to the release's own builds when the release is made, so
+ *   they need nothing on the default branch first. With the usual layout that is mellea-contribs'
+ *   RELEASING.md order: the meta-package opens in the second pass, together with the packages
+ *   built on `_integration_core`, not in a round of its own.
+ * A cycle among run-time dependencies is a UserError naming it. `wave` is where the package sits
+ * in the graph (1 + the highest wave it waits for), for the summary; it never makes a package wait.
  */
 export function listTargets(repo: Repo): Target[] {
-  const graph = buildGraph(repo)
-  const tiers = tiersOf(graph)
+  const graph = buildGraph(repo, 'runtime')
+  const waves = tiersOf(graph)
+  const everyDependency = buildGraph(repo)
   // An OWNERS that could not be read would silently drop the package's reviewers.
   const unreadOwners = repo.packages.find((p) => p.ownersError)?.ownersError
   if (unreadOwners) throw unreadOwners
@@ -25,8 +43,9 @@ export function listTargets(repo: Repo): Target[] {
     dir: p.dir,
     file: `${p.dir}/pyproject.toml`,
     lockFile: `${p.dir}/uv.lock`,
-    tier: tiers.get(p.dir) ?? 1,
+    wave: waves.get(p.dir) ?? 1,
     dependsOn: [...(graph.deps.get(p.dir) ?? [])].sort(),
+    lockedBy: lockedBy(everyDependency, p.dir),
     root: false,
     owners: p.owners,
     text:
@@ -38,16 +57,39 @@ export function listTargets(repo: Repo): Target[] {
     const ownersText = readRepoText(repo.root, 'OWNERS')
     const owners: Owners | undefined =
       ownersText === undefined ? undefined : parseOwners(ownersText)
+    const dependsOn = rootWaitsFor(repo, graph)
     out.push({
       id: rootName,
       dir: '',
       file: 'pyproject.toml',
       lockFile: 'uv.lock',
-      tier: Math.max(0, ...out.map((t) => t.tier)) + 1,
+      wave: 1 + Math.max(0, ...dependsOn.map((d) => waves.get(d) ?? 1)),
+      dependsOn,
+      lockedBy: [],
       root: true,
       owners,
       text: repo.rootPyproject!.text
     })
   }
   return out
+}
+
+/** What the root meta-package waits for (see listTargets). */
+function rootWaitsFor(repo: Repo, graph: SiblingGraph): string[] {
+  const { base, extras } = rootSiblings(repo)
+  const waits = new Set(base)
+  for (const installed of [...base, ...extras])
+    for (const dep of graph.deps.get(installed) ?? []) waits.add(dep)
+  return [...waits].sort()
+}
+
+/**
+ * The siblings whose uv.lock records `dir`'s version: uv locks a `[tool.uv.sources]` path
+ * dependency as a source tree with the version its pyproject gives (unless that version is
+ * dynamic), and `uv sync --locked` refuses a lock that no longer matches. Every dependency array
+ * counts here, development groups included, since uv locks them all.
+ */
+function lockedBy(graph: SiblingGraph, dir: string): string[] {
+  const dependents = [...(graph.dependents.get(dir) ?? [])]
+  return dependents.filter((d) => graph.references.get(d)?.dirs.has(dir)).sort()
 }

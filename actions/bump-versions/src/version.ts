@@ -6,6 +6,8 @@ export type VersionSource =
   | { kind: 'version'; version: string; from: string }
   /** The event asks for nothing (a merged PR that is not a bump PR, a PR closed unmerged). */
   | { kind: 'nothing'; reason: string }
+  /** A push: the version is the newest one with an open bump PR (read from GitHub). */
+  | { kind: 'open-bumps' }
 
 interface EventView {
   eventName: string
@@ -30,7 +32,8 @@ export function labelRegex(settings: Settings): RegExp {
  * Where the version comes from: the `version` input when given; else the event.
  * `repository_dispatch` (type `dispatch_type`) carries `client_payload.version`;
  * `workflow_dispatch` carries `inputs.version`; a merged bump PR carries the version label (not
- * the branch name, whose parsing loses suffixes such as `rc1`). Everything else is a UserError.
+ * the branch name, whose parsing loses suffixes such as `rc1`); a push (the default branch moved)
+ * follows the open bump PRs, to keep their branches mergeable. Everything else is a UserError.
  */
 export function resolveVersion(
   input: string | undefined,
@@ -54,6 +57,7 @@ export function resolveVersion(
       )
     return { kind: 'version', version: v.trim(), from: 'client_payload.version' }
   }
+  if (eventName === 'push') return { kind: 'open-bumps' }
   if (eventName === 'workflow_dispatch') {
     const v = obj(event.inputs)?.version
     if (typeof v !== 'string' || v.trim() === '')
@@ -96,7 +100,7 @@ export function resolveVersion(
     }
   }
   throw new UserError(
-    `cannot tell the version from a ${JSON.stringify(eventName || '(none)')} event: use repository_dispatch, workflow_dispatch or pull_request closed, ${hint}`
+    `cannot tell the version from a ${JSON.stringify(eventName || '(none)')} event: use repository_dispatch, workflow_dispatch, pull_request closed or push, ${hint}`
   )
 }
 

@@ -1,6 +1,6 @@
 /**
- * What a run does on GitHub, decided from plain data before the first write: for each package of
- * the active tier, what its bump branch and pull request hold now (read by read-branches.ts) gives
+ * What a run does on GitHub, decided from plain data before the first write: for each ready
+ * package, what its bump branch and pull request hold now (read by read-branches.ts) gives
  * one task. A dry run reports the tasks; a real run carries them out through the Writer
  * (apply.ts). Nothing here makes a request.
  */
@@ -9,8 +9,8 @@ import type { Ownership, PullState } from './github.js'
 import type { Entry, Plan } from './plan.js'
 import { branchName } from './version.js'
 
-/** A package below the version in the active tier: the ones a run works on. */
-export type Active = Entry & { state: 'below' }
+/** A package below the version that waits for nothing: the ones a run works on. */
+export type Ready = Entry & { state: 'below' }
 
 /** What GitHub holds for one package's bump branch. */
 export interface BranchState {
@@ -18,7 +18,7 @@ export interface BranchState {
   sha?: string
   /** Its open pull request into the default branch. */
   pull?: PullState
-  /** Read only for a branch without an open pull request. */
+  /** Whether the branch holds only our commit, and on which commit of the default branch. */
   ownership?: Ownership
 }
 
@@ -39,7 +39,7 @@ export interface Missing {
 }
 
 interface TaskBase {
-  entry: Active
+  entry: Ready
   branch: string
   /** The commit message, which is also the PR title. */
   message: string
@@ -48,17 +48,24 @@ interface TaskBase {
 /**
  * One package's work. `bump`: no branch yet, so commit, branch, PR, label, review requests.
  * `open`: our branch without a PR (an earlier run stopped there), so PR, label, review requests.
- * `complete`: an open PR lacking its label or review requests, which are added. `wait`: an open
+ * `complete`: an open PR lacking its label or review requests, which are added. `rebuild`: an
+ * open PR whose branch holds only our commit on an older commit of the default branch (behind,
+ * maybe conflicting), so the commit is made again on the tip (its lock refreshed there) and the
+ * branch moved to it, then whatever the PR lacks is added. `wait`: an open
  * PR with everything, waiting to be merged. `foreign`: a branch with someone else's commits and
- * no PR, never overwritten.
+ * no PR, never overwritten. `newer`: the bumps to a newer version are under way (one of its
+ * bump PRs is open), so this version is superseded and nothing of it is opened: this happens when
+ * a release arrives late, or when an older bump PR someone kept is merged and re-runs the workflow.
  */
 export type Task = TaskBase &
   (
     | { kind: 'bump' }
     | { kind: 'open' }
     | { kind: 'complete'; pull: PullState; missing: Missing }
+    | { kind: 'rebuild'; pull: PullState; missing: Missing; sha: string }
     | { kind: 'wait'; pull: PullState }
     | { kind: 'foreign'; why: string }
+    | { kind: 'newer'; newer: { version: string; pull: PullState } }
   )
 
 export interface Work {
@@ -67,9 +74,10 @@ export interface Work {
   tasks: Task[]
 }
 
-/** The packages a run works on: below the version, in the active tier. */
-export function activeEntries(plan: Plan): Active[] {
-  return plan.entries.filter((e): e is Active => e.state === 'below' && e.tier === plan.activeTier)
+/** The packages a run works on: below the version, nothing they wait for below it. */
+export function readyEntries(plan: Plan): Ready[] {
+  const ready = new Set(plan.ready)
+  return plan.entries.filter((e): e is Ready => e.state === 'below' && ready.has(e.id))
 }
 
 /** The part of every bump branch name before the package: one listing finds them all. */
@@ -80,11 +88,11 @@ export function branchPrefix(settings: Settings, version: string): string {
   )[0]
 }
 
-/** Each active package's branch and commit message. */
+/** Each ready package's branch and commit message. */
 export function taskBases(plan: Plan, settings: Settings): TaskBase[] {
   const { upstream } = settings
   const version = plan.version
-  return activeEntries(plan).map((entry) => ({
+  return readyEntries(plan).map((entry) => ({
     entry,
     branch: branchName(settings, version, entry.id),
     message: fillPattern(settings.bump_commit, { upstream, version, package: entry.id })
@@ -99,7 +107,14 @@ export function taskBases(plan: Plan, settings: Settings): TaskBase[] {
 export function planWork(
   plan: Plan,
   settings: Settings,
-  branches?: { states: Map<string, BranchState>; org: string }
+  branches?: {
+    states: Map<string, BranchState>
+    org: string
+    /** The default branch's head: a branch of ours on an older commit is rebuilt on it. */
+    base: string
+    /** The newest open bump PR of a newer version. */
+    newer?: { version: string; pull: PullState }
+  }
 ): Work {
   const label = fillPattern(settings.bump_label, {
     upstream: settings.upstream,
@@ -107,9 +122,14 @@ export function planWork(
   })
   const tasks = taskBases(plan, settings).map((base): Task => {
     const state = branches?.states.get(base.entry.id)
+    const newer = branches?.newer
+    if (newer && !state?.pull) return { ...base, kind: 'newer', newer }
     if (!state?.sha) return { ...base, kind: 'bump' }
     if (state.pull) {
       const missing = missingOf(state.pull, label, base.entry.owners, branches!.org)
+      const own = state.ownership
+      if (own?.ours && own.parent !== branches!.base)
+        return { ...base, kind: 'rebuild', pull: state.pull, missing, sha: state.sha }
       return lacksNothing(missing)
         ? { ...base, kind: 'wait', pull: state.pull }
         : { ...base, kind: 'complete', pull: state.pull, missing }

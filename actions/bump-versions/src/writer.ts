@@ -3,9 +3,12 @@
  * create an object, the branch and the pull request, are made exactly once: GitHub sometimes
  * carries out such a POST and then answers 5xx or drops the connection, and a second run may
  * create the same branch or PR at the same moment; either way the object is looked up and
- * adopted (createOnce), and the caller completes what an adopted PR may lack.
+ * adopted (createOnce), and the caller completes what an adopted PR may lack. A comment carries
+ * a hidden marker and is looked up the same way. Closing a PR and deleting a branch end in the
+ * same state however often they are sent.
  */
 import {
+  commentOnce,
   Connection,
   createOnce,
   ensureLabel,
@@ -45,6 +48,20 @@ export interface Writer {
   }): Promise<{ pull: PullState; adopted: boolean }>
   addLabel(pull: number, label: string): Promise<void>
   requestReviews(pull: number, users: string[], teams: string[]): Promise<ReviewResult>
+  /** A comment ending in `marker`, unless one with it is found after a lost answer. */
+  comment(issue: number, body: string, marker: string): Promise<{ posted: boolean }>
+  closePull(pull: number): Promise<void>
+  /**
+   * Deletes `branch` if it still points at `expected` (read just before: GitHub's delete takes
+   * no expected sha). `moved`: someone pushed to it, so it is kept; `gone`: already deleted.
+   */
+  deleteBranch(branch: string, expected: string): Promise<'deleted' | 'gone' | 'moved'>
+  /**
+   * Points `branch` at `sha` if it still points at `expected`, read just before the forced update
+   * (the new commit does not descend from the old one). `moved`: someone pushed to it meanwhile,
+   * so it is left as it is.
+   */
+  moveBranch(branch: string, expected: string, sha: string): Promise<'moved' | 'updated'>
 }
 
 export function octokitWriter(conn: Connection, remote: Remote, base: Base): Writer {
@@ -87,8 +104,63 @@ export function octokitWriter(conn: Connection, remote: Remote, base: Base): Wri
     async addLabel(pull, label) {
       await octokit.rest.issues.addLabels({ ...r, issue_number: pull, labels: [label] })
     },
-    requestReviews: (pull, users, teams) => requestReviews(conn, pull, users, teams)
+    requestReviews: (pull, users, teams) => requestReviews(conn, pull, users, teams),
+    async comment(issue, body, marker) {
+      const made = await commentOnce({
+        octokit,
+        owner,
+        repo,
+        issue,
+        body,
+        marker,
+        lookFirst: false
+      })
+      return { posted: made.posted }
+    },
+    async closePull(pull) {
+      await octokit.rest.pulls.update({ ...r, pull_number: pull, state: 'closed' })
+    },
+    moveBranch: (branch, expected, sha) => moveBranch(conn, remote, { branch, expected, sha }),
+    async deleteBranch(branch, expected) {
+      const sha = await remote.branchSha(branch)
+      if (sha === undefined) return 'gone'
+      if (sha !== expected) return 'moved'
+      try {
+        await octokit.rest.git.deleteRef({ ...r, ref: `heads/${branch}` })
+        return 'deleted'
+      } catch (err) {
+        // 422 "Reference does not exist": an earlier attempt deleted it and its answer was lost.
+        if (statusOf(err) === 422 && (await remote.branchSha(branch)) === undefined) return 'gone'
+        throw err
+      }
+    }
   }
+}
+
+/**
+ * The compare-and-swap of moveBranch. A forced update whose answer is lost is checked by reading
+ * the branch again: pointing at `sha` already means it was made.
+ */
+async function moveBranch(
+  { octokit, owner, repo }: Connection,
+  remote: Remote,
+  move: { branch: string; expected: string; sha: string }
+): Promise<'moved' | 'updated'> {
+  const now = await remote.branchSha(move.branch)
+  if (now === move.sha) return 'updated'
+  if (now !== move.expected) return 'moved'
+  try {
+    await octokit.rest.git.updateRef({
+      owner,
+      repo,
+      ref: `heads/${move.branch}`,
+      sha: move.sha,
+      force: true
+    })
+  } catch (err) {
+    if ((await remote.branchSha(move.branch)) !== move.sha) throw err
+  }
+  return 'updated'
 }
 
 /**

@@ -275,3 +275,27 @@ describe('workflow runs and jobs', () => {
     ).toBe(404)
   })
 })
+
+describe('deleting a branch', () => {
+  test('deleting the head branch closes its open pull request, keeping its head commit', async () => {
+    await emu.commit({ ...repo, branch: 'gone/a', files: { 'gone.txt': 'a' } })
+    const { data: pr } = await app.rest.pulls.create({
+      ...repo,
+      title: 'Gone',
+      head: 'gone/a',
+      base: 'main'
+    })
+    await app.rest.git.deleteRef({ ...repo, ref: 'heads/gone/a' })
+    const { data: after } = await gh.rest.pulls.get({ ...repo, pull_number: pr.number })
+    expect(after).toMatchObject({ state: 'closed', merged: false, head: { sha: pr.head.sha } })
+    const { data: open } = await gh.rest.pulls.list({ ...repo, state: 'open' })
+    expect(open.map((p) => p.number)).not.toContain(pr.number)
+    // Closing it again is no change.
+    const { data: again } = await app.rest.pulls.update({
+      ...repo,
+      pull_number: pr.number,
+      state: 'closed'
+    })
+    expect(again.state).toBe('closed')
+  })
+})

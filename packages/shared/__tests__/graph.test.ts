@@ -9,6 +9,7 @@ import {
   siblingReferences,
   rootDistribution,
   rootInstalls,
+  rootSiblings,
   withDependents
 } from '../src/graph.js'
 import { dependencyEntries, readPyProject, unreadDependencies } from '../src/pyproject.js'
@@ -145,4 +146,39 @@ test('dynamic dependencies with no hook, or an unknown hook, are each a warning'
   expect(
     unreadDependencies(readPyProject(pkg('x', 'dynamic = ["version"]\n'), 'x/pyproject.toml'))
   ).toEqual([])
+})
+
+test('the run-time scope leaves out development groups and path sources only they use', async () => {
+  const dir = copyExampleRepo()
+  writeFiles(dir, {
+    'citations/pyproject.toml': pkg(
+      'mellea-contribs-citations',
+      'dependencies = ["mellea>=0.6"]\n' +
+        '[project.optional-dependencies]\nlc = ["mellea-contribs-langchain"]\n' +
+        '[dependency-groups]\ndev = ["mellea-contribs-dspy", "mellea-contribs-crewai"]\n' +
+        '[tool.uv.sources]\nmellea-contribs-crewai = { path = "../crewai" }\n'
+    )
+  })
+  const repo = await loadRepo(dir)
+  expect([...buildGraph(repo).deps.get('citations')!].sort()).toEqual([
+    'crewai',
+    'dspy',
+    'langchain'
+  ])
+  expect([...buildGraph(repo, 'runtime').deps.get('citations')!]).toEqual(['langchain'])
+  // A path source for a run-time requirement counts in both.
+  expect([...buildGraph(repo, 'runtime').deps.get('crewai')!]).toEqual(['_integration_core'])
+})
+
+test('rootSiblings: what the meta-package installs, through its dependencies or its extras', async () => {
+  const dir = repoWithRoot('["mellea-contribs-crewai"]', 'all = ["mellea-contribs[dspy]"]\n')
+  const { base, extras } = rootSiblings(await loadRepo(dir))
+  expect([...base]).toEqual(['crewai'])
+  expect([...extras].sort()).toEqual([
+    '_integration_core',
+    'agent-utilities',
+    'citations',
+    'dspy',
+    'langchain'
+  ])
 })

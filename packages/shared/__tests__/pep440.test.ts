@@ -1,6 +1,6 @@
 // The plain-release fast path against @renovatebot/pep440 itself.
 import { lt, valid } from '@renovatebot/pep440'
-import { validVersion, versionLt } from '../src/pep440.js'
+import { supersedes, validVersion, versionLt } from '../src/pep440.js'
 
 // Deterministic pseudo-random versions: segments of 1-4, digits with leading zeros and long runs.
 function* versions(count: number): Generator<string> {
@@ -37,4 +37,14 @@ test('versionLt orders as lt() across plain releases, trailing zeros and leading
 test('versionLt hands anything else to the library', () => {
   const list = ['1.0a1', '1.0', '1.0.post1', '1!0.5', '2.0rc1', '0.6']
   for (const a of list) for (const b of list) expect(versionLt(a, b)).toBe(lt(a, b))
+})
+
+test('supersedes: only a later version replaces an earlier one; a pre-release never a final of its own or a later release', () => {
+  expect(supersedes('0.8.0', '0.8.0rc1')).toBe(true)
+  expect(supersedes('0.8.1rc1', '0.8.0')).toBe(true)
+  expect(supersedes('0.8.0rc2', '0.8.0rc1')).toBe(true)
+  expect(supersedes('0.8.0rc1', '0.8.0')).toBe(false)
+  expect(supersedes('0.8.0rc1', '0.9.0')).toBe(false)
+  expect(supersedes('0.8.0', '0.8.0')).toBe(false)
+  expect(supersedes('0.8.0', 'not-a-version')).toBe(false)
 })

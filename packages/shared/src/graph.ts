@@ -71,24 +71,38 @@ export interface SiblingReferences {
 }
 
 /**
+ * Which dependencies count. `all` (the default): every dependency array, development groups
+ * included, since a change to a sibling can break any of them (what discover tests). `runtime`:
+ * only what installing the package brings, `[project].dependencies` and its extras; PEP 735
+ * `[dependency-groups]` are never part of a built package, and a `[tool.uv.sources]` path counts
+ * only for a requirement that does.
+ */
+export type DependencyScope = 'all' | 'runtime'
+
+/**
  * The one rule for sibling dependencies: the package `dir` (its pyproject `py`) depends on each
  * distribution a dependency array names, on what a requirement on the root distribution installs
- * (see rootInstalls), and on each folder `[tool.uv.sources]` points at. Which of these are siblings is for the caller (buildGraph, dependsOnPackage).
+ * (see rootInstalls), and on each folder `[tool.uv.sources]` points at. Which of these are
+ * siblings is for the caller (buildGraph, dependsOnPackage).
  */
 export function siblingReferences(
   py: PyProject,
   dir: string,
-  root?: RootDistribution
+  root?: RootDistribution,
+  scope: DependencyScope = 'all'
 ): SiblingReferences {
   const keys = new Map<string, string | undefined>()
   for (const d of dependencyEntries(py)) {
     const r = d.requirement
-    if (!r) continue
+    if (!r || (scope === 'runtime' && d.role === 'group')) continue
     if (root && r.key === root.key) {
       for (const k of rootInstalls(root, r.extras)) if (!keys.has(k)) keys.set(k, d.raw.trim())
     } else keys.set(r.key, undefined)
   }
-  const dirs = new Set(uvSourcePaths(py).map((s) => uvFolder(dir, s.path)))
+  const sources = uvSourcePaths(py).filter(
+    (s) => scope === 'all' || keys.has(normalizeName(s.name))
+  )
+  const dirs = new Set(sources.map((s) => uvFolder(dir, s.path)))
   return { dir, keys, dirs }
 }
 
@@ -133,11 +147,9 @@ export interface SiblingGraph {
  * it references that are siblings'. A sibling named like the root distribution is not one
  * (validate-structure reports the clash).
  */
-export function buildGraph(repo: Repo): SiblingGraph {
+export function buildGraph(repo: Repo, scope: DependencyScope = 'all'): SiblingGraph {
   const root = rootDistribution(repo.rootPyproject)
-  const byKey = new Map<string, string>()
-  for (const p of repo.packages) if (p.pyproject?.key) byKey.set(p.pyproject.key, p.dir)
-  if (root) byKey.delete(root.key)
+  const byKey = siblingsByKey(repo, root)
   const graph: SiblingGraph = {
     deps: new Map(),
     dependents: new Map(),
@@ -150,7 +162,7 @@ export function buildGraph(repo: Repo): SiblingGraph {
   }
   for (const p of repo.packages) {
     if (!p.pyproject) continue
-    const refs = siblingReferences(p.pyproject, p.dir, root)
+    const refs = siblingReferences(p.pyproject, p.dir, root, scope)
     graph.references.set(p.dir, refs)
     const through = new Map<string, string>()
     for (const [key, via] of refs.keys) {
@@ -172,6 +184,31 @@ export function buildGraph(repo: Repo): SiblingGraph {
     for (const [sib, via] of through) if (mine.has(sib)) ensure(graph.through, p.dir).set(sib, via)
   }
   return graph
+}
+
+/** Subpackage folders by PEP 503 distribution name; one named like the root is not a sibling. */
+function siblingsByKey(repo: Repo, root: RootDistribution | undefined): Map<string, string> {
+  const byKey = new Map<string, string>()
+  for (const p of repo.packages) if (p.pyproject?.key) byKey.set(p.pyproject.key, p.dir)
+  if (root) byKey.delete(root.key)
+  return byKey
+}
+
+/**
+ * The subpackages the root distribution (the meta-package) installs, by folder: `base` through
+ * its `[project].dependencies`, `extras` through any of its extras (and not already in `base`).
+ * Empty when the root has no `[project] name`.
+ */
+export function rootSiblings(repo: Repo): { base: Set<string>; extras: Set<string> } {
+  const root = rootDistribution(repo.rootPyproject)
+  const out = { base: new Set<string>(), extras: new Set<string>() }
+  if (!root) return out
+  const byKey = siblingsByKey(repo, root)
+  for (const key of root.base) if (byKey.has(key)) out.base.add(byKey.get(key)!)
+  for (const extra of root.extras.keys())
+    for (const key of rootInstalls(root, [extra]))
+      if (byKey.has(key) && !out.base.has(byKey.get(key)!)) out.extras.add(byKey.get(key)!)
+  return out
 }
 
 const ensure = <V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> => {

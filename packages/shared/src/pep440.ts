@@ -36,3 +36,12 @@ function compareDigits(a: string, b: string): number {
   if (p.length !== q.length) return p.length - q.length
   return p < q ? -1 : p > q ? 1 : 0
 }
+
+/**
+ * Whether a release `newer` replaces work done for `older`: both PEP 440 and `older` sorts before
+ * `newer`. So a pre-release never replaces a final release of the same or a later version
+ * (`0.8.0rc1` sorts before `0.8.0`), and a release that arrives late replaces nothing newer.
+ */
+export function supersedes(newer: string, older: string): boolean {
+  return validVersion(newer) !== null && validVersion(older) !== null && versionLt(older, newer)
+}

@@ -35,8 +35,12 @@ describe('release: which events start a bump', () => {
     expect(runs({ github: { ...dispatch.github, event_name: 'workflow_dispatch' } })).toBe(true)
   })
 
-  test('a merged bump pull request advances the tiers', () => {
+  test('a merged bump pull request opens what waited for it', () => {
     expect(runs(pr({}))).toBe(true)
+  })
+
+  test('a push to main runs it, to rebuild the bump branches it left behind', () => {
+    expect(runs({ github: { ...dispatch.github, event_name: 'push' } })).toBe(true)
   })
 
   test('closed without merging, an unrelated pull request, or one from a fork: nothing runs', () => {

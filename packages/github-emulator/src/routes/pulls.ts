@@ -173,6 +173,24 @@ async function freeze(ctx: Ctx, i: Issue): Promise<void> {
   i.pull!.baseSha = shas.base
 }
 
+/**
+ * GitHub closes every open pull request whose head branch is deleted (it cannot be reopened until
+ * the branch is back), keeping the head commit it had. Called before the ref goes, while its sha
+ * can still be read.
+ */
+export async function closePullsFromBranch(ctx: Ctx, branch: string): Promise<string[]> {
+  const events: string[] = []
+  for (const i of ctx.repo.issues.values()) {
+    if (!i.pull || i.state !== 'open' || i.pull.head !== branch) continue
+    await freeze(ctx, i)
+    if (setState(ctx.core, ctx.repo, i, ctx.token, 'closed', null)) {
+      touch(ctx.core, ctx.repo, i)
+      events.push('pull_request.closed')
+    }
+  }
+  return events
+}
+
 async function updatePull(ctx: Ctx): Promise<Reply> {
   const { core, repo, token } = ctx
   const i = getPull(ctx)

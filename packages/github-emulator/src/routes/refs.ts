@@ -1,5 +1,6 @@
 import { ApiError } from '../http/errors.js'
 import { pushEvents } from '../model/push.js'
+import { closePullsFromBranch } from './pulls.js'
 import { gitRef } from '../serialize/git.js'
 import { bodyObject } from './input.js'
 import { route, type Ctx, type Reply, type RouteDef } from './types.js'
@@ -80,8 +81,10 @@ async function updateRef(ctx: Ctx): Promise<Reply> {
 async function deleteRef(ctx: Ctx): Promise<Reply> {
   const ref = fullRef(ctx.params.ref)
   if (!(await ctx.repo.git.refSha(ref))) throw new ApiError(422, 'Reference does not exist')
+  const branch = branchOf(ref)
+  const closed = branch ? await closePullsFromBranch(ctx, branch) : []
   await ctx.repo.git.deleteRef(ref)
-  return { status: 204, events: ['delete'] }
+  return { status: 204, events: ['delete', ...closed] }
 }
 
 export const refRoutes: RouteDef[] = [
