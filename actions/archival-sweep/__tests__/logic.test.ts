@@ -130,14 +130,21 @@ describe('plan', () => {
     package: `p${n}`,
     labels: ['contribs-broken'],
     episode: { id: `e${n}`, since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
+    pauses: [],
     posted: new Set(posted),
+    pauseNoticed: new Set(),
     closingPosted: false
   })
   const input = (issues: SweptIssue[]) => ({
     nowMs: T,
     issues,
     milestones: milestonesFor([7, 14, 21]),
-    labels: { tracking: 'contribs-broken', archive: 'archived', stale: 'contribs-stale' },
+    labels: {
+      tracking: 'contribs-broken',
+      archive: 'archived',
+      stale: 'contribs-stale',
+      pause: 'contribs-paused'
+    },
     texts: DEFAULT_TEXTS,
     upstream: 'mellea',
     table: 'mellea-contribs'
@@ -194,14 +201,21 @@ describe('checks before writing', () => {
     package: 'p',
     labels: ['contribs-broken'],
     episode: { id: 'e1', since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
+    pauses: [],
     posted: new Set(),
+    pauseNoticed: new Set(),
     closingPosted: false
   })
   const input = (issues: SweptIssue[], archive = DEFAULT_TEXTS.archive) => ({
     nowMs: T,
     issues,
     milestones: milestonesFor([7, 14, 21]),
-    labels: { tracking: 'contribs-broken', archive: 'archived', stale: 'contribs-stale' },
+    labels: {
+      tracking: 'contribs-broken',
+      archive: 'archived',
+      stale: 'contribs-stale',
+      pause: 'contribs-paused'
+    },
     texts: { ...DEFAULT_TEXTS, archive },
     upstream: 'mellea',
     table: 'mellea-contribs'

@@ -33,6 +33,7 @@ interface Labels {
   tracking: string
   archive: string
   stale: string
+  pause: string
 }
 
 export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise<ActionResult> {
@@ -48,7 +49,8 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   const labels: Labels = {
     tracking: settings.tracking_label,
     archive: settings.archive_label,
-    stale: settings.stale_label
+    stale: settings.stale_label,
+    pause: settings.pause_label
   }
   const conn = connect(inputs, ctx, log)
   const { issues, nowMs } = await log.withGroup('Open issues', () =>
@@ -130,7 +132,14 @@ async function readIssues(
   const nowMs = conn.clock.now()
   const clock = { nowMs, firstDay }
   const issues = await mapLimit(toRead, 8, (x) =>
-    readSweptIssue(octokit, owner, name, x.issue, x.kind, x.label, clock)
+    readSweptIssue(
+      octokit,
+      owner,
+      name,
+      x.issue,
+      { kind: x.kind, label: x.label, pauseLabel: labels.pause },
+      clock
+    )
   )
   return { issues, nowMs }
 }

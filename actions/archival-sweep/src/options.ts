@@ -9,13 +9,14 @@ import {
 } from '@contribs-actions/shared'
 import { BODY_MAX_LENGTH } from '@contribs-actions/shared/github'
 import { MAX_STEP_WRITES } from './apply.js'
-import { MILESTONE_PLACEHOLDERS, STALE_CLOSE_PLACEHOLDERS } from './texts.js'
+import { MILESTONE_PLACEHOLDERS, PAUSE_PLACEHOLDERS, STALE_CLOSE_PLACEHOLDERS } from './texts.js'
 
 /** The comment texts; `{placeholders}` are filled by fillPattern (see texts.ts). */
 export interface Texts {
   reminder: string
   notice: string
   archive: string
+  pause: string
   staleClose: string
 }
 
@@ -39,6 +40,7 @@ const TEXT_INPUTS: [string, keyof Texts, readonly string[]][] = [
   ['reminder-message', 'reminder', MILESTONE_PLACEHOLDERS],
   ['notice-message', 'notice', MILESTONE_PLACEHOLDERS],
   ['archive-message', 'archive', MILESTONE_PLACEHOLDERS],
+  ['pause-message', 'pause', PAUSE_PLACEHOLDERS],
   ['stale-close-message', 'staleClose', STALE_CLOSE_PLACEHOLDERS]
 ]
 

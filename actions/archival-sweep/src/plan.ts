@@ -8,15 +8,29 @@ import { fileLine } from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
 import {
+  ClockNow,
   IssueKind,
   milestoneComment,
+  pauseComment,
   staleBody,
   staleCloseComment,
   staleCloseMarker,
   staleTitle,
   TextContext
 } from './texts.js'
-import { ageDays, dueAt, Episode, Milestone, milestoneAction, milestoneMarker } from './timeline.js'
+import {
+  ageDays,
+  currentPause,
+  DAY_MS,
+  dueAt,
+  Episode,
+  Milestone,
+  milestoneAction,
+  milestoneMarker,
+  Pause,
+  pausedMs,
+  pauseMarker
+} from './timeline.js'
 
 /** One open issue carrying the tracking or the stale label, as read from GitHub. */
 export interface SweptIssue {
@@ -29,15 +43,23 @@ export interface SweptIssue {
   labels: string[]
   /** Undefined when the issue's events show the label removed (the clock is stopped). */
   episode?: Episode
+  /** The periods the pause label was on during the current episode's lifetime, oldest first. */
+  pauses: Pause[]
   /** Milestone days already posted for the current episode. */
   posted: Set<number>
+  /** Pauses of the current episode whose notice is posted, by pause id. */
+  pauseNoticed: Set<string>
   /** A stale issue: its closing comment is there already (an earlier sweep's close failed). */
   closingPosted: boolean
 }
 
 /** The input a comment's text comes from, named in messages about it. */
 export type TextInput =
-  'reminder-message' | 'notice-message' | 'archive-message' | 'stale-close-message'
+  | 'reminder-message'
+  | 'notice-message'
+  | 'archive-message'
+  | 'pause-message'
+  | 'stale-close-message'
 
 export type WriteOp =
   /** `marker` is in `body`: a lost create is found by it and adopted. */
@@ -56,6 +78,8 @@ export interface StepCheck {
   issue: number
   /** The label the issue must still carry; undefined when only its being open matters. */
   label?: string
+  /** A label the issue must not carry (the pause label: the clock stopped meanwhile). */
+  without?: string
   /** A tracking issue's package: held while smoke-reporter's state says it is green. */
   smoke?: string
 }
@@ -86,6 +110,8 @@ export interface Entry {
   episode?: Episode
   hasArchiveLabel: boolean
   posted: Set<number>
+  /** Set while the pause label is on: when it was applied (ISO 8601). */
+  pausedSince?: string
   steps: Step[]
   /** Why nothing is done for it, when that is not obvious. */
   note?: string
@@ -107,7 +133,7 @@ export interface PlanInput {
   nowMs: number
   issues: SweptIssue[]
   milestones: Milestone[]
-  labels: { tracking: string; archive: string; stale: string }
+  labels: { tracking: string; archive: string; stale: string; pause: string }
   texts: Texts
   upstream: string
   table: string
@@ -146,7 +172,7 @@ function planIssue(issue: SweptIssue, input: PlanInput): Entry {
     url: issue.url,
     package: issue.package ?? null,
     kind: issue.kind,
-    ageDays: issue.episode ? ageDays(issue.episode.since, input.nowMs) : null,
+    ageDays: issue.episode ? ageDays(issue.episode.since, input.nowMs, issue.pauses) : null,
     episode: issue.episode,
     hasArchiveLabel: issue.labels.some(
       (l) => l.toLowerCase() === input.labels.archive.toLowerCase()
@@ -180,8 +206,63 @@ function planIssue(issue: SweptIssue, input: PlanInput): Entry {
   entry.reasons.push(
     `${label} applied ${episode.since}${episode.actor ? ` by ${episode.actor}` : ''}: day ${entry.ageDays}`
   )
-  milestoneSteps(entry, issue.package, label, episode, input)
+  const ctx = textContext(entry, issue.package, label, input)
+  const clock = clockNow(episode, issue.pauses, input)
+  const pause = currentPause(issue.pauses)
+  if (pause) {
+    pauseStep(entry, issue, { episode, pause, ctx, clock }, input)
+    return entry
+  }
+  milestoneSteps(entry, { label, episode, pauses: issue.pauses, ctx, clock }, input)
   return entry
+}
+
+/** How the clock of an episode stands now, for comment texts. */
+function clockNow(episode: Episode, pauses: Pause[], input: PlanInput): ClockNow {
+  const start = Date.parse(episode.since)
+  return {
+    age: ageDays(episode.since, input.nowMs, pauses),
+    pausedDays: Math.floor(pausedMs(pauses, start, input.nowMs) / DAY_MS),
+    pauseLabel: input.labels.pause
+  }
+}
+
+/**
+ * A paused issue: no milestone is due while the pause label is on (the clock stands still), and
+ * the issue says once per pause that its timeline is paused and since when.
+ */
+function pauseStep(
+  entry: Entry,
+  issue: SweptIssue,
+  at: { episode: Episode; pause: Pause; ctx: TextContext; clock: ClockNow },
+  input: PlanInput
+): void {
+  const { episode, pause } = at
+  entry.pausedSince = pause.since
+  entry.note = `timeline paused since ${date(Date.parse(pause.since))} (\`${input.labels.pause}\` is on): the clock stands at day ${at.clock.age}`
+  entry.reasons.push(
+    `${input.labels.pause} applied ${pause.since}${pause.actor ? ` by ${pause.actor}` : ''}: paused, no milestone is due`
+  )
+  if (issue.pauseNoticed.has(pause.id)) {
+    entry.reasons.push('the pause notice is posted already')
+    return
+  }
+  const comment: WriteOp = {
+    op: 'comment',
+    body: pauseComment(input.texts, episode, pause, at.ctx, at.clock),
+    marker: pauseMarker(episode.id, pause.id),
+    text: 'pause-message'
+  }
+  entry.reasons.push('the pause notice is not posted yet: comment')
+  const n = entry.issue as number
+  entry.steps.push({
+    key: entry.key,
+    issue: n,
+    due: Date.parse(pause.since),
+    action: 'paused',
+    writes: [comment],
+    check: { issue: n, label: at.ctx.label }
+  })
 }
 
 /**
@@ -236,15 +317,9 @@ const TEXT_INPUT: Record<Milestone['kind'], TextInput> = {
   archive: 'archive-message'
 }
 
-/** The milestones of the current episode that are due and not posted, each with its reason. */
-function milestoneSteps(
-  entry: Entry,
-  pkg: string,
-  label: string,
-  episode: Episode,
-  input: PlanInput
-): void {
-  const ctx: TextContext = {
+/** The values every text of an entry can use. */
+function textContext(entry: Entry, pkg: string, label: string, input: PlanInput): TextContext {
+  return {
     package: pkg,
     kind: entry.kind,
     label,
@@ -254,9 +329,19 @@ function milestoneSteps(
     minimum: input.stale?.minimum,
     floor: input.stale?.floors.get(pkg)
   }
+}
+
+/** The milestones of the current episode that are due and not posted, each with its reason. */
+function milestoneSteps(
+  entry: Entry,
+  at: { label: string; episode: Episode; pauses: Pause[]; ctx: TextContext; clock: ClockNow },
+  input: PlanInput
+): void {
+  const { label, episode, ctx } = at
+  const pkg = ctx.package
   for (const m of input.milestones) {
     const action = milestoneAction(m)
-    const due = dueAt(episode, m)
+    const due = dueAt(episode, m, at.pauses)
     if (entry.posted.has(m.day)) {
       entry.reasons.push(`${action}: posted already in this episode`)
       continue
@@ -267,7 +352,7 @@ function milestoneSteps(
     }
     const comment: WriteOp = {
       op: 'comment',
-      body: milestoneComment(input.texts, m, episode, ctx, input.nowMs),
+      body: milestoneComment(input.texts, m, episode, ctx, at.clock),
       marker: milestoneMarker(m.day, episode.id),
       text: TEXT_INPUT[m.kind]
     }
@@ -284,7 +369,12 @@ function milestoneSteps(
         : 'comment'
     entry.reasons.push(`${action}: due since ${date(due)} and not posted: ${what}`)
     const issue = entry.issue as number
-    const check: StepCheck = { issue, label, ...(entry.kind === 'tracking' ? { smoke: pkg } : {}) }
+    const check: StepCheck = {
+      issue,
+      label,
+      without: input.labels.pause,
+      ...(entry.kind === 'tracking' ? { smoke: pkg } : {})
+    }
     entry.steps.push({ key: entry.key, issue, due, action, milestone: m, writes, check })
   }
 }
@@ -348,6 +438,7 @@ export function staleResolution(
 
 export type Stage =
   | 'watching'
+  | 'paused'
   | 'reminded'
   | 'release-notes'
   | 'archived'
@@ -370,6 +461,7 @@ export function stageOf(entry: Entry, milestones: Milestone[], done: Step[]): St
   const archiveDone = done.some((s) => s.milestone?.kind === 'archive')
   if (entry.hasArchiveLabel || archiveDone) return 'archived'
   if (!entry.episode) return 'untracked'
+  if (entry.pausedSince) return 'paused'
   const reached = milestones.filter((m) => posted.has(m.day)).map((m) => m.kind)
   if (reached.includes('archive')) return 'unarchived'
   if (reached.includes('notice')) return 'release-notes'
