@@ -9,10 +9,14 @@ import { planSweep, stageOf, SweptIssue } from '../src/plan.js'
 import { packageOf } from '../src/read-issues.js'
 import { DEFAULT_TEXTS } from '../src/texts.js'
 import {
+  ageDays,
   currentEpisode,
+  currentPause,
   DAY_MS,
+  dueAt,
   milestoneMarker,
   milestonesFor,
+  pausePeriods,
   postedDays
 } from '../src/timeline.js'
 
@@ -224,7 +228,7 @@ describe('checks before writing', () => {
   test('every milestone on a tracking issue asks for the label and a smoke state that is not green', () => {
     const plan = planSweep(input([tracked(22)]))
     expect(plan.steps.map((s) => s.check)).toEqual(
-      Array(3).fill({ issue: 1, label: 'contribs-broken', smoke: 'p' })
+      Array(3).fill({ issue: 1, label: 'contribs-broken', without: 'contribs-paused', smoke: 'p' })
     )
     expect(writeProblems(plan)).toEqual([])
   })
@@ -263,5 +267,94 @@ describe('checks before writing', () => {
     expect(smokeHold(check, false)).toBeUndefined()
     expect(smokeHold(check, undefined)).toBeUndefined()
     expect(smokeHold({ issue: 4 }, true)).toBeUndefined()
+  })
+})
+
+describe('pauses', () => {
+  const T0 = Date.parse('2026-01-05T09:00:00Z')
+  const at = (d: number) => new Date(T0 + d * DAY_MS).toISOString()
+  const episode = { id: 'e', since: at(0) }
+  const ev = (id: number, event: string, d: number, name: string) => ({
+    id,
+    event,
+    created_at: at(d),
+    label: { name }
+  })
+
+  test('periods come from the pause label events only; one still on has no end', () => {
+    const events = [
+      ev(1, 'labeled', 0, 'contribs-broken'),
+      ev(2, 'labeled', 5, 'Contribs-Paused'),
+      ev(3, 'unlabeled', 12, 'contribs-paused'),
+      ev(4, 'labeled', 15, 'contribs-paused')
+    ]
+    const pauses = pausePeriods(events, 'contribs-paused')
+    expect(pauses).toEqual([
+      { id: '2', since: at(5), until: at(12), actor: undefined },
+      { id: '4', since: at(15), actor: undefined }
+    ])
+    expect(currentPause(pauses)?.id).toBe('4')
+    expect(currentPause(pauses.slice(0, 1))).toBeUndefined()
+  })
+
+  test('a milestone is pushed back by the paused time before it; a pause still on stops it', () => {
+    const reminder = { day: 7, kind: 'reminder' as const }
+    const closed = [{ id: 'p', since: at(5), until: at(12) }]
+    expect(dueAt(episode, reminder, closed)).toBe(T0 + 14 * DAY_MS)
+    // A pause after the day falls due changes nothing; one before the episode counts only its overlap.
+    expect(dueAt(episode, reminder, [{ id: 'p', since: at(8), until: at(9) }])).toBe(
+      T0 + 7 * DAY_MS
+    )
+    expect(dueAt(episode, reminder, [{ id: 'p', since: at(-3), until: at(2) }])).toBe(
+      T0 + 9 * DAY_MS
+    )
+    expect(dueAt(episode, reminder, [{ id: 'p', since: at(5) }])).toBe(Infinity)
+    expect(ageDays(episode.since, T0 + 13.9 * DAY_MS, closed)).toBe(6)
+    expect(ageDays(episode.since, T0 + 20 * DAY_MS, [{ id: 'p', since: at(5) }])).toBe(5)
+  })
+
+  test('a paused issue plans only its pause notice, once per pause', () => {
+    const T = T0 + 9 * DAY_MS
+    const issue: SweptIssue = {
+      number: 3,
+      title: '[contribs-broken] p: red',
+      url: '',
+      kind: 'tracking',
+      package: 'p',
+      labels: ['contribs-broken', 'contribs-paused'],
+      episode,
+      pauses: [{ id: 'p1', since: at(5) }],
+      posted: new Set(),
+      pauseNoticed: new Set(),
+      closingPosted: false
+    }
+    const input = {
+      nowMs: T,
+      issues: [issue],
+      milestones: milestonesFor([7, 14, 21]),
+      labels: {
+        tracking: 'contribs-broken',
+        archive: 'archived',
+        stale: 'contribs-stale',
+        pause: 'contribs-paused'
+      },
+      texts: DEFAULT_TEXTS,
+      upstream: 'mellea',
+      table: 'mellea-contribs'
+    }
+    const plan = planSweep(input)
+    expect(plan.steps.map((s) => s.action)).toEqual(['paused'])
+    expect(plan.entries[0]).toMatchObject({ ageDays: 5, pausedSince: at(5) })
+    expect(stageOf(plan.entries[0], input.milestones, [])).toBe('paused')
+    const again = planSweep({ ...input, issues: [{ ...issue, pauseNoticed: new Set(['p1']) }] })
+    expect(again.steps).toEqual([])
+  })
+
+  test('a step is held when the pause label went on after the issue was listed', () => {
+    const check = { issue: 4, label: 'contribs-broken', without: 'contribs-paused' }
+    expect(
+      issueHold(check, { open: true, labels: ['contribs-broken', 'Contribs-Paused'] })
+    ).toContain('the timeline is paused')
+    expect(issueHold(check, { open: true, labels: ['contribs-broken'] })).toBeUndefined()
   })
 })

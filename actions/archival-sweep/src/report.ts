@@ -24,6 +24,8 @@ export interface IssueReport {
   /** Steps due but left for the next run (max-operations reached). */
   pending: string[]
   url?: string
+  /** While the pause label is on: the date it was applied (YYYY-MM-DD). */
+  paused_since?: string
   note?: string
 }
 
@@ -62,6 +64,7 @@ export function issueReports(input: ReportInput): IssueReport[] {
     }
     const url = created?.url ?? e.url
     if (url) report.url = url
+    if (e.pausedSince) report.paused_since = e.pausedSince.slice(0, 10)
     const error = failed.get(e.key)
     const hold = held.get(e.key)
     const note = error ? `failed: ${error}` : hold ? `held: ${hold}` : e.note
@@ -93,7 +96,8 @@ export function buildResult(input: ReportInput): ActionResult {
     `${input.dryRun ? 'dry run: ' : ''}swept ${plural(tracking, 'tracking issue')}` +
     (input.staleOn ? ` and ${plural(staleCount, 'stale issue')}` : '') +
     `; ${did.join(', ')} (${plural(applied.operations, 'write')})` +
-    (archived.length ? `; archived: ${archived.join(', ')}` : '')
+    (archived.length ? `; archived: ${archived.join(', ')}` : '') +
+    pausedText(reports)
   if (applied.capped) {
     const left = applied.pending.length
     const message =
@@ -137,4 +141,11 @@ export function buildResult(input: ReportInput): ActionResult {
   if (!reports.length) md.para('No open issue carries the tracking label.')
   result.summary = md.toString()
   return result
+}
+
+/** `; timeline paused: dspy since 2026-01-10`, or nothing when no issue is paused. */
+function pausedText(reports: IssueReport[]): string {
+  const paused = reports.filter((r) => r.paused_since && r.package)
+  if (!paused.length) return ''
+  return `; timeline paused: ${paused.map((r) => `${r.package} since ${r.paused_since}`).join(', ')}`
 }
