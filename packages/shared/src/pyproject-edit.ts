@@ -6,7 +6,7 @@ import { parseToml } from './toml.js'
  * One top-level TOML statement found by the scanner: a table header or a `key = value` pair,
  * with character offsets so an edit can replace exactly the value and nothing else.
  */
-interface Statement {
+export interface TomlStatement {
   kind: 'header' | 'pair'
   /** Header: the table path. Pair: the full key path (header path + dotted key). */
   path: string[]
@@ -34,8 +34,8 @@ const BARE_KEY = /[A-Za-z0-9_-]/
  * multi-line array or a `version` inside a string is never mistaken for a header or a key. The
  * text has already been parsed by smol-toml, so it is valid TOML.
  */
-function scan(text: string): Statement[] {
-  const out: Statement[] = []
+export function tomlStatements(text: string): TomlStatement[] {
+  const out: TomlStatement[] = []
   // A byte-order mark is not part of the first key.
   let i = text.startsWith('\uFEFF') ? 1 : 0
   let table: string[] = []
@@ -204,7 +204,7 @@ export function setProjectVersion(text: string, version: string, file: string): 
   const data = parseToml(text, file)
   const project = asTable(data.project)
   if (!project) throw new UserError('no [project] table to set the version in', { file })
-  const statements = scan(text)
+  const statements = tomlStatements(text)
   // `project = { name = ..., version = ... }`: one value spanning the whole table, whose version
   // cannot be replaced without rewriting the value around it.
   const inline = statements.find((s) => s.kind === 'pair' && samePath(s.path, ['project']))
