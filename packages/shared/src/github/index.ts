@@ -43,3 +43,11 @@ export type { LabelSpec } from './labels.js'
 export { isDefaultActionsToken, ACTIONS_TOKEN_WARNING } from './token.js'
 export { connect } from './connect.js'
 export type { Connection } from './connect.js'
+export {
+  branchHead,
+  commitFiles,
+  createBranchOnce,
+  readBase,
+  readTextAt
+} from './git-data.js'
+export type { Base, FileChange } from './git-data.js'
