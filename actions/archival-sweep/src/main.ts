@@ -1,5 +1,6 @@
 import {
   ActionResult,
+  ARCHIVED_FILE,
   Finding,
   Inputs,
   loadRepo,
@@ -12,17 +13,22 @@ import {
   UserError
 } from '@contribs-actions/shared'
 import {
+  ACTIONS_TOKEN_WARNING,
+  Base,
   connect,
   Connection,
   LabelledIssue,
-  listOpenLabelled
+  listOpenLabelled,
+  readBase,
+  readTextAt
 } from '@contribs-actions/shared/github'
 import { applyPlan } from './apply.js'
 import { writeProblems } from './checks.js'
 import { readMinimum, upstreamFloors } from './floor.js'
 import { octokitGuard } from './guard.js'
-import { parseOptions } from './options.js'
-import { Entry, planSweep, StaleInput, SweptIssue } from './plan.js'
+import { ArchiveOptions, parseOptions } from './options.js'
+import { Entry, planSweep, RegistryInput, StaleInput, SweptIssue } from './plan.js'
+import { archivedEntries, META_FILE, RegistryFiles } from './registry.js'
 import { readSweptIssue } from './read-issues.js'
 import { buildResult } from './report.js'
 import { DEFAULT_TEXTS, floorText, IssueKind } from './texts.js'
@@ -59,6 +65,13 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
 
   const findings: Finding[] = [...repo.settingsFindings]
   const stale = minimum ? staleSignal(repo, minimum, findings) : undefined
+  const registry =
+    options.archive.mode === 'off'
+      ? undefined
+      : await log.withGroup('Registry files', () => readRegistry(conn, repo, options.archive, log))
+  // PRs the default token opens start no workflow: their CI never runs and nobody is asked.
+  if (registry?.input.settings.mode === 'pull-request' && conn.actionsToken)
+    findings.push({ severity: 'warning', message: ACTIONS_TOKEN_WARNING })
   const plan = planSweep({
     nowMs,
     issues,
@@ -67,7 +80,8 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     texts: { ...DEFAULT_TEXTS, ...options.texts },
     upstream: settings.upstream,
     table: settings.table,
-    stale
+    stale,
+    registry: registry?.input
   })
   for (const e of plan.entries) await log.withGroup(entryTitle(e), () => logEntry(e, log))
   // A write GitHub would refuse every time is found now, before the first write: found at write
@@ -76,7 +90,9 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   if (problems.length) throw new UserError(`nothing was written: ${problems.join('; ')}`)
   const applied = await applyPlan(plan, {
     maxOperations: options.maxOperations,
-    writer: options.dryRun ? undefined : octokitWriter(conn, labels),
+    writer: options.dryRun
+      ? undefined
+      : octokitWriter(conn, { ...labels, registry: options.archive.label }, registry?.base),
     guard: octokitGuard(conn, { branch: settings.state_branch, dir: settings.state_dir }),
     log: (line) => log.info(line)
   })
@@ -144,6 +160,50 @@ async function readIssues(
   return { issues, nowMs }
 }
 
+/**
+ * The registry files on the default branch (read from GitHub, not the checkout: the change is
+ * made on top of that head), with each package's distribution name from the checkout.
+ */
+async function readRegistry(
+  conn: Connection,
+  repo: Repo,
+  archive: ArchiveOptions,
+  log: Logger
+): Promise<{ base: Base; input: RegistryInput }> {
+  const base = await readBase(conn)
+  const smokeMatrixFile = repo.settings.smoke_matrix_file
+  const at = (file: string) => readTextAt(conn, file, base.sha)
+  const files: RegistryFiles = {
+    archived: await at(ARCHIVED_FILE),
+    smokeMatrix: archive.files.includes('smoke-matrix') ? await at(smokeMatrixFile) : undefined,
+    pyproject: archive.files.includes('extras') ? await at(META_FILE) : undefined
+  }
+  const archived = archivedEntries(files)
+  log.info(
+    `${base.branch} at ${base.sha.slice(0, 7)}: ${archived.length} archived (${ARCHIVED_FILE}${files.archived === undefined ? ' absent' : ''})`
+  )
+  const distributions = new Map(
+    repo.packages.flatMap((p) => (p.pyproject?.name ? [[p.dir, p.pyproject.name] as const] : []))
+  )
+  return {
+    base,
+    input: {
+      settings: {
+        mode: archive.mode === 'commit' ? 'commit' : 'pull-request',
+        files: archive.files,
+        archiveBranch: archive.archiveBranch,
+        unarchiveBranch: archive.unarchiveBranch,
+        label: archive.label,
+        smokeMatrixFile
+      },
+      files,
+      archived,
+      distributions,
+      meta: repo.rootPyproject?.name
+    }
+  }
+}
+
 /** The stale-floor signal's input; every floor below the minimum is also a warning finding. */
 function staleSignal(repo: Repo, minimum: string, findings: Finding[]): StaleInput {
   const floors = upstreamFloors(repo, minimum)
@@ -169,6 +229,7 @@ function staleSignal(repo: Repo, minimum: string, findings: Finding[]): StaleInp
 
 function entryTitle(e: Entry): string {
   if (e.issue === null) return `new stale issue for ${e.package}`
+  if (e.registry === 'unarchive') return `${e.package} (archived, #${e.issue} no longer tracks it)`
   const age = e.ageDays === null ? 'clock stopped' : `day ${e.ageDays}`
   return `#${e.issue} ${e.package ?? '(no package)'} (${e.kind}, ${age})`
 }

@@ -4,9 +4,17 @@
  * Each step is one milestone, one new stale issue or one closed stale issue, with the writes it
  * takes; steps are ordered by when they fell due so a budget-capped run does the oldest first.
  */
-import { fileLine } from '@contribs-actions/shared'
+import { ArchivedEntry, ArchiveRestore, fileLine } from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
+import {
+  archiveChange,
+  issueNumberOf,
+  RegistryChange,
+  RegistryFiles,
+  RegistrySettings,
+  unarchiveChange
+} from './registry.js'
 import {
   ClockNow,
   IssueKind,
@@ -68,6 +76,8 @@ export type WriteOp =
   | { op: 'close' }
   /** Found again after a lost create by its label and the stale marker of `package`. */
   | { op: 'create-issue'; title: string; body: string; labels: string[]; package: string }
+  /** A pull request (or a direct commit) changing the registry files; found by its branch. */
+  | { op: 'registry'; change: RegistryChange; mode: RegistrySettings['mode']; label: string }
 
 /**
  * What must still hold when a step on an existing issue runs. The issues are listed at the start
@@ -112,6 +122,8 @@ export interface Entry {
   posted: Set<number>
   /** Set while the pause label is on: when it was applied (ISO 8601). */
   pausedSince?: string
+  /** Set when the package's registration changes this run (archive or unarchive). */
+  registry?: RegistryChange['direction']
   steps: Step[]
   /** Why nothing is done for it, when that is not obvious. */
   note?: string
@@ -139,6 +151,20 @@ export interface PlanInput {
   table: string
   /** Set when `minimum_upstream_version` is: the stale-floor signal is on. */
   stale?: StaleInput
+  /** Set when archives change the registry files (`archive-changes` is not `off`). */
+  registry?: RegistryInput
+}
+
+export interface RegistryInput {
+  settings: RegistrySettings
+  /** The registry files on the default branch. */
+  files: RegistryFiles
+  /** The archived list's entries there. */
+  archived: ArchivedEntry[]
+  /** Each package's distribution name, by folder. */
+  distributions: Map<string, string>
+  /** The meta-package's name. */
+  meta?: string
 }
 
 export interface Plan {
@@ -149,6 +175,7 @@ export interface Plan {
 
 export function planSweep(input: PlanInput): Plan {
   const entries = input.issues.map((issue) => planIssue(issue, input))
+  if (input.registry) entries.push(...unarchiveEntries(input, input.registry))
   if (input.stale) {
     const staleOpen = new Set(
       input.issues.flatMap((i) => (i.kind === 'stale' && i.package ? [i.package] : []))
@@ -214,7 +241,104 @@ function planIssue(issue: SweptIssue, input: PlanInput): Entry {
     return entry
   }
   milestoneSteps(entry, { label, episode, pauses: issue.pauses, ctx, clock }, input)
+  if (input.registry && issue.kind === 'tracking')
+    archiveStep(entry, issue.package, episode, input, input.registry)
   return entry
+}
+
+/**
+ * The registry change of a package archived (labelled, or reaching the archive milestone this
+ * run) that the archived list on the default branch does not record yet. It runs after the
+ * milestone, with the same checks, and is skipped when the milestone was held or failed.
+ */
+function archiveStep(
+  entry: Entry,
+  pkg: string,
+  episode: Episode,
+  input: PlanInput,
+  registry: RegistryInput
+): void {
+  const milestone = entry.steps.find((s) => s.milestone?.kind === 'archive')
+  if (!entry.hasArchiveLabel && !milestone) return
+  if (registry.archived.some((a) => a.package === pkg)) {
+    entry.reasons.push(`recorded in the archived list already`)
+    return
+  }
+  const change = archiveChange(registry.files, registry.settings, {
+    package: pkg,
+    distribution: registry.distributions.get(pkg),
+    meta: registry.meta,
+    issue: entry.issue as number,
+    issueUrl: entry.url ?? `#${entry.issue}`,
+    episode: episode.id,
+    date: date(input.nowMs),
+    days: entry.ageDays ?? 0
+  })
+  entry.registry = 'archive'
+  entry.reasons.push(
+    `archived and not in the archived list: ${registry.settings.mode === 'commit' ? 'a commit on the default branch' : `a pull request from ${change.branch}`}`
+  )
+  const issue = entry.issue as number
+  entry.steps.push({
+    key: entry.key,
+    issue,
+    due: milestone?.due ?? input.nowMs,
+    action: registry.settings.mode === 'commit' ? 'archive-commit' : 'archive-pr',
+    writes: [
+      { op: 'registry', change, mode: registry.settings.mode, label: registry.settings.label }
+    ],
+    check: { issue, label: input.labels.tracking, without: input.labels.pause, smoke: pkg }
+  })
+}
+
+/**
+ * The packages the archival sweep archived (entries with `restore`) whose tracking issue is no
+ * longer open with the tracking label: the package recovered, or a maintainer ended the
+ * timeline. Each gets the reverse change.
+ */
+function unarchiveEntries(input: PlanInput, registry: RegistryInput): Entry[] {
+  const tracked = new Set(
+    input.issues.flatMap((i) =>
+      i.kind === 'tracking' && i.episode && i.package ? [i.package] : []
+    )
+  )
+  const out: Entry[] = []
+  for (const archived of registry.archived) {
+    const issue = issueNumberOf(archived)
+    if (!archived.restore || issue === undefined || tracked.has(archived.package)) continue
+    const restore: ArchiveRestore = archived.restore
+    const change = unarchiveChange(
+      registry.files,
+      registry.settings,
+      { ...archived, restore },
+      issue
+    )
+    const key = `unarchive:${archived.package}`
+    out.push({
+      key,
+      issue,
+      url: archived.issue,
+      package: archived.package,
+      kind: 'tracking',
+      ageDays: null,
+      hasArchiveLabel: false,
+      posted: new Set(),
+      registry: 'unarchive',
+      reasons: [`archived by the sweep, and #${issue} no longer tracks it: the reverse change`],
+      steps: [
+        {
+          key,
+          issue,
+          due: input.nowMs,
+          action: registry.settings.mode === 'commit' ? 'unarchive-commit' : 'unarchive-pr',
+          writes: [
+            { op: 'registry', change, mode: registry.settings.mode, label: registry.settings.label }
+          ]
+        }
+      ]
+    })
+  }
+  return out
 }
 
 /** How the clock of an episode stands now, for comment texts. */
@@ -457,6 +581,7 @@ export function stageOf(entry: Entry, milestones: Milestone[], done: Step[]): St
   if (done.some((s) => s.action === 'closed')) return 'closed'
   if (entry.issue === null) return done.length ? 'opened' : 'pending'
   if (!entry.package) return 'skipped'
+  if (entry.registry === 'unarchive') return 'unarchived'
   const posted = new Set([...entry.posted, ...done.flatMap((s) => s.milestone?.day ?? [])])
   const archiveDone = done.some((s) => s.milestone?.kind === 'archive')
   if (entry.hasArchiveLabel || archiveDone) return 'archived'

@@ -26,6 +26,8 @@ export interface IssueReport {
   url?: string
   /** While the pause label is on: the date it was applied (YYYY-MM-DD). */
   paused_since?: string
+  /** The pull request that archives or unarchives the package, opened or found open this run. */
+  pull?: { number: number; url: string }
   note?: string
 }
 
@@ -65,9 +67,15 @@ export function issueReports(input: ReportInput): IssueReport[] {
     const url = created?.url ?? e.url
     if (url) report.url = url
     if (e.pausedSince) report.paused_since = e.pausedSince.slice(0, 10)
+    const registry = input.applied.registry.get(e.key)
+    if (registry?.pull) report.pull = registry.pull
     const error = failed.get(e.key)
     const hold = held.get(e.key)
-    const note = error ? `failed: ${error}` : hold ? `held: ${hold}` : e.note
+    const note = error
+      ? `failed: ${error}`
+      : hold
+        ? `held: ${hold}`
+        : (registry?.declined ?? e.note)
     if (note) report.note = note
     return report
   })
@@ -90,7 +98,8 @@ export function buildResult(input: ReportInput): ActionResult {
   const did = [
     `${input.dryRun ? 'would post' : 'posted'} ${plural(milestones, 'milestone')}`,
     opened ? `${input.dryRun ? 'would open' : 'opened'} ${plural(opened, 'stale issue')}` : '',
-    closed ? `${input.dryRun ? 'would close' : 'closed'} ${plural(closed, 'stale issue')}` : ''
+    closed ? `${input.dryRun ? 'would close' : 'closed'} ${plural(closed, 'stale issue')}` : '',
+    ...registryWritten(applied, input.dryRun)
   ].filter(Boolean)
   let sentence =
     `${input.dryRun ? 'dry run: ' : ''}swept ${plural(tracking, 'tracking issue')}` +
@@ -148,4 +157,19 @@ function pausedText(reports: IssueReport[]): string {
   const paused = reports.filter((r) => r.paused_since && r.package)
   if (!paused.length) return ''
   return `; timeline paused: ${paused.map((r) => `${r.package} since ${r.paused_since}`).join(', ')}`
+}
+
+/** `opened the archive pull request for dspy`, one per registry change made (or due, dry run). */
+function registryWritten(applied: Applied, dryRun: boolean): string[] {
+  const out: string[] = []
+  for (const step of applied.done) {
+    const w = step.writes.find((x) => x.op === 'registry')
+    if (w?.op !== 'registry') continue
+    const outcome = applied.registry.get(step.key)
+    if (!dryRun && (!outcome || outcome.adopted || outcome.declined)) continue
+    const what = w.mode === 'commit' ? 'commit' : 'pull request'
+    const verb = dryRun ? 'would open' : w.mode === 'commit' ? 'made' : 'opened'
+    out.push(`${verb} the ${w.change.direction} ${what} for ${w.change.package}`)
+  }
+  return out
 }

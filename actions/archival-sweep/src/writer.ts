@@ -6,6 +6,7 @@
  */
 import { trackedByPackage } from '@contribs-actions/shared'
 import {
+  Base,
   Connection,
   createOnce,
   ensureLabel,
@@ -14,9 +15,13 @@ import {
   listOpenLabelled
 } from '@contribs-actions/shared/github'
 import type { Writer } from './apply.js'
+import { commitRegistryChange, openRegistryPull } from './registry-writer.js'
 
 /** Colours and descriptions for the labels the sweep creates when they are missing. */
-export function labelSpec(name: string, labels: { archive: string; stale: string }): LabelSpec {
+export function labelSpec(
+  name: string,
+  labels: { archive: string; stale: string; registry?: string }
+): LabelSpec {
   if (name.toLowerCase() === labels.archive.toLowerCase())
     return {
       name,
@@ -29,15 +34,32 @@ export function labelSpec(name: string, labels: { archive: string; stale: string
       color: 'fbca04',
       description: 'Upstream floor below minimum_upstream_version (contribs-actions)'
     }
+  if (name.toLowerCase() === labels.registry?.toLowerCase())
+    return {
+      name,
+      color: '6a737d',
+      description: 'Archives or unarchives a package (contribs-actions archival-sweep)'
+    }
   return { name, color: 'ededed' }
 }
 
+/**
+ * `base` is the default branch as read before planning (registry changes are made on it); a
+ * run without registry changes has none.
+ */
 export function octokitWriter(
   conn: Connection,
-  labels: { archive: string; stale: string }
+  labels: { archive: string; stale: string; registry?: string },
+  base?: Base
 ): Writer {
   const { octokit, owner, repo } = conn
   return {
+    async registry(change, mode, label) {
+      if (!base) throw new Error('no default branch read for a registry change')
+      return mode === 'commit'
+        ? commitRegistryChange(conn, base, change)
+        : openRegistryPull(conn, base, change, label)
+    },
     async ensureLabel(name) {
       await ensureLabel(octokit, owner, repo, labelSpec(name, labels))
     },

@@ -114,3 +114,38 @@ export async function createBranchOnce(
   })
   return { sha: made.value, adopted: made.adopted }
 }
+
+/** A pull request as listed: enough to tell whether it is still open, merged or closed. */
+export interface ListedPull {
+  number: number
+  url: string
+  state: 'open' | 'closed'
+  merged: boolean
+  body: string
+  labels: string[]
+}
+
+/** The pull requests from `branch` of this repository into `base`, newest first. */
+export async function pullsFrom(
+  { octokit, owner, repo }: Connection,
+  branch: string,
+  base: string,
+  state: 'open' | 'closed' | 'all'
+): Promise<ListedPull[]> {
+  const { data } = await octokit.rest.pulls.list({
+    owner,
+    repo,
+    state,
+    head: `${owner}:${branch}`,
+    base,
+    per_page: 100
+  })
+  return data.map((p) => ({
+    number: p.number,
+    url: p.html_url,
+    state: p.state === 'open' ? 'open' : 'closed',
+    merged: Boolean(p.merged_at),
+    body: p.body ?? '',
+    labels: p.labels.flatMap((l) => (l.name ? [l.name] : []))
+  }))
+}

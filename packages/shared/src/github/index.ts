@@ -47,7 +47,8 @@ export {
   branchHead,
   commitFiles,
   createBranchOnce,
+  pullsFrom,
   readBase,
   readTextAt
 } from './git-data.js'
-export type { Base, FileChange } from './git-data.js'
+export type { Base, FileChange, ListedPull } from './git-data.js'
