@@ -94,6 +94,8 @@ export interface SweepIssue {
   pending: string[]
   url?: string
   note?: string
+  paused_since?: string
+  pull?: { number: number; url: string }
 }
 
 const MILESTONE = /<!-- contribs-actions:milestone day=(\d+) episode=(\S+) -->/

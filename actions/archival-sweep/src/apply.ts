@@ -19,11 +19,11 @@ export const MAX_STEP_WRITES = 3
 
 /**
  * The writes of a registry change: a pull request takes a tree, a commit, the branch, the pull
- * request and its label (and creating the label when missing); a direct commit a tree, a commit
- * and moving the default branch.
+ * request, creating its label when the repository lacks it and adding it; a direct commit a tree,
+ * a commit and moving the default branch.
  */
 export const REGISTRY_WRITES: Record<RegistrySettings['mode'], number> = {
-  'pull-request': 5,
+  'pull-request': 6,
   commit: 3
 }
 
@@ -95,7 +95,8 @@ export interface Applied {
 }
 
 function labelsOf(w: WriteOp): string[] {
-  if (w.op === 'registry') return w.mode === 'pull-request' ? [w.label] : []
+  // A registry pull request's label is made only when the pull request lacks it (its weight).
+  if (w.op === 'registry') return []
   return w.op === 'add-label' ? [w.label] : w.op === 'create-issue' ? w.labels : []
 }
 

@@ -90,9 +90,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   if (problems.length) throw new UserError(`nothing was written: ${problems.join('; ')}`)
   const applied = await applyPlan(plan, {
     maxOperations: options.maxOperations,
-    writer: options.dryRun
-      ? undefined
-      : octokitWriter(conn, { ...labels, registry: options.archive.label }, registry?.base),
+    writer: options.dryRun ? undefined : octokitWriter(conn, labels, registry?.base),
     guard: octokitGuard(conn, { branch: settings.state_branch, dir: settings.state_dir }),
     log: (line) => log.info(line)
   })

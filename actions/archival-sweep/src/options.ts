@@ -78,7 +78,7 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
       `input \`max-operations\` must be at least ${MAX_STEP_WRITES} (got ${maxOperations}): the archive milestone takes up to ${MAX_STEP_WRITES} writes (create the label, add it, post the final comment) and would never fit a run`
     )
   const archive = archiveOptions(inputs)
-  const registryWrites = archive.mode === 'off' ? 0 : REGISTRY_WRITES[archive.mode] + 1
+  const registryWrites = archive.mode === 'off' ? 0 : REGISTRY_WRITES[archive.mode]
   if (maxOperations < registryWrites)
     throw new UserError(
       `input \`max-operations\` must be at least ${registryWrites} with \`archive-changes: ${archive.mode}\` (got ${maxOperations}): one archive ${archive.mode === 'commit' ? 'commit' : 'pull request'} takes up to ${registryWrites} writes and would never fit a run`

@@ -12,6 +12,7 @@ import {
   Connection,
   createBranchOnce,
   createOnce,
+  ensureLabel,
   ListedPull,
   pullsFrom,
   statusOf
@@ -79,16 +80,18 @@ export async function openRegistryPull(
   return { pull: { number: made.value.number, url: made.value.url }, adopted: made.adopted }
 }
 
-/**
- * Puts the label on a pull request that lacks it. The label itself is made before the step, with
- * the sweep's other labels (apply.ts).
- */
+/** Puts the label on a pull request that lacks it (made first when the repository lacks it). */
 async function labelPull(
   { octokit, owner, repo }: Connection,
   pull: { number: number; labels: string[] },
   label: string
 ): Promise<void> {
   if (pull.labels.some((l) => l.toLowerCase() === label.toLowerCase())) return
+  await ensureLabel(octokit, owner, repo, {
+    name: label,
+    color: '6a737d',
+    description: 'Archives or unarchives a package (contribs-actions archival-sweep)'
+  })
   await octokit.rest.issues.addLabels({ owner, repo, issue_number: pull.number, labels: [label] })
 }
 

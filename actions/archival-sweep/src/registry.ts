@@ -112,8 +112,9 @@ export function archiveChange(
     const edited = withoutInMatrix(files.smokeMatrix, settings.smokeMatrixFile, pkg)
     if (edited === undefined) notes.push(`not in ${settings.smokeMatrixFile}`)
     else {
-      out.push({ path: settings.smokeMatrixFile, text: edited, mode: '100644' })
+      out.push({ path: settings.smokeMatrixFile, text: edited.text, mode: '100644' })
       restore.smoke_matrix = true
+      restore.smoke_matrix_index = edited.index
     }
   }
   if (settings.files.includes('extras')) {
@@ -167,7 +168,12 @@ export function unarchiveChange(
   const out: FileChange[] = []
   const notes: string[] = []
   if (entry.restore.smoke_matrix) {
-    const edited = withInMatrix(files.smokeMatrix, settings.smokeMatrixFile, pkg)
+    const edited = withInMatrix(
+      files.smokeMatrix,
+      settings.smokeMatrixFile,
+      pkg,
+      entry.restore.smoke_matrix_index
+    )
     if (edited === undefined) notes.push(`${settings.smokeMatrixFile} has no list to add it to`)
     else if (edited !== files.smokeMatrix)
       out.push({ path: settings.smokeMatrixFile, text: edited, mode: '100644' })
@@ -200,19 +206,32 @@ export function unarchiveChange(
   }
 }
 
-/** The smoke matrix without `pkg`; undefined when it does not list it. */
-function withoutInMatrix(text: string | undefined, file: string, pkg: string): string | undefined {
+/** The smoke matrix without `pkg`, and where it was; undefined when it does not list it. */
+function withoutInMatrix(
+  text: string | undefined,
+  file: string,
+  pkg: string
+): { text: string; index: number } | undefined {
   if (text === undefined) return undefined
   const list = findJsonList(text, SMOKE_MATRIX_KEY, file)
   const index = list?.items.findIndex((i) => i.value === pkg) ?? -1
-  return list && index >= 0 ? removeListItem(text, list, index) : undefined
+  return list && index >= 0 ? { text: removeListItem(text, list, index), index } : undefined
 }
 
-/** The smoke matrix with `pkg` (the same text when listed); undefined when it has no list. */
-function withInMatrix(text: string | undefined, file: string, pkg: string): string | undefined {
+/**
+ * The smoke matrix with `pkg` back at `index` (the end when unknown); the same text when it is
+ * listed, undefined when the file has no list.
+ */
+function withInMatrix(
+  text: string | undefined,
+  file: string,
+  pkg: string,
+  index: number | undefined
+): string | undefined {
   if (text === undefined) return undefined
   const list = findJsonList(text, SMOKE_MATRIX_KEY, file)
   if (!list) return undefined
   if (list.items.some((i) => i.value === pkg)) return text
-  return insertListItem(text, list, list.items.length, JSON.stringify(pkg))
+  const at = Number.isInteger(index) ? (index as number) : list.items.length
+  return insertListItem(text, list, at, JSON.stringify(pkg))
 }

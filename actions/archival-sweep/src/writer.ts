@@ -18,10 +18,7 @@ import type { Writer } from './apply.js'
 import { commitRegistryChange, openRegistryPull } from './registry-writer.js'
 
 /** Colours and descriptions for the labels the sweep creates when they are missing. */
-export function labelSpec(
-  name: string,
-  labels: { archive: string; stale: string; registry?: string }
-): LabelSpec {
+export function labelSpec(name: string, labels: { archive: string; stale: string }): LabelSpec {
   if (name.toLowerCase() === labels.archive.toLowerCase())
     return {
       name,
@@ -34,12 +31,6 @@ export function labelSpec(
       color: 'fbca04',
       description: 'Upstream floor below minimum_upstream_version (contribs-actions)'
     }
-  if (name.toLowerCase() === labels.registry?.toLowerCase())
-    return {
-      name,
-      color: '6a737d',
-      description: 'Archives or unarchives a package (contribs-actions archival-sweep)'
-    }
   return { name, color: 'ededed' }
 }
 
@@ -49,7 +40,7 @@ export function labelSpec(
  */
 export function octokitWriter(
   conn: Connection,
-  labels: { archive: string; stale: string; registry?: string },
+  labels: { archive: string; stale: string },
   base?: Base
 ): Writer {
   const { octokit, owner, repo } = conn

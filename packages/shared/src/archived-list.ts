@@ -24,6 +24,8 @@ export const ARCHIVED_FILE = '.github/archived.json'
 export interface ArchiveRestore {
   /** The package was listed in the smoke matrix file. */
   smoke_matrix?: boolean
+  /** Its place in the smoke matrix list, so it goes back where it was. */
+  smoke_matrix_index?: number
   /** What was taken out of the meta-package's optional dependencies. */
   extras?: RemovedExtras
 }
