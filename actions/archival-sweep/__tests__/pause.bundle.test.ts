@@ -2,6 +2,7 @@
 // archival clock stands still, and the time it was on is not counted afterwards.
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
+import { parseArchivalIssues } from '@contribs-actions/shared'
 import { cleanupTempDirs, tempDir } from '../../../test/kit/fixtures.js'
 import {
   client,
@@ -60,6 +61,9 @@ test('a pause from day 5 to day 12 moves the day-7 reminder to day 14 of wall ti
     paused_since: '2026-01-10'
   })
   expect(first.summary).toContain('timeline paused since 2026-01-10')
+  expect(first.outputs.summary).toContain('timeline paused: dspy since 2026-01-10')
+  // The output reads back through the shared definition a release action uses.
+  expect(parseArchivalIssues(first.outputs.issues)).toEqual(first.issues)
   const notices = pauseComments(repo, issue)
   expect(notices).toHaveLength(1)
   expect(notices[0].body).toContain('`contribs-paused` is on this issue since 2026-01-10')

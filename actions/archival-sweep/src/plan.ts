@@ -4,7 +4,7 @@
  * Each step is one milestone, one new stale issue or one closed stale issue, with the writes it
  * takes; steps are ordered by when they fell due so a budget-capped run does the oldest first.
  */
-import { ArchivedEntry, ArchiveRestore, fileLine } from '@contribs-actions/shared'
+import { ArchivalStage, ArchivedEntry, ArchiveRestore, fileLine } from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
 import {
@@ -560,18 +560,8 @@ export function staleResolution(
   return `its requirement is now \`${f.requirement}\` (${fileLine(f.file, f.line)})`
 }
 
-export type Stage =
-  | 'watching'
-  | 'paused'
-  | 'reminded'
-  | 'release-notes'
-  | 'archived'
-  | 'unarchived'
-  | 'opened'
-  | 'pending'
-  | 'closed'
-  | 'untracked'
-  | 'skipped'
+/** One shared definition: the stages a release action reads from the `issues` output. */
+export type Stage = ArchivalStage
 
 /**
  * Where an issue stands once `done` steps are applied: `archived` whenever it carries the archive

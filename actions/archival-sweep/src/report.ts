@@ -1,6 +1,7 @@
 /** Outputs, log and job summary of a sweep, from the plan and what was applied. */
 import {
   ActionResult,
+  ArchivalIssueReport,
   code,
   emptyResult,
   Finding,
@@ -8,28 +9,12 @@ import {
   plural
 } from '@contribs-actions/shared'
 import type { Applied } from './apply.js'
-import type { Entry, Plan, Stage, Step } from './plan.js'
+import type { Entry, Plan, Step } from './plan.js'
 import { stageOf } from './plan.js'
-import type { IssueKind } from './texts.js'
 import type { Milestone } from './timeline.js'
 
-export interface IssueReport {
-  issue: number | null
-  package: string | null
-  kind: IssueKind
-  age_days: number | null
-  stage: Stage
-  /** Steps taken this run (in a dry run: the steps it would take). */
-  actions: string[]
-  /** Steps due but left for the next run (max-operations reached). */
-  pending: string[]
-  url?: string
-  /** While the pause label is on: the date it was applied (YYYY-MM-DD). */
-  paused_since?: string
-  /** The pull request that archives or unarchives the package, opened or found open this run. */
-  pull?: { number: number; url: string }
-  note?: string
-}
+/** An item of the `issues` output: the shared definition a release action reads. */
+export type IssueReport = ArchivalIssueReport
 
 export interface ReportInput {
   plan: Plan

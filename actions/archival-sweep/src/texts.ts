@@ -4,7 +4,13 @@
  * carries a marker, so a comment whose create was answered with 5xx (but made) is found and
  * adopted instead of posted twice.
  */
-import { fileLine, fillPattern, trackingMarker, trackingTitle } from '@contribs-actions/shared'
+import {
+  fileLine,
+  fillPattern,
+  trackingMarker,
+  TrackingKind,
+  trackingTitle
+} from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
 import { Episode, Milestone, milestoneMarker, Pause, pauseMarker } from './timeline.js'
@@ -60,7 +66,8 @@ export const STALE_CLOSE_PLACEHOLDERS = ['package', 'upstream', 'minimum', 'reso
 
 type MilestoneValues = Record<(typeof MILESTONE_PLACEHOLDERS)[number], string>
 
-export type IssueKind = 'tracking' | 'stale'
+/** The kinds of issue the sweep moves along the timeline: the shared TrackingKind. */
+export type IssueKind = TrackingKind
 
 /** Values every text can use. */
 export interface TextContext {
