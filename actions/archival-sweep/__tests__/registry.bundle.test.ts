@@ -112,7 +112,7 @@ test('21 days red opens one archive pull request with the three changes; discove
     setDay(emu, d)
     emu.clearRequests()
     const again = await sweep(emu, repo, { workspace: src.dir, inputs: ARCHIVE })
-    expect(again.issues[0]).toMatchObject({ actions: ['archive-pr'], pull: first.issues[0].pull })
+    expect(again.issues[0]).toMatchObject({ actions: [], pull: first.issues[0].pull })
     expect(writes(emu, repo)).toEqual([])
   }
 

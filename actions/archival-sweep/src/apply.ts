@@ -75,6 +75,11 @@ export interface ApplyOptions {
   /** Undefined in a dry run. */
   writer?: Writer
   guard?: Guard
+  /**
+   * Run before each step: throws when this run no longer holds the sweep's lease (another
+   * sweep took it over), which stops the run; every step left is pending for the next one.
+   */
+  fence?: () => Promise<void>
   log: (line: string) => void
 }
 
@@ -118,8 +123,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   }
   const ensured = new Set<string>()
   const broken = new Set<string>()
+  let stopped = false
   for (const step of plan.steps) {
-    if (out.capped) {
+    if (out.capped || stopped) {
       out.pending.push(step)
       continue
     }
@@ -135,6 +141,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       continue
     }
     try {
+      await options.fence?.()
       const hold = step.check && options.guard ? await options.guard.hold(step.check) : undefined
       if (hold) {
         broken.add(step.key)
@@ -150,6 +157,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       )
     } catch (e) {
       broken.add(step.key)
+      if ((e as Error).name === 'LeaseLostError') stopped = true
       const message = (e as Error).message
       out.failed.push({ step, error: message })
       options.log(`failed to ${describe(step)}: ${message}`)

@@ -122,8 +122,10 @@ export interface Entry {
   posted: Set<number>
   /** Set while the pause label is on: when it was applied (ISO 8601). */
   pausedSince?: string
-  /** Set when the package's registration changes this run (archive or unarchive). */
+  /** Set when the package's registration changes (archive or unarchive). */
   registry?: RegistryChange['direction']
+  /** The pull request proposing that change, found open. */
+  pull?: { number: number; url: string }
   steps: Step[]
   /** Why nothing is done for it, when that is not obvious. */
   note?: string
@@ -165,6 +167,8 @@ export interface RegistryInput {
   distributions: Map<string, string>
   /** The meta-package's name. */
   meta?: string
+  /** Open pull requests into the default branch, by head branch: a change proposed already. */
+  openPulls: Map<string, { number: number; url: string }>
 }
 
 export interface Plan {
@@ -275,6 +279,7 @@ function archiveStep(
     days: entry.ageDays ?? 0
   })
   entry.registry = 'archive'
+  if (proposed(entry, change, registry)) return
   entry.reasons.push(
     `archived and not in the archived list: ${registry.settings.mode === 'commit' ? 'a commit on the default branch' : `a pull request from ${change.branch}`}`
   )
@@ -314,7 +319,7 @@ function unarchiveEntries(input: PlanInput, registry: RegistryInput): Entry[] {
       issue
     )
     const key = `unarchive:${archived.package}`
-    out.push({
+    const entry: Entry = {
       key,
       issue,
       url: archived.issue,
@@ -325,20 +330,31 @@ function unarchiveEntries(input: PlanInput, registry: RegistryInput): Entry[] {
       posted: new Set(),
       registry: 'unarchive',
       reasons: [`archived by the sweep, and #${issue} no longer tracks it: the reverse change`],
-      steps: [
-        {
-          key,
-          issue,
-          due: input.nowMs,
-          action: registry.settings.mode === 'commit' ? 'unarchive-commit' : 'unarchive-pr',
-          writes: [
-            { op: 'registry', change, mode: registry.settings.mode, label: registry.settings.label }
-          ]
-        }
+      steps: []
+    }
+    out.push(entry)
+    if (proposed(entry, change, registry)) continue
+    entry.steps.push({
+      key,
+      issue,
+      due: input.nowMs,
+      action: registry.settings.mode === 'commit' ? 'unarchive-commit' : 'unarchive-pr',
+      writes: [
+        { op: 'registry', change, mode: registry.settings.mode, label: registry.settings.label }
       ]
     })
   }
   return out
+}
+
+/** Whether the change is proposed already: its pull request is open (nothing to write). */
+function proposed(entry: Entry, change: RegistryChange, registry: RegistryInput): boolean {
+  if (registry.settings.mode !== 'pull-request') return false
+  const pull = registry.openPulls.get(change.branch)
+  if (!pull) return false
+  entry.pull = pull
+  entry.reasons.push(`${change.direction}: pull request #${pull.number} is open already`)
+  return true
 }
 
 /** How the clock of an episode stands now, for comment texts. */

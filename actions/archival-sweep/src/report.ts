@@ -24,6 +24,8 @@ export interface ReportInput {
   maxOperations: number
   findings: Finding[]
   staleOn: boolean
+  /** Why this run left its work to another sweep (which holds the lease). */
+  deferred?: string
 }
 
 function byKey(steps: Step[]): Map<string, Step[]> {
@@ -53,7 +55,8 @@ export function issueReports(input: ReportInput): IssueReport[] {
     if (url) report.url = url
     if (e.pausedSince) report.paused_since = e.pausedSince.slice(0, 10)
     const registry = input.applied.registry.get(e.key)
-    if (registry?.pull) report.pull = registry.pull
+    const pull = registry?.pull ?? e.pull
+    if (pull) report.pull = pull
     const error = failed.get(e.key)
     const hold = held.get(e.key)
     const note = error
@@ -92,6 +95,9 @@ export function buildResult(input: ReportInput): ActionResult {
     `; ${did.join(', ')} (${plural(applied.operations, 'write')})` +
     (archived.length ? `; archived: ${archived.join(', ')}` : '') +
     pausedText(reports)
+  if (input.deferred) {
+    sentence += `; ${input.deferred}`
+  }
   if (applied.capped) {
     const left = applied.pending.length
     const message =

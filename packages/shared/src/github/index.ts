@@ -52,3 +52,5 @@ export {
   readTextAt
 } from './git-data.js'
 export type { Base, FileChange, ListedPull } from './git-data.js'
+export { FileLease } from './file-lease.js'
+export type { LeaseFile, TakeResult } from './file-lease.js'
