@@ -225,3 +225,74 @@ test('the default token is warned about; a dry run opens nothing; a bad setting 
     expect(emu.requests()).toEqual([])
   }
 })
+
+const PULLS = '/repos/{owner}/{repo}/pulls'
+const REFS = '/repos/{owner}/{repo}/git/refs'
+
+test('the branch and the pull request made, then their answers lost: one of each, labelled; a pull request a maintainer closed is not proposed again', async () => {
+  const repo = 'registry-faults'
+  const src = source()
+  await emu.seedRepo({ owner: OWNER, repo, source: src.dir })
+  setDay(emu, 0)
+  await openTrackingIssue(gh, repo, 'langchain')
+  setDay(emu, 22)
+  emu.clearRequests()
+  // The first branch made is the state branch, for the sweep's lease; the second is the archive's.
+  emu.addFault({ method: 'POST', route: REFS, kind: 'status', when: 'after', count: 1, skip: 1 })
+  emu.addFault({ method: 'POST', route: PULLS, kind: 'drop', when: 'after', count: 1 })
+  try {
+    const r = await sweep(emu, repo, { workspace: src.dir, inputs: ARCHIVE })
+    expect(r.issues[0].actions).toContain('archive-pr')
+    // Both faults struck: the branch and the pull request were each made with no answer back.
+    expect(
+      emu
+        .requests()
+        .filter((q) => q.fault)
+        .map((q) => q.route)
+    ).toEqual([`POST ${REFS}`, `POST ${PULLS}`])
+  } finally {
+    emu.clearFaults()
+  }
+  const pulls = (await gh.rest.pulls.list({ owner: OWNER, repo, state: 'all' })).data
+  expect(pulls.map((p) => [p.head.ref, p.labels.map((l) => l.name)])).toEqual([
+    ['contribs-archive/langchain', ['contribs-archive']]
+  ])
+
+  // A maintainer decides against it and closes the pull request: the sweep respects that.
+  await gh.rest.pulls.update({ owner: OWNER, repo, pull_number: pulls[0].number, state: 'closed' })
+  setDay(emu, 23)
+  emu.clearRequests()
+  const after = await sweep(emu, repo, { workspace: src.dir, inputs: ARCHIVE })
+  expect(after.issues[0]).toMatchObject({ stage: 'archived', pull: { number: pulls[0].number } })
+  expect(after.issues[0].note).toMatch(/was closed without merging: not proposed again/)
+  expect(writes(emu, repo)).toEqual([])
+  expect((await gh.rest.pulls.list({ owner: OWNER, repo, state: 'all' })).data).toHaveLength(1)
+})
+
+test('archive-changes: commit records the archival straight on the default branch, once', async () => {
+  const repo = 'registry-commit'
+  const src = source()
+  const { gitDir } = await emu.seedRepo({ owner: OWNER, repo, source: src.dir })
+  setDay(emu, 0)
+  await openTrackingIssue(gh, repo, 'citations')
+  setDay(emu, 22)
+  const inputs = {
+    ...ARCHIVE,
+    'archive-changes': 'commit',
+    'archive-files': 'archived-list, smoke-matrix'
+  }
+  const r = await sweep(emu, repo, { workspace: src.dir, inputs })
+  expect(r.issues[0].actions).toContain('archive-commit')
+  const main = cloneMain(gitDir)
+  expect(JSON.parse(show(main, '.github/archived.json')).packages[0]).toMatchObject({
+    package: 'citations',
+    restore: { smoke_matrix: true }
+  })
+  expect(show(main, '.github/smoke-matrix.json')).toBe(src.matrix.replace(', "citations"', ''))
+  // Extras were not among the files: the pyproject is untouched.
+  expect(show(main, 'pyproject.toml')).toBe(src.pyproject)
+  expect((await gh.rest.pulls.list({ owner: OWNER, repo, state: 'all' })).data).toEqual([])
+  emu.clearRequests()
+  await sweep(emu, repo, { workspace: main, inputs })
+  expect(writes(emu, repo)).toEqual([])
+})
