@@ -99,7 +99,9 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   }
   const lease = options.dryRun ? undefined : sweepLease(conn, settings, ctx)
   const { planned, holding, deferred, uncoordinated } = await planUnderLease(sweepOnce, lease, log)
-  if (uncoordinated) findings.push({ severity: 'warning', message: uncoordinated })
+  // Said in the log, not as an annotation: the reusable workflow grants contents: read and keeps
+  // one sweep at a time with its concurrency group, so there it is the normal case.
+  if (uncoordinated) log.info(uncoordinated)
   let applied: Applied
   try {
     applied = deferred
@@ -194,7 +196,7 @@ async function planUnderLease(
 const LEASE_ROUNDS = 3
 
 const LEASE_REFUSED =
-  'the token may not write the lease file on the state branch (contents: write), so this sweep is not coordinated with others that overlap it: grant contents: write, or keep one sweep at a time (a `concurrency` group)'
+  'the token may not write the lease file on the state branch (contents: write), so this sweep is not coordinated with others that overlap it: grant contents: write, or keep one sweep at a time with a `concurrency` group'
 
 /** What a run that leaves the work to another sweep applied: nothing, every step pending. */
 function deferredApplied(plan: Plan): Applied {
