@@ -1,12 +1,13 @@
 // The sweep's pure decisions: the label episode, posted markers, milestone layout, floors, plan.
 import { afterAll, describe, expect, test } from '@jest/globals'
-import { loadRepo, trackingMarker } from '@contribs-actions/shared'
+import { loadRepo, parseArchivedList, trackingMarker } from '@contribs-actions/shared'
 import { cleanupTempDirs, copyExampleRepo, writeFiles } from '../../../test/kit/fixtures.js'
 import { applyPlan } from '../src/apply.js'
 import { issueHold, smokeHold, smokeSaysGreen, writeProblems } from '../src/checks.js'
 import { upstreamFloors } from '../src/floor.js'
 import { planSweep, stageOf, SweptIssue } from '../src/plan.js'
 import { packageOf } from '../src/read-issues.js'
+import { archiveChange, issueNumberOf } from '../src/registry.js'
 import { DEFAULT_TEXTS } from '../src/texts.js'
 import {
   ageDays,
@@ -356,5 +357,100 @@ describe('pauses', () => {
       issueHold(check, { open: true, labels: ['contribs-broken', 'Contribs-Paused'] })
     ).toContain('the timeline is paused')
     expect(issueHold(check, { open: true, labels: ['contribs-broken'] })).toBeUndefined()
+  })
+})
+
+describe('registry changes', () => {
+  const settings = {
+    mode: 'pull-request' as const,
+    files: ['archived-list', 'smoke-matrix', 'extras'] as (
+      'archived-list' | 'smoke-matrix' | 'extras'
+    )[],
+    archiveBranch: 'contribs-archive/{package}',
+    unarchiveBranch: 'contribs-unarchive/{package}',
+    label: 'contribs-archive',
+    smokeMatrixFile: '.github/smoke-matrix.json'
+  }
+  const facts = {
+    package: 'python/x',
+    issue: 4,
+    issueUrl: 'https://github.com/o/r/issues/4',
+    episode: 'e4',
+    date: '2026-01-27',
+    days: 21
+  }
+
+  test('what a file does not list is a note, not an edit; the archived list is created', () => {
+    const change = archiveChange({ smokeMatrix: '{"subpackages": ["a"]}' }, settings, facts)
+    expect(change.files.map((f) => f.path)).toEqual(['.github/archived.json'])
+    expect(change.notes).toEqual([
+      'not in .github/smoke-matrix.json',
+      'not in the extras of pyproject.toml'
+    ])
+    expect(change.branch).toBe('contribs-archive/python/x')
+    expect(change.body).toContain(change.marker)
+    const [entry] = parseArchivedList(change.files[0].text)
+    expect(entry).toMatchObject({ package: 'python/x', issue: facts.issueUrl, restore: {} })
+    expect(issueNumberOf(entry)).toBe(4)
+  })
+
+  test('the plan proposes nothing while the pull request is open, and unarchives only what the sweep archived', () => {
+    const T = Date.parse('2026-02-01T00:00:00Z')
+    const archived = `{"packages": ["by-hand", ${JSON.stringify({
+      package: 'gone',
+      issue: 'https://github.com/o/r/issues/9',
+      restore: { smoke_matrix: true }
+    })}]}`
+    const labelled: SweptIssue = {
+      number: 3,
+      title: '[contribs-broken] p3: red',
+      url: 'https://github.com/o/r/issues/3',
+      kind: 'tracking',
+      package: 'p3',
+      labels: ['contribs-broken', 'archived'],
+      episode: { id: 'e3', since: new Date(T - 30 * DAY_MS).toISOString() },
+      pauses: [],
+      posted: new Set([7, 14, 21]),
+      pauseNoticed: new Set(),
+      closingPosted: false
+    }
+    const plan = (openPulls: Map<string, { number: number; url: string }>) =>
+      planSweep({
+        nowMs: T,
+        issues: [labelled],
+        milestones: milestonesFor([7, 14, 21]),
+        labels: {
+          tracking: 'contribs-broken',
+          archive: 'archived',
+          stale: 'contribs-stale',
+          pause: 'contribs-paused'
+        },
+        texts: DEFAULT_TEXTS,
+        upstream: 'mellea',
+        table: 'mellea-contribs',
+        registry: {
+          settings,
+          files: { archived, smokeMatrix: '{"subpackages": ["p3"]}' },
+          archived: parseArchivedList(archived),
+          distributions: new Map(),
+          openPulls
+        }
+      })
+    const fresh = plan(new Map())
+    expect(fresh.steps.map((s) => `${s.key} ${s.action}`)).toEqual([
+      '#3 archive-pr',
+      'unarchive:gone unarchive-pr'
+    ])
+    const open = plan(
+      new Map([
+        ['contribs-archive/p3', { number: 11, url: 'u11' }],
+        ['contribs-unarchive/gone', { number: 12, url: 'u12' }]
+      ])
+    )
+    expect(open.steps).toEqual([])
+    expect(open.entries.map((e) => [e.key, e.pull?.number])).toEqual([
+      ['#3', 11],
+      ['unarchive:gone', 12]
+    ])
   })
 })
