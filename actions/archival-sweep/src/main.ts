@@ -102,15 +102,16 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   // Said in the log, not as an annotation: the reusable workflow grants contents: read and keeps
   // one sweep at a time with its concurrency group, so there it is the normal case.
   if (uncoordinated) log.info(uncoordinated)
+  const fence = holding ? lease?.check() : undefined
   let applied: Applied
   try {
     applied = deferred
       ? deferredApplied(planned.plan)
       : await applyPlan(planned.plan, {
           maxOperations: options.maxOperations,
-          writer: options.dryRun ? undefined : octokitWriter(conn, labels, planned.base),
+          writer: options.dryRun ? undefined : octokitWriter(conn, labels, planned.base, fence),
           guard: octokitGuard(conn, { branch: settings.state_branch, dir: settings.state_dir }),
-          fence: holding ? lease?.check() : undefined,
+          fence,
           log: (line) => log.info(line)
         })
   } finally {

@@ -10,6 +10,7 @@ import {
   Connection,
   createOnce,
   ensureLabel,
+  fencedRequest,
   findCommentWithMarker,
   LabelSpec,
   listOpenLabelled
@@ -36,14 +37,18 @@ export function labelSpec(name: string, labels: { archive: string; stale: string
 
 /**
  * `base` is the default branch as read before planning (registry changes are made on it); a
- * run without registry changes has none.
+ * run without registry changes has none. `fence`, when this run holds the sweep's lease, is
+ * checked before every attempt of a comment or an issue create (retries and rate-limit waits
+ * included), so nothing is sent once another sweep has taken the lease over.
  */
 export function octokitWriter(
   conn: Connection,
   labels: { archive: string; stale: string },
-  base?: Base
+  base?: Base,
+  fence?: () => Promise<void>
 ): Writer {
   const { octokit, owner, repo } = conn
+  const fenced = fence ? { request: fencedRequest(octokit, fence).request } : {}
   return {
     async registry(change, mode, label) {
       if (!base) throw new Error('no default branch read for a registry change')
@@ -62,7 +67,8 @@ export function octokitWriter(
             owner,
             repo,
             issue_number: issue,
-            body
+            body,
+            ...fenced
           })
           return { id: data.id, url: data.html_url }
         },
@@ -91,7 +97,8 @@ export function octokitWriter(
             repo,
             title,
             body,
-            labels: issueLabels
+            labels: issueLabels,
+            ...fenced
           })
           return { number: data.number, url: data.html_url }
         },
