@@ -296,3 +296,40 @@ test('archive-changes: commit records the archival straight on the default branc
   await sweep(emu, repo, { workspace: main, inputs })
   expect(writes(emu, repo)).toEqual([])
 })
+
+test('a package that recovers before its archive pull request is merged: the pull request is closed, once', async () => {
+  const repo = 'registry-withdrawn'
+  const src = source()
+  await emu.seedRepo({ owner: OWNER, repo, source: src.dir })
+  setDay(emu, 0)
+  const issue = await openTrackingIssue(gh, repo, 'agent-utilities')
+  setDay(emu, 22)
+  await sweep(emu, repo, { workspace: src.dir, inputs: ARCHIVE })
+  const [pull] = (await gh.rest.pulls.list({ owner: OWNER, repo, state: 'open' })).data
+  expect(pull.head.ref).toBe('contribs-archive/agent-utilities')
+
+  setDay(emu, 23)
+  await gh.rest.issues.removeLabel({
+    owner: OWNER,
+    repo,
+    issue_number: issue,
+    name: 'contribs-broken'
+  })
+  const r = await sweep(emu, repo, { workspace: src.dir, inputs: ARCHIVE })
+  expect(r.issues).toEqual([
+    expect.objectContaining({
+      package: 'agent-utilities',
+      issue: pull.number,
+      actions: ['archive-pr-closed'],
+      pull: { number: pull.number, url: pull.html_url }
+    })
+  ])
+  const { data: closed } = await gh.rest.pulls.get({ owner: OWNER, repo, pull_number: pull.number })
+  expect([closed.state, closed.merged]).toEqual(['closed', false])
+  const comments = emu.state.repo(OWNER, repo).comments.filter((c) => c.issueNumber === pull.number)
+  expect(comments.map((c) => c.body)).toEqual([expect.stringContaining('archival-sweep closes it')])
+  emu.clearRequests()
+  const again = await sweep(emu, repo, { workspace: src.dir, inputs: ARCHIVE })
+  expect(again.issues).toEqual([])
+  expect(writes(emu, repo)).toEqual([])
+})

@@ -4,7 +4,13 @@
  * Each step is one milestone, one new stale issue or one closed stale issue, with the writes it
  * takes; steps are ordered by when they fell due so a budget-capped run does the oldest first.
  */
-import { ArchivalStage, ArchivedEntry, ArchiveRestore, fileLine } from '@contribs-actions/shared'
+import {
+  ArchivalStage,
+  ArchivedEntry,
+  ArchiveRestore,
+  fileLine,
+  fillPattern
+} from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
 import {
@@ -179,7 +185,11 @@ export interface Plan {
 
 export function planSweep(input: PlanInput): Plan {
   const entries = input.issues.map((issue) => planIssue(issue, input))
-  if (input.registry) entries.push(...unarchiveEntries(input, input.registry))
+  if (input.registry)
+    entries.push(
+      ...unarchiveEntries(input, input.registry),
+      ...withdrawnEntries(input, input.registry)
+    )
   if (input.stale) {
     const staleOpen = new Set(
       input.issues.flatMap((i) => (i.kind === 'stale' && i.package ? [i.package] : []))
@@ -302,11 +312,7 @@ function archiveStep(
  * timeline. Each gets the reverse change.
  */
 function unarchiveEntries(input: PlanInput, registry: RegistryInput): Entry[] {
-  const tracked = new Set(
-    input.issues.flatMap((i) =>
-      i.kind === 'tracking' && i.episode && i.package ? [i.package] : []
-    )
-  )
+  const tracked = trackedPackages(input)
   const out: Entry[] = []
   for (const archived of registry.archived) {
     const issue = issueNumberOf(archived)
@@ -345,6 +351,73 @@ function unarchiveEntries(input: PlanInput, registry: RegistryInput): Entry[] {
     })
   }
   return out
+}
+
+/** The packages with an open tracking issue whose label episode is on (paused ones too). */
+function trackedPackages(input: PlanInput): Set<string> {
+  return new Set(
+    input.issues.flatMap((i) =>
+      i.kind === 'tracking' && i.episode && i.package ? [i.package] : []
+    )
+  )
+}
+
+/**
+ * An archive pull request still open for a package that recovered before it was merged: merged
+ * later, it would archive a green package, so it is closed with a comment saying why.
+ */
+function withdrawnEntries(input: PlanInput, registry: RegistryInput): Entry[] {
+  if (registry.settings.mode !== 'pull-request') return []
+  const tracked = trackedPackages(input)
+  const out: Entry[] = []
+  for (const pkg of [...registry.distributions.keys()].sort()) {
+    const pull = registry.openPulls.get(
+      fillPattern(registry.settings.archiveBranch, { package: pkg })
+    )
+    if (!pull || tracked.has(pkg) || registry.archived.some((a) => a.package === pkg)) continue
+    const key = `withdraw:${pkg}`
+    const marker = withdrawMarker(pkg, pull.number)
+    out.push({
+      key,
+      issue: pull.number,
+      url: pull.url,
+      package: pkg,
+      kind: 'tracking',
+      ageDays: null,
+      hasArchiveLabel: false,
+      posted: new Set(),
+      registry: 'unarchive',
+      pull,
+      note: `archive pull request #${pull.number} closed: \`${pkg}\` is no longer tracked`,
+      reasons: [
+        `archive pull request #${pull.number} is open but no issue tracks ${pkg} now: closed`
+      ],
+      steps: [
+        {
+          key,
+          issue: pull.number,
+          due: input.nowMs,
+          action: 'archive-pr-closed',
+          writes: [
+            {
+              op: 'comment',
+              body: `\`${pkg}\` is no longer tracked as broken (its tracking issue lost the tracking label or was closed) before this pull request was merged, so archival-sweep closes it.\n\n${marker}`,
+              marker,
+              text: 'archive-message'
+            },
+            { op: 'close' }
+          ],
+          check: { issue: pull.number }
+        }
+      ]
+    })
+  }
+  return out
+}
+
+/** The hidden marker of the comment that closes an archive pull request no longer wanted. */
+export function withdrawMarker(pkg: string, pull: number): string {
+  return `<!-- contribs-actions:archive-withdrawn package=${pkg} pull=${pull} -->`
 }
 
 /** Whether the change is proposed already: its pull request is open (nothing to write). */

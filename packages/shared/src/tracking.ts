@@ -81,7 +81,8 @@ export function statePath(dir: string, pkg: string): string {
  *   stands still); `reminded`, `release-notes`: the reminder or the release-notes notice posted;
  * - `archived`: the issue carries the archive label; `unarchived`: the archive milestone was
  *   posted but the label was taken off, or the package is archived and its issue no longer
- *   tracks it (the reverse change is proposed);
+ *   tracks it (the reverse change is proposed), or its archive pull request was closed because it
+ *   recovered first;
  * - stale issues: `opened` (this run), `pending` (to open), `closed` (resolved);
  * - `untracked`: the label is on but its events do not show it applied; `skipped`: no package.
  */
