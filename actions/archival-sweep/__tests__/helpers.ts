@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { getOctokit } from '@actions/github'
 import { BundleRunResult, runBundle } from '@contribs-actions/cli'
-import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
+import { startEmulator, type Emulator, type RequestRecord } from '@contribs-actions/github-emulator'
 import { trackingMarker } from '@contribs-actions/shared'
 import { copyExampleRepo, initGitRepo } from '../../../test/kit/fixtures.js'
 
@@ -94,6 +94,8 @@ export interface SweepIssue {
   pending: string[]
   url?: string
   note?: string
+  paused_since?: string
+  pull?: { number: number; url: string }
 }
 
 const MILESTONE = /<!-- contribs-actions:milestone day=(\d+) episode=(\S+) -->/
@@ -116,11 +118,36 @@ export function milestonesPosted(
     })
 }
 
-/** Write requests the emulator saw for a repository since the last clearRequests(), as `METHOD /route`. */
+/** Whether a request is the sweep's lease bookkeeping: its lease file, or the state branch made for it. */
+function isLeaseBookkeeping(r: RequestRecord): boolean {
+  if (decodeURIComponent(r.path).includes('/contents/.github/bot-state/archival-sweep.lease'))
+    return true
+  const ref = (r.requestBody as { ref?: string } | undefined)?.ref
+  return (
+    r.route === 'POST /repos/{owner}/{repo}/git/refs' &&
+    ref === 'refs/heads/bot-state/auto-issue-bot'
+  )
+}
+
+/**
+ * Write requests the emulator saw for a repository since the last clearRequests(), as
+ * `METHOD /route`: the sweep's effects. The lease a sweep with work takes and releases (see
+ * leaseWrites) is left out.
+ */
 export function writes(emu: Emulator, repo: string): string[] {
   return emu
     .requests()
     .filter((r) => r.write && r.path.startsWith(`/repos/${OWNER}/${repo}/`))
+    .filter((r) => !isLeaseBookkeeping(r))
+    .map((r) => r.route ?? `${r.method} ${r.path}`)
+}
+
+/** The lease writes since the last clearRequests(): the lease file's updates and the branch made for it. */
+export function leaseWrites(emu: Emulator, repo: string): string[] {
+  return emu
+    .requests()
+    .filter((r) => r.write && r.path.startsWith(`/repos/${OWNER}/${repo}/`))
+    .filter(isLeaseBookkeeping)
     .map((r) => r.route ?? `${r.method} ${r.path}`)
 }
 

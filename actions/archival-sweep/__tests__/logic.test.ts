@@ -1,18 +1,23 @@
 // The sweep's pure decisions: the label episode, posted markers, milestone layout, floors, plan.
 import { afterAll, describe, expect, test } from '@jest/globals'
-import { loadRepo, trackingMarker } from '@contribs-actions/shared'
+import { loadRepo, parseArchivedList, trackingMarker } from '@contribs-actions/shared'
 import { cleanupTempDirs, copyExampleRepo, writeFiles } from '../../../test/kit/fixtures.js'
 import { applyPlan } from '../src/apply.js'
 import { issueHold, smokeHold, smokeSaysGreen, writeProblems } from '../src/checks.js'
 import { upstreamFloors } from '../src/floor.js'
 import { planSweep, stageOf, SweptIssue } from '../src/plan.js'
 import { packageOf } from '../src/read-issues.js'
+import { archiveChange, issueNumberOf } from '../src/registry.js'
 import { DEFAULT_TEXTS } from '../src/texts.js'
 import {
+  ageDays,
   currentEpisode,
+  currentPause,
   DAY_MS,
+  dueAt,
   milestoneMarker,
   milestonesFor,
+  pausePeriods,
   postedDays
 } from '../src/timeline.js'
 
@@ -130,14 +135,21 @@ describe('plan', () => {
     package: `p${n}`,
     labels: ['contribs-broken'],
     episode: { id: `e${n}`, since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
+    pauses: [],
     posted: new Set(posted),
+    pauseNoticed: new Set(),
     closingPosted: false
   })
   const input = (issues: SweptIssue[]) => ({
     nowMs: T,
     issues,
     milestones: milestonesFor([7, 14, 21]),
-    labels: { tracking: 'contribs-broken', archive: 'archived', stale: 'contribs-stale' },
+    labels: {
+      tracking: 'contribs-broken',
+      archive: 'archived',
+      stale: 'contribs-stale',
+      pause: 'contribs-paused'
+    },
     texts: DEFAULT_TEXTS,
     upstream: 'mellea',
     table: 'mellea-contribs'
@@ -194,14 +206,21 @@ describe('checks before writing', () => {
     package: 'p',
     labels: ['contribs-broken'],
     episode: { id: 'e1', since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
+    pauses: [],
     posted: new Set(),
+    pauseNoticed: new Set(),
     closingPosted: false
   })
   const input = (issues: SweptIssue[], archive = DEFAULT_TEXTS.archive) => ({
     nowMs: T,
     issues,
     milestones: milestonesFor([7, 14, 21]),
-    labels: { tracking: 'contribs-broken', archive: 'archived', stale: 'contribs-stale' },
+    labels: {
+      tracking: 'contribs-broken',
+      archive: 'archived',
+      stale: 'contribs-stale',
+      pause: 'contribs-paused'
+    },
     texts: { ...DEFAULT_TEXTS, archive },
     upstream: 'mellea',
     table: 'mellea-contribs'
@@ -210,7 +229,7 @@ describe('checks before writing', () => {
   test('every milestone on a tracking issue asks for the label and a smoke state that is not green', () => {
     const plan = planSweep(input([tracked(22)]))
     expect(plan.steps.map((s) => s.check)).toEqual(
-      Array(3).fill({ issue: 1, label: 'contribs-broken', smoke: 'p' })
+      Array(3).fill({ issue: 1, label: 'contribs-broken', without: 'contribs-paused', smoke: 'p' })
     )
     expect(writeProblems(plan)).toEqual([])
   })
@@ -249,5 +268,189 @@ describe('checks before writing', () => {
     expect(smokeHold(check, false)).toBeUndefined()
     expect(smokeHold(check, undefined)).toBeUndefined()
     expect(smokeHold({ issue: 4 }, true)).toBeUndefined()
+  })
+})
+
+describe('pauses', () => {
+  const T0 = Date.parse('2026-01-05T09:00:00Z')
+  const at = (d: number) => new Date(T0 + d * DAY_MS).toISOString()
+  const episode = { id: 'e', since: at(0) }
+  const ev = (id: number, event: string, d: number, name: string) => ({
+    id,
+    event,
+    created_at: at(d),
+    label: { name }
+  })
+
+  test('periods come from the pause label events only; one still on has no end', () => {
+    const events = [
+      ev(1, 'labeled', 0, 'contribs-broken'),
+      ev(2, 'labeled', 5, 'Contribs-Paused'),
+      ev(3, 'unlabeled', 12, 'contribs-paused'),
+      ev(4, 'labeled', 15, 'contribs-paused')
+    ]
+    const pauses = pausePeriods(events, 'contribs-paused')
+    expect(pauses).toEqual([
+      { id: '2', since: at(5), until: at(12), actor: undefined },
+      { id: '4', since: at(15), actor: undefined }
+    ])
+    expect(currentPause(pauses)?.id).toBe('4')
+    expect(currentPause(pauses.slice(0, 1))).toBeUndefined()
+  })
+
+  test('a milestone is pushed back by the paused time before it; a pause still on stops it', () => {
+    const reminder = { day: 7, kind: 'reminder' as const }
+    const closed = [{ id: 'p', since: at(5), until: at(12) }]
+    expect(dueAt(episode, reminder, closed)).toBe(T0 + 14 * DAY_MS)
+    // A pause after the day falls due changes nothing; one before the episode counts only its overlap.
+    expect(dueAt(episode, reminder, [{ id: 'p', since: at(8), until: at(9) }])).toBe(
+      T0 + 7 * DAY_MS
+    )
+    expect(dueAt(episode, reminder, [{ id: 'p', since: at(-3), until: at(2) }])).toBe(
+      T0 + 9 * DAY_MS
+    )
+    expect(dueAt(episode, reminder, [{ id: 'p', since: at(5) }])).toBe(Infinity)
+    expect(ageDays(episode.since, T0 + 13.9 * DAY_MS, closed)).toBe(6)
+    expect(ageDays(episode.since, T0 + 20 * DAY_MS, [{ id: 'p', since: at(5) }])).toBe(5)
+  })
+
+  test('a paused issue plans only its pause notice, once per pause', () => {
+    const T = T0 + 9 * DAY_MS
+    const issue: SweptIssue = {
+      number: 3,
+      title: '[contribs-broken] p: red',
+      url: '',
+      kind: 'tracking',
+      package: 'p',
+      labels: ['contribs-broken', 'contribs-paused'],
+      episode,
+      pauses: [{ id: 'p1', since: at(5) }],
+      posted: new Set(),
+      pauseNoticed: new Set(),
+      closingPosted: false
+    }
+    const input = {
+      nowMs: T,
+      issues: [issue],
+      milestones: milestonesFor([7, 14, 21]),
+      labels: {
+        tracking: 'contribs-broken',
+        archive: 'archived',
+        stale: 'contribs-stale',
+        pause: 'contribs-paused'
+      },
+      texts: DEFAULT_TEXTS,
+      upstream: 'mellea',
+      table: 'mellea-contribs'
+    }
+    const plan = planSweep(input)
+    expect(plan.steps.map((s) => s.action)).toEqual(['paused'])
+    expect(plan.entries[0]).toMatchObject({ ageDays: 5, pausedSince: at(5) })
+    expect(stageOf(plan.entries[0], input.milestones, [])).toBe('paused')
+    const again = planSweep({ ...input, issues: [{ ...issue, pauseNoticed: new Set(['p1']) }] })
+    expect(again.steps).toEqual([])
+  })
+
+  test('a step is held when the pause label went on after the issue was listed', () => {
+    const check = { issue: 4, label: 'contribs-broken', without: 'contribs-paused' }
+    expect(
+      issueHold(check, { open: true, labels: ['contribs-broken', 'Contribs-Paused'] })
+    ).toContain('the timeline is paused')
+    expect(issueHold(check, { open: true, labels: ['contribs-broken'] })).toBeUndefined()
+  })
+})
+
+describe('registry changes', () => {
+  const settings = {
+    mode: 'pull-request' as const,
+    files: ['archived-list', 'smoke-matrix', 'extras'] as (
+      'archived-list' | 'smoke-matrix' | 'extras'
+    )[],
+    archiveBranch: 'contribs-archive/{package}',
+    unarchiveBranch: 'contribs-unarchive/{package}',
+    label: 'contribs-archive',
+    smokeMatrixFile: '.github/smoke-matrix.json'
+  }
+  const facts = {
+    package: 'python/x',
+    issue: 4,
+    issueUrl: 'https://github.com/o/r/issues/4',
+    episode: 'e4',
+    date: '2026-01-27',
+    days: 21
+  }
+
+  test('what a file does not list is a note, not an edit; the archived list is created', () => {
+    const change = archiveChange({ smokeMatrix: '{"subpackages": ["a"]}' }, settings, facts)
+    expect(change.files.map((f) => f.path)).toEqual(['.github/archived.json'])
+    expect(change.notes).toEqual([
+      'not in .github/smoke-matrix.json',
+      'not in the extras of pyproject.toml'
+    ])
+    expect(change.branch).toBe('contribs-archive/python/x')
+    expect(change.body).toContain(change.marker)
+    const [entry] = parseArchivedList(change.files[0].text)
+    expect(entry).toMatchObject({ package: 'python/x', issue: facts.issueUrl, restore: {} })
+    expect(issueNumberOf(entry)).toBe(4)
+  })
+
+  test('the plan proposes nothing while the pull request is open, and unarchives only what the sweep archived', () => {
+    const T = Date.parse('2026-02-01T00:00:00Z')
+    const archived = `{"packages": ["by-hand", ${JSON.stringify({
+      package: 'gone',
+      issue: 'https://github.com/o/r/issues/9',
+      restore: { smoke_matrix: true }
+    })}]}`
+    const labelled: SweptIssue = {
+      number: 3,
+      title: '[contribs-broken] p3: red',
+      url: 'https://github.com/o/r/issues/3',
+      kind: 'tracking',
+      package: 'p3',
+      labels: ['contribs-broken', 'archived'],
+      episode: { id: 'e3', since: new Date(T - 30 * DAY_MS).toISOString() },
+      pauses: [],
+      posted: new Set([7, 14, 21]),
+      pauseNoticed: new Set(),
+      closingPosted: false
+    }
+    const plan = (openPulls: Map<string, { number: number; url: string }>) =>
+      planSweep({
+        nowMs: T,
+        issues: [labelled],
+        milestones: milestonesFor([7, 14, 21]),
+        labels: {
+          tracking: 'contribs-broken',
+          archive: 'archived',
+          stale: 'contribs-stale',
+          pause: 'contribs-paused'
+        },
+        texts: DEFAULT_TEXTS,
+        upstream: 'mellea',
+        table: 'mellea-contribs',
+        registry: {
+          settings,
+          files: { archived, smokeMatrix: '{"subpackages": ["p3"]}' },
+          archived: parseArchivedList(archived),
+          distributions: new Map(),
+          openPulls
+        }
+      })
+    const fresh = plan(new Map())
+    expect(fresh.steps.map((s) => `${s.key} ${s.action}`)).toEqual([
+      '#3 archive-pr',
+      'unarchive:gone unarchive-pr'
+    ])
+    const open = plan(
+      new Map([
+        ['contribs-archive/p3', { number: 11, url: 'u11' }],
+        ['contribs-unarchive/gone', { number: 12, url: 'u12' }]
+      ])
+    )
+    expect(open.steps).toEqual([])
+    expect(open.entries.map((e) => [e.key, e.pull?.number])).toEqual([
+      ['#3', 11],
+      ['unarchive:gone', 12]
+    ])
   })
 })

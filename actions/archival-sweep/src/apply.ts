@@ -8,6 +8,7 @@
  * checks included, and nothing is written. Each step is logged through `log` as it is done.
  */
 import type { Plan, Step, StepCheck, WriteOp } from './plan.js'
+import type { RegistryChange, RegistrySettings } from './registry.js'
 
 /**
  * The most writes one step takes: the archive milestone creates the archive label when the
@@ -15,6 +16,26 @@ import type { Plan, Step, StepCheck, WriteOp } from './plan.js'
  * the archive would never fit a run.
  */
 export const MAX_STEP_WRITES = 3
+
+/**
+ * The writes of a registry change: a pull request takes a tree, a commit, the branch, the pull
+ * request, creating its label when the repository lacks it and adding it; a direct commit a tree,
+ * a commit and moving the default branch.
+ */
+export const REGISTRY_WRITES: Record<RegistrySettings['mode'], number> = {
+  'pull-request': 6,
+  commit: 3
+}
+
+/** What a registry change came to. */
+export interface RegistryOutcome {
+  /** The pull request opened or found open (pull-request mode). */
+  pull?: { number: number; url: string }
+  /** Found made by an earlier run or attempt: nothing was written. */
+  adopted: boolean
+  /** Why nothing was done although it is due (a pull request a maintainer closed). */
+  declined?: string
+}
 
 /** The sweep's writes. Creates are made exactly once: a lost create is found by its marker. */
 export interface Writer {
@@ -29,6 +50,12 @@ export interface Writer {
     labels: string[],
     pkg: string
   ): Promise<{ number: number; url: string; adopted: boolean }>
+  /** Opens the change's pull request (or commits it), exactly once. */
+  registry(
+    change: RegistryChange,
+    mode: RegistrySettings['mode'],
+    label: string
+  ): Promise<RegistryOutcome>
 }
 
 /** Why a step must not run now. `warning`: a state someone should look at, not a normal race. */
@@ -48,6 +75,11 @@ export interface ApplyOptions {
   /** Undefined in a dry run. */
   writer?: Writer
   guard?: Guard
+  /**
+   * Run before each step: throws when this run no longer holds the sweep's lease (another
+   * sweep took it over), which stops the run; every step left is pending for the next one.
+   */
+  fence?: () => Promise<void>
   log: (line: string) => void
 }
 
@@ -63,10 +95,19 @@ export interface Applied {
   capped: boolean
   /** Issues opened, by entry key. */
   created: Map<string, { number: number; url: string }>
+  /** Registry changes carried out (or found done), by entry key. */
+  registry: Map<string, RegistryOutcome>
 }
 
 function labelsOf(w: WriteOp): string[] {
+  // A registry pull request's label is made only when the pull request lacks it (its weight).
+  if (w.op === 'registry') return []
   return w.op === 'add-label' ? [w.label] : w.op === 'create-issue' ? w.labels : []
+}
+
+/** The write requests one write takes. */
+function weightOf(w: WriteOp): number {
+  return w.op === 'registry' ? REGISTRY_WRITES[w.mode] : 1
 }
 
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Applied> {
@@ -77,12 +118,14 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     held: [],
     operations: 0,
     capped: false,
-    created: new Map()
+    created: new Map(),
+    registry: new Map()
   }
   const ensured = new Set<string>()
   const broken = new Set<string>()
+  let stopped = false
   for (const step of plan.steps) {
-    if (out.capped) {
+    if (out.capped || stopped) {
       out.pending.push(step)
       continue
     }
@@ -91,12 +134,14 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const newLabels = [...new Set(step.writes.flatMap(labelsOf))].filter(
       (l) => !ensured.has(l.toLowerCase())
     )
-    if (out.operations + step.writes.length + newLabels.length > options.maxOperations) {
+    const weight = step.writes.reduce((sum, w) => sum + weightOf(w), 0)
+    if (out.operations + weight + newLabels.length > options.maxOperations) {
       out.capped = true
       out.pending.push(step)
       continue
     }
     try {
+      await options.fence?.()
       const hold = step.check && options.guard ? await options.guard.hold(step.check) : undefined
       if (hold) {
         broken.add(step.key)
@@ -112,6 +157,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       )
     } catch (e) {
       broken.add(step.key)
+      if ((e as Error).name === 'LeaseLostError') stopped = true
       const message = (e as Error).message
       out.failed.push({ step, error: message })
       options.log(`failed to ${describe(step)}: ${message}`)
@@ -136,7 +182,7 @@ async function runStep(
   }
   for (const w of step.writes) {
     if (writer) adopted = (await write(writer, w, step, out)) || adopted
-    out.operations++
+    out.operations += weightOf(w)
   }
   return adopted
 }
@@ -147,6 +193,11 @@ async function write(writer: Writer, w: WriteOp, step: Step, out: Applied): Prom
     out.created.set(step.key, { number: made.number, url: made.url })
     return made.adopted
   }
+  if (w.op === 'registry') {
+    const outcome = await writer.registry(w.change, w.mode, w.label)
+    out.registry.set(step.key, outcome)
+    return outcome.adopted
+  }
   const issue = step.issue
   if (issue === null) throw new Error(`no issue number for ${step.key}`)
   if (w.op === 'comment') return (await writer.comment(issue, w.body, w.marker)).adopted
@@ -156,6 +207,9 @@ async function write(writer: Writer, w: WriteOp, step: Step, out: Applied): Prom
 }
 
 function describe(step: Step): string {
+  const registry = step.writes.find((w) => w.op === 'registry')
+  if (registry?.op === 'registry')
+    return `${step.action} for ${registry.change.package} (#${registry.change.issue})`
   if (step.issue === null) return `open ${step.key.replace(/^new:/, 'a stale issue for ')}`
   return `${step.action} on #${step.issue}`
 }

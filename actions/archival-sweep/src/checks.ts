@@ -61,6 +61,9 @@ export function issueHold(check: StepCheck, now: IssueNow): string | undefined {
   const label = check.label
   if (label && !now.labels.some((l) => l.toLowerCase() === label.toLowerCase()))
     return `\`${label}\` was removed from #${check.issue} since it was listed (the clock stopped): nothing posted`
+  const without = check.without
+  if (without && now.labels.some((l) => l.toLowerCase() === without.toLowerCase()))
+    return `\`${without}\` was put on #${check.issue} since it was listed (the timeline is paused): nothing posted`
   return undefined
 }
 

@@ -7,7 +7,16 @@ import { packageFromTitle, parseTrackingMarker } from '@contribs-actions/shared'
 import type { LabelledIssue, Octokit } from '@contribs-actions/shared/github'
 import type { SweptIssue } from './plan.js'
 import { IssueKind, staleCloseMarker } from './texts.js'
-import { currentEpisode, DAY_MS, IssueEventLike, postedDays } from './timeline.js'
+import {
+  currentEpisode,
+  currentPause,
+  DAY_MS,
+  IssueEventLike,
+  Pause,
+  pausePeriods,
+  postedDays,
+  postedPauses
+} from './timeline.js'
 
 /** The package an issue is about: the hidden marker first, else the title. */
 export function packageOf(
@@ -32,32 +41,44 @@ export function lastReopened(events: readonly IssueEventLike[]): string | undefi
 
 /**
  * Where to start reading comments, or null when none can matter yet. A tracking issue's comments
- * are read only once its episode is `firstDay` days old: no milestone marker can exist before,
- * and most tracked issues are young, so this saves a request per issue against the 1,000/h of
- * GITHUB_TOKEN. A stale issue's are always read (there are few), from its last reopening: a
- * closing comment before that belongs to an earlier close.
+ * are read only once its episode is `firstDay` days old, or paused (the pause notice's marker is
+ * looked for): no marker can exist before, and most tracked issues are young, so this saves a
+ * request per issue against the 1,000/h of GITHUB_TOKEN. A stale issue's are always read (there
+ * are few), from its last reopening: a closing comment before that belongs to an earlier close.
  */
 function commentsSince(
   kind: IssueKind,
   events: readonly IssueEventLike[],
   episodeSince: string | undefined,
+  paused: boolean,
   clock: { nowMs: number; firstDay: number }
 ): string | undefined | null {
   if (kind === 'stale') return lastReopened(events)
-  if (!episodeSince || clock.nowMs < Date.parse(episodeSince) + clock.firstDay * DAY_MS) return null
+  if (!episodeSince) return null
+  if (!paused && clock.nowMs < Date.parse(episodeSince) + clock.firstDay * DAY_MS) return null
   return episodeSince
 }
 
-/** Reads one issue's label episode, the milestones posted for it and whether its closing comment is there. */
+/** Which labels an issue is swept under: its own (tracking or stale) and the pause label. */
+export interface SweepTarget {
+  kind: IssueKind
+  label: string
+  pauseLabel: string
+}
+
+/**
+ * Reads one issue's label episode, the pauses, the milestones and pause notices posted for it,
+ * and whether its closing comment is there.
+ */
 export async function readSweptIssue(
   octokit: Octokit,
   owner: string,
   repo: string,
   issue: LabelledIssue,
-  kind: IssueKind,
-  label: string,
+  target: SweepTarget,
   clock: { nowMs: number; firstDay: number }
 ): Promise<SweptIssue> {
+  const { kind, label } = target
   const events = (await octokit.paginate(octokit.rest.issues.listEvents, {
     owner,
     repo,
@@ -65,9 +86,12 @@ export async function readSweptIssue(
     per_page: 100
   })) as unknown as IssueEventLike[]
   const episode = currentEpisode(events, label)
+  const pauses: Pause[] = episode ? pausePeriods(events, target.pauseLabel) : []
   const pkg = packageOf(issue, kind, label)
-  const since = commentsSince(kind, events, episode?.since, clock)
+  const paused = currentPause(pauses) !== undefined
+  const since = commentsSince(kind, events, episode?.since, paused, clock)
   let posted = new Set<number>()
+  let pauseNoticed = new Set<string>()
   let closingPosted = false
   if (since !== null) {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
@@ -77,7 +101,10 @@ export async function readSweptIssue(
       ...(since ? { since } : {}),
       per_page: 100
     })
-    if (episode) posted = postedDays(comments, episode.id)
+    if (episode) {
+      posted = postedDays(comments, episode.id)
+      pauseNoticed = postedPauses(comments, episode.id)
+    }
     closingPosted =
       pkg !== undefined && comments.some((c) => (c.body ?? '').includes(staleCloseMarker(pkg)))
   }
@@ -89,7 +116,9 @@ export async function readSweptIssue(
     package: pkg,
     labels: issue.labels,
     episode,
+    pauses,
     posted,
+    pauseNoticed,
     closingPosted
   }
 }

@@ -1,6 +1,7 @@
 /** Outputs, log and job summary of a sweep, from the plan and what was applied. */
 import {
   ActionResult,
+  ArchivalIssueReport,
   code,
   emptyResult,
   Finding,
@@ -8,24 +9,12 @@ import {
   plural
 } from '@contribs-actions/shared'
 import type { Applied } from './apply.js'
-import type { Entry, Plan, Stage, Step } from './plan.js'
+import type { Entry, Plan, Step } from './plan.js'
 import { stageOf } from './plan.js'
-import type { IssueKind } from './texts.js'
 import type { Milestone } from './timeline.js'
 
-export interface IssueReport {
-  issue: number | null
-  package: string | null
-  kind: IssueKind
-  age_days: number | null
-  stage: Stage
-  /** Steps taken this run (in a dry run: the steps it would take). */
-  actions: string[]
-  /** Steps due but left for the next run (max-operations reached). */
-  pending: string[]
-  url?: string
-  note?: string
-}
+/** An item of the `issues` output: the shared definition a release action reads. */
+export type IssueReport = ArchivalIssueReport
 
 export interface ReportInput {
   plan: Plan
@@ -35,6 +24,8 @@ export interface ReportInput {
   maxOperations: number
   findings: Finding[]
   staleOn: boolean
+  /** Why this run left its work to another sweep (which holds the lease). */
+  deferred?: string
 }
 
 function byKey(steps: Step[]): Map<string, Step[]> {
@@ -62,9 +53,17 @@ export function issueReports(input: ReportInput): IssueReport[] {
     }
     const url = created?.url ?? e.url
     if (url) report.url = url
+    if (e.pausedSince) report.paused_since = e.pausedSince.slice(0, 10)
+    const registry = input.applied.registry.get(e.key)
+    const pull = registry?.pull ?? e.pull
+    if (pull) report.pull = pull
     const error = failed.get(e.key)
     const hold = held.get(e.key)
-    const note = error ? `failed: ${error}` : hold ? `held: ${hold}` : e.note
+    const note = error
+      ? `failed: ${error}`
+      : hold
+        ? `held: ${hold}`
+        : (registry?.declined ?? e.note)
     if (note) report.note = note
     return report
   })
@@ -87,13 +86,18 @@ export function buildResult(input: ReportInput): ActionResult {
   const did = [
     `${input.dryRun ? 'would post' : 'posted'} ${plural(milestones, 'milestone')}`,
     opened ? `${input.dryRun ? 'would open' : 'opened'} ${plural(opened, 'stale issue')}` : '',
-    closed ? `${input.dryRun ? 'would close' : 'closed'} ${plural(closed, 'stale issue')}` : ''
+    closed ? `${input.dryRun ? 'would close' : 'closed'} ${plural(closed, 'stale issue')}` : '',
+    ...registryWritten(applied, input.dryRun)
   ].filter(Boolean)
   let sentence =
     `${input.dryRun ? 'dry run: ' : ''}swept ${plural(tracking, 'tracking issue')}` +
     (input.staleOn ? ` and ${plural(staleCount, 'stale issue')}` : '') +
     `; ${did.join(', ')} (${plural(applied.operations, 'write')})` +
-    (archived.length ? `; archived: ${archived.join(', ')}` : '')
+    (archived.length ? `; archived: ${archived.join(', ')}` : '') +
+    pausedText(reports)
+  if (input.deferred) {
+    sentence += `; ${input.deferred}`
+  }
   if (applied.capped) {
     const left = applied.pending.length
     const message =
@@ -137,4 +141,26 @@ export function buildResult(input: ReportInput): ActionResult {
   if (!reports.length) md.para('No open issue carries the tracking label.')
   result.summary = md.toString()
   return result
+}
+
+/** `; timeline paused: dspy since 2026-01-10`, or nothing when no issue is paused. */
+function pausedText(reports: IssueReport[]): string {
+  const paused = reports.filter((r) => r.paused_since && r.package)
+  if (!paused.length) return ''
+  return `; timeline paused: ${paused.map((r) => `${r.package} since ${r.paused_since}`).join(', ')}`
+}
+
+/** `opened the archive pull request for dspy`, one per registry change made (or due, dry run). */
+function registryWritten(applied: Applied, dryRun: boolean): string[] {
+  const out: string[] = []
+  for (const step of applied.done) {
+    const w = step.writes.find((x) => x.op === 'registry')
+    if (w?.op !== 'registry') continue
+    const outcome = applied.registry.get(step.key)
+    if (!dryRun && (!outcome || outcome.adopted || outcome.declined)) continue
+    const what = w.mode === 'commit' ? 'commit' : 'pull request'
+    const verb = dryRun ? 'would open' : w.mode === 'commit' ? 'made' : 'opened'
+    out.push(`${verb} the ${w.change.direction} ${what} for ${w.change.package}`)
+  }
+  return out
 }

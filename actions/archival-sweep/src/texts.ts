@@ -4,10 +4,16 @@
  * carries a marker, so a comment whose create was answered with 5xx (but made) is found and
  * adopted instead of posted twice.
  */
-import { fileLine, fillPattern, trackingMarker, trackingTitle } from '@contribs-actions/shared'
+import {
+  fileLine,
+  fillPattern,
+  trackingMarker,
+  TrackingKind,
+  trackingTitle
+} from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
-import { Episode, Milestone, milestoneMarker } from './timeline.js'
+import { Episode, Milestone, milestoneMarker, Pause, pauseMarker } from './timeline.js'
 
 export const DEFAULT_TEXTS: Texts = {
   reminder:
@@ -20,6 +26,10 @@ export const DEFAULT_TEXTS: Texts = {
   archive:
     '**Archived (day {day}):** `{package}` has needed attention for {age} days: {problem}. ' +
     'It is now labelled `{archive_label}`. Once {fix}, remove the `{archive_label}` label.',
+  pause:
+    '**Timeline paused:** `{pause_label}` is on this issue since {paused_since}, so the archival ' +
+    'clock of `{package}` is stopped (day {age} of the timeline). Remove `{pause_label}` to let it ' +
+    'run again; the paused time is not counted.',
   staleClose:
     '`{package}` no longer allows {upstream} versions below the minimum `{minimum}`: {resolution}. ' +
     'Closing this issue.'
@@ -41,12 +51,23 @@ export const MILESTONE_PLACEHOLDERS = [
   'floor'
 ] as const
 
+/** The placeholders of the pause notice. */
+export const PAUSE_PLACEHOLDERS = [
+  'package',
+  'label',
+  'pause_label',
+  'paused_since',
+  'age',
+  'archive_label'
+] as const
+
 /** The placeholders of the stale-close text. */
 export const STALE_CLOSE_PLACEHOLDERS = ['package', 'upstream', 'minimum', 'resolution'] as const
 
 type MilestoneValues = Record<(typeof MILESTONE_PLACEHOLDERS)[number], string>
 
-export type IssueKind = 'tracking' | 'stale'
+/** The kinds of issue the sweep moves along the timeline: the shared TrackingKind. */
+export type IssueKind = TrackingKind
 
 /** Values every text can use. */
 export interface TextContext {
@@ -69,7 +90,7 @@ function where(f: FloorStatus): string {
   return fileLine(f.file, f.line)
 }
 
-function values(ctx: TextContext, episode: Episode, nowMs: number, day: number): MilestoneValues {
+function values(ctx: TextContext, episode: Episode, age: number, day: number): MilestoneValues {
   const since = episode.since.slice(0, 10)
   const problem =
     ctx.kind === 'tracking'
@@ -88,7 +109,7 @@ function values(ctx: TextContext, episode: Episode, nowMs: number, day: number):
     archive_label: ctx.archiveLabel,
     archive_day: String(ctx.archiveDay),
     since,
-    age: String(Math.max(0, Math.floor((nowMs - Date.parse(episode.since)) / 86_400_000))),
+    age: String(age),
     problem,
     fix,
     upstream: ctx.upstream,
@@ -97,20 +118,51 @@ function values(ctx: TextContext, episode: Episode, nowMs: number, day: number):
   }
 }
 
+/** How the clock of an episode stands when a comment is written. */
+export interface ClockNow {
+  /** Whole days of running clock (paused time not counted). */
+  age: number
+  /** Whole days the clock was paused within the episode so far. */
+  pausedDays: number
+  pauseLabel: string
+}
+
 /** The comment that posts a milestone: the configured text, a footer, and the hidden marker. */
 export function milestoneComment(
   texts: Texts,
   m: Milestone,
   episode: Episode,
   ctx: TextContext,
-  nowMs: number
+  clock: ClockNow
 ): string {
-  const v = values(ctx, episode, nowMs, m.day)
+  const v = values(ctx, episode, clock.age, m.day)
   const text = fillPattern(texts[m.kind], v)
+  const paused = clock.pausedDays
+    ? `, not counting ${clock.pausedDays} day${clock.pausedDays === 1 ? '' : 's'} paused by \`${clock.pauseLabel}\``
+    : ''
   return (
     `${text}\n\n<sub>archival-sweep: day ${m.day} of the archival timeline, counted from when ` +
-    `\`${ctx.label}\` was applied on ${v.since}.</sub>\n${milestoneMarker(m.day, episode.id)}`
+    `\`${ctx.label}\` was applied on ${v.since}${paused}.</sub>\n${milestoneMarker(m.day, episode.id)}`
   )
+}
+
+/** The comment saying the timeline is paused, once per pause of an episode. */
+export function pauseComment(
+  texts: Texts,
+  episode: Episode,
+  pause: Pause,
+  ctx: TextContext,
+  clock: ClockNow
+): string {
+  const values: Record<(typeof PAUSE_PLACEHOLDERS)[number], string> = {
+    package: ctx.package,
+    label: ctx.label,
+    pause_label: clock.pauseLabel,
+    paused_since: pause.since.slice(0, 10),
+    age: String(clock.age),
+    archive_label: ctx.archiveLabel
+  }
+  return `${fillPattern(texts.pause, values)}\n\n${pauseMarker(episode.id, pause.id)}`
 }
 
 export function staleTitle(label: string, f: FloorStatus, minimum: string): string {

@@ -52,6 +52,13 @@ export interface IssueEventLike {
   actor?: { login: string } | null
 }
 
+/** Events oldest first; a stable sort by time keeps the API's order within one second. */
+function chronological(events: readonly IssueEventLike[]): { e: IssueEventLike }[] {
+  return events
+    .map((e, i) => ({ e, i, t: Date.parse(e.created_at) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+}
+
 /**
  * The current episode of `label` on an issue: its most recent `labeled` event with no later
  * `unlabeled` for the same label (names compare case-insensitively, as GitHub matches labels).
@@ -63,11 +70,7 @@ export function currentEpisode(
 ): Episode | undefined {
   const name = label.toLowerCase()
   let current: Episode | undefined
-  // Events come oldest first; a stable sort by time keeps the API's order within one second.
-  const ordered = events
-    .map((e, i) => ({ e, i, t: Date.parse(e.created_at) }))
-    .sort((a, b) => a.t - b.t || a.i - b.i)
-  for (const { e } of ordered) {
+  for (const { e } of chronological(events)) {
     if (e.label?.name.toLowerCase() !== name) continue
     if (e.event === 'labeled')
       current = { id: String(e.id), since: e.created_at, actor: e.actor?.login }
@@ -76,14 +79,84 @@ export function currentEpisode(
   return current
 }
 
-/** Whole days elapsed since the episode started (a milestone is due once this reaches its day). */
-export function ageDays(since: string, nowMs: number): number {
-  return Math.max(0, Math.floor((nowMs - Date.parse(since)) / DAY_MS))
+/**
+ * One application of the pause label: from its `labeled` event to its `unlabeled` event (none
+ * while it is still on). Wall-clock time inside a pause is not counted by the archival clock.
+ */
+export interface Pause {
+  /** The `labeled` event's id: the pause notice's marker names it. */
+  id: string
+  since: string
+  /** When the label was removed; undefined while it is on. */
+  until?: string
+  actor?: string
 }
 
-/** When a milestone of an episode falls due, in epoch ms. */
-export function dueAt(episode: Episode, m: Milestone): number {
-  return Date.parse(episode.since) + m.day * DAY_MS
+/**
+ * Every period the pause label was on, oldest first, from the issue's events (names compare
+ * case-insensitively). A second `labeled` while on, which GitHub does not emit, changes nothing.
+ */
+export function pausePeriods(events: readonly IssueEventLike[], label: string): Pause[] {
+  const name = label.toLowerCase()
+  const out: Pause[] = []
+  let open: Pause | undefined
+  for (const { e } of chronological(events)) {
+    if (e.label?.name.toLowerCase() !== name) continue
+    if (e.event === 'labeled' && !open) {
+      open = { id: String(e.id), since: e.created_at, actor: e.actor?.login }
+      out.push(open)
+    } else if (e.event === 'unlabeled' && open) {
+      open.until = e.created_at
+      open = undefined
+    }
+  }
+  return out
+}
+
+/** The pause on now (the last period, when its label is still on). */
+export function currentPause(pauses: readonly Pause[]): Pause | undefined {
+  const last = pauses[pauses.length - 1]
+  return last && last.until === undefined ? last : undefined
+}
+
+/** Milliseconds of `[fromMs, toMs]` that fall inside a pause. */
+export function pausedMs(pauses: readonly Pause[], fromMs: number, toMs: number): number {
+  let total = 0
+  for (const p of pauses) {
+    const start = Math.max(fromMs, Date.parse(p.since))
+    const end = Math.min(toMs, p.until === undefined ? toMs : Date.parse(p.until))
+    if (end > start) total += end - start
+  }
+  return total
+}
+
+/** Whole days the clock has run since the episode started: wall time minus paused time. */
+export function ageDays(since: string, nowMs: number, pauses: readonly Pause[] = []): number {
+  const start = Date.parse(since)
+  const running = nowMs - start - pausedMs(pauses, start, nowMs)
+  return Math.max(0, Math.floor(running / DAY_MS))
+}
+
+/**
+ * When a milestone of an episode falls due, in epoch ms (wall clock): `day` days of running
+ * clock after the label was applied, each pause pushing it back by its length. Infinity when a
+ * pause still on stops the clock before it is reached.
+ */
+export function dueAt(episode: Episode, m: Milestone, pauses: readonly Pause[] = []): number {
+  let cursor = Date.parse(episode.since)
+  let left = m.day * DAY_MS
+  const ordered = [...pauses].sort((a, b) => Date.parse(a.since) - Date.parse(b.since))
+  for (const p of ordered) {
+    const start = Date.parse(p.since)
+    const end = p.until === undefined ? Infinity : Date.parse(p.until)
+    if (end <= cursor) continue
+    if (start > cursor) {
+      if (start - cursor >= left) return cursor + left
+      left -= start - cursor
+    }
+    cursor = end
+  }
+  return cursor + left
 }
 
 /** The hidden marker a milestone comment carries. Part of the contract with existing issues. */
@@ -105,4 +178,26 @@ export function postedDays(
     }
   }
   return days
+}
+
+/**
+ * The hidden marker of the comment saying the timeline is paused: one per pause of an episode,
+ * so a re-run finds it and does not post it again.
+ */
+export function pauseMarker(episode: string, pause: string): string {
+  return `<!-- contribs-actions:paused episode=${episode} pause=${pause} -->`
+}
+
+const PAUSE_MARKER = /<!--\s*contribs-actions:paused\s+episode=([^\s>]+)\s+pause=([^\s>]+)\s*-->/g
+
+/** The pauses of `episode` whose notice is posted, by pause id. */
+export function postedPauses(
+  comments: readonly { body?: string | null }[],
+  episode: string
+): Set<string> {
+  const ids = new Set<string>()
+  for (const c of comments) {
+    for (const m of (c.body ?? '').matchAll(PAUSE_MARKER)) if (m[1] === episode) ids.add(m[2])
+  }
+  return ids
 }

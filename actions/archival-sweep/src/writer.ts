@@ -6,14 +6,17 @@
  */
 import { trackedByPackage } from '@contribs-actions/shared'
 import {
+  Base,
   Connection,
   createOnce,
   ensureLabel,
+  fencedRequest,
   findCommentWithMarker,
   LabelSpec,
   listOpenLabelled
 } from '@contribs-actions/shared/github'
 import type { Writer } from './apply.js'
+import { commitRegistryChange, openRegistryPull } from './registry-writer.js'
 
 /** Colours and descriptions for the labels the sweep creates when they are missing. */
 export function labelSpec(name: string, labels: { archive: string; stale: string }): LabelSpec {
@@ -32,12 +35,27 @@ export function labelSpec(name: string, labels: { archive: string; stale: string
   return { name, color: 'ededed' }
 }
 
+/**
+ * `base` is the default branch as read before planning (registry changes are made on it); a
+ * run without registry changes has none. `fence`, when this run holds the sweep's lease, is
+ * checked before every attempt of a comment or an issue create (retries and rate-limit waits
+ * included), so nothing is sent once another sweep has taken the lease over.
+ */
 export function octokitWriter(
   conn: Connection,
-  labels: { archive: string; stale: string }
+  labels: { archive: string; stale: string },
+  base?: Base,
+  fence?: () => Promise<void>
 ): Writer {
   const { octokit, owner, repo } = conn
+  const fenced = fence ? { request: fencedRequest(octokit, fence).request } : {}
   return {
+    async registry(change, mode, label) {
+      if (!base) throw new Error('no default branch read for a registry change')
+      return mode === 'commit'
+        ? commitRegistryChange(conn, base, change)
+        : openRegistryPull(conn, base, change, label)
+    },
     async ensureLabel(name) {
       await ensureLabel(octokit, owner, repo, labelSpec(name, labels))
     },
@@ -49,7 +67,8 @@ export function octokitWriter(
             owner,
             repo,
             issue_number: issue,
-            body
+            body,
+            ...fenced
           })
           return { id: data.id, url: data.html_url }
         },
@@ -78,7 +97,8 @@ export function octokitWriter(
             repo,
             title,
             body,
-            labels: issueLabels
+            labels: issueLabels,
+            ...fenced
           })
           return { number: data.number, url: data.html_url }
         },

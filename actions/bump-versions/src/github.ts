@@ -1,13 +1,8 @@
 import { blobSha, decodeUtf8 } from '@contribs-actions/shared'
-import type { Connection, Octokit } from '@contribs-actions/shared/github'
-import { findMarkedComment, statusOf } from '@contribs-actions/shared/github'
+import type { Base, Connection, Octokit } from '@contribs-actions/shared/github'
+import { branchHead, findMarkedComment, readBase, statusOf } from '@contribs-actions/shared/github'
 
-/** The default branch's head, which every bump commit is based on. */
-export interface Base {
-  branch: string
-  sha: string
-  tree: string
-}
+export type { Base } from '@contribs-actions/shared/github'
 
 /** Whether a bump branch holds only our commit (and the commit it is based on), and why not. */
 export type Ownership = { ours: true; parent: string } | { ours: false; why: string }
@@ -67,8 +62,10 @@ export class Remote {
   readonly octokit: Octokit
   readonly owner: string
   readonly repo: string
+  private readonly conn: Connection
 
   constructor(conn: Connection) {
+    this.conn = conn
     this.octokit = conn.octokit
     this.owner = conn.owner
     this.repo = conn.repo
@@ -78,11 +75,8 @@ export class Remote {
     return { owner: this.owner, repo: this.repo }
   }
 
-  async base(): Promise<Base> {
-    const { data: repo } = await this.octokit.rest.repos.get(this.r)
-    const branch = repo.default_branch
-    const { data: b } = await this.octokit.rest.repos.getBranch({ ...this.r, branch })
-    return { branch, sha: b.commit.sha, tree: b.commit.commit.tree.sha }
+  base(): Promise<Base> {
+    return readBase(this.conn)
   }
 
   private listing?: Promise<Map<string, { sha: string; mode: string }> | undefined>
@@ -159,14 +153,8 @@ export class Remote {
   }
 
   /** The head of `branch`, or undefined when there is no such branch. */
-  async branchSha(branch: string): Promise<string | undefined> {
-    try {
-      const { data } = await this.octokit.rest.git.getRef({ ...this.r, ref: `heads/${branch}` })
-      return data.object.sha
-    } catch (e) {
-      if (statusOf(e) === 404) return undefined
-      throw e
-    }
+  branchSha(branch: string): Promise<string | undefined> {
+    return branchHead(this.conn, branch)
   }
 
   /** The open pull request from `branch` of this repository into `base`, if any. */

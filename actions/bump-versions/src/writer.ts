@@ -9,19 +9,18 @@
  */
 import {
   commentOnce,
+  commitFiles,
   Connection,
+  createBranchOnce,
   createOnce,
   ensureLabel,
+  FileChange,
   LabelSpec,
   statusOf
 } from '@contribs-actions/shared/github'
 import { Base, pullState, PullState, reasonOf, Remote } from './github.js'
 
-export interface FileChange {
-  path: string
-  text: string
-  mode: string
-}
+export type { FileChange } from '@contribs-actions/shared/github'
 
 export interface ReviewResult {
   requested: string[]
@@ -71,18 +70,8 @@ export function octokitWriter(conn: Connection, remote: Remote, base: Base): Wri
     async ensureLabel(label) {
       await ensureLabel(octokit, owner, repo, label)
     },
-    commit: (files, message) => commit(conn, base, files, message),
-    async createBranch(branch, sha) {
-      const made = await createOnce({
-        what: `branch ${branch}`,
-        create: async () => {
-          await octokit.rest.git.createRef({ ...r, ref: `refs/heads/${branch}`, sha })
-          return sha
-        },
-        find: () => remote.branchSha(branch)
-      })
-      return { sha: made.value, adopted: made.adopted }
-    },
+    commit: (files, message) => commitFiles(conn, base, files, message),
+    createBranch: (branch, sha) => createBranchOnce(conn, branch, sha),
     async createPull(p) {
       const made = await createOnce({
         what: `pull request from ${p.branch}`,
@@ -161,40 +150,6 @@ async function moveBranch(
     if ((await remote.branchSha(move.branch)) !== move.sha) throw err
   }
   return 'updated'
-}
-
-/**
- * A commit made through the Git Data API: a tree (file texts inline) over the base tree, then
- * the commit. No author is given, so the commit is the token's own (an App's commits made this
- * way show as verified). Both POSTs name their object by its content, so the client may repeat
- * them.
- */
-async function commit(
-  { octokit, owner, repo }: Connection,
-  base: Base,
-  files: FileChange[],
-  message: string
-): Promise<string> {
-  const tree = files.map((f) => ({
-    path: f.path,
-    mode: (f.mode === '100755' ? '100755' : '100644') as '100644' | '100755',
-    type: 'blob' as const,
-    content: f.text
-  }))
-  const { data: t } = await octokit.rest.git.createTree({
-    owner,
-    repo,
-    base_tree: base.tree,
-    tree
-  })
-  const { data: c } = await octokit.rest.git.createCommit({
-    owner,
-    repo,
-    message,
-    tree: t.sha,
-    parents: [base.sha]
-  })
-  return c.sha
 }
 
 /**

@@ -13,7 +13,8 @@ import {
   UserError
 } from '@contribs-actions/shared'
 import { affected, DeletedPackage, nameFromText, unreadDependencyNotices } from './affected.js'
-import { ArchivedEntry, ArchivedForRun, archivedForRun } from './archived.js'
+import type { ArchivedEntry } from '@contribs-actions/shared'
+import { ArchivedForRun, archivedForRun } from './archived.js'
 import { BaseShaping, shapingFromBase } from './base-settings.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
 import { decide, Decision } from './decide.js'

@@ -1,5 +1,6 @@
 import {
   packageFromTitle,
+  parseArchivalIssues,
   parseTrackingMarker,
   statePath,
   trackedByPackage,
@@ -61,4 +62,55 @@ test('statePath: a nested package is one file in the state folder, its slashes w
   // `%` itself is written as %25, so two package names never share a file.
   expect(statePath('s', 'a%2Fb')).toBe('s/a%252Fb.json')
   expect(statePath('s', 'a/b')).not.toBe(statePath('s', 'a%2Fb'))
+})
+
+describe("archival-sweep's issues output", () => {
+  test('items with a package and a known stage are read; unknown stages are left out', () => {
+    const items = [
+      {
+        issue: 1,
+        package: 'dspy',
+        kind: 'tracking',
+        age_days: 5,
+        stage: 'paused',
+        actions: [],
+        pending: [],
+        paused_since: '2026-01-10'
+      },
+      {
+        issue: 2,
+        package: 'crewai',
+        kind: 'tracking',
+        age_days: 22,
+        stage: 'archived',
+        actions: ['archive-pr'],
+        pending: [],
+        pull: { number: 3, url: 'u' }
+      },
+      {
+        issue: 4,
+        package: 'x',
+        kind: 'tracking',
+        age_days: 1,
+        stage: 'some-future-stage',
+        actions: [],
+        pending: []
+      },
+      {
+        issue: 5,
+        package: null,
+        kind: 'tracking',
+        age_days: 1,
+        stage: 'skipped',
+        actions: [],
+        pending: []
+      }
+    ]
+    expect(parseArchivalIssues(JSON.stringify(items)).map((i) => [i.package, i.stage])).toEqual([
+      ['dspy', 'paused'],
+      ['crewai', 'archived']
+    ])
+    expect(() => parseArchivalIssues('{"a": 1}')).toThrow('not a JSON list')
+    expect(() => parseArchivalIssues('nope')).toThrow('not JSON')
+  })
 })

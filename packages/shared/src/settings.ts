@@ -39,6 +39,8 @@ export interface Settings {
   tracking_label: string
   archive_label: string
   stale_label: string
+  /** While this label is on a tracking (or stale) issue, its archival clock does not run. */
+  pause_label: string
   failure_threshold: number
   archival_days: number[]
   bump_branch: string
@@ -104,6 +106,7 @@ export function defaultSettings(table = DEFAULT_TABLE): Settings {
     tracking_label: 'contribs-broken',
     archive_label: 'archived',
     stale_label: 'contribs-stale',
+    pause_label: 'contribs-paused',
     failure_threshold: 2,
     archival_days: [7, 14, 21],
     bump_branch: 'sync-{upstream}-{version}-{package}',
@@ -151,6 +154,7 @@ export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
   },
   archive_label: { type: 'string', pattern: /^.{1,50}$/, hint: 'a label of at most 50 characters' },
   stale_label: { type: 'string', pattern: /^.{1,50}$/, hint: 'a label of at most 50 characters' },
+  pause_label: { type: 'string', pattern: /^.{1,50}$/, hint: 'a label of at most 50 characters' },
   failure_threshold: { type: 'int', min: 1, max: 100 },
   archival_days: { type: 'int[]', nonEmpty: true, min: 0, increasing: true },
   bump_branch: {

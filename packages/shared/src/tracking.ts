@@ -72,3 +72,75 @@ export function stateFileName(pkg: string): string {
 export function statePath(dir: string, pkg: string): string {
   return `${dir.replace(/^\/+|\/+$/g, '')}/${stateFileName(pkg)}`
 }
+
+/**
+ * Where a tracked package stands on the archival timeline: the `stage` of each item of
+ * archival-sweep's `issues` output, which a release action reads for its notes.
+ *
+ * - `watching`: tracked, no milestone reached yet; `paused`: the pause label is on (the clock
+ *   stands still); `reminded`, `release-notes`: the reminder or the release-notes notice posted;
+ * - `archived`: the issue carries the archive label; `unarchived`: the archive milestone was
+ *   posted but the label was taken off, or the package is archived and its issue no longer
+ *   tracks it (the reverse change is proposed), or its archive pull request was closed because it
+ *   recovered first;
+ * - stale issues: `opened` (this run), `pending` (to open), `closed` (resolved);
+ * - `untracked`: the label is on but its events do not show it applied; `skipped`: no package.
+ */
+export const ARCHIVAL_STAGES = [
+  'watching',
+  'paused',
+  'reminded',
+  'release-notes',
+  'archived',
+  'unarchived',
+  'opened',
+  'pending',
+  'closed',
+  'untracked',
+  'skipped'
+] as const
+export type ArchivalStage = (typeof ARCHIVAL_STAGES)[number]
+
+/** One item of archival-sweep's `issues` output (JSON), as documented in its README. */
+export interface ArchivalIssueReport {
+  issue: number | null
+  package: string | null
+  kind: TrackingKind
+  /** Whole days of running clock (paused time not counted); null when the clock is stopped. */
+  age_days: number | null
+  stage: ArchivalStage
+  /** Steps taken this run (in a dry run: the steps it would take). */
+  actions: string[]
+  /** Steps due but left for the next run (max-operations reached). */
+  pending: string[]
+  url?: string
+  /** While the pause label is on: the date it was applied (YYYY-MM-DD). */
+  paused_since?: string
+  /** The pull request that archives or unarchives the package, opened or found open this run. */
+  pull?: { number: number; url: string }
+  note?: string
+}
+
+/**
+ * Reads archival-sweep's `issues` output: the packages and their stages, for release notes. An
+ * item whose package or stage is missing or unknown is left out (an older or newer sweep may
+ * write stages this reader does not know); text that is not a JSON list is an error.
+ */
+export function parseArchivalIssues(json: string): ArchivalIssueReport[] {
+  let data: unknown
+  try {
+    data = JSON.parse(json)
+  } catch (e) {
+    throw new Error(`archival-sweep's issues output is not JSON: ${(e as Error).message}`, {
+      cause: e
+    })
+  }
+  if (!Array.isArray(data)) throw new Error("archival-sweep's issues output is not a JSON list")
+  return data.filter(
+    (item): item is ArchivalIssueReport =>
+      !!item &&
+      typeof item === 'object' &&
+      typeof item.package === 'string' &&
+      (ARCHIVAL_STAGES as readonly string[]).includes(item.stage)
+  )
+}

@@ -43,3 +43,14 @@ export type { LabelSpec } from './labels.js'
 export { isDefaultActionsToken, ACTIONS_TOKEN_WARNING } from './token.js'
 export { connect } from './connect.js'
 export type { Connection } from './connect.js'
+export {
+  branchHead,
+  commitFiles,
+  createBranchOnce,
+  pullsFrom,
+  readBase,
+  readTextAt
+} from './git-data.js'
+export type { Base, FileChange, ListedPull } from './git-data.js'
+export { FileLease } from './file-lease.js'
+export type { LeaseFile, TakeResult } from './file-lease.js'
