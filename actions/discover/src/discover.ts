@@ -1,4 +1,5 @@
 import {
+  ArchivedEntry,
   byCodePoint,
   Finding,
   getTable,
@@ -13,7 +14,7 @@ import {
   UserError
 } from '@contribs-actions/shared'
 import { affected, DeletedPackage, nameFromText, unreadDependencyNotices } from './affected.js'
-import { ArchivedEntry, ArchivedForRun, archivedForRun } from './archived.js'
+import { ArchivedForRun, archivedForRun } from './archived.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
 import { decide, Decision } from './decide.js'
 import { planRange, RangePlan } from './event-plan.js'

@@ -1,0 +1,197 @@
+import {
+  ArchivedEntry,
+  ARCHIVED_FILE,
+  checkCodeowners,
+  CODEOWNERS_LOCATIONS,
+  CodeownersFile,
+  dependencyEntries,
+  dependencyLine,
+  Finding,
+  normalizeName,
+  PyProject,
+  Settings,
+  SmokeMatrix
+} from '@contribs-actions/shared'
+import type { PackageName } from './validate.js'
+
+/**
+ * What the opt-in registration checks read, once per run (read-facts.ts): each file, or the one
+ * finding saying why it could not be used (unreadable, malformed). Undefined: the check is off.
+ */
+export interface Registrations {
+  codeowners?: { file?: CodeownersFile; problem?: Finding }
+  smokeMatrix?: { matrix?: SmokeMatrix; problem?: Finding }
+  /** `.github/archived.json`, read when a registration check is on. */
+  archived?: { entries: Map<string, ArchivedEntry>; problem?: Finding }
+}
+
+const withCode = (code: string) => (f: Finding) => ({ ...f, code })
+
+/** CA117, CA118, CA119 over what was read: pure. */
+export function checkRegistrations(
+  settings: Settings,
+  root: PyProject | undefined,
+  packages: PackageName[],
+  read: Registrations
+): Finding[] {
+  const out: Finding[] = []
+  const archived = read.archived?.entries ?? new Map<string, ArchivedEntry>()
+  if (read.archived?.problem) out.push(read.archived.problem)
+  if (read.codeowners) {
+    const { file, problem } = read.codeowners
+    const where =
+      typeof settings.codeowners === 'string' ? settings.codeowners : CODEOWNERS_LOCATIONS[0]
+    const owned = packages.flatMap((p) => (p.owners ? [{ dir: p.dir, owners: p.owners }] : []))
+    out.push(...(problem ? [problem] : checkCodeowners(file, owned, where)).map(withCode('CA117')))
+  }
+  if (read.smokeMatrix) {
+    const { matrix, problem } = read.smokeMatrix
+    const found = problem ? [problem] : smokeMatrixFindings(settings, matrix, packages, archived)
+    out.push(...found.map(withCode('CA118')))
+  }
+  if (settings.check_extras)
+    out.push(...extrasFindings(settings, root, packages, archived).map(withCode('CA119')))
+  return out
+}
+
+const archivedNote = (entry: ArchivedEntry) =>
+  `is archived (${ARCHIVED_FILE}${entry.line ? ` line ${entry.line}` : ''})`
+
+/** CA118: every package not archived is listed, and no archived one is. */
+function smokeMatrixFindings(
+  settings: Settings,
+  matrix: SmokeMatrix | undefined,
+  packages: PackageName[],
+  archived: Map<string, ArchivedEntry>
+): Finding[] {
+  const file = settings.smoke_matrix_file
+  const wanted = packages.filter((p) => !archived.has(p.dir)).map((p) => p.dir)
+  if (!matrix)
+    return [
+      {
+        severity: 'error',
+        message: `${file} not found: create it as ${JSON.stringify({ subpackages: wanted })}`,
+        file
+      }
+    ]
+  const listed = new Map(matrix.entries.map((e) => [e.package, e]))
+  const out: Finding[] = []
+  for (const pkg of packages) {
+    const entry = listed.get(pkg.dir)
+    const archive = archived.get(pkg.dir)
+    const at = { severity: 'error' as const, package: pkg.dir, file }
+    if (archive && entry)
+      out.push({
+        ...at,
+        line: entry.line,
+        message: `${pkg.dir} ${archivedNote(archive)} and still in the smoke matrix: remove ${JSON.stringify(pkg.dir)} from "subpackages"`
+      })
+    else if (!archive && !entry)
+      out.push({
+        ...at,
+        line: matrix.listLine,
+        message: `${pkg.dir} is not in the smoke matrix: add ${JSON.stringify(pkg.dir)} to "subpackages"`
+      })
+  }
+  return out
+}
+
+/** The root's extras: for each, the distributions it installs (PEP 503 keys) and their lines. */
+interface Extras {
+  byName: Map<string, Map<string, number | undefined>>
+  /** The `[project.optional-dependencies]` header's line, else `[project]`'s. */
+  tableLine?: number
+}
+
+function readExtras(root: PyProject): Extras {
+  const byName = new Map<string, Map<string, number | undefined>>()
+  for (const e of dependencyEntries(root)) {
+    if (e.role !== 'extra' || e.table.join('.') !== 'project.optional-dependencies') continue
+    const names = byName.get(e.key) ?? new Map<string, number | undefined>()
+    byName.set(e.key, names)
+    const req = e.requirement
+    if (!req) continue
+    const key = normalizeName(req.name)
+    // `all = ["mellea-contribs[dspy,crewai]"]`: the meta-package's own extras, by reference.
+    const refs = key === root.key ? req.extras.map((x) => `[${x}]`) : [key]
+    for (const k of refs) if (!names.has(k)) names.set(k, dependencyLine(root, e))
+  }
+  for (const names of byName.values())
+    for (const ref of [...names.keys()].filter((k) => k.startsWith('[')))
+      for (const [k, line] of byName.get(ref.slice(1, -1)) ?? [])
+        if (!names.has(k)) names.set(k, names.get(ref) ?? line)
+  const tableLine =
+    root.lines.tableLine(['project', 'optional-dependencies']) ??
+    root.lines.find(['project'], 'optional-dependencies') ??
+    root.lines.tableLine(['project'])
+  return { byName, tableLine: tableLine || undefined }
+}
+
+/** `dspy` for `mellea-contribs-dspy` in the meta-package `mellea-contribs`, else the folder's name. */
+function extraName(root: PyProject, pkg: PackageName): string {
+  const key = pkg.pyproject!.key!
+  if (root.key && key.startsWith(`${root.key}-`)) return key.slice(root.key.length + 1)
+  return normalizeName(pkg.dir.split('/').pop()!.replace(/^_+/, ''))
+}
+
+/** CA119: every package not archived is some extra's and `all_extra`'s, and no archived one is. */
+function extrasFindings(
+  settings: Settings,
+  root: PyProject | undefined,
+  packages: PackageName[],
+  archived: Map<string, ArchivedEntry>
+): Finding[] {
+  if (!root)
+    return [
+      {
+        severity: 'error',
+        message: "no root pyproject.toml: the meta-package's extras cannot be checked",
+        file: 'pyproject.toml'
+      }
+    ]
+  const { byName, tableLine } = readExtras(root)
+  const allName = settings.all_extra
+  const all = allName ? byName.get(allName) : undefined
+  const out: Finding[] = []
+  const named = packages.filter((p) => p.pyproject?.key && p.pyproject.name)
+  if (allName && !all) {
+    const names = named.filter((p) => !archived.has(p.dir)).map((p) => p.pyproject!.name!)
+    out.push({
+      severity: 'error',
+      message: `the meta-package has no \`${allName}\` extra: add \`${allName} = ${JSON.stringify(names)}\` to [project.optional-dependencies] (or set all_extra = "")`,
+      file: root.file,
+      line: tableLine
+    })
+  }
+  for (const pkg of named) {
+    const { key, name } = pkg.pyproject as { key: string; name: string }
+    const at = { severity: 'error' as const, package: pkg.dir, file: root.file }
+    const holding = [...byName].filter(([extra, names]) => extra !== allName && names.has(key))
+    const archive = archived.get(pkg.dir)
+    if (archive) {
+      const still = [...holding, ...(all?.has(key) ? [[allName, all] as const] : [])]
+      if (still.length)
+        out.push({
+          ...at,
+          line: still[0][1].get(key),
+          message: `${pkg.dir} ${archivedNote(archive)} and still in the meta-package's extras ${still.map(([x]) => `\`${x}\``).join(', ')}: remove ${JSON.stringify(name)} there`
+        })
+      continue
+    }
+    const adds: string[] = []
+    if (!holding.length)
+      adds.push(
+        `\`${extraName(root, pkg)} = ${JSON.stringify([name])}\` to [project.optional-dependencies]`
+      )
+    if (all && !all.has(key)) adds.push(`${JSON.stringify(name)} to \`${allName}\``)
+    if (adds.length)
+      out.push({
+        ...at,
+        line: !holding.length
+          ? tableLine
+          : root.lines.find(['project', 'optional-dependencies'], allName),
+        message: `${pkg.dir} (${name}) is not in the meta-package's ${holding.length ? `\`${allName}\` extra` : 'extras'}: add ${adds.join(' and ')}`
+      })
+  }
+  return out
+}
