@@ -9,6 +9,8 @@ import {
   Finding,
   normalizeName,
   PyProject,
+  rootDistribution,
+  rootInstalls,
   Settings,
   SmokeMatrix
 } from '@contribs-actions/shared'
@@ -96,36 +98,32 @@ function smokeMatrixFindings(
   return out
 }
 
-/** The root's extras: for each, the distributions it installs (PEP 503 keys) and their lines. */
+/** The root's extras: what each installs (PEP 503 keys, see rootInstalls), and where they are listed. */
 interface Extras {
-  byName: Map<string, Map<string, number | undefined>>
+  installs: Map<string, Set<string>>
+  /** A distribution's first line in `[project.optional-dependencies]`, by PEP 503 key. */
+  lines: Map<string, number | undefined>
   /** The `[project.optional-dependencies]` header's line, else `[project]`'s. */
   tableLine?: number
 }
 
 function readExtras(root: PyProject): Extras {
-  const byName = new Map<string, Map<string, number | undefined>>()
-  for (const e of dependencyEntries(root)) {
-    if (e.role !== 'extra' || e.table.join('.') !== 'project.optional-dependencies') continue
-    const names = byName.get(e.key) ?? new Map<string, number | undefined>()
-    byName.set(e.key, names)
-    const req = e.requirement
-    if (!req) continue
-    const key = normalizeName(req.name)
-    // `all = ["mellea-contribs[dspy,crewai]"]`: the meta-package's own extras, by reference.
-    const refs = key === root.key ? req.extras.map((x) => `[${x}]`) : [key]
-    for (const k of refs) if (!names.has(k)) names.set(k, dependencyLine(root, e))
-  }
-  for (const names of byName.values())
-    for (const ref of [...names.keys()].filter((k) => k.startsWith('[')))
-      for (const [k, line] of byName.get(ref.slice(1, -1)) ?? [])
-        if (!names.has(k)) names.set(k, names.get(ref) ?? line)
+  const dist = rootDistribution(root)
+  const installs = new Map<string, Set<string>>()
+  for (const extra of dist?.extras.keys() ?? []) installs.set(extra, rootInstalls(dist!, [extra]))
+  const lines = new Map<string, number | undefined>()
+  for (const e of dependencyEntries(root))
+    if (e.role === 'extra' && e.requirement && !lines.has(e.requirement.key))
+      lines.set(e.requirement.key, dependencyLine(root, e))
   const tableLine =
     root.lines.tableLine(['project', 'optional-dependencies']) ??
     root.lines.find(['project'], 'optional-dependencies') ??
     root.lines.tableLine(['project'])
-  return { byName, tableLine: tableLine || undefined }
+  return { installs, lines, tableLine: tableLine || undefined }
 }
+
+/** A TOML array of strings, as a line of pyproject.toml writes it: `["a", "b"]`. */
+const tomlList = (items: string[]) => `[${items.map((x) => JSON.stringify(x)).join(', ')}]`
 
 /** `dspy` for `mellea-contribs-dspy` in the meta-package `mellea-contribs`, else the folder's name. */
 function extraName(root: PyProject, pkg: PackageName): string {
@@ -149,16 +147,16 @@ function extrasFindings(
         file: 'pyproject.toml'
       }
     ]
-  const { byName, tableLine } = readExtras(root)
+  const { installs, lines, tableLine } = readExtras(root)
   const allName = settings.all_extra
-  const all = allName ? byName.get(allName) : undefined
+  const all = allName ? installs.get(normalizeName(allName)) : undefined
   const out: Finding[] = []
   const named = packages.filter((p) => p.pyproject?.key && p.pyproject.name)
   if (allName && !all) {
     const names = named.filter((p) => !archived.has(p.dir)).map((p) => p.pyproject!.name!)
     out.push({
       severity: 'error',
-      message: `the meta-package has no \`${allName}\` extra: add \`${allName} = ${JSON.stringify(names)}\` to [project.optional-dependencies] (or set all_extra = "")`,
+      message: `the meta-package has no \`${allName}\` extra: add \`${allName} = ${tomlList(names)}\` to [project.optional-dependencies] (or set all_extra = "")`,
       file: root.file,
       line: tableLine
     })
@@ -166,22 +164,24 @@ function extrasFindings(
   for (const pkg of named) {
     const { key, name } = pkg.pyproject as { key: string; name: string }
     const at = { severity: 'error' as const, package: pkg.dir, file: root.file }
-    const holding = [...byName].filter(([extra, names]) => extra !== allName && names.has(key))
+    const holding = [...installs]
+      .filter(([extra, keys]) => extra !== normalizeName(allName) && keys.has(key))
+      .map(([extra]) => extra)
     const archive = archived.get(pkg.dir)
     if (archive) {
-      const still = [...holding, ...(all?.has(key) ? [[allName, all] as const] : [])]
+      const still = [...holding, ...(all?.has(key) ? [allName] : [])]
       if (still.length)
         out.push({
           ...at,
-          line: still[0][1].get(key),
-          message: `${pkg.dir} ${archivedNote(archive)} and still in the meta-package's extras ${still.map(([x]) => `\`${x}\``).join(', ')}: remove ${JSON.stringify(name)} there`
+          line: lines.get(key) ?? tableLine,
+          message: `${pkg.dir} ${archivedNote(archive)} and still in the meta-package's extras ${still.map((x) => `\`${x}\``).join(', ')}: remove ${JSON.stringify(name)} there`
         })
       continue
     }
     const adds: string[] = []
     if (!holding.length)
       adds.push(
-        `\`${extraName(root, pkg)} = ${JSON.stringify([name])}\` to [project.optional-dependencies]`
+        `\`${extraName(root, pkg)} = ${tomlList([name])}\` to [project.optional-dependencies]`
       )
     if (all && !all.has(key)) adds.push(`${JSON.stringify(name)} to \`${allName}\``)
     if (adds.length)
