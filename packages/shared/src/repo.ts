@@ -3,6 +3,7 @@ import path from 'node:path'
 import { UserError } from './errors.js'
 import { FileTree, startFileTree, TreeSource } from './file-tree.js'
 import type { Finding } from './findings.js'
+import { parseRepoJson } from './json-file.js'
 import { Owners, parseOwners } from './owners.js'
 import {
   excludedByLayout,
@@ -78,12 +79,7 @@ export interface LoadOptions {
 async function readGrandfather(root: string, file: string): Promise<Grandfather> {
   const text = readRepoText(root, file)
   if (text === undefined) return { file, paths: [] }
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (e) {
-    throw new UserError(`invalid JSON: ${(e as Error).message}`, { file })
-  }
+  const data = parseRepoJson(text, file)
   const list = (data as { legacy_paths?: unknown })?.legacy_paths
   if (list === undefined) return { file, paths: [] }
   if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) {
