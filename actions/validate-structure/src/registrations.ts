@@ -100,7 +100,10 @@ function smokeMatrixFindings(
 
 /** The root's extras: what each installs (PEP 503 keys, see rootInstalls), and where they are listed. */
 interface Extras {
+  /** Extra (PEP 685-normalised) -> the distributions it installs. */
   installs: Map<string, Set<string>>
+  /** Distribution -> the extras that install it, in file order. */
+  installedBy: Map<string, string[]>
   /** A distribution's first line in `[project.optional-dependencies]`, by PEP 503 key. */
   lines: Map<string, number | undefined>
   /** The `[project.optional-dependencies]` header's line, else `[project]`'s. */
@@ -110,7 +113,12 @@ interface Extras {
 function readExtras(root: PyProject): Extras {
   const dist = rootDistribution(root)
   const installs = new Map<string, Set<string>>()
-  for (const extra of dist?.extras.keys() ?? []) installs.set(extra, rootInstalls(dist!, [extra]))
+  const installedBy = new Map<string, string[]>()
+  for (const extra of dist?.extras.keys() ?? []) {
+    const keys = rootInstalls(dist!, [extra])
+    installs.set(extra, keys)
+    for (const key of keys) installedBy.set(key, [...(installedBy.get(key) ?? []), extra])
+  }
   const lines = new Map<string, number | undefined>()
   for (const e of dependencyEntries(root))
     if (e.role === 'extra' && e.requirement && !lines.has(e.requirement.key))
@@ -119,7 +127,7 @@ function readExtras(root: PyProject): Extras {
     root.lines.tableLine(['project', 'optional-dependencies']) ??
     root.lines.find(['project'], 'optional-dependencies') ??
     root.lines.tableLine(['project'])
-  return { installs, lines, tableLine: tableLine || undefined }
+  return { installs, installedBy, lines, tableLine: tableLine || undefined }
 }
 
 /** A TOML array of strings, as a line of pyproject.toml writes it: `["a", "b"]`. */
@@ -147,7 +155,7 @@ function extrasFindings(
         file: 'pyproject.toml'
       }
     ]
-  const { installs, lines, tableLine } = readExtras(root)
+  const { installs, installedBy, lines, tableLine } = readExtras(root)
   const allName = settings.all_extra
   const all = allName ? installs.get(normalizeName(allName)) : undefined
   const out: Finding[] = []
@@ -164,9 +172,7 @@ function extrasFindings(
   for (const pkg of named) {
     const { key, name } = pkg.pyproject as { key: string; name: string }
     const at = { severity: 'error' as const, package: pkg.dir, file: root.file }
-    const holding = [...installs]
-      .filter(([extra, keys]) => extra !== normalizeName(allName) && keys.has(key))
-      .map(([extra]) => extra)
+    const holding = (installedBy.get(key) ?? []).filter((x) => x !== normalizeName(allName))
     const archive = archived.get(pkg.dir)
     if (archive) {
       const still = [...holding, ...(all?.has(key) ? [allName] : [])]

@@ -189,6 +189,24 @@ describe('generateCodeowners', () => {
   })
 })
 
+test('20,000 packages against a 20,000-line file: a few look-ups per package, not every line', () => {
+  // Matching every pattern for every package would be 400 million pattern tests here.
+  const packages = Array.from({ length: 20_000 }, (_, i) => ({
+    dir: `pkg-${i}`,
+    owners: ['@a', '@org/t']
+  }))
+  const text = [
+    '* @m',
+    '*.md @docs',
+    '/docs/* @d',
+    ...packages.map((p) => `/${p.dir}/ @a @org/t`),
+    ''
+  ]
+  const file = parse(text.join('\n'))
+  expect(checkCodeowners(file, packages)).toEqual([])
+  expect(generateCodeowners(file, packages)).toBe(text.join('\n'))
+}, 30_000)
+
 describe('readCodeowners', () => {
   test("GitHub's order: .github/ first, then the root, then docs/", () => {
     const dir = tempDir()

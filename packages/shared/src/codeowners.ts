@@ -119,9 +119,63 @@ export function codeownersPatternMatches(pattern: string, path: string, isDir = 
   return false
 }
 
+/** The folder a pattern names as a whole (`/dspy/`, `dspy/`, `/dspy/**` name `dspy`). */
+const ownFolder = (pattern: string) => pattern.replace(/^\/+/, '').replace(/\/\*\*$|\/+$/, '')
+
 /** Whether a line is a package's own: its pattern names the package folder (`/dspy/`, `dspy/**`). */
 export function isPackagePattern(pattern: string, dir: string): boolean {
-  return pattern.replace(/^\/+/, '').replace(/\/\*\*$|\/+$/, '') === dir
+  return ownFolder(pattern) === dir
+}
+
+/**
+ * The rules of a file arranged for folder questions, so judging thousands of packages against
+ * thousands of lines is a few map look-ups per package rather than every pattern per package. A
+ * pattern without wildcards names one path: anchored (`/a/b/`, `a/b`), it covers that folder and
+ * everything in it; a bare name (`dspy/`) covers any folder of that name at any depth. Only the
+ * patterns with wildcards are matched one by one.
+ */
+interface RuleIndex {
+  /** Rule positions by the folder they name as a whole (see ownFolder). */
+  own: Map<string, number[]>
+  anchored: Map<string, number[]>
+  anywhere: Map<string, number[]>
+  wildcards: number[]
+}
+
+const indexes = new WeakMap<CodeownersFile, RuleIndex>()
+
+function ruleIndex(file: CodeownersFile): RuleIndex {
+  let index = indexes.get(file)
+  if (index) return index
+  index = { own: new Map(), anchored: new Map(), anywhere: new Map(), wildcards: [] }
+  const add = (map: Map<string, number[]>, key: string, i: number) => {
+    const list = map.get(key)
+    if (list) list.push(i)
+    else map.set(key, [i])
+  }
+  file.rules.forEach((rule, i) => {
+    add(index!.own, ownFolder(rule.pattern), i)
+    const body = rule.pattern.replace(/\/\*\*$/, '/').replace(/\/+$/, '')
+    if (/[*?\\]/.test(body) || body === '') index!.wildcards.push(i)
+    else if (body.includes('/')) add(index!.anchored, body.replace(/^\/+/, ''), i)
+    else add(index!.anywhere, body, i)
+  })
+  indexes.set(file, index)
+  return index
+}
+
+/** The positions of the rules that apply to folder `dir` as a whole, in file order. */
+function coveringRules(file: CodeownersFile, dir: string): number[] {
+  const index = ruleIndex(file)
+  const parts = dir.split('/')
+  const found = index.wildcards.filter((i) =>
+    codeownersPatternMatches(file.rules[i].pattern, dir, true)
+  )
+  parts.forEach((part, n) => {
+    found.push(...(index.anchored.get(parts.slice(0, n + 1).join('/')) ?? []))
+    found.push(...(index.anywhere.get(part) ?? []))
+  })
+  return [...new Set(found)].sort((a, b) => a - b)
 }
 
 /** The line a package's OWNERS asks for: `/dspy/ @alice @org/team`. */
@@ -149,14 +203,18 @@ export function packageStanding(
   file: CodeownersFile | undefined,
   pkg: PackageOwners
 ): PackageStanding {
-  const rules = file?.rules ?? []
-  const own = rules.findLastIndex((r) => isPackagePattern(r.pattern, pkg.dir))
-  const covers = (r: CodeownersRule) => codeownersPatternMatches(r.pattern, pkg.dir, true)
-  if (own < 0) return { kind: 'missing', decidedBy: rules.findLast(covers) }
-  const rule = rules[own]
-  const by = rules
-    .slice(own + 1)
-    .findLast((r) => !isPackagePattern(r.pattern, pkg.dir) && covers(r))
+  if (!file) return { kind: 'missing' }
+  const own = ruleIndex(file).own.get(pkg.dir)?.at(-1)
+  const covering = coveringRules(file, pkg.dir)
+  if (own === undefined) {
+    const last = covering.at(-1)
+    return { kind: 'missing', decidedBy: last === undefined ? undefined : file.rules[last] }
+  }
+  const rule = file.rules[own]
+  const later = covering.findLast(
+    (i) => i > own && !isPackagePattern(file.rules[i].pattern, pkg.dir)
+  )
+  const by = later === undefined ? undefined : file.rules[later]
   if (by) return { kind: 'overridden', rule, by }
   return sameOwners(rule.owners, pkg.owners) ? { kind: 'ok', rule } : { kind: 'different', rule }
 }
@@ -246,8 +304,8 @@ export function generateCodeowners(
       appended.push(codeownersLine(pkg))
       continue
     }
-    for (const r of file!.rules)
-      if (isPackagePattern(r.pattern, pkg.dir) && r.line !== s.rule.line) lines[r.line - 1] = null
+    for (const i of ruleIndex(file!).own.get(pkg.dir) ?? [])
+      if (file!.rules[i].line !== s.rule.line) lines[file!.rules[i].line - 1] = null
     if (s.kind === 'overridden') {
       lines[s.rule.line - 1] = null
       appended.push(codeownersLine(pkg))
