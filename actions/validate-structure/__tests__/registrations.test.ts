@@ -135,6 +135,12 @@ describe('CA117 codeowners', () => {
     ])
   })
 
+  test('a setting of the wrong type fails naming the key and the value', async () => {
+    await expect(validate(repoWith(['check_extras = "yes"']))).rejects.toThrow(
+      '[tool.mellea-contribs] check_extras must be true or false (got "yes")'
+    )
+  })
+
   test('a value that is neither a switch nor a path fails naming the key', async () => {
     await expect(validate(repoWith(['codeowners = "../CODEOWNERS"']))).rejects.toThrow(
       /codeowners must be true, false or a root-relative path/
@@ -181,6 +187,25 @@ describe('CA118 smoke matrix', () => {
         line: 4,
         message:
           'crewai is archived (.github/archived.json line 3) and still in the smoke matrix: remove "crewai" from "subpackages"'
+      }
+    ])
+  })
+
+  test('a listed folder that is no package is a violation on its line; a grandfathered one is not judged', async () => {
+    const dir = repoWith(['check_smoke_matrix = true'], {
+      [MATRIX]:
+        '{"subpackages": [\n  "_integration_core", "dspy", "crewai", "langchain", "agent-utilities", "citations",\n  "reqlib",\n  "old_pkg"\n]}\n',
+      '.github/scripts/grandfather_legacy.json': '{"legacy_paths": ["old_pkg"]}\n',
+      'old_pkg/OWNERS': '@someone\n'
+    })
+    const r = await validate(dir)
+    expect(r.violations).toEqual([
+      {
+        package: '',
+        code: 'CA118',
+        file: MATRIX,
+        line: 3,
+        message: '"reqlib" in the smoke matrix is not a subpackage: remove it'
       }
     ])
   })

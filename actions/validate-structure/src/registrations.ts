@@ -7,8 +7,10 @@ import {
   dependencyEntries,
   dependencyLine,
   Finding,
+  isGrandfathered,
   normalizeName,
   PyProject,
+  RepoBase,
   rootDistribution,
   rootInstalls,
   Settings,
@@ -31,11 +33,11 @@ const withCode = (code: string) => (f: Finding) => ({ ...f, code })
 
 /** CA117, CA118, CA119 over what was read: pure. */
 export function checkRegistrations(
-  settings: Settings,
-  root: PyProject | undefined,
+  repo: Pick<RepoBase, 'settings' | 'rootPyproject' | 'grandfather'>,
   packages: PackageName[],
   read: Registrations
 ): Finding[] {
+  const { settings, rootPyproject: root } = repo
   const out: Finding[] = []
   const archived = read.archived?.entries ?? new Map<string, ArchivedEntry>()
   if (read.archived?.problem) out.push(read.archived.problem)
@@ -48,7 +50,10 @@ export function checkRegistrations(
   }
   if (read.smokeMatrix) {
     const { matrix, problem } = read.smokeMatrix
-    const found = problem ? [problem] : smokeMatrixFindings(settings, matrix, packages, archived)
+    const legacy = (dir: string) => isGrandfathered(repo.grandfather, dir)
+    const found = problem
+      ? [problem]
+      : smokeMatrixFindings(settings, matrix, packages, archived, legacy)
     out.push(...found.map(withCode('CA118')))
   }
   if (settings.check_extras)
@@ -59,12 +64,17 @@ export function checkRegistrations(
 const archivedNote = (entry: ArchivedEntry) =>
   `is archived (${ARCHIVED_FILE}${entry.line ? ` line ${entry.line}` : ''})`
 
-/** CA118: every package not archived is listed, and no archived one is. */
+/**
+ * CA118: every package not archived is listed, and no archived one is. A listed folder that is
+ * no package (deleted, renamed) is one too: the smoke run would fail on it. Grandfathered
+ * folders are not validated, so their entries are not judged.
+ */
 function smokeMatrixFindings(
   settings: Settings,
   matrix: SmokeMatrix | undefined,
   packages: PackageName[],
-  archived: Map<string, ArchivedEntry>
+  archived: Map<string, ArchivedEntry>,
+  grandfathered: (dir: string) => boolean
 ): Finding[] {
   const file = settings.smoke_matrix_file
   const wanted = packages.filter((p) => !archived.has(p.dir)).map((p) => p.dir)
@@ -95,6 +105,15 @@ function smokeMatrixFindings(
         message: `${pkg.dir} is not in the smoke matrix: add ${JSON.stringify(pkg.dir)} to "subpackages"`
       })
   }
+  const known = new Set(packages.map((p) => p.dir))
+  for (const entry of matrix.entries)
+    if (!known.has(entry.package) && !grandfathered(entry.package))
+      out.push({
+        severity: 'error',
+        file,
+        line: entry.line,
+        message: `${JSON.stringify(entry.package)} in the smoke matrix is not a subpackage: remove it`
+      })
   return out
 }
 

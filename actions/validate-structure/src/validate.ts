@@ -210,7 +210,7 @@ export function validateRepo(
   const all: Finding[] = [...contents.findings]
   packages.forEach((pkg, i) => all.push(...checkFolders(pkg.dir, facts.layouts[i], ctx)))
   all.push(...checkDuplicates(repo, packages))
-  all.push(...checkRegistrations(repo.settings, repo.rootPyproject, packages, facts.registrations))
+  all.push(...checkRegistrations(repo, packages, facts.registrations))
 
   // Grandfathered paths inside a package (a legacy folder under the namespace, say) are exempt,
   // as is everything under them.
