@@ -125,6 +125,12 @@ describe('packageStanding and checkCodeowners', () => {
     ])
   })
 
+  test('a very long line is quoted cut short', () => {
+    const [f] = checkCodeowners(parse(`/x/ ${'a'.repeat(5000)}\n`), [])
+    expect(f.message.length).toBeLessThan(300)
+    expect(f.message).toContain('…')
+  })
+
   test('a package whose OWNERS names nobody is left to the OWNERS rule', () => {
     expect(checkCodeowners(parse('* @m\n'), [{ dir: 'dspy', owners: [] }])).toEqual([])
   })

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch'
 import type { Finding } from './findings.js'
 import { readRepoText, UnreadableFileError } from './repo-file.js'
+import { clip } from './text.js'
 
 /**
  * CODEOWNERS, as GitHub reads it: the first of these files that exists is the one it uses, each
@@ -63,7 +64,9 @@ export function parseCodeowners(text: string, file: string): CodeownersFile {
       patternProblem(pattern) ??
       owners
         .filter((o) => !OWNER.test(o))
-        .map((o) => `${JSON.stringify(o)} is not an @user, @org/team or e-mail address`)[0]
+        .map(
+          (o) => `${JSON.stringify(clip(o, 60))} is not an @user, @org/team or e-mail address`
+        )[0]
     if (problem) invalid.push({ line: i + 1, text: raw.trim(), reason: problem })
     else rules.push({ line: i + 1, pattern, owners })
   })
@@ -219,8 +222,7 @@ export function packageStanding(
   return sameOwners(rule.owners, pkg.owners) ? { kind: 'ok', rule } : { kind: 'different', rule }
 }
 
-const quote = (line: string) => `\`${line}\``
-const ruleText = (file: CodeownersFile, r: CodeownersRule) => quote(file.lines[r.line - 1].trim())
+const quote = (line: string) => `\`${clip(line)}\``
 
 /**
  * One finding for each package whose CODEOWNERS line is missing, lists other owners than its
@@ -249,34 +251,46 @@ export function checkCodeowners(
   for (const pkg of packages) {
     if (!pkg.owners.length) continue
     const want = quote(codeownersLine(pkg))
-    const s = packageStanding(file, pkg)
-    const at = (line?: number) => ({
-      severity: 'error' as const,
-      package: pkg.dir,
-      file: file?.file ?? where,
-      line
-    })
-    if (s.kind === 'missing' && !file)
-      out.push({ ...at(), message: `no CODEOWNERS file: create ${where} with the line ${want}` })
-    else if (s.kind === 'missing')
-      out.push({
-        ...at(s.decidedBy?.line),
-        message: s.decidedBy
-          ? `no CODEOWNERS line for ${pkg.dir}/, so line ${s.decidedBy.line} ${ruleText(file!, s.decidedBy)} decides its reviewers: add ${want} after it`
-          : `no CODEOWNERS line for ${pkg.dir}/: add ${want}`
-      })
-    else if (s.kind === 'different')
-      out.push({
-        ...at(s.rule.line),
-        message: `${ruleText(file!, s.rule)} lists other owners than ${pkg.dir}/OWNERS: write ${want}`
-      })
-    else if (s.kind === 'overridden')
-      out.push({
-        ...at(s.rule.line),
-        message: `${ruleText(file!, s.rule)} is overridden by line ${s.by.line} ${ruleText(file!, s.by)} (the last matching line wins): move ${want} below line ${s.by.line}`
-      })
+    const at = { severity: 'error' as const, package: pkg.dir, file: file?.file ?? where }
+    if (!file) {
+      out.push({ ...at, message: `no CODEOWNERS file: create ${where} with the line ${want}` })
+      continue
+    }
+    const problem = standingProblem(file, pkg, want)
+    if (problem) out.push({ ...at, ...problem })
   }
   return out
+}
+
+/** What is wrong with a package's line in `file` (and on which line), or undefined when nothing. */
+function standingProblem(
+  file: CodeownersFile,
+  pkg: PackageOwners,
+  want: string
+): { line?: number; message: string } | undefined {
+  const s = packageStanding(file, pkg)
+  const text = (r: CodeownersRule) => quote(file.lines[r.line - 1].trim())
+  switch (s.kind) {
+    case 'ok':
+      return undefined
+    case 'missing':
+      return {
+        line: s.decidedBy?.line,
+        message: s.decidedBy
+          ? `no CODEOWNERS line for ${pkg.dir}/, so line ${s.decidedBy.line} ${text(s.decidedBy)} decides its reviewers: add ${want} after it`
+          : `no CODEOWNERS line for ${pkg.dir}/: add ${want}`
+      }
+    case 'different':
+      return {
+        line: s.rule.line,
+        message: `${text(s.rule)} lists other owners than ${pkg.dir}/OWNERS: write ${want}`
+      }
+    case 'overridden':
+      return {
+        line: s.rule.line,
+        message: `${text(s.rule)} is overridden by line ${s.by.line} ${text(s.by)} (the last matching line wins): move ${want} below line ${s.by.line}`
+      }
+  }
 }
 
 /** The comment heading the lines generateCodeowners appends. */
