@@ -240,12 +240,35 @@ describe('CA118 smoke matrix', () => {
     ])
   })
 
-  test('a malformed archived list is one finding naming it', async () => {
+  test('a malformed archived list is one finding naming it and its line', async () => {
     const r = await validate(
-      repoWith(['check_smoke_matrix = true'], { '.github/archived.json': '{"packages": [1]}' })
+      repoWith(['check_smoke_matrix = true'], {
+        '.github/archived.json': '{\n  "packages": [1]\n}\n'
+      })
     )
     expect(r.violations).toEqual([
-      expect.objectContaining({ code: 'CA118', file: '.github/archived.json' })
+      expect.objectContaining({
+        code: 'CA118',
+        file: '.github/archived.json',
+        line: 2,
+        message: expect.stringMatching(/^must be \{"packages": \[\.\.\.\]\}.* \(got 1\)$/)
+      })
+    ])
+  })
+
+  test('a matrix that is not UTF-8 is one finding with the line of the bad byte, unread', async () => {
+    const dir = repoWith(['check_smoke_matrix = true'])
+    writeFiles(dir, { [MATRIX]: Buffer.from('{"subpackages":\n ["caf\xe9"]}\n', 'latin1') })
+    const r = await validate(dir)
+    expect(r.violations).toEqual([
+      expect.objectContaining({
+        code: 'CA118',
+        file: MATRIX,
+        line: 2,
+        message: expect.stringMatching(
+          /^\.github\/smoke-matrix\.json is not UTF-8: byte 0xE9 at line 2/
+        )
+      })
     ])
   })
 })

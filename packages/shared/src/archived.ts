@@ -2,6 +2,7 @@ import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
 import { jsonStringLine, parseRepoJson } from './json-file.js'
 import { readRepoText } from './repo-file.js'
+import { clip } from './text.js'
 
 /** Where the archived packages are listed (discover leaves them out, validate-structure checks registrations). */
 export const ARCHIVED_FILE = '.github/archived.json'
@@ -37,7 +38,9 @@ export function parseArchived(text: string, isPackage: (dir: string) => boolean)
   const list = (data as { packages?: unknown })?.packages
   const shape =
     'must be {"packages": [...]} listing folder names or {"package": "<folder>", "issue": "<url>", "reason": "<why>"} objects'
-  if (!Array.isArray(list)) throw new UserError(shape, { file: ARCHIVED_FILE })
+  // A wrong shape is reported on the `packages` line (the first line when there is none).
+  const at = { file: ARCHIVED_FILE, line: jsonStringLine(text, 'packages') ?? 1 }
+  if (!Array.isArray(list)) throw new UserError(shape, at)
   const entries = new Map<string, ArchivedEntry>()
   const findings: Finding[] = []
   for (const item of list) {
@@ -52,7 +55,7 @@ export function parseArchived(text: string, isPackage: (dir: string) => boolean)
             }
           : undefined
     if (!entry)
-      throw new UserError(`${shape} (got ${JSON.stringify(item)})`, { file: ARCHIVED_FILE })
+      throw new UserError(`${shape} (got ${clip(JSON.stringify(item) ?? String(item), 80)})`, at)
     const line = jsonStringLine(text, entry.package)
     if (line !== undefined) entry.line = line
     entry.package = entry.package.replace(/\/+$/, '')

@@ -23,7 +23,7 @@ export function parseSmokeMatrix(text: string, file: string): SmokeMatrix {
   const list = (data as { subpackages?: unknown } | null)?.subpackages
   const listLine = jsonStringLine(text, 'subpackages')
   if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
-    throw new UserError(SMOKE_MATRIX_SHAPE, { file, line: listLine })
+    throw new UserError(SMOKE_MATRIX_SHAPE, { file, line: listLine ?? 1 })
   return {
     file,
     entries: list.map((name: string) => ({
