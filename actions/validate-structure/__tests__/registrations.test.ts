@@ -208,6 +208,13 @@ describe('CA118 smoke matrix', () => {
         message: '"reqlib" in the smoke matrix is not a subpackage: remove it'
       }
     ])
+    // It fails the repository, not a subpackage, and the job summary lists it as such.
+    expect(r.result.outputs.summary).toBe(
+      '1 repository-wide violation; all 6 subpackages keep the structure contract'
+    )
+    expect(r.result.summary).toContain(
+      '| **CA118 smoke-matrix** | "reqlib" in the smoke matrix is not a subpackage: remove it `.github/smoke-matrix.json:3` |'
+    )
   })
 
   test('the matrix path is the smoke_matrix_file setting; a missing file says what to create', async () => {
