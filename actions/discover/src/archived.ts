@@ -1,47 +1,15 @@
 import {
   ARCHIVED_FILE,
   ArchivedEntry,
+  ArchivedList,
   Finding,
-  parseArchivedList,
-  readRepoText,
+  parseArchived,
+  readArchived,
   readPyProject,
   readRepoTextAt,
   resolveSettings,
   UserError
 } from '@contribs-actions/shared'
-
-/** The archived list in the checkout (see parseArchived); a missing file archives nothing. */
-export function readArchived(root: string, isPackage: (dir: string) => boolean): ArchivedList {
-  const text = readRepoText(root, ARCHIVED_FILE)
-  if (text === undefined) return { entries: new Map(), findings: [] }
-  return parseArchived(text, isPackage)
-}
-
-export interface ArchivedList {
-  entries: Map<string, ArchivedEntry>
-  findings: Finding[]
-}
-
-/**
- * The list's entries by package (the shared format, parseArchivedList). A malformed list fails
- * naming the file; a name that is not a package at head is a warning (it may have been deleted
- * since).
- */
-export function parseArchived(text: string, isPackage: (dir: string) => boolean): ArchivedList {
-  const entries = new Map<string, ArchivedEntry>()
-  const findings: Finding[] = []
-  for (const { line, ...entry } of parseArchivedList(text)) {
-    if (!isPackage(entry.package))
-      findings.push({
-        severity: 'warning',
-        message: `${JSON.stringify(entry.package)} is listed as archived but is not a subpackage`,
-        file: ARCHIVED_FILE,
-        line
-      })
-    entries.set(entry.package, entry)
-  }
-  return { entries, findings }
-}
 
 /** Where the run's archived packages come from, with what a reader of the run should know. */
 export interface ArchivedForRun {

@@ -1,4 +1,5 @@
 import {
+  ArchivedEntry,
   byCodePoint,
   Finding,
   getTable,
@@ -13,7 +14,6 @@ import {
   UserError
 } from '@contribs-actions/shared'
 import { affected, DeletedPackage, nameFromText, unreadDependencyNotices } from './affected.js'
-import type { ArchivedEntry } from '@contribs-actions/shared'
 import { ArchivedForRun, archivedForRun } from './archived.js'
 import { BaseShaping, shapingFromBase } from './base-settings.js'
 import { runAllGlobs, SortedChanges, sortChanges } from './classify.js'
@@ -217,13 +217,16 @@ function buildMatrix(
   const matrix: string[] = []
   const skipped: Discovery['skipped'] = []
   for (const dir of [...decision.run.keys()].sort(byCodePoint)) {
-    const entry = archived.entries.get(dir)
-    if (entry)
+    const listed = archived.entries.get(dir)
+    if (listed) {
+      // Its line in the file is for findings, not for the `skipped` output.
+      const entry: ArchivedEntry = { ...listed }
+      delete (entry as { line?: number }).line
       skipped.push({
         ...entry,
         reason: `archived${entry.reason ? `: ${entry.reason}` : ''} (listed in .github/archived.json)`
       })
-    else matrix.push(dir)
+    } else matrix.push(dir)
   }
   log.debug(skipped.map((s) => `${s.package} does not run: ${s.reason}`))
   const { legs, findings: legFindings } = buildLegs(repo, matrix)

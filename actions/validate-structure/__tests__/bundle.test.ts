@@ -360,3 +360,77 @@ test("another project's 69 packages: five suppressions each, or four repo-wide l
   expect(warned.every((a) => a.title?.startsWith('CA112 ') && a.file?.endsWith('/src'))).toBe(true)
   expect(own.outputs.summary).toBe('1 violation in 1 of 69 subpackages (69 warnings)')
 })
+
+describe('the opt-in registration checks (codeowners, check_smoke_matrix, check_extras)', () => {
+  const CHECKS_ON = [
+    '[tool.mellea-contribs]',
+    'minimum_upstream_version = "0.5.0"',
+    'codeowners = true',
+    'check_smoke_matrix = true'
+  ].join('\n')
+
+  /** The example with a stale CODEOWNERS line for dspy and citations left out of the smoke matrix. */
+  function drifted(): string {
+    const dir = copyExampleRepo()
+    edit(dir, '.github/CODEOWNERS', '/dspy/ @akihikokuroda', '/dspy/ @someone-who-left')
+    edit(dir, '.github/smoke-matrix.json', ', "citations"]', ']')
+    initGitRepo(dir)
+    return dir
+  }
+
+  test('on: a stale CODEOWNERS line and a package missing from the smoke matrix, one violation each on its file and line', async () => {
+    const dir = drifted()
+    edit(
+      dir,
+      'pyproject.toml',
+      '[tool.mellea-contribs]\nminimum_upstream_version = "0.5.0"',
+      CHECKS_ON
+    )
+    const r = await runBundle({ action: 'validate-structure', workspace: dir })
+    expect(r.exitCode).toBe(1)
+    const codeownersLine =
+      readFileSync(path.join(dir, '.github/CODEOWNERS'), 'utf8')
+        .split('\n')
+        .indexOf('/dspy/ @someone-who-left') + 1
+    expect(parse(r.outputs.violations)).toEqual([
+      {
+        package: 'citations',
+        code: 'CA118',
+        file: '.github/smoke-matrix.json',
+        line: 1,
+        message: 'citations is not in the smoke matrix: add "citations" to "subpackages"'
+      },
+      {
+        package: 'dspy',
+        code: 'CA117',
+        file: '.github/CODEOWNERS',
+        line: codeownersLine,
+        message:
+          '`/dspy/ @someone-who-left` lists other owners than dspy/OWNERS: write `/dspy/ @akihikokuroda`'
+      }
+    ])
+    expect(r.annotations.filter((a) => a.level === 'error' && a.file)).toEqual([
+      expect.objectContaining({ file: '.github/smoke-matrix.json', line: 1 }),
+      expect.objectContaining({ file: '.github/CODEOWNERS', line: codeownersLine })
+    ])
+    expect(r.outputs.summary).toMatch(/^2 violations in 2 of 6 subpackages/)
+  })
+
+  test('the same inputs turn them on from the workflow', async () => {
+    const r = await runBundle({
+      action: 'validate-structure',
+      workspace: drifted(),
+      inputs: { codeowners: 'true', 'check-smoke-matrix': 'true' }
+    })
+    expect(parse(r.outputs.violations).map((v) => `${v.code} ${v.package}`)).toEqual([
+      'CA118 citations',
+      'CA117 dspy'
+    ])
+  })
+
+  test('off (the default): the same drift passes, exactly as before', async () => {
+    const r = await runBundle({ action: 'validate-structure', workspace: drifted() })
+    expect(r.exitCode).toBe(0)
+    expect(r.outputs).toMatchObject({ ok: 'true', violations: '[]', count: '0' })
+  })
+})

@@ -1,4 +1,4 @@
-import { readRepoText, UserError } from '@contribs-actions/shared'
+import { parseRepoJson, readRepoText, UserError } from '@contribs-actions/shared'
 
 /**
  * `cookiecutter/core_paths.json` (`{"paths": [...]}`): the dotted paths a mirror tree may use.
@@ -12,12 +12,7 @@ export function readCorePaths(root: string, file: string): Set<string> | undefin
 }
 
 export function parseCorePaths(text: string, file: string): Set<string> {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (e) {
-    throw new UserError(`invalid JSON: ${(e as Error).message}`, { file })
-  }
+  const data = parseRepoJson(text, file)
   const paths = (data as { paths?: unknown } | null)?.paths
   if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
     throw new UserError(

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import {
+  checkValue,
   DISTRIBUTION_NAME,
   Inputs,
   repositoryOverrides,
@@ -7,6 +8,7 @@ import {
   RuleLevel,
   RunContext,
   Settings,
+  SETTINGS_FIELDS,
   TreeSource,
   UserError
 } from '@contribs-actions/shared'
@@ -46,6 +48,7 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
   }
   const minimum = inputs.version('minimum-upstream-version')
   if (minimum !== undefined) overrides.minimum_upstream_version = minimum
+  Object.assign(overrides, registrationOverrides(inputs))
   const listing = inputs.string('listing') ?? 'git'
   if (listing !== 'git' && listing !== 'disk')
     throw new UserError(`input \`listing\` must be git or disk (got ${JSON.stringify(listing)})`)
@@ -70,4 +73,27 @@ function parseLevels(items: string[]): Levels {
     entries[m[1]] = m[2] as RuleLevel
   }
   return levelsByCode(entries, () => ({ name: 'input `rules`' }))
+}
+
+/**
+ * The opt-in checks' inputs, over the settings table: `codeowners` is true, false or a path;
+ * `check-smoke-matrix` and `check-extras` are true or false. Empty leaves the table's value.
+ */
+function registrationOverrides(inputs: Inputs): Partial<Settings> {
+  const out: Partial<Settings> = {}
+  const codeowners = inputs.string('codeowners')
+  if (codeowners !== undefined) {
+    const bool = /^(true|false)$/i.test(codeowners) ? inputs.bool('codeowners', false) : undefined
+    const spec = SETTINGS_FIELDS.codeowners
+    if (bool === undefined && checkValue(spec, codeowners) === undefined)
+      throw new UserError(
+        `input \`codeowners\` must be true, false or a root-relative path such as .github/CODEOWNERS (got ${JSON.stringify(codeowners)})`
+      )
+    out.codeowners = bool ?? codeowners
+  }
+  if (inputs.string('check-smoke-matrix') !== undefined)
+    out.check_smoke_matrix = inputs.bool('check-smoke-matrix', false)
+  if (inputs.string('check-extras') !== undefined)
+    out.check_extras = inputs.bool('check-extras', false)
+  return out
 }

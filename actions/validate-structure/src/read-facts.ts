@@ -1,7 +1,13 @@
 import { lstatSync } from 'node:fs'
 import path from 'node:path'
 import {
+  ARCHIVED_FILE,
   FileTree,
+  Finding,
+  parseSmokeMatrix,
+  readArchived,
+  readCodeowners,
+  UserError,
   locateRepoFile,
   pathExists,
   readRepoText,
@@ -12,6 +18,7 @@ import {
 import type { PackageContext } from './check-package.js'
 import { readCorePaths } from './core-paths.js'
 import { walkLayout } from './layout.js'
+import type { Registrations } from './registrations.js'
 import { Levels, levelsByCode } from './rules.js'
 import type { RepoFacts } from './validate.js'
 
@@ -66,7 +73,54 @@ export function readFacts(
     descend: (dotted: string) => context.corePaths?.has(dotted) ?? false
   }
   const layouts = dirs.map((dir) => walkLayout(tree, dir, walk))
-  return { layouts, staleGrandfather: staleGrandfather(repo) }
+  return {
+    layouts,
+    staleGrandfather: staleGrandfather(repo),
+    registrations: readRegistrations(repo, new Set(dirs))
+  }
+}
+
+/** A file the registration checks could not use, as the one finding about it. */
+function problemOf(e: unknown, file: string): Finding {
+  if (!(e instanceof UserError)) throw e
+  const what = e instanceof UnreadableFileError ? `${file} is ${e.message}` : e.message
+  return { severity: 'error', message: what, file: e.file ?? file, line: e.line, column: e.column }
+}
+
+/**
+ * The files the opt-in checks read (see Registrations): CODEOWNERS, the smoke matrix, and the
+ * archived list when the smoke matrix or the extras are checked. Nothing is read for a check
+ * that is off.
+ */
+export function readRegistrations(repo: RepoBase, dirs: ReadonlySet<string>): Registrations {
+  const { settings } = repo
+  const out: Registrations = {}
+  if (settings.codeowners !== false) {
+    const location = typeof settings.codeowners === 'string' ? settings.codeowners : undefined
+    try {
+      out.codeowners = { file: readCodeowners(repo.root, location) }
+    } catch (e) {
+      out.codeowners = { problem: problemOf(e, location ?? 'CODEOWNERS') }
+    }
+  }
+  if (settings.check_smoke_matrix) {
+    const file = settings.smoke_matrix_file
+    try {
+      const text = readRepoText(repo.root, file)
+      out.smokeMatrix = { matrix: text === undefined ? undefined : parseSmokeMatrix(text, file) }
+    } catch (e) {
+      out.smokeMatrix = { problem: problemOf(e, file) }
+    }
+  }
+  if (settings.check_smoke_matrix || settings.check_extras) {
+    try {
+      out.archived = { entries: readArchived(repo.root, (d) => dirs.has(d)).entries }
+    } catch (e) {
+      const code = settings.check_smoke_matrix ? 'CA118' : 'CA119'
+      out.archived = { entries: new Map(), problem: { ...problemOf(e, ARCHIVED_FILE), code } }
+    }
+  }
+  return out
 }
 
 /**

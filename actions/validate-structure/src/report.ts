@@ -77,12 +77,19 @@ export function encodeViolations(all: Violation[], limit = VIOLATIONS_OUTPUT_LIM
 /** Bytes of package rows in the job summary; the rest of the summary is small. */
 export const SUMMARY_TABLE_BUDGET = 600_000
 
+/** Rows of repository-wide violations in the job summary. */
+const REPO_WIDE_ROWS = 50
+
 function where(f: Finding, rel: PathMap): string {
   return f.file ? code(fileLine(rel(f.file), f.line)) : ''
 }
 
 function sentence(v: Validation): string {
-  const failing = new Set(v.violations.map((x) => x.package)).size
+  // A violation of no package (a registration file that does not read, an entry naming no
+  // package) fails the repository, not a subpackage.
+  const ofPackages = v.violations.filter((x) => x.package)
+  const failing = new Set(ofPackages.map((x) => x.package)).size
+  const repoWide = v.violations.length - ofPackages.length
   const extras = [
     v.suppressed.length ? `${v.suppressed.length} suppressed` : '',
     v.warnings.length ? plural(v.warnings.length, 'warning') : ''
@@ -90,7 +97,10 @@ function sentence(v: Validation): string {
   const tail = extras.length ? ` (${extras.join(', ')})` : ''
   if (!v.violations.length)
     return `all ${plural(v.packages.length, 'subpackage')} keep the structure contract${tail}`
-  return `${plural(v.violations.length, 'violation')} in ${failing} of ${plural(v.packages.length, 'subpackage')}${tail}`
+  if (!failing)
+    return `${plural(repoWide, 'repository-wide violation')}; all ${plural(v.packages.length, 'subpackage')} keep the structure contract${tail}`
+  const more = repoWide ? ` and ${repoWide} repository-wide` : ''
+  return `${plural(v.violations.length, 'violation')} in ${failing} of ${plural(v.packages.length, 'subpackage')}${more}${tail}`
 }
 
 /**
@@ -133,6 +143,19 @@ export function renderSummary(
   const md = new Markdown()
     .heading('validate-structure')
     .para(`**${v.violations.length ? 'FAIL' : 'PASS'}**: ${summary}.`)
+  // Repository-wide violations first: few, unless a registration file lists many non-packages.
+  const repoWide = byPkg.get('') ?? []
+  if (repoWide.length)
+    md.table(
+      ['repository-wide', 'violation'],
+      repoWide
+        .slice(0, REPO_WIDE_ROWS)
+        .map((f) => [`**${label(f.code ?? '')}**`, `${f.message} ${where(f, rel)}`.trim()])
+    )
+  if (repoWide.length > REPO_WIDE_ROWS)
+    md.para(
+      `…and ${plural(repoWide.length - REPO_WIDE_ROWS, 'more repository-wide violation')}: the annotations and the \`violations\` output list them.`
+    )
   const failing = v.packages.filter((p) => byPkg.has(p))
   const passing = v.packages.filter((p) => !byPkg.has(p))
   const row = (p: string) => {

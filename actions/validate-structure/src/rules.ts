@@ -103,6 +103,25 @@ export const RULES = [
     title: 'pyproject.toml has no [project] name'
   },
   {
+    code: 'CA117',
+    slug: 'codeowners',
+    severity: 'error',
+    title:
+      'the CODEOWNERS line is missing, lists other owners than OWNERS, or is overridden (`codeowners`)'
+  },
+  {
+    code: 'CA118',
+    slug: 'smoke-matrix',
+    severity: 'error',
+    title: 'not in the smoke matrix file, or archived and still in it (`check_smoke_matrix`)'
+  },
+  {
+    code: 'CA119',
+    slug: 'extras',
+    severity: 'error',
+    title: "not in the meta-package's extras or `all`, or archived and still there (`check_extras`)"
+  },
+  {
     code: 'CA201',
     slug: 'upstream-floor',
     severity: 'warning',

@@ -4,11 +4,13 @@ import {
   isGrandfathered,
   PyProject,
   eachPackage,
+  ownerHandles,
   packageLayoutFindings,
   RepoBase
 } from '@contribs-actions/shared'
 import { checkContent, checkFolders, PackageContext } from './check-package.js'
 import type { Layout } from './layout.js'
+import { checkRegistrations, Registrations } from './registrations.js'
 import { Levels, resolveRule } from './rules.js'
 
 export interface Suppressed extends Finding {
@@ -28,12 +30,18 @@ export interface RepoFacts {
   layouts: Layout[]
   /** Grandfathered paths that no longer exist, with the line that lists them. */
   staleGrandfather: { path: string; line?: number }[]
+  /** What the opt-in registration checks read (empty when all are off). */
+  registrations: Registrations
 }
 
-/** What later rules need of a package once its contents were checked: its name (rule 10). */
+/**
+ * What later rules need of a package once its contents were checked: its name (rule 10, the
+ * extras), and its OWNERS handles when CODEOWNERS is checked.
+ */
 export interface PackageName {
   dir: string
   pyproject?: Pick<PyProject, 'file' | 'name' | 'key' | 'lines'>
+  owners?: string[]
 }
 
 export interface Contents {
@@ -55,7 +63,10 @@ export function checkContents(repo: RepoBase, ctx: PackageContext): Contents {
     const p = pkg.pyproject
     packages.push({
       dir: pkg.dir,
-      pyproject: p && { file: p.file, name: p.name, key: p.key, lines: p.lines }
+      pyproject: p && { file: p.file, name: p.name, key: p.key, lines: p.lines },
+      ...(ctx.settings.codeowners !== false && pkg.owners
+        ? { owners: ownerHandles(pkg.owners) }
+        : {})
     })
   }
   return { packages, findings }
@@ -199,6 +210,7 @@ export function validateRepo(
   const all: Finding[] = [...contents.findings]
   packages.forEach((pkg, i) => all.push(...checkFolders(pkg.dir, facts.layouts[i], ctx)))
   all.push(...checkDuplicates(repo, packages))
+  all.push(...checkRegistrations(repo, packages, facts.registrations))
 
   // Grandfathered paths inside a package (a legacy folder under the namespace, say) are exempt,
   // as is everything under them.

@@ -8,7 +8,14 @@ import { actionUsage } from '../src/help.js'
 import { markdownToText } from '../src/markdown-text.js'
 import { catalogOf } from '../src/paths.js'
 import { parseAnnotations, parseOutputFile } from '../src/run-bundle.js'
-import { cleanupTempDirs, EXAMPLE_REPO, REPO_ROOT, tempDir } from '../../../test/kit/fixtures.js'
+import {
+  cleanupTempDirs,
+  copyExampleRepo,
+  EXAMPLE_REPO,
+  REPO_ROOT,
+  tempDir,
+  writeFiles
+} from '../../../test/kit/fixtures.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 
@@ -341,4 +348,45 @@ test('the packed package runs on its own: npm pack ships the action bundles it r
   )
   expect(r.stderr).toBe('')
   expect(JSON.parse(r.stdout)).toMatchObject({ timeout_minutes: '90' })
+})
+
+describe('contribs-actions codeowners', () => {
+  test('prints the whole file: other lines kept, a stale line rewritten, a missing one added at the end', () => {
+    const dir = copyExampleRepo()
+    const file = path.join(dir, '.github/CODEOWNERS')
+    const example = readFileSync(file, 'utf8')
+    const stale = example
+      .replace('/dspy/ @akihikokuroda', '/dspy/ @someone-who-left')
+      .replace('/citations/ @planetf1\n', '')
+    writeFiles(dir, { '.github/CODEOWNERS': stale })
+    const r = cli('codeowners', '--path', dir)
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toBe(
+      `${example.replace('/citations/ @planetf1\n', '')}/citations/ @planetf1\n`
+    )
+    // The example's own file is what the command prints for it.
+    expect(cli('codeowners', '--path', EXAMPLE_REPO).stdout).toBe(example)
+  })
+
+  test('settings that do not read: exit 1, the file and line on stderr', () => {
+    const dir = copyExampleRepo()
+    writeFiles(dir, {
+      'pyproject.toml':
+        readFileSync(path.join(dir, 'pyproject.toml'), 'utf8') + 'codeowners = "../x"\n'
+    })
+    const r = cli('codeowners', '--path', dir)
+    expect(r.status).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(
+      /^contribs-actions codeowners: pyproject.toml:\d+: .*codeowners must be/
+    )
+  })
+
+  test('--help prints its usage; an unknown flag is a usage error', () => {
+    expect(cli('codeowners', '--help').stdout).toMatch(/^usage: contribs-actions codeowners /)
+    const r = cli('codeowners', '--pth', '.')
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain("Try 'contribs-actions codeowners --help'.")
+  })
 })

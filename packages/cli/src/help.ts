@@ -14,6 +14,7 @@ export function usage(catalog: Catalog, width: number): string {
   return [
     'usage: contribs-actions <action> [--<input> VALUE ...] [--format text|json]',
     '       contribs-actions <action> --help',
+    '       contribs-actions codeowners [--path DIR]   (the CODEOWNERS file OWNERS files ask for)',
     '       contribs-actions --help | --version',
     '',
     wrap(

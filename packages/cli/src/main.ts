@@ -1,10 +1,12 @@
 // contribs-actions <action> [--<input> VALUE ...] [--format text|json] [--event NAME]
 //                  [--event-path FILE] [--repo OWNER/NAME] [--api-url URL]
+//                  codeowners [--path DIR] (see codeowners.ts)
 // Runs an action's built bundle locally, exactly as the runner would, and prints its job summary
 // and outputs (stdout) and its annotations (stderr). Exit status: the action's, or 2 for a usage
 // error. A token is never taken from the command line: set GITHUB_TOKEN in the environment.
 import { readFileSync } from 'node:fs'
 import { type CliArgs, parseCommand, UsageError } from './args.js'
+import { CODEOWNERS_COMMAND, runCodeowners } from './codeowners.js'
 import { printRun } from './format.js'
 import { actionUsage, usage } from './help.js'
 import { actionsDir, catalogOf, cliVersion } from './paths.js'
@@ -19,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
   const dir = actionsDir()
   const catalog = catalogOf(dir)
   try {
+    if (argv[0] === CODEOWNERS_COMMAND) return await runCodeowners(argv.slice(1))
     const command = parseCommand(argv, catalog)
     switch (command.kind) {
       case 'help':

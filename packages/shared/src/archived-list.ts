@@ -15,6 +15,8 @@
  * never unarchived by the sweep.
  */
 import { UserError } from './errors.js'
+import type { Finding } from './findings.js'
+import { readRepoText } from './repo-file.js'
 import { appendListItem, findJsonList, removeListItem } from './json-list-edit.js'
 import type { RemovedExtras } from './meta-package.js'
 
@@ -94,4 +96,37 @@ export function removeArchived(text: string, pkg: string): string {
     if (index < 0) return out
     out = removeListItem(out, list, index)
   }
+}
+
+/** The list read for a run: the entries by package, each with its line where found. */
+export interface ArchivedList {
+  entries: Map<string, ArchivedEntry & { line?: number }>
+  findings: Finding[]
+}
+
+/** The list in the checkout (see parseArchived); a missing file archives nothing. */
+export function readArchived(root: string, isPackage: (dir: string) => boolean): ArchivedList {
+  const text = readRepoText(root, ARCHIVED_FILE)
+  if (text === undefined) return { entries: new Map(), findings: [] }
+  return parseArchived(text, isPackage)
+}
+
+/**
+ * The list's entries by package (parseArchivedList). A malformed list fails naming the file; a
+ * name that is not a package is a warning (it may have been deleted since).
+ */
+export function parseArchived(text: string, isPackage: (dir: string) => boolean): ArchivedList {
+  const entries: ArchivedList['entries'] = new Map()
+  const findings: Finding[] = []
+  for (const entry of parseArchivedList(text)) {
+    if (!isPackage(entry.package))
+      findings.push({
+        severity: 'warning',
+        message: `${JSON.stringify(entry.package)} is listed as archived but is not a subpackage`,
+        file: ARCHIVED_FILE,
+        line: entry.line
+      })
+    entries.set(entry.package, entry)
+  }
+  return { entries, findings }
 }

@@ -46,3 +46,8 @@ export function parseOwners(text: string): Owners {
     invalid
   }
 }
+
+/** The entries as CODEOWNERS writes them: `@login`, `@org/team`, in file order. */
+export function ownerHandles(owners: Owners): string[] {
+  return owners.entries.map((o) => (o.kind === 'user' ? `@${o.login}` : `@${o.org}/${o.slug}`))
+}

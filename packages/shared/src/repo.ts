@@ -3,6 +3,7 @@ import path from 'node:path'
 import { UserError } from './errors.js'
 import { FileTree, startFileTree, TreeSource } from './file-tree.js'
 import type { Finding } from './findings.js'
+import { parseRepoJson } from './json-file.js'
 import { Owners, parseOwners } from './owners.js'
 import {
   excludedByLayout,
@@ -98,12 +99,7 @@ function readGrandfather(root: string, file: string): Grandfather {
 
 /** The grandfather list's text (see readGrandfather), wherever it was read from. */
 export function parseGrandfather(text: string, file: string): Grandfather {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (e) {
-    throw new UserError(`invalid JSON: ${(e as Error).message}`, { file })
-  }
+  const data = parseRepoJson(text, file)
   const list = (data as { legacy_paths?: unknown })?.legacy_paths
   if (list === undefined) return { file, paths: [] }
   if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) {

@@ -10,6 +10,8 @@ export type FieldSpec =
   | { type: 'string[]'; nonEmpty?: boolean; itemPattern?: RegExp; hint?: string }
   /** `increasing`: each item greater than the one before (no repeats, in order). */
   | { type: 'int[]'; nonEmpty?: boolean; min?: number; max?: number; increasing?: boolean }
+  /** A switch that may instead name something (`codeowners = true` or a path); `pattern` is for the string. */
+  | { type: 'bool-or-string'; pattern?: RegExp; hint: string }
   /** Command-line arguments: one string (split like a shell would) or a list of strings. */
   | { type: 'args' }
 
@@ -44,6 +46,8 @@ function describe(spec: FieldSpec): string {
       )
     case 'args':
       return 'a string or a list of strings'
+    case 'bool-or-string':
+      return spec.hint
   }
 }
 
@@ -88,6 +92,11 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
     case 'args':
       return typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
         ? (v as string | string[])
+        : undefined
+    case 'bool-or-string':
+      return typeof v === 'boolean' ||
+        (typeof v === 'string' && (!spec.pattern || spec.pattern.test(v)))
+        ? v
         : undefined
   }
 }

@@ -63,6 +63,17 @@ export interface Settings {
   required_dirs: string[]
   /** `{ <code or slug>: <level> }`: a rule switched off, or its findings made warnings or errors. */
   rules: Record<string, RuleLevel>
+  /**
+   * Check each package's CODEOWNERS line against its OWNERS file (CA117): `true` reads the file
+   * GitHub reads (CODEOWNERS_LOCATIONS, first found), a path reads that file, `false` is off.
+   */
+  codeowners: boolean | string
+  /** A package missing from `smoke_matrix_file`, or archived and still in it, is a violation (CA118). */
+  check_smoke_matrix: boolean
+  /** A package missing from the root's extras (and `all_extra`), or archived and still there, is a violation (CA119). */
+  check_extras: boolean
+  /** The extra that installs every package (`all`); "" when the meta-package has none. */
+  all_extra: string
 }
 
 /** What `rules` may set a rule to: not checked, reported without failing, or failing the step. */
@@ -121,7 +132,11 @@ export function defaultSettings(table = DEFAULT_TABLE): Settings {
 
     required_files: ['pyproject.toml', 'OWNERS', 'README.md'],
     required_dirs: ['tests', 'examples'],
-    rules: {}
+    rules: {},
+    codeowners: false,
+    check_smoke_matrix: false,
+    check_extras: false,
+    all_extra: 'all'
   }
 }
 
@@ -175,7 +190,20 @@ export const SETTINGS_FIELDS: Record<string, FieldSpec> = {
   skip_archived: { type: 'bool' },
 
   required_files: { type: 'string[]', itemPattern: DIR, hint: 'file names' },
-  required_dirs: { type: 'string[]', itemPattern: DIR, hint: 'folder names' }
+  required_dirs: { type: 'string[]', itemPattern: DIR, hint: 'folder names' },
+  codeowners: {
+    type: 'bool-or-string',
+    // Relative, no `.` or `..` part: the file is read inside the checkout only.
+    pattern: /^(?!\/)(?!(?:.*\/)?\.\.?(?:\/|$))[^\\]+$/,
+    hint: 'true, false or a root-relative path such as ".github/CODEOWNERS"'
+  },
+  check_smoke_matrix: { type: 'bool' },
+  check_extras: { type: 'bool' },
+  all_extra: {
+    type: 'string',
+    pattern: /^([A-Za-z0-9][A-Za-z0-9._-]*)?$/,
+    hint: 'an extra name, or ""'
+  }
 }
 
 /** Sub-tables of the root settings table that are not plain keys. */

@@ -18,3 +18,11 @@ export function byCodePoint(a: string, b: string): number {
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
+
+/**
+ * `text` cut to at most `max` characters with `…` where it was cut: a line of a repository file
+ * quoted in a message may be of any length.
+ */
+export function clip(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
