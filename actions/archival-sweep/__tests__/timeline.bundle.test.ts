@@ -147,6 +147,8 @@ test('GitHub failing mid-run: what was logged before, the group closed, then one
   }
   const r = await failing()
   expect(stepLines(r.stdout)).toEqual([
+    // the token is masked before the first call
+    '::add-mask::actions-token',
     '::group::Open issues',
     '1 open issue labelled contribs-broken',
     '::endgroup::',

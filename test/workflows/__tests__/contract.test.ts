@@ -196,7 +196,12 @@ describe('workflow kinds', () => {
     })
     for (const w of examples) expect(isReusable(w)).toBe(false)
     const t = (f: string) => [...triggers(resolve(`examples/consumer-workflows/${f}`)!)].sort()
-    expect(t('release.yml')).toEqual(['pull_request', 'repository_dispatch', 'workflow_dispatch'])
+    expect(t('release.yml')).toEqual([
+      'pull_request',
+      'push',
+      'repository_dispatch',
+      'workflow_dispatch'
+    ])
     expect(t('smoke.yml')).toContain('schedule')
     expect(t('archival.yml')).toContain('schedule')
   })

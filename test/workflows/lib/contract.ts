@@ -45,7 +45,7 @@ export const CONTRACT: Record<string, { inputs: string[]; outputs: string[] }> =
   },
   'bump-versions': {
     inputs: ['path', 'version', 'lock-command', 'token', 'dry-run'],
-    outputs: ['version', 'tier', 'opened', 'skipped', 'waiting', 'failed', 'done', 'plan']
+    outputs: ['version', 'opened', 'skipped', 'waiting', 'failed', 'done', 'plan']
   },
   'smoke-reporter': {
     inputs: ['path', 'mode', 'package', 'outcome', 'results', 'run-id', 'token', 'dry-run'],
