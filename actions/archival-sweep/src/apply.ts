@@ -110,10 +110,11 @@ function weightOf(w: WriteOp): number {
   return w.op === 'registry' ? REGISTRY_WRITES[w.mode] : 1
 }
 
-export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Applied> {
-  const out: Applied = {
+/** Nothing applied yet; `pending` holds the steps left for another run. */
+export function nothingApplied(pending: Applied['pending'] = []): Applied {
+  return {
     done: [],
-    pending: [],
+    pending,
     failed: [],
     held: [],
     operations: 0,
@@ -121,6 +122,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     created: new Map(),
     registry: new Map()
   }
+}
+
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Applied> {
+  const out = nothingApplied()
   const ensured = new Set<string>()
   const broken = new Set<string>()
   let stopped = false

@@ -27,7 +27,7 @@ import {
   readBase,
   readTextAt
 } from '@contribs-actions/shared/github'
-import { Applied, applyPlan } from './apply.js'
+import { Applied, applyPlan, nothingApplied } from './apply.js'
 import { writeProblems } from './checks.js'
 import { readMinimum, upstreamFloors } from './floor.js'
 import { octokitGuard } from './guard.js'
@@ -106,7 +106,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   let applied: Applied
   try {
     applied = deferred
-      ? deferredApplied(planned.plan)
+      ? nothingApplied([...planned.plan.steps])
       : await applyPlan(planned.plan, {
           maxOperations: options.maxOperations,
           writer: options.dryRun ? undefined : octokitWriter(conn, labels, planned.base, fence),
@@ -198,20 +198,6 @@ const LEASE_ROUNDS = 3
 
 const LEASE_REFUSED =
   'the token may not write the lease file on the state branch (contents: write), so this sweep is not coordinated with others that overlap it: grant contents: write, or keep one sweep at a time with a `concurrency` group'
-
-/** What a run that leaves the work to another sweep applied: nothing, every step pending. */
-function deferredApplied(plan: Plan): Applied {
-  return {
-    done: [],
-    pending: [...plan.steps],
-    failed: [],
-    held: [],
-    operations: 0,
-    capped: false,
-    created: new Map(),
-    registry: new Map()
-  }
-}
 
 /**
  * The open issues with the tracking label (and the stale label when the stale-floor signal is
