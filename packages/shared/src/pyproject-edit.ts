@@ -262,3 +262,7 @@ export function setProjectVersion(text: string, version: string, file: string): 
   }
   return { kind: 'edited', text: next, line, before, inserted }
 }
+
+/** The top-level statements of a TOML text with their offsets, for other byte-preserving edits. */
+export { scan as scanTomlStatements }
+export type { Statement as TomlStatement }
