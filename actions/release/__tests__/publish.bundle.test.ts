@@ -1,0 +1,181 @@
+// release's built bundle against the GitHub emulator: the plan with a lagging package and its
+// dependents, the rewrite of the checkout for building, the release published once with every
+// asset and notes naming the straggler and its tracking issue, a re-run that writes nothing, and
+// a conflicting asset that fails with one line and uploads nothing.
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { runBundle, type BundleRunResult } from '@contribs-actions/cli'
+import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
+import { trackingMarker } from '@contribs-actions/shared'
+import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import {
+  cleanupTempDirs,
+  copyExampleRepo,
+  initGitRepo,
+  writeFiles
+} from '../../../test/kit/fixtures.js'
+
+jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
+
+const OWNER = 'acme'
+const REPO = 'contribs'
+let emu: Emulator
+let checkout: string
+
+beforeAll(async () => {
+  emu = await startEmulator({ now: '2026-03-01T12:00:00Z' })
+  checkout = copyExampleRepo()
+  // _integration_core lags behind the release: it and the packages built on it stay out.
+  const core = path.join(checkout, '_integration_core/pyproject.toml')
+  writeFiles(checkout, {
+    '_integration_core/pyproject.toml': readFileSync(core, 'utf8').replace(
+      'version = "0.6.0"',
+      'version = "0.5.0"'
+    )
+  })
+  initGitRepo(checkout)
+  await emu.seedRepo({ owner: OWNER, repo: REPO, source: checkout })
+})
+afterAll(async () => {
+  await emu.close()
+  cleanupTempDirs()
+})
+
+function release(inputs: Record<string, string>): Promise<BundleRunResult> {
+  return runBundle({
+    action: 'release',
+    inputs: { token: 'actions-token', 'actions-token': 'actions-token', ...inputs },
+    workspace: checkout,
+    event: { name: 'push', payload: { ref: 'refs/tags/v0.6.0' } },
+    env: {
+      GITHUB_API_URL: emu.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      GITHUB_REF: 'refs/tags/v0.6.0',
+      GITHUB_RUN_ID: '500',
+      CONTRIBS_ACTIONS_TIME_SCALE: '0.01'
+    }
+  })
+}
+
+function ok(r: BundleRunResult, exitCode = 0): BundleRunResult {
+  if (r.exitCode !== exitCode)
+    throw new Error(`exit ${r.exitCode} (expected ${exitCode}):\n${r.stdout}\n${r.stderr}`)
+  return r
+}
+
+const json = (r: BundleRunResult, key: string): unknown => JSON.parse(r.outputs[key])
+
+/** Stand-ins for the built files, one per asset the plan names (their bytes differ per file). */
+function writeDist(assets: string[], changed?: string): void {
+  const files: Record<string, string> = {}
+  for (const a of assets.filter((x) => x !== 'mellea_contribs-py3-none-any.whl'))
+    files[`dist/${a}`] = `built ${a}${a === changed ? ' (rebuilt)' : ''}`
+  writeFiles(checkout, files)
+}
+
+test('plan, rewrite, publish once, re-run writes nothing, a conflicting asset fails loudly', async () => {
+  const gh = emu.state.repo(OWNER, REPO)
+  const early = ok(await release({ mode: 'plan' }))
+  expect(json(early, 'stragglers')).toEqual([
+    { package: '_integration_core', kind: 'version', why: 'at 0.5.0, not 0.6.0', issue: null },
+    expect.objectContaining({ package: 'crewai', kind: 'dependency', issue: null }),
+    expect.objectContaining({ package: 'dspy', kind: 'dependency', issue: null }),
+    expect.objectContaining({ package: 'langchain', kind: 'dependency', issue: null })
+  ])
+  // The lagging package's tracking issue, as smoke-reporter opens it.
+  const created = await fetch(`${emu.url}/repos/${OWNER}/${REPO}/issues`, {
+    method: 'POST',
+    headers: { authorization: 'token app-token', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      title: '[contribs-broken] _integration_core: smoke red',
+      body: `red twice\n${trackingMarker('_integration_core')}`,
+      labels: ['contribs-broken']
+    })
+  }).then((r) => r.json() as Promise<{ number: number; html_url: string }>)
+
+  const plan = ok(await release({ mode: 'plan' }))
+  expect(json(plan, 'included')).toEqual(['agent-utilities', 'citations'])
+  const assets = json(plan, 'assets') as string[]
+  expect(assets).toEqual([
+    'mellea_contribs-0.6.0-py3-none-any.whl',
+    'mellea_contribs-0.6.0.tar.gz',
+    'mellea_contribs-py3-none-any.whl',
+    'mellea_contribs_agent_utilities-0.6.0-py3-none-any.whl',
+    'mellea_contribs_agent_utilities-0.6.0.tar.gz',
+    'mellea_contribs_citations-0.6.0-py3-none-any.whl',
+    'mellea_contribs_citations-0.6.0.tar.gz'
+  ])
+  expect(gh.releases).toEqual([])
+
+  // The whole publish: the release once, every asset, the version-free copy of the meta wheel.
+  writeDist(assets)
+  emu.clearRequests()
+  const first = ok(await release({ mode: 'publish' }))
+  expect(first.outputs.written).toBe('true')
+  const releases = emu.state.repo(OWNER, REPO).releases
+  expect(releases).toHaveLength(1)
+  const rel = releases[0]
+  expect(rel.tagName).toBe('v0.6.0')
+  expect(rel.assets.map((a) => a.name).sort()).toEqual(assets)
+  const metaWheel = rel.assets.find((a) => a.name === 'mellea_contribs-0.6.0-py3-none-any.whl')!
+  const versionFree = rel.assets.find((a) => a.name === 'mellea_contribs-py3-none-any.whl')!
+  expect(versionFree.data.equals(metaWheel.data)).toBe(true)
+  expect(rel.body).toContain('Tracks `mellea` 0.6.0.')
+  expect(rel.body).toContain(
+    `### Skipped\n\n- \`_integration_core\`: at 0.5.0, not 0.6.0; tracking issue [#${created.number}](${created.html_url})`
+  )
+  expect(rel.body).toContain('- `crewai`: needs _integration_core, not in this release')
+  expect(emu.state.repo(OWNER, REPO).issues).toHaveLength(1) // release writes no issue
+
+  // A re-run finds everything in place and sends no write.
+  emu.clearRequests()
+  const again = ok(await release({ mode: 'publish' }))
+  expect(again.outputs.written).toBe('false')
+  expect(emu.requests().filter((r) => r.method !== 'GET')).toEqual([])
+  expect(emu.state.repo(OWNER, REPO).releases[0].assets).toHaveLength(assets.length)
+
+  // A file rebuilt differently is refused in one line, before any upload.
+  writeDist(assets, 'mellea_contribs_citations-0.6.0.tar.gz')
+  emu.clearRequests()
+  const conflict = ok(await release({ mode: 'publish' }), 1)
+  const errors = conflict.stdout.split('\n').filter((l) => l.startsWith('::error'))
+  expect(errors).toHaveLength(1)
+  expect(errors[0]).toContain(
+    'release v0.6.0 already has an asset mellea_contribs_citations-0.6.0.tar.gz that differs from the built file'
+  )
+  expect(conflict.stdout + conflict.stderr).not.toMatch(/\n\s+at /) // no stack trace
+  expect(emu.requests().filter((r) => r.method !== 'GET')).toEqual([])
+})
+
+test('rewrite points uv-sourced siblings at the release and leaves the rest byte for byte', async () => {
+  // At 0.6.0 throughout, dspy ships with _integration_core and is rewritten to its wheel.
+  const core = path.join(checkout, '_integration_core/pyproject.toml')
+  writeFiles(checkout, {
+    '_integration_core/pyproject.toml': readFileSync(core, 'utf8').replace(
+      'version = "0.5.0"',
+      'version = "0.6.0"'
+    )
+  })
+  const before = readFileSync(path.join(checkout, 'dspy/pyproject.toml'), 'utf8')
+  const r = ok(await release({ mode: 'rewrite' }))
+  expect(json(r, 'rewritten')).toEqual([
+    'crewai/pyproject.toml',
+    'dspy/pyproject.toml',
+    'pyproject.toml'
+  ])
+  const after = readFileSync(path.join(checkout, 'dspy/pyproject.toml'), 'utf8')
+  const url =
+    'https://github.com/acme/contribs/releases/download/v0.6.0/mellea_contribs_integration_core-0.6.0-py3-none-any.whl'
+  expect(after).toBe(
+    before.replace(
+      '"mellea-contribs-integration-core",',
+      `"mellea-contribs-integration-core @ ${url}",`
+    ) + '\n[tool.hatch.metadata]\nallow-direct-references = true\n'
+  )
+  const meta = readFileSync(path.join(checkout, 'pyproject.toml'), 'utf8')
+  expect(meta).toContain(
+    'dspy = ["mellea-contribs-dspy @ https://github.com/acme/contribs/releases/download/v0.6.0/mellea_contribs_dspy-0.6.0-py3-none-any.whl"]'
+  )
+})
