@@ -179,3 +179,69 @@ test('rewrite points uv-sourced siblings at the release and leaves the rest byte
     'dspy = ["mellea-contribs-dspy @ https://github.com/acme/contribs/releases/download/v0.6.0/mellea_contribs_dspy-0.6.0-py3-none-any.whl"]'
   )
 })
+
+test('answers lost after GitHub created the release or an asset: each is adopted, nothing twice', async () => {
+  await emu.seedRepo({ owner: OWNER, repo: 'lossy', source: checkout })
+  const lossy = (inputs: Record<string, string>) =>
+    runBundle({
+      action: 'release',
+      inputs: { token: 'actions-token', 'actions-token': 'actions-token', ...inputs },
+      workspace: checkout,
+      env: {
+        GITHUB_API_URL: emu.url,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: `${OWNER}/lossy`,
+        GITHUB_REF: 'refs/tags/v0.6.0',
+        CONTRIBS_ACTIONS_TIME_SCALE: '0.01'
+      }
+    })
+  const assets = json(ok(await lossy({ mode: 'plan' })), 'assets') as string[]
+  writeDist(assets)
+  emu.addFault({
+    method: 'POST',
+    route: 'POST /repos/{owner}/{repo}/releases',
+    kind: 'status',
+    status: 502,
+    when: 'after'
+  })
+  emu.addFault({
+    method: 'POST',
+    route: 'POST /repos/{owner}/{repo}/releases/{release_id}/assets',
+    kind: 'drop',
+    when: 'after'
+  })
+  emu.clearRequests()
+  ok(await lossy({ mode: 'publish' }))
+  const releases = emu.state.repo(OWNER, 'lossy').releases
+  expect(releases).toHaveLength(1)
+  expect(releases[0].assets.map((a) => a.name).sort()).toEqual(assets)
+  expect(emu.requests().filter((r) => r.fault).map((r) => r.fault)).toEqual(['status', 'drop'])
+  const posts = emu.requests().filter((r) => r.method === 'POST')
+  expect(posts.filter((r) => r.route === 'POST /repos/{owner}/{repo}/releases')).toHaveLength(1)
+  // One upload per asset: the dropped one was found by its name, not sent again.
+  expect(posts.filter((r) => r.route?.endsWith('/assets'))).toHaveLength(assets.length)
+})
+
+test('a built file missing from dist-dir stops the step in one line before any write', async () => {
+  await emu.seedRepo({ owner: OWNER, repo: 'missing', source: checkout })
+  writeFiles(checkout, { 'dist/mellea_contribs_citations-0.6.0.tar.gz': null })
+  emu.clearRequests()
+  const r = await runBundle({
+    action: 'release',
+    inputs: { token: 'actions-token', 'actions-token': 'actions-token', mode: 'publish' },
+    workspace: checkout,
+    env: {
+      GITHUB_API_URL: emu.url,
+      GITHUB_REPOSITORY: `${OWNER}/missing`,
+      GITHUB_REF: 'refs/tags/v0.6.0'
+    }
+  })
+  ok(r, 1)
+  const errors = r.annotations.filter((a) => a.level === 'error')
+  expect(errors.map((e) => e.message)).toEqual([
+    expect.stringMatching(
+      /^nothing was published: 1 built file\(s\) missing from .*dist: mellea_contribs_citations-0\.6\.0\.tar\.gz$/
+    )
+  ])
+  expect(emu.requests().filter((q) => q.write)).toEqual([])
+})
