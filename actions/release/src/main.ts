@@ -4,6 +4,7 @@ import {
   ActionResult,
   buildGraph,
   Inputs,
+  isPreRelease,
   loadRepo,
   Logger,
   mapJobs,
@@ -71,7 +72,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
       tag: p.tag,
       name: `${p.meta?.name ?? target.repo} ${p.version}`,
       body: notes,
-      prerelease: /(a|b|rc|dev)\d*$|(a|b|rc)\d+\./.test(p.version),
+      prerelease: isPreRelease(p.version),
       target: ctx.sha
     },
     files,

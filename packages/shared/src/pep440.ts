@@ -1,4 +1,9 @@
-import { clean as libraryClean, lt as libraryLt, valid as libraryValid } from '@renovatebot/pep440'
+import {
+  clean as libraryClean,
+  explain as libraryExplain,
+  lt as libraryLt,
+  valid as libraryValid
+} from '@renovatebot/pep440'
 
 // @renovatebot/pep440 builds its regular expressions on first use: ~5 ms, a sixth of what a
 // small action adds to Node's own start-up. The versions in a contribs repo are nearly always
@@ -24,6 +29,12 @@ export function canonicalVersion(v: string): string | undefined {
       .map((d) => d.replace(/^0+(?=\d)/, ''))
       .join('.')
   return libraryClean(v) ?? undefined
+}
+
+/** Whether a version is a pre-release (`a`, `b`, `rc` or `.dev`); a plain release never is. */
+export function isPreRelease(v: string): boolean {
+  if (PLAIN_RELEASE.test(v)) return false
+  return libraryExplain(v)?.is_prerelease ?? false
 }
 
 /** As the library's lt(): whether a sorts before b. */
