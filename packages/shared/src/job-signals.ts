@@ -86,7 +86,8 @@ export function mapJobs(jobs: Job[], pattern: RegExp | undefined, known?: Set<st
       ignored.push({ job: job.name, reason: `still ${job.status ?? 'running'}` })
       continue
     }
-    if (!validPackageName(pkg)) {
+    // A subpackage folder of the checkout is a package whatever its shape (`python/x/y`).
+    if (!known?.has(pkg) && !validPackageName(pkg)) {
       ignored.push({ job: job.name, reason: `${JSON.stringify(pkg)} is not a package name` })
       continue
     }
