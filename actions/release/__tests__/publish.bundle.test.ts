@@ -215,7 +215,12 @@ test('answers lost after GitHub created the release or an asset: each is adopted
   const releases = emu.state.repo(OWNER, 'lossy').releases
   expect(releases).toHaveLength(1)
   expect(releases[0].assets.map((a) => a.name).sort()).toEqual(assets)
-  expect(emu.requests().filter((r) => r.fault).map((r) => r.fault)).toEqual(['status', 'drop'])
+  expect(
+    emu
+      .requests()
+      .filter((r) => r.fault)
+      .map((r) => r.fault)
+  ).toEqual(['status', 'drop'])
   const posts = emu.requests().filter((r) => r.method === 'POST')
   expect(posts.filter((r) => r.route === 'POST /repos/{owner}/{repo}/releases')).toHaveLength(1)
   // One upload per asset: the dropped one was found by its name, not sent again.
@@ -244,4 +249,50 @@ test('a built file missing from dist-dir stops the step in one line before any w
     )
   ])
   expect(emu.requests().filter((q) => q.write)).toEqual([])
+})
+
+test('packages at or past the archival notice, or archived, are named at risk', async () => {
+  await emu.seedRepo({ owner: OWNER, repo: 'risky', source: checkout })
+  const open = (pkg: string, labels: string[]) =>
+    fetch(`${emu.url}/repos/${OWNER}/risky/issues`, {
+      method: 'POST',
+      headers: { authorization: 'token app-token', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: `[contribs-broken] ${pkg}: smoke red`,
+        body: trackingMarker(pkg),
+        labels
+      })
+    }).then((r) => r.json() as Promise<{ number: number }>)
+  const citations = await open('citations', ['contribs-broken'])
+  const crewai = await open('crewai', ['contribs-broken', 'archived'])
+  const dspy = await open('dspy', ['contribs-broken'])
+  // dspy's label is re-applied later: its clock restarts and it is not at the notice yet.
+  emu.advance({ days: 10 })
+  await fetch(`${emu.url}/repos/${OWNER}/risky/issues/${dspy.number}/labels/contribs-broken`, {
+    method: 'DELETE',
+    headers: { authorization: 'token app-token' }
+  })
+  await fetch(`${emu.url}/repos/${OWNER}/risky/issues/${dspy.number}/labels`, {
+    method: 'POST',
+    headers: { authorization: 'token app-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ labels: ['contribs-broken'] })
+  })
+  emu.advance({ days: 4 })
+  const r = ok(
+    await runBundle({
+      action: 'release',
+      inputs: { token: 'actions-token', 'actions-token': 'actions-token' },
+      workspace: checkout,
+      env: {
+        GITHUB_API_URL: emu.url,
+        GITHUB_REPOSITORY: `${OWNER}/risky`,
+        GITHUB_REF: 'refs/tags/v0.6.0'
+      }
+    })
+  )
+  expect(json(r, 'at-risk')).toEqual([
+    { package: 'citations', stage: 'notice', issue: citations.number },
+    { package: 'crewai', stage: 'archived', issue: crewai.number }
+  ])
+  expect(r.outputs.notes).toContain('### At risk\n\n- `citations`: broken past the archival notice')
 })
