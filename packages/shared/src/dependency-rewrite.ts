@@ -125,6 +125,14 @@ export function allowDirectReferences(text: string, file: string): string {
   const path = ['tool', 'hatch', 'metadata', 'allow-direct-references']
   const pair = statements.find((s) => s.kind === 'pair' && samePath(s.path, path))
   const eol = /\r?\n/.exec(text)?.[0] ?? '\n'
+  const inline = statements.find(
+    (s) => s.kind === 'pair' && s.path.length <= 3 && samePath(s.path, path.slice(0, s.path.length))
+  )
+  if (!pair && inline)
+    throw new UserError(
+      `\`${inline.path.join('.')}\` is an inline table, so \`[tool.hatch.metadata] allow-direct-references = true\` cannot be added; write it as a [${inline.path.join('.')}] table`,
+      { file, line: inline.line }
+    )
   let next: string
   if (pair) {
     if (text.slice(pair.valueStart, pair.valueEnd) === 'true') return text
