@@ -1,5 +1,6 @@
 import { apiError, createOnce, statusOf, type Octokit } from '@contribs-actions/shared/github'
 import type { ReleaseReader, ReleaseWriter, RemoteAsset, RemoteRelease } from './publish.js'
+import type { TagReader, TagWriter } from './tag.js'
 
 interface Repo {
   octokit: Octokit
@@ -141,6 +142,44 @@ export function octokitWriter(target: Repo): ReleaseWriter {
         throw apiError(`could not upload ${name} to release ${release.tag}`, e, 'contents: write')
       })
       return created.value
+    }
+  }
+}
+
+/** Tags through the git data API (contents: write), each created once. */
+export function octokitTagger({ octokit, owner, repo }: Repo): TagReader & TagWriter {
+  const tagSha = async (tag: string): Promise<string | undefined> => {
+    try {
+      const r = await octokit.rest.git.getRef({ owner, repo, ref: `tags/${tag}` })
+      return r.data.object.sha
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined
+      throw apiError(`could not read the tag ${tag}`, e, 'contents: read')
+    }
+  }
+  return {
+    tagSha,
+    async branchHead(branch) {
+      try {
+        const name = branch ?? (await octokit.rest.repos.get({ owner, repo })).data.default_branch
+        const r = await octokit.rest.repos.getBranch({ owner, repo, branch: name })
+        return { branch: name, sha: r.data.commit.sha }
+      } catch (e) {
+        throw apiError(`could not read the branch ${branch ?? '(default)'}`, e, 'contents: read')
+      }
+    },
+    async createTag(tag, sha) {
+      await createOnce({
+        what: `tag ${tag}`,
+        create: async () => {
+          await octokit.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha })
+          return sha
+        },
+        // Adopted only when it names the same commit: a tag elsewhere is someone else's.
+        find: async () => ((await tagSha(tag)) === sha ? sha : undefined)
+      }).catch((e: unknown) => {
+        throw apiError(`could not create the tag ${tag}`, e, 'contents: write')
+      })
     }
   }
 }

@@ -18,13 +18,14 @@ import {
   type PackageSignal
 } from '@contribs-actions/shared'
 import { connect, readJobs, type Connection } from '@contribs-actions/shared/github'
-import { octokitReader, octokitWriter } from './github.js'
+import { octokitReader, octokitTagger, octokitWriter } from './github.js'
 import { releaseNotes } from './notes.js'
 import { parseOptions, type Options } from './options.js'
 import { planRelease, type ReleasePackage, type ReleasePlan, type TrackedPackage } from './plan.js'
 import { publishRelease, type LocalAsset } from './publish.js'
-import { planResult, publishResult, rewriteResult } from './report.js'
+import { planResult, publishResult, rewriteResult, tagResult } from './report.js'
 import { pinMetaExtrasToRelease, rewriteForBuild } from './rewrite.js'
+import { pushReleaseTag } from './tag.js'
 import { readTracked } from './tracked.js'
 
 /** Wheels are far larger than the pyproject files the repository readers are sized for. */
@@ -57,6 +58,18 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     )
   }
   const conn = connect(inputs, ctx, log)
+  if (options.mode === 'tag') {
+    // The meta-package must be at the version (planRelease refuses otherwise) before it is tagged.
+    const p = plan([])
+    const tagger = octokitTagger(conn)
+    const outcome = await pushReleaseTag(
+      p.tag,
+      options.target,
+      tagger,
+      options.dryRun ? undefined : tagger
+    )
+    return tagResult(p, outcome, conn.actionsToken, options.dryRun)
+  }
   const tracked = await log.withGroup('Tracking issues', () => readTracked(conn, repo.settings))
   const signals = options.buildJobs ? await buildSignals(conn, ctx, options, repo, log) : undefined
   const p = plan(tracked, signals)

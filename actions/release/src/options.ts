@@ -1,8 +1,9 @@
 import path from 'node:path'
 import { Inputs, RunContext, UserError } from '@contribs-actions/shared'
+import { checkTarget } from './tag.js'
 import { releaseVersion, type ReleaseVersion } from './version.js'
 
-export type Mode = 'plan' | 'rewrite' | 'publish'
+export type Mode = 'plan' | 'rewrite' | 'publish' | 'tag'
 
 export interface Options {
   root: string
@@ -17,12 +18,17 @@ export interface Options {
   upstreamVersion?: string
   /** rewrite: also point the meta-package's extras at the release's wheels. */
   pinExtras: boolean
+  /** tag: the commit sha or branch the tag names; default the default branch's head. */
+  target?: string
 }
 
 /** Everything the user gives is checked here, before the first request. */
 export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace' | 'ref'>): Options {
-  const mode = inputs.oneOf('mode', ['plan', 'rewrite', 'publish'] as const, 'plan')
+  const mode = inputs.oneOf('mode', ['plan', 'rewrite', 'publish', 'tag'] as const, 'plan')
   const jobs = inputs.string('build-jobs')
+  const target = inputs.string('target')
+  if (target !== undefined && mode !== 'tag')
+    throw new UserError('input `target` is for `mode: tag`, where the release tag is pushed')
   if (jobs !== undefined && mode !== 'publish')
     throw new UserError(
       'input `build-jobs` is for `mode: publish`, where the build results are read'
@@ -37,7 +43,8 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace' |
     distDir: path.resolve(root, inputs.string('dist-dir') ?? 'dist'),
     buildJobs: jobs === undefined ? undefined : jobPattern(jobs),
     upstreamVersion: inputs.version('upstream-version'),
-    pinExtras: inputs.bool('pin-extras', true)
+    pinExtras: inputs.bool('pin-extras', true),
+    target: checkTarget(target)
   }
 }
 

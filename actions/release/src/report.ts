@@ -2,6 +2,7 @@ import { ActionResult, code, emptyResult, Markdown } from '@contribs-actions/sha
 import type { Rewritten } from './main.js'
 import type { ReleasePlan } from './plan.js'
 import type { PublishOutcome } from './publish.js'
+import type { TagOutcome } from './tag.js'
 
 /** The outputs every mode sets: what the release holds and why the rest is not in it. */
 function planOutputs(plan: ReleasePlan): ActionResult['outputs'] {
@@ -100,5 +101,39 @@ export function publishResult(
   if (outcome.foreign.length)
     result.log.push(`left alone (not built by this release): ${outcome.foreign.join(', ')}`)
   result.summary = planMarkdown(plan).details('Release notes', notes).toString()
+  return result
+}
+
+/**
+ * GitHub starts no workflow for a tag the default token pushes: the release workflow would
+ * never run. Said as a warning, as bump-versions does for its pull requests.
+ */
+export const TAG_TOKEN_WARNING =
+  'the tag was pushed with the default GITHUB_TOKEN, which starts no workflow: the release workflow does not run for it. Push it with a GitHub App token (or push the tag yourself)'
+
+export function tagResult(
+  plan: ReleasePlan,
+  outcome: TagOutcome,
+  actionsToken: boolean,
+  dryRun: boolean
+): ActionResult {
+  const result = emptyResult()
+  const at = outcome.sha.slice(0, 12)
+  const sentence = {
+    create: `${dryRun ? 'dry run, nothing written: would push' : 'pushed'} ${outcome.tag} at ${at}`,
+    keep: `${outcome.tag} already names ${at}: nothing to push`,
+    elsewhere: `${outcome.tag} already exists at ${outcome.existing?.slice(0, 12)}, not ${at}: left as it is (a tag is never moved)`
+  }[outcome.step]
+  result.outputs = {
+    ...planOutputs(plan),
+    sha: outcome.existing ?? outcome.sha,
+    written: outcome.written,
+    summary: sentence
+  }
+  result.log.push(sentence)
+  if (outcome.written && actionsToken)
+    result.findings.push({ severity: 'warning', message: TAG_TOKEN_WARNING })
+  if (outcome.step === 'elsewhere') result.findings.push({ severity: 'warning', message: sentence })
+  result.summary = new Markdown().heading(`release ${plan.tag}`).para(sentence).toString()
   return result
 }
