@@ -148,3 +148,36 @@ describe('the shell', () => {
     })
   })
 })
+
+describe('the bump receiver pushes the release tag when every package is bumped', () => {
+  const receive = wfs.get('.github/workflows/receive-release.yml')!
+  const bump = jobs(receive).find(([id]) => id === 'bump')![1]
+  const tagStep = steps(bump).find((s) => s.name === 'Push the release tag')!
+  const runs = (done: string, inputs: { tag: boolean; 'dry-run': boolean }, own = false) =>
+    jobRuns(tagStep.if, {
+      inputs,
+      steps: {
+        'bump-default-lock': { outputs: own ? {} : { done } },
+        'bump-own-lock': { outputs: own ? { done } : {} }
+      }
+    })
+
+  test('after the last tier, from either bump step; not before, not in a dry run, not when off', () => {
+    const on = { tag: true, 'dry-run': false }
+    expect(runs('true', on)).toBe(true)
+    expect(runs('true', on, true)).toBe(true)
+    expect(runs('false', on)).toBe(false)
+    expect(runs('true', { tag: true, 'dry-run': true })).toBe(false)
+    expect(runs('true', { tag: false, 'dry-run': false })).toBe(false)
+  })
+
+  test('it runs the release action in tag mode with the bump token and version', () => {
+    expect(tagStep.uses).toBe('generative-computing/contribs-actions/actions/release@v1')
+    expect(tagStep.with).toMatchObject({
+      mode: 'tag',
+      token: '${{ steps.app.outputs.token || secrets.token || github.token }}',
+      version:
+        '${{ steps.bump-default-lock.outputs.version || steps.bump-own-lock.outputs.version }}'
+    })
+  })
+})
