@@ -29,8 +29,8 @@ function planSentence(plan: ReleasePlan): string {
   return `${plan.tag}: ${plan.included.length} package(s)${plan.meta ? ' and the meta-package' : ''}${skipped}`
 }
 
-function planMarkdown(plan: ReleasePlan): Markdown {
-  const md = new Markdown().heading(`release ${plan.tag}`)
+function planMarkdown(plan: ReleasePlan, sentence: string): Markdown {
+  const md = new Markdown().heading(`release ${plan.tag}`).para(sentence)
   md.table(
     ['tier', 'package', 'wheel'],
     plan.included.map((p) => [p.tier, code(p.dir), code(p.wheel)])
@@ -52,7 +52,7 @@ export function planResult(plan: ReleasePlan, notes: string): ActionResult {
   const result = emptyResult()
   const sentence = planSentence(plan)
   result.outputs = { ...planOutputs(plan), notes, summary: sentence }
-  result.summary = planMarkdown(plan).details('Release notes', notes).toString()
+  result.summary = planMarkdown(plan, sentence).details('Release notes', notes).toString()
   result.log.push(sentence)
   return result
 }
@@ -73,7 +73,7 @@ export function rewriteResult(
   for (const r of rewritten)
     for (const c of r.changes) result.log.push(`${r.file}:${c.line}: ${c.from} -> ${c.to}`)
   result.log.push(sentence)
-  result.summary = planMarkdown(plan).toString()
+  result.summary = planMarkdown(plan, sentence).toString()
   return result
 }
 
@@ -100,7 +100,7 @@ export function publishResult(
   result.log.push(...uploads.map((u) => `${dryRun ? 'would upload' : 'uploaded'} ${u}`), sentence)
   if (outcome.foreign.length)
     result.log.push(`left alone (not built by this release): ${outcome.foreign.join(', ')}`)
-  result.summary = planMarkdown(plan).details('Release notes', notes).toString()
+  result.summary = planMarkdown(plan, sentence).details('Release notes', notes).toString()
   return result
 }
 
