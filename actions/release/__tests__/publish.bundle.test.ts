@@ -296,3 +296,45 @@ test('packages at or past the archival notice, or archived, are named at risk', 
   ])
   expect(r.outputs.notes).toContain('### At risk\n\n- `citations`: broken past the archival notice')
 })
+
+test("with build-jobs, rewrite pins the meta-package's extras only to packages whose jobs passed", async () => {
+  const fresh = copyExampleRepo()
+  initGitRepo(fresh)
+  await emu.seedRepo({ owner: OWNER, repo: 'jobs', source: fresh })
+  emu.seedRun(OWNER, 'jobs', {
+    id: 900,
+    jobs: ['_integration_core', 'agent-utilities', 'citations', 'crewai', 'dspy', 'langchain'].map(
+      (p) => ({
+        name: `release / build (${p}) / build`,
+        conclusion: p === 'citations' ? 'failure' : 'success'
+      })
+    )
+  })
+  const r = ok(
+    await runBundle({
+      action: 'release',
+      inputs: {
+        token: 'actions-token',
+        'actions-token': 'actions-token',
+        mode: 'rewrite',
+        version: '0.6.0',
+        'build-jobs': 'build \\((?<package>[^)]+)\\)'
+      },
+      workspace: fresh,
+      env: {
+        GITHUB_API_URL: emu.url,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: `${OWNER}/jobs`,
+        GITHUB_RUN_ID: '900'
+      }
+    })
+  )
+  expect(json(r, 'stragglers')).toEqual([
+    expect.objectContaining({ package: 'citations', kind: 'failed' })
+  ])
+  const meta = readFileSync(path.join(fresh, 'pyproject.toml'), 'utf8')
+  expect(meta).toContain('citations = ["mellea-contribs-citations"]')
+  expect(meta).toContain(
+    'dspy = ["mellea-contribs-dspy @ https://github.com/acme/jobs/releases/download/v0.6.0/mellea_contribs_dspy-0.6.0-py3-none-any.whl"]'
+  )
+})

@@ -49,8 +49,12 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
       tracked
     })
   if (options.mode === 'rewrite') {
-    // Building needs no API: the tracking issues only change the notes.
-    const p = plan([])
+    // Building needs no API (the tracking issues only change the notes), unless the build
+    // results say which siblings the meta-package's extras may point at.
+    const signals = options.buildJobs
+      ? await buildSignals(connect(inputs, ctx, log), ctx, options, repo, log)
+      : undefined
+    const p = plan([], signals)
     return rewriteResult(
       p,
       rewriteCheckout(repo, p, options.pinExtras, options.dryRun),

@@ -29,9 +29,9 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace' |
   const target = inputs.string('target')
   if (target !== undefined && mode !== 'tag')
     throw new UserError('input `target` is for `mode: tag`, where the release tag is pushed')
-  if (jobs !== undefined && mode !== 'publish')
+  if (jobs !== undefined && mode !== 'publish' && mode !== 'rewrite')
     throw new UserError(
-      'input `build-jobs` is for `mode: publish`, where the build results are read'
+      'input `build-jobs` is for `mode: publish` and `mode: rewrite`, which read the build results'
     )
   const root = path.resolve(ctx.workspace, inputs.string('path') ?? '.')
   return {

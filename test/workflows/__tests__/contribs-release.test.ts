@@ -96,6 +96,14 @@ describe("the publish step reads back the build jobs' results", () => {
     ])
   })
 
+  test('the extras are pinned with the same reading of the build jobs as the publish', () => {
+    const withs = steps(allJobs.get('publish')!)
+      .filter((s) => String(s.uses).includes('/actions/release@'))
+      .map((s) => s.with as Obj)
+    expect(withs.map((w) => w.mode)).toEqual(['rewrite', 'publish'])
+    expect(withs[0]['build-jobs']).toBe(withs[1]['build-jobs'])
+  })
+
   test('the tier job names are the ones the pattern reads', () => {
     for (const t of TIERS) expect(allJobs.get(t)!.name).toBe('build (${{ matrix.package }})')
     const build = jobs(releasePackage).find(([id]) => id === 'build')![1]
