@@ -81,6 +81,22 @@ export function octokitReader({ octokit, owner, repo }: Repo): ReleaseReader {
 export function octokitWriter(target: Repo): ReleaseWriter {
   const { octokit, owner, repo } = target
   const reader = octokitReader(target)
+  const updateRelease: ReleaseWriter['updateRelease'] = async (release, spec) => {
+    try {
+      const r = await octokit.rest.repos.updateRelease({
+        owner,
+        repo,
+        release_id: release.id,
+        name: spec.name,
+        body: spec.body,
+        prerelease: spec.prerelease,
+        draft: false
+      })
+      return toRelease(r.data)
+    } catch (e) {
+      throw apiError(`could not update the release ${spec.tag}`, e, 'contents: write')
+    }
+  }
   return {
     async createRelease(spec) {
       const created = await createOnce({
@@ -105,25 +121,10 @@ export function octokitWriter(target: Repo): ReleaseWriter {
       })
       // Adopted from an earlier try: its notes may be an older text.
       return created.adopted && created.value.body !== spec.body
-        ? this.updateRelease(created.value, spec)
+        ? updateRelease(created.value, spec)
         : created.value
     },
-    async updateRelease(release, spec) {
-      try {
-        const r = await octokit.rest.repos.updateRelease({
-          owner,
-          repo,
-          release_id: release.id,
-          name: spec.name,
-          body: spec.body,
-          prerelease: spec.prerelease,
-          draft: false
-        })
-        return toRelease(r.data)
-      } catch (e) {
-        throw apiError(`could not update the release ${spec.tag}`, e, 'contents: write')
-      }
-    },
+    updateRelease,
     async upload(release, name, data) {
       const created = await createOnce({
         what: `asset ${name}`,
