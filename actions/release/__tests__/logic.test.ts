@@ -229,8 +229,7 @@ describe('notes', () => {
     )
     const notes = releaseNotes(plan, {
       upstream: 'mellea',
-      upstreamVersion: '0.6.0',
-      title: 'mellea-contribs'
+      upstreamVersion: '0.6.0'
     })
     expect(notes).toContain('Tracks `mellea` 0.6.0.')
     expect(notes).toContain('- `dspy`: `mellea-contribs-dspy` 0.6.0')
@@ -238,9 +237,7 @@ describe('notes', () => {
       '### Skipped\n\n- `crewai`: at 0.5.0, not 0.6.0; tracking issue [#9](https://github.com/acme/contribs/issues/9)'
     )
     expect(notes).toContain('### At risk\n\n- `crewai`: broken past the archival notice')
-    expect(releaseNotes(plan, { upstream: 'mellea', upstreamVersion: '0.6.0', title: 'x' })).toBe(
-      notes
-    )
+    expect(releaseNotes(plan, { upstream: 'mellea', upstreamVersion: '0.6.0' })).toBe(notes)
   })
 })
 

@@ -79,8 +79,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   const p = plan(tracked, signals)
   const notes = releaseNotes(p, {
     upstream: repo.settings.upstream,
-    upstreamVersion: options.upstreamVersion ?? p.version,
-    title: p.meta?.name ?? target.repo
+    upstreamVersion: options.upstreamVersion ?? p.version
   })
   if (options.mode === 'plan') return planResult(p, notes)
   const files = readBuiltFiles(p, options.distDir)

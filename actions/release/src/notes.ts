@@ -5,8 +5,6 @@ export interface NotesContext {
   upstream: string
   /** The upstream version this release tracks: the release's own version unless told otherwise. */
   upstreamVersion: string
-  /** The meta-package's name, for the title and the install line. */
-  title: string
 }
 
 const issueRef = (i: { number: number; url: string }): string => `[#${i.number}](${i.url})`
