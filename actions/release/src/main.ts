@@ -3,6 +3,7 @@ import path from 'node:path'
 import {
   ActionResult,
   buildGraph,
+  Finding,
   Inputs,
   isPreRelease,
   loadRepo,
@@ -37,6 +38,40 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     table: options.table,
     overrides: repositoryOverrides(inputs)
   })
+  const result = await decide(inputs, ctx, log, options, repo)
+  result.findings.unshift(...repoFindings(repo))
+  result.root = repo.root
+  return result
+}
+
+/**
+ * The settings' findings, and a warning on each package file that could not be read: the
+ * package is a straggler (the train leaves without it), and the annotation says why on the file.
+ */
+function repoFindings(repo: Repo): Finding[] {
+  const out: Finding[] = [...repo.settingsFindings]
+  for (const p of repo.packages) {
+    const e = p.pyprojectError
+    if (!e) continue
+    out.push({
+      severity: 'warning',
+      message: `${e.message}; ${p.dir} is left out of the release`,
+      file: e.file,
+      line: e.line,
+      column: e.column,
+      package: p.dir
+    })
+  }
+  return out
+}
+
+async function decide(
+  inputs: Inputs,
+  ctx: RunContext,
+  log: Logger,
+  options: Options,
+  repo: Repo
+): Promise<ActionResult> {
   const target = splitRepository(inputs.string('repository') ?? ctx.repository)
   const plan = (tracked: TrackedPackage[], jobSignals?: PackageSignal[]): ReleasePlan =>
     planRelease({

@@ -97,7 +97,11 @@ function hostileRepo(c: Case): string {
 const ACTIONS = [
   { action: 'validate-structure' },
   { action: 'read-ci-config', inputs: { packages: 'all' } },
-  { action: 'discover', event: { name: 'schedule', payload: {} } }
+  { action: 'discover', event: { name: 'schedule', payload: {} } },
+  {
+    action: 'release',
+    inputs: { mode: 'rewrite', version: '0.6.0', repository: 'acme/contribs', 'dry-run': 'true' }
+  }
 ]
 
 /** Every action on every case: five bundles at a time (test/kit/budgets.ts). */
@@ -168,6 +172,28 @@ describe.each(CASES)('$name', (c) => {
     expect(r.exitCode).toBe(1)
     // The package's file is refused as every action reads it: a finding on the file, its reason.
     expect(errorsOf(r)).toEqual([expect.objectContaining({ file: c.file, message: says })])
+  })
+})
+
+describe.each(CASES)('release (rewrite) with $name', (c) => {
+  test('the package it cannot read is a straggler saying why, with a warning on the file', () => {
+    const r = results.get(`release / ${c.name}`)!
+    expectClean(r)
+    expect(r.exitCode).toBe(0)
+    const stragglers = JSON.parse(r.outputs.stragglers) as { package: string; why: string }[]
+    if (c.file.endsWith('OWNERS')) {
+      expect(stragglers).toEqual([]) // a release never reads OWNERS
+      return
+    }
+    expect(stragglers).toEqual([
+      expect.objectContaining({ package: 'dspy', kind: 'unreadable', why: c.says })
+    ])
+    expect(r.annotations.filter((a) => a.file === c.file)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: `${c.says}; dspy is left out of the release`
+      })
+    ])
   })
 })
 
