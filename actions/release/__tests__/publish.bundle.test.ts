@@ -338,3 +338,33 @@ test("with build-jobs, rewrite pins the meta-package's extras only to packages w
     'dspy = ["mellea-contribs-dspy @ https://github.com/acme/jobs/releases/download/v0.6.0/mellea_contribs_dspy-0.6.0-py3-none-any.whl"]'
   )
 })
+
+test('a publish dry run reads the release and says what it would write, writing nothing', async () => {
+  await emu.seedRepo({ owner: OWNER, repo: 'dry', source: checkout })
+  const assets = json(ok(await release({ mode: 'plan' })), 'assets') as string[]
+  writeDist(assets)
+  emu.clearRequests()
+  const r = ok(
+    await runBundle({
+      action: 'release',
+      inputs: {
+        token: 'actions-token',
+        'actions-token': 'actions-token',
+        mode: 'publish',
+        'dry-run': 'true'
+      },
+      workspace: checkout,
+      env: {
+        GITHUB_API_URL: emu.url,
+        GITHUB_REPOSITORY: `${OWNER}/dry`,
+        GITHUB_REF: 'refs/tags/v0.6.0'
+      }
+    })
+  )
+  expect(r.outputs.summary).toContain(
+    `dry run, nothing written: would create release v0.6.0, upload ${assets.length} asset(s), keep 0`
+  )
+  expect(r.outputs.written).toBe('false')
+  expect(emu.requests().filter((q) => q.write)).toEqual([])
+  expect(emu.state.repo(OWNER, 'dry').releases).toEqual([])
+})
