@@ -4,7 +4,7 @@
 // built bundles, run as the runner runs them, on real git repositories.
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { runBundle, type BundleRunResult } from '@contribs-actions/cli'
+import { runBundle, type BundleRunOptions, type BundleRunResult } from '@contribs-actions/cli'
 import { mapLimit } from '@contribs-actions/shared'
 import {
   cleanupTempDirs,
@@ -94,7 +94,7 @@ function hostileRepo(c: Case): string {
   return dir
 }
 
-const ACTIONS = [
+const ACTIONS: Pick<BundleRunOptions, 'action' | 'inputs' | 'event'>[] = [
   { action: 'validate-structure' },
   { action: 'read-ci-config', inputs: { packages: 'all' } },
   { action: 'discover', event: { name: 'schedule', payload: {} } },
