@@ -1,4 +1,4 @@
-import { OWNER, REPO, World } from './story.js'
+import { git, OWNER, REPO, World } from './story.js'
 
 export interface Report {
   lines: string[]
@@ -160,6 +160,9 @@ export async function chapters(w: World): Promise<Report> {
     `mellea 0.8.0rc1: ${opened.length} bump PRs opened over ${rounds} rounds of merges (${opened.join(' → ')}), each merged by its owners; the pre-release suffix kept intact`
   )
 
+  // 3b. Every package is at the version: the tag, then the coordinated release.
+  await releaseChapter(w, report, expect)
+
   // 4. Nightly smoke against upstream main: a package breaks, recovers, breaks again.
   w.log.step(
     'Nightly smoke against upstream main: agent-utilities goes red twice, recovers, breaks again'
@@ -241,4 +244,61 @@ export async function chapters(w: World): Promise<Report> {
     `GitHub (emulated) now holds ${state.pulls.length} pull requests, ${state.issues.filter((i) => !i.pull).length} issues, ${state.comments.length} comments; ${w.emu.requests().length} API requests in all`
   )
   return report
+}
+
+/**
+ * bump-versions reported `done`: the receiver pushes the tag, and the release workflow tests and
+ * builds every package (agent-utilities fails its job), then publishes what passed.
+ */
+async function releaseChapter(
+  w: World,
+  report: Report,
+  expect: (ok: boolean, what: string) => void
+): Promise<void> {
+  w.log.step('Every package is at 0.8.0rc1: the tag v0.8.0rc1, then the coordinated release')
+  w.sync()
+  const version = { version: '0.8.0rc1' }
+  const tag = await w.run('release', { mode: 'tag', ...version })
+  w.log.action('release (mode: tag, run by the bump receiver)', tag)
+  expect(tag.outputs.written === 'true', 'release did not push the tag v0.8.0rc1')
+  const plan = await w.run('release', { mode: 'plan', ...version })
+  w.log.action('release (mode: plan)', plan)
+  const included = json<string[]>(plan.outputs.included, [])
+  // The release workflow's build jobs, one per package; agent-utilities' tests fail.
+  const runId = w.nextRun()
+  w.emu.seedRun(OWNER, REPO, {
+    id: runId,
+    name: 'publish-release',
+    jobs: included.map((p) => ({
+      name: `release / build (${p}) / build`,
+      conclusion: p === 'agent-utilities' ? 'failure' : 'success'
+    }))
+  })
+  const rewrite = await w.run('release', { mode: 'rewrite', ...version })
+  w.log.action('release (mode: rewrite)', rewrite)
+  w.log.note(
+    '(the demo publishes stand-in files; in CI each build job builds the real wheel and sdist)'
+  )
+  w.writeDist(json<string[]>(plan.outputs.assets, []))
+  const publish = {
+    mode: 'publish',
+    ...version,
+    'dist-dir': w.distDir,
+    'build-jobs': 'build \\((?<package>[^)]+)\\)'
+  }
+  const first = await w.run('release', publish, { name: 'push' }, runId)
+  w.log.action('release (mode: publish)', first)
+  const again = await w.run('release', publish, { name: 'push' }, runId)
+  const releases = w.emu.state.repo(OWNER, REPO).releases
+  const skipped = json<{ package: string }[]>(first.outputs.stragglers, []).map((s) => s.package)
+  expect(
+    first.exitCode === 0 && releases.length === 1 && skipped.join() === 'agent-utilities',
+    `release published ${releases.length} releases, skipping ${skipped.join(', ') || 'nothing'}`
+  )
+  expect(again.outputs.written === 'false', 'a second publish run wrote again')
+  // The rewrite was for building only: the checkout goes back to the committed files.
+  git(w.checkout, 'checkout', '--', '.')
+  report.lines.push(
+    `release v0.8.0rc1: tag pushed once bump-versions reported done; ${releases[0]?.assets.length ?? 0} assets on one GitHub Release (wheels and sdists with sibling dependencies pointing at the same release, the version-free meta-package wheel); agent-utilities failed its build job and is named under "Skipped"; a re-run wrote nothing`
+  )
 }

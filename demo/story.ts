@@ -133,6 +133,18 @@ export class World {
     return { base, head: git(this.checkout, 'rev-parse', 'HEAD') }
   }
 
+  /** Where the release's built files are gathered (the publish job's download folder). */
+  get distDir(): string {
+    return path.join(this.work, 'dist')
+  }
+
+  /** Stand-ins for the wheels and sdists CI builds, one per asset name (the version-free copy is made by release). */
+  writeDist(assets: string[]): void {
+    mkdirSync(this.distDir, { recursive: true })
+    for (const name of assets)
+      writeFileSync(path.join(this.distDir, name), `stand-in for ${name}\n`)
+  }
+
   nextRun(): number {
     return ++this.runId
   }
@@ -144,7 +156,7 @@ export class World {
     event: { name: string; payload?: unknown } = { name: 'workflow_dispatch' },
     runId?: number
   ): Promise<BundleRunResult> {
-    const writes = ['bump-versions', 'smoke-reporter', 'archival-sweep'].includes(action)
+    const writes = ['bump-versions', 'smoke-reporter', 'archival-sweep', 'release'].includes(action)
     return runBundle({
       action,
       inputs: writes ? { token: APP_TOKEN, 'actions-token': ACTIONS_TOKEN, ...inputs } : inputs,

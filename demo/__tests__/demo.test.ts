@@ -17,6 +17,8 @@ test('the demo runs the whole lifecycle and every step goes as expected', async 
   expect(text).toContain('7 bump PRs opened over 2 rounds of merges')
   expect(text).toContain('a new tracking issue')
   expect(text).toContain('archival: 3 milestone actions')
+  expect(text).toMatch(/release v0\.8\.0rc1: tag pushed .*; \d+ assets on one GitHub Release/)
+  expect(text).toContain('agent-utilities failed its build job and is named under "Skipped"')
   // Each step's job summary is printed as text.
   const printed = out.join('\n')
   for (const heading of [
@@ -25,7 +27,8 @@ test('the demo runs the whole lifecycle and every step goes as expected', async 
     'READ-CI-CONFIG',
     'BUMP-VERSIONS',
     'SMOKE-REPORTER',
-    'ARCHIVAL-SWEEP'
+    'ARCHIVAL-SWEEP',
+    'RELEASE V0.8.0RC1'
   ]) {
     expect(printed).toContain(heading)
   }

@@ -9,7 +9,7 @@ import {
 } from '@contribs-actions/shared'
 import { connect, DEFAULT_LEASE_POLICY } from '@contribs-actions/shared/github'
 import { ServerClock } from './clock.js'
-import { readJobs } from './jobs.js'
+import { readJobs } from '@contribs-actions/shared/github'
 import { parseOptions } from './options.js'
 import { Env, reportRun, runUrl } from './report.js'
 import { buildResult } from './result.js'

@@ -43,6 +43,7 @@ const ALLOWED: { operation: string; status: number; why: string }[] = [
     why: 'unknown run'
   },
   { operation: 'GET /user', status: 403, why: 'installation tokens' },
+
   // oneOf [basic-error, repository-rule-violation-error]: any basic error matches both branches.
   { operation: 'PUT /repos/{owner}/{repo}/contents/{path}', status: 409, why: 'ambiguous oneOf' }
 ]
@@ -133,6 +134,34 @@ async function scenario(): Promise<void> {
   await attempt(gh.rest.git.updateRef({ ...repo, ref: 'heads/work', sha: main }))
   await gh.rest.git.createRef({ ...repo, ref: 'refs/heads/tmp', sha: main })
   await gh.rest.git.deleteRef({ ...repo, ref: 'heads/tmp' })
+  // releases and their assets (uploads go to the release's upload_url, another host on GitHub)
+  await gh.rest.git.createRef({ ...repo, ref: 'refs/tags/v0.1.0', sha: main })
+  const rel = await gh.rest.repos.createRelease({ ...repo, tag_name: 'v1.0.0', name: 'v1.0.0' })
+  await attempt(gh.rest.repos.createRelease({ ...repo, tag_name: 'v1.0.0' }))
+  await gh.rest.repos.getReleaseByTag({ ...repo, tag: 'v1.0.0' })
+  await attempt(gh.rest.repos.getReleaseByTag({ ...repo, tag: 'v9' }))
+  await gh.rest.repos.getRelease({ ...repo, release_id: rel.data.id })
+  await gh.rest.repos.updateRelease({ ...repo, release_id: rel.data.id, body: 'notes' })
+  await attempt(gh.rest.repos.updateRelease({ ...repo, release_id: 1, body: 'x' }))
+  await gh.rest.repos.listReleases(repo)
+  const upload = (name: string): Promise<unknown> =>
+    gh.request({
+      method: 'POST',
+      url: rel.data.upload_url,
+      name,
+      data: Buffer.from('wheel bytes'),
+      headers: { 'content-type': 'application/octet-stream' }
+    })
+  const asset = (await upload('a-1.0.0-py3-none-any.whl')) as { data: { id: number } }
+  await attempt(upload('a-1.0.0-py3-none-any.whl'))
+  await gh.rest.repos.listReleaseAssets({ ...repo, release_id: rel.data.id })
+  await gh.rest.repos.getReleaseAsset({ ...repo, asset_id: asset.data.id })
+  await attempt(gh.rest.repos.getReleaseAsset({ ...repo, asset_id: 1 }))
+  await gh.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.data.id })
+  await attempt(gh.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.data.id }))
+  const draft = await gh.rest.repos.createRelease({ ...repo, tag_name: 'v2.0.0', draft: true })
+  await gh.rest.repos.deleteRelease({ ...repo, release_id: draft.data.id })
+  await attempt(gh.rest.repos.deleteRelease({ ...repo, release_id: draft.data.id }))
   // labels and issues
   await gh.rest.issues.createLabel({ ...repo, name: 'bug', color: 'ff0000', description: 'Bug' })
   await attempt(gh.rest.issues.createLabel({ ...repo, name: 'bug' }))

@@ -33,6 +33,12 @@ export interface SeedRepoOptions {
   ownerType?: 'Organization' | 'User'
 }
 
+/** The path prefix of the upload host (see Core.uploadsUrl). */
+export const UPLOADS_PREFIX = '/api/uploads'
+
+/** Where an asset's bytes are served once GET asset redirects (GitHub: a signed storage URL). */
+export const ASSET_STORAGE_PREFIX = '/release-asset-storage'
+
 export const DEFAULT_TOKENS: TokenSpec[] = [
   { token: 'actions-token', kind: 'actions', login: 'github-actions[bot]' },
   { token: 'app-token', kind: 'app', login: 'contribs-bot[bot]' },
@@ -42,6 +48,15 @@ export const DEFAULT_TOKENS: TokenSpec[] = [
 /** All emulator state; route handlers read and change it, the server wraps it in HTTP. */
 export class Core {
   baseUrl = 'http://127.0.0.1'
+
+  /**
+   * Where release assets are uploaded: GitHub sends them to another host (uploads.github.com,
+   * named by a release's `upload_url`); the emulator serves that host under this prefix, as
+   * GitHub Enterprise Server does (`https://HOST/api/uploads`).
+   */
+  get uploadsUrl(): string {
+    return `${this.baseUrl}${UPLOADS_PREFIX}`
+  }
   readonly ids = new Ids()
   readonly tokens = new Map<string, TokenSpec>()
   readonly repos = new Map<string, RepoState>()
@@ -181,7 +196,8 @@ export class Core {
       nextNumber: 1,
       comments: [],
       events: [],
-      runs: new Map()
+      runs: new Map(),
+      releases: new Map()
     }
     this.repos.set(state.fullName.toLowerCase(), state)
     return { gitDir }

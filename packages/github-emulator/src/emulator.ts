@@ -8,7 +8,16 @@ import { Core, DEFAULT_TOKENS, type SeedRepoOptions } from './core.js'
 import type { FaultSpec } from './faults.js'
 import { ApiError } from './http/errors.js'
 import { seedRun } from './model/runs.js'
-import type { TokenSpec, RunSpec, Issue, Comment, Label, IssueEvent, Run } from './model/types.js'
+import type {
+  TokenSpec,
+  RunSpec,
+  Issue,
+  Comment,
+  Label,
+  IssueEvent,
+  Run,
+  Release
+} from './model/types.js'
 import { parseSignature } from './model/signature.js'
 import type { RequestRecord } from './request-log.js'
 import { ApiServer } from './server.js'
@@ -55,6 +64,8 @@ export interface RepoView {
   comments: Comment[]
   events: IssueEvent[]
   runs: Run[]
+  /** Releases (drafts included) in creation order, each with its assets. */
+  releases: Release[]
 }
 
 export interface EmulatorState {
@@ -265,7 +276,8 @@ class EmulatorHandle implements Emulator {
         labels: [...r.labels],
         comments: [...r.comments],
         events: [...r.events].sort((a, b) => a.seq - b.seq),
-        runs: [...r.runs.values()]
+        runs: [...r.runs.values()],
+        releases: [...r.releases.values()].sort((a, b) => a.id - b.id)
       }
     }
     return {

@@ -12,6 +12,8 @@ const BASES = {
   comment: 3_000_000,
   event: 4_000_000,
   team: 5000,
+  release: 6_000_000,
+  asset: 7_000_000,
   request: 1
 } as const
 
@@ -26,6 +28,8 @@ const NODE_PREFIX: Record<IdKind, string> = {
   comment: 'IC',
   event: 'E',
   team: 'T',
+  release: 'RE',
+  asset: 'RA',
   request: 'RQ'
 }
 

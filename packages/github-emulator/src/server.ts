@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Core } from './core.js'
+import { ASSET_STORAGE_PREFIX, UPLOADS_PREFIX, type Core } from './core.js'
 import { PRIMARY_MESSAGE, SECONDARY_MESSAGE, type ActiveFault } from './faults.js'
 import { ApiError } from './http/errors.js'
 import { Router } from './http/router.js'
@@ -8,6 +8,7 @@ import type { PermissionLevel, PermissionScope, RepoState, TokenSpec } from './m
 import { rateHeaders, type RateBucket, type RateResource } from './rate-limit.js'
 import { triggerFlags, type RequestRecord } from './request-log.js'
 import { allRoutes } from './routes/index.js'
+import { assetBytes } from './routes/releases.js'
 import type { Ctx, Reply, RouteDef, RoutePermission } from './routes/types.js'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -47,6 +48,15 @@ export class ApiServer {
       await this.handleControl(req, res, url, raw)
       return
     }
+    if (url.pathname.startsWith(`${ASSET_STORAGE_PREFIX}/`)) {
+      this.serveAssetBytes(res, url, method)
+      return
+    }
+    // The upload host: its routes see the path without the prefix, and only they are served there.
+    const onUploadHost = url.pathname.startsWith(`${UPLOADS_PREFIX}/`)
+    const routePath = onUploadHost ? url.pathname.slice(UPLOADS_PREFIX.length) : url.pathname
+    // An upload's body is the file, never JSON, on either host (the API host then answers 404).
+    const rawUpload = onUploadHost || this.router.match(method, routePath)?.route.host === 'uploads'
     const record: RequestRecord = {
       seq: this.core.ids.next('request'),
       at: this.core.now(),
@@ -89,7 +99,7 @@ export class ApiServer {
       send(e.status, e.body(), { ...e.headers, ...extra })
 
     let body: unknown
-    if (raw.length > 0 && method !== 'GET' && method !== 'HEAD') {
+    if (raw.length > 0 && method !== 'GET' && method !== 'HEAD' && !rawUpload) {
       try {
         body = JSON.parse(raw.toString('utf8'))
       } catch {
@@ -110,7 +120,8 @@ export class ApiServer {
     record.tokenKind = token.kind
     record.actor = token.login
 
-    const match = this.router.match(method, url.pathname)
+    const found = this.router.match(method, routePath)
+    const match = found && (found.route.host === 'uploads') === onUploadHost ? found : undefined
     if (!match) {
       const b = this.core.rate.bucket(token, 'core', this.core.clock.now())
       this.core.rate.consume(b)
@@ -156,6 +167,7 @@ export class ApiServer {
         query: url.searchParams,
         params: match.params,
         body,
+        rawBody: raw,
         token,
         headers: req.headers,
         repo: repo as RepoState
@@ -258,6 +270,28 @@ export class ApiServer {
     })
   }
 
+  /** An asset's bytes at the storage address GET asset redirects to (signed, so no token). */
+  private serveAssetBytes(res: ServerResponse, url: URL, method: string): void {
+    const [owner, name, id] = url.pathname.slice(ASSET_STORAGE_PREFIX.length + 1).split('/')
+    const repo =
+      owner && name
+        ? this.core.repo(decodeURIComponent(owner), decodeURIComponent(name))
+        : undefined
+    const asset =
+      repo && /^\d+$/.test(id ?? '') ? assetBytes(repo.releases.values(), Number(id)) : undefined
+    if (method !== 'GET' || !asset) {
+      res.writeHead(404, { 'content-type': 'text/plain' })
+      res.end('Not Found')
+      return
+    }
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(asset.data.length),
+      'content-disposition': `attachment; filename=${asset.name}`
+    })
+    res.end(asset.data)
+  }
+
   private authenticate(req: IncomingMessage): TokenSpec | undefined {
     const header = req.headers.authorization
     if (!header) return undefined
@@ -309,7 +343,7 @@ function defaultPermission(
   const rest = template.replace(/^\/repos\/\{owner\}\/\{repo\}/, '')
   if (rest === template) return null
   if (rest === '') return { scope: 'metadata', level: 'read' }
-  if (/^\/(contents|git|branches)\b/.test(rest)) return { scope: 'contents', level }
+  if (/^\/(contents|git|branches|releases)\b/.test(rest)) return { scope: 'contents', level }
   if (/^\/(issues|labels)\b/.test(rest)) return { scope: 'issues', level }
   if (/^\/pulls\b/.test(rest)) return { scope: 'pull_requests', level }
   if (/^\/actions\b/.test(rest)) return { scope: 'actions', level }

@@ -1,6 +1,12 @@
 // The plain-release fast path against @renovatebot/pep440 itself.
 import { lt, valid } from '@renovatebot/pep440'
-import { supersedes, validVersion, versionLt } from '../src/pep440.js'
+import {
+  canonicalVersion,
+  isPreRelease,
+  supersedes,
+  validVersion,
+  versionLt
+} from '../src/pep440.js'
 
 // Deterministic pseudo-random versions: segments of 1-4, digits with leading zeros and long runs.
 function* versions(count: number): Generator<string> {
@@ -47,4 +53,19 @@ test('supersedes: only a later version replaces an earlier one; a pre-release ne
   expect(supersedes('0.8.0rc1', '0.9.0')).toBe(false)
   expect(supersedes('0.8.0', '0.8.0')).toBe(false)
   expect(supersedes('0.8.0', 'not-a-version')).toBe(false)
+})
+
+describe('canonicalVersion and isPreRelease', () => {
+  test('normalize the way wheel file names carry a version', () => {
+    expect(canonicalVersion('1.0.0-RC.1')).toBe('1.0.0rc1')
+    expect(canonicalVersion('01.2')).toBe('1.2')
+    expect(canonicalVersion('0.6.0')).toBe('0.6.0')
+    expect(canonicalVersion('not a version')).toBeUndefined()
+  })
+  test('tell pre-releases from releases and post-releases', () => {
+    expect(isPreRelease('0.7.0rc1')).toBe(true)
+    expect(isPreRelease('0.7.0.dev2')).toBe(true)
+    expect(isPreRelease('0.7.0.post1')).toBe(false)
+    expect(isPreRelease('0.7.0')).toBe(false)
+  })
 })

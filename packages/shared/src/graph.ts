@@ -123,7 +123,7 @@ export function dependsOnPackage(
 }
 
 /** The repository-relative folder a `[tool.uv.sources]` path of the package `dir` points at. */
-function uvFolder(dir: string, p: string): string {
+export function uvFolder(dir: string, p: string): string {
   return path.posix.normalize(path.posix.join(dir, p.replace(/\\/g, '/'))).replace(/\/+$/, '')
 }
 

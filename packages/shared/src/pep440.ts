@@ -1,4 +1,9 @@
-import { lt as libraryLt, valid as libraryValid } from '@renovatebot/pep440'
+import {
+  clean as libraryClean,
+  explain as libraryExplain,
+  lt as libraryLt,
+  valid as libraryValid
+} from '@renovatebot/pep440'
 
 // @renovatebot/pep440 builds its regular expressions on first use: ~5 ms, a sixth of what a
 // small action adds to Node's own start-up. The versions in a contribs repo are nearly always
@@ -11,6 +16,25 @@ const PLAIN_RELEASE = /^\d+(?:\.\d+)*$/
 /** As the library's valid(): the version when it is PEP 440, else null. */
 export function validVersion(v: string): string | null {
   return PLAIN_RELEASE.test(v) ? v : libraryValid(v)
+}
+
+/**
+ * The normalized form of a PEP 440 version (`1.0.0-RC.1` -> `1.0.0rc1`, `v1.2` -> `1.2`), as
+ * wheel and sdist file names carry it; undefined when it is not a version.
+ */
+export function canonicalVersion(v: string): string | undefined {
+  if (PLAIN_RELEASE.test(v))
+    return v
+      .split('.')
+      .map((d) => d.replace(/^0+(?=\d)/, ''))
+      .join('.')
+  return libraryClean(v) ?? undefined
+}
+
+/** Whether a version is a pre-release (`a`, `b`, `rc` or `.dev`); a plain release never is. */
+export function isPreRelease(v: string): boolean {
+  if (PLAIN_RELEASE.test(v)) return false
+  return libraryExplain(v)?.is_prerelease ?? false
 }
 
 /** As the library's lt(): whether a sorts before b. */

@@ -30,7 +30,8 @@ const ACTIONS: Record<string, Partial<BundleRunOptions>> = {
     inputs: { mode: 'record', package: 'dspy', outcome: 'failure', 'run-id': '7' }
   },
   'bump-versions': { inputs: { version: '0.8.0' } },
-  'archival-sweep': {}
+  'archival-sweep': {},
+  release: { inputs: { mode: 'publish', version: '0.6.0' } }
 }
 
 function run(action: string, extra: Partial<BundleRunOptions> = {}): Promise<BundleRunResult> {

@@ -4,7 +4,7 @@
 // built bundles, run as the runner runs them, on real git repositories.
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { runBundle, type BundleRunResult } from '@contribs-actions/cli'
+import { runBundle, type BundleRunOptions, type BundleRunResult } from '@contribs-actions/cli'
 import { mapLimit } from '@contribs-actions/shared'
 import {
   cleanupTempDirs,
@@ -95,10 +95,14 @@ function hostileRepo(c: Case): string {
   return dir
 }
 
-const ACTIONS = [
+const ACTIONS: Pick<BundleRunOptions, 'action' | 'inputs' | 'event'>[] = [
   { action: 'validate-structure' },
   { action: 'read-ci-config', inputs: { packages: 'all' } },
-  { action: 'discover', event: { name: 'schedule', payload: {} } }
+  { action: 'discover', event: { name: 'schedule', payload: {} } },
+  {
+    action: 'release',
+    inputs: { mode: 'rewrite', version: '0.6.0', repository: 'acme/contribs', 'dry-run': 'true' }
+  }
 ]
 
 /** Every action on every case: five bundles at a time (test/kit/budgets.ts). */
@@ -169,6 +173,28 @@ describe.each(CASES)('$name', (c) => {
     expect(r.exitCode).toBe(1)
     // The package's file is refused as every action reads it: a finding on the file, its reason.
     expect(errorsOf(r)).toEqual([expect.objectContaining({ file: c.file, message: says })])
+  })
+})
+
+describe.each(CASES)('release (rewrite) with $name', (c) => {
+  test('the package it cannot read is a straggler saying why, with a warning on the file', () => {
+    const r = results.get(`release / ${c.name}`)!
+    expectClean(r)
+    expect(r.exitCode).toBe(0)
+    const stragglers = JSON.parse(r.outputs.stragglers) as { package: string; why: string }[]
+    if (c.file.endsWith('OWNERS')) {
+      expect(stragglers).toEqual([]) // a release never reads OWNERS
+      return
+    }
+    expect(stragglers).toEqual([
+      expect.objectContaining({ package: 'dspy', kind: 'unreadable', why: c.says })
+    ])
+    expect(r.annotations.filter((a) => a.file === c.file)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: `${c.says}; dspy is left out of the release`
+      })
+    ])
   })
 })
 

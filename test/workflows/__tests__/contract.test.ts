@@ -27,9 +27,15 @@ import {
 const all = loadWorkflows()
 const byFile = new Map(all.map((w) => [w.file, w]))
 const resolve = (file: string) => byFile.get(file)
-const REUSABLE = ['contribs-ci', 'package-ci', 'smoke', 'archival', 'receive-release'].map(
-  (n) => `.github/workflows/${n}.yml`
-)
+const REUSABLE = [
+  'contribs-ci',
+  'package-ci',
+  'smoke',
+  'archival',
+  'receive-release',
+  'contribs-release',
+  'release-package'
+].map((n) => `.github/workflows/${n}.yml`)
 
 describe('every name a workflow uses exists where it points', () => {
   test('holds for every workflow: action inputs and outputs, needs, job outputs, inputs, calls', () => {
@@ -158,7 +164,7 @@ jobs:
 })
 
 describe('workflow kinds', () => {
-  test('the five reusable workflows are only called (on: workflow_call)', () => {
+  test('the seven reusable workflows are only called (on: workflow_call)', () => {
     for (const f of REUSABLE) expect([...triggers(resolve(f)!)]).toEqual(['workflow_call'])
   })
 
@@ -179,6 +185,7 @@ describe('workflow kinds', () => {
     expect(examples.map((w) => path.basename(w.file)).sort()).toEqual([
       'archival.yml',
       'ci.yml',
+      'publish-release.yml',
       'release.yml',
       'smoke.yml'
     ])
@@ -192,7 +199,8 @@ describe('workflow kinds', () => {
       'ci.yml': ['.github/workflows/contribs-ci.yml'],
       'smoke.yml': ['.github/workflows/smoke.yml'],
       'archival.yml': ['.github/workflows/archival.yml'],
-      'release.yml': ['.github/workflows/receive-release.yml']
+      'release.yml': ['.github/workflows/receive-release.yml'],
+      'publish-release.yml': ['.github/workflows/contribs-release.yml']
     })
     for (const w of examples) expect(isReusable(w)).toBe(false)
     const t = (f: string) => [...triggers(resolve(`examples/consumer-workflows/${f}`)!)].sort()
@@ -202,6 +210,7 @@ describe('workflow kinds', () => {
       'repository_dispatch',
       'workflow_dispatch'
     ])
+    expect(t('publish-release.yml')).toEqual(['push', 'workflow_dispatch'])
     expect(t('smoke.yml')).toContain('schedule')
     expect(t('archival.yml')).toContain('schedule')
   })

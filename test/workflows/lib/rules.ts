@@ -218,14 +218,19 @@ export function pinnedActions(wf: Workflow): Finding[] {
 //    milestones, bump-versions' branches and PRs) are serialized per repository: a concurrency
 //    group on the workflow (or on the writing job), never cancelling a run in progress.
 
-export const WRITER_ACTIONS = ['smoke-reporter', 'archival-sweep', 'bump-versions']
+export const WRITER_ACTIONS = ['smoke-reporter', 'archival-sweep', 'bump-versions', 'release']
+
+/** release writes only in `mode: publish`; its plan and rewrite modes change nothing on GitHub. */
+const READ_ONLY_MODES: Record<string, string[]> = { release: ['plan', 'rewrite'] }
 
 export function writerJobs(wf: Workflow): string[] {
   return jobs(wf)
     .filter(([, job]) =>
       steps(job).some((s) => {
         const name = typeof s.uses === 'string' ? ourActionName(s.uses) : undefined
-        return name !== undefined && WRITER_ACTIONS.includes(name)
+        if (name === undefined || !WRITER_ACTIONS.includes(name)) return false
+        const mode = isObj(s.with) ? s.with.mode : undefined
+        return !(typeof mode === 'string' && READ_ONLY_MODES[name]?.includes(mode))
       })
     )
     .map(([id]) => id)

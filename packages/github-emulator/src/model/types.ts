@@ -178,6 +178,38 @@ export interface RepoState {
   comments: Comment[]
   events: IssueEvent[]
   runs: Map<number, Run>
+  releases: Map<number, Release>
+}
+
+export interface ReleaseAsset {
+  id: number
+  nodeId: string
+  name: string
+  label: string | null
+  contentType: string
+  data: Buffer
+  /** `sha256:<hex>` of the content, as GitHub reports it. */
+  digest: string
+  uploader: string
+  createdAt: string
+  updatedAt: string
+  downloads: number
+}
+
+export interface Release {
+  id: number
+  nodeId: string
+  tagName: string
+  targetCommitish: string
+  name: string | null
+  body: string | null
+  draft: boolean
+  prerelease: boolean
+  author: string
+  createdAt: string
+  publishedAt: string | null
+  updatedAt: string
+  assets: ReleaseAsset[]
 }
 
 export interface Team {

@@ -8,6 +8,7 @@ import { labelRoutes } from './labels.js'
 import { miscRoutes } from './misc.js'
 import { pullRoutes } from './pulls.js'
 import { refRoutes } from './refs.js'
+import { releaseRoutes } from './releases.js'
 import { repoRoutes } from './repos.js'
 import { searchRoutes } from './search.js'
 import type { RouteDef } from './types.js'
@@ -17,6 +18,7 @@ export function allRoutes(): RouteDef[] {
   return [
     ...repoRoutes,
     ...refRoutes,
+    ...releaseRoutes,
     ...gitDataRoutes,
     ...contentRoutes,
     ...issueRoutes,

@@ -10,6 +10,8 @@ export interface Ctx {
   params: Record<string, string>
   /** Parsed JSON request body (undefined when there is none). */
   body: unknown
+  /** The request body's bytes, for routes on the upload host (their body is not JSON). */
+  rawBody: Buffer
   token: TokenSpec
   headers: IncomingHttpHeaders
   /** The repository of a `/repos/{owner}/{repo}/...` route; the server 404s when missing. */
@@ -36,6 +38,8 @@ export interface RouteDef {
   permission?: RoutePermission | null
   /** Rate-limit bucket; `none` for /rate_limit. Default core. */
   resource?: 'core' | 'search' | 'none'
+  /** Served only on the upload host (Core.uploadsUrl), with a raw body. Default: the API host. */
+  host?: 'api' | 'uploads'
 }
 
 export interface RoutePermission {

@@ -17,6 +17,7 @@ export {
   STEP_BUDGET_MS
 } from './time-bounds.js'
 export { ServerClock } from './server-clock.js'
+export { readJobs } from './jobs.js'
 export { createOnce, isAlreadyExists, isTransientFailure } from './create-once.js'
 export type { CreateOnce, Created } from './create-once.js'
 export { ensureLabel, removeIssueLabel } from './labels.js'

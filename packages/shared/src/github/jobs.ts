@@ -1,6 +1,6 @@
-import type { Octokit } from '@contribs-actions/shared/github'
-import { apiError } from './clock.js'
-import type { Job } from './signals.js'
+import type { Job } from '../job-signals.js'
+import { apiError } from './api-error.js'
+import type { Octokit } from './client.js'
 
 /** The latest attempt's jobs of a workflow run, every page. */
 export async function readJobs(

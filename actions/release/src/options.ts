@@ -1,0 +1,65 @@
+import path from 'node:path'
+import { Inputs, RunContext, UserError } from '@contribs-actions/shared'
+import { checkTarget } from './tag.js'
+import { releaseVersion, type ReleaseVersion } from './version.js'
+
+export type Mode = 'plan' | 'rewrite' | 'publish' | 'tag'
+
+export interface Options {
+  root: string
+  table?: string
+  mode: Mode
+  release: ReleaseVersion
+  dryRun: boolean
+  /** Where the built wheels and sdists are (publish), flat. */
+  distDir: string
+  /** Job names of this run's build and test jobs, with a `package` group (publish). */
+  buildJobs?: RegExp
+  upstreamVersion?: string
+  /** rewrite: also point the meta-package's extras at the release's wheels. */
+  pinExtras: boolean
+  /** tag: the commit sha or branch the tag names; default the default branch's head. */
+  target?: string
+}
+
+/** Everything the user gives is checked here, before the first request. */
+export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace' | 'ref'>): Options {
+  const mode = inputs.oneOf('mode', ['plan', 'rewrite', 'publish', 'tag'] as const, 'plan')
+  const jobs = inputs.string('build-jobs')
+  const target = inputs.string('target')
+  if (target !== undefined && mode !== 'tag')
+    throw new UserError('input `target` is for `mode: tag`, where the release tag is pushed')
+  if (jobs !== undefined && mode !== 'publish' && mode !== 'rewrite')
+    throw new UserError(
+      'input `build-jobs` is for `mode: publish` and `mode: rewrite`, which read the build results'
+    )
+  const root = path.resolve(ctx.workspace, inputs.string('path') ?? '.')
+  return {
+    root,
+    table: inputs.string('settings-table'),
+    mode,
+    release: releaseVersion({ version: inputs.string('version'), ref: ctx.ref }),
+    dryRun: inputs.bool('dry-run', false),
+    distDir: path.resolve(root, inputs.string('dist-dir') ?? 'dist'),
+    buildJobs: jobs === undefined ? undefined : jobPattern(jobs),
+    upstreamVersion: inputs.version('upstream-version'),
+    pinExtras: inputs.bool('pin-extras', true),
+    target: checkTarget(target)
+  }
+}
+
+function jobPattern(text: string): RegExp {
+  let re: RegExp
+  try {
+    re = new RegExp(text)
+  } catch (e) {
+    throw new UserError(
+      `input \`build-jobs\` is not a valid regular expression: ${(e as Error).message}`
+    )
+  }
+  if (!/\(\?<package>/.test(text))
+    throw new UserError(
+      `input \`build-jobs\` must have a named group \`package\`, e.g. ^build \\((?<package>[^)]+)\\) (got ${JSON.stringify(text)})`
+    )
+  return re
+}
