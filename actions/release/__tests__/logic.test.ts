@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import { readPyProject, dependencyEntries, type SiblingGraph } from '@contribs-actions/shared'
 import { releaseNotes } from '../src/notes.js'
 import { planRelease, type PlanInput, type ReleasePackage } from '../src/plan.js'
-import { pinMetaExtrasToRelease, rewriteForBuild } from '../src/rewrite.js'
+import { metaForRelease, rewriteForBuild } from '../src/rewrite.js'
 import { releaseVersion } from '../src/version.js'
 import { sdistName, versionFreeWheelName, wheelName } from '../src/files.js'
 
@@ -308,19 +308,35 @@ describe('rewrite for building', () => {
     )
   })
 
-  test("the meta-package's extras point at the release's wheels", () => {
-    const meta =
-      '[project]\nname = "mellea-contribs"\nversion = "0.6.0"\n\n[project.optional-dependencies]\ndspy = ["mellea-contribs-dspy"]  # one extra\ncrewai = ["mellea-contribs-crewai"]\nall = ["mellea-contribs[dspy,crewai]"]\n'
-    const url =
-      'https://github.com/acme/contribs/releases/download/v0.6.0/mellea_contribs_dspy-0.6.0-py3-none-any.whl'
-    const out = pinMetaExtrasToRelease(
-      meta,
+  const META =
+    '[project]\nname = "mellea-contribs"\nversion = "0.6.0"\n\n[project.optional-dependencies]\ndspy = ["mellea-contribs-dspy"]  # one extra\ncrewai = ["mellea-contribs-crewai"]\nall = [\n  "mellea-contribs-dspy",\n  "mellea-contribs-crewai",\n]\n'
+  const DSPY_WHEEL =
+    'https://github.com/acme/contribs/releases/download/v0.6.0/mellea_contribs_dspy-0.6.0-py3-none-any.whl'
+
+  test("the meta-package's extras point at the release's wheels; a straggler leaves them", () => {
+    const out = metaForRelease(
+      META,
       'pyproject.toml',
-      new Map([['mellea-contribs-dspy', url]])
+      'mellea-contribs',
+      ['mellea-contribs-crewai'],
+      new Map([['mellea-contribs-dspy', DSPY_WHEEL]])
     )
-    expect(out.text).toContain(`dspy = ["mellea-contribs-dspy @ ${url}"]  # one extra\n`)
-    expect(out.text).toContain(
-      'crewai = ["mellea-contribs-crewai"]\nall = ["mellea-contribs[dspy,crewai]"]\n'
-    )
+    expect(out.text).toContain(`dspy = ["mellea-contribs-dspy @ ${DSPY_WHEEL}"]  # one extra\n`)
+    expect(out.text).toContain(`all = [\n  "mellea-contribs-dspy @ ${DSPY_WHEEL}",\n]\n`)
+    expect(out.text).not.toContain('crewai')
+    // Each change on its line in the file as written.
+    expect(out.changes.map((c) => [c.line, c.from, c.to])).toEqual([
+      [6, 'mellea-contribs-dspy', `mellea-contribs-dspy @ ${DSPY_WHEEL}`],
+      [7, 'crewai = ["mellea-contribs-crewai"]', ''],
+      [9, 'mellea-contribs-dspy', `mellea-contribs-dspy @ ${DSPY_WHEEL}`],
+      [10, '"mellea-contribs-crewai"', '']
+    ])
+  })
+
+  test('with no straggler and no wheel the meta-package is returned as written', () => {
+    expect(metaForRelease(META, 'pyproject.toml', 'mellea-contribs', [], new Map())).toEqual({
+      text: META,
+      changes: []
+    })
   })
 })

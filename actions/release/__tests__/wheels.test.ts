@@ -39,10 +39,16 @@ beforeAll(() => {
   python = buildPython()
   checkout = copyExampleRepo()
   const crewai = path.join(checkout, 'crewai/pyproject.toml')
+  const root = path.join(checkout, 'pyproject.toml')
   writeFiles(checkout, {
     'crewai/pyproject.toml': readFileSync(crewai, 'utf8').replace(
       'version = "0.6.0"',
       'version = "0.5.0"'
+    ),
+    // An `all` extra naming every subpackage, as many meta-packages have.
+    'pyproject.toml': readFileSync(root, 'utf8').replace(
+      'citations = ["mellea-contribs-citations"]\n',
+      'citations = ["mellea-contribs-citations"]\nall = ["mellea-contribs-dspy", "mellea-contribs-crewai"]\n'
     )
   })
   initGitRepo(checkout)
@@ -61,6 +67,14 @@ function build(folder: string): void {
 }
 
 function requiresDist(wheel: string): string[] {
+  return metadataField(wheel, 'Requires-Dist')
+}
+
+function providesExtra(wheel: string): string[] {
+  return metadataField(wheel, 'Provides-Extra')
+}
+
+function metadataField(wheel: string, field: string): string[] {
   const metadata = execFileSync(
     python,
     [
@@ -72,11 +86,11 @@ function requiresDist(wheel: string): string[] {
   )
   return metadata
     .split('\n')
-    .filter((l) => l.startsWith('Requires-Dist: '))
-    .map((l) => l.slice('Requires-Dist: '.length))
+    .filter((l) => l.startsWith(`${field}: `))
+    .map((l) => l.slice(field.length + 2))
 }
 
-test('wheels built from the rewritten files point at the same release, stragglers left unpinned', async () => {
+test('wheels built from the rewritten files point at the same release; the meta-package leaves the straggler out', async () => {
   const r = await runBundle({
     action: 'release',
     inputs: { mode: 'rewrite', version: '0.6.0' },
@@ -109,6 +123,10 @@ test('wheels built from the rewritten files point at the same release, straggler
   expect(meta).toContain(
     `mellea-contribs-dspy@ ${RELEASE}/mellea_contribs_dspy-0.6.0-py3-none-any.whl ; extra == 'dspy'`
   )
-  // The straggler's extra is not pointed at an asset this release does not have.
-  expect(meta).toContain("mellea-contribs-crewai; extra == 'crewai'")
+  expect(meta).toContain(
+    `mellea-contribs-dspy@ ${RELEASE}/mellea_contribs_dspy-0.6.0-py3-none-any.whl ; extra == 'all'`
+  )
+  // The straggler is in no extra: neither its own nor `all`.
+  expect(meta.join('\n')).not.toContain('crewai')
+  expect(providesExtra('mellea_contribs-0.6.0-py3-none-any.whl')).not.toContain('crewai')
 })

@@ -25,7 +25,7 @@ import { parseOptions, type Options } from './options.js'
 import { planRelease, type ReleasePackage, type ReleasePlan, type TrackedPackage } from './plan.js'
 import { publishRelease, type LocalAsset } from './publish.js'
 import { planResult, publishResult, rewriteResult, tagResult } from './report.js'
-import { pinMetaExtrasToRelease, rewriteForBuild } from './rewrite.js'
+import { metaForRelease, rewriteForBuild } from './rewrite.js'
 import { pushReleaseTag } from './tag.js'
 import { readTracked } from './tracked.js'
 
@@ -198,7 +198,7 @@ export interface Rewritten {
 
 /**
  * Rewrites, in the checkout, the pyproject.toml of every included package (and the
- * meta-package's extras when asked) for building. Every edit is computed before the first file
+ * meta-package's extras when asked: stragglers out, the others pinned) for building. Every edit is computed before the first file
  * is written, so a refusal leaves the checkout as it was.
  */
 function rewriteCheckout(
@@ -220,8 +220,10 @@ function rewriteCheckout(
     const byKey = new Map(
       plan.included.map((p) => [repo.byDir.get(p.dir)!.pyproject!.key!, p.wheelUrl])
     )
-    const file = repo.rootPyproject.file
-    edits.push({ file, ...pinMetaExtrasToRelease(repo.rootPyproject.text, file, byKey) })
+    // A straggler whose pyproject.toml cannot be read has no name to look for in the extras.
+    const stragglers = plan.stragglers.flatMap((s) => repo.byDir.get(s.dir)?.pyproject?.name ?? [])
+    const { file, text } = repo.rootPyproject
+    edits.push({ file, ...metaForRelease(text, file, plan.meta.name, stragglers, byKey) })
   }
   const changed = edits.filter((e) => e.changes.length)
   if (!dryRun) for (const e of changed) writeFileSync(path.join(repo.root, e.file), e.text)

@@ -6,6 +6,8 @@ import {
   uvFolder,
   uvSourcePaths,
   normalizeName,
+  removeFromExtras,
+  TomlLines,
   type DependencyRewrite,
   type Requirement
 } from '@contribs-actions/shared'
@@ -56,12 +58,67 @@ export function rewriteForBuild(
 }
 
 /**
- * The meta-package's pyproject.toml as built for the release: each extra naming a subpackage in
- * this release points at that subpackage's wheel among the release's assets (`wheelUrls`, by
- * distribution key), pinned to the release's tag. Extras naming a package that is not in the
- * release are left as they are; taking stragglers out of the extras and `all` is a separate edit.
+ * The meta-package's pyproject.toml as built for the release: each straggler (by distribution
+ * name) leaves the extras, its own extra whole and its item in `all` and the like, then each
+ * extra naming a subpackage in this release points at that subpackage's wheel among the
+ * release's assets (`wheelUrls`, by distribution key), pinned to the release's tag. An extra
+ * naming neither (a package outside the repository) is left as it is.
  */
-export function pinMetaExtrasToRelease(
+export function metaForRelease(
+  text: string,
+  file: string,
+  meta: string,
+  stragglers: readonly string[],
+  wheelUrls: ReadonlyMap<string, string>
+): DependencyRewrite {
+  // Pinning first keeps every change's line that of the file as written: a straggler's items are
+  // never pinned, and the removals find their lines in the original text.
+  const pinned = pinMetaExtrasToRelease(text, file, wheelUrls)
+  const left = leaveOutOfExtras(pinned.text, new TomlLines(text), file, meta, stragglers)
+  return {
+    text: left.text,
+    changes: [...pinned.changes, ...left.changes].sort((a, b) => a.line - b.line)
+  }
+}
+
+const EXTRAS_TABLE = ['project', 'optional-dependencies']
+
+/** The text without the stragglers in its extras, each removal a change on its line in `lines`. */
+function leaveOutOfExtras(
+  text: string,
+  lines: TomlLines,
+  file: string,
+  meta: string,
+  stragglers: readonly string[]
+): DependencyRewrite {
+  const changes: DependencyRewrite['changes'] = []
+  let out = text
+  for (const distribution of stragglers) {
+    const { text: next, removed } = removeFromExtras(out, file, distribution, meta)
+    out = next
+    for (const extra of removed.extras)
+      changes.push({
+        group: [...EXTRAS_TABLE, extra.name].join('.'),
+        line: lines.find(EXTRAS_TABLE, extra.name) ?? 0,
+        from: extra.text.trimEnd(),
+        to: ''
+      })
+    for (const member of removed.members)
+      changes.push({
+        group: [...EXTRAS_TABLE, member.extra].join('.'),
+        line: lines.find(EXTRAS_TABLE, member.extra, member.item.slice(1, -1)) ?? 0,
+        from: member.item,
+        to: ''
+      })
+  }
+  return { text: out, changes }
+}
+
+/**
+ * Each extra of the meta-package naming a subpackage in `wheelUrls` (by distribution key) points
+ * at that subpackage's wheel among the release's assets.
+ */
+function pinMetaExtrasToRelease(
   text: string,
   file: string,
   wheelUrls: ReadonlyMap<string, string>
