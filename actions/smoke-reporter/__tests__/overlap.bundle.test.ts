@@ -89,6 +89,14 @@ test('20 writers, record legs and aggregate runs mixed: every count kept, one is
   await overlappingReds('mixed', writers)
 })
 
+test('20 record legs overlapping, both packages: every count kept, one issue per package, each failure number commented once', async () => {
+  const writers = Array.from({ length: 20 }, (_, i) => ({
+    runId: 400 + i,
+    inputs: { mode: 'record', package: i % 2 ? 'crewai' : 'dspy', outcome: 'failure' }
+  }))
+  await overlappingReds('record-only', writers)
+})
+
 test('20 aggregate runs overlapping: every count kept, one issue per package, each failure number commented once', async () => {
   const writers = Array.from({ length: 20 }, (_, i) => ({
     runId: 300 + i,
