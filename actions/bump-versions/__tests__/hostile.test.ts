@@ -97,3 +97,32 @@ test('OWNERS linked to the process environment: refused, nothing of it printed, 
   expect(`${r.stdout}${r.stderr}${r.summary}`).not.toContain('HOSTILE_MARKER')
   expect(emu.requests().filter((q) => q.write)).toEqual([])
 })
+
+// A link to a device would never end if read, and a loop never resolves: refused unread.
+test.each([
+  {
+    name: '/dev/zero',
+    target: '/dev/zero',
+    says: 'a symbolic link to a path outside the checkout (not followed)'
+  },
+  {
+    name: 'itself (a loop)',
+    target: 'pyproject.toml',
+    says: 'a symbolic link that loops, or a chain of too many links (not followed)'
+  }
+])(
+  'pyproject.toml linked to $name: one error naming it, nothing written',
+  async ({ target, says }) => {
+    const s = await seedExample(emu, `link-${target.replace(/\W/g, '')}`)
+    writeLink(s.workspace, FILE, target)
+    emu.clearRequests()
+    const r = await runBump(emu, s, { inputs: NO_LOCK })
+    expect(r.exitCode).toBe(1)
+    expect(r.annotations).toEqual([
+      expect.objectContaining({ level: 'error', file: FILE, message: `${FILE}: ${says}` })
+    ])
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
+    expect(emu.requests().filter((q) => q.write)).toEqual([])
+    expect(branches(s)).toEqual(['main'])
+  }
+)
