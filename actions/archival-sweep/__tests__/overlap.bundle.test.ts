@@ -159,3 +159,63 @@ test('a token that may not write contents still sweeps, and says in the log that
   expect(r.stdout).toContain('the token may not write the lease file on the state branch')
   expect(r.stdout).not.toMatch(/::warning/)
 })
+
+/** Waits (real time, in small steps) until the emulator has answered a request with `fault`. */
+async function untilFault(kind: string): Promise<void> {
+  while (!emu.requests().some((q) => q.fault === kind))
+    await new Promise((ok) => setTimeout(ok, 50))
+}
+
+test('a sweep held up by a rate limit past its lease sends nothing once another sweep took over', async () => {
+  const repo = 'lease-takeover'
+  const checkout = copyExampleRepo()
+  initGitRepo(checkout)
+  await emu.seedRepo({ owner: OWNER, repo, source: checkout })
+  setDay(emu, 0)
+  const issue = await openTrackingIssue(gh, repo, 'dspy')
+  setDay(emu, 8)
+  emu.clearRequests()
+  // Sweep 1 takes the lease; posting the day-7 reminder meets a secondary rate limit asking for
+  // 500 s (5 s here). GitHub's clock moves past the 15-minute lease meanwhile, and sweep 2 takes
+  // it over and posts the reminder.
+  emu.addFault({
+    method: 'POST',
+    route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+    kind: 'secondary',
+    retryAfter: 500
+  })
+  const held = sweep(emu, repo, {
+    workspace: checkout,
+    inputs: INPUTS,
+    env: { GITHUB_RUN_ID: '1' },
+    exitCode: 'any'
+  })
+  await untilFault('secondary')
+  emu.advance({ minutes: 16 })
+  const taker = await sweep(emu, repo, {
+    workspace: checkout,
+    inputs: INPUTS,
+    env: { GITHUB_RUN_ID: '2' }
+  })
+  const late = await held
+  expect(taker.issues.map((i) => [i.package, i.actions])).toEqual([['dspy', ['day-7-reminder']]])
+  // Sweep 1's retry met the fence: not sent, a warning, no failure.
+  expect(late.exitCode).toBe(0)
+  expect(late.annotations).toEqual([
+    expect.objectContaining({
+      level: 'warning',
+      message: expect.stringMatching(
+        /^the archival sweep: the lease was taken over.*; this run sent nothing after that$/
+      )
+    })
+  ])
+  expect(late.issues.map((i) => [i.package, i.actions, i.pending])).toEqual([
+    ['dspy', [], ['day-7-reminder']]
+  ])
+  expect(milestonesPosted(emu, repo, issue).map((m) => m.day)).toEqual([7])
+  expect(`${late.stdout}${late.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
+  // Nothing is left: the next sweep writes nothing.
+  emu.clearRequests()
+  await sweep(emu, repo, { workspace: checkout, inputs: INPUTS })
+  expect(writes(emu, repo)).toEqual([])
+})

@@ -93,6 +93,11 @@ export interface Applied {
   held: ({ step: Step } & Hold)[]
   operations: number
   capped: boolean
+  /**
+   * Why this run stopped writing: another sweep took its lease over (a wait outlasted it). The
+   * step it was on and every later one are pending, left to that sweep or the next run.
+   */
+  handedOver?: string
   /** Issues opened, by entry key. */
   created: Map<string, { number: number; url: string }>
   /** Registry changes carried out (or found done), by entry key. */
@@ -162,8 +167,16 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       )
     } catch (e) {
       broken.add(step.key)
-      if ((e as Error).name === 'LeaseLostError') stopped = true
       const message = (e as Error).message
+      if ((e as Error).name === 'LeaseLostError') {
+        // Not a failure: the sweep that took the lease over does this work (the markers and
+        // labels it finds keep what was sent before the stop from being sent twice).
+        stopped = true
+        out.handedOver = message
+        out.pending.push(step)
+        options.log(`stopped before ${describe(step)}: ${message}`)
+        continue
+      }
       out.failed.push({ step, error: message })
       options.log(`failed to ${describe(step)}: ${message}`)
     }

@@ -106,6 +106,11 @@ export function buildResult(input: ReportInput): ActionResult {
     sentence += `; ${message}`
     result.findings.push({ severity: 'warning', message })
   }
+  if (applied.handedOver) {
+    const message = `${applied.handedOver}; this run sent nothing after that`
+    sentence += `; ${message}`
+    result.findings.push({ severity: 'warning', message })
+  }
   for (const h of applied.held) {
     if (h.warning) result.findings.push({ severity: 'warning', message: h.reason })
   }

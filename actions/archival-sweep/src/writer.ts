@@ -38,8 +38,8 @@ export function labelSpec(name: string, labels: { archive: string; stale: string
 /**
  * `base` is the default branch as read before planning (registry changes are made on it); a
  * run without registry changes has none. `fence`, when this run holds the sweep's lease, is
- * checked before every attempt of a comment or an issue create (retries and rate-limit waits
- * included), so nothing is sent once another sweep has taken the lease over.
+ * checked before every attempt of a comment, label, close or issue create (retries and
+ * rate-limit waits included), so nothing is sent once another sweep has taken the lease over.
  */
 export function octokitWriter(
   conn: Connection,
@@ -48,7 +48,16 @@ export function octokitWriter(
   fence?: () => Promise<void>
 ): Writer {
   const { octokit, owner, repo } = conn
-  const fenced = fence ? { request: fencedRequest(octokit, fence).request } : {}
+  const fencing = fence ? fencedRequest(octokit, fence) : undefined
+  const fenced = fencing ? { request: fencing.request } : {}
+  /** A request the fence refused throws the fence's own error (the lease lost), not its 412. */
+  const unlessFenced = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call()
+    } catch (e) {
+      throw fencing?.refusal() ?? e
+    }
+  }
   return {
     async registry(change, mode, label) {
       if (!base) throw new Error('no default branch read for a registry change')
@@ -60,54 +69,69 @@ export function octokitWriter(
       await ensureLabel(octokit, owner, repo, labelSpec(name, labels))
     },
     async comment(issue, body, marker) {
-      const made = await createOnce({
-        what: `comment on #${issue}`,
-        create: async () => {
-          const { data } = await octokit.rest.issues.createComment({
-            owner,
-            repo,
-            issue_number: issue,
-            body,
-            ...fenced
-          })
-          return { id: data.id, url: data.html_url }
-        },
-        find: () => findCommentWithMarker(octokit, owner, repo, issue, marker)
-      })
+      const made = await unlessFenced(() =>
+        createOnce({
+          what: `comment on #${issue}`,
+          create: async () => {
+            const { data } = await octokit.rest.issues.createComment({
+              owner,
+              repo,
+              issue_number: issue,
+              body,
+              ...fenced
+            })
+            return { id: data.id, url: data.html_url }
+          },
+          find: () => findCommentWithMarker(octokit, owner, repo, issue, marker)
+        })
+      )
       return { adopted: made.adopted }
     },
     async addLabel(issue, label) {
-      await octokit.rest.issues.addLabels({ owner, repo, issue_number: issue, labels: [label] })
+      await unlessFenced(() =>
+        octokit.rest.issues.addLabels({
+          owner,
+          repo,
+          issue_number: issue,
+          labels: [label],
+          ...fenced
+        })
+      )
     },
     async close(issue) {
-      await octokit.rest.issues.update({
-        owner,
-        repo,
-        issue_number: issue,
-        state: 'closed',
-        state_reason: 'completed'
-      })
+      await unlessFenced(() =>
+        octokit.rest.issues.update({
+          owner,
+          repo,
+          issue_number: issue,
+          state: 'closed',
+          state_reason: 'completed',
+          ...fenced
+        })
+      )
     },
     async createIssue(title, body, issueLabels, pkg) {
-      const made = await createOnce({
-        what: `stale issue for ${pkg}`,
-        create: async () => {
-          const { data } = await octokit.rest.issues.create({
-            owner,
-            repo,
-            title,
-            body,
-            labels: issueLabels,
-            ...fenced
-          })
-          return { number: data.number, url: data.html_url }
-        },
-        // Opened with its label in the same request, so an adopted issue lacks nothing.
-        find: async () => {
-          const listing = await listOpenLabelled(octokit, owner, repo, labels.stale)
-          return trackedByPackage(listing.issues, 'stale').get(pkg)
-        }
-      })
+      const made = await unlessFenced(() =>
+        createOnce({
+          what: `stale issue for ${pkg}`,
+          create: async () => {
+            const { data } = await octokit.rest.issues.create({
+              owner,
+              repo,
+              title,
+              body,
+              labels: issueLabels,
+              ...fenced
+            })
+            return { number: data.number, url: data.html_url }
+          },
+          // Opened with its label in the same request, so an adopted issue lacks nothing.
+          find: async () => {
+            const listing = await listOpenLabelled(octokit, owner, repo, labels.stale)
+            return trackedByPackage(listing.issues, 'stale').get(pkg)
+          }
+        })
+      )
       return { number: made.value.number, url: made.value.url, adopted: made.adopted }
     }
   }
