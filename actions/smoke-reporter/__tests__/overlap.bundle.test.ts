@@ -105,6 +105,61 @@ test('20 aggregate runs overlapping: every count kept, one issue per package, ea
   await overlappingReds('aggregate-only', writers)
 })
 
+/** The open issues carrying the tracking label, as GitHub lists them. */
+async function labelledOpen(repo: string): Promise<number[]> {
+  const r = await fetch(
+    `${emu.url}/repos/${OWNER}/${repo}/issues?labels=contribs-broken&state=open`,
+    { headers: { authorization: 'token user-token' } }
+  )
+  return ((await r.json()) as { number: number }[]).map((i) => i.number)
+}
+
+test('20 record legs, red and green mixed on one package: one labelled issue at most, nothing pending, failure numbers never repeated', async () => {
+  const repo = 'red-green'
+  const gitDir = await seed(emu, repo)
+  // Two reds for each green, so the threshold (2) is crossed, recovered and crossed again.
+  const writers = Array.from({ length: 20 }, (_, i) => ({
+    runId: 500 + i,
+    inputs: { mode: 'record', package: 'dspy', outcome: i % 3 === 2 ? 'success' : 'failure' }
+  }))
+  const results = await mapLimit(writers, BUNDLES_AT_ONCE, (w) => report(emu, repo, w))
+  for (const r of results) ok(r)
+
+  const state = stateFile(gitDir, 'dspy')!
+  expect(state.pending).toBeUndefined()
+  expect(state.lease).toBeUndefined()
+  // The streak at the end is the reds counted since the last green committed, each a red leg.
+  const reds = new Set(writers.filter((w) => w.inputs.outcome === 'failure').map((w) => w.runId))
+  const counted = (state.counted_runs as string[] | undefined) ?? []
+  expect(counted).toHaveLength(state.consecutive_failures as number)
+  for (const run of counted) expect(reds.has(Number(run.split('/')[0]))).toBe(true)
+  // GitHub agrees with the state: the issue it names is the one labelled, or none is.
+  const open = await labelledOpen(repo)
+  expect(open).toEqual(state.open_issue_number ? [state.open_issue_number] : [])
+  const v = emu.state.repo(OWNER, repo)
+  const issues = v.issues.filter((i) => parseTrackingMarker(i.body)?.package === 'dspy')
+  for (const issue of issues) {
+    const numbers = v.comments
+      .filter((c) => c.issueNumber === issue.number)
+      .flatMap((c) => /consecutive failure #(\d+)/.exec(c.body)?.[1] ?? [])
+    expect(new Set(numbers).size).toBe(numbers.length)
+  }
+  console.log(
+    `red-green: ${issues.length} issue(s), ${state.consecutive_failures} consecutive failures at the end`
+  )
+
+  // A green leg after them recovers whatever is open.
+  ok(
+    await report(emu, repo, {
+      runId: 600,
+      inputs: { mode: 'record', package: 'dspy', outcome: 'success' }
+    })
+  )
+  expect(stateFile(gitDir, 'dspy')).toMatchObject({ consecutive_failures: 0 })
+  expect(stateFile(gitDir, 'dspy')!.open_issue_number ?? null).toBeNull()
+  expect(await labelledOpen(repo)).toEqual([])
+})
+
 /** Waits (real time, in small steps) until the emulator has answered a request with `fault`. */
 async function untilFault(kind: string): Promise<void> {
   while (!emu.requests().some((q) => q.fault === kind))
