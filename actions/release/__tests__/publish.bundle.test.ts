@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { runBundle, type BundleRunResult } from '@contribs-actions/cli'
 import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
-import { trackingMarker } from '@contribs-actions/shared'
-import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import { mapLimit, trackingMarker } from '@contribs-actions/shared'
+import { BUNDLE_TEST_TIMEOUT_MS, BUNDLES_AT_ONCE } from '../../../test/kit/budgets.js'
 import {
   cleanupTempDirs,
   copyExampleRepo,
@@ -225,6 +225,37 @@ test('answers lost after GitHub created the release or an asset: each is adopted
   expect(posts.filter((r) => r.route === 'POST /repos/{owner}/{repo}/releases')).toHaveLength(1)
   // One upload per asset: the dropped one was found by its name, not sent again.
   expect(posts.filter((r) => r.route?.endsWith('/assets'))).toHaveLength(assets.length)
+})
+
+test('20 publishes overlapping (a re-run beside a late run): one release, each asset once', async () => {
+  await emu.seedRepo({ owner: OWNER, repo: 'racing', source: checkout })
+  const publish = (runId: number) =>
+    runBundle({
+      action: 'release',
+      inputs: { token: 'actions-token', 'actions-token': 'actions-token', mode: 'publish' },
+      workspace: checkout,
+      env: {
+        GITHUB_API_URL: emu.url,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: `${OWNER}/racing`,
+        GITHUB_REF: 'refs/tags/v0.6.0',
+        GITHUB_RUN_ID: String(runId),
+        CONTRIBS_ACTIONS_TIME_SCALE: '0.01'
+      }
+    })
+  const assets = json(ok(await release({ mode: 'plan' })), 'assets') as string[]
+  writeDist(assets)
+  const runs = await mapLimit(
+    Array.from({ length: 20 }, (_, k) => 700 + k),
+    2 * BUNDLES_AT_ONCE,
+    publish
+  )
+  expect(runs.map((r) => r.exitCode)).toEqual(Array(20).fill(0))
+  const releases = emu.state.repo(OWNER, 'racing').releases
+  expect(releases).toHaveLength(1)
+  expect(releases[0].assets.map((a) => a.name).sort()).toEqual(assets)
+  // Every run that lost a race adopted what the winner made; one run made each thing.
+  expect(runs.filter((r) => r.outputs.written === 'true').length).toBeGreaterThan(0)
 })
 
 test('a built file missing from dist-dir stops the step in one line before any write', async () => {

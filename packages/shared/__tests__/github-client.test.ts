@@ -182,6 +182,18 @@ describe('creates happen once', () => {
     await expect(again).rejects.toMatchObject({ status: 422 })
     expect(isAlreadyExists(await again.catch((e: unknown) => e))).toBe(true)
   })
+
+  test('"already exists" is also the validation code already_exists (labels, releases, assets)', async () => {
+    const octokit = client()
+    const label = () => octokit.rest.issues.createLabel({ owner, repo, name: 'twice' })
+    await label()
+    const error = await label().catch((e: unknown) => e)
+    expect(error).toMatchObject({ status: 422 })
+    expect(JSON.stringify((error as { response: { data: unknown } }).response.data)).toContain(
+      'already_exists'
+    )
+    expect(isAlreadyExists(error)).toBe(true)
+  })
 })
 
 describe('bounded waits', () => {

@@ -41,11 +41,15 @@ export function isTransientFailure(error: unknown): boolean {
   return status === undefined || status === 0 || status >= 500
 }
 
-/** GitHub's answer to a create whose object exists already (a branch, a PR for the same head, a label). */
+/**
+ * GitHub's answer to a create whose object exists already: "Reference already exists" (a
+ * branch, a tag), "A pull request already exists", or the validation code `already_exists` (a
+ * label, a release of the tag, a release asset of the name).
+ */
 export function isAlreadyExists(error: unknown): boolean {
   if (statusOf(error) !== 422) return false
   const text = JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? '')
-  return /already exists/i.test(`${(error as Error).message ?? ''} ${text}`)
+  return /already[ _]exists/i.test(`${(error as Error).message ?? ''} ${text}`)
 }
 
 export async function createOnce<T>(spec: CreateOnce<T>): Promise<Created<T>> {
