@@ -13,7 +13,8 @@ import {
   git,
   initGitRepo,
   tempDir,
-  writeFiles
+  writeFiles,
+  writeLink
 } from '../../../test/kit/fixtures.js'
 import {
   client,
@@ -331,5 +332,27 @@ test('a package that recovers before its archive pull request is merged: the pul
   emu.clearRequests()
   const again = await sweep(emu, repo, { workspace: src.dir, inputs: ARCHIVE })
   expect(again.issues).toEqual([])
+  expect(writes(emu, repo)).toEqual([])
+})
+
+test('a root pyproject.toml linked to /dev/zero: one error naming it, nothing written', async () => {
+  const repo = 'hostile-root'
+  const checkout = copyExampleRepo()
+  initGitRepo(checkout)
+  await emu.seedRepo({ owner: OWNER, repo, source: checkout })
+  setDay(emu, 0)
+  await openTrackingIssue(gh, repo, 'dspy')
+  setDay(emu, 22)
+  writeLink(checkout, 'pyproject.toml', '/dev/zero')
+  emu.clearRequests()
+  const r = await sweep(emu, repo, { workspace: checkout, inputs: {}, exitCode: 1 })
+  expect(r.annotations).toEqual([
+    expect.objectContaining({
+      level: 'error',
+      file: 'pyproject.toml',
+      message: 'pyproject.toml: a symbolic link to a path outside the checkout (not followed)'
+    })
+  ])
+  expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
   expect(writes(emu, repo)).toEqual([])
 })

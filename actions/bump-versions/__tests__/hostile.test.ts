@@ -102,24 +102,32 @@ test('OWNERS linked to the process environment: refused, nothing of it printed, 
 test.each([
   {
     name: '/dev/zero',
+    file: 'pyproject.toml',
+    target: '/dev/zero',
+    says: 'a symbolic link to a path outside the checkout (not followed)'
+  },
+  {
+    name: '/dev/zero',
+    file: FILE,
     target: '/dev/zero',
     says: 'a symbolic link to a path outside the checkout (not followed)'
   },
   {
     name: 'itself (a loop)',
+    file: FILE,
     target: 'pyproject.toml',
     says: 'a symbolic link that loops, or a chain of too many links (not followed)'
   }
 ])(
-  'pyproject.toml linked to $name: one error naming it, nothing written',
-  async ({ target, says }) => {
-    const s = await seedExample(emu, `link-${target.replace(/\W/g, '')}`)
-    writeLink(s.workspace, FILE, target)
+  '$file linked to $name: one error naming it, nothing written',
+  async ({ file, target, says }) => {
+    const s = await seedExample(emu, `link-${file.replace(/\W/g, '')}-${target.replace(/\W/g, '')}`)
+    writeLink(s.workspace, file, target)
     emu.clearRequests()
     const r = await runBump(emu, s, { inputs: NO_LOCK })
     expect(r.exitCode).toBe(1)
     expect(r.annotations).toEqual([
-      expect.objectContaining({ level: 'error', file: FILE, message: `${FILE}: ${says}` })
+      expect.objectContaining({ level: 'error', file, message: `${file}: ${says}` })
     ])
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
     expect(emu.requests().filter((q) => q.write)).toEqual([])

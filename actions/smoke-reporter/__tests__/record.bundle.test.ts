@@ -17,6 +17,12 @@ import {
   stateText
 } from './helpers.js'
 import { BUNDLE_TEST_TIMEOUT_MS, BUNDLES_AT_ONCE } from '../../../test/kit/budgets.js'
+import {
+  cleanupTempDirs,
+  copyExampleRepo,
+  initGitRepo,
+  writeLink
+} from '../../../test/kit/fixtures.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -28,6 +34,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await emu.close()
+  cleanupTempDirs()
 })
 
 const record = (repo: string, runId: number, pkg: string, outcome: string, token?: string) =>
@@ -206,4 +213,28 @@ test('state reads: 5xx and dropped connections are retried; 403, lasting 5xx and
   expect(r.stdout).toContain('not valid JSON')
   expect(stateText(gitDir, 'dspy')).toBe('{"consecutive_failures": 3,')
   expect(comments()).toBe(1)
+})
+
+test('a root pyproject.toml linked to /dev/zero: one error naming it, nothing written', async () => {
+  const repo = 'hostile-root'
+  await seed(emu, repo)
+  const workspace = copyExampleRepo()
+  writeLink(workspace, 'pyproject.toml', '/dev/zero')
+  initGitRepo(workspace)
+  emu.clearRequests()
+  const r = await report(emu, repo, {
+    runId: 1,
+    workspace,
+    inputs: { mode: 'record', package: 'dspy', outcome: 'failure' }
+  })
+  expect(r.exitCode).toBe(1)
+  expect(r.annotations).toEqual([
+    expect.objectContaining({
+      level: 'error',
+      file: 'pyproject.toml',
+      message: 'pyproject.toml: a symbolic link to a path outside the checkout (not followed)'
+    })
+  ])
+  expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
+  expect(emu.requests().filter((q) => q.write)).toEqual([])
 })

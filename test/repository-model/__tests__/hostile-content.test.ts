@@ -285,6 +285,12 @@ describe('the files every action reads first stop every action, naming the file'
         })
     },
     {
+      name: 'the root pyproject.toml -> /dev/zero',
+      file: 'pyproject.toml',
+      says: OUTSIDE_MESSAGE,
+      make: (dir: string) => writeLink(dir, 'pyproject.toml', '/dev/zero')
+    },
+    {
       name: 'the root pyproject.toml is a folder',
       file: 'pyproject.toml',
       says: 'a folder, not a regular file (not opened)',
