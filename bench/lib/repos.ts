@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -57,8 +57,11 @@ export function benchRepo(
   filesPerPackage = 4
 ): BenchRepo {
   const dir = path.join(CACHE, `${generatorVersion()}-${layout}-n${n}-f${filesPerPackage}`)
-  const done = path.join(dir, '.bench-ready')
+  // Beside the repository, not in it: the checkout stays clean, as a runner's is (an untracked
+  // file would have git's ignore rules read, which a clean checkout never needs).
+  const done = `${dir}.ready`
   if (!existsSync(done)) {
+    rmSync(dir, { recursive: true, force: true })
     const { packages } = generateRepo(dir, { packages: n, filesPerPackage, layout })
     git(dir, 'checkout', '-q', '-b', 'change')
     for (const { dir: pkg } of packages) {

@@ -7,7 +7,7 @@ import {
   tempDir,
   writeFiles
 } from '../../../test/kit/fixtures.js'
-import { diskTree, FileTree, startFileTree } from '../src/file-tree.js'
+import { diskTree, FileTree, gitTree, readGitFacts, startFileTree } from '../src/file-tree.js'
 
 afterAll(cleanupTempDirs)
 
@@ -27,6 +27,31 @@ function gitsAnswer(root: string): string[] {
 }
 
 describe('the working tree as git sees it, folder by folder', () => {
+  test('a clean checkout never asks git for the ignore rules; the first untracked entry does, once', async () => {
+    const dir = tempDir()
+    writeFiles(dir, { '.gitignore': 'build/\n', 'pkg/pyproject.toml': '', 'pkg/OWNERS': '@a\n' })
+    initGitRepo(dir)
+    const facts = await readGitFacts(dir)
+    if (typeof facts === 'string') throw new Error(facts)
+    let asked = 0
+    const counted = { ...facts, outsideRules: () => (asked++, facts.outsideRules()) }
+    expect(allFiles(gitTree(dir, counted)).sort()).toEqual([
+      '.gitignore',
+      'pkg/OWNERS',
+      'pkg/pyproject.toml'
+    ])
+    expect(asked).toBe(0)
+    writeFiles(dir, { 'pkg/new.py': '', 'build/pyproject.toml': '', 'notes.txt': '' })
+    expect(allFiles(gitTree(dir, counted)).sort()).toEqual([
+      '.gitignore',
+      'notes.txt',
+      'pkg/OWNERS',
+      'pkg/new.py',
+      'pkg/pyproject.toml'
+    ])
+    expect(asked).toBe(1)
+  })
+
   /** Ignore rules at three depths, negations, anchors, tracked-but-ignored files and a deletion. */
   function trickyRepo(): string {
     const dir = tempDir()

@@ -1,7 +1,7 @@
 import { Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import ignore, { type Ignore } from 'ignore'
-import { git } from './git.js'
+import { git, gitSync } from './git.js'
 import { readRepoText, UnreadableFileError } from './repo-file.js'
 import { byCodePoint } from './text.js'
 
@@ -107,14 +107,22 @@ export const hiddenOrModules = (segment: string) =>
 
 /**
  * What git needs to tell which files of a folder belong to the working tree: the tracked paths
- * (relative to the root) and the ignore rules that sit outside the folders (`.git/info/exclude`,
- * `core.excludesFile`, and the `.gitignore` files above the root when the root is a folder inside
- * the work tree).
+ * (relative to the root), and the ignore rules that sit outside the folders, asked of git only
+ * when an untracked entry is met: in a clean checkout, as on a runner, every entry is tracked and
+ * no rule is ever needed.
  */
 export interface GitFacts {
+  tracked: readonly string[]
+  outsideRules: () => OutsideRules
+}
+
+/**
+ * The ignore rules outside the folders: `.git/info/exclude`, `core.excludesFile`, and the
+ * `.gitignore` files above the root when the root is a folder inside the work tree.
+ */
+export interface OutsideRules {
   /** The root's path below the top of the work tree: `''` or ending in `/`. */
   prefix: string
-  tracked: readonly string[]
   /** Patterns of the `.gitignore` files from the top of the work tree down to the root's parent. */
   aboveRoot: { base: string; patterns: string }[]
   /** `.git/info/exclude`, then `core.excludesFile`: the weakest rules, in that order. */
@@ -146,41 +154,49 @@ interface RuleLevel {
 export function gitTree(root: string, facts: GitFacts): FileTree {
   const tracked = new Set(facts.tracked)
   const trackedFolders = foldersOf(facts.tracked)
-  const outer: RuleLevel[] = facts.excludes.map((patterns) => ({
-    base: '',
-    rules: ignore({ allowRelativePaths: true }).add(patterns)
-  }))
-  const above: RuleLevel[] = facts.aboveRoot
-    .map(({ base, patterns }) => ({
-      base,
-      rules: ignore({ allowRelativePaths: true }).add(patterns)
-    }))
-    .reverse()
+  let outside: (OutsideRules & { levels: RuleLevel[] }) | undefined
+  /** The rules outside the folders, the strongest first: asked for at the first untracked entry. */
+  const outsideLevels = () => {
+    if (!outside) {
+      const rules = facts.outsideRules()
+      const level = (base: string, patterns: string): RuleLevel => ({
+        base,
+        rules: ignore({ allowRelativePaths: true }).add(patterns)
+      })
+      const above = rules.aboveRoot.map(({ base, patterns }) => level(base, patterns)).reverse()
+      const outer = rules.excludes.map((patterns) => level('', patterns))
+      outside = { ...rules, levels: [...above, ...outer] }
+    }
+    return outside
+  }
   const levels = new Map<string, RuleLevel[]>()
+  /** Folders listed without a `.gitignore` among their entries: none to read for them. */
+  const noGitignore = new Set<string>()
   const excludedFolders = new Map<string, boolean>()
   const realFolders = new Set<string>()
 
   /** The rule levels that apply inside `rel`, the strongest first. */
-  const levelsIn = (rel: string, hasGitignore?: boolean): RuleLevel[] => {
+  const levelsIn = (rel: string): RuleLevel[] => {
     const known = levels.get(rel)
     if (known) return known
-    const outside = rel ? levelsIn(parentOf(rel)) : [...above, ...outer]
-    const own = hasGitignore === false ? undefined : readGitignore(root, rel)
+    const { prefix, levels: outer } = outsideLevels()
+    const around = rel ? levelsIn(parentOf(rel)) : outer
+    const own = noGitignore.has(rel) ? undefined : readGitignore(root, rel)
     const result = own
       ? [
           {
-            base: facts.prefix + (rel ? `${rel}/` : ''),
+            base: prefix + (rel ? `${rel}/` : ''),
             rules: ignore({ allowRelativePaths: true }).add(own)
           },
-          ...outside
+          ...around
         ]
-      : outside
+      : around
     levels.set(rel, result)
     return result
   }
 
   const ruledOut = (rel: string, isFolder: boolean): boolean => {
-    const full = facts.prefix + rel + (isFolder ? '/' : '')
+    const full = outsideLevels().prefix + rel + (isFolder ? '/' : '')
     for (const level of levelsIn(parentOf(rel))) {
       const verdict = level.rules.checkIgnore(full.slice(level.base.length))
       if (verdict.ignored) return true
@@ -211,8 +227,7 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
       if (!folderBelongs(rel)) return undefined
       const entries = readEntries(root, rel)
       if (!entries) return undefined
-      const hasGitignore = entries.some((e) => e.name === '.gitignore' && !e.isDirectory())
-      levelsIn(rel, hasGitignore)
+      if (!entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) noGitignore.add(rel)
       const files: string[] = []
       const dirs: string[] = []
       for (const entry of entries) {
@@ -300,13 +315,22 @@ function readGitignore(root: string, rel: string): string | undefined {
 
 /** What gitTree needs from git, or why git cannot say (not a work tree, git missing). */
 export async function readGitFacts(root: string): Promise<GitFacts | string> {
-  const [where, excludesFile, index] = await Promise.all([
-    git(root, ['rev-parse', '--show-prefix', '--git-path', 'info/exclude']),
-    git(root, ['config', '--path', '--get', 'core.excludesFile']),
-    git(root, ['ls-files', '-z', '--cached'])
-  ])
-  for (const r of [where, index])
-    if (r.code !== 0) return r.stderr.trim().split('\n')[0] || `git exit ${r.code}`
+  const index = await git(root, ['ls-files', '-z', '--cached'])
+  if (index.code !== 0) return index.stderr.trim().split('\n')[0] || `git exit ${index.code}`
+  return {
+    tracked: index.stdout.split('\0').filter(Boolean),
+    outsideRules: () => readOutsideRules(root)
+  }
+}
+
+/**
+ * The ignore rules outside the root's folders, asked of git while a folder is being listed (so
+ * synchronously): where the root sits in the work tree, `.git/info/exclude`, `core.excludesFile`.
+ */
+function readOutsideRules(root: string): OutsideRules {
+  const where = gitSync(root, ['rev-parse', '--show-prefix', '--git-path', 'info/exclude'])
+  if (where.code !== 0)
+    throw new Error(`git rev-parse failed in ${root}: ${where.stderr.trim().split('\n')[0]}`)
   const [prefix = '', infoExclude = ''] = where.stdout.split('\n')
   const top = prefix
     ? path.resolve(
@@ -318,7 +342,7 @@ export async function readGitFacts(root: string): Promise<GitFacts | string> {
           .join('/')
       )
     : root
-  const aboveRoot: GitFacts['aboveRoot'] = []
+  const aboveRoot: OutsideRules['aboveRoot'] = []
   const parts = prefix.split('/').filter(Boolean)
   for (let depth = 0; depth < parts.length; depth++) {
     const base = parts
@@ -328,11 +352,12 @@ export async function readGitFacts(root: string): Promise<GitFacts | string> {
     const patterns = readGitignore(top, base.replace(/\/$/, ''))
     if (patterns !== undefined) aboveRoot.push({ base, patterns })
   }
+  const excludesFile = gitSync(root, ['config', '--path', '--get', 'core.excludesFile'])
   const globalFile = excludesFile.code === 0 ? excludesFile.stdout.trim() : defaultExcludesFile()
   const excludes = [path.resolve(root, infoExclude), globalFile]
     .map((file) => (file ? readOutsideFile(file) : undefined))
     .filter((text): text is string => text !== undefined)
-  return { prefix, tracked: index.stdout.split('\0').filter(Boolean), aboveRoot, excludes }
+  return { prefix, aboveRoot, excludes }
 }
 
 /** git's default `core.excludesFile`. */

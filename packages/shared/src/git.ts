@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { gitExecutable } from './git-path.js'
 
 export interface GitResult {
@@ -47,6 +47,20 @@ export function git(
       })
     })
   })
+}
+
+/**
+ * git() for the rare question asked in the middle of synchronous work (a folder being listed):
+ * the caller waits. git that cannot start throws.
+ */
+export function gitSync(cwd: string, args: string[]): GitResult {
+  const r = spawnSync(gitExecutable(), args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  if (r.error) throw new Error(`git could not start in ${cwd}: ${r.error.message}`)
+  return {
+    code: r.status ?? -1,
+    stdout: r.stdout.toString(),
+    stderr: r.stderr.toString() || (r.signal ? `killed by ${r.signal}` : '')
+  }
 }
 
 export class GitError extends Error {
