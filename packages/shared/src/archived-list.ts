@@ -17,7 +17,7 @@
 import { UserError } from './errors.js'
 import type { Finding } from './findings.js'
 import { readRepoText } from './repo-file.js'
-import { clip } from './text.js'
+import { clip, lineAt } from './text.js'
 import { appendListItem, findJsonList, removeListItem } from './json-list-edit.js'
 import type { RemovedExtras } from './meta-package.js'
 
@@ -65,7 +65,7 @@ export function parseArchivedList(text: string): (ArchivedEntry & { line: number
   if (!list) throw new UserError(SHAPE, { file: ARCHIVED_FILE })
   return list.items.map((item) => {
     const entry = entryOf(item.value)
-    const line = text.slice(0, item.start).split('\n').length
+    const line = lineAt(text, item.start)
     if (!entry)
       throw new UserError(
         `${SHAPE} (got ${clip(JSON.stringify(item.value) ?? String(item.value), 80)})`,

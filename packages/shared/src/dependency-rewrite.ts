@@ -1,5 +1,6 @@
 import { UserError } from './errors.js'
 import { dependencyEntries, readPyProject, type DependencyEntry } from './pyproject.js'
+import { lineAt } from './text.js'
 import { scanToml, type TomlStatement } from './toml.js'
 import { parseToml } from './toml.js'
 
@@ -60,12 +61,6 @@ export function rewriteDependencyStrings(
 
 const samePath = (a: string[], b: string[]): boolean =>
   a.length === b.length && a.every((x, k) => x === b[k])
-
-function lineAt(text: string, offset: number): number {
-  let line = 1
-  for (let k = 0; k < offset; k++) if (text.charCodeAt(k) === 10) line++
-  return line
-}
 
 /** The string literals directly inside an array value, decoded, with their offsets. */
 function arrayStrings(

@@ -1,4 +1,5 @@
 import { UserError } from './errors.js'
+import { lineAt } from './text.js'
 
 /**
  * A repository file's JSON, parsed; invalid JSON is a UserError naming the file, the line and
@@ -14,7 +15,7 @@ export function parseRepoJson(text: string, file: string): unknown {
   const offset = jsonErrorOffset(text)
   if (offset === undefined) throw new UserError('invalid JSON', { file })
   const before = text.slice(0, offset)
-  const line = before.split('\n').length
+  const line = lineAt(text, offset)
   const column = offset - (before.lastIndexOf('\n') + 1) + 1
   const what =
     offset >= text.length ? 'the file ends too early' : `unexpected ${JSON.stringify(text[offset])}`
@@ -98,10 +99,4 @@ function jsonErrorOffset(text: string): number | undefined {
 
 class JsonStop {
   constructor(readonly offset: number) {}
-}
-
-/** The 1-based line of the first occurrence of `name` as a JSON string, if any. */
-export function jsonStringLine(text: string, name: string): number | undefined {
-  const i = text.indexOf(JSON.stringify(name))
-  return i < 0 ? undefined : text.slice(0, i).split('\n').length
 }

@@ -1,5 +1,6 @@
 import { UserError } from './errors.js'
 import { asTable } from './pyproject.js'
+import { lineAt } from './text.js'
 import { parseToml, samePath, scanToml } from './toml.js'
 
 /** What setting `[project] version` did. */
@@ -67,7 +68,7 @@ export function setProjectVersion(text: string, version: string, file: string): 
     const added = `${name.indent}${prefix}version = "${version}"`
     next = text.slice(0, name.end) + (terminator ? '' : eol) + added + eol + text.slice(name.end)
     if (!terminator) next = next.slice(0, -eol.length) // keep "no newline at end of file"
-    line = text.slice(0, name.end).split('\n').length + (terminator ? 0 : 1)
+    line = lineAt(text, name.end) + (terminator ? 0 : 1)
     inserted = true
   }
 

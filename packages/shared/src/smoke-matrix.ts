@@ -1,5 +1,7 @@
 import { UserError } from './errors.js'
-import { jsonStringLine, parseRepoJson } from './json-file.js'
+import { parseRepoJson } from './json-file.js'
+import { findJsonList } from './json-list-edit.js'
+import { lineAt } from './text.js'
 
 /**
  * The smoke matrix file (`smoke_matrix_file`, `.github/smoke-matrix.json`): the packages opted
@@ -20,15 +22,18 @@ export const SMOKE_MATRIX_SHAPE =
 /** Parses the file's text; a malformed file is a UserError naming the file (and line, where known). */
 export function parseSmokeMatrix(text: string, file: string): SmokeMatrix {
   const data = parseRepoJson(text, file)
-  const list = (data as { subpackages?: unknown } | null)?.subpackages
-  const listLine = jsonStringLine(text, 'subpackages')
-  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+  const shaped = Array.isArray((data as { subpackages?: unknown } | null)?.subpackages)
+  // Where the list and each item are, found by walking the document (a name that is also a key
+  // elsewhere is still found at its own place).
+  const list = shaped ? findJsonList(text, 'subpackages', file) : undefined
+  const listLine = list && lineAt(text, list.span.start)
+  if (!list || !list.items.every((item) => typeof item.value === 'string'))
     throw new UserError(SMOKE_MATRIX_SHAPE, { file, line: listLine ?? 1 })
   return {
     file,
-    entries: list.map((name: string) => ({
-      package: name.replace(/\/+$/, ''),
-      line: jsonStringLine(text, name)
+    entries: list.items.map((item) => ({
+      package: (item.value as string).replace(/\/+$/, ''),
+      line: lineAt(text, item.start)
     })),
     listLine
   }

@@ -26,3 +26,10 @@ export function escapeRegExp(s: string): string {
 export function clip(text: string, max = 120): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
+
+/** The 1-based line of `offset` in `text` (line breaks counted as `\n`, so CRLF counts once). */
+export function lineAt(text: string, offset: number): number {
+  let line = 1
+  for (let k = 0; k < offset; k++) if (text.charCodeAt(k) === 10) line++
+  return line
+}
