@@ -1,5 +1,6 @@
 // A step's log as the runner reads it from stdout: plain lines, `::group::`/`::endgroup::`,
 // `::debug::` and the other workflow commands. Shared by the bundle tests of every action.
+import { expect } from '@jest/globals'
 
 /** The lines a step wrote, in order. */
 export function stepLines(stdout: string): string[] {
@@ -32,4 +33,15 @@ export function groupTitles(stdout: string): string[] {
 /** The messages of the `::debug::` lines. */
 export function debugLines(stdout: string): string[] {
   return stepLines(stdout).flatMap((l) => (l.startsWith('::debug::') ? [l.slice(9)] : []))
+}
+
+/** Where a run wrote: its log and its error stream. */
+interface RunOutput {
+  stdout: string
+  stderr: string
+}
+
+/** A JavaScript stack frame (`    at fn (file.js:12:34)`) anywhere the run wrote: never for a user. */
+export function expectNoStackTrace(r: RunOutput): void {
+  expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
 }

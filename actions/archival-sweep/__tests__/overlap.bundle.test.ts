@@ -19,6 +19,7 @@ import {
 } from './helpers.js'
 import { mapLimit } from '@contribs-actions/shared'
 import { BUNDLE_TEST_TIMEOUT_MS, BUNDLES_AT_ONCE } from '../../../test/kit/budgets.js'
+import { expectNoStackTrace } from '../../../test/kit/step-log.js'
 
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS * 4)
 
@@ -213,7 +214,7 @@ test('a sweep held up by a rate limit past its lease sends nothing once another 
     ['dspy', [], ['day-7-reminder']]
   ])
   expect(milestonesPosted(emu, repo, issue).map((m) => m.day)).toEqual([7])
-  expect(`${late.stdout}${late.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
+  expectNoStackTrace(late)
   // Nothing is left: the next sweep writes nothing.
   emu.clearRequests()
   await sweep(emu, repo, { workspace: checkout, inputs: INPUTS })

@@ -25,6 +25,7 @@ import {
   type Octokit
 } from './helpers.js'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import { expectNoStackTrace } from '../../../test/kit/step-log.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -249,7 +250,7 @@ test.each([
     })
     expect(r.exitCode).toBe(1)
     expect(r.stdout).toContain(message)
-    expect(r.stdout).not.toMatch(/\n\s+at /)
+    expectNoStackTrace(r)
     expect(emu.requests()).toEqual([])
   }
 )

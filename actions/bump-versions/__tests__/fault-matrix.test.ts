@@ -10,6 +10,7 @@ import { bumpState, exampleSource, runBump, seedFrom, WAVE1 } from './kit.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 import { FAULT_KINDS } from '../../../test/kit/faults.js'
+import { expectNoStackTrace } from '../../../test/kit/step-log.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -88,7 +89,7 @@ test.each(CASES.map((c, i) => [c.label, c, i] as const))(
       const errors = first.annotations.filter((a) => a.level === 'error')
       expect(errors).toHaveLength(1)
       expect(errors[0].message).not.toMatch(/^unexpected error/)
-      expect(first.stdout + first.stderr).not.toMatch(/\n\s+at /)
+      expectNoStackTrace(first)
     }
     const again = await runBump(emu, s, NO_LOCK)
     expect(again.exitCode).toBe(0)

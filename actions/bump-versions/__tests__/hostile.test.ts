@@ -15,6 +15,7 @@ import {
 } from '../../../test/kit/fixtures.js'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 import { branches, runBump, seedExample } from './kit.js'
+import { expectNoStackTrace } from '../../../test/kit/step-log.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -129,7 +130,7 @@ test.each([
     expect(r.annotations).toEqual([
       expect.objectContaining({ level: 'error', file, message: `${file}: ${says}` })
     ])
-    expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
+    expectNoStackTrace(r)
     expect(emu.requests().filter((q) => q.write)).toEqual([])
     expect(branches(s)).toEqual(['main'])
   }

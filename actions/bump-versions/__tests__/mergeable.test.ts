@@ -11,6 +11,7 @@ import { Remote } from '../src/github.js'
 import { octokitWriter } from '../src/writer.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import { expectNoStackTrace } from '../../../test/kit/step-log.js'
 
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
@@ -112,7 +113,7 @@ test.each([
     const r = await runBump(emu, s, { event: PUSH })
     emu.clearFaults()
     expect(r.exitCode).toBe(exitCode)
-    if (exitCode) expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /)
+    if (exitCode) expectNoStackTrace(r)
     const again = await runBump(emu, s, { event: PUSH })
     expect(again.exitCode).toBe(0)
     for (const pkg of ['_integration_core', 'agent-utilities'])

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { branches, json, OWNER, runBump, seedExample, Seeded } from './kit.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import { expectNoStackTrace } from '../../../test/kit/step-log.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -51,7 +52,7 @@ test('a pyproject that is not UTF-8 stops the run, naming the file; its bytes ar
       message: expect.stringMatching(/UTF-8/)
     })
   )
-  expect(r.stderr).not.toMatch(/\n\s+at /)
+  expectNoStackTrace(r)
   expectNothingWritten(s)
 
   // The checkout holds a UTF-8 copy while the default branch keeps the Latin-1 one: the copy

@@ -18,6 +18,7 @@ import {
 } from './kit.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import { expectNoStackTrace } from '../../../test/kit/step-log.js'
 
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
@@ -119,7 +120,7 @@ test.each(CASES.map((c, i) => [c.label, c, i] as const))(
       const errors = first.annotations.filter((a) => a.level === 'error')
       expect(errors).toHaveLength(1)
       expect(errors[0].message).not.toMatch(/^unexpected error/)
-      expect(first.stdout + first.stderr).not.toMatch(/\n\s+at /)
+      expectNoStackTrace(first)
     }
     const again = await runBump(emu, s, FINAL)
     expect(again.exitCode).toBe(0)

@@ -6,7 +6,12 @@ import path from 'node:path'
 import { runBundle } from '@contribs-actions/cli'
 import { cleanupTempDirs, git, REPO_ROOT, tempDir } from '../../../test/kit/fixtures.js'
 import { CORE_DIR, generateRepo, NESTED_GLOBS } from '../../../test/kit/generate-repo.js'
-import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
+import {
+  debugLines,
+  groupTitles,
+  stepLines,
+  expectNoStackTrace
+} from '../../../test/kit/step-log.js'
 import { ALL, change, exampleRepo, prPayload, touch } from './helpers.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
@@ -201,7 +206,7 @@ test.each([
   const r = await runBundle({ action: 'discover', inputs, workspace: dir })
   expect(r.exitCode).toBe(1)
   expect(r.stdout).toContain(message)
-  expect(r.stdout).not.toMatch(/\n\s+at /)
+  expectNoStackTrace(r)
   expect(r.outputs).toEqual({})
 })
 

@@ -11,7 +11,7 @@ import {
 } from '../../../test/kit/fixtures.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
-import { groupTitles, stepLines } from '../../../test/kit/step-log.js'
+import { groupTitles, stepLines, expectNoStackTrace } from '../../../test/kit/step-log.js'
 import { generateRepo } from '../../../test/kit/generate-repo.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
@@ -193,7 +193,7 @@ test.each([
   const r = await runBundle({ action: 'read-ci-config', inputs, workspace: EXAMPLE_REPO })
   expect(r.exitCode).toBe(1)
   expect(r.stdout).toContain(message)
-  expect(r.stdout).not.toMatch(/\n\s+at /) // no stack trace for a user error
+  expectNoStackTrace(r)
   expect(r.outputs).toEqual({})
 })
 

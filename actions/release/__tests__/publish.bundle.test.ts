@@ -15,6 +15,7 @@ import {
   initGitRepo,
   writeFiles
 } from '../../../test/kit/fixtures.js'
+import { expectNoStackTrace } from '../../../test/kit/step-log.js'
 
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
@@ -145,7 +146,7 @@ test('plan, rewrite, publish once, re-run writes nothing, a conflicting asset fa
   expect(errors[0]).toContain(
     'release v0.6.0 already has an asset mellea_contribs_citations-0.6.0.tar.gz that differs from the built file'
   )
-  expect(conflict.stdout + conflict.stderr).not.toMatch(/\n\s+at /) // no stack trace
+  expectNoStackTrace(conflict)
   expect(emu.requests().filter((r) => r.method !== 'GET')).toEqual([])
 })
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { mapLimit, parseTrackingMarker } from '@contribs-actions/shared'
-import { debugLines, groupTitles } from '../../../test/kit/step-log.js'
+import { debugLines, groupTitles, expectNoStackTrace } from '../../../test/kit/step-log.js'
 import {
   BRANCH,
   DIR,
@@ -175,7 +175,7 @@ test('state reads: 5xx and dropped connections are retried; 403, lasting 5xx and
   expect(r.stdout).toContain('could not read the smoke state')
   expect(r.stdout).toContain('HTTP 403')
   expect(r.stdout).toContain('contents: write')
-  expect(r.stdout).not.toMatch(/\n\s+at /)
+  expectNoStackTrace(r)
   expect(stateText(gitDir, 'dspy')).toBe(good)
 
   // 500 on every try: the retries give up, the action stops, nothing written.
@@ -235,6 +235,6 @@ test('a root pyproject.toml linked to /dev/zero: one error naming it, nothing wr
       message: 'pyproject.toml: a symbolic link to a path outside the checkout (not followed)'
     })
   ])
-  expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
+  expectNoStackTrace(r)
   expect(emu.requests().filter((q) => q.write)).toEqual([])
 })

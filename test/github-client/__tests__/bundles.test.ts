@@ -7,6 +7,7 @@ import { BundleRunOptions, BundleRunResult, runBundle } from '@contribs-actions/
 import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../kit/budgets.js'
 import { EXAMPLE_REPO } from '../../kit/fixtures.js'
+import { expectNoStackTrace } from '../../kit/step-log.js'
 
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 
@@ -64,7 +65,7 @@ function oneError(r: BundleRunResult): string {
   const errors = r.annotations.filter((a) => a.level === 'error')
   if (r.exitCode !== 1 || errors.length !== 1)
     throw new Error(`expected one error and exit 1, got ${r.exitCode}:\n${r.stdout}\n${r.stderr}`)
-  expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/\n\s+at /)
+  expectNoStackTrace(r)
   return errors[0].message
 }
 
