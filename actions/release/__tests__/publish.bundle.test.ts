@@ -43,7 +43,11 @@ afterAll(async () => {
   cleanupTempDirs()
 })
 
-function release(inputs: Record<string, string>): Promise<BundleRunResult> {
+/** The bundle on the pushed tag v0.6.0, in `repo` (each story seeds its own) as run `runId`. */
+function release(
+  inputs: Record<string, string>,
+  { repo = REPO, runId = 500 }: { repo?: string; runId?: number } = {}
+): Promise<BundleRunResult> {
   return runBundle({
     action: 'release',
     inputs: { token: 'actions-token', 'actions-token': 'actions-token', ...inputs },
@@ -52,9 +56,9 @@ function release(inputs: Record<string, string>): Promise<BundleRunResult> {
     env: {
       GITHUB_API_URL: emu.url,
       GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      GITHUB_REPOSITORY: `${OWNER}/${repo}`,
       GITHUB_REF: 'refs/tags/v0.6.0',
-      GITHUB_RUN_ID: '500',
+      GITHUB_RUN_ID: String(runId),
       CONTRIBS_ACTIONS_TIME_SCALE: '0.01'
     }
   })
@@ -183,19 +187,7 @@ test('rewrite points uv-sourced siblings at the release and leaves the rest byte
 
 test('answers lost after GitHub created the release or an asset: each is adopted, nothing twice', async () => {
   await emu.seedRepo({ owner: OWNER, repo: 'lossy', source: checkout })
-  const lossy = (inputs: Record<string, string>) =>
-    runBundle({
-      action: 'release',
-      inputs: { token: 'actions-token', 'actions-token': 'actions-token', ...inputs },
-      workspace: checkout,
-      env: {
-        GITHUB_API_URL: emu.url,
-        GITHUB_SERVER_URL: 'https://github.com',
-        GITHUB_REPOSITORY: `${OWNER}/lossy`,
-        GITHUB_REF: 'refs/tags/v0.6.0',
-        CONTRIBS_ACTIONS_TIME_SCALE: '0.01'
-      }
-    })
+  const lossy = (inputs: Record<string, string>) => release(inputs, { repo: 'lossy' })
   const assets = json(ok(await lossy({ mode: 'plan' })), 'assets') as string[]
   writeDist(assets)
   emu.addFault({
@@ -230,20 +222,7 @@ test('answers lost after GitHub created the release or an asset: each is adopted
 
 test('20 publishes overlapping (a re-run beside a late run): one release, each asset once', async () => {
   await emu.seedRepo({ owner: OWNER, repo: 'racing', source: checkout })
-  const publish = (runId: number) =>
-    runBundle({
-      action: 'release',
-      inputs: { token: 'actions-token', 'actions-token': 'actions-token', mode: 'publish' },
-      workspace: checkout,
-      env: {
-        GITHUB_API_URL: emu.url,
-        GITHUB_SERVER_URL: 'https://github.com',
-        GITHUB_REPOSITORY: `${OWNER}/racing`,
-        GITHUB_REF: 'refs/tags/v0.6.0',
-        GITHUB_RUN_ID: String(runId),
-        CONTRIBS_ACTIONS_TIME_SCALE: '0.01'
-      }
-    })
+  const publish = (runId: number) => release({ mode: 'publish' }, { repo: 'racing', runId })
   const assets = json(ok(await release({ mode: 'plan' })), 'assets') as string[]
   writeDist(assets)
   const runs = await mapLimit(
@@ -376,23 +355,7 @@ test('a publish dry run reads the release and says what it would write, writing 
   const assets = json(ok(await release({ mode: 'plan' })), 'assets') as string[]
   writeDist(assets)
   emu.clearRequests()
-  const r = ok(
-    await runBundle({
-      action: 'release',
-      inputs: {
-        token: 'actions-token',
-        'actions-token': 'actions-token',
-        mode: 'publish',
-        'dry-run': 'true'
-      },
-      workspace: checkout,
-      env: {
-        GITHUB_API_URL: emu.url,
-        GITHUB_REPOSITORY: `${OWNER}/dry`,
-        GITHUB_REF: 'refs/tags/v0.6.0'
-      }
-    })
-  )
+  const r = ok(await release({ mode: 'publish', 'dry-run': 'true' }, { repo: 'dry' }))
   expect(r.outputs.summary).toContain(
     `dry run, nothing written: would create release v0.6.0, upload ${assets.length} asset(s), keep 0`
   )
