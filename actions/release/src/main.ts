@@ -198,8 +198,8 @@ export interface Rewritten {
 
 /**
  * Rewrites, in the checkout, the pyproject.toml of every included package (and the
- * meta-package's extras when asked: stragglers out, the others pinned) for building. Every edit is computed before the first file
- * is written, so a refusal leaves the checkout as it was.
+ * meta-package's extras when asked: stragglers out, the others pinned) for building. Every edit
+ * is computed before the first file is written, so a refusal leaves the checkout as it was.
  */
 function rewriteCheckout(
   repo: Repo,
