@@ -38,6 +38,22 @@ test('the quick start and the careful path agree on every kind of base', async (
     expect(await rangeAndChanges(dir, plan)).toEqual(await careful(dir, plan))
 })
 
+test('full ids diffed directly skip the look-up and still agree, upper case and a tree id included', async () => {
+  const { dir, main } = exampleRepo()
+  const head = touch(dir, ['crewai/README.md'])
+  const tree = git(dir, 'rev-parse', 'HEAD^{tree}')
+  const plans = [
+    planRange('merge_group', { merge_group: { base_sha: main, head_sha: head } }, {}),
+    planRange('push', {}, { base: main.toUpperCase(), head }),
+    // A tree's id is 40 hex digits too, but no commit: both paths refuse it alike.
+    planRange('merge_group', { merge_group: { base_sha: tree, head_sha: head } }, {})
+  ]
+  for (const plan of plans) {
+    const quick = await rangeAndChanges(dir, plan).catch((e: Error) => e.message)
+    expect(quick).toEqual(await careful(dir, plan).catch((e: Error) => e.message))
+  }
+})
+
 test('two merge bases (criss-cross merges) and none (unrelated histories): both paths agree', async () => {
   const { dir, main } = exampleRepo()
   git(dir, 'checkout', '-q', '-b', 'x')

@@ -234,6 +234,9 @@ export async function showFile(cwd: string, rev: string, rel: string): Promise<s
   return r.code === 0 ? r.stdout : undefined
 }
 
+/** A full commit id: 40 hex digits (SHA-1) or 64 (SHA-256). */
+const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i
+
 const DIFF_ARGS = [
   '-c',
   'core.quotePath=false',
@@ -262,24 +265,37 @@ export async function rangeAndChanges(
   const tryGit = (args: string[]): Promise<GitResult> =>
     git(cwd, args).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
   const withMergeBase = base.mode !== 'direct'
+  // Two full commit ids to diff directly (the merge queue, the inputs) need no look-up: the diff
+  // peels them to commits and fails where the look-up would.
+  const given = !withMergeBase && FULL_ID.test(head) && FULL_ID.test(base.rev)
   const [ids, diff] = await Promise.all([
     // `base...head` makes rev-parse print both commits and `^<merge-base>` after them: the
     // merge-base without a process of its own.
-    tryGit([
-      'rev-parse',
-      '--show-toplevel',
-      `${head}^{commit}`,
-      `${base.rev}^{commit}`,
-      ...(withMergeBase ? [`${base.rev}^{commit}...${head}^{commit}`] : [])
-    ]),
+    given
+      ? undefined
+      : tryGit([
+          'rev-parse',
+          '--show-toplevel',
+          `${head}^{commit}`,
+          `${base.rev}^{commit}`,
+          ...(withMergeBase ? [`${base.rev}^{commit}...${head}^{commit}`] : [])
+        ]),
     tryGit([
       ...DIFF_ARGS,
-      base.mode === 'merge-base' ? `${base.rev}...${head}` : base.rev,
-      ...(base.mode === 'merge-base' ? [] : [head]),
+      ...(base.mode === 'merge-base'
+        ? [`${base.rev}...${head}`]
+        : [`${base.rev}^{commit}`, `${head}^{commit}`]),
       '--'
     ])
   ])
-  const found = ids.code === 0 && diff.code === 0 ? commitIds(ids.stdout, withMergeBase) : undefined
+  const found =
+    diff.code !== 0
+      ? undefined
+      : ids === undefined
+        ? { head: head.toLowerCase(), base: base.rev.toLowerCase() }
+        : ids.code === 0
+          ? commitIds(ids.stdout, withMergeBase)
+          : undefined
   // A push whose previous tip is not an ancestor is not diffed here (force push, or shallow).
   if (found && (base.mode !== 'ancestor' || found.mergeBase === found.base)) {
     return {
