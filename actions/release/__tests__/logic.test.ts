@@ -333,6 +333,25 @@ describe('rewrite for building', () => {
     ])
   })
 
+  test("a self-reference naming a straggler's extra is narrowed to the others", () => {
+    const meta =
+      '[project]\nname = "mellea-contribs"\n\n[project.optional-dependencies]\ndspy = ["mellea-contribs-dspy"]\ncrewai = ["mellea-contribs-crewai"]\nall = ["mellea-contribs[dspy,crewai]"]\n'
+    const out = metaForRelease(
+      meta,
+      'pyproject.toml',
+      'mellea-contribs',
+      ['mellea-contribs-crewai'],
+      new Map([['mellea-contribs-dspy', DSPY_WHEEL]])
+    )
+    expect(out.text).toContain('all = ["mellea-contribs[dspy]"]\n')
+    expect(out.text).not.toContain('crewai')
+    expect(out.changes.map((c) => [c.line, c.from, c.to])).toEqual([
+      [5, 'mellea-contribs-dspy', `mellea-contribs-dspy @ ${DSPY_WHEEL}`],
+      [6, 'crewai = ["mellea-contribs-crewai"]', ''],
+      [7, '"mellea-contribs[dspy,crewai]"', '"mellea-contribs[dspy]"']
+    ])
+  })
+
   test('with no straggler and no wheel the meta-package is returned as written', () => {
     expect(metaForRelease(META, 'pyproject.toml', 'mellea-contribs', [], new Map())).toEqual({
       text: META,

@@ -110,6 +110,13 @@ function leaveOutOfExtras(
         from: member.item,
         to: ''
       })
+    for (const narrowed of removed.narrowed ?? [])
+      changes.push({
+        group: [...EXTRAS_TABLE, narrowed.extra].join('.'),
+        line: lines.find(EXTRAS_TABLE, narrowed.extra, narrowed.from.slice(1, -1)) ?? 0,
+        from: narrowed.from,
+        to: narrowed.to
+      })
   }
   return { text: out, changes }
 }

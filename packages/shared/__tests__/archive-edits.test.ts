@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals'
 import {
   addArchived,
   appendListItem,
+  checkRemovedExtras,
   findJsonList,
   parseArchivedList,
   removeArchived,
@@ -156,6 +157,38 @@ describe('the meta-package extras', () => {
     )
     const none = removeFromExtras(text, 'pyproject.toml', 'somebody-else')
     expect(none).toEqual({ text, removed: { extras: [], members: [] } })
+  })
+
+  test('a self-reference naming other extras too is narrowed to them, as written, and restored', () => {
+    const meta = [
+      '[project]',
+      'name = "mellea-contribs"',
+      '',
+      '[project.optional-dependencies]',
+      'dspy = ["mellea-contribs-dspy"]',
+      'crewai = ["mellea-contribs-crewai"]',
+      'all = [\'mellea-contribs[dspy, crewai]\', "mellea-contribs[crewai,dspy]"]',
+      ''
+    ].join('\n')
+    const { text: out, removed } = removeFromExtras(
+      meta,
+      'pyproject.toml',
+      'mellea-contribs-crewai',
+      'mellea-contribs'
+    )
+    expect(out).toBe(
+      meta
+        .replace('crewai = ["mellea-contribs-crewai"]\n', '')
+        .replace("'mellea-contribs[dspy, crewai]'", "'mellea-contribs[dspy]'")
+        .replace('"mellea-contribs[crewai,dspy]"', '"mellea-contribs[dspy]"')
+    )
+    expect(removed.narrowed).toEqual([
+      { extra: 'all', from: "'mellea-contribs[dspy, crewai]'", to: "'mellea-contribs[dspy]'" },
+      { extra: 'all', from: '"mellea-contribs[crewai,dspy]"', to: '"mellea-contribs[dspy]"' }
+    ])
+    expect(restoreExtras(out, 'pyproject.toml', removed)).toEqual({ text: meta, left: [] })
+    // Read back from the archived list as archival-sweep stores it.
+    expect(checkRemovedExtras(JSON.parse(JSON.stringify(removed)), 'f.json')).toEqual(removed)
   })
 
   test('what has nowhere to go is reported, not invented', () => {

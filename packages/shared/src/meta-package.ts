@@ -20,6 +20,35 @@ export interface RemovedExtras {
   extras: { name: string; text: string; after?: string }[]
   /** Items taken out of other extras (`all`): the extra, the item as written and its place. */
   members: { extra: string; item: string; index: number }[]
+  /**
+   * Self-references naming extras taken out among others, narrowed to the rest: `all`'s
+   * `"<meta>[dspy,crewai]"` became `"<meta>[crewai]"`. Each item as written before and after.
+   */
+  narrowed?: { extra: string; from: string; to: string }[]
+}
+
+const SELF_REFERENCE = /^\s*([A-Za-z0-9._-]+)\s*\[([^\]]*)\]\s*$/
+
+/**
+ * What becomes of an item that names the meta-package's own extras (`<meta>[a,b]`) when the
+ * extras `gone` are taken out: kept (it names none of them, or is no such item), removed (it
+ * names only those), or narrowed to the text naming the rest, written as it was written.
+ */
+function selfReference(
+  raw: string,
+  value: unknown,
+  meta: string | undefined,
+  gone: ReadonlySet<string>
+): 'keep' | 'remove' | { to: string } {
+  if (typeof value !== 'string' || !meta || !gone.size) return 'keep'
+  const m = SELF_REFERENCE.exec(value)
+  if (!m || normalizeName(m[1]) !== normalizeName(meta)) return 'keep'
+  const named = m[2].split(',').map((x) => x.trim())
+  const rest = named.filter((x) => !gone.has(x))
+  if (rest.length === named.length) return 'keep'
+  if (!rest.length) return 'remove'
+  const separator = m[2].includes(', ') ? ', ' : ','
+  return { to: raw.replace(`[${m[2]}]`, `[${rest.join(separator)}]`) }
 }
 
 interface Extra {
@@ -106,7 +135,8 @@ function names(item: unknown, distribution: string): boolean {
 /**
  * The text without `distribution` in the meta-package's extras: an extra every item of which
  * names it is taken out whole (its lines), and items naming it are taken out of the other extras
- * (`all`), as are items `<meta>[<extra>]` naming only extras taken out. Nothing else changes.
+ * (`all`), as are items `<meta>[<extra>,...]` naming only extras taken out; one naming others
+ * too is narrowed to those. Nothing else changes.
  */
 export function removeFromExtras(
   text: string,
@@ -114,18 +144,12 @@ export function removeFromExtras(
   distribution: string,
   meta?: string
 ): { text: string; removed: RemovedExtras } {
-  const removed: RemovedExtras = { extras: [], members: [] }
+  const removed: RemovedExtras = { extras: [], members: [], narrowed: [] }
   const extras = extrasOf(text, file)
   const whole = extras.filter(
     (e) => e.list.items.length > 0 && e.list.items.every((i) => names(i.value, distribution))
   )
   const wholeNames = new Set(whole.map((e) => e.name))
-  const selfRef = (item: unknown) => {
-    if (typeof item !== 'string' || !meta || !whole.length) return false
-    const m = /^\s*([A-Za-z0-9._-]+)\s*\[([^\]]*)\]\s*$/.exec(item)
-    if (!m || normalizeName(m[1]) !== normalizeName(meta)) return false
-    return m[2].split(',').every((x) => wholeNames.has(x.trim()))
-  }
   // Edits go from the end of the text backwards, so earlier offsets stay valid.
   const edits: { at: number; apply: (t: string) => string }[] = []
   extras.forEach((extra, index) => {
@@ -141,15 +165,20 @@ export function removeFromExtras(
       return
     }
     extra.list.items.forEach((item, k) => {
-      if (!names(item.value, distribution) && !selfRef(item.value)) return
-      removed.members.push({
-        extra: extra.name,
-        item: text.slice(item.start, item.end),
-        index: k
-      })
+      const raw = text.slice(item.start, item.end)
+      const self = selfReference(raw, item.value, meta, wholeNames)
+      if (typeof self === 'object') {
+        removed.narrowed!.push({ extra: extra.name, from: raw, to: self.to })
+        const { start, end } = item
+        edits.push({ at: start, apply: (t) => t.slice(0, start) + self.to + t.slice(end) })
+        return
+      }
+      if (!names(item.value, distribution) && self !== 'remove') return
+      removed.members.push({ extra: extra.name, item: raw, index: k })
       edits.push({ at: item.start, apply: (t) => removeListItem(t, extra.list, k) })
     })
   })
+  if (!removed.narrowed!.length) delete removed.narrowed
   // Items of one array are removed last first, so each removal sees its own spans unchanged.
   let out = text
   for (const edit of edits.sort((a, b) => b.at - a.at)) out = edit.apply(out)
@@ -159,7 +188,8 @@ export function removeFromExtras(
 
 /**
  * The text with what removeFromExtras took out put back: each whole extra after the extra it
- * followed (or first in the table), each item at the end of its extra. What is there already is
+ * followed (or first in the table), each item at its place in its extra, each narrowed item as
+ * it was. What is there already is
  * not added twice; what has nowhere to go (the extra `all` was deleted since) is returned.
  */
 export function restoreExtras(
@@ -181,6 +211,13 @@ export function restoreExtras(
     const line = extra.text.endsWith('\n') ? extra.text : `${extra.text}\n`
     const prefix = at > 0 && out[at - 1] !== '\n' ? '\n' : ''
     out = out.slice(0, at) + prefix + line + out.slice(at)
+  }
+  for (const narrowed of removed.narrowed ?? []) {
+    const extra = extrasOf(out, file).find((e) => e.name === narrowed.extra)
+    const item = extra?.list.items.find((i) => out.slice(i.start, i.end) === narrowed.to)
+    if (item) out = out.slice(0, item.start) + narrowed.from + out.slice(item.end)
+    else if (!extra?.list.items.some((i) => out.slice(i.start, i.end) === narrowed.from))
+      left.push(`${narrowed.from} in extra ${narrowed.extra}`)
   }
   for (const member of removed.members) {
     const extra = extrasOf(out, file).find((e) => e.name === member.extra)
@@ -215,10 +252,16 @@ export function checkRemovedExtras(value: unknown, file: string): RemovedExtras 
     v.members.every(
       (m) =>
         typeof m?.extra === 'string' && typeof m?.item === 'string' && Number.isInteger(m?.index)
-    )
+    ) &&
+    (v.narrowed === undefined ||
+      (Array.isArray(v.narrowed) &&
+        v.narrowed.every(
+          (n) =>
+            typeof n?.extra === 'string' && typeof n?.from === 'string' && typeof n?.to === 'string'
+        )))
   if (!ok)
     throw new UserError(
-      'the `restore.extras` of an entry must be {"extras": [{"name", "text"}], "members": [{"extra", "item", "index"}]} as archival-sweep writes it',
+      'the `restore.extras` of an entry must be {"extras": [{"name", "text"}], "members": [{"extra", "item", "index"}], "narrowed": [{"extra", "from", "to"}]} as archival-sweep writes it',
       { file }
     )
   return v as RemovedExtras
