@@ -144,7 +144,8 @@ export function removeFromExtras(
   distribution: string,
   meta?: string
 ): { text: string; removed: RemovedExtras } {
-  const removed: RemovedExtras = { extras: [], members: [], narrowed: [] }
+  const removed: RemovedExtras = { extras: [], members: [] }
+  const narrowed: NonNullable<RemovedExtras['narrowed']> = []
   const extras = extrasOf(text, file)
   const whole = extras.filter(
     (e) => e.list.items.length > 0 && e.list.items.every((i) => names(i.value, distribution))
@@ -168,7 +169,7 @@ export function removeFromExtras(
       const raw = text.slice(item.start, item.end)
       const self = selfReference(raw, item.value, meta, wholeNames)
       if (typeof self === 'object') {
-        removed.narrowed!.push({ extra: extra.name, from: raw, to: self.to })
+        narrowed.push({ extra: extra.name, from: raw, to: self.to })
         const { start, end } = item
         edits.push({ at: start, apply: (t) => t.slice(0, start) + self.to + t.slice(end) })
         return
@@ -178,7 +179,7 @@ export function removeFromExtras(
       edits.push({ at: item.start, apply: (t) => removeListItem(t, extra.list, k) })
     })
   })
-  if (!removed.narrowed!.length) delete removed.narrowed
+  if (narrowed.length) removed.narrowed = narrowed
   // Items of one array are removed last first, so each removal sees its own spans unchanged.
   let out = text
   for (const edit of edits.sort((a, b) => b.at - a.at)) out = edit.apply(out)
@@ -189,8 +190,8 @@ export function removeFromExtras(
 /**
  * The text with what removeFromExtras took out put back: each whole extra after the extra it
  * followed (or first in the table), each item at its place in its extra, each narrowed item as
- * it was. What is there already is
- * not added twice; what has nowhere to go (the extra `all` was deleted since) is returned.
+ * it was. What is there already is not added twice; what has nowhere to go (the extra `all` was
+ * deleted since) is returned.
  */
 export function restoreExtras(
   text: string,
