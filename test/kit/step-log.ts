@@ -1,6 +1,7 @@
 // A step's log as the runner reads it from stdout: plain lines, `::group::`/`::endgroup::`,
 // `::debug::` and the other workflow commands. Shared by the bundle tests of every action.
 import { expect } from '@jest/globals'
+import type { BundleRunResult } from '@contribs-actions/cli'
 
 /** The lines a step wrote, in order. */
 export function stepLines(stdout: string): string[] {
@@ -44,4 +45,16 @@ interface RunOutput {
 /** A JavaScript stack frame (`    at fn (file.js:12:34)`) anywhere the run wrote: never for a user. */
 export function expectNoStackTrace(r: RunOutput): void {
   expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
+}
+
+/**
+ * The run failed on one file: exit status 1, one error annotation on `file` saying `message`
+ * (after `<file>: `), and no stack trace anywhere.
+ */
+export function expectOneFileError(r: BundleRunResult, file: string, message: string): void {
+  expect(r.exitCode).toBe(1)
+  expect(r.annotations).toEqual([
+    expect.objectContaining({ level: 'error', file, message: `${file}: ${message}` })
+  ])
+  expectNoStackTrace(r)
 }
