@@ -2,22 +2,15 @@
 // lost after the write, a close that keeps failing, a text GitHub would refuse, a milestone cut
 // in half, a package smoke-reporter recovered while its label stayed on, and settings that cannot
 // work. Each ends with nothing written twice and nothing missing.
-import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
+import { beforeAll, expect, jest, test } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { runBundle } from '@contribs-actions/cli'
-import {
-  cleanupTempDirs,
-  copyExampleRepo,
-  EXAMPLE_REPO,
-  tempDir
-} from '../../../test/kit/fixtures.js'
+import { copyExampleRepo, EXAMPLE_REPO, tempDir } from '../../../test/kit/fixtures.js'
 import { debugLines } from '../../../test/kit/step-log.js'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 import {
-  client,
-  emulator,
   everyWriteDue,
   milestonesPosted,
   minimumCheckout,
@@ -28,7 +21,8 @@ import {
   snapshot,
   sweep,
   writes,
-  type Octokit
+  type Octokit,
+  withEmulator
 } from './helpers.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
@@ -42,14 +36,9 @@ const COMMENTS = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments'
 const ISSUES = 'POST /repos/{owner}/{repo}/issues'
 const PATCH_ISSUE = 'PATCH /repos/{owner}/{repo}/issues/{issue_number}'
 
-beforeAll(async () => {
-  emu = await emulator()
-  gh = client(emu)
+withEmulator((started) => ({ emu, gh } = started))
+beforeAll(() => {
   checkout = minimumCheckout()
-})
-afterAll(async () => {
-  await emu.close()
-  cleanupTempDirs()
 })
 
 const labelsOf = (repo: string, issue: number) => {

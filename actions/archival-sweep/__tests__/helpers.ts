@@ -5,7 +5,8 @@ import { getOctokit } from '@actions/github'
 import { BundleRunResult, runBundle } from '@contribs-actions/cli'
 import { startEmulator, type Emulator, type RequestRecord } from '@contribs-actions/github-emulator'
 import { trackingMarker } from '@contribs-actions/shared'
-import { copyExampleRepo, initGitRepo } from '../../../test/kit/fixtures.js'
+import { afterAll, beforeAll } from '@jest/globals'
+import { cleanupTempDirs, copyExampleRepo, initGitRepo } from '../../../test/kit/fixtures.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -16,6 +17,22 @@ export const OWNER = 'acme'
 
 export async function emulator(): Promise<Emulator> {
   return startEmulator({ now: T0 })
+}
+
+/**
+ * Starts the emulator before a file's tests, hands it and a maintainer's client to `use`, and
+ * closes it (and removes the file's temporary folders) after them.
+ */
+export function withEmulator(use: (started: { emu: Emulator; gh: Octokit }) => void): void {
+  let emu: Emulator | undefined
+  beforeAll(async () => {
+    emu = await emulator()
+    use({ emu, gh: client(emu) })
+  })
+  afterAll(async () => {
+    await emu?.close()
+    cleanupTempDirs()
+  })
 }
 
 /** A human maintainer's client (octocat, push access). */

@@ -1,12 +1,10 @@
 // Sweeps that overlap (a manual run while the schedule fires, a re-run beside a late run), through
 // the BUILT bundle against the GitHub emulator: they share one lease, so every milestone, label
 // and pull request is written once, nothing is lost, and a sweep after them writes nothing.
-import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
+import { expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
-import { cleanupTempDirs, copyExampleRepo, initGitRepo } from '../../../test/kit/fixtures.js'
+import { copyExampleRepo, initGitRepo } from '../../../test/kit/fixtures.js'
 import {
-  client,
-  emulator,
   leaseWrites,
   milestonesPosted,
   openTrackingIssue,
@@ -15,7 +13,8 @@ import {
   snapshot,
   sweep,
   writes,
-  type Octokit
+  type Octokit,
+  withEmulator
 } from './helpers.js'
 import { mapLimit } from '@contribs-actions/shared'
 import { BUNDLE_TEST_TIMEOUT_MS, BUNDLES_AT_ONCE } from '../../../test/kit/budgets.js'
@@ -26,14 +25,7 @@ jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS * 4)
 let emu: Emulator
 let gh: Octokit
 
-beforeAll(async () => {
-  emu = await emulator()
-  gh = client(emu)
-})
-afterAll(async () => {
-  await emu.close()
-  cleanupTempDirs()
-})
+withEmulator((started) => ({ emu, gh } = started))
 
 // Twenty overlapping writers, as many at a time as two busy cores start without burying the
 // emulator: the first ones all race for the lease, the later ones meet it held or the work done.

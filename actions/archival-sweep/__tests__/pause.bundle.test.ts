@@ -1,19 +1,18 @@
 // The pause label through the BUILT bundle against the GitHub emulator: while it is on, the
 // archival clock stands still, and the time it was on is not counted afterwards.
-import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
+import { beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { parseArchivalIssues } from '@contribs-actions/shared'
-import { cleanupTempDirs, tempDir } from '../../../test/kit/fixtures.js'
+import { tempDir } from '../../../test/kit/fixtures.js'
 import {
-  client,
-  emulator,
   milestonesPosted,
   openTrackingIssue,
   OWNER,
   setDay,
   sweep,
   writes,
-  type Octokit
+  type Octokit,
+  withEmulator
 } from './helpers.js'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 
@@ -23,14 +22,9 @@ let emu: Emulator
 let gh: Octokit
 let workspace: string
 
-beforeAll(async () => {
-  emu = await emulator()
-  gh = client(emu)
+withEmulator((started) => ({ emu, gh } = started))
+beforeAll(() => {
   workspace = tempDir('sweep-pause-')
-})
-afterAll(async () => {
-  await emu.close()
-  cleanupTempDirs()
 })
 
 const label = async (repo: string, issue: number, name: string, on: boolean) => {

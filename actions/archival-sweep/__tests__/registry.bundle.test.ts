@@ -4,11 +4,10 @@
 // recovery opens the reverse pull request, which puts back exactly what was taken out.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
+import { expect, jest, test } from '@jest/globals'
 import { runBundle } from '@contribs-actions/cli'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import {
-  cleanupTempDirs,
   copyExampleRepo,
   git,
   initGitRepo,
@@ -17,14 +16,13 @@ import {
   writeLink
 } from '../../../test/kit/fixtures.js'
 import {
-  client,
-  emulator,
   openTrackingIssue,
   OWNER,
   setDay,
   sweep,
   writes,
-  type Octokit
+  type Octokit,
+  withEmulator
 } from './helpers.js'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 import { expectOneFileError } from '../../../test/kit/step-log.js'
@@ -34,14 +32,7 @@ jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS * 2)
 let emu: Emulator
 let gh: Octokit
 
-beforeAll(async () => {
-  emu = await emulator()
-  gh = client(emu)
-})
-afterAll(async () => {
-  await emu.close()
-  cleanupTempDirs()
-})
+withEmulator((started) => ({ emu, gh } = started))
 
 const ARCHIVE = { 'archive-changes': 'pull-request', token: 'app-token' }
 

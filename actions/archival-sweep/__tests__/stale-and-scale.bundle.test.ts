@@ -1,28 +1,21 @@
 // The stale-floor signal over a real checkout, pagination over many tracked issues, and input
 // errors, through the BUILT bundle against the GitHub emulator.
-import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
+import { expect, jest, test } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { runBundle } from '@contribs-actions/cli'
 import { trackingMarker } from '@contribs-actions/shared'
+import { commitAll, copyExampleRepo, initGitRepo, tempDir } from '../../../test/kit/fixtures.js'
 import {
-  cleanupTempDirs,
-  commitAll,
-  copyExampleRepo,
-  initGitRepo,
-  tempDir
-} from '../../../test/kit/fixtures.js'
-import {
-  client,
-  emulator,
   milestonesPosted,
   openTrackingIssue,
   OWNER,
   setDay,
   sweep,
   writes,
-  type Octokit
+  type Octokit,
+  withEmulator
 } from './helpers.js'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 import { expectNoStackTrace } from '../../../test/kit/step-log.js'
@@ -33,14 +26,7 @@ jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
 let emu: Emulator
 let gh: Octokit
 
-beforeAll(async () => {
-  emu = await emulator()
-  gh = client(emu)
-})
-afterAll(async () => {
-  await emu.close()
-  cleanupTempDirs()
-})
+withEmulator((started) => ({ emu, gh } = started))
 
 function edit(file: string, from: string, to: string): void {
   const text = readFileSync(file, 'utf8')

@@ -1,13 +1,12 @@
 // The archival timeline told through the BUILT bundle against the GitHub emulator, whose clock is
 // moved between sweeps: milestones follow the label event's wall-clock age, whatever the schedule.
-import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
+import { beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
-import { cleanupTempDirs, tempDir } from '../../../test/kit/fixtures.js'
+import { tempDir } from '../../../test/kit/fixtures.js'
 import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import {
   client,
   DAY,
-  emulator,
   milestonesPosted,
   openTrackingIssue,
   OWNER,
@@ -15,7 +14,8 @@ import {
   sweep,
   T0,
   writes,
-  type Octokit
+  type Octokit,
+  withEmulator
 } from './helpers.js'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 
@@ -26,15 +26,10 @@ let emu: Emulator
 let gh: Octokit
 let workspace: string
 
-beforeAll(async () => {
-  emu = await emulator()
-  gh = client(emu)
+withEmulator((started) => ({ emu, gh } = started))
+beforeAll(() => {
   // No checkout settings: the defaults (contribs-broken, archived, days 7/14/21) apply.
   workspace = tempDir('sweep-ws-')
-})
-afterAll(async () => {
-  await emu.close()
-  cleanupTempDirs()
 })
 
 test('30 days, sweeping twice a week with one week dropped: each milestone once, on the first sweep at or after its day', async () => {
