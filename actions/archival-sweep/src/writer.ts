@@ -50,14 +50,9 @@ export function octokitWriter(
   const { octokit, owner, repo } = conn
   const fencing = fence ? fencedRequest(octokit, fence) : undefined
   const fenced = fencing ? { request: fencing.request } : {}
-  /** A request the fence refused throws the fence's own error (the lease lost), not its 412. */
-  const unlessFenced = async <T>(call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call()
-    } catch (e) {
-      throw fencing?.refusal() ?? e
-    }
-  }
+  // A request the fence refused throws the fence's own error (the lease lost), not its 412.
+  const unlessFenced = <T>(call: () => Promise<T>): Promise<T> =>
+    fencing ? fencing.unlessRefused(call) : call()
   return {
     async registry(change, mode, label) {
       if (!base) throw new Error('no default branch read for a registry change')

@@ -139,6 +139,10 @@ test('the fence sends while the lease is the holder’s and stops the holder onc
   expect((fence.refusal() as Error).message).toMatch(
     /^the sweep lease: the lease passed to run 2\/1/
   )
+  // unlessRefused hands the caller the lease's own error, not the 412 that stood in for it.
+  await expect(fence.unlessRefused(() => open(fence, 'never sent either'))).rejects.toBeInstanceOf(
+    LeaseLostError
+  )
   expect(issuePosts()).toBe(0)
 })
 

@@ -175,7 +175,12 @@ export const FENCE_HEADER = 'x-contribs-actions-fence'
 export function fencedRequest(
   octokit: Octokit,
   check: () => Promise<void>
-): { request: { fetch: typeof fetch }; refusal: () => unknown } {
+): {
+  request: { fetch: typeof fetch }
+  refusal: () => unknown
+  /** Runs `call`; when the fence refused a request of it, throws the check's own error instead. */
+  unlessRefused: <T>(call: () => Promise<T>) => Promise<T>
+} {
   const defaults = octokit.request.endpoint.DEFAULTS.request as { fetch?: typeof fetch }
   const send = defaults?.fetch ?? globalThis.fetch
   let refused: unknown
@@ -193,5 +198,12 @@ export function fencedRequest(
     }
     return send(input, init)
   }
-  return { request: { fetch: guarded as typeof fetch }, refusal: () => refused }
+  const unlessRefused = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call()
+    } catch (e) {
+      throw refused ?? e
+    }
+  }
+  return { request: { fetch: guarded as typeof fetch }, refusal: () => refused, unlessRefused }
 }
