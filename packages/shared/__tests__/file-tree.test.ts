@@ -52,6 +52,24 @@ describe('the working tree as git sees it, folder by folder', () => {
     expect(asked).toBe(1)
   })
 
+  test('names git orders otherwise than JavaScript (past U+FFFF) are listed as git lists them', async () => {
+    const dir = tempDir()
+    // git lists U+FF61 before U+1F600 (their UTF-8 bytes); UTF-16 units put the emoji first.
+    writeFiles(dir, {
+      'pkg/\uFF61.py': '',
+      'pkg/\u{1F600}/inner.py': '',
+      'pkg/\u{1F600}.py': '',
+      'pkg/plain.py': ''
+    })
+    initGitRepo(dir)
+    // Ignored from now on, so only git's list of tracked files keeps them.
+    writeFiles(dir, { '.gitignore': '*.py\n' })
+    const facts = await readGitFacts(dir)
+    if (typeof facts === 'string') throw new Error(facts)
+    expect(allFiles(gitTree(dir, facts)).sort()).toEqual(gitsAnswer(dir).sort())
+    expect(gitTree(dir, facts).list('pkg')?.dirs).toEqual(['\u{1F600}'])
+  })
+
   /** Ignore rules at three depths, negations, anchors, tracked-but-ignored files and a deletion. */
   function trickyRepo(): string {
     const dir = tempDir()

@@ -4,6 +4,7 @@ import ignore, { type Ignore } from 'ignore'
 import { git, gitSync } from './git.js'
 import { readRepoText, UnreadableFileError } from './repo-file.js'
 import { byCodePoint } from './text.js'
+import { TrackedPaths } from './tracked-paths.js'
 
 /** What one folder holds, each list sorted by code point. */
 export interface Listing {
@@ -152,8 +153,7 @@ interface RuleLevel {
  * untracked nested git repository is listed as a folder (git names it without its files).
  */
 export function gitTree(root: string, facts: GitFacts): FileTree {
-  const tracked = new Set(facts.tracked)
-  const trackedFolders = foldersOf(facts.tracked)
+  const tracked = TrackedPaths.of(facts.tracked)
   let outside: (OutsideRules & { levels: RuleLevel[] }) | undefined
   /** The rules outside the folders, the strongest first: asked for at the first untracked entry. */
   const outsideLevels = () => {
@@ -216,8 +216,9 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
     return known
   }
 
-  const belongs = (rel: string, isFolder: boolean): boolean => {
-    if (isFolder ? trackedFolders.has(rel) : tracked.has(rel)) return true
+  /** Whether git lists `rel`; `known` is the tracked paths to look in (a folder's, see inside). */
+  const belongs = (rel: string, isFolder: boolean, known = tracked): boolean => {
+    if (isFolder ? known.holds(rel) : known.has(rel)) return true
     return !folderExcluded(parentOf(rel)) && !ruledOut(rel, isFolder)
   }
 
@@ -230,14 +231,15 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
       if (!entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) noGitignore.add(rel)
       const files: string[] = []
       const dirs: string[] = []
+      const here = tracked.inside(rel)
       for (const entry of entries) {
         if (entry.name === '.git') continue
         const child = rel ? `${rel}/${entry.name}` : entry.name
         if (!entry.isDirectory()) {
-          if (belongs(child, false)) files.push(entry.name)
-        } else if (tracked.has(child))
+          if (belongs(child, false, here)) files.push(entry.name)
+        } else if (here.has(child))
           files.push(entry.name) // a submodule, listed as git does
-        else if (trackedFolders.has(child) || (belongs(child, true) && tree.list(child))) {
+        else if (here.holds(child) || (belongs(child, true, here) && tree.list(child))) {
           dirs.push(entry.name)
           realFolders.add(child)
         }
@@ -268,7 +270,7 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
     if (!rel || realFolders.has(rel)) return true
     if (!folderBelongs(parentOf(rel))) return false
     if (!lstatSync(`${root}/${rel}`, { throwIfNoEntry: false })?.isDirectory()) return false
-    if (!trackedFolders.has(rel) && !belongs(rel, true)) return false
+    if (!tracked.holds(rel) && !belongs(rel, true)) return false
     realFolders.add(rel)
     return true
   }
@@ -276,19 +278,6 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
 }
 
 const parentOf = (rel: string) => rel.slice(0, Math.max(rel.lastIndexOf('/'), 0))
-
-/** Every folder that holds a tracked path at some depth. */
-function foldersOf(paths: readonly string[]): Set<string> {
-  const folders = new Set<string>()
-  for (const file of paths) {
-    for (let cut = file.lastIndexOf('/'); cut > 0; cut = file.lastIndexOf('/', cut - 1)) {
-      const folder = file.slice(0, cut)
-      if (folders.has(folder)) break
-      folders.add(folder)
-    }
-  }
-  return folders
-}
 
 /** Whether a tracked file is still there (a file or a link: a folder's listing says the rest). */
 function isFileOrLink(abs: string): boolean {

@@ -193,13 +193,15 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
   const abs = path.resolve(root)
   if (!statSync(abs, { throwIfNoEntry: false })?.isDirectory())
     throw new UserError(`repository path ${JSON.stringify(root)} is not a directory`)
+  // git lists the files on the other core while the settings are read.
+  const listed = startFileTree(abs, options.listing ?? 'git')
   const rootText = readRepoText(abs, 'pyproject.toml')
   const rootPyproject =
     rootText === undefined ? undefined : readPyProject(rootText, 'pyproject.toml')
   const loaded: LoadedSettings = resolveSettings(rootPyproject, options.overrides, options.table)
   const settings = loaded.settings
   const grandfather = options.grandfather ?? readGrandfather(abs, settings.grandfather_file)
-  const tree = await startFileTree(abs, options.listing ?? 'git')
+  const tree = await listed
   const layout = layoutOf(settings, rootPyproject)
   const candidates = packageCandidates(tree, layout, neverPackage(settings, grandfather))
   return {
