@@ -1,5 +1,10 @@
-import picomatch from 'picomatch'
-import { byCodePoint, Grandfather, isGrandfathered, Settings } from '@contribs-actions/shared'
+import {
+  byCodePoint,
+  globMatcher,
+  Grandfather,
+  isGrandfathered,
+  Settings
+} from '@contribs-actions/shared'
 import type { Change } from './git-range.js'
 
 /** Changed paths sorted by what they belong to. Every path is in exactly one bucket. */
@@ -118,7 +123,7 @@ export function firstRunAll(
   files: string[],
   globs: string[]
 ): { file: string; glob: string } | undefined {
-  const matchers = globs.map((glob) => ({ glob, test: picomatch(glob, { dot: true }) }))
+  const matchers = globs.map((glob) => ({ glob, test: globMatcher(glob, { dot: true }) }))
   for (const file of files) {
     const hit = matchers.find((m) => m.test(file))
     if (hit) return { file, glob: hit.glob }

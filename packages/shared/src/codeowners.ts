@@ -1,5 +1,5 @@
-import picomatch from 'picomatch'
 import type { Finding } from './findings.js'
+import { globMatcher } from './glob.js'
 import { readRepoText, UnreadableFileError } from './repo-file.js'
 import { clip } from './text.js'
 
@@ -104,7 +104,7 @@ function compile(pattern: string): CompiledPattern {
   const anchored = body.includes('/')
   const glob = anchored ? body.replace(/^\/+/, '') : `**/${body}`
   c = {
-    test: picomatch(glob, { dot: true }),
+    test: globMatcher(glob, { dot: true }),
     dirOnly,
     ownsSubfolders: !/(^|\/)\*$/.test(body) || body === '*'
   }

@@ -1,5 +1,5 @@
-import picomatch from 'picomatch'
 import { type FileTree, hiddenOrModules } from './file-tree.js'
+import { globMatcher } from './glob.js'
 import type { Finding } from './findings.js'
 import { getTable, PyProject } from './pyproject.js'
 import type { Settings } from './settings.js'
@@ -78,7 +78,9 @@ export function globFolders(
   excluded: FolderFilter
 ): string[] {
   const found = new Set<string>()
-  const isExcluded = layout.exclude.length ? picomatch(layout.exclude, { dot: true }) : () => false
+  const isExcluded = layout.exclude.length
+    ? globMatcher(layout.exclude, { dot: true })
+    : () => false
   for (const glob of layout.globs) {
     const segments = glob.split('/')
     const walk = (dir: string, at: number): void => {
@@ -94,7 +96,7 @@ export function globFolders(
         for (const child of children) if (!hiddenOrModules(child)) walk(join(child), at)
         return
       }
-      const matches = picomatch(segment, { dot: segment.startsWith('.') })
+      const matches = globMatcher(segment, { dot: segment.startsWith('.') })
       for (const child of children)
         if (!hiddenOrModules(child) && matches(child)) walk(join(child), at + 1)
     }
@@ -109,7 +111,7 @@ export function globFolders(
  */
 export function packageFolderTest(layout: PackageLayout, excluded: FolderFilter): FolderFilter {
   if (layout.kind === 'top-level') return (dir) => !dir.includes('/') && !excluded(dir)
-  const matches = picomatch(layout.globs, { dot: false })
+  const matches = globMatcher(layout.globs, { dot: false })
   const isExcluded = excludedByLayout(layout)
   return (dir) => matches(dir) && !isExcluded(dir) && !excluded(dir)
 }
@@ -117,7 +119,7 @@ export function packageFolderTest(layout: PackageLayout, excluded: FolderFilter)
 /** The folders the layout leaves out on purpose (`!` globs, uv's `exclude`). */
 export function excludedByLayout(layout: PackageLayout): FolderFilter {
   if (layout.kind !== 'globs' || layout.exclude.length === 0) return () => false
-  return picomatch(layout.exclude, { dot: true })
+  return globMatcher(layout.exclude, { dot: true })
 }
 
 /**
