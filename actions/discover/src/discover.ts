@@ -129,7 +129,9 @@ function loadSubpackages(options: Options, shaping?: BaseShaping): Promise<Repo>
     table: options.table,
     overrides: { ...options.overrides, ...shaping?.overrides },
     grandfather: shaping?.grandfather,
-    owners: false
+    owners: false,
+    // Every package is kept to the end of the run; discover reads nothing else of them.
+    pyproject: 'dependencies-and-ci'
   })
 }
 

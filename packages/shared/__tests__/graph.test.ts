@@ -12,7 +12,15 @@ import {
   rootSiblings,
   withDependents
 } from '../src/graph.js'
-import { dependencyEntries, readPyProject, unreadDependencies } from '../src/pyproject.js'
+import { readCiConfig } from '../src/ci-config.js'
+import {
+  dependenciesAndCiOnly,
+  dependencyEntries,
+  readPyProject,
+  unreadDependencies,
+  uvSourcePaths
+} from '../src/pyproject.js'
+import { defaultSettings } from '../src/settings.js'
 import { loadRepo } from '../src/repo.js'
 
 afterAll(cleanupTempDirs)
@@ -181,4 +189,64 @@ test('rootSiblings: what the meta-package installs, through its dependencies or 
     'dspy',
     'langchain'
   ])
+})
+
+test('dependenciesAndCiOnly keeps every table the dependency and CI readers read, and no other', () => {
+  const full = readPyProject(
+    `[project]
+name = "pkg"
+requires-python = ">=3.12"
+dynamic = ["optional-dependencies"]
+dependencies = ["core-pkg>=1"]
+
+[project.optional-dependencies]
+x = ["extra-pkg"]
+
+[dependency-groups]
+dev = ["dev-pkg", { include-group = "x" }]
+
+[build-system]
+requires = ["hatchling"]
+
+[tool.hatch.build.targets.wheel]
+packages = ["mellea_contribs"]
+
+[tool.hatch.metadata.hooks.custom]
+dependencies = ["hooked-pkg"]
+
+[tool.uv.sources]
+local = { path = "../local/" }
+
+[tool.ruff]
+line-length = 100
+
+[tool.mellea.ci]
+python_versions = ["3.11", "3.12"]
+timeout_minutes = "ten"
+`,
+    'pkg/pyproject.toml'
+  )
+  const slim = dependenciesAndCiOnly(full, 'mellea')
+  const root = rootDistribution(
+    readPyProject('[project]\nname = "meta"\ndependencies = []\n', 'pyproject.toml')
+  )
+  const settings = defaultSettings('mellea')
+  const answers = (p: typeof full) => ({
+    entries: dependencyEntries(p),
+    sources: uvSourcePaths(p),
+    unread: unreadDependencies(p, 'pkg'),
+    references: siblingReferences(p, 'pkg', root),
+    ci: readCiConfig(p, settings, 'pkg')
+  })
+  expect(answers(slim)).toEqual(answers(full))
+  expect(answers(full).ci.findings.length).toBeGreaterThan(0)
+  expect(answers(full).entries.map((e) => e.raw)).toEqual([
+    'core-pkg>=1',
+    'extra-pkg',
+    'dev-pkg',
+    'hooked-pkg'
+  ])
+  expect(Object.keys(slim.data).sort()).toEqual(['dependency-groups', 'project', 'tool'])
+  expect(Object.keys(slim.data.tool as object).sort()).toEqual(['hatch', 'mellea', 'uv'])
+  expect(Object.keys((slim.data.tool as { hatch: object }).hatch)).toEqual(['metadata'])
 })

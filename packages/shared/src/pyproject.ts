@@ -175,6 +175,29 @@ function whereDynamic(hooks: [string, unknown][]): string {
   return `the metadata hook ${names.join(', ')} sets them at build time, from files or code this action does not read`
 }
 
+/**
+ * The pyproject with only the tables this module and the CI settings read of a package:
+ * `[project]`, `[dependency-groups]`, `[tool.hatch.metadata]` (dependencyEntries,
+ * unreadDependencies), `[tool.uv.sources]` (uvSourcePaths) and `[tool.<table>]` (readCiConfig).
+ * For a caller that keeps every package to the end of a run (discover): the rest of each parsed
+ * document (build settings, other tools' tables) then dies young instead of being carried
+ * through every garbage collection. A reader of another table must be added here.
+ */
+export function dependenciesAndCiOnly(p: PyProject, table: string): PyProject {
+  const tool = asTable(p.data.tool)
+  const hatch = asTable(tool?.hatch)
+  const uv = asTable(tool?.uv)
+  const keptTool: TomlTable = {}
+  if (hatch?.metadata !== undefined) keptTool.hatch = { metadata: hatch.metadata }
+  if (uv?.sources !== undefined) keptTool.uv = { sources: uv.sources }
+  if (tool?.[table] !== undefined) keptTool[table] = tool[table]
+  const data: TomlTable = {}
+  for (const key of ['project', 'dependency-groups'])
+    if (p.data[key] !== undefined) data[key] = p.data[key]
+  if (tool !== undefined) data.tool = keptTool
+  return { ...p, data }
+}
+
 /** `[tool.uv.sources]` entries that point at a local path (`{ path = "../x" }`). */
 export function uvSourcePaths(p: PyProject): { name: string; path: string }[] {
   const sources = getTable(p.data, ['tool', 'uv', 'sources'])

@@ -15,7 +15,7 @@ import {
   repoRelative,
   isStrayProject
 } from './package-layout.js'
-import { PyProject, readPyProject } from './pyproject.js'
+import { dependenciesAndCiOnly, PyProject, readPyProject } from './pyproject.js'
 import { pathExists, readRepoText, UnreadableFileError } from './repo-file.js'
 import { LoadedSettings, resolveSettings, Settings } from './settings.js'
 
@@ -78,6 +78,8 @@ export interface LoadOptions {
   listing?: TreeSource
   /** Whether packages' OWNERS are read (default true); see ReadWhat. */
   owners?: boolean
+  /** What is kept of each package's pyproject (see ReadWhat). */
+  pyproject?: ReadWhat['pyproject']
   /** The grandfather list to use instead of the checkout's (a pull request's base commit's). */
   grandfather?: Grandfather
 }
@@ -89,6 +91,11 @@ export interface LoadOptions {
  */
 export interface ReadWhat {
   owners?: boolean
+  /**
+   * `all` (the default), or only the tables the dependency graph and the CI settings read (see
+   * dependenciesAndCiOnly), for a caller that keeps every package to the end of its run.
+   */
+  pyproject?: 'all' | 'dependencies-and-ci'
 }
 
 /** Reads `{"legacy_paths": [...]}` from the checkout; a missing file grandfathers nothing. */
@@ -161,7 +168,7 @@ export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly stri
  */
 export async function loadRepo(root: string, options: LoadOptions = {}): Promise<Repo> {
   const base = await openRepo(root, options)
-  const packages = [...eachPackage(base, { owners: options.owners })]
+  const packages = [...eachPackage(base, { owners: options.owners, pyproject: options.pyproject })]
   const layoutFindings = packageLayoutFindings(
     base,
     packages.map((p) => p.dir)
@@ -248,7 +255,11 @@ export function readPackage(
   if (pyText instanceof UnreadableFileError) pkg.pyprojectError = pyText
   else if (pyText !== undefined) {
     try {
-      pkg.pyproject = readPyProject(pyText, `${dir}/pyproject.toml`)
+      const pyproject = readPyProject(pyText, `${dir}/pyproject.toml`)
+      pkg.pyproject =
+        what.pyproject === 'dependencies-and-ci'
+          ? dependenciesAndCiOnly(pyproject, settings.table)
+          : pyproject
     } catch (e) {
       if (!(e instanceof UserError)) throw e
       pkg.pyprojectError = e
