@@ -147,10 +147,10 @@ const DYNAMIC_DEPENDENCY_FIELDS = ['dependencies', 'optional-dependencies'] as c
 export function unreadDependencies(p: PyProject, pkg?: string): Finding[] {
   const project = asTable(p.data.project)
   const dynamic = Array.isArray(project?.dynamic) ? project.dynamic : []
-  const hooks = Object.entries(getTable(p.data, HATCH_HOOKS) ?? {})
   const out: Finding[] = []
   for (const field of DYNAMIC_DEPENDENCY_FIELDS) {
     if (!dynamic.includes(field)) continue
+    const hooks = Object.entries(getTable(p.data, HATCH_HOOKS) ?? {})
     const inline = (config: TomlTable) =>
       field === 'dependencies'
         ? Array.isArray(config.dependencies)
