@@ -27,8 +27,10 @@ function shapeOfConfig(config: CiConfig): Shape {
 export function buildLegs(repo: Repo, packages: string[]): { legs: Leg[]; findings: Finding[] } {
   const legs: Leg[] = []
   const findings: Finding[] = []
+  // Most packages have no table of their own: they share the defaults' shape.
+  const defaults = shapeOfConfig(repo.settings.ci)
   for (const dir of packages) {
-    const shape = shapeOf(repo, dir, findings)
+    const shape = shapeOf(repo, dir, findings, defaults)
     if (!shape) continue
     const { config, extra } = shape
     for (const python of config.python_versions) {
@@ -45,7 +47,7 @@ export function buildLegs(repo: Repo, packages: string[]): { legs: Leg[]; findin
 }
 
 /** The package's CI config, or undefined (with the error among the findings) when it is wrong. */
-function shapeOf(repo: Repo, dir: string, findings: Finding[]): Shape | undefined {
+function shapeOf(repo: Repo, dir: string, findings: Finding[], defaults: Shape): Shape | undefined {
   const pkg = repo.byDir.get(dir)
   const error = pkg?.pyprojectError
   if (error) {
@@ -66,12 +68,14 @@ function shapeOf(repo: Repo, dir: string, findings: Finding[]): Shape | undefine
       file: `${dir}/pyproject.toml`,
       package: dir
     })
-    return shapeOfConfig(repo.settings.ci)
+    return defaults
   }
-  const read = readCiConfig(pkg.pyproject, repo.settings, dir)
+  // Only errors matter here (see buildLegs), so the requires-python check is left out.
+  const read = readCiConfig(pkg.pyproject, repo.settings, dir, { requiresPython: false })
   const errors = read.findings.filter((f) => f.severity === 'error')
   findings.push(...errors)
-  return errors.length ? undefined : shapeOfConfig(read.config)
+  if (errors.length) return undefined
+  return read.present ? shapeOfConfig(read.config) : defaults
 }
 
 interface Shape {

@@ -75,18 +75,21 @@ export function readCiTable(
 /**
  * A package's CI settings: its `[tool.<table>.ci]` (see readCiTable) over the repository's
  * defaults (settings.ci: the built-in ones with the root's own table laid over them). A Python
- * version outside `requires-python` is a warning on the version's line.
+ * version outside `requires-python` is a warning on the version's line, unless `checks` leaves
+ * that out (a caller that only wants the settings and their errors, such as discover's legs).
  */
 export function readCiConfig(
   p: PyProject,
   settings: Settings,
-  packageDir?: string
+  packageDir?: string,
+  checks: { requiresPython: boolean } = { requiresPython: true }
 ): CiConfigResult {
   const config: CiConfig = { ...settings.ci, python_versions: [...settings.ci.python_versions] }
   const own: Finding[] = []
   const present = readCiTable(p, settings.table, config, own)
   const pkg = packageDir ? { package: packageDir } : {}
   const findings = own.map((f) => ({ ...f, ...pkg }))
+  if (!checks.requiresPython) return { config, findings, present }
   return { config, findings: crossCheck(p, config, settings, findings, pkg), present }
 }
 
