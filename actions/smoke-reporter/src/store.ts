@@ -96,12 +96,30 @@ export class StoreBase {
    * writer's 422 "Reference already exists", or a lost answer after which the branch exists, is fine.
    */
   async createBranch(): Promise<void> {
-    const { octokit, owner, repo, branch } = this.c
+    const { branch } = this.c
     const base = await this.defaultHead()
-    const exists = async () => {
+    try {
+      const made = await this.createBranchOnce(base.sha)
+      if (made !== 'exists' && !made.adopted)
+        this.c.log(`created the state branch ${branch} from ${base.branch}`)
+    } catch (e) {
+      throw apiError(`could not create the state branch ${branch}`, e, SCOPE)
+    }
+  }
+
+  /**
+   * Creates the state branch at `sha`, sent once (see createOnce): when the answer is lost, the
+   * branch is looked up and adopted. Gives the commit the branch points at then (ours, or a
+   * racing writer's), or `exists` when GitHub refused the create because the branch was there.
+   */
+  protected async createBranchOnce(
+    sha: string
+  ): Promise<{ head: string; adopted: boolean } | 'exists'> {
+    const { octokit, owner, repo, branch } = this.c
+    const head = async () => {
       try {
-        await octokit.rest.repos.getBranch({ owner, repo, branch })
-        return true
+        const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch })
+        return data.commit.sha
       } catch (e) {
         if (statusOf(e) === 404) return undefined
         throw e
@@ -111,20 +129,15 @@ export class StoreBase {
       const made = await createOnce({
         what: `state branch ${branch}`,
         create: async () => {
-          await octokit.rest.git.createRef({
-            owner,
-            repo,
-            ref: `refs/heads/${branch}`,
-            sha: base.sha
-          })
-          return true
+          await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha })
+          return sha
         },
-        find: exists
+        find: head
       })
-      if (!made.adopted) this.c.log(`created the state branch ${branch} from ${base.branch}`)
+      return { head: made.value, adopted: made.adopted }
     } catch (e) {
-      if (isAlreadyExists(e)) return
-      throw apiError(`could not create the state branch ${branch}`, e, SCOPE)
+      if (isAlreadyExists(e)) return 'exists'
+      throw e
     }
   }
 
@@ -378,31 +391,9 @@ export class TreeStore extends StoreBase implements StateStore {
    * branch exists already, the branch says whether our commit landed or another writer's did.
    */
   private async createBranchAt(sha: string): Promise<'ok' | 'conflict'> {
-    const { octokit, owner, repo, branch } = this.c
-    const landed = async () => {
-      try {
-        const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch })
-        return data.commit.sha
-      } catch (e) {
-        if (statusOf(e) === 404) return undefined
-        throw e
-      }
-    }
-    try {
-      const made = await createOnce({
-        what: `state branch ${branch}`,
-        create: async () => {
-          await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha })
-          return sha
-        },
-        find: landed
-      })
-      if (made.value !== sha) return 'conflict'
-    } catch (e) {
-      if (isAlreadyExists(e)) return 'conflict'
-      throw e
-    }
-    this.c.log(`created the state branch ${branch}`)
+    const made = await this.createBranchOnce(sha)
+    if (made === 'exists' || made.head !== sha) return 'conflict'
+    this.c.log(`created the state branch ${this.c.branch}`)
     return 'ok'
   }
 }
