@@ -59,7 +59,10 @@ export interface Report {
   dryRun: boolean
 }
 
-export interface Env {
+/** The run that reports: what each of its events says besides green or red. */
+type ReportingRun = Omit<SmokeEvent, 'outcome'>
+
+export interface Env extends ReportingRun {
   api: IssueApi
   serverUrl: string
   clock: ServerClock
@@ -67,12 +70,6 @@ export interface Env {
   policy: Policy
   /** The checkout's subpackages, for OWNERS. */
   packages: Map<string, Subpackage>
-  runId: number
-  attempt: number
-  runUrl: string
-  sha?: string
-  upstreamRef?: string
-  upstreamSha?: string
   dryRun: boolean
   timeScale: number
   log: Logger
