@@ -5,7 +5,7 @@ import { cleanupTempDirs, copyExampleRepo, writeFiles } from '../../../test/kit/
 import { applyPlan } from '../src/apply.js'
 import { issueHold, smokeHold, smokeSaysGreen, writeProblems } from '../src/checks.js'
 import { upstreamFloors } from '../src/floor.js'
-import { planSweep, stageOf, SweptIssue } from '../src/plan.js'
+import { PlanInput, planSweep, stageOf, SweptIssue } from '../src/plan.js'
 import { packageOf } from '../src/read-issues.js'
 import { archiveChange, issueNumberOf } from '../src/registry.js'
 import { DEFAULT_TEXTS } from '../src/texts.js'
@@ -29,6 +29,39 @@ const ev = (id: number, event: string, label: string, at: string) => ({
   created_at: at,
   label: { name: label },
   actor: { login: 'octocat' }
+})
+
+/** A sweep at `nowMs` over `issues`, with the default milestones (7, 14, 21), labels and texts. */
+const planInput = (nowMs: number, issues: SweptIssue[], more: Partial<PlanInput> = {}) => ({
+  nowMs,
+  issues,
+  milestones: milestonesFor([7, 14, 21]),
+  labels: {
+    tracking: 'contribs-broken',
+    archive: 'archived',
+    stale: 'contribs-stale',
+    pause: 'contribs-paused'
+  },
+  texts: DEFAULT_TEXTS,
+  upstream: 'mellea',
+  table: 'mellea-contribs',
+  ...more
+})
+
+/** Tracking issue #n of package `p<n>`, labelled `since`, with nothing posted yet. */
+const trackingIssue = (n: number, since: string, more: Partial<SweptIssue> = {}): SweptIssue => ({
+  number: n,
+  title: `[contribs-broken] p${n}: red`,
+  url: `https://github.com/o/r/issues/${n}`,
+  kind: 'tracking',
+  package: `p${n}`,
+  labels: ['contribs-broken'],
+  episode: { id: `e${n}`, since },
+  pauses: [],
+  posted: new Set(),
+  pauseNoticed: new Set(),
+  closingPosted: false,
+  ...more
 })
 
 describe('label episode', () => {
@@ -127,33 +160,11 @@ describe('upstream floor', () => {
 
 describe('plan', () => {
   const T = Date.parse('2026-01-01T00:00:00Z')
-  const swept = (n: number, labelledDaysAgo: number, posted: number[] = []): SweptIssue => ({
-    number: n,
-    title: `[contribs-broken] p${n}: red`,
-    url: `https://github.com/o/r/issues/${n}`,
-    kind: 'tracking',
-    package: `p${n}`,
-    labels: ['contribs-broken'],
-    episode: { id: `e${n}`, since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
-    pauses: [],
-    posted: new Set(posted),
-    pauseNoticed: new Set(),
-    closingPosted: false
-  })
-  const input = (issues: SweptIssue[]) => ({
-    nowMs: T,
-    issues,
-    milestones: milestonesFor([7, 14, 21]),
-    labels: {
-      tracking: 'contribs-broken',
-      archive: 'archived',
-      stale: 'contribs-stale',
-      pause: 'contribs-paused'
-    },
-    texts: DEFAULT_TEXTS,
-    upstream: 'mellea',
-    table: 'mellea-contribs'
-  })
+  const swept = (n: number, labelledDaysAgo: number, posted: number[] = []): SweptIssue =>
+    trackingIssue(n, new Date(T - labelledDaysAgo * DAY_MS).toISOString(), {
+      posted: new Set(posted)
+    })
+  const input = (issues: SweptIssue[]) => planInput(T, issues)
 
   test('due milestones not yet posted, oldest due first across issues; the archive adds the label before its marker', () => {
     const plan = planSweep(input([swept(1, 22, [7]), swept(2, 30)]))
@@ -198,33 +209,13 @@ describe('plan', () => {
 
 describe('checks before writing', () => {
   const T = Date.parse('2026-01-01T00:00:00Z')
-  const tracked = (labelledDaysAgo: number): SweptIssue => ({
-    number: 1,
-    title: '[contribs-broken] p: red',
-    url: 'https://github.com/o/r/issues/1',
-    kind: 'tracking',
-    package: 'p',
-    labels: ['contribs-broken'],
-    episode: { id: 'e1', since: new Date(T - labelledDaysAgo * DAY_MS).toISOString() },
-    pauses: [],
-    posted: new Set(),
-    pauseNoticed: new Set(),
-    closingPosted: false
-  })
-  const input = (issues: SweptIssue[], archive = DEFAULT_TEXTS.archive) => ({
-    nowMs: T,
-    issues,
-    milestones: milestonesFor([7, 14, 21]),
-    labels: {
-      tracking: 'contribs-broken',
-      archive: 'archived',
-      stale: 'contribs-stale',
-      pause: 'contribs-paused'
-    },
-    texts: { ...DEFAULT_TEXTS, archive },
-    upstream: 'mellea',
-    table: 'mellea-contribs'
-  })
+  const tracked = (labelledDaysAgo: number): SweptIssue =>
+    trackingIssue(1, new Date(T - labelledDaysAgo * DAY_MS).toISOString(), {
+      title: '[contribs-broken] p: red',
+      package: 'p'
+    })
+  const input = (issues: SweptIssue[], archive = DEFAULT_TEXTS.archive) =>
+    planInput(T, issues, { texts: { ...DEFAULT_TEXTS, archive } })
 
   test('every milestone on a tracking issue asks for the label and a smoke state that is not green', () => {
     const plan = planSweep(input([tracked(22)]))
@@ -329,20 +320,7 @@ describe('pauses', () => {
       pauseNoticed: new Set(),
       closingPosted: false
     }
-    const input = {
-      nowMs: T,
-      issues: [issue],
-      milestones: milestonesFor([7, 14, 21]),
-      labels: {
-        tracking: 'contribs-broken',
-        archive: 'archived',
-        stale: 'contribs-stale',
-        pause: 'contribs-paused'
-      },
-      texts: DEFAULT_TEXTS,
-      upstream: 'mellea',
-      table: 'mellea-contribs'
-    }
+    const input = planInput(T, [issue])
     const plan = planSweep(input)
     expect(plan.steps.map((s) => s.action)).toEqual(['paused'])
     expect(plan.entries[0]).toMatchObject({ ageDays: 5, pausedSince: at(5) })
@@ -415,27 +393,17 @@ describe('registry changes', () => {
       closingPosted: false
     }
     const plan = (openPulls: Map<string, { number: number; url: string }>) =>
-      planSweep({
-        nowMs: T,
-        issues: [labelled],
-        milestones: milestonesFor([7, 14, 21]),
-        labels: {
-          tracking: 'contribs-broken',
-          archive: 'archived',
-          stale: 'contribs-stale',
-          pause: 'contribs-paused'
-        },
-        texts: DEFAULT_TEXTS,
-        upstream: 'mellea',
-        table: 'mellea-contribs',
-        registry: {
-          settings,
-          files: { archived, smokeMatrix: '{"subpackages": ["p3"]}' },
-          archived: parseArchivedList(archived),
-          distributions: new Map(),
-          openPulls
-        }
-      })
+      planSweep(
+        planInput(T, [labelled], {
+          registry: {
+            settings,
+            files: { archived, smokeMatrix: '{"subpackages": ["p3"]}' },
+            archived: parseArchivedList(archived),
+            distributions: new Map(),
+            openPulls
+          }
+        })
+      )
     const fresh = plan(new Map())
     expect(fresh.steps.map((s) => `${s.key} ${s.action}`)).toEqual([
       '#3 archive-pr',
