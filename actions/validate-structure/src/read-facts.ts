@@ -15,7 +15,7 @@ import {
   ruleLevelLine,
   UnreadableFileError
 } from '@contribs-actions/shared'
-import type { PackageContext } from './check-package.js'
+import { checkFolders, type PackageContext } from './check-package.js'
 import { readCorePaths } from './core-paths.js'
 import { walkLayout } from './layout.js'
 import type { Registrations } from './registrations.js'
@@ -57,8 +57,8 @@ export function readContext(repo: RepoBase, inputLevels: Levels = new Map()): Pa
 }
 
 /**
- * The folder facts, from `tree`: each package's folder and namespace layout (in `dirs` order) and
- * which grandfathered paths still exist.
+ * The folder facts, from `tree`: the folder rules' findings on each package's folder and
+ * namespace layout (in `dirs` order), and which grandfathered paths still exist.
  */
 export function readFacts(
   repo: RepoBase,
@@ -72,9 +72,16 @@ export function readFacts(
     // Without a core paths list only the first level below mirrors is listed (for the warning).
     descend: (dotted: string) => context.corePaths?.has(dotted) ?? false
   }
-  const layouts = dirs.map((dir) => walkLayout(tree, dir, walk))
+  const folderFindings: Finding[][] = []
+  let nestedBelowMirrors = false
+  for (const dir of dirs) {
+    const layout = walkLayout(tree, dir, walk)
+    folderFindings.push(checkFolders(dir, layout, context))
+    nestedBelowMirrors ||= (layout.namespace?.inner?.nested.length ?? 0) > 0
+  }
   return {
-    layouts,
+    folderFindings,
+    nestedBelowMirrors,
     staleGrandfather: staleGrandfather(repo),
     registrations: readRegistrations(repo, new Set(dirs))
   }

@@ -8,8 +8,7 @@ import {
   packageLayoutFindings,
   RepoBase
 } from '@contribs-actions/shared'
-import { checkContent, checkFolders, PackageContext } from './check-package.js'
-import type { Layout } from './layout.js'
+import { checkContent, PackageContext } from './check-package.js'
 import { checkRegistrations, Registrations } from './registrations.js'
 import { Levels, resolveRule } from './rules.js'
 
@@ -26,8 +25,14 @@ export interface Validation {
 }
 
 export interface RepoFacts {
-  /** One layout per package, in `Contents.packages` order. */
-  layouts: Layout[]
+  /**
+   * The folder rules' findings (checkFolders), one list per package in `Contents.packages`
+   * order: each package's layout is judged as soon as it is listed and not kept, as
+   * checkContents does with the parsed files.
+   */
+  folderFindings: Finding[][]
+  /** Whether some package has folders below a mirror dir (see the core paths warning). */
+  nestedBelowMirrors: boolean
   /** Grandfathered paths that no longer exist, with the line that lists them. */
   staleGrandfather: { path: string; line?: number }[]
   /** What the opt-in registration checks read (empty when all are off). */
@@ -208,7 +213,7 @@ export function validateRepo(
 ): Validation {
   const { packages } = contents
   const all: Finding[] = [...contents.findings]
-  packages.forEach((pkg, i) => all.push(...checkFolders(pkg.dir, facts.layouts[i], ctx)))
+  for (const findings of facts.folderFindings) all.push(...findings)
   all.push(...checkDuplicates(repo, packages))
   all.push(...checkRegistrations(repo, packages, facts.registrations))
 
@@ -242,7 +247,7 @@ export function validateRepo(
       packages.map((p) => p.dir)
     )
   )
-  if (!ctx.corePaths && facts.layouts.some((l) => l.namespace?.inner?.nested.length))
+  if (!ctx.corePaths && facts.nestedBelowMirrors)
     extra.push({
       severity: 'warning',
       message: `${ctx.corePathsFile} not found: directories below mirror dirs were not checked`,
