@@ -218,6 +218,17 @@ export function snapshot(
 }
 
 /**
+ * A git checkout of the example repository, served by the emulator as `repo`: what the sweep
+ * reads when it opens archive pull requests or meets a hostile checkout. Its folder is returned.
+ */
+export async function seedExampleRepo(emu: Emulator, repo: string): Promise<string> {
+  const checkout = copyExampleRepo()
+  initGitRepo(checkout)
+  await emu.seedRepo({ owner: OWNER, repo, source: checkout })
+  return checkout
+}
+
+/**
  * A checkout of the example repository with `minimum_upstream_version = "0.6.0"`: langchain
  * (`mellea>=0.5.0`) is below it, every other package (`>=0.6.0`) meets it.
  */

@@ -3,12 +3,13 @@
 // and pull request is written once, nothing is lost, and a sweep after them writes nothing.
 import { expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
-import { copyExampleRepo, initGitRepo } from '../../../test/kit/fixtures.js'
+import { copyExampleRepo } from '../../../test/kit/fixtures.js'
 import {
   leaseWrites,
   milestonesPosted,
   openTrackingIssue,
   OWNER,
+  seedExampleRepo,
   setDay,
   snapshot,
   sweep,
@@ -36,9 +37,7 @@ const PACKAGES = ['dspy', 'crewai', 'langchain']
 
 test(`${RUNS} overlapping sweeps: 0 duplicates, 0 lost, and the sweep after them writes nothing`, async () => {
   const repo = 'overlap'
-  const checkout = copyExampleRepo()
-  initGitRepo(checkout)
-  await emu.seedRepo({ owner: OWNER, repo, source: checkout })
+  const checkout = await seedExampleRepo(emu, repo)
   setDay(emu, 0)
   const issues: number[] = []
   for (const pkg of PACKAGES) issues.push(await openTrackingIssue(gh, repo, pkg))
@@ -161,9 +160,7 @@ async function untilFault(kind: string): Promise<void> {
 
 test('a sweep held up by a rate limit past its lease sends nothing once another sweep took over', async () => {
   const repo = 'lease-takeover'
-  const checkout = copyExampleRepo()
-  initGitRepo(checkout)
-  await emu.seedRepo({ owner: OWNER, repo, source: checkout })
+  const checkout = await seedExampleRepo(emu, repo)
   setDay(emu, 0)
   const issue = await openTrackingIssue(gh, repo, 'dspy')
   setDay(emu, 8)

@@ -18,6 +18,7 @@ import {
 import {
   openTrackingIssue,
   OWNER,
+  seedExampleRepo,
   setDay,
   sweep,
   writes,
@@ -329,9 +330,7 @@ test('a package that recovers before its archive pull request is merged: the pul
 
 test('a root pyproject.toml linked to /dev/zero: one error naming it, nothing written', async () => {
   const repo = 'hostile-root'
-  const checkout = copyExampleRepo()
-  initGitRepo(checkout)
-  await emu.seedRepo({ owner: OWNER, repo, source: checkout })
+  const checkout = await seedExampleRepo(emu, repo)
   setDay(emu, 0)
   await openTrackingIssue(gh, repo, 'dspy')
   setDay(emu, 22)
