@@ -171,13 +171,24 @@ export function postedDays(
   comments: readonly { body?: string | null }[],
   episode: string
 ): Set<number> {
-  const days = new Set<number>()
-  for (const c of comments) {
-    for (const m of (c.body ?? '').matchAll(MARKER)) {
-      if (m[2] === episode) days.add(Number(m[1]))
+  return new Set(
+    markedValues(comments, MARKER, (m) => (m[2] === episode ? m[1] : undefined)).map(Number)
+  )
+}
+
+/** What `pick` takes from every match of a marker `pattern` (global) in the comments' bodies. */
+function markedValues(
+  comments: readonly { body?: string | null }[],
+  pattern: RegExp,
+  pick: (match: RegExpMatchArray) => string | undefined
+): string[] {
+  const out: string[] = []
+  for (const c of comments)
+    for (const m of (c.body ?? '').matchAll(pattern)) {
+      const value = pick(m)
+      if (value !== undefined) out.push(value)
     }
-  }
-  return days
+  return out
 }
 
 /**
@@ -195,9 +206,5 @@ export function postedPauses(
   comments: readonly { body?: string | null }[],
   episode: string
 ): Set<string> {
-  const ids = new Set<string>()
-  for (const c of comments) {
-    for (const m of (c.body ?? '').matchAll(PAUSE_MARKER)) if (m[1] === episode) ids.add(m[2])
-  }
-  return ids
+  return new Set(markedValues(comments, PAUSE_MARKER, (m) => (m[1] === episode ? m[2] : undefined)))
 }
