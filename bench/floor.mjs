@@ -1,9 +1,12 @@
 // The floors the benchmarks divide by: minimal Node scripts doing the least a tool that looks at
 // every package must do, with no validation.
-//   node bench/floor.mjs ROOT [--globs G,G]   read every package's pyproject.toml and OWNERS once
-//   ... --parse                               read every package's pyproject.toml and parse it
-//                                             with smol-toml (the parser the actions use): the
-//                                             least a tool that reads TOML correctly can do
+//   node bench/floor.mjs ROOT [--globs G,G]   read the root's pyproject.toml, then every
+//                                             package's pyproject.toml and OWNERS once
+//   ... --parse                               read every pyproject.toml (the root's, where the
+//                                             settings and the meta-package's extras are, and
+//                                             every package's) and parse it with smol-toml (the
+//                                             parser the actions use): the least a tool that
+//                                             reads TOML correctly can do
 //   ... --walk                                walk the whole tree (every folder but hidden ones,
 //                                             one readdir after another), reading every
 //                                             pyproject.toml and OWNERS it meets: the least any
@@ -53,10 +56,12 @@ function walkFrom(dir) {
 }
 
 if (walk) walkFrom(root)
-else
+else {
+  read(path.join(root, 'pyproject.toml'))
   for (const glob of globs)
     for (const dir of matching(root, glob.split('/'))) {
       read(path.join(dir, 'pyproject.toml'))
       if (!parse) read(path.join(dir, 'OWNERS'))
     }
+}
 if (bytes === 0) process.exit(1)
