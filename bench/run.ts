@@ -92,12 +92,12 @@ const FLOORS = {
   read: {
     args: [],
     label: 'read',
-    what: "read every package's `pyproject.toml` and `OWNERS` once, listing only the folders that lead to the packages"
+    what: "read the root's `pyproject.toml`, then every package's `pyproject.toml` and `OWNERS` once, listing only the folders that lead to the packages"
   },
   parse: {
     args: ['--parse'],
     label: 'read+parse',
-    what: "read every package's `pyproject.toml` and parse it with smol-toml"
+    what: "read every `pyproject.toml` (the root's, where the settings and the meta-package's extras are, and every package's) and parse it with smol-toml"
   }
 } as const
 type FloorName = keyof typeof FLOORS
@@ -191,7 +191,7 @@ function header(): void {
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`
   )
   say(
-    `Times are wall-clock milliseconds of whole processes (the built \`dist/index.js\` run as the runner runs it): median (min–max) over ${RUNS} rounds (${RUNS_LARGEST} at 5,000 packages) after one warm-up. The floors and the actions of one size run in turn, round after round, so load that comes and goes on a shared machine shifts them alike; ratios divide by the floor measured in the same rounds. Every target is a ratio (at most ${TARGET}×): on a shared VM the milliseconds move more between runs than the work being judged. Regenerate with \`npm run bench\`.`
+    `Times are wall-clock milliseconds of whole processes (the built \`dist/index.js\` run as the runner runs it): median (min–max) over ${RUNS} rounds (${RUNS_LARGEST} at 5,000 packages) after one warm-up, in generated repositories committed and packed as a runner's fetched checkout is. The floors and the actions of one size run in turn, round after round, so load that comes and goes on a shared machine shifts them alike; ratios divide by the floor measured in the same rounds. Every target is a ratio (at most ${TARGET}×): on a shared VM the milliseconds move more between runs than the work being judged. Regenerate with \`npm run bench\`.`
   )
   say()
   say(

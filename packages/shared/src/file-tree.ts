@@ -216,11 +216,9 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
     return known
   }
 
-  /** Whether git lists `rel`; `known` is the tracked paths to look in (a folder's, see inside). */
-  const belongs = (rel: string, isFolder: boolean, known = tracked): boolean => {
-    if (isFolder ? known.holds(rel) : known.has(rel)) return true
-    return !folderExcluded(parentOf(rel)) && !ruledOut(rel, isFolder)
-  }
+  /** Whether git lists `rel`, which it does not track: whether no ignore rule leaves it out. */
+  const untrackedBelongs = (rel: string, isFolder: boolean): boolean =>
+    !folderExcluded(parentOf(rel)) && !ruledOut(rel, isFolder)
 
   const tree: FileTree = {
     source: 'git',
@@ -231,15 +229,18 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
       if (!entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) noGitignore.add(rel)
       const files: string[] = []
       const dirs: string[] = []
-      const here = tracked.inside(rel)
+      const here = tracked.inside(rel).entries()
       for (const entry of entries) {
         if (entry.name === '.git') continue
         const child = rel ? `${rel}/${entry.name}` : entry.name
         if (!entry.isDirectory()) {
-          if (belongs(child, false, here)) files.push(entry.name)
-        } else if (here.has(child))
+          if (here.files.has(entry.name) || untrackedBelongs(child, false)) files.push(entry.name)
+        } else if (here.files.has(entry.name))
           files.push(entry.name) // a submodule, listed as git does
-        else if (here.holds(child) || (belongs(child, true, here) && tree.list(child))) {
+        else if (
+          here.folders.has(entry.name) ||
+          (untrackedBelongs(child, true) && tree.list(child))
+        ) {
           dirs.push(entry.name)
           realFolders.add(child)
         }
@@ -270,7 +271,7 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
     if (!rel || realFolders.has(rel)) return true
     if (!folderBelongs(parentOf(rel))) return false
     if (!lstatSync(`${root}/${rel}`, { throwIfNoEntry: false })?.isDirectory()) return false
-    if (!tracked.holds(rel) && !belongs(rel, true)) return false
+    if (!tracked.holds(rel) && !untrackedBelongs(rel, true)) return false
     realFolders.add(rel)
     return true
   }
