@@ -5,6 +5,7 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
 import { callName, TimeBudgetError } from './api-error.js'
+import { yieldWithoutClamp } from './bottleneck-yield.js'
 import {
   boundedAttempts,
   Bounds,
@@ -81,6 +82,7 @@ export function mayRetry(method: string, urlTemplate: string): boolean {
  * time bounds are explained in time-bounds.ts.
  */
 export function createClient(options: ClientOptions): Octokit {
+  yieldWithoutClamp()
   const scale = options.timeScale ?? 1
   const bounds: Bounds = {
     timeoutMs: options.requestTimeoutMs ?? requestTimeoutFor(scale),
