@@ -93,6 +93,39 @@ describe('contents API over a real bare repository', () => {
     expect(git(gitDir, 'log', '-1', '--format=%an|%s', 'main')).toBe('octocat|update state')
   })
 
+  test('a file read again after each update: the branch gives the new text, an old commit the old', async () => {
+    const read = async (ref: string) => {
+      const { data } = await gh.rest.repos.getContent({ ...repo, path: 'state/again.json', ref })
+      if (Array.isArray(data) || data.type !== 'file') throw new Error('expected a file')
+      return { text: Buffer.from(data.content, 'base64').toString(), sha: data.sha }
+    }
+    const first = await gh.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: 'state/again.json',
+      message: 'v1',
+      content: b64('{"v":1}\n')
+    })
+    expect(await read('main')).toEqual({ text: '{"v":1}\n', sha: first.data.content!.sha })
+    expect((await read('main')).text).toBe('{"v":1}\n')
+    const second = await gh.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: 'state/again.json',
+      message: 'v2',
+      content: b64('{"v":2}\n'),
+      sha: first.data.content!.sha!
+    })
+    expect(await read('main')).toEqual({ text: '{"v":2}\n', sha: second.data.content!.sha })
+    expect((await read(first.data.commit.sha!)).text).toBe('{"v":1}\n')
+    await gh.rest.repos.deleteFile({
+      ...repo,
+      path: 'state/again.json',
+      message: 'gone',
+      sha: second.data.content!.sha!
+    })
+    await expect(read('main')).rejects.toMatchObject({ status: 404 })
+    expect((await read(second.data.commit.sha!)).text).toBe('{"v":2}\n')
+  })
+
   test('PUT errors: missing sha 422, stale sha 409, sha on new path ignored, missing branch 404', async () => {
     const put = (extra: Record<string, unknown>) =>
       gh.rest.repos.createOrUpdateFileContents({

@@ -39,8 +39,19 @@ const ZERO = '0000000000000000000000000000000000000000'
 const SHA_RE = /^[0-9a-f]{40}$/
 let indexCounter = 0
 
-/** A bare git repository driven through the git CLI: the emulator's source of truth for code. */
+/** How many answers about immutable objects a repository remembers before it starts over. */
+const REMEMBERED = 4096
+
+/**
+ * A bare git repository driven through the git CLI: the emulator's source of truth for code.
+ * What a commit or blob id names never changes, so the answers about them (the entry at a path of
+ * a commit, a blob's bytes) are remembered: a bot reading its state file before every write asked
+ * git the same two questions dozens of times a run, a process each.
+ */
 export class BareRepo {
+  private readonly entries = new Map<string, TreeEntry | null>()
+  private readonly blobs = new Map<string, Buffer>()
+
   constructor(readonly gitDir: string) {}
 
   static async init(gitDir: string, defaultBranch: string): Promise<BareRepo> {
@@ -119,10 +130,17 @@ export class BareRepo {
 
   /** The entry at `path` in a commit; the empty path is the root tree. */
   async entryAt(commit: string, path: string): Promise<TreeEntry | null> {
-    if (path === '')
-      return { mode: '040000', type: 'tree', sha: await this.treeOf(commit), path: '' }
-    const out = await gitOk(this.gitDir, ['ls-tree', '-z', '-l', '--full-tree', commit, '--', path])
-    return parseLsTree(out).find((e) => e.path === path) ?? null
+    const key = SHA_RE.test(commit) ? `${commit}\0${path}` : undefined
+    const known = key === undefined ? undefined : this.entries.get(key)
+    if (known !== undefined) return known && { ...known }
+    const entry =
+      path === ''
+        ? ({ mode: '040000', type: 'tree', sha: await this.treeOf(commit), path: '' } as const)
+        : (parseLsTree(
+            await gitOk(this.gitDir, ['ls-tree', '-z', '-l', '--full-tree', commit, '--', path])
+          ).find((e) => e.path === path) ?? null)
+    if (key !== undefined) remember(this.entries, key, entry)
+    return entry && { ...entry }
   }
 
   /** The entries directly inside directory `path` of a commit (or of a tree sha). */
@@ -139,7 +157,11 @@ export class BareRepo {
   }
 
   async readBlob(sha: string): Promise<Buffer> {
-    return gitOk(this.gitDir, ['cat-file', 'blob', sha])
+    const known = this.blobs.get(sha)
+    if (known) return Buffer.from(known)
+    const data = await gitOk(this.gitDir, ['cat-file', 'blob', sha])
+    if (SHA_RE.test(sha)) remember(this.blobs, sha, data)
+    return Buffer.from(data)
   }
 
   async writeBlob(content: Buffer): Promise<string> {
@@ -321,4 +343,10 @@ export async function diffStat(
     deletions += m[2] === '-' ? 0 : Number(m[2])
   }
   return { files, additions, deletions }
+}
+
+/** Keeps `value` under `key`, forgetting everything first once REMEMBERED answers are kept. */
+function remember<V>(memory: Map<string, V>, key: string, value: V): void {
+  if (memory.size >= REMEMBERED) memory.clear()
+  memory.set(key, value)
 }
