@@ -14,6 +14,14 @@ import Bottleneck from 'bottleneck/light.js'
  * Returns whether the store yields without the clamp.
  */
 export function yieldWithoutClamp(): boolean {
+  patched ??= patchYieldLoop()
+  return patched
+}
+
+/** Whether the prototype was patched, once a client has asked (one throwaway limiter, once). */
+let patched: boolean | undefined
+
+function patchYieldLoop(): boolean {
   const store = (new Bottleneck() as unknown as { _store?: object })._store
   const prototype = store && (Object.getPrototypeOf(store) as { yieldLoop?: unknown })
   if (!prototype || typeof prototype.yieldLoop !== 'function') return false
