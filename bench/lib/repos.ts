@@ -21,8 +21,10 @@ const GIT_ENV = {
   GIT_CONFIG_NOSYSTEM: '1'
 }
 
+// gc.auto=0: a commit of thousands of new objects otherwise starts `git gc --auto` in the
+// background, which races the repack below and eats a core while the first rounds are timed.
 export const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], {
+  execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'gc.auto=0', ...args], {
     cwd,
     env: GIT_ENV,
     encoding: 'utf8',

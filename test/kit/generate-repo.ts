@@ -366,8 +366,13 @@ function commitOnMain(dir: string): void {
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_CONFIG_NOSYSTEM: '1'
   }
+  // No `git gc --auto` left running in the background after a commit of thousands of files.
   const run = (...args: string[]) =>
-    execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: 'ignore' })
+    execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'gc.auto=0', ...args], {
+      cwd: dir,
+      env,
+      stdio: 'ignore'
+    })
   run('init', '-q', '-b', 'main')
   run('add', '-A')
   run('commit', '-q', '-m', 'generated contribs repository')
