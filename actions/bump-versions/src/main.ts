@@ -68,7 +68,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
 
   const remote = options.hasToken ? await readRemote(inputs, ctx, log, repo, targets) : undefined
   const plan = buildPlan(version, targets, settings.upstream)
-  log.debug(plan.entries.map((e) => `${e.id}: ${plan.why.get(e.id)}`))
+  log.debug(() => plan.entries.map((e) => `${e.id}: ${plan.why.get(e.id)}`))
   if (plan.problems.length) return preflightFailure(plan, repo.root)
 
   // The plan of GitHub work is made from what the bump branches and the open bump PRs of other

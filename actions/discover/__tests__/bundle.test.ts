@@ -73,6 +73,9 @@ test('pull_request: the bundle and the CLI give the same answer', async () => {
   expect(cli.matrix).toEqual(['_integration_core', 'crewai', 'dspy', 'langchain'])
 })
 
+// The runner sets RUNNER_DEBUG=1 when debug logging is on; without it, it drops debug lines.
+const DEBUG_ON = { RUNNER_DEBUG: '1' }
+
 test('the log: each phase in a closed group, and a debug line naming why each package runs', async () => {
   const { dir, main } = exampleRepo()
   git(dir, 'checkout', '-q', '-b', 'feature')
@@ -80,7 +83,8 @@ test('the log: each phase in a closed group, and a debug line naming why each pa
   const r = await runBundle({
     action: 'discover',
     event: { name: 'pull_request', payload: prPayload(main) },
-    workspace: dir
+    workspace: dir,
+    env: DEBUG_ON
   })
   expect(r.exitCode).toBe(0)
   expect(groupTitles(r.stdout)).toEqual(['Subpackages', 'Changed files', 'Decision', 'Matrix'])
@@ -105,13 +109,35 @@ test('the log: each phase in a closed group, and a debug line naming why each pa
   ])
 })
 
+test('debug logging off: the same groups and lines, and no debug line', async () => {
+  const { dir, main } = exampleRepo()
+  git(dir, 'checkout', '-q', '-b', 'feature')
+  touch(dir, ['_integration_core/README.md'])
+  const run = (env: Record<string, string>) =>
+    runBundle({
+      action: 'discover',
+      event: { name: 'pull_request', payload: prPayload(main) },
+      workspace: dir,
+      env
+    })
+  const [off, on] = [await run({}), await run(DEBUG_ON)]
+  expect(off.exitCode).toBe(0)
+  expect(debugLines(off.stdout)).toEqual([])
+  expect(debugLines(on.stdout).length).toBeGreaterThan(0)
+  const withoutDebug = (stdout: string) =>
+    stepLines(stdout).filter((l) => !l.startsWith('::debug::'))
+  expect(stepLines(off.stdout)).toEqual(withoutDebug(on.stdout))
+  expect(off.outputs).toEqual(on.outputs)
+})
+
 test('the log: a run-all file says which glob it matched', async () => {
   const { dir, main } = exampleRepo()
   change(dir, { 'uv.lock': 'version = 1\n' })
   const r = await runBundle({
     action: 'discover',
     event: { name: 'pull_request', payload: prPayload(main) },
-    workspace: dir
+    workspace: dir,
+    env: DEBUG_ON
   })
   expect(r.outputs.reason).toBe('run-all:uv.lock')
   expect(groupTitles(r.stdout)).toHaveLength(4)
@@ -228,7 +254,8 @@ test("a package depending only on the root's extra runs when that sibling change
   const r = await runBundle({
     action: 'discover',
     event: { name: 'pull_request', payload: prPayload(main) },
-    workspace: dir
+    workspace: dir,
+    env: DEBUG_ON
   })
   expect(r.exitCode).toBe(0)
   expect(JSON.parse(r.outputs.matrix)).toEqual(['citations', 'dspy'])

@@ -107,7 +107,7 @@ export async function discover(
     if (changes?.runAll)
       log.debug(`run-all: ${changes.runAll.file} matches the run-all glob ${changes.runAll.glob}`)
     log.info(decision.reason)
-    log.debug(whyLines(decision.run))
+    log.debug(() => whyLines(decision.run))
     return { decision, deleted }
   })
   const archived = await archivedForRun({
@@ -230,7 +230,7 @@ function buildMatrix(
       })
     } else matrix.push(dir)
   }
-  log.debug(skipped.map((s) => `${s.package} does not run: ${s.reason}`))
+  log.debug(() => skipped.map((s) => `${s.package} does not run: ${s.reason}`))
   const { legs, findings: legFindings } = buildLegs(repo, matrix)
   findings.push(...legFindings)
   const shards = shardLegs(legs, options.maxLegs, [...repo.byDir.keys()])

@@ -49,7 +49,8 @@ async function nightly(
     event: 'schedule',
     jobs: legs(results)
   })
-  return ok(await report(emu, repo, { runId: id, ...extra }))
+  // Debug logging on (the runner's RUNNER_DEBUG), so the log holds why each package is quiet.
+  return ok(await report(emu, repo, { runId: id, env: { RUNNER_DEBUG: '1' }, ...extra }))
 }
 
 test('red, red (issue), red (comment), same run again, green (recovery), red, red (a new issue)', async () => {

@@ -33,6 +33,8 @@ export interface ReportOptions {
   sha?: string
   workspace?: string
   token?: string
+  /** More environment, e.g. RUNNER_DEBUG for the debug lines. */
+  env?: Record<string, string>
 }
 
 export async function report(
@@ -53,7 +55,8 @@ export async function report(
       GITHUB_RUN_ID: String(o.runId),
       GITHUB_RUN_ATTEMPT: String(o.attempt ?? 1),
       GITHUB_SHA: o.sha ?? 'c0ffee0000000000000000000000000000000000',
-      CONTRIBS_ACTIONS_TIME_SCALE: '0.01'
+      CONTRIBS_ACTIONS_TIME_SCALE: '0.01',
+      ...o.env
     }
   })
 }

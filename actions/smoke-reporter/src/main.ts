@@ -78,7 +78,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
       log.info(
         `run ${options.runId}: ${jobs.length} jobs, smoke legs of ${signals.length} packages`
       )
-      log.debug(ignoredJobs.map((j) => `job ${j.job} is not counted: ${j.reason}`))
+      log.debug(() => ignoredJobs.map((j) => `job ${j.job} is not counted: ${j.reason}`))
     }
     report = await reportRun(env, new TreeStore(storeConfig), signals)
   }

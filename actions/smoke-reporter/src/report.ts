@@ -288,7 +288,7 @@ export async function reportRun(
   }
   // Packages this run carries no work for get one debug line each; the others a group (work()).
   const quiet = live.filter((sig) => !holds(states.get(sig.package)!, me, env))
-  env.log.debug(
+  env.log.debug(() =>
     quiet.map((sig) => {
       const a = applied.get(sig.package)!
       return `${sig.package}: ${a.why}`

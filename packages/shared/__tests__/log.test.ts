@@ -47,6 +47,23 @@ test('debug lines are escaped workflow commands, a list written at once, nothing
   expect(writes).toEqual(['::debug::a: 100%25\n::debug::b%0Ac', '::debug::one'])
 })
 
+test('with debug logging off, no debug line is written and a function of lines is not called', () => {
+  const writes: string[] = []
+  const log = createLogger((text) => writes.push(text), { debug: false })
+  let built = 0
+  log.debug(() => {
+    built++
+    return ['costly']
+  })
+  log.debug('plain')
+  log.info('shown')
+  expect(writes).toEqual(['shown'])
+  expect(built).toBe(0)
+  const on = recording()
+  on.log.debug(() => ['built', 'lazily'])
+  expect(on.writes).toEqual(['::debug::built\n::debug::lazily'])
+})
+
 test('the failure line: a user error as is; a bug without its stack unless debug logging is on', () => {
   expect(failureLine(new UserError('no subpackage "x"'), false)).toBe('no subpackage "x"')
   const bug = new TypeError('x is undefined')

@@ -17,12 +17,13 @@ import { commandLine } from './core-lite.js'
 export interface Logger {
   info(line: string): void
   /**
-   * `::debug::` lines, for why the action decided what it did. The runner hides them unless
-   * debug logging is on (ACTIONS_STEP_DEBUG, or "re-run with debug logging"), so they cost only
-   * the write; log strings already at hand, never build something expensive for them. A list is
-   * written at once: one reason per package on a 5,000-package change is one write, not 5,000.
+   * `::debug::` lines, for why the action decided what it did. The runner shows them only when
+   * debug logging is on (ACTIONS_STEP_DEBUG, or "re-run with debug logging") and drops them
+   * otherwise, so the step logger writes them only then (see createLogger). A list is written at
+   * once: one reason per package on a 5,000-package change is one write, not 5,000. Pass a
+   * function when building the lines costs something: it is called only when they are written.
    */
-  debug(lines: string | readonly string[]): void
+  debug(lines: DebugLines | (() => DebugLines)): void
   /**
    * Runs `body` inside a collapsible `::group::` and closes the group however `body` ends, so an
    * error's `::error::` line is never folded away. The runner does not nest groups: a group
@@ -38,6 +39,8 @@ export interface Logger {
   mask(secret: string): void
 }
 
+export type DebugLines = string | readonly string[]
+
 /** A Logger that also closes a group left open by an error that escaped every withGroup. */
 export interface StepLogger extends Logger {
   closeGroup(): void
@@ -46,9 +49,14 @@ export interface StepLogger extends Logger {
 /**
  * The one Logger: it hands `write` the log's text, one or more lines per call (joined by `\n`, no
  * trailing newline), workflow commands included. runAction gives it the synchronous stdout
- * writer; in-process tests collect the lines.
+ * writer and `debug` from the runner's debug switch (isDebug); in-process tests collect every
+ * line, debug ones included.
  */
-export function createLogger(write: (line: string) => void): StepLogger {
+export function createLogger(
+  write: (line: string) => void,
+  options: { debug?: boolean } = {}
+): StepLogger {
+  const debugging = options.debug ?? true
   let open = false
   const closeGroup = () => {
     if (!open) return
@@ -58,7 +66,9 @@ export function createLogger(write: (line: string) => void): StepLogger {
   return {
     info: write,
     debug: (lines) => {
-      const list = typeof lines === 'string' ? [lines] : lines
+      if (!debugging) return
+      const given = typeof lines === 'function' ? lines() : lines
+      const list = typeof given === 'string' ? [given] : given
       if (list.length) write(list.map((l) => commandLine('debug', {}, l)).join('\n'))
     },
     closeGroup,

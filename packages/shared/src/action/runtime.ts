@@ -19,7 +19,8 @@ import { capSummary } from './summary.js'
 export async function runAction(
   main: (inputs: Inputs, ctx: RunContext, log: Logger) => Promise<ActionResult>
 ): Promise<void> {
-  const log = createLogger(core.info)
+  // Debug lines are written only when the runner would show them: it drops them otherwise.
+  const log = createLogger(core.info, { debug: isDebug(process.env) })
   // An error thrown outside main's promise chain (a callback, a stream) would otherwise end the
   // process with a bare stack on stderr. Every write is synchronous, so exiting at once loses none.
   process.once('uncaughtException', (e) => {
