@@ -1,5 +1,6 @@
-// git's tracked paths asked "does this folder hold anything tracked?" and "what is tracked
-// directly in this folder?" (file-tree.ts lists folders with them), in git's order or any other.
+// git's tracked paths asked "does this folder hold anything tracked?", "what is tracked
+// directly in this folder?" (file-tree.ts lists folders with them) and "where are the files with
+// this name?", from git's list as it prints it or from a list in any order.
 import { TrackedPaths } from '../src/tracked-paths.js'
 
 // As `git ls-files` orders them: by bytes, so `a-b/` and `a.txt` come before `a/`.
@@ -48,17 +49,51 @@ test("inside a folder: the same answers about its entries, and nothing of its ne
   expect(tracked.inside('nothing').holds('nothing/x')).toBe(false)
 })
 
+test('the files with a name, at any depth, in code point order; a longer name is not one', () => {
+  const tracked = TrackedPaths.of([
+    'pyproject.toml',
+    'a/pyproject.toml',
+    'a/b/pyproject.toml',
+    'a/old-pyproject.toml',
+    'a/pyproject.toml.bak',
+    'b/pyproject.toml/inner',
+    'c/xpyproject.toml'
+  ])
+  expect(tracked.named('pyproject.toml')).toEqual([
+    'a/b/pyproject.toml',
+    'a/pyproject.toml',
+    'pyproject.toml'
+  ])
+  expect(tracked.named('OWNERS')).toEqual([])
+  expect(TrackedPaths.of(['OWNERS']).named('OWNERS')).toEqual(['OWNERS'])
+})
+
+test("git's list as it prints it (NUL after each path) gives the same answers", () => {
+  const fromGit = TrackedPaths.fromGitList(PATHS.map((p) => `${p}\0`).join(''))
+  const given = TrackedPaths.of(PATHS)
+  for (const dir of ['', 'a', 'a/b', 'a/b/d', 'a-b', 'nothing'])
+    expect(entriesOf(fromGit.inside(dir))).toEqual(entriesOf(given.inside(dir)))
+  expect(['a', 'a/b', 'ab', 'b', 'a.txt'].map((d) => fromGit.holds(d))).toEqual([
+    true,
+    true,
+    true,
+    false,
+    false
+  ])
+  expect(fromGit.named('e.py')).toEqual(['a/b/d/e.py'])
+  expect(TrackedPaths.fromGitList('').holds('a')).toBe(false)
+})
+
 test("git's byte order is not JavaScript's past U+FFFF: such a list is sorted first", () => {
   // In UTF-8 bytes U+FF61 (EF BD A1) comes before U+1F600 (F0 9F 98 80), as git lists them;
   // in UTF-16 units the surrogate 0xD83D comes before 0xFF61.
   const gitOrder = ['p/\uFF61/w', 'p/\uFF61/x', 'p/\u{1F600}/y', 'q/z']
-  const tracked = TrackedPaths.of(gitOrder)
+  const tracked = TrackedPaths.fromGitList(gitOrder.map((p) => `${p}\0`).join(''))
   expect(tracked.holds('p/\uFF61')).toBe(true)
   expect(tracked.holds('p/\u{1F600}')).toBe(true)
   expect(tracked.inside('p').holds('p/\u{1F600}')).toBe(true)
   expect(tracked.holds('q')).toBe(true)
   expect(entriesOf(tracked.inside('p/\uFF61'))).toEqual({ files: ['w', 'x'], folders: [] })
   expect(entriesOf(tracked.inside('p')).folders).toEqual(['\uFF61', '\u{1F600}'].sort())
-  // The list it was given is left as it was.
-  expect(gitOrder).toEqual(['p/\uFF61/w', 'p/\uFF61/x', 'p/\u{1F600}/y', 'q/z'])
+  expect(tracked.named('y')).toEqual(['p/\u{1F600}/y'])
 })

@@ -113,7 +113,7 @@ export const hiddenOrModules = (segment: string) =>
  * no rule is ever needed.
  */
 export interface GitFacts {
-  tracked: readonly string[]
+  tracked: TrackedPaths
   outsideRules: () => OutsideRules
 }
 
@@ -153,7 +153,7 @@ interface RuleLevel {
  * untracked nested git repository is listed as a folder (git names it without its files).
  */
 export function gitTree(root: string, facts: GitFacts): FileTree {
-  const tracked = TrackedPaths.of(facts.tracked)
+  const tracked = facts.tracked
   let outside: (OutsideRules & { levels: RuleLevel[] }) | undefined
   /** The rules outside the folders, the strongest first: asked for at the first untracked entry. */
   const outsideLevels = () => {
@@ -249,17 +249,15 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
       return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
     },
     filesNamed(name, where) {
-      const suffix = `/${name}`
-      return facts.tracked
+      return tracked
+        .named(name)
         .filter(
           (p) =>
-            (p === name || p.endsWith(suffix)) &&
             !p.split('/').slice(0, -1).some(hiddenOrModules) &&
             (!where || where(p)) &&
             folderBelongs(parentOf(p)) &&
             isFileOrLink(`${root}/${p}`)
         )
-        .sort(byCodePoint)
     }
   }
 
@@ -308,7 +306,7 @@ export async function readGitFacts(root: string): Promise<GitFacts | string> {
   const index = await git(root, ['ls-files', '-z', '--cached'])
   if (index.code !== 0) return index.stderr.trim().split('\n')[0] || `git exit ${index.code}`
   return {
-    tracked: index.stdout.split('\0').filter(Boolean),
+    tracked: TrackedPaths.fromGitList(index.stdout),
     outsideRules: () => readOutsideRules(root)
   }
 }
