@@ -12,7 +12,7 @@ import {
   stepLines,
   expectNoStackTrace
 } from '../../../test/kit/step-log.js'
-import { ALL, change, exampleRepo, prPayload, touch } from './helpers.js'
+import { ALL, change, discoverIn, exampleRepo, prPayload, touch } from './helpers.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 
@@ -280,6 +280,11 @@ test("a package depending only on the root's extra runs when that sibling change
       )
     })
   )
+  // Once agent-utilities runs itself, it cannot miss a sibling: no warning about it.
+  touch(dir, ['agent-utilities/README.md'])
+  const running = await discoverIn(dir, 'pull_request', prPayload(main))
+  expect(running.matrix).toContain('agent-utilities')
+  expect(running.result.findings.filter((f) => f.package === 'agent-utilities')).toEqual([])
 })
 
 test('nested packages: package-globs runs what the flattened repository runs; zero configuration warns', async () => {

@@ -121,11 +121,18 @@ function unreadableMentions(repo: Repo, named: string[]): [string, Why][] {
 }
 
 /**
- * The shared unreadDependencies of every package: dependents found by affected may be missing
- * one of these (a requirements file, a custom hook), so discover says so.
+ * The shared unreadDependencies of the packages that do not run: one of them may depend on a
+ * changed sibling through dependencies discover cannot read (a requirements file, a custom hook),
+ * so discover says so. A package that runs anyway misses nothing.
  */
-export function unreadDependencyNotices(repo: Repo): Finding[] {
-  return repo.packages.flatMap((p) => (p.pyproject ? unreadDependencies(p.pyproject, p.dir) : []))
+export function unreadDependencyNotices(
+  repo: Repo,
+  running: ReadonlyMap<string, unknown>
+): Finding[] {
+  const notices: Finding[] = []
+  for (const p of repo.packages)
+    if (p.pyproject && !running.has(p.dir)) notices.push(...unreadDependencies(p.pyproject, p.dir))
+  return notices
 }
 
 /** `[project] name` read by eye from a base pyproject that does not parse. */

@@ -123,12 +123,11 @@ export function firstRunAll(
   files: string[],
   globs: string[]
 ): { file: string; glob: string } | undefined {
-  const matchers = globs.map((glob) => ({ glob, test: globMatcher(glob, { dot: true }) }))
-  for (const file of files) {
-    const hit = matchers.find((m) => m.test(file))
-    if (hit) return { file, glob: hit.glob }
-  }
-  return undefined
+  // One test of every glob at once per file; which glob it was is asked of the one file found.
+  const matchesAny = globMatcher(globs, { dot: true })
+  const file = files.find(matchesAny)
+  if (file === undefined) return undefined
+  return { file, glob: globs.find((glob) => globMatcher(glob, { dot: true })(file))! }
 }
 
 /** The run-all globs: the settings table's, the input's, and the file holding the settings. */

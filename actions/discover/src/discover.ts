@@ -214,7 +214,7 @@ function buildMatrix(
 ): Pick<Discovery, 'matrix' | 'legs' | 'shards' | 'skipped' | 'findings'> {
   const findings: Finding[] = [...repo.settingsFindings]
   // Dependents were looked for: say where dependencies could not be read (see affected.ts).
-  if (decision.code === 'changed') findings.push(...unreadDependencyNotices(repo))
+  if (decision.code === 'changed') findings.push(...unreadDependencyNotices(repo, decision.run))
   findings.push(...archived.findings)
   const matrix: string[] = []
   const skipped: Discovery['skipped'] = []
