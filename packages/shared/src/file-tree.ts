@@ -174,6 +174,16 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
   const noGitignore = new Set<string>()
   const excludedFolders = new Map<string, boolean>()
   const realFolders = new Set<string>()
+  /**
+   * The tracked paths below each listed folder: a folder's run is searched for within its
+   * parent's, a few steps, where a search of the whole list takes a dozen and more.
+   */
+  const runs = new Map<string, TrackedPaths>([['', tracked]])
+  const trackedIn = (rel: string): TrackedPaths => {
+    let run = runs.get(rel)
+    if (!run) runs.set(rel, (run = trackedIn(parentOf(rel)).inside(rel)))
+    return run
+  }
 
   /** The rule levels that apply inside `rel`, the strongest first. */
   const levelsIn = (rel: string): RuleLevel[] => {
@@ -229,7 +239,7 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
       if (!entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) noGitignore.add(rel)
       const files: string[] = []
       const dirs: string[] = []
-      const here = tracked.inside(rel).entries()
+      const here = trackedIn(rel).entries()
       for (const entry of entries) {
         if (entry.name === '.git') continue
         const child = rel ? `${rel}/${entry.name}` : entry.name
