@@ -236,25 +236,30 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
       if (!folderBelongs(rel)) return undefined
       const entries = readEntries(root, rel)
       if (!entries) return undefined
-      if (!entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) noGitignore.add(rel)
       const files: string[] = []
       const dirs: string[] = []
       const here = trackedIn(rel).entries()
+      const pathOf = (name: string) => (rel ? `${rel}/${name}` : name)
+      let gitignore = false
       for (const entry of entries) {
-        if (entry.name === '.git') continue
-        const child = rel ? `${rel}/${entry.name}` : entry.name
+        const name = entry.name
+        if (name === '.git') continue
         if (!entry.isDirectory()) {
-          if (here.files.has(entry.name) || untrackedBelongs(child, false)) files.push(entry.name)
-        } else if (here.files.has(entry.name))
-          files.push(entry.name) // a submodule, listed as git does
+          if (name === '.gitignore') gitignore = true
+          if (here.files.has(name) || untrackedBelongs(pathOf(name), false)) files.push(name)
+        } else if (here.files.has(name))
+          files.push(name) // a submodule, listed as git does
         else if (
-          here.folders.has(entry.name) ||
-          (untrackedBelongs(child, true) && tree.list(child))
+          here.folders.has(name) ||
+          (untrackedBelongs(pathOf(name), true) && tree.list(pathOf(name)))
         ) {
-          dirs.push(entry.name)
-          realFolders.add(child)
+          dirs.push(name)
+          realFolders.add(pathOf(name))
         }
       }
+      // Remembered after the entries are looked at: an untracked one among them reads the
+      // folder's rules (levelsIn), which finds the `.gitignore` itself.
+      if (!gitignore) noGitignore.add(rel)
       if (!files.length && !dirs.length) return undefined
       return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
     },
