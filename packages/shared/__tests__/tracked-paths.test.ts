@@ -97,3 +97,23 @@ test("git's byte order is not JavaScript's past U+FFFF: such a list is sorted fi
   expect(entriesOf(tracked.inside('p')).folders).toEqual(['\uFF61', '\u{1F600}'].sort())
   expect(tracked.named('y')).toEqual(['p/\u{1F600}/y'])
 })
+
+test('long and short runs side by side: the answers of a plain reading of the list', () => {
+  // Folders holding 1 to 40 paths, some nested, so a folder's run ends at every distance.
+  const paths: string[] = []
+  for (let f = 0; f < 60; f++)
+    for (let k = 0; k < 1 + ((f * 7) % 40); k++)
+      paths.push(k % 5 === 4 ? `f${f}/sub${k % 3}/x${k}.py` : `f${f}/x${k}.py`)
+  paths.push('top.txt')
+  const tracked = TrackedPaths.of(paths)
+  const plainEntries = (dir: string) => {
+    const prefix = dir ? `${dir}/` : ''
+    const below = paths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length))
+    const files = below.filter((p) => !p.includes('/'))
+    const folders = [...new Set(below.filter((p) => p.includes('/')).map((p) => p.split('/')[0]))]
+    return { files: files.sort(), folders: folders.sort() }
+  }
+  for (const dir of ['', 'f0', 'f1', 'f7', 'f39', 'f59', 'f12/sub1', 'f5/sub0', 'nothing'])
+    expect([dir, entriesOf(tracked.inside(dir))]).toEqual([dir, plainEntries(dir)])
+  expect(entriesOf(tracked.inside('f12').inside('f12/sub1'))).toEqual(plainEntries('f12/sub1'))
+})

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import path from 'node:path'
 import { UserError } from './errors.js'
-import { FileTree, startFileTree, TreeSource } from './file-tree.js'
+import { FileTree, hiddenOrModules, startFileTree, TreeSource } from './file-tree.js'
 import type { Finding } from './findings.js'
 import { parseRepoJson } from './json-file.js'
 import { Owners, parseOwners } from './owners.js'
@@ -133,7 +133,7 @@ export function neverPackage(settings: Settings, grandfather: Grandfather): Fold
     .filter(Boolean)
   return (dir) => {
     const segments = dir.split('/')
-    if (segments.some((s) => s.startsWith('.') || s === 'node_modules')) return true
+    if (segments.some(hiddenOrModules)) return true
     if (segments[0] === settings.namespace) return true
     if (excluded.some((e) => dir === e || dir.startsWith(`${e}/`))) return true
     return isGrandfathered(grandfather, dir)
