@@ -31,6 +31,12 @@ export function groupTitles(stdout: string): string[] {
   return titles
 }
 
+/**
+ * The environment of a step with debug logging on: the runner sets RUNNER_DEBUG=1 then, and the
+ * bundles write their debug lines only when it does (the runner drops them otherwise).
+ */
+export const DEBUG_LOGGING = { RUNNER_DEBUG: '1' }
+
 /** The messages of the `::debug::` lines. */
 export function debugLines(stdout: string): string[] {
   return stepLines(stdout).flatMap((l) => (l.startsWith('::debug::') ? [l.slice(9)] : []))

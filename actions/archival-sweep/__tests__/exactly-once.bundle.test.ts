@@ -8,7 +8,7 @@ import path from 'node:path'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { runBundle } from '@contribs-actions/cli'
 import { copyExampleRepo, EXAMPLE_REPO, tempDir } from '../../../test/kit/fixtures.js'
-import { debugLines } from '../../../test/kit/step-log.js'
+import { DEBUG_LOGGING, debugLines } from '../../../test/kit/step-log.js'
 import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
 import {
   everyWriteDue,
@@ -91,7 +91,7 @@ test('a stale issue whose close keeps failing: the re-run closes it without comm
   expect(commentsOn(repo, issue)).toHaveLength(1)
 
   emu.clearRequests()
-  const again = await sweep(emu, repo, { workspace: checkout })
+  const again = await sweep(emu, repo, { workspace: checkout, env: DEBUG_LOGGING })
   // (The new stale issue for langchain, opened by the first run, is listed too.)
   expect(again.issues.find((i) => i.issue === issue)).toMatchObject({
     stage: 'closed',
@@ -156,7 +156,7 @@ test('an archive cut short after its label: the next run posts the final comment
   expect(milestonesPosted(emu, repo, issue).map((m) => m.day)).toEqual([7, 14])
 
   emu.clearRequests()
-  const again = await sweep(emu, repo, { workspace })
+  const again = await sweep(emu, repo, { workspace, env: DEBUG_LOGGING })
   expect(again.issues[0]).toMatchObject({ actions: ['day-21-archived'], stage: 'archived' })
   expect(debugLines(again.stdout)).toContain(
     'day-21-archived: due since 2026-01-26 and not posted: comment (label archived is on already)'

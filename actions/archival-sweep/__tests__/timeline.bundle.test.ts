@@ -3,7 +3,7 @@
 import { beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { tempDir } from '../../../test/kit/fixtures.js'
-import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
+import { DEBUG_LOGGING, debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import {
   client,
   DAY,
@@ -46,7 +46,7 @@ test('30 days, sweeping twice a week with one week dropped: each milestone once,
   const logOn = new Map<number, string>()
   for (const d of sweepDays) {
     setDay(emu, d + 0.25)
-    const r = await sweep(emu, repo, { workspace })
+    const r = await sweep(emu, repo, { workspace, env: DEBUG_LOGGING })
     byDay.set(d, r.issues[0].actions)
     logOn.set(d, r.stdout)
     if (d === 8) {

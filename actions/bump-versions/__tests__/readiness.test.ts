@@ -5,7 +5,7 @@
 // behind.
 import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
 import { cleanupTempDirs, EXAMPLE_REPO } from '../../../test/kit/fixtures.js'
-import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
+import { DEBUG_LOGGING, debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import {
@@ -101,7 +101,7 @@ function expectLocksMatchMain() {
 
 test('0.8.0rc1 is released: every package without sibling dependencies opens, the rest wait', async () => {
   emu.clearRequests()
-  const r = await runBump(emu, s)
+  const r = await runBump(emu, s, { env: DEBUG_LOGGING })
   expect(r.stderr).toBe('')
   expect(r.exitCode).toBe(0)
   expect(r.outputs.version).toBe(V)

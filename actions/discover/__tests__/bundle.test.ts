@@ -7,6 +7,7 @@ import { runBundle } from '@contribs-actions/cli'
 import { cleanupTempDirs, git, REPO_ROOT, tempDir } from '../../../test/kit/fixtures.js'
 import { CORE_DIR, generateRepo, NESTED_GLOBS } from '../../../test/kit/generate-repo.js'
 import {
+  DEBUG_LOGGING,
   debugLines,
   groupTitles,
   stepLines,
@@ -73,9 +74,6 @@ test('pull_request: the bundle and the CLI give the same answer', async () => {
   expect(cli.matrix).toEqual(['_integration_core', 'crewai', 'dspy', 'langchain'])
 })
 
-// The runner sets RUNNER_DEBUG=1 when debug logging is on; without it, it drops debug lines.
-const DEBUG_ON = { RUNNER_DEBUG: '1' }
-
 test('the log: each phase in a closed group, and a debug line naming why each package runs', async () => {
   const { dir, main } = exampleRepo()
   git(dir, 'checkout', '-q', '-b', 'feature')
@@ -84,7 +82,7 @@ test('the log: each phase in a closed group, and a debug line naming why each pa
     action: 'discover',
     event: { name: 'pull_request', payload: prPayload(main) },
     workspace: dir,
-    env: DEBUG_ON
+    env: DEBUG_LOGGING
   })
   expect(r.exitCode).toBe(0)
   expect(groupTitles(r.stdout)).toEqual(['Subpackages', 'Changed files', 'Decision', 'Matrix'])
@@ -120,7 +118,7 @@ test('debug logging off: the same groups and lines, and no debug line', async ()
       workspace: dir,
       env
     })
-  const [off, on] = [await run({}), await run(DEBUG_ON)]
+  const [off, on] = [await run({}), await run(DEBUG_LOGGING)]
   expect(off.exitCode).toBe(0)
   expect(debugLines(off.stdout)).toEqual([])
   expect(debugLines(on.stdout).length).toBeGreaterThan(0)
@@ -137,7 +135,7 @@ test('the log: a run-all file says which glob it matched', async () => {
     action: 'discover',
     event: { name: 'pull_request', payload: prPayload(main) },
     workspace: dir,
-    env: DEBUG_ON
+    env: DEBUG_LOGGING
   })
   expect(r.outputs.reason).toBe('run-all:uv.lock')
   expect(groupTitles(r.stdout)).toHaveLength(4)
@@ -255,7 +253,7 @@ test("a package depending only on the root's extra runs when that sibling change
     action: 'discover',
     event: { name: 'pull_request', payload: prPayload(main) },
     workspace: dir,
-    env: DEBUG_ON
+    env: DEBUG_LOGGING
   })
   expect(r.exitCode).toBe(0)
   expect(JSON.parse(r.outputs.matrix)).toEqual(['citations', 'dspy'])

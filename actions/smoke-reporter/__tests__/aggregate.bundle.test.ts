@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { trackingMarker } from '@contribs-actions/shared'
-import { debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
+import { DEBUG_LOGGING, debugLines, groupTitles, stepLines } from '../../../test/kit/step-log.js'
 import { CLEAN_TEXT } from '../src/state.js'
 import {
   commitCount,
@@ -50,7 +50,7 @@ async function nightly(
     jobs: legs(results)
   })
   // Debug logging on (the runner's RUNNER_DEBUG), so the log holds why each package is quiet.
-  return ok(await report(emu, repo, { runId: id, env: { RUNNER_DEBUG: '1' }, ...extra }))
+  return ok(await report(emu, repo, { runId: id, env: DEBUG_LOGGING, ...extra }))
 }
 
 test('red, red (issue), red (comment), same run again, green (recovery), red, red (a new issue)', async () => {

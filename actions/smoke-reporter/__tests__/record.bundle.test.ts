@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { mapLimit, parseTrackingMarker } from '@contribs-actions/shared'
 import {
+  DEBUG_LOGGING,
   debugLines,
   expectNoStackTrace,
   expectOneFileError,
@@ -42,8 +43,14 @@ afterAll(async () => {
   cleanupTempDirs()
 })
 
-const record = (repo: string, runId: number, pkg: string, outcome: string, token?: string) =>
-  report(emu, repo, { runId, token, inputs: { mode: 'record', package: pkg, outcome } })
+const record = (
+  repo: string,
+  runId: number,
+  pkg: string,
+  outcome: string,
+  token?: string,
+  env?: Record<string, string>
+) => report(emu, repo, { runId, token, env, inputs: { mode: 'record', package: pkg, outcome } })
 
 test('20 legs, several at a time: every count survives, one issue per package, one comment per later red', async () => {
   const repo = 'race'
@@ -117,14 +124,14 @@ test('20 legs, several at a time: every count survives, one issue per package, o
   console.log(`20 legs: ${raced} lost compare-and-swap rounds re-applied`)
 
   // Reporting any of them again changes nothing.
-  const again = ok(await record(repo, 1005, 'dspy', 'failure'))
+  const again = ok(await record(repo, 1005, 'dspy', 'failure', undefined, DEBUG_LOGGING))
   expect(again.summary).toContain('already counted')
   expect(groupTitles(again.stdout)).toEqual([])
   expect(debugLines(again.stdout)).toEqual(['dspy: run 1005/1 was counted already'])
   expect(stateFile(gitDir, 'dspy')).toMatchObject({ consecutive_failures: 10 })
 
   // A green leg recovers the issue (record mode): comment, label off, issue open, counters reset.
-  const green = ok(await record(repo, 1011, 'dspy', 'success'))
+  const green = ok(await record(repo, 1011, 'dspy', 'success', undefined, DEBUG_LOGGING))
   expect(outputs(green).recovered).toEqual([
     expect.objectContaining({ package: 'dspy', issue: dspyIssue })
   ])
