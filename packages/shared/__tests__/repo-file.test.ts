@@ -163,23 +163,38 @@ describe.each([{ folderListed: false }, { folderListed: true }])(
   }
 )
 
-describe('size and encoding', () => {
-  it('refuses a file over the limit from its size, without reading it', () => {
+describe.each([{ folderListed: false }, { folderListed: true }])('size (%o)', (options) => {
+  it('refuses a file over the limit from its size, whatever was read of it', () => {
     const { root } = checkout()
     const big = path.join(root, 'pkg', 'pyproject.toml')
     truncateSync(big, 50 * 1024 * 1024) // sparse: 50 MB that cost no disk
-    const r = refusal(() => readRepoBytes(root, 'pkg/pyproject.toml'))
+    const r = refusal(() => readRepoBytes(root, 'pkg/pyproject.toml', options))
     expect(r).toEqual(refused('too-large', 'pkg/pyproject.toml'))
     expect(r.message).toBe(
       `52428800 bytes, over the ${MAX_REPO_FILE_BYTES}-byte limit (1 MiB) for a repository file (not read)`
     )
     truncateSync(big, MAX_REPO_FILE_BYTES)
-    expect(readRepoBytes(root, 'pkg/pyproject.toml')?.length).toBe(MAX_REPO_FILE_BYTES)
-    expect(refusal(() => readRepoBytes(root, 'README.md', { maxBytes: 3 })).reason).toBe(
-      'too-large'
+    expect(readRepoBytes(root, 'pkg/pyproject.toml', options)?.length).toBe(MAX_REPO_FILE_BYTES)
+    expect(
+      refusal(() => readRepoBytes(root, 'README.md', { ...options, maxBytes: 3 })).reason
+    ).toBe('too-large')
+    expect(readRepoBytes(root, 'README.md', { ...options, maxBytes: 6 })?.toString()).toBe(
+      'hello\n'
     )
   })
 
+  it('an empty file is an empty text; bytes read stay as they were after later reads', () => {
+    const { root } = checkout()
+    writeFiles(root, { 'pkg/empty.txt': '', 'pkg/other.txt': 'other bytes\n' })
+    expect(readRepoText(root, 'pkg/empty.txt', options)).toBe('')
+    const first = readRepoBytes(root, 'README.md', options)
+    readRepoBytes(root, 'pkg/other.txt', options)
+    readRepoText(root, 'pkg/pyproject.toml', options)
+    expect(first?.toString()).toBe('hello\n')
+  })
+})
+
+describe('encoding', () => {
   it('text that is not UTF-8 is refused with the line and column of the first bad byte', () => {
     const { root } = checkout()
     const latin1 = Buffer.from(

@@ -23,9 +23,11 @@ import { git } from './git.js'
  *   at a link that loops;
  * - refuses anything but a regular file (a folder, a named pipe, a device, a socket) from its
  *   `lstat`/`stat`, before opening it, and opens with O_NONBLOCK, so `/dev/zero` or a FIFO can
- *   neither hang nor fill memory;
+ *   neither hang nor fill memory (in a folder the file tree listed, the file is opened and read
+ *   first, at most one byte past the limit, and what that read does not settle is refused from
+ *   `fstat`: see ReadOptions.folderListed);
  * - refuses a file over `maxBytes` (MAX_REPO_FILE_BYTES unless said otherwise) from its size,
- *   and reads no more than that size should it grow meanwhile;
+ *   and never reads more than that (and one byte) should it grow meanwhile;
  * - decodes strictly as UTF-8 (a byte order mark is kept, as the file has it), since pip, uv and
  *   hatch reject anything else; the error names the line and column of the first bad byte.
  *
@@ -57,10 +59,12 @@ export interface ReadOptions {
   /**
    * The file's folder came from the file tree (file-tree.ts), whose listings never go through a
    * symbolic link (git records a link as a file and never checks a path out through one): only
-   * the file itself is checked, by opening it with O_NOFOLLOW|O_NONBLOCK and looking at the
-   * open file, which costs what reading it costs anyway. Otherwise every part of the path is
-   * looked at with lstat first and nothing but a regular file is opened. On 5,000 package files
-   * the lstat calls cost more than the reads.
+   * the file itself is checked. It is opened with O_NOFOLLOW|O_NONBLOCK and read, at most one
+   * byte past the limit; only what that does not settle (a link, nothing read, more than the
+   * limit, an error) is looked at with fstat, then refused or read as any other file. Otherwise
+   * every part of the path is looked at with lstat first and nothing but a regular file is
+   * opened. On 5,000 package files the stat calls, each building a Stats object, cost more than
+   * the reads.
    */
   folderListed?: boolean
 }
@@ -195,11 +199,10 @@ const OPEN_FLAGS =
   (constants.O_NOCTTY ?? 0)
 
 /**
- * Opens `rel` for a caller reading into a buffer of its own (discover's FileArena), after the
- * checks above (see ReadOptions.folderListed for which); undefined when there is no such file.
- * The caller reads at most `size` bytes and closes `fd`.
+ * Opens `rel` after the checks above (see ReadOptions.folderListed for which); undefined when
+ * there is no such file. The caller reads at most `size` bytes and closes `fd`.
  */
-export function openRepoFile(
+function openRepoFile(
   root: string,
   rel: string,
   options: ReadOptions = {}
@@ -249,12 +252,63 @@ function openNoFollow(
   return openSync(real, OPEN_FLAGS)
 }
 
+/**
+ * A file in a listed folder (ReadOptions.folderListed) read without looking at it first: the
+ * bytes, in a buffer the next read reuses; undefined when nothing is there; null when the read
+ * does not settle what it is (see ReadOptions.folderListed), for openRepoFile to say.
+ */
+function readListedFile(abs: string, maxBytes: number): Buffer | undefined | null {
+  let fd: number
+  try {
+    fd = openSync(abs, OPEN_FLAGS)
+  } catch (e) {
+    return code(e) === 'ENOENT' || code(e) === 'ENOTDIR' ? undefined : null
+  }
+  const buffer = readBuffer(maxBytes + 1)
+  let used = 0
+  try {
+    for (let n = 1; n > 0 && used < buffer.length; used += n)
+      n = readSync(fd, buffer, used, buffer.length - used, null)
+  } catch {
+    return null // a folder (EISDIR), a pipe with nothing to read yet (EAGAIN), ...
+  } finally {
+    closeSync(fd)
+  }
+  // Nothing read may be an empty file or a pipe no one writes to; more than the limit, a large
+  // file or a device: fstat tells them apart.
+  return used === 0 || used > maxBytes ? null : buffer.subarray(0, used)
+}
+
+let sharedBuffer: Buffer | undefined
+/** A buffer of at least `size` bytes, kept for the next read (reads are synchronous). */
+function readBuffer(size: number): Buffer {
+  if (!sharedBuffer || sharedBuffer.length < size) sharedBuffer = Buffer.allocUnsafe(size)
+  return sharedBuffer
+}
+
 /** The bytes of a regular file inside the checkout; undefined when there is none. */
 export function readRepoBytes(
   root: string,
   rel: string,
   options: ReadOptions = {}
 ): Buffer | undefined {
+  const bytes = readBytes(root, rel, options)
+  // A listed folder's file comes in the shared buffer (readListedFile): the caller gets a copy.
+  return bytes && options.folderListed ? Buffer.from(bytes) : bytes
+}
+
+/**
+ * readRepoBytes without the copy: with `folderListed`, the bytes may sit in the shared buffer
+ * until the next read, so they are used at once (readRepoText decodes them).
+ */
+function readBytes(root: string, rel: string, options: ReadOptions): Buffer | undefined {
+  if (options.folderListed) {
+    const listed = readListedFile(
+      `${root}/${normalRel(rel)}`,
+      options.maxBytes ?? MAX_REPO_FILE_BYTES
+    )
+    if (listed !== null) return listed
+  }
   const opened = openRepoFile(root, rel, options)
   if (!opened) return undefined
   const { fd, size } = opened
@@ -280,7 +334,7 @@ export function readRepoText(
   rel: string,
   options: ReadOptions = {}
 ): string | undefined {
-  const bytes = readRepoBytes(root, rel, options)
+  const bytes = readBytes(root, rel, options)
   return bytes && decodeUtf8(bytes, rel)
 }
 
