@@ -124,22 +124,24 @@ export class TrackedPaths {
   }
 
   /**
-   * The index of the first path from `from` on that does not start with `prefix`. Runs are short
-   * (a package's files) in a long list, so the end is bracketed by doubling steps from `from`
-   * before the binary search: a few comparisons where a search of the whole rest takes a dozen.
+   * The index of the first path from `from` on that does not start with `prefix`. In a long
+   * run (the root's: the whole list) the end is bracketed by doubling steps from `from` first,
+   * since the run sought is short (a package's files): a few comparisons where a search of the
+   * whole rest takes a dozen and more.
    */
   private runEnd(prefix: string, from: number): number {
-    const inRun = (index: number) => this.text.startsWith(prefix, this.starts[index])
     let low = from
-    let step = 1
-    while (low + step < this.high && inRun(low + step)) {
+    let high = this.high
+    for (let step = 1; high - low > 32 && low + step < high; step *= 2) {
+      if (!this.text.startsWith(prefix, this.starts[low + step])) {
+        high = low + step
+        break
+      }
       low += step
-      step *= 2
     }
-    let high = Math.min(low + step, this.high)
     while (low < high) {
       const middle = (low + high) >>> 1
-      if (inRun(middle)) low = middle + 1
+      if (this.text.startsWith(prefix, this.starts[middle])) low = middle + 1
       else high = middle
     }
     return low
