@@ -1,5 +1,5 @@
 import {
-  byCodePoint,
+  sortByCodePoint,
   globMatcher,
   Grandfather,
   isGrandfathered,
@@ -54,7 +54,7 @@ export function touchedPaths(changes: Change[]): string[] {
   let ordered = !renames
   for (let i = 1; ordered && i < paths.length; i++) ordered = paths[i - 1] < paths[i]
   if (ordered) return paths
-  return [...new Set(paths)].sort(byCodePoint)
+  return sortByCodePoint([...new Set(paths)])
 }
 
 export function isDocs(rel: string, settings: Settings): boolean {

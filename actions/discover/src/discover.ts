@@ -1,6 +1,6 @@
 import {
   ArchivedEntry,
-  byCodePoint,
+  sortByCodePoint,
   Finding,
   getTable,
   loadRepo,
@@ -218,7 +218,7 @@ function buildMatrix(
   findings.push(...archived.findings)
   const matrix: string[] = []
   const skipped: Discovery['skipped'] = []
-  for (const dir of [...decision.run.keys()].sort(byCodePoint)) {
+  for (const dir of sortByCodePoint([...decision.run.keys()])) {
     const listed = archived.entries.get(dir)
     if (listed) {
       // Its line in the file is for findings, not for the `skipped` output.

@@ -1,5 +1,6 @@
 import {
   byCodePoint,
+  sortByCodePoint,
   canonicalVersion,
   tiersOf,
   UserError,
@@ -108,7 +109,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
   const skipped = withDependents(graph, direct.keys())
   for (const dir of skipped) {
     if (direct.has(dir)) continue
-    const on = [...(graph.deps.get(dir) ?? [])].filter((d) => skipped.has(d)).sort(byCodePoint)
+    const on = sortByCodePoint([...(graph.deps.get(dir) ?? [])].filter((d) => skipped.has(d)))
     stragglers.push({ dir, kind: 'dependency', why: `needs ${on.join(', ')}, not in this release` })
   }
   const tracked = new Map(input.tracked.map((t) => [t.package, t]))
@@ -136,7 +137,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     stragglers,
     atRisk: atRiskOf(input.tracked, new Set(input.packages.map((p) => p.dir))),
     meta,
-    assets: assets.sort(byCodePoint)
+    assets: sortByCodePoint(assets)
   }
 }
 

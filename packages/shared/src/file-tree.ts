@@ -3,7 +3,7 @@ import path from 'node:path'
 import ignore, { type Ignore } from 'ignore'
 import { git, gitSync } from './git.js'
 import { readRepoText, UnreadableFileError } from './repo-file.js'
-import { byCodePoint } from './text.js'
+import { sortByCodePoint } from './text.js'
 import { TrackedPaths } from './tracked-paths.js'
 
 /** What one folder holds, each list sorted by code point. */
@@ -81,7 +81,7 @@ export function diskTree(root: string): FileTree {
       const dirs: string[] = []
       // A Dirent is not followed: a link to a folder counts as a file here, never listed into.
       for (const e of entries) (e.isDirectory() ? dirs : files).push(e.name)
-      return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
+      return { files: sortByCodePoint(files), dirs: sortByCodePoint(dirs) }
     },
     filesNamed(name, where) {
       return walkFilesNamed(this, name).filter((file) => !where || where(file))
@@ -99,7 +99,7 @@ function walkFilesNamed(tree: FileTree, name: string): string[] {
     for (const dir of listing.dirs) if (!hiddenOrModules(dir)) visit(rel ? `${rel}/${dir}` : dir)
   }
   visit('')
-  return out.sort(byCodePoint)
+  return sortByCodePoint(out)
 }
 
 /** A hidden folder or node_modules: never a package's place, never searched for files. */
@@ -261,7 +261,7 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
       // folder's rules (levelsIn), which finds the `.gitignore` itself.
       if (!gitignore) noGitignore.add(rel)
       if (!files.length && !dirs.length) return undefined
-      return { files: files.sort(byCodePoint), dirs: dirs.sort(byCodePoint) }
+      return { files: sortByCodePoint(files), dirs: sortByCodePoint(dirs) }
     },
     filesNamed(name, where) {
       return tracked

@@ -3,7 +3,7 @@ import { globMatcher } from './glob.js'
 import type { Finding } from './findings.js'
 import { getTable, PyProject } from './pyproject.js'
 import type { Settings } from './settings.js'
-import { byCodePoint, plural } from './text.js'
+import { plural, sortByCodePoint } from './text.js'
 
 /**
  * Where a repository keeps its packages.
@@ -102,7 +102,7 @@ export function globFolders(
     }
     walk('', 0)
   }
-  return [...found].sort(byCodePoint)
+  return sortByCodePoint([...found])
 }
 
 /**

@@ -14,6 +14,15 @@ export function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/**
+ * `list` sorted in place in byCodePoint's order, and returned. Without a comparator, sort
+ * compares strings by UTF-16 units as `<` does, natively: several times faster than calling
+ * byCodePoint, which counts when every folder of thousands of packages is listed.
+ */
+export function sortByCodePoint(list: string[]): string[] {
+  return list.sort()
+}
+
 /** `s` with every character a regular expression gives a meaning escaped, to match it literally. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

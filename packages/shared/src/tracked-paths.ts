@@ -1,4 +1,4 @@
-import { byCodePoint } from './text.js'
+import { sortByCodePoint } from './text.js'
 
 /**
  * The paths git tracks, asked "does this folder hold a tracked path?", "what does git track
@@ -33,7 +33,7 @@ export class TrackedPaths {
 
   /** The paths of a list in any order. */
   static of(paths: readonly string[]): TrackedPaths {
-    const sorted = [...paths].sort(byCodePoint)
+    const sorted = sortByCodePoint([...paths])
     return TrackedPaths.sorted(sorted.map((p) => `${p}\0`).join(''))
   }
 
