@@ -82,6 +82,8 @@ test("git's list as it prints it (NUL after each path) gives the same answers", 
   ])
   expect(fromGit.named('e.py')).toEqual(['a/b/d/e.py'])
   expect(TrackedPaths.fromGitList('').holds('a')).toBe(false)
+  // A list whose last path lacks its NUL still holds that path.
+  expect(TrackedPaths.fromGitList('a/x.py\0b/y.py').holds('b')).toBe(true)
 })
 
 test("git's byte order is not JavaScript's past U+FFFF: such a list is sorted first", () => {

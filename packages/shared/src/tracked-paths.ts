@@ -25,9 +25,10 @@ export class TrackedPaths {
     private readonly prefix = ''
   ) {}
 
-  /** The paths of `git ls-files -z` output, as it came. */
+  /** The paths of `git ls-files -z` output, as it came (each path ends with a NUL). */
   static fromGitList(output: string): TrackedPaths {
-    if (!JS_ORDER_DIFFERS.test(output)) return TrackedPaths.sorted(output)
+    if (!JS_ORDER_DIFFERS.test(output))
+      return TrackedPaths.sorted(output === '' || output.endsWith('\0') ? output : `${output}\0`)
     return TrackedPaths.of(output.split('\0').filter(Boolean))
   }
 
