@@ -13,6 +13,16 @@ beforeAll(async () => {
 afterAll(async () => emu.close())
 
 describe('contents API over a real bare repository', () => {
+  /** Creates `path` with `text`, or updates it from the blob `sha`. */
+  const put = (path: string, message: string, text: string, sha?: string) =>
+    gh.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path,
+      message,
+      content: b64(text),
+      ...(sha === undefined ? {} : { sha })
+    })
+
   test('GET a file: base64 wrapped at 60 chars with trailing newline, sha is the git blob sha', async () => {
     const text = 'x'.repeat(100) + '\n'
     await emu.commit({ ...repo, files: { 'big.txt': text } })
@@ -71,21 +81,15 @@ describe('contents API over a real bare repository', () => {
   test('PUT create 201, update 200, one commit each, visible with git', async () => {
     const gitDir = emu.state.repo('acme', 'contribs').gitDir
     const before = git(gitDir, 'rev-parse', 'main')
-    const created = await gh.rest.repos.createOrUpdateFileContents({
-      ...repo,
-      path: 'state/pkg.json',
-      message: 'create state',
-      content: b64('{"v":1}\n')
-    })
+    const created = await put('state/pkg.json', 'create state', '{"v":1}\n')
     expect(created.status).toBe(201)
     expect(created.data.commit.parents?.[0].sha).toBe(before)
-    const updated = await gh.rest.repos.createOrUpdateFileContents({
-      ...repo,
-      path: 'state/pkg.json',
-      message: 'update state',
-      content: b64('{"v":2}\n'),
-      sha: created.data.content!.sha!
-    })
+    const updated = await put(
+      'state/pkg.json',
+      'update state',
+      '{"v":2}\n',
+      created.data.content!.sha!
+    )
     expect(updated.status).toBe(200)
     expect(git(gitDir, 'rev-parse', 'main')).toBe(updated.data.commit.sha)
     expect(git(gitDir, 'rev-list', '--count', `${before}..main`)).toBe('2')
@@ -99,21 +103,10 @@ describe('contents API over a real bare repository', () => {
       if (Array.isArray(data) || data.type !== 'file') throw new Error('expected a file')
       return { text: Buffer.from(data.content, 'base64').toString(), sha: data.sha }
     }
-    const first = await gh.rest.repos.createOrUpdateFileContents({
-      ...repo,
-      path: 'state/again.json',
-      message: 'v1',
-      content: b64('{"v":1}\n')
-    })
+    const first = await put('state/again.json', 'v1', '{"v":1}\n')
     expect(await read('main')).toEqual({ text: '{"v":1}\n', sha: first.data.content!.sha })
     expect((await read('main')).text).toBe('{"v":1}\n')
-    const second = await gh.rest.repos.createOrUpdateFileContents({
-      ...repo,
-      path: 'state/again.json',
-      message: 'v2',
-      content: b64('{"v":2}\n'),
-      sha: first.data.content!.sha!
-    })
+    const second = await put('state/again.json', 'v2', '{"v":2}\n', first.data.content!.sha!)
     expect(await read('main')).toEqual({ text: '{"v":2}\n', sha: second.data.content!.sha })
     expect((await read(first.data.commit.sha!)).text).toBe('{"v":1}\n')
     await gh.rest.repos.deleteFile({
