@@ -6,6 +6,7 @@ import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
 import { callName, TimeBudgetError } from './api-error.js'
 import { yieldWithoutClamp } from './bottleneck-yield.js'
+import { httpFetch } from './http-fetch.js'
 import {
   boundedAttempts,
   Bounds,
@@ -94,8 +95,8 @@ export function createClient(options: ClientOptions): Octokit {
   const octokit = new BoundedGitHub({
     auth: options.token,
     baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
-    // Plain fetch: a baseUrl given here (the emulator) is never sent through a proxy.
-    request: { fetch: globalThis.fetch },
+    // No proxy: a baseUrl given here (the emulator) is never sent through one.
+    request: { fetch: httpFetch },
     bounds,
     retry: {
       doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],

@@ -34,6 +34,7 @@
 import { randomBytes } from 'node:crypto'
 import { UserError } from '../errors.js'
 import type { Octokit } from './client.js'
+import { HttpAnswer, httpFetch, type HttpFetch } from './http-fetch.js'
 
 export interface Lease {
   /** `run_id/attempt` of the run holding it. */
@@ -176,25 +177,26 @@ export function fencedRequest(
   octokit: Octokit,
   check: () => Promise<void>
 ): {
-  request: { fetch: typeof fetch }
+  request: { fetch: HttpFetch }
   refusal: () => unknown
   /** Runs `call`; when the fence refused a request of it, throws the check's own error instead. */
   unlessRefused: <T>(call: () => Promise<T>) => Promise<T>
 } {
-  const defaults = octokit.request.endpoint.DEFAULTS.request as { fetch?: typeof fetch }
-  const send = defaults?.fetch ?? globalThis.fetch
+  const defaults = octokit.request.endpoint.DEFAULTS.request as { fetch?: HttpFetch }
+  const send = defaults?.fetch ?? httpFetch
   let refused: unknown
-  const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const guarded: HttpFetch = async (input, init) => {
     try {
       await check()
     } catch (e) {
       refused = e
       const message = e instanceof Error ? e.message : String(e)
-      return new Response(JSON.stringify({ message: `not sent: ${message}` }), {
-        status: 412,
-        statusText: 'Precondition Failed',
-        headers: { 'content-type': 'application/json', [FENCE_HEADER]: 'refused' }
-      })
+      return HttpAnswer.of(
+        412,
+        'Precondition Failed',
+        { 'content-type': 'application/json', [FENCE_HEADER]: 'refused' },
+        JSON.stringify({ message: `not sent: ${message}` })
+      )
     }
     return send(input, init)
   }
@@ -205,5 +207,5 @@ export function fencedRequest(
       throw refused ?? e
     }
   }
-  return { request: { fetch: guarded as typeof fetch }, refusal: () => refused, unlessRefused }
+  return { request: { fetch: guarded }, refusal: () => refused, unlessRefused }
 }
