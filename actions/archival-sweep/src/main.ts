@@ -4,7 +4,6 @@ import {
   Finding,
   Inputs,
   loadRepo,
-  repositoryOverrides,
   Logger,
   mapLimit,
   parseTrackingMarker,
@@ -52,7 +51,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   const options = parseOptions(inputs, ctx)
   const repo = await loadRepo(options.root, {
     table: options.table,
-    overrides: { ...repositoryOverrides(inputs), archival_days: options.archivalDays }
+    overrides: { ...options.overrides, archival_days: options.archivalDays }
   })
   const settings = repo.settings
   const minimum = readMinimum(repo, options.minimumUpstreamVersion)

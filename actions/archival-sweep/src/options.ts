@@ -1,9 +1,10 @@
-import path from 'node:path'
 import {
   checkValue,
   fillPattern,
   Inputs,
   isBranchName,
+  RepositoryInputs,
+  repositoryInputs,
   RunContext,
   SETTINGS_FIELDS,
   unknownPlaceholders,
@@ -23,9 +24,7 @@ export interface Texts {
   staleClose: string
 }
 
-export interface Options {
-  root: string
-  table?: string
+export interface Options extends RepositoryInputs {
   dryRun: boolean
   maxOperations: number
   /** Overrides `archival_days` from the settings table. */
@@ -84,8 +83,7 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
       `input \`max-operations\` must be at least ${registryWrites} with \`archive-changes: ${archive.mode}\` (got ${maxOperations}): one archive ${archive.mode === 'commit' ? 'commit' : 'pull request'} takes up to ${registryWrites} writes and would never fit a run`
     )
   return {
-    root: path.resolve(ctx.workspace, inputs.string('path') ?? '.'),
-    table: inputs.string('settings-table'),
+    ...repositoryInputs(inputs, ctx.workspace),
     dryRun: inputs.bool('dry-run', false),
     maxOperations,
     archivalDays: archivalDays(inputs.list('archival-days')),

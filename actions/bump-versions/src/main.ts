@@ -2,7 +2,6 @@ import {
   ActionResult,
   Inputs,
   loadRepo,
-  repositoryOverrides,
   Logger,
   readRepoBytes,
   Repo,
@@ -40,7 +39,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   const options = parseOptions(inputs, ctx)
   const repo = await loadRepo(options.root, {
     table: options.table,
-    overrides: repositoryOverrides(inputs)
+    overrides: options.overrides
   })
   const settings = repo.settings
   const source = await versionSource(resolveVersion(options.version, ctx, settings), {

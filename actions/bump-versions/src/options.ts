@@ -1,9 +1,7 @@
-import path from 'node:path'
-import { Inputs, RunContext } from '@contribs-actions/shared'
+import { Inputs, RepositoryInputs, repositoryInputs, RunContext } from '@contribs-actions/shared'
 import { splitCommand } from './lock.js'
 
-export interface Options {
-  root: string
+export interface Options extends RepositoryInputs {
   /** The `version` input, when given (wins over the event). */
   version?: string
   /** The lock command as typed, `{upstream}` not yet filled; undefined when turned off. */
@@ -11,7 +9,6 @@ export interface Options {
   dryRun: boolean
   /** Whether a token was given; without one only a dry run (from the checkout) is possible. */
   hasToken: boolean
-  table?: string
   /** Where temporary lock folders go (RUNNER_TEMP on a runner). */
   tempRoot?: string
 }
@@ -29,12 +26,11 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
   // Split once now, so an unbalanced quote fails before anything is read or written.
   if (lockCommand !== undefined) splitCommand(lockCommand)
   return {
-    root: path.resolve(ctx.workspace, inputs.string('path') ?? '.'),
+    ...repositoryInputs(inputs, ctx.workspace),
     version: inputs.string('version'),
     lockCommand,
     dryRun: inputs.bool('dry-run', false),
     hasToken: isToken(inputs.string('token')),
-    table: inputs.string('settings-table'),
     tempRoot: process.env.RUNNER_TEMP || undefined
   }
 }

@@ -1,14 +1,12 @@
-import path from 'node:path'
 import {
   Inputs,
-  repositoryOverrides,
+  RepositoryInputs,
+  repositoryInputs,
   RunContext,
-  Settings,
   UserError
 } from '@contribs-actions/shared'
 
-export interface Options {
-  root: string
+export interface Options extends RepositoryInputs {
   /** Explicit base commit (any revision git understands); overrides the event's base. */
   base?: string
   /** Explicit head commit; default HEAD (or the PR head for pull_request_target). */
@@ -16,9 +14,6 @@ export interface Options {
   /** The `default-branch` input; when unset the settings table, the payload, then `main` decide. */
   defaultBranch?: string
   maxLegs: number
-  table?: string
-  /** Settings given as inputs (package-globs), over the root table's. */
-  overrides: Partial<Settings>
   /** Extra run-all globs, on top of the settings table's `run_all`. */
   runAll: string[]
   /** The `skip-archived` input; undefined means the settings table decides. */
@@ -48,13 +43,11 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
       `input \`default-branch\` must be a branch name (got ${JSON.stringify(branch)})`
     )
   return {
-    root: path.resolve(ctx.workspace, inputs.string('path') ?? '.'),
+    ...repositoryInputs(inputs, ctx.workspace),
     base: revision(inputs, 'base'),
     head: revision(inputs, 'head'),
     defaultBranch: branch?.replace(/^refs\/heads\//, ''),
     maxLegs: inputs.int('max-legs', GITHUB_MATRIX_LIMIT, { min: 1, max: GITHUB_MATRIX_LIMIT }),
-    table: inputs.string('settings-table'),
-    overrides: repositoryOverrides(inputs),
     runAll: inputs.list('run-all') ?? [],
     skipArchived: skip === undefined ? undefined : inputs.bool('skip-archived', false)
   }

@@ -1,24 +1,19 @@
-import path from 'node:path'
 import {
   Inputs,
-  repositoryOverrides,
+  RepositoryInputs,
+  repositoryInputs,
   RunContext,
-  Settings,
   UserError
 } from '@contribs-actions/shared'
 
-export interface Options {
-  root: string
+export interface Options extends RepositoryInputs {
   /** One package (single mode), a list, or every package. */
   select:
     { mode: 'single'; package: string } | { mode: 'many'; packages: string[] } | { mode: 'all' }
-  table?: string
-  /** Settings given as inputs (package-globs), over the root table's. */
-  overrides: Partial<Settings>
 }
 
 export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>): Options {
-  const root = path.resolve(ctx.workspace, inputs.string('path') ?? '.')
+  const repository = repositoryInputs(inputs, ctx.workspace)
   const one = inputs.string('package')
   const many = inputs.string('packages')
   if (one && many) throw new UserError('give either `package` or `packages`, not both')
@@ -30,10 +25,5 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
     )
   else if (many === 'all') select = { mode: 'all' }
   else select = { mode: 'many', packages: inputs.list('packages') ?? [] }
-  return {
-    root,
-    select,
-    table: inputs.string('settings-table'),
-    overrides: repositoryOverrides(inputs)
-  }
+  return { ...repository, select }
 }

@@ -11,7 +11,6 @@ import {
   mapJobs,
   readRepoBytes,
   readRepoText,
-  repositoryOverrides,
   Repo,
   RunContext,
   splitRepository,
@@ -36,7 +35,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   const options = parseOptions(inputs, ctx)
   const repo = await loadRepo(options.root, {
     table: options.table,
-    overrides: repositoryOverrides(inputs)
+    overrides: options.overrides
   })
   const result = await decide(inputs, ctx, log, options, repo)
   result.findings.unshift(...repoFindings(repo))

@@ -1,13 +1,17 @@
 import path from 'node:path'
-import { Inputs, RunContext, UserError } from '@contribs-actions/shared'
+import {
+  Inputs,
+  RepositoryInputs,
+  repositoryInputs,
+  RunContext,
+  UserError
+} from '@contribs-actions/shared'
 import { checkTarget } from './tag.js'
 import { releaseVersion, type ReleaseVersion } from './version.js'
 
 export type Mode = 'plan' | 'rewrite' | 'publish' | 'tag'
 
-export interface Options {
-  root: string
-  table?: string
+export interface Options extends RepositoryInputs {
   mode: Mode
   release: ReleaseVersion
   dryRun: boolean
@@ -33,14 +37,13 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace' |
     throw new UserError(
       'input `build-jobs` is for `mode: publish` and `mode: rewrite`, which read the build results'
     )
-  const root = path.resolve(ctx.workspace, inputs.string('path') ?? '.')
+  const repository = repositoryInputs(inputs, ctx.workspace)
   return {
-    root,
-    table: inputs.string('settings-table'),
+    ...repository,
     mode,
     release: releaseVersion({ version: inputs.string('version'), ref: ctx.ref }),
     dryRun: inputs.bool('dry-run', false),
-    distDir: path.resolve(root, inputs.string('dist-dir') ?? 'dist'),
+    distDir: path.resolve(repository.root, inputs.string('dist-dir') ?? 'dist'),
     buildJobs: jobs === undefined ? undefined : jobPattern(jobs),
     upstreamVersion: inputs.version('upstream-version'),
     pinExtras: inputs.bool('pin-extras', true),

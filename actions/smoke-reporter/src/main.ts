@@ -2,7 +2,6 @@ import {
   ActionResult,
   Inputs,
   loadRepo,
-  repositoryOverrides,
   Logger,
   RunContext,
   UserError
@@ -22,7 +21,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   const repo = await loadRepo(options.root, {
     table: options.table,
     overrides: {
-      ...repositoryOverrides(inputs),
+      ...options.overrides,
       ...(options.threshold ? { failure_threshold: options.threshold } : {})
     }
   })

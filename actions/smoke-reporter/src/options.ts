@@ -1,5 +1,10 @@
-import path from 'node:path'
-import { Inputs, RunContext, UserError } from '@contribs-actions/shared'
+import {
+  Inputs,
+  RepositoryInputs,
+  repositoryInputs,
+  RunContext,
+  UserError
+} from '@contribs-actions/shared'
 import { CONCLUSIONS, Leg, PackageSignal, toSignals, validPackageName } from './signals.js'
 
 export type Source =
@@ -10,9 +15,7 @@ export type Source =
   /** Record: one leg's outcome for one package. */
   | { kind: 'record'; signal: PackageSignal }
 
-export interface Options {
-  root: string
-  table?: string
+export interface Options extends RepositoryInputs {
   mode: 'aggregate' | 'record'
   source: Source
   runId: number
@@ -144,8 +147,7 @@ export function parseOptions(
       throw new UserError(`input \`${name}\` must be a commit sha (got ${JSON.stringify(v)})`)
   }
   return {
-    root: path.resolve(ctx.workspace, inputs.string('path') ?? '.'),
-    table: inputs.string('settings-table'),
+    ...repositoryInputs(inputs, ctx.workspace),
     mode,
     source,
     runId,

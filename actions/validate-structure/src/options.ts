@@ -1,9 +1,9 @@
-import path from 'node:path'
 import {
   checkValue,
   DISTRIBUTION_NAME,
   Inputs,
-  repositoryOverrides,
+  RepositoryInputs,
+  repositoryInputs,
   RULE_LEVELS,
   RuleLevel,
   RunContext,
@@ -14,11 +14,7 @@ import {
 } from '@contribs-actions/shared'
 import { Levels, levelsByCode } from './rules.js'
 
-export interface Options {
-  root: string
-  table?: string
-  /** Inputs that override the root settings table. */
-  overrides: Partial<Settings>
+export interface Options extends RepositoryInputs {
   /** Where folder listings come from (see FileTree). */
   listing: TreeSource
   /** The `rules` input: levels set on top of the settings table's `rules`, code by code. */
@@ -28,8 +24,8 @@ export interface Options {
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>): Options {
-  const root = path.resolve(ctx.workspace, inputs.string('path') ?? '.')
-  const overrides: Partial<Settings> = repositoryOverrides(inputs)
+  const repository = repositoryInputs(inputs, ctx.workspace)
+  const overrides = repository.overrides
   const namespace = inputs.string('namespace')
   if (namespace !== undefined) {
     if (!IDENTIFIER.test(namespace))
@@ -53,9 +49,7 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>)
   if (listing !== 'git' && listing !== 'disk')
     throw new UserError(`input \`listing\` must be git or disk (got ${JSON.stringify(listing)})`)
   return {
-    root,
-    table: inputs.string('settings-table'),
-    overrides,
+    ...repository,
     listing,
     levels: parseLevels(inputs.list('rules') ?? [])
   }

@@ -1,5 +1,7 @@
+import path from 'node:path'
 import { UserError } from '../errors.js'
 import { validVersion } from '../pep440.js'
+import type { Settings } from '../settings.js'
 
 /**
  * Typed access to action inputs. Built over a plain `(name) => string` function (core.getInput
@@ -101,12 +103,24 @@ export class Inputs {
   }
 }
 
-/**
- * The settings every action that reads the repository takes as inputs too, over the root
- * table's: where the packages are (`package-globs`), so a repository without a root
- * pyproject.toml can say it.
- */
-export function repositoryOverrides(inputs: Inputs): { package_globs?: string[] } {
+/** The inputs every action that reads the repository takes, and how it reads its settings. */
+export interface RepositoryInputs {
+  /** `path`, relative to the workspace. */
+  root: string
+  /** `settings-table`, when given. */
+  table?: string
+  /**
+   * Settings given as inputs, over the root table's: where the packages are (`package-globs`),
+   * so a repository without a root pyproject.toml can say it. An action adds its own.
+   */
+  overrides: Partial<Settings>
+}
+
+export function repositoryInputs(inputs: Inputs, workspace: string): RepositoryInputs {
   const globs = inputs.list('package-globs')
-  return globs === undefined ? {} : { package_globs: globs }
+  return {
+    root: path.resolve(workspace, inputs.string('path') ?? '.'),
+    table: inputs.string('settings-table'),
+    overrides: globs === undefined ? {} : { package_globs: globs }
+  }
 }
