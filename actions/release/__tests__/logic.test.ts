@@ -1,9 +1,15 @@
 import { describe, expect, test } from '@jest/globals'
-import { readPyProject, dependencyEntries, type SiblingGraph } from '@contribs-actions/shared'
+import {
+  Inputs,
+  readPyProject,
+  dependencyEntries,
+  type SiblingGraph
+} from '@contribs-actions/shared'
 import { releaseNotes } from '../src/notes.js'
 import { planRelease, type PlanInput, type ReleasePackage } from '../src/plan.js'
 import { metaForRelease, rewriteForBuild } from '../src/rewrite.js'
 import { releaseVersion } from '../src/version.js'
+import { parseOptions } from '../src/options.js'
 import { sdistName, versionFreeWheelName, wheelName } from '../src/files.js'
 
 /** A sibling graph from package -> the siblings it depends on. */
@@ -357,5 +363,29 @@ describe('rewrite for building', () => {
       text: META,
       changes: []
     })
+  })
+})
+
+describe('build-jobs: a job-name pattern with a `package` group, checked before anything runs', () => {
+  const options = (buildJobs: string) =>
+    parseOptions(
+      new Inputs(
+        (name) => ({ mode: 'publish', version: '0.6.0', 'build-jobs': buildJobs })[name] ?? ''
+      ),
+      { workspace: '/w', ref: 'refs/heads/main' }
+    )
+
+  test('the group names the package of each build job', () => {
+    const pattern = options('^build \\((?<package>[^)]+)\\)').buildJobs!
+    expect(pattern.exec('build (dspy) / wheel')?.groups?.package).toBe('dspy')
+  })
+
+  test('a pattern without the group, or not a regular expression, is refused by name', () => {
+    expect(() => options('^build \\(([^)]+)\\)')).toThrow(
+      'input `build-jobs` must have a named group `package`'
+    )
+    expect(() => options('^build (')).toThrow(
+      'input `build-jobs` is not a valid regular expression'
+    )
   })
 })

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import {
   Inputs,
+  jobNamePattern,
   RepositoryInputs,
   repositoryInputs,
   RunContext,
@@ -44,25 +45,12 @@ export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace' |
     release: releaseVersion({ version: inputs.string('version'), ref: ctx.ref }),
     dryRun: inputs.bool('dry-run', false),
     distDir: path.resolve(repository.root, inputs.string('dist-dir') ?? 'dist'),
-    buildJobs: jobs === undefined ? undefined : jobPattern(jobs),
+    buildJobs:
+      jobs === undefined
+        ? undefined
+        : jobNamePattern('build-jobs', jobs, '^build \\((?<package>[^)]+)\\)'),
     upstreamVersion: inputs.version('upstream-version'),
     pinExtras: inputs.bool('pin-extras', true),
     target: checkTarget(target)
   }
-}
-
-function jobPattern(text: string): RegExp {
-  let re: RegExp
-  try {
-    re = new RegExp(text)
-  } catch (e) {
-    throw new UserError(
-      `input \`build-jobs\` is not a valid regular expression: ${(e as Error).message}`
-    )
-  }
-  if (!/\(\?<package>/.test(text))
-    throw new UserError(
-      `input \`build-jobs\` must have a named group \`package\`, e.g. ^build \\((?<package>[^)]+)\\) (got ${JSON.stringify(text)})`
-    )
-  return re
 }

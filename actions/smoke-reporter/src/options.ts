@@ -5,7 +5,14 @@ import {
   RunContext,
   UserError
 } from '@contribs-actions/shared'
-import { CONCLUSIONS, Leg, PackageSignal, toSignals, validPackageName } from './signals.js'
+import {
+  CONCLUSIONS,
+  jobNamePattern,
+  Leg,
+  PackageSignal,
+  toSignals,
+  validPackageName
+} from './signals.js'
 
 export type Source =
   /** Aggregate: the current run's jobs, mapped to packages by name. */
@@ -66,22 +73,6 @@ function parseResults(value: unknown, raw: string): PackageSignal[] {
   return toSignals(byPackage)
 }
 
-function parsePattern(text: string): RegExp {
-  let re: RegExp
-  try {
-    re = new RegExp(text)
-  } catch (e) {
-    throw new UserError(
-      `input \`job-pattern\` is not a valid regular expression: ${(e as Error).message}`
-    )
-  }
-  if (!/\(\?<package>/.test(text))
-    throw new UserError(
-      `input \`job-pattern\` must have a named group \`package\`, e.g. ^smoke \\((?<package>[^,)]+) (got ${JSON.stringify(text)})`
-    )
-  return re
-}
-
 /** Every input is checked here, before the first request. */
 export function parseOptions(
   inputs: Inputs,
@@ -123,7 +114,13 @@ export function parseOptions(
       throw new UserError('give either `results` or `job-pattern`, not both')
     if (results)
       source = { kind: 'results', signals: parseResults(inputs.json('results'), results) }
-    else source = { kind: 'jobs', pattern: jobPattern ? parsePattern(jobPattern) : undefined }
+    else
+      source = {
+        kind: 'jobs',
+        pattern: jobPattern
+          ? jobNamePattern('job-pattern', jobPattern, '^smoke \\((?<package>[^,)]+)')
+          : undefined
+      }
   }
 
   const runId =

@@ -2,6 +2,7 @@
 // build and test jobs the same way).
 export {
   CONCLUSIONS,
+  jobNamePattern,
   mapJobs,
   PACKAGE_NAME,
   packageOfJob,

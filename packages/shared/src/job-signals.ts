@@ -5,6 +5,7 @@
  * signal (a cancelled nightly says nothing about the package), and a package with such a leg and
  * no red leg has no signal for this run.
  */
+import { UserError } from './errors.js'
 import { byCodePoint } from './text.js'
 
 export type Signal = 'red' | 'green' | 'none'
@@ -43,6 +44,26 @@ export function validPackageName(name: string): boolean {
 
 /** The first value inside the job name's first parentheses: `smoke (dspy, 3.12) / ci` -> `dspy`. */
 const DEFAULT_JOB = /\(\s*([^(),]+?)\s*[,)]/
+
+/**
+ * A job-name pattern given as an input (`job-pattern`, `build-jobs`): a regular expression with a
+ * named group `package`, which packageOfJob reads. `example` shows such a pattern in the message.
+ */
+export function jobNamePattern(input: string, text: string, example: string): RegExp {
+  let pattern: RegExp
+  try {
+    pattern = new RegExp(text)
+  } catch (e) {
+    throw new UserError(
+      `input \`${input}\` is not a valid regular expression: ${(e as Error).message}`
+    )
+  }
+  if (!/\(\?<package>/.test(text))
+    throw new UserError(
+      `input \`${input}\` must have a named group \`package\`, e.g. ${example} (got ${JSON.stringify(text)})`
+    )
+  return pattern
+}
 
 export function packageOfJob(name: string, pattern?: RegExp): string | undefined {
   if (pattern) {
