@@ -288,7 +288,10 @@ class EmulatorHandle implements Emulator {
 
   async reset(): Promise<void> {
     const core = this.core
-    for (const r of core.repos.values()) await rm(r.git.gitDir, { recursive: true, force: true })
+    for (const r of core.repos.values()) {
+      r.git.close()
+      await rm(r.git.gitDir, { recursive: true, force: true })
+    }
     core.repos.clear()
     core.teams.clear()
     core.tokens.clear()
@@ -308,6 +311,7 @@ class EmulatorHandle implements Emulator {
 
   private async shutDown(): Promise<void> {
     open.delete(this)
+    for (const r of this.core.repos.values()) r.git.close()
     await new Promise<void>((ok) => {
       this.server.close(() => ok())
       this.server.closeAllConnections()

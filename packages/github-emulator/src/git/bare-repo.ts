@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { ObjectReader, parseTree } from './object-reader.js'
 import { gitOk, runGit } from './run.js'
 
 export interface TreeEntry {
@@ -44,15 +45,25 @@ const REMEMBERED = 4096
 
 /**
  * A bare git repository driven through the git CLI: the emulator's source of truth for code.
- * What a commit or blob id names never changes, so the answers about them (the entry at a path of
- * a commit, a blob's bytes) are remembered: a bot reading its state file before every write asked
- * git the same two questions dozens of times a run, a process each.
+ * Questions about refs and objects go to one `git cat-file --batch` per repository (see
+ * ObjectReader); writes and listings run git once each. What a commit or blob id names never
+ * changes, so the answers about them (the entry at a path of a commit, a blob's bytes) are
+ * remembered: a bot reading its state file before every write asks the same questions dozens of
+ * times a run.
  */
 export class BareRepo {
   private readonly entries = new Map<string, TreeEntry | null>()
   private readonly blobs = new Map<string, Buffer>()
+  private readonly objects: ObjectReader
 
-  constructor(readonly gitDir: string) {}
+  constructor(readonly gitDir: string) {
+    this.objects = new ObjectReader(gitDir)
+  }
+
+  /** Ends the repository's git reader (the emulator's reset and shutdown). */
+  close(): void {
+    this.objects.close()
+  }
 
   static async init(gitDir: string, defaultBranch: string): Promise<BareRepo> {
     await gitOk(gitDir, ['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`])
@@ -78,8 +89,7 @@ export class BareRepo {
   /** The object a full ref name points at, or null. */
   async refSha(fullRef: string): Promise<string | null> {
     if (!fullRef.startsWith('refs/')) return null
-    const r = await runGit(this.gitDir, ['rev-parse', '--verify', '--quiet', fullRef])
-    return r.code === 0 ? r.stdout.toString().trim() : null
+    return (await this.objects.read(fullRef))?.sha ?? null
   }
 
   async branchSha(branch: string): Promise<string | null> {
@@ -107,25 +117,21 @@ export class BareRepo {
     const candidates = [`refs/heads/${ref}`, `refs/tags/${ref}`]
     if (/^[0-9a-f]{7,40}$/i.test(ref)) candidates.push(ref)
     for (const candidate of candidates) {
-      const r = await runGit(this.gitDir, [
-        'rev-parse',
-        '--verify',
-        '--quiet',
-        `${candidate}^{commit}`
-      ])
-      if (r.code === 0) return r.stdout.toString().trim()
+      const found = await this.objects.read(`${candidate}^{commit}`)
+      if (found) return found.sha
     }
     return null
   }
 
   async objectType(sha: string): Promise<string | null> {
     if (!SHA_RE.test(sha)) return null
-    const r = await runGit(this.gitDir, ['cat-file', '-t', sha])
-    return r.code === 0 ? r.stdout.toString().trim() : null
+    return (await this.objects.read(sha))?.type ?? null
   }
 
   async treeOf(commit: string): Promise<string> {
-    return (await gitOk(this.gitDir, ['rev-parse', `${commit}^{tree}`])).toString().trim()
+    const tree = await this.objects.read(`${commit}^{tree}`)
+    if (!tree) throw new Error(`${commit} names no commit or tree`)
+    return tree.sha
   }
 
   /** The entry at `path` in a commit; the empty path is the root tree. */
@@ -136,11 +142,24 @@ export class BareRepo {
     const entry =
       path === ''
         ? ({ mode: '040000', type: 'tree', sha: await this.treeOf(commit), path: '' } as const)
-        : (parseLsTree(
-            await gitOk(this.gitDir, ['ls-tree', '-z', '-l', '--full-tree', commit, '--', path])
-          ).find((e) => e.path === path) ?? null)
+        : await this.entryInTree(commit, path)
     if (key !== undefined) remember(this.entries, key, entry)
     return entry && { ...entry }
+  }
+
+  /** `path` (not empty) in a commit, as `git ls-tree -l` lists it: read from its folder's tree. */
+  private async entryInTree(commit: string, path: string): Promise<TreeEntry | null> {
+    const slash = path.lastIndexOf('/')
+    const folder = slash < 0 ? '' : path.slice(0, slash)
+    const name = path.slice(slash + 1)
+    const tree = await this.objects.read(folder ? `${commit}:${folder}` : `${commit}^{tree}`)
+    if (tree?.type !== 'tree' || !name) return null
+    const raw = parseTree(tree.data).find((e) => e.name === name)
+    if (!raw) return null
+    const mode = raw.mode.padStart(6, '0')
+    const type = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob'
+    const size = type === 'blob' ? (await this.readBlob(raw.sha)).length : undefined
+    return { mode, type, sha: raw.sha, size, path }
   }
 
   /** The entries directly inside directory `path` of a commit (or of a tree sha). */
@@ -159,9 +178,10 @@ export class BareRepo {
   async readBlob(sha: string): Promise<Buffer> {
     const known = this.blobs.get(sha)
     if (known) return Buffer.from(known)
-    const data = await gitOk(this.gitDir, ['cat-file', 'blob', sha])
-    if (SHA_RE.test(sha)) remember(this.blobs, sha, data)
-    return Buffer.from(data)
+    const blob = await this.objects.read(sha)
+    if (blob?.type !== 'blob') throw new Error(`${sha} names no blob`)
+    if (SHA_RE.test(sha)) remember(this.blobs, sha, blob.data)
+    return Buffer.from(blob.data)
   }
 
   async writeBlob(content: Buffer): Promise<string> {
@@ -268,8 +288,9 @@ export class BareRepo {
   }
 
   async readCommit(sha: string): Promise<CommitInfo | null> {
-    if ((await this.objectType(sha)) !== 'commit') return null
-    const raw = (await gitOk(this.gitDir, ['cat-file', 'commit', sha])).toString()
+    const commit = SHA_RE.test(sha) ? await this.objects.read(sha) : null
+    if (commit?.type !== 'commit') return null
+    const raw = commit.data.toString()
     const split = raw.indexOf('\n\n')
     const headers = raw.slice(0, split).split('\n')
     const message = raw.slice(split + 2)

@@ -12,9 +12,22 @@ export interface GitRunOptions {
 }
 
 /**
+ * The environment of every git the emulator runs. Global and system config are ignored so the
+ * host's git settings (hooks, signing, default branch) cannot change what the emulator stores.
+ */
+export const GIT_ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? '/tmp',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_LITERAL_PATHSPECS: '1',
+  LC_ALL: 'C'
+}
+
+/**
  * Runs `git` with an argument array (never through a shell) and collects its output as bytes,
- * because blob contents are binary. Global and system config are ignored so the host's git
- * settings (hooks, signing, default branch) cannot change what the emulator stores.
+ * because blob contents are binary, in GIT_ENV.
  */
 export function runGit(
   gitDir: string,
@@ -23,16 +36,7 @@ export function runGit(
 ): Promise<GitRunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', [`--git-dir=${gitDir}`, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? '/tmp',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_LITERAL_PATHSPECS: '1',
-        LC_ALL: 'C',
-        ...options.env
-      },
+      env: { ...GIT_ENV, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe']
     })
     const out: Buffer[] = []
