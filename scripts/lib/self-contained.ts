@@ -6,12 +6,21 @@ import { execFileSync } from 'node:child_process'
 /** The parent-relative folder name, spelled in pieces so this file does not mention it itself. */
 export const OUTSIDE_FOLDER = ['..', 'shared', ''].join('/')
 
-/** Tracked files (repository-relative) outside dist/ that mention OUTSIDE_FOLDER. */
+/**
+ * The folders inside it: a path that starts at its name without the `../` is a mention all the
+ * same, and names nothing a clone has. A path inside a folder of ours that has the same name
+ * (`packages/shared/...`) is not one.
+ */
+const INSIDE = ['spec', 'reference', 'reliability', 'hooks']
+
+/** Tracked files (repository-relative) outside dist/ that mention OUTSIDE_FOLDER or a folder in it. */
 export function filesReachingOutside(root: string): string[] {
+  const escaped = OUTSIDE_FOLDER.replace(/\./g, '\\.')
+  const inside = `(^|[^/[:alnum:]_.-])shared/(${INSIDE.join('|')})/`
   try {
     const out = execFileSync(
       'git',
-      ['grep', '-l', '-I', '-F', '-e', OUTSIDE_FOLDER, '--', '.', ':!**/dist/**'],
+      ['grep', '-l', '-I', '-E', '-e', escaped, '-e', inside, '--', '.', ':!**/dist/**'],
       { cwd: root, encoding: 'utf8' }
     )
     return out.split('\n').filter(Boolean)
