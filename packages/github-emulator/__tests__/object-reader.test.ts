@@ -81,6 +81,21 @@ test('a name that names nothing, or cannot be asked, is null and later questions
   expect(answers[5]?.data).toEqual(BINARY)
 })
 
+test('an object larger than a pipe holds arrives whole, between answers asked around it', async () => {
+  const large = Buffer.alloc(3 * 1024 * 1024 + 7)
+  for (let i = 0; i < large.length; i++) large[i] = (i * 31 + (i >> 9)) & 0xff
+  const id = git(['hash-object', '-w', '--stdin'], large)
+  const objects = reader()
+  const [before, big, after] = await Promise.all([
+    objects.read(blob),
+    objects.read(id),
+    objects.read(`${commit}:run.sh`)
+  ])
+  expect(before?.data).toEqual(BINARY)
+  expect(big?.data.equals(large)).toBe(true)
+  expect(after?.data.toString()).toBe('#!/bin/sh\n')
+})
+
 test('a ref moved or made after the reader started is read as it is now', async () => {
   const objects = reader()
   expect((await objects.read('refs/heads/main'))?.sha).toBe(commit)

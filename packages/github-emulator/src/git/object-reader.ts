@@ -31,7 +31,7 @@ export class ObjectReader {
   /** The object `name` names, or null when it names none (or could name several). */
   read(name: string): Promise<GitObject | null> {
     // cat-file reads one name per line.
-    if (name === '' || /[\n\r]/.test(name)) return Promise.resolve(null)
+    if (name === '' || /[\n\r\0]/.test(name)) return Promise.resolve(null)
     if (!this.batch?.running) this.batch = new Batch(this.gitDir)
     return this.batch.ask(name)
   }
@@ -47,7 +47,11 @@ class Batch {
   running = true
   private readonly child: ChildProcessByStdio<Writable, Readable, null>
   private readonly waiting: Waiting[] = []
-  private pending: Buffer = Buffer.alloc(0)
+  /** What has arrived and is not answered yet, in pieces until an answer can be read whole. */
+  private chunks: Buffer[] = []
+  private buffered = 0
+  /** How many bytes the first unanswered answer needs (0: its header has not arrived). */
+  private needed = 0
 
   constructor(gitDir: string) {
     const child = spawn('git', [`--git-dir=${gitDir}`, 'cat-file', '--batch'], {
@@ -80,26 +84,37 @@ class Batch {
     for (const w of this.waiting.splice(0)) w.reject(new Error(`git cat-file --batch ${why}`))
   }
 
-  /** Answers every question whose whole answer has arrived, in the order they were asked. */
+  /**
+   * Answers every question whose whole answer has arrived, in the order they were asked. A large
+   * object arrives in many pieces: they are joined once it is all there, not at every piece.
+   */
   private received(chunk: Buffer): void {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+    if (this.buffered < this.needed) return
+    let rest = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks)
+    this.needed = 0
     for (;;) {
-      const eol = this.pending.indexOf(0x0a)
-      if (eol < 0) return
-      const header = this.pending.subarray(0, eol).toString()
-      const found = /^([0-9a-f]{40,64}) (\w+) (\d+)$/.exec(header)
+      const eol = rest.indexOf(0x0a)
+      if (eol < 0) break
+      const found = /^([0-9a-f]{40,64}) (\w+) (\d+)$/.exec(rest.subarray(0, eol).toString())
       if (!found) {
         // `<name> missing` or `<name> ambiguous`: no object, no body.
-        this.pending = this.pending.subarray(eol + 1)
+        rest = rest.subarray(eol + 1)
         this.waiting.shift()?.resolve(null)
         continue
       }
       const end = eol + 1 + Number(found[3])
-      if (this.pending.length < end + 1) return // the body and its newline are still coming
-      const data = Buffer.from(this.pending.subarray(eol + 1, end))
-      this.pending = this.pending.subarray(end + 1)
+      if (rest.length < end + 1) {
+        this.needed = end + 1 // the body and its newline are still coming
+        break
+      }
+      const data = Buffer.from(rest.subarray(eol + 1, end))
+      rest = rest.subarray(end + 1)
       this.waiting.shift()?.resolve({ sha: found[1], type: found[2], data })
     }
+    this.chunks = rest.length ? [rest] : []
+    this.buffered = rest.length
   }
 }
 
@@ -115,7 +130,8 @@ export function parseTree(data: Buffer): RawTreeEntry[] {
   const out: RawTreeEntry[] = []
   for (let at = 0; at < data.length;) {
     const space = data.indexOf(0x20, at)
-    const nul = data.indexOf(0, space)
+    const nul = space < 0 ? -1 : data.indexOf(0, space)
+    if (nul < 0) break // not a tree git wrote
     out.push({
       mode: data.subarray(at, space).toString(),
       name: data.subarray(space + 1, nul).toString(),

@@ -105,7 +105,7 @@ export class Inputs {
 
 /** The inputs every action that reads the repository takes, and how it reads its settings. */
 export interface RepositoryInputs {
-  /** `path`, relative to the workspace. */
+  /** `path`, resolved against the workspace. */
   root: string
   /** `settings-table`, when given. */
   table?: string
