@@ -114,7 +114,9 @@ test('a ref moved or made after the reader started is read as it is now', async 
 test('when git ends, the waiting questions fail and the next one starts it again', async () => {
   const objects = reader()
   expect((await objects.read(blob))?.type).toBe('blob')
-  const asked = objects.read(blob)
+  // An answer larger than a pipe holds cannot have arrived whole before the process ends.
+  const large = git(['hash-object', '-w', '--stdin'], Buffer.alloc(2 * 1024 * 1024, 7))
+  const asked = objects.read(large)
   objects.close()
   // Asked before the old process is gone: the new one answers, the old one's end fails only its own.
   const again = objects.read(blob)

@@ -1,6 +1,5 @@
-import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import { ObjectReader, parseTree } from './object-reader.js'
+import { commitBytes, treeBytes, writeObject, type TreeItem } from './object-writer.js'
 import { gitOk, runGit } from './run.js'
 
 export interface TreeEntry {
@@ -38,18 +37,29 @@ export interface CommitInfo {
 
 const ZERO = '0000000000000000000000000000000000000000'
 const SHA_RE = /^[0-9a-f]{40}$/
-let indexCounter = 0
+/** A folder's mode in a tree object (`git ls-tree` prints it as 040000). */
+const TREE_MODE = '40000'
+
+/** A tree being changed by buildTree: its entries, a folder among them once it is read. */
+interface Folder {
+  items: Map<string, FolderItem>
+  /** The tree it was read from; written again only when `changed`. */
+  sha?: string
+  changed: boolean
+}
+
+type FolderItem = { mode: string; sha: string } | { folder: Folder }
 
 /** How many answers about immutable objects a repository remembers before it starts over. */
 const REMEMBERED = 4096
 
 /**
- * A bare git repository driven through the git CLI: the emulator's source of truth for code.
- * Questions about refs and objects go to one `git cat-file --batch` per repository (see
- * ObjectReader); writes and listings run git once each. What a commit or blob id names never
- * changes, so the answers about them (the entry at a path of a commit, a blob's bytes) are
- * remembered: a bot reading its state file before every write asks the same questions dozens of
- * times a run.
+ * A bare git repository: the emulator's source of truth for code. Questions about refs and
+ * objects go to one `git cat-file --batch` per repository (ObjectReader); blobs, trees and
+ * commits are written as git writes them (object-writer.ts); moving a ref, listings and merges
+ * run git once each. What an object id names never changes, so the answers about one (the entry
+ * at a path of a commit, a blob's bytes) are remembered: a bot reading its state file before
+ * every write asks the same questions dozens of times a run.
  */
 export class BareRepo {
   private readonly entries = new Map<string, TreeEntry | null>()
@@ -185,47 +195,86 @@ export class BareRepo {
   }
 
   async writeBlob(content: Buffer): Promise<string> {
-    return (await gitOk(this.gitDir, ['hash-object', '-w', '--stdin'], { input: content }))
-      .toString()
-      .trim()
+    return writeObject(this.gitDir, 'blob', content)
   }
 
   /**
-   * Builds a tree from `base` (null = empty) plus changes, through a throw-away index file:
-   * git then handles nested directories, sorting and deletions for us.
+   * Builds a tree from `base` (null = empty) plus changes, as git's index builds one: a path set
+   * replaces whatever was there (a file where a folder is needed gives way to the folder), a
+   * deletion takes the path and everything under it, a tree given for a path adds its files
+   * there, and a folder left empty is dropped. Only the folders on a changed path are read and
+   * written again.
    */
   async buildTree(base: string | null, changes: TreeChange[]): Promise<string> {
-    const index = join(this.gitDir, `emulator-index-${process.pid}-${++indexCounter}`)
-    const env = { GIT_INDEX_FILE: index }
-    try {
-      await gitOk(this.gitDir, base ? ['read-tree', base] : ['read-tree', '--empty'], { env })
-      const lines: string[] = []
-      for (const change of changes) {
-        const path = change.path.replace(/^\/+|\/+$/g, '')
-        if (change.sha === null) {
-          // Delete the path, and everything under it when it names a directory.
-          const listed = await gitOk(this.gitDir, ['ls-files', '-z', '--', path], { env })
-          for (const p of listed.toString().split('\0').filter(Boolean)) {
-            if (p === path || p.startsWith(`${path}/`)) lines.push(`0 ${ZERO}\t${p}`)
-          }
-        } else if (change.type === 'tree' || change.mode === '040000') {
-          for (const e of await this.lsTree(change.sha, true)) {
-            if (e.type !== 'tree') lines.push(`${e.mode} ${e.sha}\t${path}/${e.path}`)
-          }
-        } else {
-          lines.push(`${change.mode ?? '100644'} ${change.sha}\t${path}`)
-        }
-      }
-      if (lines.length > 0) {
-        await gitOk(this.gitDir, ['update-index', '-z', '--index-info'], {
-          env,
-          input: lines.map((l) => `${l}\0`).join('')
-        })
-      }
-      return (await gitOk(this.gitDir, ['write-tree'], { env })).toString().trim()
-    } finally {
-      await rm(index, { force: true })
+    const root = await this.folder(base)
+    for (const change of changes) {
+      const segments = change.path.replace(/^\/+|\/+$/g, '').split('/')
+      if (change.sha === null) await this.remove(root, segments)
+      else if (change.type === 'tree' || change.mode === '040000') {
+        for (const e of await this.lsTree(change.sha, true))
+          if (e.type !== 'tree') await this.place(root, [...segments, ...e.path.split('/')], e)
+      } else await this.place(root, segments, { mode: change.mode ?? '100644', sha: change.sha })
     }
+    return (await this.storeFolder(root)) ?? writeObject(this.gitDir, 'tree', treeBytes([]))
+  }
+
+  /** A tree's entries, to change (an empty folder for null). */
+  private async folder(tree: string | null): Promise<Folder> {
+    if (tree === null) return { items: new Map(), changed: true }
+    const object = await this.objects.read(tree)
+    if (object?.type !== 'tree') throw new Error(`${tree} names no tree`)
+    const items = new Map<string, FolderItem>()
+    for (const e of parseTree(object.data)) items.set(e.name, { mode: e.mode, sha: e.sha })
+    return { items, sha: tree, changed: false }
+  }
+
+  /** The folder at `name` in `parent`, read or made; undefined when `create` is off and there is none. */
+  private async child(parent: Folder, name: string, create: boolean): Promise<Folder | undefined> {
+    const item = parent.items.get(name)
+    if (item && 'folder' in item) return item.folder
+    const folder =
+      item?.mode === TREE_MODE
+        ? await this.folder(item.sha)
+        : create
+          ? { items: new Map(), changed: true }
+          : undefined
+    if (folder) parent.items.set(name, { folder })
+    return folder
+  }
+
+  private async place(root: Folder, segments: string[], leaf: { mode: string; sha: string }) {
+    let folder = root
+    for (const name of segments.slice(0, -1)) {
+      folder.changed = true
+      folder = (await this.child(folder, name, true))!
+    }
+    folder.changed = true
+    folder.items.set(segments[segments.length - 1], { mode: leaf.mode, sha: leaf.sha })
+  }
+
+  private async remove(root: Folder, segments: string[]): Promise<void> {
+    const path: Folder[] = [root]
+    for (const name of segments.slice(0, -1)) {
+      const next = await this.child(path[path.length - 1], name, false)
+      if (!next) return
+      path.push(next)
+    }
+    if (!path[path.length - 1].items.delete(segments[segments.length - 1])) return
+    for (const folder of path) folder.changed = true
+  }
+
+  /** Writes the changed folders bottom up; the tree's id, or null for a folder left empty. */
+  private async storeFolder(folder: Folder): Promise<string | null> {
+    if (!folder.changed && folder.sha) return folder.sha
+    const items: TreeItem[] = []
+    for (const [name, item] of folder.items) {
+      if (!('folder' in item)) items.push({ name, mode: item.mode, sha: item.sha })
+      else {
+        const sha = await this.storeFolder(item.folder)
+        if (sha) items.push({ name, mode: TREE_MODE, sha })
+      }
+    }
+    return items.length ? writeObject(this.gitDir, 'tree', treeBytes(items)) : null
   }
 
   async commitTree(options: {
@@ -235,21 +284,19 @@ export class BareRepo {
     author: Signature
     committer: Signature
   }): Promise<string> {
-    const args = ['commit-tree', options.tree]
-    for (const p of options.parents) args.push('-p', p)
-    args.push('-F', '-')
-    const out = await gitOk(this.gitDir, args, {
-      input: options.message,
-      env: {
-        GIT_AUTHOR_NAME: options.author.name,
-        GIT_AUTHOR_EMAIL: options.author.email,
-        GIT_AUTHOR_DATE: gitDate(options.author.date),
-        GIT_COMMITTER_NAME: options.committer.name,
-        GIT_COMMITTER_EMAIL: options.committer.email,
-        GIT_COMMITTER_DATE: gitDate(options.committer.date)
-      }
+    const ident = (sig: Signature) => ({
+      name: sig.name,
+      email: sig.email,
+      seconds: Math.floor(new Date(sig.date).getTime() / 1000)
     })
-    return out.toString().trim()
+    const bytes = commitBytes({
+      tree: options.tree,
+      parents: options.parents,
+      author: ident(options.author),
+      committer: ident(options.committer),
+      message: options.message
+    })
+    return writeObject(this.gitDir, 'commit', bytes)
   }
 
   /** Moves a ref; with `expected`, only if it still points there (compare-and-swap). */
@@ -340,10 +387,6 @@ function parseSignature(value: string): Signature {
     email: m[2],
     date: new Date(Number(m[3]) * 1000).toISOString().replace('.000Z', 'Z')
   }
-}
-
-function gitDate(iso: string): string {
-  return `@${Math.floor(new Date(iso).getTime() / 1000)} +0000`
 }
 
 /** Files changed and lines added/removed between two commits (three-dot, like a pull request). */
