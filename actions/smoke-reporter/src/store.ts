@@ -10,7 +10,12 @@
  * without force (422 when another run moved it first). A lost race re-reads and re-applies.
  */
 import type { Octokit } from '@contribs-actions/shared/github'
-import { createOnce, isAlreadyExists, statusOf } from '@contribs-actions/shared/github'
+import {
+  createBranchOnce,
+  isAlreadyExists,
+  statusOf,
+  writeFileIfUnchanged
+} from '@contribs-actions/shared/github'
 import { mapLimit, stateFileName, statePath, UserError } from '@contribs-actions/shared'
 import { apiError, backoff } from './clock.js'
 import {
@@ -99,7 +104,7 @@ export class StoreBase {
     const { branch } = this.c
     const base = await this.defaultHead()
     try {
-      const made = await this.createBranchOnce(base.sha)
+      const made = await this.createStateBranch(base.sha)
       if (made !== 'exists' && !made.adopted)
         this.c.log(`created the state branch ${branch} from ${base.branch}`)
     } catch (e) {
@@ -112,29 +117,12 @@ export class StoreBase {
    * branch is looked up and adopted. Gives the commit the branch points at then (ours, or a
    * racing writer's), or `exists` when GitHub refused the create because the branch was there.
    */
-  protected async createBranchOnce(
+  protected async createStateBranch(
     sha: string
   ): Promise<{ head: string; adopted: boolean } | 'exists'> {
-    const { octokit, owner, repo, branch } = this.c
-    const head = async () => {
-      try {
-        const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch })
-        return data.commit.sha
-      } catch (e) {
-        if (statusOf(e) === 404) return undefined
-        throw e
-      }
-    }
     try {
-      const made = await createOnce({
-        what: `state branch ${branch}`,
-        create: async () => {
-          await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha })
-          return sha
-        },
-        find: head
-      })
-      return { head: made.value, adopted: made.adopted }
+      const made = await createBranchOnce(this.c, this.c.branch, sha)
+      return { head: made.sha, adopted: made.adopted }
     } catch (e) {
       if (isAlreadyExists(e)) return 'exists'
       throw e
@@ -214,33 +202,20 @@ export class FileStore extends StoreBase implements StateStore {
     sha: string | undefined,
     message: string
   ): Promise<'ok' | 'conflict'> {
-    const { octokit, owner, repo, branch } = this.c
-    const put = () =>
-      octokit.rest.repos.createOrUpdateFileContents({
-        owner,
-        repo,
-        path: statePath(this.c.dir, pkg),
-        branch,
-        message,
-        content: Buffer.from(serializeState(state)).toString('base64'),
-        ...(sha ? { sha } : {})
-      })
-    for (let branchCreated = false; ; branchCreated = true) {
-      try {
-        await put()
-        return 'ok'
-      } catch (e) {
-        const status = statusOf(e)
-        // 409: stale sha. 422 "sha wasn't supplied": a racing leg created the file since our
-        // read. Both also follow our own write when its answer was lost and the client retried.
-        if (status === 409) return 'conflict'
-        if (status === 422 && /sha/i.test((e as Error).message)) return 'conflict'
-        if (status === 404 && !branchCreated) {
-          await this.createBranch()
-          continue
-        }
-        throw apiError(`could not write the smoke state ${this.where(pkg)}`, e, SCOPE)
-      }
+    const file = {
+      branch: this.c.branch,
+      path: statePath(this.c.dir, pkg),
+      text: serializeState(state),
+      message,
+      sha
+    }
+    try {
+      // A racing leg may have written the file since our read: a conflict, read again.
+      return await writeFileIfUnchanged(this.c, file, () => this.createBranch())
+    } catch (e) {
+      // createBranch says what failed in its own words.
+      if (e instanceof UserError) throw e
+      throw apiError(`could not write the smoke state ${this.where(pkg)}`, e, SCOPE)
     }
   }
 
@@ -391,7 +366,7 @@ export class TreeStore extends StoreBase implements StateStore {
    * branch exists already, the branch says whether our commit landed or another writer's did.
    */
   private async createBranchAt(sha: string): Promise<'ok' | 'conflict'> {
-    const made = await this.createBranchOnce(sha)
+    const made = await this.createStateBranch(sha)
     if (made === 'exists' || made.head !== sha) return 'conflict'
     this.c.log(`created the state branch ${this.c.branch}`)
     return 'ok'

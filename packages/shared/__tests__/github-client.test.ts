@@ -11,7 +11,8 @@ import {
   listOpenLabelled,
   removeIssueLabel,
   statusOf,
-  TimeBudgetError
+  TimeBudgetError,
+  writeFileIfUnchanged
 } from '../src/github/index.js'
 
 let emu: Emulator
@@ -395,5 +396,63 @@ describe('labels, labelled issues and marked comments', () => {
     await expect(
       findCommentWithMarker(octokit, owner, repo, issue.number, '<!-- m:2 -->')
     ).resolves.toBeUndefined()
+  })
+})
+
+describe('writeFileIfUnchanged: a compare-and-swap write of one file', () => {
+  const conn = () => ({ octokit: client(), owner, repo })
+  const file = (path: string, branch = 'main') => ({ branch, path, message: 'write', text: 'v1\n' })
+  const blobSha = async (path: string, ref = 'main') => {
+    const { data } = await client().rest.repos.getContent({ owner, repo, path, ref })
+    return (data as { sha: string }).sha
+  }
+  const noBranch = async () => {
+    throw new Error('no branch should be made')
+  }
+
+  test('a new file, then a write over the sha read, are written; a stale or missing sha is a conflict', async () => {
+    expect(await writeFileIfUnchanged(conn(), file('cas/a.txt'), noBranch)).toBe('ok')
+    const sha = await blobSha('cas/a.txt')
+    // Written by someone else since it was read: the file exists, so no sha is a conflict.
+    expect(await writeFileIfUnchanged(conn(), file('cas/a.txt'), noBranch)).toBe('conflict')
+    const second = { ...file('cas/a.txt'), text: 'v2\n', sha }
+    expect(await writeFileIfUnchanged(conn(), second, noBranch)).toBe('ok')
+    expect(await writeFileIfUnchanged(conn(), { ...second, text: 'v3\n' }, noBranch)).toBe(
+      'conflict'
+    )
+  })
+
+  test('a missing branch is made once and the write tried again', async () => {
+    let made = 0
+    const makeBranch = async () => {
+      made++
+      const { data } = await client().rest.git.getRef({ owner, repo, ref: 'heads/main' })
+      await client().rest.git.createRef({
+        owner,
+        repo,
+        ref: 'refs/heads/cas-state',
+        sha: data.object.sha
+      })
+    }
+    expect(await writeFileIfUnchanged(conn(), file('s.json', 'cas-state'), makeBranch)).toBe('ok')
+    expect(made).toBe(1)
+    expect(await blobSha('s.json', 'cas-state')).toMatch(/^[0-9a-f]{40}$/)
+  })
+
+  test('a branch that is still missing after making it, or any other refusal, is thrown as it came', async () => {
+    const nothing = async () => undefined
+    await expect(
+      writeFileIfUnchanged(conn(), file('x.json', 'never-made'), nothing)
+    ).rejects.toMatchObject({ status: 404 })
+    emu.addFault({
+      method: 'PUT',
+      route: 'PUT /repos/{owner}/{repo}/contents/{path}',
+      kind: 'status',
+      status: 502,
+      count: 10
+    })
+    await expect(writeFileIfUnchanged(conn(), file('cas/b.txt'), noBranch)).rejects.toMatchObject({
+      status: 502
+    })
   })
 })

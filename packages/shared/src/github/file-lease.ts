@@ -8,7 +8,7 @@
 import { UserError } from '../errors.js'
 import { statusOf } from './api-error.js'
 import type { Connection } from './connect.js'
-import { createBranchOnce, readBase } from './git-data.js'
+import { createBranchOnce, readBase, writeFileIfUnchanged } from './git-data.js'
 import {
   Holder,
   Lease,
@@ -128,33 +128,20 @@ export class FileLease {
 
   /** One compare-and-swap write; false when another writer got there first. */
   private async write(doc: { lease?: Lease }, sha: string | undefined): Promise<boolean> {
-    const { octokit, owner, repo } = this.conn
-    const put = () =>
-      octokit.rest.repos.createOrUpdateFileContents({
-        owner,
-        repo,
-        path: this.at.path,
-        branch: this.at.branch,
-        message: `${this.at.what}: ${doc.lease ? `lease taken by run ${doc.lease.run}` : 'lease released'}`,
-        content: Buffer.from(`${JSON.stringify(doc, null, 2)}\n`).toString('base64'),
-        ...(sha ? { sha } : {})
-      })
-    for (let branchMade = false; ; branchMade = true) {
-      try {
-        await put()
-        return true
-      } catch (e) {
-        const status = statusOf(e)
-        // 409: a stale sha; 422 "sha wasn't supplied": the file appeared since it was read.
-        if (status === 409 || (status === 422 && /sha/i.test((e as Error).message))) return false
-        if (status !== 404 || branchMade) throw e
-        await createBranchOnce(this.conn, this.at.branch, (await readBase(this.conn)).sha).catch(
-          (made: unknown) => {
-            // A racing run made the branch first: that is all we wanted.
-            if (statusOf(made) !== 422) throw made
-          }
-        )
-      }
+    const file = {
+      branch: this.at.branch,
+      path: this.at.path,
+      text: `${JSON.stringify(doc, null, 2)}\n`,
+      message: `${this.at.what}: ${doc.lease ? `lease taken by run ${doc.lease.run}` : 'lease released'}`,
+      sha
     }
+    const makeBranch = async () => {
+      const base = await readBase(this.conn)
+      await createBranchOnce(this.conn, this.at.branch, base.sha).catch((made: unknown) => {
+        // A racing run made the branch first: that is all we wanted.
+        if (statusOf(made) !== 422) throw made
+      })
+    }
+    return (await writeFileIfUnchanged(this.conn, file, makeBranch)) === 'ok'
   }
 }

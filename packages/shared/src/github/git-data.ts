@@ -7,6 +7,9 @@
 import { decodeUtf8 } from '../repo-file.js'
 import { statusOf } from './api-error.js'
 import type { Connection } from './connect.js'
+
+/** The repository a call is about, and the client that makes it. */
+type RepoCalls = Pick<Connection, 'octokit' | 'owner' | 'repo'>
 import { createOnce } from './create-once.js'
 
 /** The default branch's head, which a bot's commit is based on. */
@@ -81,7 +84,7 @@ export async function commitFiles(
 
 /** The head of `branch`, or undefined when there is no such branch. */
 export async function branchHead(
-  { octokit, owner, repo }: Connection,
+  { octokit, owner, repo }: RepoCalls,
   branch: string
 ): Promise<string | undefined> {
   try {
@@ -95,7 +98,7 @@ export async function branchHead(
 
 /** The branch at `sha`, or the branch found where it already was: the sha it points at. */
 export async function createBranchOnce(
-  conn: Connection,
+  conn: RepoCalls,
   branch: string,
   sha: string
 ): Promise<{ sha: string; adopted: boolean }> {
@@ -113,6 +116,50 @@ export async function createBranchOnce(
     find: () => branchHead(conn, branch)
   })
   return { sha: made.value, adopted: made.adopted }
+}
+
+/** A text file to write on a branch, over the blob `sha` the writer read (none: it was not there). */
+export interface FileWrite {
+  branch: string
+  path: string
+  text: string
+  message: string
+  sha?: string
+}
+
+/**
+ * One compare-and-swap write of a file through the contents API. `conflict` when another writer
+ * got there first: a stale sha (409), or a file that appeared since it was read (422 "sha wasn't
+ * supplied"); both also follow our own write when its answer was lost and the client retried
+ * it, so the caller reads again and decides. A missing branch (404) is made once with
+ * `makeBranch` and the write tried again. Any other failure is thrown as it came.
+ */
+export async function writeFileIfUnchanged(
+  { octokit, owner, repo }: RepoCalls,
+  file: FileWrite,
+  makeBranch: () => Promise<void>
+): Promise<'ok' | 'conflict'> {
+  const put = () =>
+    octokit.rest.repos.createOrUpdateFileContents({
+      owner,
+      repo,
+      path: file.path,
+      branch: file.branch,
+      message: file.message,
+      content: Buffer.from(file.text).toString('base64'),
+      ...(file.sha ? { sha: file.sha } : {})
+    })
+  for (let branchMade = false; ; branchMade = true) {
+    try {
+      await put()
+      return 'ok'
+    } catch (e) {
+      const status = statusOf(e)
+      if (status === 409 || (status === 422 && /sha/i.test((e as Error).message))) return 'conflict'
+      if (status !== 404 || branchMade) throw e
+      await makeBranch()
+    }
+  }
 }
 
 /** A pull request as listed: enough to tell whether it is still open, merged or closed. */

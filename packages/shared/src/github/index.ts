@@ -50,8 +50,9 @@ export {
   createBranchOnce,
   pullsFrom,
   readBase,
-  readTextAt
+  readTextAt,
+  writeFileIfUnchanged
 } from './git-data.js'
-export type { Base, FileChange, ListedPull } from './git-data.js'
+export type { Base, FileChange, FileWrite, ListedPull } from './git-data.js'
 export { FileLease } from './file-lease.js'
 export type { LeaseFile, TakeResult } from './file-lease.js'
