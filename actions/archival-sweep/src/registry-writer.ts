@@ -61,7 +61,6 @@ export async function openRegistryPull(
       force: true
     })
   const made = await createOnce({
-    what: `pull request from ${change.branch}`,
     create: async () => {
       const { data } = await octokit.rest.pulls.create({
         owner,

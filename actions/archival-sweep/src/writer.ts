@@ -66,7 +66,6 @@ export function octokitWriter(
     async comment(issue, body, marker) {
       const made = await unlessFenced(() =>
         createOnce({
-          what: `comment on #${issue}`,
           create: async () => {
             const { data } = await octokit.rest.issues.createComment({
               owner,
@@ -108,7 +107,6 @@ export function octokitWriter(
     async createIssue(title, body, issueLabels, pkg) {
       const made = await unlessFenced(() =>
         createOnce({
-          what: `stale issue for ${pkg}`,
           create: async () => {
             const { data } = await octokit.rest.issues.create({
               owner,

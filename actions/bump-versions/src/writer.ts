@@ -74,7 +74,6 @@ export function octokitWriter(conn: Connection, remote: Remote, base: Base): Wri
     createBranch: (branch, sha) => createBranchOnce(conn, branch, sha),
     async createPull(p) {
       const made = await createOnce({
-        what: `pull request from ${p.branch}`,
         create: async () => {
           const { data } = await octokit.rest.pulls.create({
             ...r,

@@ -100,7 +100,6 @@ export function octokitWriter(target: Repo): ReleaseWriter {
   return {
     async createRelease(spec) {
       const created = await createOnce({
-        what: `release ${spec.tag}`,
         create: async () =>
           toRelease(
             (
@@ -127,7 +126,6 @@ export function octokitWriter(target: Repo): ReleaseWriter {
     updateRelease,
     async upload(release, name, data) {
       const created = await createOnce({
-        what: `asset ${name}`,
         create: async () => {
           const r = await octokit.request({
             method: 'POST',
@@ -171,7 +169,6 @@ export function octokitTagger({ octokit, owner, repo }: Repo): TagReader & TagWr
     },
     async createTag(tag, sha) {
       await createOnce({
-        what: `tag ${tag}`,
         create: async () => {
           await octokit.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha })
           return sha

@@ -106,7 +106,6 @@ async function labelFor(api: IssueApi, spec: OpenSpec): Promise<void> {
   }
   try {
     await createOnce({
-      what: `label ${label}`,
       create: () => ensureLabel(octokit, owner, repo, { name: label, ...spec.label }),
       find: exists
     })
@@ -147,7 +146,7 @@ export async function openIssue(api: IssueApi, spec: OpenSpec): Promise<Opened> 
     }
   }
   try {
-    const made = await createOnce({ what: spec.title, create, find: spec.find })
+    const made = await createOnce({ create, find: spec.find })
     return { ...made.value, assigned: tryAssign, rejected, adopted: made.adopted }
   } catch (e) {
     throw apiError(`could not open the tracking issue "${spec.title}"`, e, SCOPE)

@@ -144,7 +144,6 @@ describe('creates happen once', () => {
     emu.addFault({ method: 'POST', route: issues, kind: 'drop', when: 'after' })
     const octokit = client()
     const created = await createOnce({
-      what: 'issue "adopt me"',
       create: async () =>
         (await octokit.rest.issues.create({ owner, repo, title: 'adopt me' })).data.number,
       find: async () => (await titled('adopt me'))[0]?.number
@@ -235,7 +234,6 @@ describe('bounded waits', () => {
         (i) => i.title === 'stalled create'
       )?.number
     const created = await createOnce({
-      what: 'issue',
       create: async () =>
         (await octokit.rest.issues.create({ owner, repo, title: 'stalled create' })).data.number,
       find

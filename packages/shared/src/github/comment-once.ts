@@ -65,7 +65,6 @@ export async function commentOnce(c: CommentOnce): Promise<{ url: string; posted
     if (there) return { url: there.url, posted: false }
   }
   const made = await createOnce({
-    what: `comment on #${c.issue}`,
     create: async () => {
       const { data } = await c.octokit.rest.issues.createComment({
         owner: c.owner,

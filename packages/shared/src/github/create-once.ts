@@ -9,8 +9,6 @@ import { statusOf, TimeBudgetError } from './api-error.js'
  * adopted instead of created again.
  */
 export interface CreateOnce<T> {
-  /** What is being created, for messages: "tracking issue for dspy". */
-  what: string
   /** The POST itself. The client sends POSTs once (see createClient), so this is one attempt. */
   create: () => Promise<T>
   /**

@@ -103,7 +103,6 @@ export async function createBranchOnce(
   sha: string
 ): Promise<{ sha: string; adopted: boolean }> {
   const made = await createOnce({
-    what: `branch ${branch}`,
     create: async () => {
       await conn.octokit.rest.git.createRef({
         owner: conn.owner,

@@ -21,7 +21,6 @@ export async function ensureLabel(
   label: LabelSpec
 ): Promise<boolean> {
   const created = await createOnce({
-    what: `label ${label.name}`,
     create: async () => {
       try {
         await octokit.rest.issues.createLabel({
