@@ -9,7 +9,7 @@ import type { CiDefaults, Settings } from './settings.js'
  * no default: the package-ci workflow hands it to pytest (a string is split like a shell would,
  * so prefer a list: `["-m", "not e2e"]`).
  */
-export const CI_FIELDS: Record<keyof CiDefaults | 'extra_pytest_args', FieldSpec> = {
+const CI_FIELDS: Record<keyof CiDefaults | 'extra_pytest_args', FieldSpec> = {
   skip_ollama: { type: 'bool' },
   timeout_minutes: { type: 'int', min: 1, max: 360 },
   python_versions: {

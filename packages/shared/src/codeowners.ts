@@ -1,6 +1,6 @@
 import type { Finding } from './findings.js'
 import { globMatcher } from './glob.js'
-import { readRepoText, UnreadableFileError } from './repo-file.js'
+import { readRepoText } from './repo-file.js'
 import { clip } from './text.js'
 
 /**
@@ -126,7 +126,7 @@ export function codeownersPatternMatches(pattern: string, path: string, isDir = 
 const ownFolder = (pattern: string) => pattern.replace(/^\/+/, '').replace(/\/\*\*$|\/+$/, '')
 
 /** Whether a line is a package's own: its pattern names the package folder (`/dspy/`, `dspy/**`). */
-export function isPackagePattern(pattern: string, dir: string): boolean {
+function isPackagePattern(pattern: string, dir: string): boolean {
   return ownFolder(pattern) === dir
 }
 
@@ -334,9 +334,4 @@ export function generateCodeowners(
   }
   const eol = file?.eol ?? '\n'
   return kept.length ? `${kept.join(eol)}${eol}` : ''
-}
-
-/** A CODEOWNERS file that cannot be read, as the one finding about it. */
-export function unreadableCodeowners(e: UnreadableFileError): Finding {
-  return { severity: 'error', message: `CODEOWNERS is ${e.message}`, file: e.file, line: e.line }
 }

@@ -20,7 +20,7 @@ export function emptyResult(): ActionResult {
 }
 
 /** GitHub caps a job's outputs at 1 MiB in total. */
-export const OUTPUT_LIMIT_BYTES = 1024 * 1024
+const OUTPUT_LIMIT_BYTES = 1024 * 1024
 
 /** Outputs as the strings GitHub stores: JSON for lists and maps, `true`/`false` for booleans. */
 export function encodeOutputs(outputs: ActionResult['outputs']): Record<string, string> {

@@ -50,7 +50,7 @@ export function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
 }
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
@@ -59,7 +59,7 @@ export function code(s: string): string {
 }
 
 /** GitHub rejects step summaries over 1 MiB; keep well under and say what was cut. */
-export const SUMMARY_LIMIT_BYTES = 1000 * 1000
+const SUMMARY_LIMIT_BYTES = 1000 * 1000
 
 export function capSummary(md: string): string {
   if (Buffer.byteLength(md) <= SUMMARY_LIMIT_BYTES) return md

@@ -69,7 +69,7 @@ const REPEATABLE_POSTS = new Set([
 ])
 
 /** Whether plugin-retry may repeat this request after a 5xx or a dropped connection. */
-export function mayRetry(method: string, urlTemplate: string): boolean {
+function mayRetry(method: string, urlTemplate: string): boolean {
   return method.toUpperCase() !== 'POST' || REPEATABLE_POSTS.has(urlTemplate)
 }
 

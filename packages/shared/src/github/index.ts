@@ -1,5 +1,5 @@
 // Kept apart from the main entry so actions that never call GitHub do not bundle octokit.
-export { createClient, mayRetry } from './client.js'
+export { createClient } from './client.js'
 export type { ClientOptions, Octokit } from './client.js'
 export {
   apiError,
@@ -10,12 +10,7 @@ export {
   statusOf,
   TimeBudgetError
 } from './api-error.js'
-export {
-  MIN_SCALED_TIMEOUT_MS,
-  REQUEST_TIMEOUT_MS,
-  requestTimeoutFor,
-  STEP_BUDGET_MS
-} from './time-bounds.js'
+export { REQUEST_TIMEOUT_MS, requestTimeoutFor, STEP_BUDGET_MS } from './time-bounds.js'
 export { ServerClock } from './server-clock.js'
 export { readJobs } from './jobs.js'
 export { createOnce, isAlreadyExists, isTransientFailure } from './create-once.js'

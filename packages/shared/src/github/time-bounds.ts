@@ -31,7 +31,7 @@ export const STEP_BUDGET_MS = 10 * 60_000
  * test runners writing at once on a busy two-core machine can queue one for seconds: a shorter
  * timeout would turn that queue into spurious failures.
  */
-export const MIN_SCALED_TIMEOUT_MS = 5_000
+const MIN_SCALED_TIMEOUT_MS = 5_000
 
 /** The per-attempt timeout for a time scale (1 in production). */
 export function requestTimeoutFor(timeScale: number): number {
