@@ -45,7 +45,7 @@ export interface ArchiveOptions {
   label: string
 }
 
-export const DEFAULT_ARCHIVE_OPTIONS: ArchiveOptions = {
+const DEFAULT_ARCHIVE_OPTIONS: ArchiveOptions = {
   mode: 'off',
   files: [...ARCHIVE_FILES],
   archiveBranch: 'contribs-archive/{package}',
@@ -53,7 +53,7 @@ export const DEFAULT_ARCHIVE_OPTIONS: ArchiveOptions = {
   label: 'contribs-archive'
 }
 
-export const DEFAULT_MAX_OPERATIONS = 100
+const DEFAULT_MAX_OPERATIONS = 100
 
 /** The text inputs, the key each sets and the placeholders it may use. */
 const TEXT_INPUTS: [string, keyof Texts, readonly string[]][] = [

@@ -416,7 +416,7 @@ function withdrawnEntries(input: PlanInput, registry: RegistryInput): Entry[] {
 }
 
 /** The hidden marker of the comment that closes an archive pull request no longer wanted. */
-export function withdrawMarker(pkg: string, pull: number): string {
+function withdrawMarker(pkg: string, pull: number): string {
   return `<!-- contribs-actions:archive-withdrawn package=${pkg} pull=${pull} -->`
 }
 
@@ -637,11 +637,7 @@ function staleOpenings(input: PlanInput, stale: StaleInput, staleOpen: Set<strin
 }
 
 /** Why an open stale issue is resolved, or undefined while the package is still below the minimum. */
-export function staleResolution(
-  stale: StaleInput,
-  pkg: string,
-  upstream: string
-): string | undefined {
+function staleResolution(stale: StaleInput, pkg: string, upstream: string): string | undefined {
   if (!stale.packages.has(pkg)) return 'the package is no longer in the repository'
   const f = stale.floors.get(pkg)
   if (!f) return `it no longer depends on ${upstream}`

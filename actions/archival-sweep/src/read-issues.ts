@@ -30,7 +30,7 @@ export function packageOf(
 }
 
 /** When the issue was last reopened (ISO), from its events; undefined when never. */
-export function lastReopened(events: readonly IssueEventLike[]): string | undefined {
+function lastReopened(events: readonly IssueEventLike[]): string | undefined {
   let at: string | undefined
   for (const e of events) {
     if (e.event === 'reopened' && (at === undefined || Date.parse(e.created_at) >= Date.parse(at)))

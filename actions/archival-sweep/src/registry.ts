@@ -42,7 +42,7 @@ export interface RegistrySettings {
 }
 
 /** The key of the smoke matrix file's list of packages: `{"subpackages": [...]}`. */
-export const SMOKE_MATRIX_KEY = 'subpackages'
+const SMOKE_MATRIX_KEY = 'subpackages'
 export const META_FILE = 'pyproject.toml'
 
 /** The registry files as they are on the default branch (undefined: no such file). */
@@ -74,7 +74,7 @@ export function archivedEntries(files: RegistryFiles): ArchivedEntry[] {
   return files.archived === undefined ? [] : parseArchivedList(files.archived)
 }
 
-export function changeMarker(direction: 'archive' | 'unarchive', pkg: string, id: string): string {
+function changeMarker(direction: 'archive' | 'unarchive', pkg: string, id: string): string {
   return `<!-- contribs-actions:${direction} package=${pkg} id=${id} -->`
 }
 

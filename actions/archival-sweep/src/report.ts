@@ -34,7 +34,7 @@ function byKey(steps: Step[]): Map<string, Step[]> {
   return m
 }
 
-export function issueReports(input: ReportInput): IssueReport[] {
+function issueReports(input: ReportInput): IssueReport[] {
   const done = byKey(input.applied.done)
   const pending = byKey(input.applied.pending)
   const failed = new Map(input.applied.failed.map((f) => [f.step.key, f.error]))

@@ -19,7 +19,7 @@ import type { Writer } from './apply.js'
 import { commitRegistryChange, openRegistryPull } from './registry-writer.js'
 
 /** Colours and descriptions for the labels the sweep creates when they are missing. */
-export function labelSpec(name: string, labels: { archive: string; stale: string }): LabelSpec {
+function labelSpec(name: string, labels: { archive: string; stale: string }): LabelSpec {
   if (name.toLowerCase() === labels.archive.toLowerCase())
     return {
       name,

@@ -27,7 +27,7 @@ export interface SupersedeContext {
  * the replacement should exist but does not (its bump failed): the older PR is then left for the
  * next run, so it is never closed without a successor.
  */
-export function replacementOf(pkg: string, plan: Plan, out: Outcome): Replacement | undefined {
+function replacementOf(pkg: string, plan: Plan, out: Outcome): Replacement | undefined {
   const opened = out.opened.find((o) => o.package === pkg)
   if (opened) return { kind: 'pull', pull: opened }
   const open = out.skipped.find((o) => o.package === pkg && o.url && o.number !== undefined)

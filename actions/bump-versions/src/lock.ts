@@ -90,7 +90,7 @@ const SKIP_COPY = new Set(['.git', '.venv', 'node_modules', '__pycache__', '.pyt
  * that is behind cannot leak old versions into the lock), and the checkout itself is never
  * modified. The environment loses INPUT_* variables, so the token never reaches the command.
  */
-export async function runLock(job: LockJob): Promise<LockResult> {
+async function runLock(job: LockJob): Promise<LockResult> {
   const tmp = mkdtempSync(path.join(job.tempRoot ?? os.tmpdir(), 'bump-lock-'))
   try {
     const root = path.join(tmp, 'repo')

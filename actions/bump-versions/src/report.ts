@@ -46,7 +46,7 @@ function planSkips(plan: Plan): Skipped[] {
  * always there; diffs are filled in, in plan order, while they fit, and the rest carry
  * `diff: null, truncated: true`. The job summary shows the diffs up to its own size cap.
  */
-export const PLAN_OUTPUT_BUDGET = 700 * 1024
+const PLAN_OUTPUT_BUDGET = 700 * 1024
 
 export interface PlanEdit {
   package: string
@@ -167,7 +167,7 @@ function actionClause(r: ReportInput, V: string): string {
 }
 
 /** The dependency graph as waves: wave 1 waits for nothing, each later one for earlier ones. */
-export function waveLines(plan: Plan): string[] {
+function waveLines(plan: Plan): string[] {
   return plan.waves.map((ids, k) => `wave ${k + 1}: ${ids.join(', ') || '(none)'}`)
 }
 

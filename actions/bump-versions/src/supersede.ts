@@ -40,7 +40,7 @@ export type SupersedeTask = OlderBump & { kind: 'close' | 'flag' | 'flagged' }
  * not one. Longer package names are tried first, so `foo-dspy` is never read as `dspy` of version
  * `…-foo`; the version must be PEP 440.
  */
-export function bumpBranchOf(
+function bumpBranchOf(
   branch: string,
   settings: Settings,
   packages: string[]

@@ -21,7 +21,7 @@ const obj = (v: unknown): Record<string, unknown> | undefined =>
     : undefined
 
 /** A regex matching the bump label, capturing the version (`sync-mellea-version:(.+)`). */
-export function labelRegex(settings: Settings): RegExp {
+function labelRegex(settings: Settings): RegExp {
   const parts = settings.bump_label
     .split('{version}')
     .map((part) => escapeRegExp(fillPattern(part, { upstream: settings.upstream })))

@@ -75,7 +75,7 @@ export interface Work {
 }
 
 /** The packages a run works on: below the version, nothing they wait for below it. */
-export function readyEntries(plan: Plan): Ready[] {
+function readyEntries(plan: Plan): Ready[] {
   const ready = new Set(plan.ready)
   return plan.entries.filter((e): e is Ready => e.state === 'below' && ready.has(e.id))
 }
@@ -175,6 +175,6 @@ export function missingOf(
   return { label: !labelled, users, teams }
 }
 
-export function lacksNothing(m: Missing): boolean {
+function lacksNothing(m: Missing): boolean {
   return !m.label && m.users.length === 0 && m.teams.length === 0
 }

@@ -18,7 +18,7 @@ import {
  * that only widen what runs (`run_all`) and each package's own CI table (the change tests what it
  * says) come from the change.
  */
-export const SHAPING_KEYS = [
+const SHAPING_KEYS = [
   'package_globs',
   'exclude_dirs',
   'docs_dirs',

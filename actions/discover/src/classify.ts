@@ -57,11 +57,13 @@ export function touchedPaths(changes: Change[]): string[] {
   return sortByCodePoint([...new Set(paths)])
 }
 
-export function isDocs(rel: string, settings: Settings): boolean {
-  const slash = rel.indexOf('/')
-  if (slash < 0) return /\.md$/i.test(rel)
-  const top = rel.slice(0, slash)
-  return settings.docs_dirs.includes(top)
+/** Documentation: a Markdown file at the root, or anything in a `docs_dirs` folder. */
+function docsRule(settings: Settings): (rel: string) => boolean {
+  const docsDirs = new Set(settings.docs_dirs)
+  return (rel) => {
+    const slash = rel.indexOf('/')
+    return slash < 0 ? /\.md$/i.test(rel) : docsDirs.has(rel.slice(0, slash))
+  }
 }
 
 export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
@@ -79,7 +81,7 @@ export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
   }
   const runAll = firstRunAll(files, layout.runAllGlobs)
   if (runAll) out.runAll = runAll
-  const docsDirs = new Set(settings.docs_dirs)
+  const isDocs = docsRule(settings)
   const isTemplate = (rel: string) =>
     template !== '' && (rel === template || rel.startsWith(`${template}/`))
   const add = (map: Map<string, string[]>, key: string, rel: string) => {
@@ -88,8 +90,7 @@ export function sortChanges(changes: Change[], layout: Layout): SortedChanges {
     else map.set(key, [rel])
   }
   for (const rel of files) {
-    const slash = rel.indexOf('/')
-    if (slash < 0 ? /\.md$/i.test(rel) : docsDirs.has(rel.slice(0, slash))) {
+    if (isDocs(rel)) {
       out.docs.push(rel)
       continue
     }

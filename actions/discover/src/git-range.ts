@@ -12,7 +12,7 @@ export type Range =
   | { kind: 'all'; verdict: RunAllVerdict }
 
 /** `git fetch --deepen` steps for a shallow clone, then `--unshallow`. */
-export const DEEPEN_STEPS = [50, 200, 1000, 5000]
+const DEEPEN_STEPS = [50, 200, 1000, 5000]
 
 const short = (sha: string) => sha.slice(0, 7)
 

@@ -21,7 +21,7 @@ export interface Options extends RepositoryInputs {
 }
 
 /** GitHub runs at most 256 jobs per matrix; a bigger limit would make GitHub reject the matrix. */
-export const GITHUB_MATRIX_LIMIT = 256
+const GITHUB_MATRIX_LIMIT = 256
 
 const REVISION = /^[A-Za-z0-9][A-Za-z0-9._/~^@{}-]*$/
 

@@ -16,7 +16,7 @@ const MAX_ROWS = 500
 const MAX_FILES_PER_PACKAGE = 20
 const MAX_FILES = 1000
 
-export function whyText(why: Why): string {
+function whyText(why: Why): string {
   switch (why.kind) {
     case 'changed':
       return 'changed'

@@ -5,7 +5,7 @@ import { normalizeName } from '@contribs-actions/shared'
  * format and PEP 625): the name normalized with `_` for every run of `-_.`, the normalized
  * version, and for a wheel the `py3-none-any` tag.
  */
-export function distributionStem(name: string): string {
+function distributionStem(name: string): string {
   return normalizeName(name).replace(/-/g, '_')
 }
 

@@ -108,7 +108,7 @@ export function publishResult(
  * GitHub starts no workflow for a tag the default token pushes: the release workflow would
  * never run. Said as a warning, as bump-versions does for its pull requests.
  */
-export const TAG_TOKEN_WARNING =
+const TAG_TOKEN_WARNING =
   'the tag was pushed with the default GITHUB_TOKEN, which starts no workflow: the release workflow does not run for it. Push it with a GitHub App token (or push the tag yourself)'
 
 export function tagResult(

@@ -13,7 +13,7 @@ import {
 } from '@contribs-actions/shared'
 
 /** `name[extras] @ url ; marker`: a PEP 508 direct reference keeping the extras and marker. */
-export function directReference(req: Requirement, url: string): string {
+function directReference(req: Requirement, url: string): string {
   const extras = req.extras.length ? `[${req.extras.join(',')}]` : ''
   return `${req.name}${extras} @ ${url}${req.marker ? ` ; ${req.marker}` : ''}`
 }

@@ -40,8 +40,8 @@ import {
   stillRedComment
 } from './texts.js'
 
-export const LABEL_COLOR = 'b60205'
-export const LABEL_DESCRIPTION = 'Smoke test against the upstream is red (smoke-reporter)'
+const LABEL_COLOR = 'b60205'
+const LABEL_DESCRIPTION = 'Smoke test against the upstream is red (smoke-reporter)'
 
 /** Open tracking issues by package: listed once per run, after this run took its leases. */
 export class Tracked {

@@ -1,7 +1,7 @@
 import { ActionResult, code, emptyResult, Markdown, plural } from '@contribs-actions/shared'
 import type { PackageOutcome, Report, Step } from './report.js'
 
-export function stepText(o: PackageOutcome, threshold: number): string {
+function stepText(o: PackageOutcome, threshold: number): string {
   const n = o.failures
   const texts: Record<Step, string> = {
     'no-signal': 'no signal (cancelled, skipped or unfinished legs)',

@@ -47,7 +47,7 @@ function decode(content: string): string {
   return Buffer.from(content, 'base64').toString('utf8')
 }
 
-export class StoreBase {
+class StoreBase {
   constructor(protected readonly c: StoreConfig) {}
 
   /** One package's state file through the contents API (404: no state yet). */

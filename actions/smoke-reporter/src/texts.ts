@@ -79,7 +79,7 @@ export interface BodyInput {
   marker: string
 }
 
-export function upstreamText(upstream: string, ref?: string, sha?: string): string {
+function upstreamText(upstream: string, ref?: string, sha?: string): string {
   if (ref && sha) return `\`${upstream}\` \`${ref}\` at \`${sha}\``
   if (sha) return `\`${upstream}\` at \`${sha}\``
   if (ref) return `\`${upstream}\` \`${ref}\` (commit not recorded)`

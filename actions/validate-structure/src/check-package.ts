@@ -22,7 +22,7 @@ export interface PackageContext {
 }
 
 /** Python's repr of a list of strings, as the reference validator prints it: `['src']`. */
-export function pyRepr(v: unknown): string {
+function pyRepr(v: unknown): string {
   if (v === undefined) return 'nothing: the key is missing'
   if (Array.isArray(v) && v.every((x) => typeof x === 'string'))
     return `[${v.map((x) => `'${x}'`).join(', ')}]`

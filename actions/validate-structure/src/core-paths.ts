@@ -11,7 +11,7 @@ export function readCorePaths(root: string, file: string): Set<string> | undefin
   return text === undefined ? undefined : parseCorePaths(text, file)
 }
 
-export function parseCorePaths(text: string, file: string): Set<string> {
+function parseCorePaths(text: string, file: string): Set<string> {
   const data = parseRepoJson(text, file)
   const paths = (data as { paths?: unknown } | null)?.paths
   if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {

@@ -99,7 +99,7 @@ function problemOf(e: unknown, file: string): Finding {
  * archived list when the smoke matrix or the extras are checked. Nothing is read for a check
  * that is off.
  */
-export function readRegistrations(repo: RepoBase, dirs: ReadonlySet<string>): Registrations {
+function readRegistrations(repo: RepoBase, dirs: ReadonlySet<string>): Registrations {
   const { settings } = repo
   const out: Registrations = {}
   if (settings.codeowners !== false) {

@@ -22,12 +22,12 @@ export interface Violation {
 }
 
 /** The `violations` output stays well under GitHub's 1 MiB job-output limit. */
-export const VIOLATIONS_OUTPUT_LIMIT = 500_000
+const VIOLATIONS_OUTPUT_LIMIT = 500_000
 
 /** Maps a root-relative path to the workspace-relative one (a folder keeps its trailing `/`). */
 export type PathMap = (file: string) => string
 
-export function workspacePaths(workspace: string | undefined, root: string): PathMap {
+function workspacePaths(workspace: string | undefined, root: string): PathMap {
   if (workspace === undefined || path.resolve(workspace) === root) return (f) => f
   return (f) => {
     const rel = path.relative(workspace, path.join(root, f)).split(path.sep).join('/')
@@ -35,7 +35,7 @@ export function workspacePaths(workspace: string | undefined, root: string): Pat
   }
 }
 
-export function toViolation(f: Finding, rel: PathMap = (x) => x): Violation {
+function toViolation(f: Finding, rel: PathMap = (x) => x): Violation {
   const v: Violation = {
     package: f.package ?? '',
     code: f.code ?? '',
@@ -51,7 +51,7 @@ export function toViolation(f: Finding, rel: PathMap = (x) => x): Violation {
  * entry (`code: "truncated"`) that says how many were left out; the `count` output, the
  * annotations and the job summary still have them all. Writing the output never fails.
  */
-export function encodeViolations(all: Violation[], limit = VIOLATIONS_OUTPUT_LIMIT): string {
+function encodeViolations(all: Violation[], limit = VIOLATIONS_OUTPUT_LIMIT): string {
   const full = JSON.stringify(all)
   if (Buffer.byteLength(full) <= limit) return full
   const parts: string[] = []
@@ -75,7 +75,7 @@ export function encodeViolations(all: Violation[], limit = VIOLATIONS_OUTPUT_LIM
 }
 
 /** Bytes of package rows in the job summary; the rest of the summary is small. */
-export const SUMMARY_TABLE_BUDGET = 600_000
+const SUMMARY_TABLE_BUDGET = 600_000
 
 /** Rows of repository-wide violations in the job summary. */
 const REPO_WIDE_ROWS = 50
@@ -127,7 +127,7 @@ export function buildResult(repo: RepoBase, v: Validation, workspace?: string): 
   return result
 }
 
-export function renderSummary(
+function renderSummary(
   repo: RepoBase,
   v: Validation,
   summary: string,

@@ -17,7 +17,7 @@ export interface UpstreamOptions {
 }
 
 /** `[project].dependencies`, `[project.optional-dependencies].test`, `[dependency-groups].dev`. */
-export function groupLabel(d: DependencyEntry): string {
+function groupLabel(d: DependencyEntry): string {
   return `[${d.table.join('.')}].${d.key}`
 }
 

@@ -118,7 +118,7 @@ export function checkDuplicates(repo: RepoBase, packages: PackageName[]): Findin
  * The findings at the levels `rules` sets: an `off` rule's findings are dropped, a `warning`
  * rule's no longer fail the step, an `error` rule's do. Other findings keep their severity.
  */
-export function atLevels(findings: Finding[], levels: Levels): Finding[] {
+function atLevels(findings: Finding[], levels: Levels): Finding[] {
   if (!levels.size) return findings
   const out: Finding[] = []
   for (const f of findings) {
@@ -134,7 +134,7 @@ export function atLevels(findings: Finding[], levels: Levels): Finding[] {
  * not dropped), and warns about suppressions that name an unknown package or code or that
  * silenced nothing, so the list cannot quietly outlive the problem it excused.
  */
-export function applySuppressions(
+function applySuppressions(
   repo: RepoBase,
   validated: ReadonlySet<string>,
   findings: Finding[],

@@ -66,7 +66,7 @@ export const CLI_OPTIONS: Record<string, CliOption> = {
   help: { short: 'h', description: "This action's inputs, outputs and options." }
 }
 
-export const TOKEN_REFUSED = 'a token is never passed on the command line: set GITHUB_TOKEN'
+const TOKEN_REFUSED = 'a token is never passed on the command line: set GITHUB_TOKEN'
 
 /** Parses the whole command line; throws UsageError for anything that is not a valid command. */
 export function parseCommand(argv: string[], catalog: Catalog): Command {
@@ -90,7 +90,7 @@ export function parseCommand(argv: string[], catalog: Catalog): Command {
 }
 
 /** The parseArgs option set of one action: its inputs (token inputs left out) and CLI_OPTIONS. */
-export function actionOptions(action: string, manifest: ActionYml) {
+function actionOptions(action: string, manifest: ActionYml) {
   const options: Record<string, OptionSpec> = {}
   const tokenInputs: string[] = []
   for (const [name, input] of Object.entries(manifest.inputs ?? {})) {
@@ -200,7 +200,7 @@ function spellings(options: Record<string, OptionSpec>): string[] {
 }
 
 /** The known word nearest to a mistyped one, when it is near enough to be what was meant. */
-export function closest(typed: string, known: string[]): string | undefined {
+function closest(typed: string, known: string[]): string | undefined {
   let best: string | undefined
   let bestDistance = Infinity
   for (const k of known) {

@@ -22,7 +22,7 @@ export interface CodeownersArgs {
   globs?: string[]
 }
 
-export const CODEOWNERS_USAGE = [
+const CODEOWNERS_USAGE = [
   'usage: contribs-actions codeowners [--path DIR] [--settings-table NAME] [--package-globs GLOBS]',
   '',
   "Prints the whole CODEOWNERS file each package's OWNERS file asks for: the file GitHub reads",
@@ -39,7 +39,7 @@ export const CODEOWNERS_USAGE = [
 ].join('\n')
 
 /** The command line after `codeowners`; `help` when it asks for the usage. */
-export function parseCodeownersArgs(argv: string[]): CodeownersArgs | 'help' {
+function parseCodeownersArgs(argv: string[]): CodeownersArgs | 'help' {
   let values
   try {
     values = parseArgs({
@@ -68,7 +68,7 @@ export function parseCodeownersArgs(argv: string[]): CodeownersArgs | 'help' {
 }
 
 /** The generated file's text; a repository that cannot be read is a UserError. */
-export async function codeownersText(args: CodeownersArgs, cwd = process.cwd()): Promise<string> {
+async function codeownersText(args: CodeownersArgs, cwd = process.cwd()): Promise<string> {
   const repo = await openRepo(path.resolve(cwd, args.path), {
     table: args.table,
     overrides: args.globs ? { package_globs: args.globs } : {},

@@ -19,7 +19,7 @@ export function actionsDir(): string {
 }
 
 /** The runnable actions: folders with an action.yml. */
-export function listActions(dir: string): string[] {
+function listActions(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'action.yml')))
     .map((d) => d.name)

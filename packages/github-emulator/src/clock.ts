@@ -34,7 +34,7 @@ export interface AdvanceBy {
   ms?: number
 }
 
-export function advanceMs(by: AdvanceBy): number {
+function advanceMs(by: AdvanceBy): number {
   return (
     (by.days ?? 0) * 86_400_000 +
     (by.hours ?? 0) * 3_600_000 +
@@ -51,6 +51,6 @@ function toMs(value: string | Date | number): number {
 }
 
 /** GitHub timestamps have second precision and a `Z` suffix: 2026-01-01T00:00:00Z. */
-export function isoSeconds(ms: number): string {
+function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
 }

@@ -43,7 +43,7 @@ export function layoutOf(settings: Settings, rootPyproject: PyProject | undefine
 }
 
 /** What the layout looks for, for messages: "top-level folders", "folders matching python/*". */
-export function describeLayout(layout: PackageLayout, settings: Settings): string {
+function describeLayout(layout: PackageLayout, settings: Settings): string {
   if (layout.kind === 'top-level')
     return settings.namespace
       ? `top-level folders holding a pyproject.toml, an OWNERS file or a ${settings.namespace}/ folder`

@@ -362,7 +362,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
 }
 
 /** decodeUtf8's check alone, for bytes decoded later (or only in part). */
-export function assertUtf8(bytes: Uint8Array, file: string): void {
+function assertUtf8(bytes: Uint8Array, file: string): void {
   // isUtf8 is a vectorised check (what TextDecoder's `fatal` does, without building the
   // string); the scan that places the error runs only on failure.
   if (!isUtf8(bytes)) throw notUtf8(bytes, file)

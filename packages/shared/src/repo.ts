@@ -141,7 +141,7 @@ export function neverPackage(settings: Settings, grandfather: Grandfather): Fold
 }
 
 /** The folders that may be packages under the layout, sorted by code point. */
-export function packageCandidates(
+function packageCandidates(
   tree: FileTree,
   layout: PackageLayout,
   excluded: FolderFilter

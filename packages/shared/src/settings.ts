@@ -86,7 +86,7 @@ export interface CiDefaults {
   python_versions: string[]
 }
 
-export const DEFAULT_TABLE = 'mellea-contribs'
+const DEFAULT_TABLE = 'mellea-contribs'
 
 export function defaultSettings(table = DEFAULT_TABLE): Settings {
   return {

@@ -86,7 +86,7 @@ export function statePath(dir: string, pkg: string): string {
  * - stale issues: `opened` (this run), `pending` (to open), `closed` (resolved);
  * - `untracked`: the label is on but its events do not show it applied; `skipped`: no package.
  */
-export const ARCHIVAL_STAGES = [
+const ARCHIVAL_STAGES = [
   'watching',
   'paused',
   'reminded',

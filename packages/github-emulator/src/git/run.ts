@@ -56,7 +56,7 @@ export function runGit(
   })
 }
 
-export class GitCommandError extends Error {
+class GitCommandError extends Error {
   constructor(args: string[], result: GitRunResult) {
     super(`git ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`)
     this.name = 'GitCommandError'

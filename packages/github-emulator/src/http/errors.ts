@@ -1,5 +1,5 @@
 /** GitHub's error documentation root; real errors link a page per endpoint. */
-export const DOCS = 'https://docs.github.com/rest'
+const DOCS = 'https://docs.github.com/rest'
 
 export type ValidationError =
   string | { resource: string; code: string; field?: string; message?: string; value?: unknown }
@@ -30,8 +30,6 @@ export class ApiError extends Error {
     return body
   }
 }
-
-export const notFound = (message = 'Not Found'): ApiError => new ApiError(404, message)
 
 /** 422 `Validation Failed` with the given `errors[]`. */
 export const validationFailed = (...errors: ValidationError[]): ApiError =>

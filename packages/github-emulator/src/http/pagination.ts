@@ -6,7 +6,7 @@ export interface PageRequest {
 }
 
 /** `per_page` defaults to 30 and is silently capped at 100; `page` starts at 1. */
-export function pageRequest(query: URLSearchParams): PageRequest {
+function pageRequest(query: URLSearchParams): PageRequest {
   const perRaw = Number.parseInt(query.get('per_page') ?? '', 10)
   const pageRaw = Number.parseInt(query.get('page') ?? '', 10)
   const perPage = Number.isFinite(perRaw) && perRaw > 0 ? Math.min(perRaw, 100) : 30

@@ -15,7 +15,7 @@ function normalizePath(p: string): string {
 }
 
 /** GitHub lists at most this many entries of a directory; the Git Trees API has the rest. */
-export const DIRECTORY_LISTING_CAP = 1000
+const DIRECTORY_LISTING_CAP = 1000
 
 async function getContent(ctx: Ctx): Promise<Reply> {
   const { core, repo } = ctx

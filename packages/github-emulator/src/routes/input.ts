@@ -58,7 +58,7 @@ export function issueNumber(ctx: Ctx, key = 'issue_number'): number {
   return Number.parseInt(raw, 10)
 }
 
-export const BODY_LIMIT = 65536
+const BODY_LIMIT = 65536
 
 export function checkBodyLength(body: string | null | undefined, resource: string): void {
   if (body && body.length > BODY_LIMIT) {

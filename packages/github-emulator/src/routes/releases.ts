@@ -162,7 +162,7 @@ function listAssets(ctx: Ctx): Reply {
 }
 
 /** GitHub renames special characters in asset names to `.` and drops leading and trailing dots. */
-export function assetFileName(name: string): string {
+function assetFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._+-]/g, '.').replace(/^\.+|\.+$/g, '')
 }
 

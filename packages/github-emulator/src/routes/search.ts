@@ -16,7 +16,7 @@ interface Query {
 }
 
 /** The subset of GitHub's issue search syntax our actions use (reference §6.30). */
-export function parseQuery(q: string): Query {
+function parseQuery(q: string): Query {
   const out: Query = { repos: [], labels: [], notLabels: [], authors: [], fields: [], terms: [] }
   const re = /(-?)([a-z]+):"([^"]*)"|(-?)([a-z]+):(\S+)|"([^"]*)"|(\S+)/gi
   for (const m of q.matchAll(re)) {

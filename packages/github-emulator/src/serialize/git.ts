@@ -84,7 +84,7 @@ export function restCommit(core: Core, repo: RepoState, c: CommitInfo): Record<s
   }
 }
 
-export function treeEntry(core: Core, repo: RepoState, e: TreeEntry): Record<string, unknown> {
+function treeEntry(core: Core, repo: RepoState, e: TreeEntry): Record<string, unknown> {
   const api = repoApi(core, repo)
   const out: Record<string, unknown> = { path: e.path, mode: e.mode, type: e.type, sha: e.sha }
   if (e.type === 'blob') {

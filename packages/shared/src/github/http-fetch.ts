@@ -38,7 +38,7 @@ const MAX_REDIRECTS = 20
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
 /** Answer headers, read as fetch's Headers are read: by lower-case name, or all in turn. */
-export class AnswerHeaders {
+class AnswerHeaders {
   private readonly byName = new Map<string, string>()
 
   constructor(headers: Record<string, string | string[] | undefined> = {}) {
