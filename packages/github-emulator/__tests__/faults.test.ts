@@ -55,6 +55,32 @@ describe('fault injection', () => {
     expect(emu.requests().map((r) => r.status)).toEqual([503, 200])
   })
 
+  test('a fault scoped to a repository is met only by requests about it; clearing it leaves the rest', async () => {
+    await emu.seedRepo({ owner: 'acme', repo: 'other', files: { 'a.txt': 'b' } })
+    const status = (name: string) =>
+      client(emu)
+        .rest.repos.getContent({ owner: 'acme', repo: name, path: 'a.txt' })
+        .then(
+          (r) => r.status,
+          (e: { status: number }) => e.status
+        )
+    emu.clearRequests()
+    emu.addFault({ method: 'GET', route: contentsRoute, kind: 'status', repo: 'ACME/Other' })
+    expect(await status('contribs')).toBe(200)
+    expect(await status('other')).toBe(502)
+    emu.addFault({ method: 'GET', route: contentsRoute, kind: 'status', repo: 'acme/contribs' })
+    emu.addFault({ method: 'GET', route: contentsRoute, kind: 'status', repo: 'acme/other' })
+    emu.clearFaults('acme/contribs')
+    expect(await status('contribs')).toBe(200)
+    expect(await status('other')).toBe(502)
+    expect(
+      emu
+        .requests()
+        .filter((r) => r.fault)
+        .map((r) => r.path)
+    ).toEqual(['/repos/acme/other/contents/a.txt', '/repos/acme/other/contents/a.txt'])
+  })
+
   test('drop destroys the connection; plugin-retry retries the network error', async () => {
     emu.addFault({
       method: 'PUT',

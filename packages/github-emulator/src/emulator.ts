@@ -90,7 +90,8 @@ export interface Emulator {
   ): void
   seedRun(owner: string, repo: string, run: RunSpec): void
   addFault(fault: FaultSpec): void
-  clearFaults(): void
+  /** Every fault, or with `owner/repo` the faults scoped to that repository. */
+  clearFaults(repo?: string): void
   setNow(now: string | Date): void
   advance(by: number | AdvanceBy): void
   now(): string
@@ -231,8 +232,8 @@ class EmulatorHandle implements Emulator {
     this.core.faults.add(fault)
   }
 
-  clearFaults(): void {
-    this.core.faults.clear()
+  clearFaults(repo?: string): void {
+    this.core.faults.clear(repo)
   }
 
   setNow(now: string | Date): void {

@@ -30,10 +30,17 @@ export interface FaultSpec {
   retryAfter?: number
   /** `primary`: seconds from the emulator clock to `x-ratelimit-reset` (default 1). */
   resetIn?: number
+  /**
+   * `owner/repo`: only requests about that repository meet the fault, so cases on different
+   * repositories can run at once against one emulator. Default: every repository.
+   */
+  repo?: string
 }
 
-export interface ActiveFault extends Required<Omit<FaultSpec, 'status'>> {
+export interface ActiveFault extends Required<Omit<FaultSpec, 'status' | 'repo'>> {
   status?: number
+  /** Lower case, as repository names compare. */
+  repo?: string
 }
 
 export const PRIMARY_MESSAGE = 'API rate limit exceeded for installation ID 1.'
@@ -71,14 +78,23 @@ export class Faults {
       count: spec.count ?? 1,
       skip: spec.skip ?? 0,
       retryAfter: spec.retryAfter ?? 1,
-      resetIn: spec.resetIn ?? 1
+      resetIn: spec.resetIn ?? 1,
+      repo: spec.repo?.toLowerCase()
     })
   }
 
-  /** The next fault for this request, if any; using it decrements its count. */
-  take(method: string, template: string): ActiveFault | undefined {
+  /**
+   * The next fault for this request, if any; using it decrements its count. `repo` is the
+   * request's repository (`owner/repo`), when its route names one.
+   */
+  take(method: string, template: string, repo?: string): ActiveFault | undefined {
+    const here = repo?.toLowerCase()
     const fault = this.active.find(
-      (f) => f.method === method && f.route === template && f.count > 0
+      (f) =>
+        f.method === method &&
+        f.route === template &&
+        f.count > 0 &&
+        (f.repo === undefined || f.repo === here)
     )
     if (!fault) return undefined
     if (fault.skip > 0) {
@@ -94,7 +110,9 @@ export class Faults {
     return this.active.map((f) => ({ ...f }))
   }
 
-  clear(): void {
-    this.active = []
+  /** Every fault, or with `repo` those scoped to that repository. */
+  clear(repo?: string): void {
+    const scope = repo?.toLowerCase()
+    this.active = scope === undefined ? [] : this.active.filter((f) => f.repo !== scope)
   }
 }

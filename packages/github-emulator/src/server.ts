@@ -136,7 +136,12 @@ export class ApiServer {
     const bucket = this.core.rate.bucket(token, resource, this.core.clock.now())
     const rate = (): Record<string, string> => rateHeaders(bucket, resource)
 
-    const fault = this.core.faults.take(method, def.template)
+    const { owner, repo: name } = match.params
+    const fault = this.core.faults.take(
+      method,
+      def.template,
+      owner && name ? `${owner}/${name}` : undefined
+    )
     if (fault && fault.when === 'before') {
       this.answerWithFault(fault, record, req, fail, bucket, rate)
       return
