@@ -2,23 +2,27 @@
 // connection before anything happened, the same after the write was made (the answer lost), and
 // both rate limits, once and past every retry. Each run either ends in the fault-free state or
 // fails with a one-line error, and a re-run without the fault always ends in the fault-free state:
-// nothing twice, nothing missing. Through the BUILT bundle against the GitHub emulator.
+// nothing twice, nothing missing. Through the BUILT bundle against the GitHub emulator, one
+// repository per case, a few cases at a time (each case's fault is scoped to its repository).
+import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
+import type { BundleRunResult } from '@contribs-actions/cli'
 import type { Emulator } from '@contribs-actions/github-emulator'
+import { mapLimit } from '@contribs-actions/shared'
 import { cleanupTempDirs } from '../../../test/kit/fixtures.js'
-import { BUNDLE_TEST_TIMEOUT_MS } from '../../../test/kit/budgets.js'
+import { BUNDLE_TEST_TIMEOUT_MS, BUNDLES_AT_ONCE } from '../../../test/kit/budgets.js'
 import { FAULT_KINDS } from '../../../test/kit/faults.js'
 import {
   client,
   emulator,
   everyWriteDue,
   minimumCheckout,
+  OWNER,
   snapshot,
   sweep,
   writes,
   type Octokit
 } from './helpers.js'
-import { expectNoStackTrace } from '../../../test/kit/step-log.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -70,24 +74,53 @@ test('the fault-free run: three milestones and the archive on #1, #2 closed with
   ])
 })
 
-test.each(CASES.map((c, i) => [c.label, c, i] as const))(
-  '%s: the run ends fault-free or fails in one line, and a re-run converges',
-  async (_label, c, i) => {
-    const repo = `matrix-${i}`
-    await everyWriteDue(emu, gh, repo)
-    emu.addFault({ ...c.fault, method: c.route.split(' ')[0], route: c.route })
-    const first = await sweep(emu, repo, { workspace: checkout, exitCode: c.survives ? 0 : 'any' })
-    emu.clearFaults()
-    if (first.exitCode === 0) {
-      expect(snapshot(emu, repo)).toEqual(faultFree)
-    } else {
-      expect(first.exitCode).toBe(1)
-      expect(first.annotations.filter((a) => a.level === 'error')).toEqual([
-        expect.objectContaining({ message: expect.stringMatching(/^\d+ steps? failed: /) })
-      ])
-      expectNoStackTrace(first)
-    }
-    await sweep(emu, repo, { workspace: checkout })
-    expect(snapshot(emu, repo)).toEqual(faultFree)
-  }
-)
+/** What went wrong in one case (undefined when it held): the fault's run, then its re-run. */
+async function runCase(c: (typeof CASES)[number], repo: string): Promise<string | undefined> {
+  // Scoped to the case's repository: the other cases run against the same emulator meanwhile.
+  const scope = `${OWNER}/${repo}`
+  emu.addFault({ ...c.fault, method: c.route.split(' ')[0], route: c.route, repo: scope })
+  const first = await sweep(emu, repo, { workspace: checkout, exitCode: 'any' })
+  emu.clearFaults(scope)
+  if (!emu.requests().some((q) => q.fault && q.path.startsWith(`/repos/${scope}/`)))
+    return `${c.label}: the fault was never met`
+  const problem = firstRunProblem(c.survives, first, () => snapshot(emu, repo))
+  if (problem) return `${c.label}: ${problem}`
+  const again = await sweep(emu, repo, { workspace: checkout, exitCode: 'any' })
+  if (again.exitCode !== 0) return `${c.label}: the re-run failed:\n${again.stdout}`
+  const state = snapshot(emu, repo)
+  if (!isDeepStrictEqual(state, faultFree))
+    return `${c.label}: the re-run ended elsewhere:\n${JSON.stringify(state, null, 1)}`
+  return undefined
+}
+
+/** The run under the fault: passed into the fault-free state, or failed in one line. */
+function firstRunProblem(
+  survives: boolean,
+  run: BundleRunResult,
+  state: () => ReturnType<typeof snapshot>
+): string | undefined {
+  if (run.exitCode === 0)
+    return isDeepStrictEqual(state(), faultFree)
+      ? undefined
+      : `passed but ended elsewhere:\n${JSON.stringify(state(), null, 1)}`
+  if (survives) return `failed where it must pass:\n${run.stdout}`
+  const errors = run.annotations.filter((a) => a.level === 'error')
+  if (run.exitCode !== 1 || errors.length !== 1 || !/^\d+ steps? failed: /.test(errors[0].message))
+    return `failed without one line saying which steps (exit ${run.exitCode}):\n${run.stdout}`
+  if (/\n\s+at .*:\d+:\d+/.test(`${run.stdout}\n${run.stderr}`))
+    return `failed with a stack trace:\n${run.stdout}${run.stderr}`
+  return undefined
+}
+
+test('every write route under every fault: the run ends fault-free or fails in one line, and a re-run converges', async () => {
+  // Each repository's issues are opened on day 0 and swept on day 22 of the one emulator clock,
+  // so they are set up one after the other; the sweeps then run a few at a time.
+  const repos = CASES.map((_c, i) => `matrix-${i}`)
+  for (const repo of repos) await everyWriteDue(emu, gh, repo)
+  const problems = await mapLimit(
+    CASES.map((c, i) => [c, repos[i]] as const),
+    BUNDLES_AT_ONCE,
+    ([c, repo]) => runCase(c, repo)
+  )
+  expect(problems.filter((p) => p !== undefined)).toEqual([])
+})
