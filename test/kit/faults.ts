@@ -1,6 +1,8 @@
 // The faults every write route of the fault-matrix tests meets (bump-versions, smoke-reporter,
 // archival-sweep): one list, so each action is held to the same bad day on GitHub.
-import type { FaultSpec } from '@contribs-actions/github-emulator'
+import { isDeepStrictEqual } from 'node:util'
+import type { BundleRunResult } from '@contribs-actions/cli'
+import type { Emulator, FaultSpec } from '@contribs-actions/github-emulator'
 
 export type Fault = Omit<FaultSpec, 'method' | 'route'>
 
@@ -23,3 +25,69 @@ export const FAULT_KINDS: FaultKind[] = [
     survives: false
   }
 ]
+
+/** One case of a fault matrix: a write route and the fault it meets. */
+export interface FaultCase {
+  label: string
+  /** `POST /repos/{owner}/{repo}/...`: the method comes from the route. */
+  route: string
+  fault: Fault
+  /** Whether the run must absorb the fault and exit 0. */
+  survives: boolean
+}
+
+export interface FaultCaseRun<S> {
+  /** `owner/repo`: the fault is scoped to it, so other cases can run meanwhile. */
+  repo: string
+  /** One run of the action on that repository. */
+  run: () => Promise<BundleRunResult>
+  /** What the runs leave behind, comparable with `faultFree`. */
+  state: () => S
+  faultFree: S
+  /** Whether the one error line of a failed run says what it must. */
+  clearError: (message: string) => boolean
+}
+
+/**
+ * What went wrong in one case, or undefined when it held: the run under the fault met it, and
+ * either ended in the fault-free state or failed with one clear error line and no stack trace;
+ * a re-run without the fault then ends in the fault-free state.
+ */
+export async function faultCaseProblem<S>(
+  emu: Emulator,
+  c: FaultCase,
+  o: FaultCaseRun<S>
+): Promise<string | undefined> {
+  emu.addFault({ ...c.fault, method: c.route.split(' ')[0], route: c.route, repo: o.repo })
+  const first = await o.run()
+  emu.clearFaults(o.repo)
+  if (!emu.requests().some((q) => q.fault && q.path.startsWith(`/repos/${o.repo}/`)))
+    return `${c.label}: the fault was never met`
+  const problem = firstRunProblem(c.survives, first, o)
+  if (problem) return `${c.label}: ${problem}`
+  const again = await o.run()
+  if (again.exitCode !== 0) return `${c.label}: the re-run failed:\n${again.stdout}`
+  return elsewhere(o) && `${c.label}: the re-run ended elsewhere:\n${elsewhere(o)}`
+}
+
+/** The run under the fault: passed into the fault-free state, or failed in one clear line. */
+function firstRunProblem<S>(
+  survives: boolean,
+  run: BundleRunResult,
+  o: FaultCaseRun<S>
+): string | undefined {
+  if (run.exitCode === 0) return elsewhere(o) && `passed but ended elsewhere:\n${elsewhere(o)}`
+  if (survives) return `failed where it must pass:\n${run.stdout}`
+  const errors = run.annotations.filter((a) => a.level === 'error')
+  if (run.exitCode !== 1 || errors.length !== 1 || !o.clearError(errors[0].message))
+    return `failed without one clear error (exit ${run.exitCode}):\n${run.stdout}`
+  if (/\n\s+at .*:\d+:\d+/.test(`${run.stdout}\n${run.stderr}`))
+    return `failed with a stack trace:\n${run.stdout}${run.stderr}`
+  return undefined
+}
+
+/** The state the runs left, when it is not the fault-free one. */
+function elsewhere<S>(o: FaultCaseRun<S>): string | undefined {
+  const state = o.state()
+  return isDeepStrictEqual(state, o.faultFree) ? undefined : JSON.stringify(state, null, 1)
+}

@@ -4,14 +4,12 @@
 // fails with a one-line error, and a re-run without the fault always ends in the fault-free state:
 // nothing twice, nothing missing. Through the BUILT bundle against the GitHub emulator, one
 // repository per case, a few cases at a time (each case's fault is scoped to its repository).
-import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
-import type { BundleRunResult } from '@contribs-actions/cli'
 import type { Emulator } from '@contribs-actions/github-emulator'
 import { mapLimit } from '@contribs-actions/shared'
 import { cleanupTempDirs } from '../../../test/kit/fixtures.js'
 import { BUNDLE_TEST_TIMEOUT_MS, BUNDLES_AT_ONCE } from '../../../test/kit/budgets.js'
-import { FAULT_KINDS } from '../../../test/kit/faults.js'
+import { FAULT_KINDS, faultCaseProblem } from '../../../test/kit/faults.js'
 import {
   client,
   emulator,
@@ -74,44 +72,6 @@ test('the fault-free run: three milestones and the archive on #1, #2 closed with
   ])
 })
 
-/** What went wrong in one case (undefined when it held): the fault's run, then its re-run. */
-async function runCase(c: (typeof CASES)[number], repo: string): Promise<string | undefined> {
-  // Scoped to the case's repository: the other cases run against the same emulator meanwhile.
-  const scope = `${OWNER}/${repo}`
-  emu.addFault({ ...c.fault, method: c.route.split(' ')[0], route: c.route, repo: scope })
-  const first = await sweep(emu, repo, { workspace: checkout, exitCode: 'any' })
-  emu.clearFaults(scope)
-  if (!emu.requests().some((q) => q.fault && q.path.startsWith(`/repos/${scope}/`)))
-    return `${c.label}: the fault was never met`
-  const problem = firstRunProblem(c.survives, first, () => snapshot(emu, repo))
-  if (problem) return `${c.label}: ${problem}`
-  const again = await sweep(emu, repo, { workspace: checkout, exitCode: 'any' })
-  if (again.exitCode !== 0) return `${c.label}: the re-run failed:\n${again.stdout}`
-  const state = snapshot(emu, repo)
-  if (!isDeepStrictEqual(state, faultFree))
-    return `${c.label}: the re-run ended elsewhere:\n${JSON.stringify(state, null, 1)}`
-  return undefined
-}
-
-/** The run under the fault: passed into the fault-free state, or failed in one line. */
-function firstRunProblem(
-  survives: boolean,
-  run: BundleRunResult,
-  state: () => ReturnType<typeof snapshot>
-): string | undefined {
-  if (run.exitCode === 0)
-    return isDeepStrictEqual(state(), faultFree)
-      ? undefined
-      : `passed but ended elsewhere:\n${JSON.stringify(state(), null, 1)}`
-  if (survives) return `failed where it must pass:\n${run.stdout}`
-  const errors = run.annotations.filter((a) => a.level === 'error')
-  if (run.exitCode !== 1 || errors.length !== 1 || !/^\d+ steps? failed: /.test(errors[0].message))
-    return `failed without one line saying which steps (exit ${run.exitCode}):\n${run.stdout}`
-  if (/\n\s+at .*:\d+:\d+/.test(`${run.stdout}\n${run.stderr}`))
-    return `failed with a stack trace:\n${run.stdout}${run.stderr}`
-  return undefined
-}
-
 test('every write route under every fault: the run ends fault-free or fails in one line, and a re-run converges', async () => {
   // Each repository's issues are opened on day 0 and swept on day 22 of the one emulator clock,
   // so they are set up one after the other; the sweeps then run a few at a time.
@@ -120,7 +80,14 @@ test('every write route under every fault: the run ends fault-free or fails in o
   const problems = await mapLimit(
     CASES.map((c, i) => [c, repos[i]] as const),
     BUNDLES_AT_ONCE,
-    ([c, repo]) => runCase(c, repo)
+    ([c, repo]) =>
+      faultCaseProblem(emu, c, {
+        repo: `${OWNER}/${repo}`,
+        run: () => sweep(emu, repo, { workspace: checkout, exitCode: 'any' }),
+        state: () => snapshot(emu, repo),
+        faultFree,
+        clearError: (message) => /^\d+ steps? failed: /.test(message)
+      })
   )
   expect(problems.filter((p) => p !== undefined)).toEqual([])
 })

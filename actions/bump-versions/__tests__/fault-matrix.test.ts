@@ -5,15 +5,13 @@
 // fault-free state: per package one branch and one PR, labelled, reviewers asked; nothing twice.
 // Through the built bundle against the GitHub emulator, one repository per case, a few cases at a
 // time (each case's fault is scoped to its repository).
-import { isDeepStrictEqual } from 'node:util'
-import type { BundleRunResult } from '@contribs-actions/cli'
 import { startEmulator, type Emulator } from '@contribs-actions/github-emulator'
 import { mapLimit } from '@contribs-actions/shared'
 import { cleanupTempDirs } from '../../../test/kit/fixtures.js'
 import { bumpState, exampleSource, OWNER, runBump, seedFrom, WAVE1 } from './kit.js'
 import { jest } from '@jest/globals'
 import { BUNDLE_TEST_TIMEOUT_MS, BUNDLES_AT_ONCE } from '../../../test/kit/budgets.js'
-import { FAULT_KINDS } from '../../../test/kit/faults.js'
+import { FAULT_KINDS, faultCaseProblem } from '../../../test/kit/faults.js'
 
 // The tests start node processes: the budget for a busy machine (test/kit/budgets.ts).
 jest.setTimeout(BUNDLE_TEST_TIMEOUT_MS)
@@ -77,50 +75,20 @@ test('the fault-free run: per package one branch, one PR, labelled, reviewers as
   }
 })
 
-/** What went wrong in one case (undefined when it held): the fault's run, then its re-run. */
-async function runCase(c: (typeof CASES)[number], i: number): Promise<string | undefined> {
-  const s = await seedFrom(emu, source, `matrix-${i}`, { workspace })
-  // Scoped to the case's repository: the other cases run against the same emulator meanwhile.
-  const repo = `${OWNER}/${s.repo}`
-  emu.addFault({ ...c.fault, method: 'POST', route: c.route, repo })
-  const first = await runBump(emu, s, NO_LOCK)
-  emu.clearFaults(repo)
-  const met = emu.requests().some((q) => q.fault && q.path.startsWith(`/repos/${repo}/`))
-  if (!met) return `${c.label}: the fault was never met`
-  const problem = firstRunProblem(c.survives, first, () => bumpState(emu, s))
-  if (problem) return `${c.label}: ${problem}`
-  const again = await runBump(emu, s, NO_LOCK)
-  if (again.exitCode !== 0) return `${c.label}: the re-run failed:\n${again.stdout}`
-  const state = bumpState(emu, s)
-  if (!isDeepStrictEqual(state, faultFree))
-    return `${c.label}: the re-run ended elsewhere:\n${JSON.stringify(state, null, 1)}`
-  return undefined
-}
-
-/** The run under the fault: passed into the fault-free state, or failed with one clear error. */
-function firstRunProblem(
-  survives: boolean,
-  run: BundleRunResult,
-  state: () => ReturnType<typeof bumpState>
-): string | undefined {
-  if (run.exitCode === 0)
-    return isDeepStrictEqual(state(), faultFree)
-      ? undefined
-      : `passed but ended elsewhere:\n${JSON.stringify(state(), null, 1)}`
-  if (survives) return `failed where it must pass:\n${run.stdout}`
-  const errors = run.annotations.filter((a) => a.level === 'error')
-  if (run.exitCode !== 1 || errors.length !== 1 || /^unexpected error/.test(errors[0].message))
-    return `failed without one clear error (exit ${run.exitCode}):\n${run.stdout}`
-  if (/\n\s+at .*:\d+:\d+/.test(`${run.stdout}\n${run.stderr}`))
-    return `failed with a stack trace:\n${run.stdout}${run.stderr}`
-  return undefined
-}
-
 test('every write route under every fault: the run ends fault-free or fails with a message, and a re-run converges', async () => {
   const problems = await mapLimit(
     CASES.map((c, i) => [c, i] as const),
     BUNDLES_AT_ONCE,
-    ([c, i]) => runCase(c, i)
+    async ([c, i]) => {
+      const s = await seedFrom(emu, source, `matrix-${i}`, { workspace })
+      return faultCaseProblem(emu, c, {
+        repo: `${OWNER}/${s.repo}`,
+        run: () => runBump(emu, s, NO_LOCK),
+        state: () => bumpState(emu, s),
+        faultFree,
+        clearError: (message) => !/^unexpected error/.test(message)
+      })
+    }
   )
   expect(problems.filter((p) => p !== undefined)).toEqual([])
 })
