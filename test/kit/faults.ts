@@ -67,7 +67,8 @@ export async function faultCaseProblem<S>(
   if (problem) return `${c.label}: ${problem}`
   const again = await o.run()
   if (again.exitCode !== 0) return `${c.label}: the re-run failed:\n${again.stdout}`
-  return elsewhere(o) && `${c.label}: the re-run ended elsewhere:\n${elsewhere(o)}`
+  const state = elsewhere(o)
+  return state && `${c.label}: the re-run ended elsewhere:\n${state}`
 }
 
 /** The run under the fault: passed into the fault-free state, or failed in one clear line. */
@@ -76,7 +77,10 @@ function firstRunProblem<S>(
   run: BundleRunResult,
   o: FaultCaseRun<S>
 ): string | undefined {
-  if (run.exitCode === 0) return elsewhere(o) && `passed but ended elsewhere:\n${elsewhere(o)}`
+  if (run.exitCode === 0) {
+    const state = elsewhere(o)
+    return state && `passed but ended elsewhere:\n${state}`
+  }
   if (survives) return `failed where it must pass:\n${run.stdout}`
   const errors = run.annotations.filter((a) => a.level === 'error')
   if (run.exitCode !== 1 || errors.length !== 1 || !o.clearError(errors[0].message))
