@@ -2,7 +2,7 @@
 // middle of a transition (an error that outlasts the retries, an answer lost after the write)
 // never leaves a transition half done for good and never makes anything twice. Each story
 // breaks one step, then lets the re-run (or the next run) finish.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
@@ -213,14 +213,12 @@ test('a state branch or folder that cannot be right is refused before any reques
       `[project]\nname = "mellea-contribs"\nversion = "0.1.0"\n\n[tool.mellea-contribs]\n${setting}\n`
     )
     emu.clearRequests()
-    const r = ok(
-      await report(emu, repo, {
-        runId: 1,
-        workspace,
-        inputs: { mode: 'record', package: 'dspy', outcome: 'failure' }
-      }),
-      1
-    )
+    const answer = await report(emu, repo, {
+      runId: 1,
+      workspace,
+      inputs: { mode: 'record', package: 'dspy', outcome: 'failure' }
+    }).finally(() => rmSync(workspace, { recursive: true, force: true }))
+    const r = ok(answer, 1)
     expect(r.stdout).toContain(message)
     expect(r.stdout).toContain('pyproject.toml:6')
     expect(emu.requests()).toEqual([])
