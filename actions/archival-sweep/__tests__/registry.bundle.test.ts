@@ -328,6 +328,41 @@ test('a package that recovers before its archive pull request is merged: the pul
   expect(writes(emu, repo)).toEqual([])
 })
 
+test("a fork's pull requests from branches named like archive branches are someone else's: never adopted, never closed", async () => {
+  const repo = 'registry-fork'
+  const src = source()
+  const { gitDir } = await emu.seedRepo({ owner: OWNER, repo, source: src.dir })
+  await emu.seedRepo({ owner: 'forker', repo, source: gitDir })
+  const forkPull = async (pkg: string) => {
+    const branch = `contribs-archive/${pkg}`
+    await emu.commit({ owner: 'forker', repo, branch, files: { [`${pkg}/NOTE.md`]: 'mine\n' } })
+    const head = `forker:${branch}`
+    return (await gh.rest.pulls.create({ owner: OWNER, repo, title: pkg, head, base: 'main' })).data
+  }
+  // dspy goes red; crewai, which is not tracked, would have its archive pull request withdrawn.
+  const forkDspy = await forkPull('dspy')
+  const forkCrewai = await forkPull('crewai')
+  setDay(emu, 0)
+  await openTrackingIssue(gh, repo, 'dspy')
+  setDay(emu, 22)
+  const r = await sweep(emu, repo, { workspace: src.dir, inputs: ARCHIVE })
+  expect(r.issues).toEqual([
+    expect.objectContaining({ package: 'dspy', actions: expect.arrayContaining(['archive-pr']) })
+  ])
+  const open = (await gh.rest.pulls.list({ owner: OWNER, repo, state: 'open' })).data
+  expect(open.map((p) => [p.number, p.head.label]).sort()).toEqual(
+    [
+      [forkDspy.number, 'forker:contribs-archive/dspy'],
+      [forkCrewai.number, 'forker:contribs-archive/crewai'],
+      [r.issues[0].pull!.number, `${OWNER}:contribs-archive/dspy`]
+    ].sort()
+  )
+  const onForks = emu.state
+    .repo(OWNER, repo)
+    .comments.filter((c) => [forkDspy.number, forkCrewai.number].includes(c.issueNumber))
+  expect(onForks).toEqual([])
+})
+
 test('a root pyproject.toml linked to /dev/zero: one error naming it, nothing written', async () => {
   const repo = 'hostile-root'
   const checkout = await seedExampleRepo(emu, repo)

@@ -21,6 +21,7 @@ import {
   FileLease,
   LabelledIssue,
   newHolder,
+  openPullsFromHere,
   statusOf,
   listOpenLabelled,
   readBase,
@@ -272,14 +273,8 @@ async function readRegistry(
     `${base.branch} at ${base.sha.slice(0, 7)}: ${archived.length} archived (${ARCHIVED_FILE}${files.archived === undefined ? ' absent' : ''})`
   )
   const openPulls = new Map<string, { number: number; url: string }>()
-  const pulls = await conn.octokit.paginate(conn.octokit.rest.pulls.list, {
-    owner: conn.owner,
-    repo: conn.repo,
-    state: 'open',
-    base: base.branch,
-    per_page: 100
-  })
-  for (const p of pulls) openPulls.set(p.head.ref, { number: p.number, url: p.html_url })
+  for (const p of await openPullsFromHere(conn, base.branch))
+    openPulls.set(p.head.ref, { number: p.number, url: p.html_url })
   const distributions = new Map(
     repo.packages.flatMap((p) => (p.pyproject?.name ? [[p.dir, p.pyproject.name] as const] : []))
   )

@@ -8,6 +8,7 @@ import {
   ArchivalStage,
   ArchivedEntry,
   ArchiveRestore,
+  byCodePoint,
   fileLine,
   fillPattern
 } from '@contribs-actions/shared'
@@ -595,7 +596,7 @@ function milestoneSteps(
 /** A new stale issue for every package below the minimum that has none open. */
 function staleOpenings(input: PlanInput, stale: StaleInput, staleOpen: Set<string>): Entry[] {
   const out: Entry[] = []
-  for (const f of [...stale.floors.values()].sort((a, b) => a.package.localeCompare(b.package))) {
+  for (const f of [...stale.floors.values()].sort((a, b) => byCodePoint(a.package, b.package))) {
     if (!f.below || staleOpen.has(f.package)) continue
     const key = `new:${f.package}`
     const title = staleTitle(input.labels.stale, f, stale.minimum)

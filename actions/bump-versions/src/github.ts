@@ -1,6 +1,12 @@
 import { blobSha, decodeUtf8 } from '@contribs-actions/shared'
 import type { Base, Connection, Octokit } from '@contribs-actions/shared/github'
-import { branchHead, findMarkedComment, readBase, statusOf } from '@contribs-actions/shared/github'
+import {
+  branchHead,
+  findMarkedComment,
+  openPullsFromHere,
+  readBase,
+  statusOf
+} from '@contribs-actions/shared/github'
 
 export type { Base } from '@contribs-actions/shared/github'
 
@@ -174,18 +180,8 @@ export class Remote {
    * head commit (every page: the bump PRs of other versions are found among them).
    */
   async openPulls(base: string): Promise<OpenPull[]> {
-    const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
-      ...this.r,
-      state: 'open',
-      base,
-      per_page: 100
-    })
-    const here = `${this.owner}/${this.repo}`.toLowerCase()
-    return pulls.flatMap((p) =>
-      p.head.repo?.full_name.toLowerCase() === here
-        ? [{ pull: pullState(p), branch: p.head.ref, sha: p.head.sha }]
-        : []
-    )
+    const pulls = await openPullsFromHere(this.conn, base)
+    return pulls.map((p) => ({ pull: pullState(p), branch: p.head.ref, sha: p.head.sha }))
   }
 
   /** Whether a comment carrying `marker` is on the issue or pull request already. */

@@ -1,6 +1,8 @@
 import {
   buildGraph,
+  byCodePoint,
   dependsOnPackage,
+  escapeRegExp,
   Finding,
   normalizeName,
   readRepoText,
@@ -32,8 +34,6 @@ export interface DeletedPackage {
   key?: string
   name?: string
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 type Step = Extract<Why, { kind: 'dependent' | 'deleted-dependent' }> & { dir: string }
 
@@ -84,7 +84,7 @@ function dependentSteps(
 /** The packages that depended on a deleted package (by its old name or folder). */
 function deletedSteps(graph: SiblingGraph, gone: DeletedPackage): Step[] {
   const steps: Step[] = []
-  for (const [dir, refs] of [...graph.references].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [dir, refs] of [...graph.references].sort(([a], [b]) => byCodePoint(a, b))) {
     const dep = dependsOnPackage(refs, { dir: gone.dir, key: gone.key })
     if (dep) steps.push({ dir, via: gone.dir, root: gone.dir, kind: 'deleted-dependent', ...dep })
   }

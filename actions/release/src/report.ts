@@ -1,4 +1,4 @@
-import { ActionResult, code, emptyResult, Markdown } from '@contribs-actions/shared'
+import { ActionResult, code, emptyResult, fileLine, Markdown } from '@contribs-actions/shared'
 import type { Rewritten } from './main.js'
 import type { ReleasePlan } from './plan.js'
 import type { PublishOutcome } from './publish.js'
@@ -71,7 +71,7 @@ export function rewriteResult(
     summary: sentence
   }
   for (const r of rewritten)
-    for (const c of r.changes) result.log.push(`${r.file}:${c.line}: ${c.from} -> ${c.to}`)
+    for (const c of r.changes) result.log.push(`${fileLine(r.file, c.line)}: ${c.from} -> ${c.to}`)
   result.log.push(sentence)
   result.summary = planMarkdown(plan, sentence).toString()
   return result

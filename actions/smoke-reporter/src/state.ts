@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { blobSha } from '@contribs-actions/shared'
 import { Lease, parseLease } from '@contribs-actions/shared/github'
 
 /**
@@ -241,14 +241,6 @@ export function sameState(a: SmokeState, b: SmokeState): boolean {
 /** The counters reset and the issue forgotten; the pending work, its lease and unknown fields kept. */
 export function resetCounters(s: SmokeState): SmokeState {
   return { ...emptyState(), pending: [...s.pending], lease: s.lease, extra: { ...s.extra } }
-}
-
-/** Git's blob id of a text: what the contents and tree APIs report as `sha`. */
-export function blobSha(text: string): string {
-  const data = Buffer.from(text, 'utf8')
-  return createHash('sha1')
-    .update(Buffer.concat([Buffer.from(`blob ${data.length}\0`), data]))
-    .digest('hex')
 }
 
 /**

@@ -299,3 +299,83 @@ describe('deleting a branch', () => {
     expect(again.state).toBe('closed')
   })
 })
+
+describe('pull requests from a fork', () => {
+  test('head `owner:branch` names a fork; its commits come in as refs/pull/<n>/head', async () => {
+    const base = emu.state.repo('acme', 'contribs').gitDir
+    await emu.seedRepo({ owner: 'forker', repo: 'contribs', source: base })
+    // The fork's branch has the name one of acme's own branches has too.
+    await emu.commit({ ...repo, branch: 'shared/name', files: { 'ours.txt': 'ours' } })
+    await emu.commit({
+      owner: 'forker',
+      repo: 'contribs',
+      branch: 'shared/name',
+      files: { 'theirs.txt': 'theirs' }
+    })
+    const forkHead = git(emu.state.repo('forker', 'contribs').gitDir, 'rev-parse', 'shared/name')
+    const { data: theirs } = await gh.rest.pulls.create({
+      ...repo,
+      title: 'From a fork',
+      head: 'forker:shared/name',
+      base: 'main'
+    })
+    expect(theirs).toMatchObject({
+      head: {
+        label: 'forker:shared/name',
+        ref: 'shared/name',
+        sha: forkHead,
+        user: { login: 'forker' },
+        repo: { full_name: 'forker/contribs' }
+      },
+      base: { repo: { full_name: 'acme/contribs' } },
+      commits: 1,
+      changed_files: 1
+    })
+    expect(git(base, 'rev-parse', `refs/pull/${theirs.number}/head`)).toBe(forkHead)
+    // Our branch of the same name is another head: its pull request is not a duplicate.
+    const { data: ours } = await app.rest.pulls.create({
+      ...repo,
+      title: 'Ours',
+      head: 'shared/name',
+      base: 'main'
+    })
+    expect(ours.head.repo?.full_name).toBe('acme/contribs')
+    const dup = await failure(
+      gh.rest.pulls.create({ ...repo, title: 'again', head: 'forker:shared/name', base: 'main' })
+    )
+    expect(dup.message).toContain('A pull request already exists for forker:shared/name.')
+    const listed = async (head: string) =>
+      (await gh.rest.pulls.list({ ...repo, head, state: 'open' })).data.map((p) => p.number)
+    expect(await listed('forker:shared/name')).toEqual([theirs.number])
+    expect(await listed('acme:shared/name')).toEqual([ours.number])
+    expect(await listed('nobody:shared/name')).toEqual([])
+    const unknown = await failure(
+      gh.rest.pulls.create({ ...repo, title: 'x', head: 'nobody:shared/name', base: 'main' })
+    )
+    expect(unknown.status).toBe(422)
+
+    // A push to the fork moves the pull request's head.
+    await emu.commit({
+      owner: 'forker',
+      repo: 'contribs',
+      branch: 'shared/name',
+      files: { 'more.txt': 'more' }
+    })
+    const { data: moved } = await gh.rest.pulls.get({ ...repo, pull_number: theirs.number })
+    expect(moved.commits).toBe(2)
+    expect(moved.head.sha).toBe(
+      git(emu.state.repo('forker', 'contribs').gitDir, 'rev-parse', 'shared/name')
+    )
+    // Deleting acme's branch of that name closes acme's pull request only.
+    await app.rest.git.deleteRef({ ...repo, ref: 'heads/shared/name' })
+    const state = async (n: number) =>
+      (await gh.rest.pulls.get({ ...repo, pull_number: n })).data.state
+    expect([await state(ours.number), await state(theirs.number)]).toEqual(['closed', 'open'])
+    const { data: merged } = await gh.rest.pulls.merge({ ...repo, pull_number: theirs.number })
+    expect(merged.merged).toBe(true)
+    expect(git(base, 'log', '-1', '--format=%s', 'main')).toBe(
+      `Merge pull request #${theirs.number} from forker/shared/name`
+    )
+    expect(git(base, 'show', 'main:theirs.txt')).toBe('theirs')
+  })
+})

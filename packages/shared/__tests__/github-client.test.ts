@@ -9,6 +9,7 @@ import {
   isAlreadyExists,
   isTransientFailure,
   listOpenLabelled,
+  openPullsFromHere,
   removeIssueLabel,
   statusOf,
   TimeBudgetError,
@@ -453,4 +454,25 @@ describe('writeFileIfUnchanged: a compare-and-swap write of one file', () => {
       status: 502
     })
   })
+})
+
+test("openPullsFromHere: every page of this repository's open pull requests into a branch, never a fork's", async () => {
+  const gitDir = emu.state.repo(owner, repo).gitDir
+  await emu.seedRepo({ owner: 'forker', repo, source: gitDir })
+  const open = async (head: string, base = 'main') => {
+    const [at, branch] = head.includes(':') ? head.split(':') : [owner, head]
+    await emu.commit({ owner: at, repo, branch, from: base, files: { [`${branch}.txt`]: head } })
+    const { data } = await client().rest.pulls.create({ owner, repo, title: head, head, base })
+    return data.number
+  }
+  // More than one page (100) of ours, a fork's from a branch named like one of ours, and one of
+  // ours into another base.
+  const ours: number[] = []
+  for (let k = 0; k < 101; k++) ours.push(await open(`archive/p${k}`))
+  await open('forker:archive/p0')
+  await emu.commit({ owner, repo, branch: 'release', files: {} })
+  await open('elsewhere', 'release')
+  const found = await openPullsFromHere({ octokit: client(), owner, repo }, 'main')
+  expect(found.map((p) => p.number).sort((a, b) => a - b)).toEqual(ours)
+  expect(new Set(found.map((p) => p.head.repo?.full_name))).toEqual(new Set([`${owner}/${repo}`]))
 })

@@ -92,6 +92,11 @@ export class BareRepo {
     ])
   }
 
+  /** Copies a ref of another local repository (and the objects it needs) as `ref` here. */
+  async fetchRef(source: string, sourceRef: string, ref: string): Promise<void> {
+    await gitOk(this.gitDir, ['fetch', '--quiet', '--no-tags', source, `+${sourceRef}:${ref}`])
+  }
+
   async setHead(branch: string): Promise<void> {
     await gitOk(this.gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`])
   }

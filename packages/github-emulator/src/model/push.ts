@@ -9,7 +9,7 @@ export function pushEvents(core: Core, repo: RepoState, branch: string): string[
   repo.pushedAt = core.now()
   const events = ['push']
   for (const i of repo.issues.values()) {
-    if (i.pull && i.state === 'open' && i.pull.head === branch) {
+    if (i.pull && i.state === 'open' && !i.pull.headRepo && i.pull.head === branch) {
       events.push('pull_request.synchronize')
       break
     }

@@ -38,6 +38,12 @@ export interface PullData {
   id: number
   nodeId: string
   head: string
+  /**
+   * `owner/name` of the fork the head branch is in (a pull request from a fork); absent when the
+   * head is a branch of this repository. Its commits are fetched into this repository as
+   * `refs/pull/<number>/head`, as GitHub keeps them.
+   */
+  headRepo?: string
   base: string
   /** Head sha frozen when the pull request is closed or merged; live from the branch before. */
   headSha?: string

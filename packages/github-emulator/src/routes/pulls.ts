@@ -23,9 +23,7 @@ async function shasOf(ctx: Ctx, i: Issue): Promise<PullShas> {
   const p = i.pull!
   const git = ctx.repo.git
   const head =
-    p.headSha && i.state === 'closed'
-      ? p.headSha
-      : ((await git.branchSha(p.head)) ?? p.headSha ?? '')
+    p.headSha && i.state === 'closed' ? p.headSha : ((await liveHeadSha(ctx, i)) ?? p.headSha ?? '')
   const base =
     p.baseSha && i.state === 'closed'
       ? p.baseSha
@@ -46,13 +44,51 @@ async function fullJson(ctx: Ctx, i: Issue): Promise<Record<string, unknown>> {
   return pullFull(ctx.core, ctx.repo, i, shas, { mergeable, commits, ...stat })
 }
 
-/** `head` is `branch` or `owner:branch`; forks are not emulated. */
-function headBranch(ctx: Ctx, head: string): string | null {
-  const colon = head.indexOf(':')
-  if (colon < 0) return head
-  if (head.slice(0, colon).toLowerCase() !== ctx.repo.owner.toLowerCase()) return null
-  return head.slice(colon + 1)
+/**
+ * The head branch's sha now. A fork's branch is fetched into this repository as
+ * `refs/pull/<number>/head` whenever it moved, so diffs and merges find its commits here.
+ */
+async function liveHeadSha(ctx: Ctx, i: Issue): Promise<string | null> {
+  const p = i.pull!
+  if (!p.headRepo) return ctx.repo.git.branchSha(p.head)
+  const [owner, name] = p.headRepo.split('/')
+  const fork = ctx.core.repo(owner, name)
+  const sha = fork ? await fork.git.branchSha(p.head) : null
+  if (!fork || !sha) return null
+  const ref = `refs/pull/${i.number}/head`
+  if ((await ctx.repo.git.refSha(ref)) !== sha)
+    await ctx.repo.git.fetchRef(fork.git.gitDir, `refs/heads/${p.head}`, ref)
+  return sha
 }
+
+/** Where a pull request's head is: a branch of this repository or of a fork. */
+interface HeadRef {
+  branch: string
+  /** `owner/name` of the fork; undefined for this repository. */
+  fork?: string
+  /** The repository the branch is in. */
+  repo: Ctx['repo']
+}
+
+/**
+ * `head` as GitHub reads it: `branch`, or `owner:branch` where `owner` is this repository's owner
+ * or the owner of a fork of it (a repository of the same name; the emulator's forks are seeded
+ * repositories under another owner). Null when `owner` has no such repository.
+ */
+function headRef(ctx: Ctx, head: string): HeadRef | null {
+  const colon = head.indexOf(':')
+  if (colon < 0) return { branch: head, repo: ctx.repo }
+  const owner = head.slice(0, colon)
+  const branch = head.slice(colon + 1)
+  if (owner.toLowerCase() === ctx.repo.owner.toLowerCase()) return { branch, repo: ctx.repo }
+  const fork = ctx.core.repo(owner, ctx.repo.name)
+  return fork ? { branch, fork: fork.fullName, repo: fork } : null
+}
+
+/** Whether a pull request's head is `ref` (the same branch of the same repository). */
+const headIs = (i: Issue, ref: HeadRef): boolean =>
+  i.pull!.head === ref.branch &&
+  (i.pull!.headRepo ?? '').toLowerCase() === (ref.fork ?? '').toLowerCase()
 
 async function createPull(ctx: Ctx): Promise<Reply> {
   const { core, repo, token } = ctx
@@ -71,32 +107,42 @@ async function createPull(ctx: Ctx): Promise<Reply> {
   }
   const text = optString(body, 'body', 'PullRequest') ?? null
   checkBodyLength(text, 'PullRequest')
-  const head = headBranch(ctx, headParam)
-  const headSha = head === null ? null : await repo.git.branchSha(head)
+  const head = headRef(ctx, headParam)
+  const headSha = head === null ? null : await head.repo.git.branchSha(head.branch)
   if (!head || !headSha)
     throw validationFailed({ resource: 'PullRequest', field: 'head', code: 'invalid' })
   const baseSha = await repo.git.branchSha(base)
   if (!baseSha) throw validationFailed({ resource: 'PullRequest', field: 'base', code: 'invalid' })
   for (const i of repo.issues.values()) {
-    if (i.pull && i.state === 'open' && i.pull.head === head && i.pull.base === base) {
+    if (i.pull && i.state === 'open' && headIs(i, head) && i.pull.base === base) {
       throw validationFailed({
         resource: 'PullRequest',
         code: 'custom',
-        message: `A pull request already exists for ${repo.owner}:${head}.`
+        message: `A pull request already exists for ${head.repo.owner}:${head.branch}.`
       })
     }
   }
+  // A fork's commits are fetched under the number the pull request gets, taken before the fetch
+  // so that no request made meanwhile takes it (a fork's pull request refused for having no
+  // commits leaves that number unused).
+  const forkNumber = head.fork ? repo.nextNumber++ : undefined
+  if (forkNumber !== undefined)
+    await repo.git.fetchRef(
+      head.repo.git.gitDir,
+      `refs/heads/${head.branch}`,
+      `refs/pull/${forkNumber}/head`
+    )
   if ((await repo.git.countAhead(baseSha, headSha)) === 0) {
     throw validationFailed({
       resource: 'PullRequest',
       code: 'custom',
-      message: `No commits between ${base} and ${head}`
+      message: `No commits between ${base} and ${headParam}`
     })
   }
   const id = core.ids.next('issue')
   const pullId = core.ids.next('pull')
   const issue: Issue = {
-    number: repo.nextNumber++,
+    number: forkNumber ?? repo.nextNumber++,
     id,
     nodeId: nodeId('issue', id),
     title: title ?? '',
@@ -114,7 +160,8 @@ async function createPull(ctx: Ctx): Promise<Reply> {
     pull: {
       id: pullId,
       nodeId: nodeId('pull', pullId),
-      head,
+      head: head.branch,
+      ...(head.fork ? { headRepo: head.fork } : {}),
       base,
       draft: body.draft === true,
       maintainerCanModify: body.maintainer_can_modify !== false,
@@ -141,14 +188,14 @@ async function listPulls(ctx: Ctx): Promise<Reply> {
   const { repo, query } = ctx
   const state = query.get('state') ?? 'open'
   const headQ = query.get('head')
-  const head = headQ ? headBranch(ctx, headQ) : undefined
+  const head = headQ ? headRef(ctx, headQ) : undefined
   const base = query.get('base')
   const sort = query.get('sort') ?? 'created'
   const direction = query.get('direction') ?? (sort === 'created' ? 'desc' : 'desc')
   let all = [...repo.issues.values()].filter((i) => {
     if (!i.pull) return false
     if (state !== 'all' && i.state !== state) return false
-    if (headQ && (head === null || i.pull.head !== head)) return false
+    if (headQ && (!head || !headIs(i, head))) return false
     if (base && i.pull.base !== base) return false
     return true
   })
@@ -181,7 +228,7 @@ async function freeze(ctx: Ctx, i: Issue): Promise<void> {
 export async function closePullsFromBranch(ctx: Ctx, branch: string): Promise<string[]> {
   const events: string[] = []
   for (const i of ctx.repo.issues.values()) {
-    if (!i.pull || i.state !== 'open' || i.pull.head !== branch) continue
+    if (!i.pull || i.state !== 'open' || i.pull.headRepo || i.pull.head !== branch) continue
     await freeze(ctx, i)
     if (setState(ctx.core, ctx.repo, i, ctx.token, 'closed', null)) {
       touch(ctx.core, ctx.repo, i)
@@ -269,7 +316,7 @@ async function mergePull(ctx: Ctx): Promise<Reply> {
         ? body.commit_title
         : method === 'squash'
           ? `${i.title} (#${i.number})`
-          : `Merge pull request #${i.number} from ${repo.owner}/${p.head}`
+          : `Merge pull request #${i.number} from ${(p.headRepo ?? repo.fullName).split('/')[0]}/${p.head}`
     const extra =
       typeof body.commit_message === 'string'
         ? body.commit_message

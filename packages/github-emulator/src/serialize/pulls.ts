@@ -85,13 +85,16 @@ export function pullSimple(
   const api = repoApi(core, repo)
   const self = `${api}/pulls/${i.number}`
   const html = `${repoHtml(repo)}/pull/${i.number}`
-  const side = (ref: string, sha: string) => ({
-    label: `${repo.owner}:${ref}`,
+  const side = (ref: string, sha: string, at: RepoState = repo) => ({
+    label: `${at.owner}:${ref}`,
     ref,
     sha,
-    user: simpleUser(core, repo.owner),
-    repo: repository(core, repo)
+    user: simpleUser(core, at.owner),
+    repo: repository(core, at)
   })
+  // A fork's head is in the fork (gone forks are not emulated: it was seeded and stays).
+  const [forkOwner, forkName] = (p.headRepo ?? '/').split('/')
+  const headRepo = (p.headRepo && core.repo(forkOwner, forkName)) || repo
   return {
     url: self,
     id: p.id,
@@ -123,7 +126,7 @@ export function pullSimple(
     assignees: i.assignees.map((a) => simpleUser(core, a)),
     requested_reviewers: p.requestedReviewers.map((r) => simpleUser(core, r)),
     requested_teams: p.requestedTeams.map((t) => teamJson(core, repo.owner, t)),
-    head: side(p.head, shas.head),
+    head: side(p.head, shas.head, headRepo),
     base: side(p.base, shas.base),
     _links: {
       self: { href: self },

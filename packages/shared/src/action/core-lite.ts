@@ -3,8 +3,7 @@
 // start, although no action of ours requests an OIDC token. `#actions-core/*` is a tsconfig path
 // to node_modules/@actions/core/lib/* (its exports map only exposes the entry point); ncc resolves
 // it at build time. What is taken from there is utils.js (value and annotation-property encoding).
-// The rest is written here, each for a measured cold-start cost (10-package repo, 41 runs
-// interleaved with `node -e 0`):
+// The rest is written here, each for a cold-start cost it avoids:
 // - command.js writes through process.stdout, whose first use loads Node's stream (and, on a pipe,
 //   net) modules: ~3 ms. Commands and log lines go to fd 1 with writeSync instead.
 // - summary.js takes fs.promises at import time, which loads another internal module; the

@@ -195,3 +195,28 @@ export async function pullsFrom(
     labels: p.labels.flatMap((l) => (l.name ? [l.name] : []))
   }))
 }
+
+/** A pull request as a listing gives it. */
+export type PullListItem = Awaited<
+  ReturnType<Connection['octokit']['rest']['pulls']['list']>
+>['data'][number]
+
+/**
+ * Every open pull request into `base` whose head is a branch of this repository (every page). A
+ * pull request from a fork may come from a branch named like one of ours (`archive/dspy`); it is
+ * someone else's, never taken for ours: not adopted, not commented on, not closed.
+ */
+export async function openPullsFromHere(
+  { octokit, owner, repo }: RepoCalls,
+  base: string
+): Promise<PullListItem[]> {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+    owner,
+    repo,
+    state: 'open',
+    base,
+    per_page: 100
+  })
+  const here = `${owner}/${repo}`.toLowerCase()
+  return pulls.filter((p) => p.head.repo?.full_name.toLowerCase() === here)
+}

@@ -43,11 +43,12 @@ export {
   branchHead,
   commitFiles,
   createBranchOnce,
+  openPullsFromHere,
   pullsFrom,
   readBase,
   readTextAt,
   writeFileIfUnchanged
 } from './git-data.js'
-export type { Base, FileChange, FileWrite, ListedPull } from './git-data.js'
+export type { Base, FileChange, FileWrite, ListedPull, PullListItem } from './git-data.js'
 export { FileLease } from './file-lease.js'
 export type { LeaseFile, TakeResult } from './file-lease.js'
