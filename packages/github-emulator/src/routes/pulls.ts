@@ -90,10 +90,18 @@ const headIs = (i: Issue, ref: HeadRef): boolean =>
   i.pull!.head === ref.branch &&
   (i.pull!.headRepo ?? '').toLowerCase() === (ref.fork ?? '').toLowerCase()
 
-async function createPull(ctx: Ctx): Promise<Reply> {
-  const { core, repo, token } = ctx
-  if (token.kind === 'actions' && !repo.actionsCanCreatePullRequests)
-    throw new ApiError(403, ACTIONS_FORBIDDEN)
+/** What a create request asks for, refused as GitHub refuses a missing field. */
+interface PullRequestAsk {
+  /** `head` as written (`branch` or `owner:branch`). */
+  headParam: string
+  base: string
+  title?: string
+  text: string | null
+  draft: boolean
+  maintainerCanModify: boolean
+}
+
+function pullRequestAsk(ctx: Ctx): PullRequestAsk {
   const body = bodyObject(ctx)
   const headParam = optString(body, 'head', 'PullRequest')
   const base = optString(body, 'base', 'PullRequest')
@@ -107,14 +115,34 @@ async function createPull(ctx: Ctx): Promise<Reply> {
   }
   const text = optString(body, 'body', 'PullRequest') ?? null
   checkBodyLength(text, 'PullRequest')
-  const head = headRef(ctx, headParam)
+  return {
+    headParam,
+    base,
+    title,
+    text,
+    draft: body.draft === true,
+    maintainerCanModify: body.maintainer_can_modify !== false
+  }
+}
+
+/**
+ * The head and base a new pull request is between, refused as GitHub refuses them: a branch
+ * that does not exist, an open pull request between the same two already, no commits between.
+ * Returns the number the new pull request gets when it is a fork's (see below).
+ */
+async function checkOpenable(
+  ctx: Ctx,
+  ask: PullRequestAsk
+): Promise<{ head: HeadRef; forkNumber?: number }> {
+  const { repo } = ctx
+  const head = headRef(ctx, ask.headParam)
   const headSha = head === null ? null : await head.repo.git.branchSha(head.branch)
   if (!head || !headSha)
     throw validationFailed({ resource: 'PullRequest', field: 'head', code: 'invalid' })
-  const baseSha = await repo.git.branchSha(base)
+  const baseSha = await repo.git.branchSha(ask.base)
   if (!baseSha) throw validationFailed({ resource: 'PullRequest', field: 'base', code: 'invalid' })
   for (const i of repo.issues.values()) {
-    if (i.pull && i.state === 'open' && headIs(i, head) && i.pull.base === base) {
+    if (i.pull && i.state === 'open' && headIs(i, head) && i.pull.base === ask.base) {
       throw validationFailed({
         resource: 'PullRequest',
         code: 'custom',
@@ -136,17 +164,26 @@ async function createPull(ctx: Ctx): Promise<Reply> {
     throw validationFailed({
       resource: 'PullRequest',
       code: 'custom',
-      message: `No commits between ${base} and ${headParam}`
+      message: `No commits between ${ask.base} and ${ask.headParam}`
     })
   }
+  return { head, forkNumber }
+}
+
+async function createPull(ctx: Ctx): Promise<Reply> {
+  const { core, repo, token } = ctx
+  if (token.kind === 'actions' && !repo.actionsCanCreatePullRequests)
+    throw new ApiError(403, ACTIONS_FORBIDDEN)
+  const ask = pullRequestAsk(ctx)
+  const { head, forkNumber } = await checkOpenable(ctx, ask)
   const id = core.ids.next('issue')
   const pullId = core.ids.next('pull')
   const issue: Issue = {
     number: forkNumber ?? repo.nextNumber++,
     id,
     nodeId: nodeId('issue', id),
-    title: title ?? '',
-    body: text,
+    title: ask.title ?? '',
+    body: ask.text,
     state: 'open',
     stateReason: null,
     labels: [],
@@ -162,9 +199,9 @@ async function createPull(ctx: Ctx): Promise<Reply> {
       nodeId: nodeId('pull', pullId),
       head: head.branch,
       ...(head.fork ? { headRepo: head.fork } : {}),
-      base,
-      draft: body.draft === true,
-      maintainerCanModify: body.maintainer_can_modify !== false,
+      base: ask.base,
+      draft: ask.draft,
+      maintainerCanModify: ask.maintainerCanModify,
       merged: false,
       mergedAt: null,
       mergedBy: null,
