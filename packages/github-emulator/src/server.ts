@@ -14,6 +14,43 @@ import type { Ctx, Reply, RouteDef, RoutePermission } from './routes/types.js'
 const JSON_TYPE = 'application/json; charset=utf-8'
 const LEVELS: Record<PermissionLevel, number> = { none: 0, read: 1, write: 2 }
 
+/** One API request on its way: what came, its log record, and how to answer it. */
+interface Exchange {
+  req: IncomingMessage
+  res: ServerResponse
+  url: URL
+  method: string
+  raw: Buffer
+  record: RequestRecord
+  /** The headers every answer carries. */
+  headers: Record<string, string>
+  send: (status: number, body: unknown, extra?: Record<string, string>) => void
+  fail: (e: ApiError, extra?: Record<string, string>) => void
+}
+
+/** The rate-limit bucket a request counts against, and its headers. */
+interface Meter {
+  bucket: RateBucket
+  /** Never counted (`GET /rate_limit`). */
+  free: boolean
+  rate: () => Record<string, string>
+}
+
+const UNPARSABLE = Symbol('unparsable')
+
+/** The request's JSON body (logged), or UNPARSABLE once a 400 has answered it. */
+function jsonBody(ex: Exchange): unknown {
+  if (ex.raw.length === 0 || ex.method === 'GET' || ex.method === 'HEAD') return undefined
+  try {
+    const body: unknown = JSON.parse(ex.raw.toString('utf8'))
+    ex.record.requestBody = body
+    return body
+  } catch {
+    ex.fail(new ApiError(400, 'Problems parsing JSON'))
+    return UNPARSABLE
+  }
+}
+
 export type ControlHandler = (
   req: IncomingMessage,
   url: URL,
@@ -55,8 +92,42 @@ export class ApiServer {
     // The upload host: its routes see the path without the prefix, and only they are served there.
     const onUploadHost = url.pathname.startsWith(`${UPLOADS_PREFIX}/`)
     const routePath = onUploadHost ? url.pathname.slice(UPLOADS_PREFIX.length) : url.pathname
+    const ex = this.exchange(req, res, url, method, raw)
     // An upload's body is the file, never JSON, on either host (the API host then answers 404).
     const rawUpload = onUploadHost || this.router.match(method, routePath)?.route.host === 'uploads'
+    const body = rawUpload ? undefined : jsonBody(ex)
+    if (body === UNPARSABLE) return
+
+    const token = this.authenticate(req)
+    if (!token) {
+      // Failed logins count against the unauthenticated bucket (60/h), as on GitHub.
+      const anon = this.core.rate.anonymous(this.core.clock.now())
+      this.core.rate.consume(anon)
+      ex.fail(new ApiError(401, 'Bad credentials'), rateHeaders(anon, 'core'))
+      return
+    }
+    ex.record.tokenKind = token.kind
+    ex.record.actor = token.login
+
+    const found = this.router.match(method, routePath)
+    const match = found && (found.route.host === 'uploads') === onUploadHost ? found : undefined
+    if (!match) {
+      const b = this.core.rate.bucket(token, 'core', this.core.clock.now())
+      this.core.rate.consume(b)
+      ex.fail(new ApiError(404, 'Not Found'), rateHeaders(b, 'core'))
+      return
+    }
+    await this.serveRoute(ex, match, token, body)
+  }
+
+  /** The request's log record, logged now, and the ways to answer it. */
+  private exchange(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+    raw: Buffer
+  ): Exchange {
     const record: RequestRecord = {
       seq: this.core.ids.next('request'),
       at: this.core.now(),
@@ -97,63 +168,72 @@ export class ApiServer {
     }
     const fail = (e: ApiError, extra: Record<string, string> = {}): void =>
       send(e.status, e.body(), { ...e.headers, ...extra })
+    return { req, res, url, method, raw, record, headers, send, fail }
+  }
 
-    let body: unknown
-    if (raw.length > 0 && method !== 'GET' && method !== 'HEAD' && !rawUpload) {
-      try {
-        body = JSON.parse(raw.toString('utf8'))
-      } catch {
-        fail(new ApiError(400, 'Problems parsing JSON'))
-        return
-      }
-      record.requestBody = body
-    }
-
-    const token = this.authenticate(req)
-    if (!token) {
-      // Failed logins count against the unauthenticated bucket (60/h), as on GitHub.
-      const anon = this.core.rate.anonymous(this.core.clock.now())
-      this.core.rate.consume(anon)
-      fail(new ApiError(401, 'Bad credentials'), rateHeaders(anon, 'core'))
-      return
-    }
-    record.tokenKind = token.kind
-    record.actor = token.login
-
-    const found = this.router.match(method, routePath)
-    const match = found && (found.route.host === 'uploads') === onUploadHost ? found : undefined
-    if (!match) {
-      const b = this.core.rate.bucket(token, 'core', this.core.clock.now())
-      this.core.rate.consume(b)
-      fail(new ApiError(404, 'Not Found'), rateHeaders(b, 'core'))
-      return
-    }
+  /**
+   * A matched route: faults armed for it, the primary rate limit, then the handler (see
+   * runHandler) and its reply, or an injected fault in place of the reply after the effect.
+   */
+  private async serveRoute(
+    ex: Exchange,
+    match: { route: RouteDef; params: Record<string, string> },
+    token: TokenSpec,
+    body: unknown
+  ): Promise<void> {
     const def = match.route
-    record.route = `${method} ${def.template}`
+    ex.record.route = `${ex.method} ${def.template}`
     const resource: RateResource = def.resource === 'search' ? 'search' : 'core'
-    // /rate_limit carries the core bucket's headers but never consumes.
-    const free = def.resource === 'none'
     const bucket = this.core.rate.bucket(token, resource, this.core.clock.now())
-    const rate = (): Record<string, string> => rateHeaders(bucket, resource)
-
+    const meter: Meter = {
+      bucket,
+      // /rate_limit carries the core bucket's headers but never consumes.
+      free: def.resource === 'none',
+      rate: () => rateHeaders(bucket, resource)
+    }
     const { owner, repo: name } = match.params
     const fault = this.core.faults.take(
-      method,
+      ex.method,
       def.template,
       owner && name ? `${owner}/${name}` : undefined
     )
     if (fault && fault.when === 'before') {
-      this.answerWithFault(fault, record, req, fail, bucket, rate)
+      this.answerWithFault(fault, ex.record, ex.req, ex.fail, bucket, meter.rate)
       return
     }
-
-    if (!free && this.core.options.enforceRateLimits && bucket.used >= bucket.limit) {
-      fail(new ApiError(403, PRIMARY_MESSAGE), rate())
+    if (!meter.free && this.core.options.enforceRateLimits && bucket.used >= bucket.limit) {
+      ex.fail(new ApiError(403, PRIMARY_MESSAGE), meter.rate())
       return
     }
+    const reply = await this.runHandler(ex, match, token, body, meter)
+    if (!reply) return
+    const events = reply.events ?? []
+    ex.record.events = events
+    if (fault) {
+      // The effect happened (events are real: a created issue notifies); only the answer is lost.
+      this.answerWithFault(fault, ex.record, ex.req, ex.fail, bucket, meter.rate)
+      return
+    }
+    ex.record.event = events[0] ?? null
+    Object.assign(ex.record, triggerFlags(token.kind, events))
+    if (reply.merged) ex.record.merged = true
+    this.sendReply(ex, reply, meter)
+  }
 
-    const write = method !== 'GET' && method !== 'HEAD'
-    let reply: Reply
+  /**
+   * The repository, the permission the route needs, then the handler (a write under the
+   * repository's lock). An ApiError is answered here (it counts against the rate limit);
+   * undefined then.
+   */
+  private async runHandler(
+    ex: Exchange,
+    match: { route: RouteDef; params: Record<string, string> },
+    token: TokenSpec,
+    body: unknown,
+    meter: Meter
+  ): Promise<Reply | undefined> {
+    const def = match.route
+    const write = ex.method !== 'GET' && ex.method !== 'HEAD'
     try {
       let repo: RepoState | undefined
       if (def.template.startsWith('/repos/{owner}/{repo}')) {
@@ -167,69 +247,59 @@ export class ApiServer {
       }
       const ctx: Ctx = {
         core: this.core,
-        method,
-        url,
-        query: url.searchParams,
+        method: ex.method,
+        url: ex.url,
+        query: ex.url.searchParams,
         params: match.params,
         body,
-        rawBody: raw,
+        rawBody: ex.raw,
         token,
-        headers: req.headers,
+        headers: ex.req.headers,
         repo: repo as RepoState
       }
-      record.write = write
-      reply =
-        write && repo
-          ? await this.core.mutex.run(repo.fullName.toLowerCase(), async () => def.handler(ctx))
-          : await def.handler(ctx)
+      ex.record.write = write
+      return write && repo
+        ? await this.core.mutex.run(repo.fullName.toLowerCase(), async () => def.handler(ctx))
+        : await def.handler(ctx)
     } catch (e) {
       if (e instanceof ApiError) {
-        if (!free) this.core.rate.consume(bucket)
-        fail(e, rate())
-        return
+        if (!meter.free) this.core.rate.consume(meter.bucket)
+        ex.fail(e, meter.rate())
+        return undefined
       }
       console.error('github-emulator: handler error', e)
-      fail(new ApiError(500, `Emulator error: ${(e as Error).message}`))
-      return
+      ex.fail(new ApiError(500, `Emulator error: ${(e as Error).message}`))
+      return undefined
     }
+  }
 
-    const events = reply.events ?? []
-    if (fault) {
-      // The effect happened (events are real: a created issue notifies); only the answer is lost.
-      record.events = events
-      this.answerWithFault(fault, record, req, fail, bucket, rate)
-      return
-    }
-    record.events = events
-    record.event = events[0] ?? null
-    Object.assign(record, triggerFlags(token.kind, events))
-    if (reply.merged) record.merged = true
-
+  /** A handler's reply: raw bytes, a 304 for a GET whose ETag the client has, or JSON. */
+  private sendReply(ex: Exchange, reply: Reply, meter: Meter): void {
     const extra: Record<string, string> = { ...reply.headers }
     if (reply.raw) {
-      if (!free) this.core.rate.consume(bucket)
-      record.status = reply.status
-      res.writeHead(reply.status, {
-        ...headers,
+      if (!meter.free) this.core.rate.consume(meter.bucket)
+      ex.record.status = reply.status
+      ex.res.writeHead(reply.status, {
+        ...ex.headers,
         ...extra,
-        ...rate(),
+        ...meter.rate(),
         'content-type': reply.raw.contentType
       })
-      res.end(reply.raw.data)
+      ex.res.end(reply.raw.data)
       return
     }
-    if (method === 'GET' && reply.status === 200 && reply.body !== undefined) {
+    if (ex.method === 'GET' && reply.status === 200 && reply.body !== undefined) {
       const etag = `W/"${createHash('sha256').update(JSON.stringify(reply.body)).digest('hex').slice(0, 32)}"`
       extra.etag = etag
-      const inm = req.headers['if-none-match']
+      const inm = ex.req.headers['if-none-match']
       if (inm && inm.split(/\s*,\s*/).some((t) => t === etag || t === '*' || `W/${t}` === etag)) {
         // Conditional hits are free: they do not count against the primary rate limit.
-        send(304, undefined, { ...extra, ...rate() })
+        ex.send(304, undefined, { ...extra, ...meter.rate() })
         return
       }
     }
-    if (!free) this.core.rate.consume(bucket)
-    send(reply.status, reply.body, { ...extra, ...rate() })
+    if (!meter.free) this.core.rate.consume(meter.bucket)
+    ex.send(reply.status, reply.body, { ...extra, ...meter.rate() })
   }
 
   /** Answers a request with an injected fault instead of the handler's reply. */
