@@ -93,151 +93,183 @@ const BARE_KEY = /[A-Za-z0-9_-]/
  * text has already been parsed by smol-toml, so it is valid TOML.
  */
 export function scanToml(text: string): TomlStatement[] {
-  const out: TomlStatement[] = []
-  // A byte-order mark is not part of the first key.
-  let i = text.startsWith('\uFEFF') ? 1 : 0
-  let table: string[] = []
-  const n = text.length
+  return new TomlScanner(text).statements()
+}
 
-  const skipSpaces = () => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++
-  }
-  const toLineEnd = () => {
-    while (i < n && text[i] !== '\n') i++
-    if (i < n) i++
-  }
+/** scanToml's cursor over one text: `at` moves forward as statements are read. */
+class TomlScanner {
+  /** A byte-order mark is not part of the first key. */
+  private at: number
+  private table: string[] = []
+  private readonly end: number
   // Statements come in text order, so lines are counted on from the last one asked for (counting
-  // from the start each time was quadratic: most of a 5,000-package dry run).
-  let countedTo = 0
-  let linesBefore = 1
-  const lineOf = (offset: number) => {
-    if (offset < countedTo) [countedTo, linesBefore] = [0, 1]
-    for (; countedTo < offset; countedTo++) if (text.charCodeAt(countedTo) === 10) linesBefore++
-    return linesBefore
-  }
-  /** Skips a string starting at i (any of the four kinds); i ends past its closing delimiter. */
-  const skipString = () => {
-    const q = text[i]
-    if (text.startsWith(q.repeat(3), i)) {
-      i += 3
-      const close = q.repeat(3)
-      while (i < n && !text.startsWith(close, i)) i += q === '"' && text[i] === '\\' ? 2 : 1
-      i += 3
-      // Up to two quotes may directly precede the closing delimiter (`""""a""""`).
-      for (let extra = 0; extra < 2 && text[i] === q; extra++) i++
-      return
-    }
-    i++
-    while (i < n && text[i] !== q && text[i] !== '\n') i += q === '"' && text[i] === '\\' ? 2 : 1
-    i++
-  }
-  /** Reads one key segment (bare or quoted); returns its value. */
-  const readKeySegment = (): string => {
-    const q = text[i]
-    if (q === '"' || q === "'") {
-      const start = i
-      skipString()
-      const raw = text.slice(start + 1, i - 1)
-      return q === '"' ? raw.replace(/\\(["\\])/g, '$1') : raw
-    }
-    const start = i
-    while (i < n && BARE_KEY.test(text[i])) i++
-    return text.slice(start, i)
-  }
-  const readKey = (): string[] => {
-    const parts: string[] = []
-    for (;;) {
-      skipSpaces()
-      parts.push(readKeySegment())
-      skipSpaces()
-      if (text[i] !== '.') return parts
-      i++
-    }
-  }
-  /** Skips a value starting at i; i ends just past it. */
-  const skipValue = () => {
-    const c = text[i]
-    if (c === '"' || c === "'") return skipString()
-    if (c === '[' || c === '{') {
-      let depth = 0
-      while (i < n) {
-        const d = text[i]
-        if (d === '"' || d === "'") {
-          skipString()
-          continue
-        }
-        if (d === '#') {
-          while (i < n && text[i] !== '\n') i++
-          continue
-        }
-        if (d === '[' || d === '{') depth++
-        else if (d === ']' || d === '}') {
-          depth--
-          if (depth === 0) {
-            i++
-            return
-          }
-        }
-        i++
-      }
-      return
-    }
-    // A scalar (number, bool, date): up to a comment or the end of the line.
-    while (i < n && text[i] !== '\n' && text[i] !== '#') i++
-    while (i > 0 && /\s/.test(text[i - 1])) i--
+  // from the start each time is quadratic in the number of statements).
+  private countedTo = 0
+  private linesBefore = 1
+
+  constructor(private readonly text: string) {
+    this.at = text.startsWith('\uFEFF') ? 1 : 0
+    this.end = text.length
   }
 
-  while (i < n) {
-    const lineStart = i
-    skipSpaces()
-    const indent = text.slice(lineStart, i)
-    const c = text[i]
-    if (c === undefined) break
-    if (c === '\n' || c === '\r' || c === '#') {
-      toLineEnd()
-      continue
+  statements(): TomlStatement[] {
+    const out: TomlStatement[] = []
+    while (this.at < this.end) {
+      const lineStart = this.at
+      this.skipSpaces()
+      const indent = this.text.slice(lineStart, this.at)
+      const c = this.text[this.at]
+      if (c === undefined) break
+      if (c === '\n' || c === '\r' || c === '#') this.toLineEnd()
+      else if (c === '[') out.push(this.header(lineStart, indent))
+      else out.push(this.pair(lineStart, indent))
     }
-    if (c === '[') {
-      const arrayTable = text[i + 1] === '['
-      i += arrayTable ? 2 : 1
-      table = readKey()
-      toLineEnd()
-      out.push({
-        kind: 'header',
-        path: table,
-        key: [],
-        arrayTable,
-        lineStart,
-        valueStart: -1,
-        valueEnd: -1,
-        end: i,
-        line: lineOf(lineStart),
-        indent
-      })
-      continue
+    return out
+  }
+
+  /** `[a.b]` or `[[a.b]]`: the table the pairs after it are in. */
+  private header(lineStart: number, indent: string): TomlStatement {
+    const arrayTable = this.text[this.at + 1] === '['
+    this.at += arrayTable ? 2 : 1
+    this.table = this.readKey()
+    this.toLineEnd()
+    return {
+      kind: 'header',
+      path: this.table,
+      key: [],
+      arrayTable,
+      lineStart,
+      valueStart: -1,
+      valueEnd: -1,
+      end: this.at,
+      line: this.lineOf(lineStart),
+      indent
     }
-    const key = readKey()
-    skipSpaces()
-    i++ // '='
-    skipSpaces()
-    const valueStart = i
-    skipValue()
-    const valueEnd = i
-    toLineEnd()
-    out.push({
+  }
+
+  /** `key = value`, the key dotted or quoted, the value possibly over several lines. */
+  private pair(lineStart: number, indent: string): TomlStatement {
+    const key = this.readKey()
+    this.skipSpaces()
+    this.at++ // '='
+    this.skipSpaces()
+    const valueStart = this.at
+    this.skipValue()
+    const valueEnd = this.at
+    this.toLineEnd()
+    return {
       kind: 'pair',
-      path: [...table, ...key],
+      path: [...this.table, ...key],
       key,
       arrayTable: false,
       lineStart,
       valueStart,
       valueEnd,
-      end: i,
-      line: lineOf(lineStart),
+      end: this.at,
+      line: this.lineOf(lineStart),
       indent
-    })
+    }
   }
-  return out
+
+  private skipSpaces(): void {
+    while (this.at < this.end && (this.text[this.at] === ' ' || this.text[this.at] === '\t'))
+      this.at++
+  }
+
+  private toLineEnd(): void {
+    while (this.at < this.end && this.text[this.at] !== '\n') this.at++
+    if (this.at < this.end) this.at++
+  }
+
+  private lineOf(offset: number): number {
+    if (offset < this.countedTo) [this.countedTo, this.linesBefore] = [0, 1]
+    for (; this.countedTo < offset; this.countedTo++)
+      if (this.text.charCodeAt(this.countedTo) === 10) this.linesBefore++
+    return this.linesBefore
+  }
+
+  /** Skips a string starting here (any of the four kinds), to just past its closing delimiter. */
+  private skipString(): void {
+    const { text, end } = this
+    const q = text[this.at]
+    const escapes = q === '"'
+    if (text.startsWith(q.repeat(3), this.at)) {
+      this.at += 3
+      const close = q.repeat(3)
+      while (this.at < end && !text.startsWith(close, this.at))
+        this.at += escapes && text[this.at] === '\\' ? 2 : 1
+      this.at += 3
+      // Up to two quotes may directly precede the closing delimiter (`""""a""""`).
+      for (let extra = 0; extra < 2 && text[this.at] === q; extra++) this.at++
+      return
+    }
+    this.at++
+    while (this.at < end && text[this.at] !== q && text[this.at] !== '\n')
+      this.at += escapes && text[this.at] === '\\' ? 2 : 1
+    this.at++
+  }
+
+  /** One key segment (bare or quoted), read; its value. */
+  private readKeySegment(): string {
+    const q = this.text[this.at]
+    const start = this.at
+    if (q === '"' || q === "'") {
+      this.skipString()
+      const raw = this.text.slice(start + 1, this.at - 1)
+      return q === '"' ? raw.replace(/\\(["\\])/g, '$1') : raw
+    }
+    while (this.at < this.end && BARE_KEY.test(this.text[this.at])) this.at++
+    return this.text.slice(start, this.at)
+  }
+
+  private readKey(): string[] {
+    const parts: string[] = []
+    for (;;) {
+      this.skipSpaces()
+      parts.push(this.readKeySegment())
+      this.skipSpaces()
+      if (this.text[this.at] !== '.') return parts
+      this.at++
+    }
+  }
+
+  /** Skips a value starting here, to just past it. */
+  private skipValue(): void {
+    const c = this.text[this.at]
+    if (c === '"' || c === "'") this.skipString()
+    else if (c === '[' || c === '{') this.skipBracketed()
+    else {
+      // A scalar (number, bool, date): up to a comment or the end of the line.
+      while (this.at < this.end && this.text[this.at] !== '\n' && this.text[this.at] !== '#')
+        this.at++
+      while (this.at > 0 && /\s/.test(this.text[this.at - 1])) this.at--
+    }
+  }
+
+  /** An array or inline table, with the strings, comments and brackets nested in it. */
+  private skipBracketed(): void {
+    let depth = 0
+    while (this.at < this.end) {
+      const d = this.text[this.at]
+      if (d === '"' || d === "'") {
+        this.skipString()
+        continue
+      }
+      if (d === '#') {
+        while (this.at < this.end && this.text[this.at] !== '\n') this.at++
+        continue
+      }
+      if (d === '[' || d === '{') depth++
+      else if (d === ']' || d === '}') {
+        depth--
+        if (depth === 0) {
+          this.at++
+          return
+        }
+      }
+      this.at++
+    }
+  }
 }
 
 export const samePath = (a: readonly string[], b: readonly string[]) =>
