@@ -154,25 +154,7 @@ interface RuleLevel {
  */
 export function gitTree(root: string, facts: GitFacts): FileTree {
   const tracked = facts.tracked
-  let outside: (OutsideRules & { levels: RuleLevel[] }) | undefined
-  /** The rules outside the folders, the strongest first: asked for at the first untracked entry. */
-  const outsideLevels = () => {
-    if (!outside) {
-      const rules = facts.outsideRules()
-      const level = (base: string, patterns: string): RuleLevel => ({
-        base,
-        rules: ignore({ allowRelativePaths: true }).add(patterns)
-      })
-      const above = rules.aboveRoot.map(({ base, patterns }) => level(base, patterns)).reverse()
-      const outer = rules.excludes.map((patterns) => level('', patterns))
-      outside = { ...rules, levels: [...above, ...outer] }
-    }
-    return outside
-  }
-  const levels = new Map<string, RuleLevel[]>()
-  /** Folders listed without a `.gitignore` among their entries: none to read for them. */
-  const noGitignore = new Set<string>()
-  const excludedFolders = new Map<string, boolean>()
+  const rules = new IgnoreRules(root, facts.outsideRules)
   const realFolders = new Set<string>()
   /**
    * The tracked paths below each listed folder: a folder's run is searched for within its
@@ -184,51 +166,6 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
     if (!run) runs.set(rel, (run = trackedIn(parentOf(rel)).inside(rel)))
     return run
   }
-
-  /** The rule levels that apply inside `rel`, the strongest first. */
-  const levelsIn = (rel: string): RuleLevel[] => {
-    const known = levels.get(rel)
-    if (known) return known
-    const { prefix, levels: outer } = outsideLevels()
-    const around = rel ? levelsIn(parentOf(rel)) : outer
-    const own = noGitignore.has(rel) ? undefined : readGitignore(root, rel)
-    const result = own
-      ? [
-          {
-            base: prefix + (rel ? `${rel}/` : ''),
-            rules: ignore({ allowRelativePaths: true }).add(own)
-          },
-          ...around
-        ]
-      : around
-    levels.set(rel, result)
-    return result
-  }
-
-  const ruledOut = (rel: string, isFolder: boolean): boolean => {
-    const full = outsideLevels().prefix + rel + (isFolder ? '/' : '')
-    for (const level of levelsIn(parentOf(rel))) {
-      const verdict = level.rules.checkIgnore(full.slice(level.base.length))
-      if (verdict.ignored) return true
-      if (verdict.unignored) return false
-    }
-    return false
-  }
-
-  /** Whether git leaves out the untracked files below `rel` (it or a folder above is excluded). */
-  const folderExcluded = (rel: string): boolean => {
-    if (!rel) return false
-    let known = excludedFolders.get(rel)
-    if (known === undefined) {
-      known = folderExcluded(parentOf(rel)) || ruledOut(rel, true)
-      excludedFolders.set(rel, known)
-    }
-    return known
-  }
-
-  /** Whether git lists `rel`, which it does not track: whether no ignore rule leaves it out. */
-  const untrackedBelongs = (rel: string, isFolder: boolean): boolean =>
-    !folderExcluded(parentOf(rel)) && !ruledOut(rel, isFolder)
 
   const tree: FileTree = {
     source: 'git',
@@ -246,20 +183,20 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
         if (name === '.git') continue
         if (!entry.isDirectory()) {
           if (name === '.gitignore') gitignore = true
-          if (here.files.has(name) || untrackedBelongs(pathOf(name), false)) files.push(name)
+          if (here.files.has(name) || rules.untrackedBelongs(pathOf(name), false)) files.push(name)
         } else if (here.files.has(name))
           files.push(name) // a submodule, listed as git does
         else if (
           here.folders.has(name) ||
-          (untrackedBelongs(pathOf(name), true) && tree.list(pathOf(name)))
+          (rules.untrackedBelongs(pathOf(name), true) && tree.list(pathOf(name)))
         ) {
           dirs.push(name)
           realFolders.add(pathOf(name))
         }
       }
       // Remembered after the entries are looked at: an untracked one among them reads the
-      // folder's rules (levelsIn), which finds the `.gitignore` itself.
-      if (!gitignore) noGitignore.add(rel)
+      // folder's rules, which finds the `.gitignore` itself.
+      if (!gitignore) rules.noGitignoreIn(rel)
       if (!files.length && !dirs.length) return undefined
       return { files: sortByCodePoint(files), dirs: sortByCodePoint(dirs) }
     },
@@ -284,12 +221,89 @@ export function gitTree(root: string, facts: GitFacts): FileTree {
     if (!rel || realFolders.has(rel)) return true
     if (!folderBelongs(parentOf(rel))) return false
     if (!lstatSync(`${root}/${rel}`, { throwIfNoEntry: false })?.isDirectory()) return false
-    if (!tracked.holds(rel) && !untrackedBelongs(rel, true)) return false
+    if (!tracked.holds(rel) && !rules.untrackedBelongs(rel, true)) return false
     realFolders.add(rel)
     return true
   }
   return tree
 }
+
+/**
+ * git's ignore rules, asked of untracked entries only and read on first use: the `.gitignore`
+ * of each folder (the deepest first), then the ones above the root, `.git/info/exclude` and
+ * `core.excludesFile` (the weakest). In a clean checkout no entry is untracked and none is read.
+ */
+class IgnoreRules {
+  private outside: (OutsideRules & { levels: RuleLevel[] }) | undefined
+  private readonly levels = new Map<string, RuleLevel[]>()
+  /** Folders listed without a `.gitignore` among their entries: none to read for them. */
+  private readonly noGitignore = new Set<string>()
+  private readonly excludedFolders = new Map<string, boolean>()
+
+  constructor(
+    private readonly root: string,
+    private readonly outsideRules: () => OutsideRules
+  ) {}
+
+  /** Whether git lists `rel`, which it does not track: whether no ignore rule leaves it out. */
+  untrackedBelongs(rel: string, isFolder: boolean): boolean {
+    return !this.folderExcluded(parentOf(rel)) && !this.ruledOut(rel, isFolder)
+  }
+
+  /** A folder whose listing holds no `.gitignore`: its rules are its parent's. */
+  noGitignoreIn(rel: string): void {
+    this.noGitignore.add(rel)
+  }
+
+  /** The rules outside the folders, the strongest first. */
+  private outsideLevels(): OutsideRules & { levels: RuleLevel[] } {
+    if (!this.outside) {
+      const rules = this.outsideRules()
+      const above = rules.aboveRoot.map(({ base, patterns }) => ruleLevel(base, patterns)).reverse()
+      const outer = rules.excludes.map((patterns) => ruleLevel('', patterns))
+      this.outside = { ...rules, levels: [...above, ...outer] }
+    }
+    return this.outside
+  }
+
+  /** The rule levels that apply inside `rel`, the strongest first. */
+  private levelsIn(rel: string): RuleLevel[] {
+    const known = this.levels.get(rel)
+    if (known) return known
+    const { prefix, levels: outer } = this.outsideLevels()
+    const around = rel ? this.levelsIn(parentOf(rel)) : outer
+    const own = this.noGitignore.has(rel) ? undefined : readGitignore(this.root, rel)
+    const result = own ? [ruleLevel(prefix + (rel ? `${rel}/` : ''), own), ...around] : around
+    this.levels.set(rel, result)
+    return result
+  }
+
+  private ruledOut(rel: string, isFolder: boolean): boolean {
+    const full = this.outsideLevels().prefix + rel + (isFolder ? '/' : '')
+    for (const level of this.levelsIn(parentOf(rel))) {
+      const verdict = level.rules.checkIgnore(full.slice(level.base.length))
+      if (verdict.ignored) return true
+      if (verdict.unignored) return false
+    }
+    return false
+  }
+
+  /** Whether git leaves out the untracked files below `rel` (it or a folder above is excluded). */
+  private folderExcluded(rel: string): boolean {
+    if (!rel) return false
+    let known = this.excludedFolders.get(rel)
+    if (known === undefined) {
+      known = this.folderExcluded(parentOf(rel)) || this.ruledOut(rel, true)
+      this.excludedFolders.set(rel, known)
+    }
+    return known
+  }
+}
+
+const ruleLevel = (base: string, patterns: string): RuleLevel => ({
+  base,
+  rules: ignore({ allowRelativePaths: true }).add(patterns)
+})
 
 const parentOf = (rel: string) => rel.slice(0, Math.max(rel.lastIndexOf('/'), 0))
 
