@@ -143,54 +143,8 @@ function renderSummary(
   const md = new Markdown()
     .heading('validate-structure')
     .para(`**${v.violations.length ? 'FAIL' : 'PASS'}**: ${summary}.`)
-  // Repository-wide violations first: few, unless a registration file lists many non-packages.
-  const repoWide = byPkg.get('') ?? []
-  if (repoWide.length)
-    md.table(
-      ['repository-wide', 'violation'],
-      repoWide
-        .slice(0, REPO_WIDE_ROWS)
-        .map((f) => [`**${label(f.code ?? '')}**`, `${f.message} ${where(f, rel)}`.trim()])
-    )
-  if (repoWide.length > REPO_WIDE_ROWS)
-    md.para(
-      `…and ${plural(repoWide.length - REPO_WIDE_ROWS, 'more repository-wide violation')}: the annotations and the \`violations\` output list them.`
-    )
-  const failing = v.packages.filter((p) => byPkg.has(p))
-  const passing = v.packages.filter((p) => !byPkg.has(p))
-  const row = (p: string) => {
-    const fs = byPkg.get(p) ?? []
-    return [
-      code(p),
-      fs.length ? `❌ fail (${fs.length})` : '✅ pass',
-      fs
-        .map((f) => `**${label(f.code ?? '')}** ${f.message} ${where(f, rel)}`.trim())
-        .join('<br>') || '—'
-    ]
-  }
-  // A handful of packages reads best as one table; thousands of passing rows would bury the
-  // failing ones, so past 50 the passing packages fold away. Failing rows stop at a byte budget
-  // (GitHub refuses summaries over 1 MiB), with a line saying what was left out.
-  const shown = v.packages.length <= 50 ? v.packages : failing
-  const rows: string[][] = []
-  let size = 0
-  for (const p of shown) {
-    const r = row(p)
-    size += r.join(' ').length
-    if (size > budget) break
-    rows.push(r)
-  }
-  md.table(['package', 'result', 'violations'], rows)
-  const cut = shown.length - rows.length
-  if (cut)
-    md.para(
-      `…and ${plural(cut, 'more subpackage')} not shown here (summary size limit): the annotations and the \`violations\` output list them.`
-    )
-  if (shown !== v.packages && passing.length)
-    md.details(
-      `${plural(passing.length, 'subpackage')} pass`,
-      passing.map((p) => code(p)).join(', ')
-    )
+  repoWideViolations(md, byPkg.get('') ?? [], rel)
+  packageTable(md, v.packages, byPkg, rel, budget)
   if (v.suppressed.length)
     md.heading('Suppressed', 3).table(
       ['package', 'rule', 'reason', 'silenced'],
@@ -213,4 +167,65 @@ function renderSummary(
       `Grandfathered (exempt, listed in ${code(repo.grandfather.file)}): ${g.map(code).join(', ')}`
     )
   return md.toString()
+}
+
+/** Repository-wide violations come first: few, unless a registration file lists many non-packages. */
+function repoWideViolations(md: Markdown, repoWide: Finding[], rel: PathMap): void {
+  if (repoWide.length)
+    md.table(
+      ['repository-wide', 'violation'],
+      repoWide
+        .slice(0, REPO_WIDE_ROWS)
+        .map((f) => [`**${label(f.code ?? '')}**`, `${f.message} ${where(f, rel)}`.trim()])
+    )
+  if (repoWide.length > REPO_WIDE_ROWS)
+    md.para(
+      `…and ${plural(repoWide.length - REPO_WIDE_ROWS, 'more repository-wide violation')}: the annotations and the \`violations\` output list them.`
+    )
+}
+
+/**
+ * One row a package. A handful of packages reads best as one table; thousands of passing rows
+ * would bury the failing ones, so past 50 the passing packages fold away. Failing rows stop at a
+ * byte budget (GitHub refuses summaries over 1 MiB), with a line saying what was left out.
+ */
+function packageTable(
+  md: Markdown,
+  packages: string[],
+  byPkg: Map<string, Finding[]>,
+  rel: PathMap,
+  budget: number
+): void {
+  const failing = packages.filter((p) => byPkg.has(p))
+  const passing = packages.filter((p) => !byPkg.has(p))
+  const row = (p: string) => {
+    const fs = byPkg.get(p) ?? []
+    return [
+      code(p),
+      fs.length ? `❌ fail (${fs.length})` : '✅ pass',
+      fs
+        .map((f) => `**${label(f.code ?? '')}** ${f.message} ${where(f, rel)}`.trim())
+        .join('<br>') || '—'
+    ]
+  }
+  const shown = packages.length <= 50 ? packages : failing
+  const rows: string[][] = []
+  let size = 0
+  for (const p of shown) {
+    const r = row(p)
+    size += r.join(' ').length
+    if (size > budget) break
+    rows.push(r)
+  }
+  md.table(['package', 'result', 'violations'], rows)
+  const cut = shown.length - rows.length
+  if (cut)
+    md.para(
+      `…and ${plural(cut, 'more subpackage')} not shown here (summary size limit): the annotations and the \`violations\` output list them.`
+    )
+  if (shown !== packages && passing.length)
+    md.details(
+      `${plural(passing.length, 'subpackage')} pass`,
+      passing.map((p) => code(p)).join(', ')
+    )
 }
