@@ -4,7 +4,7 @@
  * Reads are not counted against `max-operations`.
  */
 import { packageFromTitle, parseTrackingMarker } from '@contribs-actions/shared'
-import type { LabelledIssue, Octokit } from '@contribs-actions/shared/github'
+import { issueEvents, type LabelledIssue, type Octokit } from '@contribs-actions/shared/github'
 import type { SweptIssue } from './plan.js'
 import { IssueKind, staleCloseMarker } from './texts.js'
 import {
@@ -79,12 +79,7 @@ export async function readSweptIssue(
   clock: { nowMs: number; firstDay: number }
 ): Promise<SweptIssue> {
   const { kind, label } = target
-  const events = (await octokit.paginate(octokit.rest.issues.listEvents, {
-    owner,
-    repo,
-    issue_number: issue.number,
-    per_page: 100
-  })) as unknown as IssueEventLike[]
+  const events = await issueEvents(octokit, owner, repo, issue.number)
   const episode = currentEpisode(events, label)
   const pauses: Pause[] = episode ? pausePeriods(events, target.pauseLabel) : []
   const pkg = packageOf(issue, kind, label)

@@ -11,7 +11,7 @@ import {
   createOnce,
   ensureLabel,
   fencedRequest,
-  findCommentWithMarker,
+  findMarkedComment,
   LabelSpec,
   listOpenLabelled
 } from '@contribs-actions/shared/github'
@@ -76,7 +76,7 @@ export function octokitWriter(
             })
             return { id: data.id, url: data.html_url }
           },
-          find: () => findCommentWithMarker(octokit, owner, repo, issue, marker)
+          find: () => findMarkedComment({ octokit, owner, repo, issue }, marker)
         })
       )
       return { adopted: made.adopted }

@@ -3,6 +3,7 @@ import type { Base, Connection, Octokit } from '@contribs-actions/shared/github'
 import {
   branchHead,
   findMarkedComment,
+  issueEvents,
   openPullsFromHere,
   readBase,
   statusOf
@@ -195,11 +196,7 @@ export class Remote {
    * pull request once that review is in, but the issue's `review_requested` event stays.
    */
   async reviewsRequestedBefore(number: number): Promise<boolean> {
-    const events = await this.octokit.paginate(this.octokit.rest.issues.listEvents, {
-      ...this.r,
-      issue_number: number,
-      per_page: 100
-    })
+    const events = await issueEvents(this.octokit, this.owner, this.repo, number)
     return events.some((e) => e.event === 'review_requested')
   }
 

@@ -6,10 +6,14 @@ import {
   packageFromTitle,
   pausePeriods,
   trackedByPackage,
-  type IssueEventLike,
   type Settings
 } from '@contribs-actions/shared'
-import { apiError, listOpenLabelled, type Connection } from '@contribs-actions/shared/github'
+import {
+  apiError,
+  issueEvents,
+  listOpenLabelled,
+  type Connection
+} from '@contribs-actions/shared/github'
 import type { TrackedPackage } from './plan.js'
 
 /**
@@ -38,17 +42,9 @@ export async function readTracked(conn: Connection, settings: Settings): Promise
     const archived = issue.labels.some((l) => l.toLowerCase() === archive)
     let pastNotice = archived
     if (!archived && notice) {
-      const events = await octokit
-        .paginate(octokit.rest.issues.listEvents, {
-          owner,
-          repo,
-          issue_number: issue.number,
-          per_page: 100
-        })
-        .catch((e: unknown) => {
-          throw apiError(`could not read the events of #${issue.number}`, e, 'issues: read')
-        })
-      const timeline = events as IssueEventLike[]
+      const timeline = await issueEvents(octokit, owner, repo, issue.number).catch((e: unknown) => {
+        throw apiError(`could not read the events of #${issue.number}`, e, 'issues: read')
+      })
       const episode = currentEpisode(timeline, label)
       // Time under the pause label does not count, as on the sweep's own clock.
       const pauses = pausePeriods(timeline, settings.pause_label)

@@ -5,7 +5,7 @@ import {
   createOnce,
   describeApiError,
   ensureLabel,
-  findCommentWithMarker,
+  findMarkedComment,
   isAlreadyExists,
   isTransientFailure,
   listOpenLabelled,
@@ -382,7 +382,7 @@ describe('labels, labelled issues and marked comments', () => {
     ])
   })
 
-  test('findCommentWithMarker: the first comment carrying the marker, on any page', async () => {
+  test('findMarkedComment: the first comment carrying the marker, on any page', async () => {
     const octokit = client()
     const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: 'marked' })
     const post = (body: string) =>
@@ -390,10 +390,10 @@ describe('labels, labelled issues and marked comments', () => {
     for (let i = 0; i < 101; i++) await post(`filler ${i}`)
     const { data: marked } = await post('done\n<!-- m:1 -->')
     await expect(
-      findCommentWithMarker(octokit, owner, repo, issue.number, '<!-- m:1 -->')
+      findMarkedComment({ octokit, owner, repo, issue: issue.number }, '<!-- m:1 -->')
     ).resolves.toEqual({ id: marked.id, url: marked.html_url })
     await expect(
-      findCommentWithMarker(octokit, owner, repo, issue.number, '<!-- m:2 -->')
+      findMarkedComment({ octokit, owner, repo, issue: issue.number }, '<!-- m:2 -->')
     ).resolves.toBeUndefined()
   })
 })

@@ -22,7 +22,10 @@ export interface IssueTarget {
   issue: number
 }
 
-/** The first comment on the issue whose body carries `marker`, every page read. */
+/**
+ * The first comment on the issue whose body carries `marker`, every page read: how a comment
+ * whose create was lost (created, then 5xx or a dropped connection) is found and adopted.
+ */
 export async function findMarkedComment(
   t: IssueTarget,
   marker: string

@@ -17,7 +17,7 @@ export { createOnce, isAlreadyExists, isTransientFailure } from './create-once.j
 export type { CreateOnce, Created } from './create-once.js'
 export { ensureLabel, removeIssueLabel } from './labels.js'
 export { BODY_MAX_LENGTH, LABEL_MAX_LENGTH, TITLE_MAX_LENGTH } from './limits.js'
-export { findCommentWithMarker, listOpenLabelled } from './issues.js'
+export { issueEvents, listOpenLabelled } from './issues.js'
 export type { LabelledIssue, LabelledListing } from './issues.js'
 export { commentOnce, findMarkedComment, hiddenMarker } from './comment-once.js'
 export type { CommentOnce, IssueTarget } from './comment-once.js'

@@ -1,3 +1,4 @@
+import type { IssueEventLike } from '../archival-timeline.js'
 import type { Octokit } from './client.js'
 
 /** An open issue as listed by label: what the callers match markers, titles and labels on. */
@@ -50,25 +51,20 @@ export async function listOpenLabelled(
 }
 
 /**
- * The first comment on an issue whose body contains `marker`, or undefined: how a comment whose
- * create was lost (created, then 5xx or a dropped connection) is found and adopted.
+ * Every event of an issue or pull request, oldest first as GitHub lists them, every page: the
+ * labels put on and taken off that the archival clock is read from, and review requests.
  */
-export async function findCommentWithMarker(
+export async function issueEvents(
   octokit: Octokit,
   owner: string,
   repo: string,
-  issue: number,
-  marker: string
-): Promise<{ id: number; url: string } | undefined> {
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+  issue: number
+): Promise<IssueEventLike[]> {
+  const events = await octokit.paginate(octokit.rest.issues.listEvents, {
     owner,
     repo,
     issue_number: issue,
     per_page: 100
   })
-  for await (const page of pages) {
-    const hit = page.data.find((c) => (c.body ?? '').includes(marker))
-    if (hit) return { id: hit.id, url: hit.html_url }
-  }
-  return undefined
+  return events as unknown as IssueEventLike[]
 }
