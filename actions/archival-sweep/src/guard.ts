@@ -4,7 +4,7 @@
  * package and run. A failed read fails the step: the sweep never archives on a guess.
  */
 import { statePath, UserError } from '@contribs-actions/shared'
-import { Connection, statusOf } from '@contribs-actions/shared/github'
+import { Connection, readTextAt } from '@contribs-actions/shared/github'
 import type { Guard } from './apply.js'
 import { issueHold, smokeHold, smokeSaysGreen } from './checks.js'
 
@@ -19,13 +19,10 @@ export function octokitGuard(conn: Connection, state: SmokeStateAt): Guard {
   const readGreen = async (pkg: string): Promise<boolean | undefined> => {
     const path = statePath(state.dir, pkg)
     try {
-      const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: state.branch })
-      if (Array.isArray(data) || data.type !== 'file' || typeof data.content !== 'string')
-        return undefined
-      return smokeSaysGreen(Buffer.from(data.content, 'base64').toString('utf8'))
-    } catch (e) {
       // No file, no branch: smoke-reporter has not recorded this package (an issue labelled by hand).
-      if (statusOf(e) === 404) return undefined
+      const text = await readTextAt(conn, path, state.branch)
+      return text === undefined ? undefined : smokeSaysGreen(text)
+    } catch (e) {
       throw new UserError(
         `could not read the smoke state ${path} on branch ${state.branch} (${(e as Error).message}); ` +
           'nothing posted, so a recovered package is never archived on a guess (the token needs contents: read)'

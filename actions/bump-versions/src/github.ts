@@ -6,7 +6,7 @@ import {
   issueEvents,
   openPullsFromHere,
   readBase,
-  statusOf
+  readTextAt
 } from '@contribs-actions/shared/github'
 
 export type { Base } from '@contribs-actions/shared/github'
@@ -119,8 +119,8 @@ export class Remote {
     const listing = await this.files(base)
     if (!listing) {
       for (const p of paths) {
-        const bytes = await this.readContent(p, base.sha)
-        if (bytes !== undefined) out.set(p, { text: decodeUtf8(bytes, p), mode: '100644' })
+        const text = await readTextAt(this.conn, p, base.sha)
+        if (text !== undefined) out.set(p, { text, mode: '100644' })
       }
       return out
     }
@@ -136,17 +136,6 @@ export class Remote {
       out.set(p, { text: decodeUtf8(Buffer.from(blob.content, 'base64'), p), mode: e.mode })
     }
     return out
-  }
-
-  private async readContent(file: string, ref: string): Promise<Buffer | undefined> {
-    try {
-      const { data } = await this.octokit.rest.repos.getContent({ ...this.r, path: file, ref })
-      if (Array.isArray(data) || data.type !== 'file') return undefined
-      return Buffer.from((data as { content: string }).content, 'base64')
-    } catch (e) {
-      if (statusOf(e) === 404) return undefined
-      throw e
-    }
   }
 
   /** Branches whose names start with `prefix`, name -> head sha (one request). */

@@ -9,10 +9,12 @@
  * wrote it first); aggregate mode makes one commit for every changed package and moves the branch
  * without force (422 when another run moved it first). A lost race re-reads and re-applies.
  */
-import type { Octokit } from '@contribs-actions/shared/github'
+import type { Base, Octokit } from '@contribs-actions/shared/github'
 import {
+  commitFiles,
   createBranchOnce,
   isAlreadyExists,
+  readBase,
   statusOf,
   writeFileIfUnchanged
 } from '@contribs-actions/shared/github'
@@ -129,16 +131,9 @@ class StoreBase {
     }
   }
 
-  protected async defaultHead(): Promise<{ branch: string; sha: string; tree: string }> {
-    const { octokit, owner, repo } = this.c
+  protected async defaultHead(): Promise<Base> {
     try {
-      const { data: r } = await octokit.rest.repos.get({ owner, repo })
-      const { data: b } = await octokit.rest.repos.getBranch({
-        owner,
-        repo,
-        branch: r.default_branch
-      })
-      return { branch: r.default_branch, sha: b.commit.sha, tree: b.commit.commit.tree.sha }
+      return await readBase(this.c)
     } catch (e) {
       throw apiError(
         'could not read the default branch (to create the state branch from)',
@@ -323,35 +318,23 @@ export class TreeStore extends StoreBase implements StateStore {
     const { octokit, owner, repo, branch } = this.c
     const base = snap.head ?? (await this.defaultHead())
     try {
-      const { data: tree } = await octokit.rest.git.createTree({
-        owner,
-        repo,
-        base_tree: base.tree,
-        tree: [...changes.entries()].map(([pkg, s]) => ({
-          path: statePath(this.c.dir, pkg),
-          mode: '100644' as const,
-          type: 'blob' as const,
-          content: serializeState(s)
-        }))
-      })
-      const { data: commit } = await octokit.rest.git.createCommit({
-        owner,
-        repo,
-        message,
-        tree: tree.sha,
-        parents: [base.sha]
-      })
+      const files = [...changes.entries()].map(([pkg, s]) => ({
+        path: statePath(this.c.dir, pkg),
+        mode: '100644',
+        text: serializeState(s)
+      }))
+      const commit = await commitFiles(this.c, base, files, message)
       if (snap.head) {
         await octokit.rest.git.updateRef({
           owner,
           repo,
           ref: `heads/${branch}`,
-          sha: commit.sha,
+          sha: commit,
           force: false
         })
         return 'ok'
       }
-      return await this.createBranchAt(commit.sha)
+      return await this.createBranchAt(commit)
     } catch (e) {
       // Not a fast forward (PATCH): another writer won.
       if (statusOf(e) === 422 && /fast.forward|update failed/i.test((e as Error).message))

@@ -27,7 +27,7 @@ export interface FileChange {
 }
 
 /** The default branch and its head commit and tree. */
-export async function readBase({ octokit, owner, repo }: Connection): Promise<Base> {
+export async function readBase({ octokit, owner, repo }: RepoCalls): Promise<Base> {
   const { data: r } = await octokit.rest.repos.get({ owner, repo })
   const branch = r.default_branch
   const { data: b } = await octokit.rest.repos.getBranch({ owner, repo, branch })
@@ -60,8 +60,8 @@ export async function readTextAt(
  * by its content, so repeating them makes nothing twice. Returns the commit's sha.
  */
 export async function commitFiles(
-  { octokit, owner, repo }: Connection,
-  base: Base,
+  { octokit, owner, repo }: RepoCalls,
+  base: Pick<Base, 'sha' | 'tree'>,
   files: FileChange[],
   message: string
 ): Promise<string> {
