@@ -92,23 +92,14 @@ export interface OpenSpec {
   request?: Record<string, unknown>
 }
 
-/** The label the issue carries, created with its colour unless it exists. */
+/**
+ * The label the issue carries, created with its colour unless it exists (ensureLabel: a create
+ * whose answer was lost is looked up by name, not sent again).
+ */
 async function labelFor(api: IssueApi, spec: OpenSpec): Promise<void> {
   const { octokit, owner, repo, label } = api
-  const exists = async () => {
-    try {
-      await octokit.rest.issues.getLabel({ owner, repo, name: label })
-      return true
-    } catch (e) {
-      if (statusOf(e) === 404) return undefined
-      throw e
-    }
-  }
   try {
-    await createOnce({
-      create: () => ensureLabel(octokit, owner, repo, { name: label, ...spec.label }),
-      find: exists
-    })
+    await ensureLabel(octokit, owner, repo, { name: label, ...spec.label })
   } catch (e) {
     throw apiError(`could not create the label \`${label}\``, e, SCOPE)
   }
