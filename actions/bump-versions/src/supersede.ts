@@ -6,13 +6,7 @@
  * comment saying it is superseded, since the commits are theirs to move. The comments carry a
  * hidden marker, so each is written once. Nothing here makes a request.
  */
-import {
-  escapeRegExp,
-  fillPattern,
-  Settings,
-  supersedes,
-  validVersion
-} from '@contribs-actions/shared'
+import { patternRegExp, Settings, supersedes, validVersion } from '@contribs-actions/shared'
 import { hiddenMarker } from '@contribs-actions/shared/github'
 import type { OpenPull, Ownership, PullState } from './github.js'
 
@@ -47,15 +41,9 @@ function bumpBranchOf(
 ): { package: string; version: string } | undefined {
   const byLength = [...packages].sort((a, b) => b.length - a.length)
   for (const pkg of byLength) {
-    const pattern = fillPattern(settings.bump_branch, {
-      upstream: settings.upstream,
-      package: pkg,
-      version: '\u0000'
-    })
-    const parts = pattern.split('\u0000').map(escapeRegExp)
-    if (parts.length !== 2) continue
-    const match = new RegExp(`^${parts[0]}(.+)${parts[1]}$`).exec(branch)
-    if (match && validVersion(match[1]) !== null) return { package: pkg, version: match[1] }
+    const values = { upstream: settings.upstream, package: pkg }
+    const version = patternRegExp(settings.bump_branch, values, 'version').exec(branch)?.[1]
+    if (version !== undefined && validVersion(version) !== null) return { package: pkg, version }
   }
   return undefined
 }

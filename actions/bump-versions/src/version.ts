@@ -1,5 +1,5 @@
 import { explain } from '@renovatebot/pep440'
-import { escapeRegExp, fillPattern, Settings, UserError } from '@contribs-actions/shared'
+import { fillPattern, patternRegExp, Settings, UserError } from '@contribs-actions/shared'
 import { LABEL_MAX_LENGTH } from '@contribs-actions/shared/github'
 
 export type VersionSource =
@@ -19,14 +19,6 @@ const obj = (v: unknown): Record<string, unknown> | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v)
     ? (v as Record<string, unknown>)
     : undefined
-
-/** A regex matching the bump label, capturing the version (`sync-mellea-version:(.+)`). */
-function labelRegex(settings: Settings): RegExp {
-  const parts = settings.bump_label
-    .split('{version}')
-    .map((part) => escapeRegExp(fillPattern(part, { upstream: settings.upstream })))
-  return new RegExp(`^${parts.join('(.+)')}$`)
-}
 
 /**
  * Where the version comes from: the `version` input when given; else the event.
@@ -79,7 +71,8 @@ export function resolveVersion(
       )
     if (pr?.merged !== true)
       return { kind: 'nothing', reason: `pull request #${number} was closed without merging` }
-    const re = labelRegex(settings)
+    // The bump label, the version captured (`sync-mellea-version:(.+)`).
+    const re = patternRegExp(settings.bump_label, { upstream: settings.upstream }, 'version')
     const labels = (Array.isArray(pr.labels) ? pr.labels : [])
       .map((l) => str(obj(l)?.name))
       .filter((n): n is string => n !== undefined)

@@ -5,6 +5,7 @@ import { readPyProject } from '../src/pyproject.js'
 import {
   defaultSettings,
   fillPattern,
+  patternRegExp,
   resolveSettings,
   unknownPlaceholders
 } from '../src/settings.js'
@@ -82,6 +83,29 @@ describe('settings precedence: defaults < root table < inputs', () => {
     ])
     // Only what fillPattern would fill counts as a placeholder.
     expect(unknownPlaceholders('{} { package } {a-b}', ['package'])).toEqual([])
+  })
+
+  test('patternRegExp reads back what fillPattern made, the open placeholder captured', () => {
+    const branch = patternRegExp(
+      'sync-{upstream}-{version}-{package}',
+      { upstream: 'mellea', package: 'a.b' },
+      'version'
+    )
+    expect(branch.exec('sync-mellea-0.8.0rc1-a.b')?.[1]).toBe('0.8.0rc1')
+    // The filled-in text is literal: `.` is no wildcard, and the rest must be there.
+    expect(branch.exec('sync-mellea-0.8.0-aXb')).toBeNull()
+    expect(branch.exec('sync-mellea--a.b')).toBeNull()
+    expect(branch.exec('x-sync-mellea-0.8.0-a.b')).toBeNull()
+    // Twice in the pattern: the same text both times.
+    const twice = patternRegExp('v{version}+{upstream}@{version}', { upstream: 'm' }, 'version')
+    expect(twice.exec('v1.0+m@1.0')?.[1]).toBe('1.0')
+    expect(twice.exec('v1.0+m@2.0')).toBeNull()
+    // Without the placeholder: the filled text itself, nothing captured.
+    const fixed = patternRegExp('contribs-{upstream}', { upstream: 'mellea' }, 'version')
+    expect(fixed.exec('contribs-mellea')?.[1]).toBeUndefined()
+    expect(fillPattern('sync-{upstream}-{version}', { upstream: 'm', version: '2' })).toMatch(
+      patternRegExp('sync-{upstream}-{version}', { upstream: 'm' }, 'version')
+    )
   })
 
   test('unknown keys are warnings; suppressions need a reason', () => {

@@ -6,6 +6,7 @@ import { getTable, PyProject } from './pyproject.js'
 import { isBranchName, isRepoFolder } from './git-names.js'
 import { DISTRIBUTION_NAME } from './pep508.js'
 import { FieldSpec, readFields, showTomlValue } from './schema.js'
+import { escapeRegExp } from './text.js'
 
 /**
  * Repository-wide settings. Precedence: these defaults < the root `[tool.<table>]` table <
@@ -359,6 +360,22 @@ function stateFindings(settings: Settings, root: PyProject | undefined): Finding
 /** Fills `{upstream}`, `{version}`, `{package}` in a settings pattern. */
 export function fillPattern(pattern: string, values: Record<string, string>): string {
   return pattern.replace(PLACEHOLDER, (m, k: string) => values[k] ?? m)
+}
+
+/**
+ * fillPattern read backwards: a regular expression matching what `pattern` becomes with `values`
+ * filled in, the placeholder `open` left to match any text, captured as group 1 (the same text
+ * wherever it occurs). How a bump branch or label gives back the version it was made for. No
+ * group when the pattern lacks `open`.
+ */
+export function patternRegExp(
+  pattern: string,
+  values: Record<string, string>,
+  open: string
+): RegExp {
+  const parts = pattern.split(`{${open}}`).map((part) => escapeRegExp(fillPattern(part, values)))
+  const holes = parts.slice(1).map((part, k) => `${k === 0 ? '(.+)' : '\\1'}${part}`)
+  return new RegExp(`^${parts[0]}${holes.join('')}$`)
 }
 
 /**
