@@ -6,6 +6,7 @@ import {
   loadRepo,
   Logger,
   mapLimit,
+  Milestone,
   parseTrackingMarker,
   Repo,
   RunContext,
@@ -31,7 +32,7 @@ import { Applied, applyPlan, nothingApplied } from './apply.js'
 import { writeProblems } from './checks.js'
 import { readMinimum, upstreamFloors } from './floor.js'
 import { octokitGuard } from './guard.js'
-import { ArchiveOptions, parseOptions } from './options.js'
+import { ArchiveOptions, Options, parseOptions } from './options.js'
 import { Entry, Plan, planSweep, RegistryInput, StaleInput, SweptIssue } from './plan.js'
 import { archivedEntries, META_FILE, RegistryFiles } from './registry.js'
 import { readSweptIssue } from './read-issues.js'
@@ -69,34 +70,7 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
   // PRs the default token opens start no workflow: their CI never runs and nobody is asked.
   if (options.archive.mode === 'pull-request' && conn.actionsToken)
     findings.push({ severity: 'warning', message: ACTIONS_TOKEN_WARNING })
-  const sweepOnce = async (): Promise<Planned> => {
-    const { issues, nowMs } = await log.withGroup('Open issues', () =>
-      readIssues(conn, labels, minimum !== undefined, milestones[0].day, log)
-    )
-    const registry =
-      options.archive.mode === 'off'
-        ? undefined
-        : await log.withGroup('Registry files', () =>
-            readRegistry(conn, repo, options.archive, log)
-          )
-    const plan = planSweep({
-      nowMs,
-      issues,
-      milestones,
-      labels,
-      texts: { ...DEFAULT_TEXTS, ...options.texts },
-      upstream: settings.upstream,
-      table: settings.table,
-      stale,
-      registry: registry?.input
-    })
-    for (const e of plan.entries) await log.withGroup(entryTitle(e), () => logEntry(e, log))
-    // A write GitHub would refuse every time is found now, before the first write: found at write
-    // time it would leave a milestone half done (the archive label on, its comment refused) for good.
-    const problems = writeProblems(plan)
-    if (problems.length) throw new UserError(`nothing was written: ${problems.join('; ')}`)
-    return { plan, base: registry?.base }
-  }
+  const sweepOnce = () => planOnce({ conn, repo, options, labels, milestones, minimum, stale }, log)
   const lease = options.dryRun ? undefined : sweepLease(conn, settings, ctx)
   const { planned, holding, deferred, uncoordinated } = await planUnderLease(sweepOnce, lease, log)
   // Said in the log, not as an annotation: the reusable workflow grants contents: read and keeps
@@ -135,6 +109,48 @@ interface Planned {
   plan: Plan
   /** The default branch as read for registry changes. */
   base?: Base
+}
+
+/** What one planning pass reads GitHub with and plans by. */
+interface SweepInput {
+  conn: Connection
+  repo: Repo
+  options: Options
+  labels: Labels
+  milestones: Milestone[]
+  minimum: string | undefined
+  stale: StaleInput | undefined
+}
+
+/**
+ * One planning pass: the open issues and the registry files read, the plan made and logged, and
+ * refused when it holds a write GitHub would refuse every time (found at write time, it would
+ * leave a milestone half done, the archive label on and its comment refused, for good).
+ */
+async function planOnce(input: SweepInput, log: Logger): Promise<Planned> {
+  const { conn, repo, options, labels, milestones, minimum } = input
+  const { issues, nowMs } = await log.withGroup('Open issues', () =>
+    readIssues(conn, labels, minimum !== undefined, milestones[0].day, log)
+  )
+  const registry =
+    options.archive.mode === 'off'
+      ? undefined
+      : await log.withGroup('Registry files', () => readRegistry(conn, repo, options.archive, log))
+  const plan = planSweep({
+    nowMs,
+    issues,
+    milestones,
+    labels,
+    texts: { ...DEFAULT_TEXTS, ...options.texts },
+    upstream: repo.settings.upstream,
+    table: repo.settings.table,
+    stale: input.stale,
+    registry: registry?.input
+  })
+  for (const e of plan.entries) await log.withGroup(entryTitle(e), () => logEntry(e, log))
+  const problems = writeProblems(plan)
+  if (problems.length) throw new UserError(`nothing was written: ${problems.join('; ')}`)
+  return { plan, base: registry?.base }
 }
 
 /** The sweep's lease: a file beside smoke-reporter's state files that no package's can be. */
