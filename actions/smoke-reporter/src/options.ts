@@ -73,56 +73,54 @@ function parseResults(value: unknown, raw: string): PackageSignal[] {
   return toSignals(byPackage)
 }
 
+/** Record mode: the one leg's package and outcome; the aggregate inputs refused. */
+function recordSource(inputs: Inputs): Source {
+  const pkg = inputs.string('package')
+  if (!pkg)
+    throw new UserError('mode `record` needs input `package` (the subpackage this leg tested)')
+  if (!validPackageName(pkg))
+    throw new UserError(
+      `input \`package\` ${JSON.stringify(pkg)} is not a package name (letters, digits, \`_\`, \`-\`, \`.\`)`
+    )
+  const allowed = ['success', 'failure', 'timed_out', 'cancelled', 'skipped'] as const
+  if (!inputs.string('outcome'))
+    throw new UserError(
+      'mode `record` needs input `outcome`: success or failure (e.g. ${{ job.status }})'
+    )
+  const outcome = inputs.oneOf('outcome', allowed, 'success')
+  if (inputs.string('results') || inputs.string('job-pattern'))
+    throw new UserError('inputs `results` and `job-pattern` are for mode `aggregate`, not `record`')
+  return {
+    kind: 'record',
+    signal: toSignals(new Map([[pkg, [{ name: 'outcome', conclusion: outcome }]]]))[0]
+  }
+}
+
+/** Aggregate mode: the `results` input, or the run's jobs named as `job-pattern` says. */
+function aggregateSource(inputs: Inputs): Source {
+  if (inputs.string('package') || inputs.string('outcome'))
+    throw new UserError(
+      'inputs `package` and `outcome` are for `mode: record` (one leg reports itself); aggregate mode reads every leg of the run'
+    )
+  const results = inputs.string('results')
+  const jobPattern = inputs.string('job-pattern')
+  if (results && jobPattern) throw new UserError('give either `results` or `job-pattern`, not both')
+  if (results) return { kind: 'results', signals: parseResults(inputs.json('results'), results) }
+  return {
+    kind: 'jobs',
+    pattern: jobPattern
+      ? jobNamePattern('job-pattern', jobPattern, '^smoke \\((?<package>[^,)]+)')
+      : undefined
+  }
+}
+
 /** Every input is checked here, before the first request. */
 export function parseOptions(
   inputs: Inputs,
   ctx: Pick<RunContext, 'workspace' | 'runId' | 'runAttempt' | 'sha'>
 ): Options {
   const mode = inputs.oneOf('mode', ['aggregate', 'record'] as const, 'aggregate')
-  const pkg = inputs.string('package')
-  const outcome = inputs.string('outcome')
-  const results = inputs.string('results')
-  const jobPattern = inputs.string('job-pattern')
-  let source: Source
-  if (mode === 'record') {
-    if (!pkg)
-      throw new UserError('mode `record` needs input `package` (the subpackage this leg tested)')
-    if (!validPackageName(pkg))
-      throw new UserError(
-        `input \`package\` ${JSON.stringify(pkg)} is not a package name (letters, digits, \`_\`, \`-\`, \`.\`)`
-      )
-    const allowed = ['success', 'failure', 'timed_out', 'cancelled', 'skipped'] as const
-    if (!outcome)
-      throw new UserError(
-        'mode `record` needs input `outcome`: success or failure (e.g. ${{ job.status }})'
-      )
-    const o = inputs.oneOf('outcome', allowed, 'success')
-    if (results || jobPattern)
-      throw new UserError(
-        'inputs `results` and `job-pattern` are for mode `aggregate`, not `record`'
-      )
-    source = {
-      kind: 'record',
-      signal: toSignals(new Map([[pkg, [{ name: 'outcome', conclusion: o }]]]))[0]
-    }
-  } else {
-    if (pkg || outcome)
-      throw new UserError(
-        'inputs `package` and `outcome` are for `mode: record` (one leg reports itself); aggregate mode reads every leg of the run'
-      )
-    if (results && jobPattern)
-      throw new UserError('give either `results` or `job-pattern`, not both')
-    if (results)
-      source = { kind: 'results', signals: parseResults(inputs.json('results'), results) }
-    else
-      source = {
-        kind: 'jobs',
-        pattern: jobPattern
-          ? jobNamePattern('job-pattern', jobPattern, '^smoke \\((?<package>[^,)]+)')
-          : undefined
-      }
-  }
-
+  const source = mode === 'record' ? recordSource(inputs) : aggregateSource(inputs)
   const runId =
     runNumber(inputs.string('run-id'), 'input `run-id`') ?? runNumber(ctx.runId, 'GITHUB_RUN_ID')
   if (runId === undefined)
