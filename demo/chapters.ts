@@ -17,11 +17,27 @@ const json = <T>(s: string | undefined, fallback: T): T => {
 /** The scripted story. Each chapter checks what it expects and records it for the report. */
 export async function chapters(w: World): Promise<Report> {
   const report: Report = { lines: [], failures: [] }
-  const expect = (ok: boolean, what: string) => {
+  const expect: Expect = (ok, what) => {
     if (!ok) report.failures.push(what)
   }
+  await pullRequestToCore(w, report, expect)
+  await brokenStructure(w, report, expect)
+  await upstreamPreRelease(w, report, expect)
+  await releaseChapter(w, report, expect)
+  await nightlySmoke(w, report, expect)
+  await archivalTimeline(w, report, expect)
+  const state = w.emu.state.repo(OWNER, REPO)
+  report.lines.push(
+    `GitHub (emulated) now holds ${state.pulls.length} pull requests, ${state.issues.filter((i) => !i.pull).length} issues, ${state.comments.length} comments; ${w.emu.requests().length} API requests in all`
+  )
+  return report
+}
 
-  // 1. A pull request touching the package others depend on.
+/** A chapter's check: a failure for the report when `ok` is false. */
+type Expect = (ok: boolean, what: string) => void
+
+/** A pull request touching the package others depend on. */
+async function pullRequestToCore(w: World, report: Report, expect: Expect): Promise<void> {
   w.log.step('A pull request touches _integration_core, which three packages depend on')
   const pr1 = w.branch(
     'feature/core-retry',
@@ -57,8 +73,10 @@ export async function chapters(w: World): Promise<Report> {
   report.lines.push(
     `PR #1 (touches _integration_core): discover chose ${matrix.length} packages (${matrix.join(', ')}); ${json<unknown[]>(discover.outputs.include, []).length} matrix legs with per-package timeouts and Python versions; structure valid`
   )
+}
 
-  // 2. A pull request that breaks the structural contract.
+/** A pull request that breaks the structural contract. */
+async function brokenStructure(w: World, report: Report, expect: Expect): Promise<void> {
   w.log.step('A pull request adds a package that breaks the structural contract')
   const pr2 = w.branch(
     'feature/web-search',
@@ -94,8 +112,10 @@ export async function chapters(w: World): Promise<Report> {
     `PR #2 (new package web-search): validate-structure failed with ${violations.length} violations, each annotated on its file and line (${[...new Set(violations.map((v) => v.code))].join(', ')})`
   )
   w.sync()
+}
 
-  // 3. The upstream publishes a pre-release: bump pull requests, each as soon as it is ready.
+/** The upstream publishes a pre-release: bump pull requests, each as soon as it is ready. */
+async function upstreamPreRelease(w: World, report: Report, expect: Expect): Promise<void> {
   w.log.step(
     'The upstream publishes mellea 0.8.0rc1: one bump PR per package, each once its siblings are at it'
   )
@@ -159,11 +179,10 @@ export async function chapters(w: World): Promise<Report> {
   report.lines.push(
     `mellea 0.8.0rc1: ${opened.length} bump PRs opened over ${rounds} rounds of merges (${opened.join(' → ')}), each merged by its owners; the pre-release suffix kept intact`
   )
+}
 
-  // 3b. Every package is at the version: the tag, then the coordinated release.
-  await releaseChapter(w, report, expect)
-
-  // 4. Nightly smoke against upstream main: a package breaks, recovers, breaks again.
+/** Nightly smoke against upstream main: a package breaks, recovers, breaks again. */
+async function nightlySmoke(w: World, report: Report, expect: Expect): Promise<void> {
   w.log.step(
     'Nightly smoke against upstream main: agent-utilities goes red twice, recovers, breaks again'
   )
@@ -213,8 +232,10 @@ export async function chapters(w: World): Promise<Report> {
   report.lines.push(
     `smoke: agent-utilities red on nights 1-3 (tracking issue on night 2, owners assigned, "still red" on night 3), green on night 4 (recovery comment, label removed), red again on nights 5-6 (a new tracking issue)`
   )
+}
 
-  // 5. Nobody fixes it: the archival timeline, swept twice a week by wall clock.
+/** Nobody fixes it: the archival timeline, swept twice a week by wall clock. */
+async function archivalTimeline(w: World, report: Report, expect: Expect): Promise<void> {
   w.log.step('Nobody fixes it: archival-sweep runs twice a week for four weeks')
   let milestones = 0
   for (let week = 0; week < 4; week++) {
@@ -238,23 +259,13 @@ export async function chapters(w: World): Promise<Report> {
   report.lines.push(
     `archival: ${milestones} milestone actions (day 7 reminder, day 14 release-notes notice, day 21 \`archived\` label), each once, timed from the label event by wall clock`
   )
-
-  const state = w.emu.state.repo(OWNER, REPO)
-  report.lines.push(
-    `GitHub (emulated) now holds ${state.pulls.length} pull requests, ${state.issues.filter((i) => !i.pull).length} issues, ${state.comments.length} comments; ${w.emu.requests().length} API requests in all`
-  )
-  return report
 }
 
 /**
  * bump-versions reported `done`: the receiver pushes the tag, and the release workflow tests and
  * builds every package (agent-utilities fails its job), then publishes what passed.
  */
-async function releaseChapter(
-  w: World,
-  report: Report,
-  expect: (ok: boolean, what: string) => void
-): Promise<void> {
+async function releaseChapter(w: World, report: Report, expect: Expect): Promise<void> {
   w.log.step('Every package is at 0.8.0rc1: the tag v0.8.0rc1, then the coordinated release')
   w.sync()
   const version = { version: '0.8.0rc1' }
