@@ -98,9 +98,26 @@ function jobOutputs(job: Obj, resolve: (file: string) => Workflow | undefined): 
   return isObj(job.outputs) ? Object.keys(job.outputs) : []
 }
 
-export function wiring(wf: Workflow, resolve: (file: string) => Workflow | undefined): Finding[] {
-  const out: Finding[] = []
+type Resolve = (file: string) => Workflow | undefined
+
+/**
+ * How a workflow is wired: inputs read are declared, outputs map jobs that exist, `needs` and
+ * `steps` references resolve, our actions get only inputs they declare, and calls to our reusable
+ * workflows give declared inputs and secrets and every required input.
+ */
+export function wiring(wf: Workflow, resolve: Resolve): Finding[] {
   const allJobs = new Map(jobs(wf))
+  const out = [...undeclaredInputs(wf), ...callOutputs(wf, allJobs, resolve)]
+  for (const [id, job] of allJobs) {
+    out.push(...jobReferences(wf, id, job, allJobs, resolve))
+    out.push(...ourActionSteps(wf, id, job))
+    out.push(...reusableCall(wf, id, job, resolve))
+  }
+  return out
+}
+
+/** `inputs.<name>` anywhere must be declared by workflow_call or workflow_dispatch. */
+function undeclaredInputs(wf: Workflow): Finding[] {
   const call = workflowCall(wf)
   const on = isObj(wf.data.on) ? wf.data.on : {}
   const dispatch = isObj(on.workflow_dispatch) ? on.workflow_dispatch : undefined
@@ -108,15 +125,18 @@ export function wiring(wf: Workflow, resolve: (file: string) => Workflow | undef
     ...Object.keys(declared(call, 'inputs')),
     ...Object.keys(declared(dispatch, 'inputs'))
   ])
-
-  // inputs.<name> anywhere must be declared by workflow_call or workflow_dispatch.
+  const out: Finding[] = []
   for (const s of strings(wf.data.jobs ?? null).concat(strings(wf.data.concurrency ?? null))) {
     for (const m of s.matchAll(INPUT_REF))
       if (!knownInputs.has(m[1])) out.push(`${wf.file}: inputs.${m[1]} is not a declared input`)
   }
+  return out
+}
 
-  // workflow_call outputs map job outputs that exist.
-  for (const [name, o] of Object.entries(declared(call, 'outputs'))) {
+/** workflow_call outputs map job outputs that exist. */
+function callOutputs(wf: Workflow, allJobs: Map<string, Obj>, resolve: Resolve): Finding[] {
+  const out: Finding[] = []
+  for (const [name, o] of Object.entries(declared(workflowCall(wf), 'outputs'))) {
     for (const s of strings(isObj(o) ? o.value : null))
       for (const m of s.matchAll(REF)) {
         const j = allJobs.get(m[2])
@@ -130,103 +150,111 @@ export function wiring(wf: Workflow, resolve: (file: string) => Workflow | undef
           )
       }
   }
+  return out
+}
 
-  for (const [id, job] of allJobs) {
-    const needs =
-      typeof job.needs === 'string' ? [job.needs] : Array.isArray(job.needs) ? job.needs : []
-    for (const n of needs)
-      if (typeof n !== 'string' || !allJobs.has(n))
-        out.push(
-          `${where(wf, ['jobs', id, 'needs'])}: job ${id} needs ${String(n)}, which is not a job`
-        )
+/** A job's `needs` are jobs, and its `needs.*` and `steps.*` references resolve. */
+function jobReferences(
+  wf: Workflow,
+  id: string,
+  job: Obj,
+  allJobs: Map<string, Obj>,
+  resolve: Resolve
+): Finding[] {
+  const out: Finding[] = []
+  const needs =
+    typeof job.needs === 'string' ? [job.needs] : Array.isArray(job.needs) ? job.needs : []
+  for (const n of needs)
+    if (typeof n !== 'string' || !allJobs.has(n))
+      out.push(
+        `${where(wf, ['jobs', id, 'needs'])}: job ${id} needs ${String(n)}, which is not a job`
+      )
 
-    const stepIds = new Map<string, string | undefined>()
-    for (const s of steps(job))
-      if (typeof s.id === 'string')
-        stepIds.set(s.id, typeof s.uses === 'string' ? ourActionName(s.uses) : undefined)
+  const stepIds = new Map<string, string | undefined>()
+  for (const s of steps(job))
+    if (typeof s.id === 'string')
+      stepIds.set(s.id, typeof s.uses === 'string' ? ourActionName(s.uses) : undefined)
 
-    const { steps: _steps, ...rest } = job
-    void _steps
-    const texts = strings(rest).concat(steps(job).flatMap((s) => strings(s)))
-    for (const s of texts)
-      for (const m of s.matchAll(REF)) {
-        const [, kind, name, , output] = m
-        if (kind === 'needs') {
-          if (!needs.includes(name)) {
-            out.push(`${where(wf, ['jobs', id])}: job ${id} reads needs.${name} without needing it`)
-            continue
-          }
-          const target = allJobs.get(name)
-          if (output && target && !jobOutputs(target, resolve).includes(output))
-            out.push(
-              `${where(wf, ['jobs', id])}: job ${id} reads needs.${name}.outputs.${output}, which job ${name} does not declare`
-            )
-        } else if (kind === 'steps') {
-          if (!stepIds.has(name)) {
-            out.push(
-              `${where(wf, ['jobs', id])}: job ${id} reads steps.${name}, which is not a step id of the job`
-            )
-            continue
-          }
-          const action = stepIds.get(name)
-          const iface = action ? actionInterface(action) : undefined
-          if (output && iface && !iface.outputs.includes(output))
-            out.push(
-              `${where(wf, ['jobs', id])}: job ${id} reads steps.${name}.outputs.${output}, which ${action} does not set (${iface.source})`
-            )
+  const { steps: _steps, ...rest } = job
+  void _steps
+  const texts = strings(rest).concat(steps(job).flatMap((s) => strings(s)))
+  for (const s of texts)
+    for (const m of s.matchAll(REF)) {
+      const [, kind, name, , output] = m
+      if (kind === 'needs') {
+        if (!needs.includes(name)) {
+          out.push(`${where(wf, ['jobs', id])}: job ${id} reads needs.${name} without needing it`)
+          continue
         }
-      }
-
-    // Our actions: a known name at our one ref, and only inputs they declare.
-    steps(job).forEach((s, i) => {
-      if (typeof s.uses !== 'string' || !s.uses.startsWith(`${OUR_REPO}/actions/`)) return
-      const at = where(wf, ['jobs', id, 'steps', i, 'uses'])
-      const name = ourActionName(s.uses)
-      const iface = name ? actionInterface(name) : undefined
-      if (!name || !iface) {
-        out.push(`${at}: ${s.uses} is not one of our actions (${Object.keys(CONTRACT).join(', ')})`)
-        return
-      }
-      if (!s.uses.endsWith(`@${OUR_REF}`))
-        out.push(`${at}: ${s.uses} must be referenced @${OUR_REF}`)
-      for (const k of Object.keys(isObj(s.with) ? s.with : {}))
-        if (!iface.inputs.includes(k))
-          out.push(`${at}: ${name} has no input ${k} (${iface.source})`)
-    })
-
-    // Calls to our reusable workflows: declared inputs and secrets, required ones given.
-    if (typeof job.uses === 'string') {
-      const file = ourWorkflowPath(job.uses)
-      if (!file) continue
-      const called = resolve(file)
-      if (!called) {
-        out.push(`${where(wf, ['jobs', id, 'uses'])}: ${file} does not exist`)
-        continue
-      }
-      const c = workflowCall(called)
-      if (!c) {
-        out.push(
-          `${where(wf, ['jobs', id, 'uses'])}: ${file} is not a reusable workflow (no on.workflow_call)`
-        )
-        continue
-      }
-      const given = isObj(job.with) ? job.with : {}
-      const inputs = declared(c, 'inputs')
-      for (const k of Object.keys(given))
-        if (!(k in inputs))
-          out.push(`${where(wf, ['jobs', id, 'with', k])}: ${file} has no input ${k}`)
-      for (const [k, spec] of Object.entries(inputs))
-        if (isObj(spec) && spec.required === true && !(k in given))
+        const target = allJobs.get(name)
+        if (output && target && !jobOutputs(target, resolve).includes(output))
           out.push(
-            `${where(wf, ['jobs', id])}: job ${id} does not give ${file} its required input ${k}`
+            `${where(wf, ['jobs', id])}: job ${id} reads needs.${name}.outputs.${output}, which job ${name} does not declare`
           )
-      if (job.secrets !== 'inherit') {
-        const secrets = declared(c, 'secrets')
-        for (const k of Object.keys(isObj(job.secrets) ? job.secrets : {}))
-          if (!(k in secrets))
-            out.push(`${where(wf, ['jobs', id, 'secrets', k])}: ${file} has no secret ${k}`)
+      } else if (kind === 'steps') {
+        if (!stepIds.has(name)) {
+          out.push(
+            `${where(wf, ['jobs', id])}: job ${id} reads steps.${name}, which is not a step id of the job`
+          )
+          continue
+        }
+        const action = stepIds.get(name)
+        const iface = action ? actionInterface(action) : undefined
+        if (output && iface && !iface.outputs.includes(output))
+          out.push(
+            `${where(wf, ['jobs', id])}: job ${id} reads steps.${name}.outputs.${output}, which ${action} does not set (${iface.source})`
+          )
       }
     }
+  return out
+}
+
+/** Our actions: a known name at our one ref, and only inputs they declare. */
+function ourActionSteps(wf: Workflow, id: string, job: Obj): Finding[] {
+  const out: Finding[] = []
+  steps(job).forEach((s, i) => {
+    if (typeof s.uses !== 'string' || !s.uses.startsWith(`${OUR_REPO}/actions/`)) return
+    const at = where(wf, ['jobs', id, 'steps', i, 'uses'])
+    const name = ourActionName(s.uses)
+    const iface = name ? actionInterface(name) : undefined
+    if (!name || !iface) {
+      out.push(`${at}: ${s.uses} is not one of our actions (${Object.keys(CONTRACT).join(', ')})`)
+      return
+    }
+    if (!s.uses.endsWith(`@${OUR_REF}`)) out.push(`${at}: ${s.uses} must be referenced @${OUR_REF}`)
+    for (const k of Object.keys(isObj(s.with) ? s.with : {}))
+      if (!iface.inputs.includes(k)) out.push(`${at}: ${name} has no input ${k} (${iface.source})`)
+  })
+  return out
+}
+
+/** A call to one of our reusable workflows: declared inputs and secrets, required ones given. */
+function reusableCall(wf: Workflow, id: string, job: Obj, resolve: Resolve): Finding[] {
+  if (typeof job.uses !== 'string') return []
+  const file = ourWorkflowPath(job.uses)
+  if (!file) return []
+  const called = resolve(file)
+  if (!called) return [`${where(wf, ['jobs', id, 'uses'])}: ${file} does not exist`]
+  const c = workflowCall(called)
+  if (!c)
+    return [
+      `${where(wf, ['jobs', id, 'uses'])}: ${file} is not a reusable workflow (no on.workflow_call)`
+    ]
+  const out: Finding[] = []
+  const given = isObj(job.with) ? job.with : {}
+  const inputs = declared(c, 'inputs')
+  for (const k of Object.keys(given))
+    if (!(k in inputs)) out.push(`${where(wf, ['jobs', id, 'with', k])}: ${file} has no input ${k}`)
+  for (const [k, spec] of Object.entries(inputs))
+    if (isObj(spec) && spec.required === true && !(k in given))
+      out.push(
+        `${where(wf, ['jobs', id])}: job ${id} does not give ${file} its required input ${k}`
+      )
+  if (job.secrets !== 'inherit') {
+    const secrets = declared(c, 'secrets')
+    for (const k of Object.keys(isObj(job.secrets) ? job.secrets : {}))
+      if (!(k in secrets))
+        out.push(`${where(wf, ['jobs', id, 'secrets', k])}: ${file} has no secret ${k}`)
   }
   return out
 }
