@@ -203,13 +203,13 @@ function header(): void {
 }
 
 /** Measures every case and floor on one repository, in turn, and returns the table row. */
-function measureSize(n: number, layout: PackageLayout, into: LayoutResults): string {
-  const repo = benchRepo(n, layout)
-  const runs = n >= 5000 ? RUNS_LARGEST : RUNS
+function measureSize(packages: number, layout: PackageLayout, into: LayoutResults): string {
+  const repo = benchRepo(packages, layout)
+  const runs = packages >= 5000 ? RUNS_LARGEST : RUNS
   const globs = repo.globs ? ['--globs', repo.globs.join(',')] : []
-  const floorSpec = (f: FloorName): ProcessSpec => ({
+  const floorSpec = (floorName: FloorName): ProcessSpec => ({
     cmd: process.execPath,
-    args: [FLOOR, repo.dir, ...FLOORS[f].args, ...globs]
+    args: [FLOOR, repo.dir, ...FLOORS[floorName].args, ...globs]
   })
   // One trial run each first: a case that fails gets its error in the table, not the whole row.
   const cells = new Map<Case, string>()
@@ -233,11 +233,11 @@ function measureSize(n: number, layout: PackageLayout, into: LayoutResults): str
     [...FLOOR_NAMES.map(floorSpec), ...measured.map((m) => m.spec)],
     runs
   )
-  FLOOR_NAMES.forEach((f, i) => (into.floors[f][n] = timings[i]))
+  FLOOR_NAMES.forEach((f, i) => (into.floors[f][packages] = timings[i]))
   measured.forEach(({ c }, i) => {
     const t = timings[FLOOR_NAMES.length + i]
-    ;(into.cases[label(c)] ??= {})[n] = t
-    const floorOf = (f: FloorName) => into.floors[f][n]
+    ;(into.cases[label(c)] ??= {})[packages] = t
+    const floorOf = (f: FloorName) => into.floors[f][packages]
     const also = (c.alsoFloors ?? [])
       .map((f) => `${ratio(t, floorOf(f))}× ${FLOORS[f].label}`)
       .join(', ')
@@ -247,8 +247,8 @@ function measureSize(n: number, layout: PackageLayout, into: LayoutResults): str
     )
   })
   const discoverNote =
-    n === SIZES[SIZES.length - 1] ? ` (${repo.changedFiles} changed files for discover)` : ''
-  return `| ${n}${discoverNote} | ${FLOOR_NAMES.map((f) => fmt(into.floors[f][n])).join(' | ')} | ${CASES.map((c) => cells.get(c)).join(' | ')} |`
+    packages === SIZES[SIZES.length - 1] ? ` (${repo.changedFiles} changed files for discover)` : ''
+  return `| ${packages}${discoverNote} | ${FLOOR_NAMES.map((f) => fmt(into.floors[f][packages])).join(' | ')} | ${CASES.map((c) => cells.get(c)).join(' | ')} |`
 }
 
 function costTable(layout: PackageLayout): LayoutResults {

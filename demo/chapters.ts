@@ -15,20 +15,20 @@ const json = <T>(s: string | undefined, fallback: T): T => {
 }
 
 /** The scripted story. Each chapter checks what it expects and records it for the report. */
-export async function chapters(w: World): Promise<Report> {
+export async function chapters(world: World): Promise<Report> {
   const report: Report = { lines: [], failures: [] }
   const expect: Expect = (ok, what) => {
     if (!ok) report.failures.push(what)
   }
-  await pullRequestToCore(w, report, expect)
-  await brokenStructure(w, report, expect)
-  await upstreamPreRelease(w, report, expect)
-  await releaseChapter(w, report, expect)
-  await nightlySmoke(w, report, expect)
-  await archivalTimeline(w, report, expect)
-  const state = w.emu.state.repo(OWNER, REPO)
+  await pullRequestToCore(world, report, expect)
+  await brokenStructure(world, report, expect)
+  await upstreamPreRelease(world, report, expect)
+  await releaseChapter(world, report, expect)
+  await nightlySmoke(world, report, expect)
+  await archivalTimeline(world, report, expect)
+  const state = world.emu.state.repo(OWNER, REPO)
   report.lines.push(
-    `GitHub (emulated) now holds ${state.pulls.length} pull requests, ${state.issues.filter((i) => !i.pull).length} issues, ${state.comments.length} comments; ${w.emu.requests().length} API requests in all`
+    `GitHub (emulated) now holds ${state.pulls.length} pull requests, ${state.issues.filter((i) => !i.pull).length} issues, ${state.comments.length} comments; ${world.emu.requests().length} API requests in all`
   )
   return report
 }
@@ -37,9 +37,9 @@ export async function chapters(w: World): Promise<Report> {
 type Expect = (ok: boolean, what: string) => void
 
 /** A pull request touching the package others depend on. */
-async function pullRequestToCore(w: World, report: Report, expect: Expect): Promise<void> {
-  w.log.step('A pull request touches _integration_core, which three packages depend on')
-  const pr1 = w.branch(
+async function pullRequestToCore(world: World, report: Report, expect: Expect): Promise<void> {
+  world.log.step('A pull request touches _integration_core, which three packages depend on')
+  const pr1 = world.branch(
     'feature/core-retry',
     {
       '_integration_core/mellea_contribs/integration_core/core/retry.py':
@@ -58,27 +58,27 @@ async function pullRequestToCore(w: World, report: Report, expect: Expect): Prom
       }
     }
   }
-  const discover = await w.run('discover', {}, prEvent)
-  w.log.action('discover', discover)
+  const discover = await world.run('discover', {}, prEvent)
+  world.log.action('discover', discover)
   const matrix = json<string[]>(discover.outputs.matrix, [])
   expect(
     JSON.stringify(matrix) === '["_integration_core","crewai","dspy","langchain"]',
     `discover matrix was ${discover.outputs.matrix}`
   )
-  const validate = await w.run('validate-structure', {}, prEvent)
-  w.log.action('validate-structure', validate)
+  const validate = await world.run('validate-structure', {}, prEvent)
+  world.log.action('validate-structure', validate)
   expect(validate.exitCode === 0, 'validate-structure failed on a valid change')
-  const config = await w.run('read-ci-config', { packages: JSON.stringify(matrix) }, prEvent)
-  w.log.action('read-ci-config', config)
+  const config = await world.run('read-ci-config', { packages: JSON.stringify(matrix) }, prEvent)
+  world.log.action('read-ci-config', config)
   report.lines.push(
     `PR #1 (touches _integration_core): discover chose ${matrix.length} packages (${matrix.join(', ')}); ${json<unknown[]>(discover.outputs.include, []).length} matrix legs with per-package timeouts and Python versions; structure valid`
   )
 }
 
 /** A pull request that breaks the structural contract. */
-async function brokenStructure(w: World, report: Report, expect: Expect): Promise<void> {
-  w.log.step('A pull request adds a package that breaks the structural contract')
-  const pr2 = w.branch(
+async function brokenStructure(world: World, report: Report, expect: Expect): Promise<void> {
+  world.log.step('A pull request adds a package that breaks the structural contract')
+  const pr2 = world.branch(
     'feature/web-search',
     {
       'web-search/pyproject.toml':
@@ -101,8 +101,8 @@ async function brokenStructure(w: World, report: Report, expect: Expect): Promis
       }
     }
   }
-  const bad = await w.run('validate-structure', {}, prEvent2)
-  w.log.action('validate-structure', bad, true)
+  const bad = await world.run('validate-structure', {}, prEvent2)
+  world.log.action('validate-structure', bad, true)
   const violations = json<{ code: string; message: string }[]>(bad.outputs.violations, [])
   expect(
     bad.exitCode !== 0 && violations.length >= 4,
@@ -111,15 +111,15 @@ async function brokenStructure(w: World, report: Report, expect: Expect): Promis
   report.lines.push(
     `PR #2 (new package web-search): validate-structure failed with ${violations.length} violations, each annotated on its file and line (${[...new Set(violations.map((v) => v.code))].join(', ')})`
   )
-  w.sync()
+  world.sync()
 }
 
 /** The upstream publishes a pre-release: bump pull requests, each as soon as it is ready. */
-async function upstreamPreRelease(w: World, report: Report, expect: Expect): Promise<void> {
-  w.log.step(
+async function upstreamPreRelease(world: World, report: Report, expect: Expect): Promise<void> {
+  world.log.step(
     'The upstream publishes mellea 0.8.0rc1: one bump PR per package, each once its siblings are at it'
   )
-  w.log.note(
+  world.log.note(
     '(lock-command is off in the demo: uv is not installed here; in CI it refreshes each uv.lock)'
   )
   let event: { name: string; payload: unknown } = {
@@ -129,9 +129,9 @@ async function upstreamPreRelease(w: World, report: Report, expect: Expect): Pro
   const opened: string[] = []
   let rounds = 0
   for (let round = 0; round < 6; round++) {
-    w.sync()
-    const bump = await w.run('bump-versions', { 'lock-command': '' }, event)
-    w.log.action(`bump-versions (round ${round + 1})`, bump)
+    world.sync()
+    const bump = await world.run('bump-versions', { 'lock-command': '' }, event)
+    world.log.action(`bump-versions (round ${round + 1})`, bump)
     if (bump.exitCode !== 0) {
       expect(false, `bump-versions failed in round ${round + 1}`)
       break
@@ -144,20 +144,20 @@ async function upstreamPreRelease(w: World, report: Report, expect: Expect): Pro
     // The owners review and merge; the merge of each bump PR re-runs the workflow.
     let lastMerged: { number: number; labels: { name: string }[] } | undefined
     for (const pr of prs) {
-      await w.octokit.rest.pulls.merge({
+      await world.octokit.rest.pulls.merge({
         owner: OWNER,
         repo: REPO,
         pull_number: pr.number,
         merge_method: 'squash'
       })
-      const { data } = await w.octokit.rest.pulls.get({
+      const { data } = await world.octokit.rest.pulls.get({
         owner: OWNER,
         repo: REPO,
         pull_number: pr.number
       })
       lastMerged = { number: data.number, labels: data.labels.map((l) => ({ name: l.name ?? '' })) }
     }
-    w.log.note(`merged ${prs.map((p) => `#${p.number} (${p.package})`).join(', ')}`)
+    world.log.note(`merged ${prs.map((p) => `#${p.number} (${p.package})`).join(', ')}`)
     event = {
       name: 'pull_request',
       payload: {
@@ -182,8 +182,8 @@ async function upstreamPreRelease(w: World, report: Report, expect: Expect): Pro
 }
 
 /** Nightly smoke against upstream main: a package breaks, recovers, breaks again. */
-async function nightlySmoke(w: World, report: Report, expect: Expect): Promise<void> {
-  w.log.step(
+async function nightlySmoke(world: World, report: Report, expect: Expect): Promise<void> {
+  world.log.step(
     'Nightly smoke against upstream main: agent-utilities goes red twice, recovers, breaks again'
   )
   const packages = [
@@ -205,25 +205,25 @@ async function nightlySmoke(w: World, report: Report, expect: Expect): Promise<v
   let opened2 = 0
   let recovered = 0
   for (const night of nights) {
-    const runId = w.nextRun()
-    w.emu.seedRun(OWNER, REPO, {
+    const runId = world.nextRun()
+    world.emu.seedRun(OWNER, REPO, {
       id: runId,
       jobs: packages.map((p) => ({
         name: `smoke (${p}) / package-ci`,
         conclusion: p === 'agent-utilities' && night.red ? 'failure' : 'success'
       }))
     })
-    const smoke = await w.run(
+    const smoke = await world.run(
       'smoke-reporter',
       { mode: 'aggregate' },
       { name: 'schedule', payload: {} },
       runId
     )
-    w.log.action(`smoke-reporter (night ${night.day + 1}, run ${runId})`, smoke)
+    world.log.action(`smoke-reporter (night ${night.day + 1}, run ${runId})`, smoke)
     expect(smoke.exitCode === 0, `smoke-reporter failed on night ${night.day + 1}`)
     opened2 += json<unknown[]>(smoke.outputs.opened, []).length
     recovered += json<unknown[]>(smoke.outputs.recovered, []).length
-    w.emu.advance({ days: 1 })
+    world.emu.advance({ days: 1 })
   }
   expect(
     opened2 === 2 && recovered === 1,
@@ -235,22 +235,22 @@ async function nightlySmoke(w: World, report: Report, expect: Expect): Promise<v
 }
 
 /** Nobody fixes it: the archival timeline, swept twice a week by wall clock. */
-async function archivalTimeline(w: World, report: Report, expect: Expect): Promise<void> {
-  w.log.step('Nobody fixes it: archival-sweep runs twice a week for four weeks')
+async function archivalTimeline(world: World, report: Report, expect: Expect): Promise<void> {
+  world.log.step('Nobody fixes it: archival-sweep runs twice a week for four weeks')
   let milestones = 0
   for (let week = 0; week < 4; week++) {
     for (const gap of [3, 4]) {
-      w.emu.advance({ days: gap })
-      const sweep = await w.run('archival-sweep', {}, { name: 'schedule', payload: {} })
+      world.emu.advance({ days: gap })
+      const sweep = await world.run('archival-sweep', {}, { name: 'schedule', payload: {} })
       const issues = json<{ actions: string[] }[]>(sweep.outputs.issues, [])
       const acted = issues.reduce((n, i) => n + (i.actions?.length ?? 0), 0)
       milestones += acted
       if (acted || (week === 3 && gap === 4))
-        w.log.action(`archival-sweep (${w.emu.now().slice(0, 10)})`, sweep)
+        world.log.action(`archival-sweep (${world.emu.now().slice(0, 10)})`, sweep)
       expect(sweep.exitCode === 0, `archival-sweep failed in week ${week + 1}`)
     }
   }
-  const view = w.emu.state.repo(OWNER, REPO)
+  const view = world.emu.state.repo(OWNER, REPO)
   const archivedId = view.labels.find((l) => l.name === 'archived')?.id
   const tracking = view.issues.filter(
     (i) => !i.pull && archivedId !== undefined && i.labels.includes(archivedId)
@@ -265,19 +265,19 @@ async function archivalTimeline(w: World, report: Report, expect: Expect): Promi
  * bump-versions reported `done`: the receiver pushes the tag, and the release workflow tests and
  * builds every package (agent-utilities fails its job), then publishes what passed.
  */
-async function releaseChapter(w: World, report: Report, expect: Expect): Promise<void> {
-  w.log.step('Every package is at 0.8.0rc1: the tag v0.8.0rc1, then the coordinated release')
-  w.sync()
+async function releaseChapter(world: World, report: Report, expect: Expect): Promise<void> {
+  world.log.step('Every package is at 0.8.0rc1: the tag v0.8.0rc1, then the coordinated release')
+  world.sync()
   const version = { version: '0.8.0rc1' }
-  const tag = await w.run('release', { mode: 'tag', ...version })
-  w.log.action('release (mode: tag, run by the bump receiver)', tag)
+  const tag = await world.run('release', { mode: 'tag', ...version })
+  world.log.action('release (mode: tag, run by the bump receiver)', tag)
   expect(tag.outputs.written === 'true', 'release did not push the tag v0.8.0rc1')
-  const plan = await w.run('release', { mode: 'plan', ...version })
-  w.log.action('release (mode: plan)', plan)
+  const plan = await world.run('release', { mode: 'plan', ...version })
+  world.log.action('release (mode: plan)', plan)
   const included = json<string[]>(plan.outputs.included, [])
   // The release workflow's build jobs, one per package; agent-utilities' tests fail.
-  const runId = w.nextRun()
-  w.emu.seedRun(OWNER, REPO, {
+  const runId = world.nextRun()
+  world.emu.seedRun(OWNER, REPO, {
     id: runId,
     name: 'publish-release',
     jobs: included.map((p) => ({
@@ -285,22 +285,22 @@ async function releaseChapter(w: World, report: Report, expect: Expect): Promise
       conclusion: p === 'agent-utilities' ? 'failure' : 'success'
     }))
   })
-  const rewrite = await w.run('release', { mode: 'rewrite', ...version })
-  w.log.action('release (mode: rewrite)', rewrite)
-  w.log.note(
+  const rewrite = await world.run('release', { mode: 'rewrite', ...version })
+  world.log.action('release (mode: rewrite)', rewrite)
+  world.log.note(
     '(the demo publishes stand-in files; in CI each build job builds the real wheel and sdist)'
   )
-  w.writeDist(json<string[]>(plan.outputs.assets, []))
+  world.writeDist(json<string[]>(plan.outputs.assets, []))
   const publish = {
     mode: 'publish',
     ...version,
-    'dist-dir': w.distDir,
+    'dist-dir': world.distDir,
     'build-jobs': 'build \\((?<package>[^)]+)\\)'
   }
-  const first = await w.run('release', publish, { name: 'push' }, runId)
-  w.log.action('release (mode: publish)', first)
-  const again = await w.run('release', publish, { name: 'push' }, runId)
-  const releases = w.emu.state.repo(OWNER, REPO).releases
+  const first = await world.run('release', publish, { name: 'push' }, runId)
+  world.log.action('release (mode: publish)', first)
+  const again = await world.run('release', publish, { name: 'push' }, runId)
+  const releases = world.emu.state.repo(OWNER, REPO).releases
   const skipped = json<{ package: string }[]>(first.outputs.stragglers, []).map((s) => s.package)
   expect(
     first.exitCode === 0 && releases.length === 1 && skipped.join() === 'agent-utilities',
@@ -308,7 +308,7 @@ async function releaseChapter(w: World, report: Report, expect: Expect): Promise
   )
   expect(again.outputs.written === 'false', 'a second publish run wrote again')
   // The rewrite was for building only: the checkout goes back to the committed files.
-  git(w.checkout, 'checkout', '--', '.')
+  git(world.checkout, 'checkout', '--', '.')
   report.lines.push(
     `release v0.8.0rc1: tag pushed once bump-versions reported done; ${releases[0]?.assets.length ?? 0} assets on one GitHub Release (wheels and sdists with sibling dependencies pointing at the same release, the version-free meta-package wheel); agent-utilities failed its build job and is named under "Skipped"; a re-run wrote nothing`
   )

@@ -41,11 +41,11 @@ export interface Log {
 }
 
 /** The last `n` lines a step logged, without the group and debug commands the runner folds away. */
-function lastLogLines(stdout: string, n: number): string {
+function lastLogLines(stdout: string, count: number): string {
   const lines = stdout.trim().split('\n')
   return lines
     .filter((l) => !/^::(debug|group|endgroup)::/.test(l))
-    .slice(-n)
+    .slice(-count)
     .join('\n')
 }
 

@@ -13,7 +13,7 @@ const OWNER = 'bench'
 const REPO = 'contribs'
 
 /** The first `n` subpackage folders (those with an OWNERS file), sorted. */
-function packagesOf(dir: string, n: number): string[] {
+function packagesOf(dir: string, packages: number): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter(
       (e) =>
@@ -21,7 +21,7 @@ function packagesOf(dir: string, n: number): string[] {
     )
     .map((e) => e.name)
     .sort()
-    .slice(0, n)
+    .slice(0, packages)
 }
 
 interface Count {
@@ -40,12 +40,12 @@ function count(emu: Emulator): Count {
   }
 }
 
-async function smokeCost(n: number): Promise<string> {
-  const repo = benchRepo(n)
+async function smokeCost(packages: number): Promise<string> {
+  const repo = benchRepo(packages)
   const emu = await startEmulator({ now: new Date() })
   try {
     await emu.seedRepo({ owner: OWNER, repo: REPO, source: repo.dir })
-    const pkgs = packagesOf(repo.dir, n)
+    const pkgs = packagesOf(repo.dir, packages)
     let runId = 5000
     const night = async (red: string[]): Promise<Count> => {
       runId++
@@ -74,7 +74,7 @@ async function smokeCost(n: number): Promise<string> {
     }
     const one = pkgs[Math.min(1, pkgs.length - 1)]
     const cells = [await night([]), await night([one]), await night([one]), await night([])]
-    return `| ${n} | ${cells.map((c) => `${c.requests} / ${c.writes} (${c.jobPages})`).join(' | ')} |`
+    return `| ${packages} | ${cells.map((c) => `${c.requests} / ${c.writes} (${c.jobPages})`).join(' | ')} |`
   } finally {
     await emu.close()
   }

@@ -18,19 +18,19 @@ export interface ProcessSpec {
 }
 
 /** Wall time (ms) of one run of a whole process; throws when it exits other than expected. */
-export function runOnce(p: ProcessSpec): number {
+export function runOnce(spec: ProcessSpec): number {
   const t0 = process.hrtime.bigint()
-  const r = spawnSync(p.cmd, p.args, {
-    cwd: p.cwd,
-    env: p.env,
+  const r = spawnSync(spec.cmd, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 512 * 1024 * 1024
   })
   const ms = Number(process.hrtime.bigint() - t0) / 1e6
-  const expected = p.expectExit ?? 0
+  const expected = spec.expectExit ?? 0
   if (r.status !== expected) {
     throw new Error(
-      `${p.cmd} ${p.args.join(' ')} exited ${r.status} (expected ${expected}): ${r.stderr?.toString().slice(0, 500)} ${r.stdout?.toString().slice(-500)}`
+      `${spec.cmd} ${spec.args.join(' ')} exited ${r.status} (expected ${expected}): ${r.stderr?.toString().slice(0, 500)} ${r.stdout?.toString().slice(-500)}`
     )
   }
   return ms

@@ -61,17 +61,17 @@ const generatorVersion = () =>
  * package (10,000 changed files at 5,000 packages) for discover.
  */
 export function benchRepo(
-  n: number,
+  count: number,
   layout: PackageLayout = 'top-level',
   filesPerPackage = 4
 ): BenchRepo {
-  const dir = path.join(CACHE, `${generatorVersion()}-${layout}-n${n}-f${filesPerPackage}`)
+  const dir = path.join(CACHE, `${generatorVersion()}-${layout}-n${count}-f${filesPerPackage}`)
   // Beside the repository, not in it: the checkout stays clean, as a runner's is (an untracked
   // file would have git's ignore rules read, which a clean checkout never needs).
   const done = `${dir}.ready`
   if (!existsSync(done)) {
     rmSync(dir, { recursive: true, force: true })
-    const { packages } = generateRepo(dir, { packages: n, filesPerPackage, layout })
+    const { packages } = generateRepo(dir, { packages: count, filesPerPackage, layout })
     git(dir, 'checkout', '-q', '-b', 'change')
     for (const { dir: pkg } of packages) {
       writeFileSync(path.join(dir, pkg, 'README.md'), `# ${pkg}\n\nChanged by the benchmark.\n`)
@@ -93,5 +93,5 @@ export function benchRepo(
   const head = git(dir, 'rev-parse', 'change')
   const changedFiles = Number(readFileSync(done, 'utf8'))
   const globs = layout === 'nested' ? NESTED_GLOBS : undefined
-  return { dir, packages: n, layout, globs, base, head, changedFiles }
+  return { dir, packages: count, layout, globs, base, head, changedFiles }
 }

@@ -80,14 +80,14 @@ const STEPS_HEADER = [
 ]
 
 /** A snippet as a whole workflow (see the convention above), or a finding saying why not. */
-export function snippetSource(s: Snippet): WorkflowSource | string {
+export function snippetSource(snippet: Snippet): WorkflowSource | string {
   const lines = new LineCounter()
-  const doc = parseDocument(s.text, { lineCounter: lines })
+  const doc = parseDocument(snippet.text, { lineCounter: lines })
   if (doc.errors.length) {
     const e = doc.errors[0]
     const at = e.linePos?.[0] ?? { line: 1, col: 1 }
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
-    return `${s.file}:${s.line + at.line - 1}:${at.col}: ${message}`
+    return `${snippet.file}:${snippet.line + at.line - 1}:${at.col}: ${message}`
   }
   const top = doc.contents
   const whole = isMap(top) && (top.has('on') || top.has('jobs'))
@@ -99,17 +99,17 @@ export function snippetSource(s: Snippet): WorkflowSource | string {
         ? [HEADER, 2]
         : [undefined, 0]
   if (!header)
-    return `${s.file}:${s.line}:1: a yaml snippet is a workflow, a jobs map or a list of steps`
+    return `${snippet.file}:${snippet.line}:1: a yaml snippet is a workflow, a jobs map or a list of steps`
   const pad = ' '.repeat(indent)
-  const body = s.text
+  const body = snippet.text
     .split('\n')
     .map((l) => (l.trim() === '' ? l : pad + l))
     .join('\n')
   const origin = ({ line, column }: Position): Position =>
     line <= header.length
-      ? { line: s.line - 1, column: 1 }
-      : { line: s.line + line - header.length - 1, column: Math.max(1, column - indent) }
-  return { file: s.file, text: [...header, body].join('\n'), origin }
+      ? { line: snippet.line - 1, column: 1 }
+      : { line: snippet.line + line - header.length - 1, column: Math.max(1, column - indent) }
+  return { file: snippet.file, text: [...header, body].join('\n'), origin }
 }
 
 /** The snippets of every doc file under `root`, as workflow sources plus findings for the rest. */

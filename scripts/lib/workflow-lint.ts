@@ -142,8 +142,9 @@ interface RunScript {
 
 /** The shell a step runs in, as GitHub picks it; undefined for pwsh, python, cmd and Windows. */
 function shellOf(wf: Workflow, job: Obj, step: Obj): 'bash' | 'sh' | undefined {
-  const defaultShell = (o: Obj | undefined) => {
-    const run = isObj(o?.defaults) && isObj(o.defaults.run) ? o.defaults.run : undefined
+  const defaultShell = (object: Obj | undefined) => {
+    const run =
+      isObj(object?.defaults) && isObj(object.defaults.run) ? object.defaults.run : undefined
     return typeof run?.shell === 'string' ? run.shell : undefined
   }
   const runsOn = JSON.stringify(job['runs-on'] ?? '')
@@ -234,16 +235,19 @@ export function shellcheckFindings(
   }
 }
 
-function shellcheckFinding(s: RunScript, c: ShellcheckComment): string {
-  const line = c.line - 1 // the prepended `set` line
-  const at = s.exact
-    ? { line: s.start.line + line - 1, column: s.start.column + c.column - 1 }
-    : s.start
-  const where = s.exact ? '' : ` (line ${line} of the script)`
+function shellcheckFinding(script: RunScript, shellcheckComment: ShellcheckComment): string {
+  const line = shellcheckComment.line - 1 // the prepended `set` line
+  const at = script.exact
+    ? {
+        line: script.start.line + line - 1,
+        column: script.start.column + shellcheckComment.column - 1
+      }
+    : script.start
+  const where = script.exact ? '' : ` (line ${line} of the script)`
   return format(
-    s.src.file,
-    s.src.origin(at),
-    `shellcheck SC${c.code} (${c.level})${where}: ${c.message.replace(/\.$/, '')}`
+    script.src.file,
+    script.src.origin(at),
+    `shellcheck SC${shellcheckComment.code} (${shellcheckComment.level})${where}: ${shellcheckComment.message.replace(/\.$/, '')}`
   )
 }
 

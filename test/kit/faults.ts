@@ -55,35 +55,40 @@ export interface FaultCaseRun<S> {
  */
 export async function faultCaseProblem<S>(
   emu: Emulator,
-  c: FaultCase,
-  o: FaultCaseRun<S>
+  faultCase: FaultCase,
+  caseRun: FaultCaseRun<S>
 ): Promise<string | undefined> {
-  emu.addFault({ ...c.fault, method: c.route.split(' ')[0], route: c.route, repo: o.repo })
-  const first = await o.run()
-  emu.clearFaults(o.repo)
-  if (!emu.requests().some((q) => q.fault && q.path.startsWith(`/repos/${o.repo}/`)))
-    return `${c.label}: the fault was never met`
-  const problem = firstRunProblem(c.survives, first, o)
-  if (problem) return `${c.label}: ${problem}`
-  const again = await o.run()
-  if (again.exitCode !== 0) return `${c.label}: the re-run failed:\n${again.stdout}`
-  const state = elsewhere(o)
-  return state && `${c.label}: the re-run ended elsewhere:\n${state}`
+  emu.addFault({
+    ...faultCase.fault,
+    method: faultCase.route.split(' ')[0],
+    route: faultCase.route,
+    repo: caseRun.repo
+  })
+  const first = await caseRun.run()
+  emu.clearFaults(caseRun.repo)
+  if (!emu.requests().some((q) => q.fault && q.path.startsWith(`/repos/${caseRun.repo}/`)))
+    return `${faultCase.label}: the fault was never met`
+  const problem = firstRunProblem(faultCase.survives, first, caseRun)
+  if (problem) return `${faultCase.label}: ${problem}`
+  const again = await caseRun.run()
+  if (again.exitCode !== 0) return `${faultCase.label}: the re-run failed:\n${again.stdout}`
+  const state = elsewhere(caseRun)
+  return state && `${faultCase.label}: the re-run ended elsewhere:\n${state}`
 }
 
 /** The run under the fault: passed into the fault-free state, or failed in one clear line. */
 function firstRunProblem<S>(
   survives: boolean,
   run: BundleRunResult,
-  o: FaultCaseRun<S>
+  caseRun: FaultCaseRun<S>
 ): string | undefined {
   if (run.exitCode === 0) {
-    const state = elsewhere(o)
+    const state = elsewhere(caseRun)
     return state && `passed but ended elsewhere:\n${state}`
   }
   if (survives) return `failed where it must pass:\n${run.stdout}`
   const errors = run.annotations.filter((a) => a.level === 'error')
-  if (run.exitCode !== 1 || errors.length !== 1 || !o.clearError(errors[0].message))
+  if (run.exitCode !== 1 || errors.length !== 1 || !caseRun.clearError(errors[0].message))
     return `failed without one clear error (exit ${run.exitCode}):\n${run.stdout}`
   if (/\n\s+at .*:\d+:\d+/.test(`${run.stdout}\n${run.stderr}`))
     return `failed with a stack trace:\n${run.stdout}${run.stderr}`
@@ -91,7 +96,7 @@ function firstRunProblem<S>(
 }
 
 /** The state the runs left, when it is not the fault-free one. */
-function elsewhere<S>(o: FaultCaseRun<S>): string | undefined {
-  const state = o.state()
-  return isDeepStrictEqual(state, o.faultFree) ? undefined : JSON.stringify(state, null, 1)
+function elsewhere<S>(run: FaultCaseRun<S>): string | undefined {
+  const state = run.state()
+  return isDeepStrictEqual(state, run.faultFree) ? undefined : JSON.stringify(state, null, 1)
 }

@@ -49,18 +49,18 @@ interface RunOutput {
 }
 
 /** A JavaScript stack frame (`    at fn (file.js:12:34)`) anywhere the run wrote: never for a user. */
-export function expectNoStackTrace(r: RunOutput): void {
-  expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
+export function expectNoStackTrace(output: RunOutput): void {
+  expect(`${output.stdout}\n${output.stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/)
 }
 
 /**
  * The run failed on one file: exit status 1, one error annotation on `file` saying `message`
  * (after `<file>: `), and no stack trace anywhere.
  */
-export function expectOneFileError(r: BundleRunResult, file: string, message: string): void {
-  expect(r.exitCode).toBe(1)
-  expect(r.annotations).toEqual([
+export function expectOneFileError(result: BundleRunResult, file: string, message: string): void {
+  expect(result.exitCode).toBe(1)
+  expect(result.annotations).toEqual([
     expect.objectContaining({ level: 'error', file, message: `${file}: ${message}` })
   ])
-  expectNoStackTrace(r)
+  expectNoStackTrace(result)
 }

@@ -104,15 +104,15 @@ export interface Applied {
   registry: Map<string, RegistryOutcome>
 }
 
-function labelsOf(w: WriteOp): string[] {
+function labelsOf(write: WriteOp): string[] {
   // A registry pull request's label is made only when the pull request lacks it (its weight).
-  if (w.op === 'registry') return []
-  return w.op === 'add-label' ? [w.label] : w.op === 'create-issue' ? w.labels : []
+  if (write.op === 'registry') return []
+  return write.op === 'add-label' ? [write.label] : write.op === 'create-issue' ? write.labels : []
 }
 
 /** The write requests one write takes. */
-function weightOf(w: WriteOp): number {
-  return w.op === 'registry' ? REGISTRY_WRITES[w.mode] : 1
+function weightOf(write: WriteOp): number {
+  return write.op === 'registry' ? REGISTRY_WRITES[write.mode] : 1
 }
 
 /** Nothing applied yet; `pending` holds the steps left for another run. */
@@ -205,21 +205,27 @@ async function runStep(
   return adopted
 }
 
-async function write(writer: Writer, w: WriteOp, step: Step, out: Applied): Promise<boolean> {
-  if (w.op === 'create-issue') {
-    const made = await writer.createIssue(w.title, w.body, w.labels, w.package)
+async function write(writer: Writer, writeOp: WriteOp, step: Step, out: Applied): Promise<boolean> {
+  if (writeOp.op === 'create-issue') {
+    const made = await writer.createIssue(
+      writeOp.title,
+      writeOp.body,
+      writeOp.labels,
+      writeOp.package
+    )
     out.created.set(step.key, { number: made.number, url: made.url })
     return made.adopted
   }
-  if (w.op === 'registry') {
-    const outcome = await writer.registry(w.change, w.mode, w.label)
+  if (writeOp.op === 'registry') {
+    const outcome = await writer.registry(writeOp.change, writeOp.mode, writeOp.label)
     out.registry.set(step.key, outcome)
     return outcome.adopted
   }
   const issue = step.issue
   if (issue === null) throw new Error(`no issue number for ${step.key}`)
-  if (w.op === 'comment') return (await writer.comment(issue, w.body, w.marker)).adopted
-  if (w.op === 'add-label') await writer.addLabel(issue, w.label)
+  if (writeOp.op === 'comment')
+    return (await writer.comment(issue, writeOp.body, writeOp.marker)).adopted
+  if (writeOp.op === 'add-label') await writer.addLabel(issue, writeOp.label)
   else await writer.close(issue)
   return false
 }

@@ -11,19 +11,19 @@ import type { Plan, Step, StepCheck, WriteOp } from './plan.js'
 const n = (x: number) => x.toLocaleString('en-US')
 
 /** What GitHub would refuse in one write: a key (one line per text and field) and the message. */
-function problemOf(w: WriteOp, step: Step): { key: string; message: string } | undefined {
+function problemOf(write: WriteOp, step: Step): { key: string; message: string } | undefined {
   const on = step.key.startsWith('new:') ? step.key.slice(4) : step.key
-  if (w.op === 'comment' && w.body.length > BODY_MAX_LENGTH)
+  if (write.op === 'comment' && write.body.length > BODY_MAX_LENGTH)
     return {
-      key: w.text,
+      key: write.text,
       message:
-        `\`${w.text}\` makes the ${step.action} comment on ${on} ${n(w.body.length)} characters ` +
-        `long (marker included); GitHub allows ${n(BODY_MAX_LENGTH)}: shorten \`${w.text}\``
+        `\`${write.text}\` makes the ${step.action} comment on ${on} ${n(write.body.length)} characters ` +
+        `long (marker included); GitHub allows ${n(BODY_MAX_LENGTH)}: shorten \`${write.text}\``
     }
-  if (w.op !== 'create-issue') return undefined
+  if (write.op !== 'create-issue') return undefined
   for (const [field, text, max] of [
-    ['title', w.title, TITLE_MAX_LENGTH],
-    ['body', w.body, BODY_MAX_LENGTH]
+    ['title', write.title, TITLE_MAX_LENGTH],
+    ['body', write.body, BODY_MAX_LENGTH]
   ] as const) {
     if (text.length > max)
       return {

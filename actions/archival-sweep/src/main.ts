@@ -337,15 +337,18 @@ function staleSignal(repo: Repo, minimum: string, findings: Finding[]): StaleInp
   }
 }
 
-function entryTitle(e: Entry): string {
-  if (e.issue === null) return `new stale issue for ${e.package}`
-  if (e.registry === 'unarchive') return `${e.package} (archived, #${e.issue} no longer tracks it)`
-  const age = e.ageDays === null ? 'clock stopped' : `day ${e.ageDays}`
-  return `#${e.issue} ${e.package ?? '(no package)'} (${e.kind}, ${age})`
+function entryTitle(entry: Entry): string {
+  if (entry.issue === null) return `new stale issue for ${entry.package}`
+  if (entry.registry === 'unarchive')
+    return `${entry.package} (archived, #${entry.issue} no longer tracks it)`
+  const age = entry.ageDays === null ? 'clock stopped' : `day ${entry.ageDays}`
+  return `#${entry.issue} ${entry.package ?? '(no package)'} (${entry.kind}, ${age})`
 }
 
 /** An issue's decisions: why each milestone is or is not due (debug), and what is due. */
-function logEntry(e: Entry, log: Logger): void {
-  log.debug(e.reasons)
-  log.info(e.steps.length ? `due: ${e.steps.map((s) => s.action).join(', ')}` : 'nothing due')
+function logEntry(entry: Entry, log: Logger): void {
+  log.debug(entry.reasons)
+  log.info(
+    entry.steps.length ? `due: ${entry.steps.map((s) => s.action).join(', ')}` : 'nothing due'
+  )
 }

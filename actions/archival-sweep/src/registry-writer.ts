@@ -20,8 +20,8 @@ import {
 import type { RegistryOutcome } from './apply.js'
 import type { RegistryChange } from './registry.js'
 
-const toOutcome = (p: ListedPull, adopted: boolean): RegistryOutcome => ({
-  pull: { number: p.number, url: p.url },
+const toOutcome = (listed: ListedPull, adopted: boolean): RegistryOutcome => ({
+  pull: { number: listed.number, url: listed.url },
   adopted
 })
 

@@ -39,31 +39,31 @@ function issueReports(input: ReportInput): IssueReport[] {
   const pending = byKey(input.applied.pending)
   const failed = new Map(input.applied.failed.map((f) => [f.step.key, f.error]))
   const held = new Map(input.applied.held.map((h) => [h.step.key, h.reason]))
-  return input.plan.entries.map((e: Entry) => {
-    const d = done.get(e.key) ?? []
-    const created = input.applied.created.get(e.key)
+  return input.plan.entries.map((entry: Entry) => {
+    const d = done.get(entry.key) ?? []
+    const created = input.applied.created.get(entry.key)
     const report: IssueReport = {
-      issue: created?.number ?? e.issue,
-      package: e.package,
-      kind: e.kind,
-      age_days: e.ageDays,
-      stage: stageOf(e, input.milestones, d),
+      issue: created?.number ?? entry.issue,
+      package: entry.package,
+      kind: entry.kind,
+      age_days: entry.ageDays,
+      stage: stageOf(entry, input.milestones, d),
       actions: d.map((s) => s.action),
-      pending: (pending.get(e.key) ?? []).map((s) => s.action)
+      pending: (pending.get(entry.key) ?? []).map((s) => s.action)
     }
-    const url = created?.url ?? e.url
+    const url = created?.url ?? entry.url
     if (url) report.url = url
-    if (e.pausedSince) report.paused_since = e.pausedSince.slice(0, 10)
-    const registry = input.applied.registry.get(e.key)
-    const pull = registry?.pull ?? e.pull
+    if (entry.pausedSince) report.paused_since = entry.pausedSince.slice(0, 10)
+    const registry = input.applied.registry.get(entry.key)
+    const pull = registry?.pull ?? entry.pull
     if (pull) report.pull = pull
-    const error = failed.get(e.key)
-    const hold = held.get(e.key)
+    const error = failed.get(entry.key)
+    const hold = held.get(entry.key)
     const note = error
       ? `failed: ${error}`
       : hold
         ? `held: ${hold}`
-        : (registry?.declined ?? e.note)
+        : (registry?.declined ?? entry.note)
     if (note) report.note = note
     return report
   })

@@ -81,13 +81,13 @@ export interface TextContext {
   floor?: FloorStatus
 }
 
-export function floorText(f: FloorStatus | undefined): string {
-  if (!f) return 'unknown'
-  return f.floor === null ? 'unbounded' : `>=${f.floor}`
+export function floorText(status: FloorStatus | undefined): string {
+  if (!status) return 'unknown'
+  return status.floor === null ? 'unbounded' : `>=${status.floor}`
 }
 
-function where(f: FloorStatus): string {
-  return fileLine(f.file, f.line)
+function where(floor: FloorStatus): string {
+  return fileLine(floor.file, floor.line)
 }
 
 function values(ctx: TextContext, episode: Episode, age: number, day: number): MilestoneValues {
@@ -130,19 +130,19 @@ export interface ClockNow {
 /** The comment that posts a milestone: the configured text, a footer, and the hidden marker. */
 export function milestoneComment(
   texts: Texts,
-  m: Milestone,
+  milestone: Milestone,
   episode: Episode,
   ctx: TextContext,
   clock: ClockNow
 ): string {
-  const v = values(ctx, episode, clock.age, m.day)
-  const text = fillPattern(texts[m.kind], v)
+  const v = values(ctx, episode, clock.age, milestone.day)
+  const text = fillPattern(texts[milestone.kind], v)
   const paused = clock.pausedDays
     ? `, not counting ${clock.pausedDays} day${clock.pausedDays === 1 ? '' : 's'} paused by \`${clock.pauseLabel}\``
     : ''
   return (
-    `${text}\n\n<sub>archival-sweep: day ${m.day} of the archival timeline, counted from when ` +
-    `\`${ctx.label}\` was applied on ${v.since}${paused}.</sub>\n${milestoneMarker(m.day, episode.id)}`
+    `${text}\n\n<sub>archival-sweep: day ${milestone.day} of the archival timeline, counted from when ` +
+    `\`${ctx.label}\` was applied on ${v.since}${paused}.</sub>\n${milestoneMarker(milestone.day, episode.id)}`
   )
 }
 
@@ -165,12 +165,16 @@ export function pauseComment(
   return `${fillPattern(texts.pause, values)}\n\n${pauseMarker(episode.id, pause.id)}`
 }
 
-export function staleTitle(label: string, f: FloorStatus, minimum: string): string {
-  return trackingTitle(label, f.package, `upstream floor ${floorText(f)} is below ${minimum}`)
+export function staleTitle(label: string, floor: FloorStatus, minimum: string): string {
+  return trackingTitle(
+    label,
+    floor.package,
+    `upstream floor ${floorText(floor)} is below ${minimum}`
+  )
 }
 
 export function staleBody(
-  f: FloorStatus,
+  floor: FloorStatus,
   ctx: { upstream: string; minimum: string; table: string; timeline: Milestone[] },
   owners: string[]
 ): string {
@@ -184,13 +188,13 @@ export function staleBody(
     )
     .join('; ')
   return [
-    `\`${f.package}\` requires \`${f.requirement}\` (${where(f)}), which allows ${ctx.upstream} ` +
+    `\`${floor.package}\` requires \`${floor.requirement}\` (${where(floor)}), which allows ${ctx.upstream} ` +
       `versions below the repository's minimum \`${ctx.minimum}\` (\`minimum_upstream_version\` ` +
       `in \`[tool.${ctx.table}]\`).`,
     owners.length ? `Owners: ${owners.map((o) => `@${o}`).join(' ')}` : '',
     `Raise the floor to at least \`${ctx.upstream}>=${ctx.minimum}\` and the archival sweep closes ` +
       `this issue by itself. Until then this issue follows the archival timeline (${steps}).`,
-    trackingMarker(f.package, 'stale')
+    trackingMarker(floor.package, 'stale')
   ]
     .filter(Boolean)
     .join('\n\n')

@@ -42,20 +42,20 @@ function replacementOf(pkg: string, plan: Plan, out: Outcome): Replacement | und
 
 export async function applySupersede(
   tasks: SupersedeTask[],
-  c: SupersedeContext,
+  context: SupersedeContext,
   out: Outcome
 ): Promise<void> {
   for (const t of tasks) {
     if (t.kind === 'flagged') continue
-    const replacement = replacementOf(t.package, c.plan, out)
+    const replacement = replacementOf(t.package, context.plan, out)
     if (!replacement) {
-      c.log.info(
+      context.log.info(
         `${t.package}: #${t.pull.number} (${t.version}) is left open until its replacement exists`
       )
       continue
     }
     try {
-      await supersedeOne(t, replacement, c, out)
+      await supersedeOne(t, replacement, context, out)
     } catch (err) {
       out.failed.push({
         package: t.package,
@@ -66,33 +66,42 @@ export async function applySupersede(
 }
 
 async function supersedeOne(
-  t: SupersedeTask,
+  task: SupersedeTask,
   replacement: Replacement,
-  c: SupersedeContext,
+  context: SupersedeContext,
   out: Outcome
 ): Promise<void> {
-  const { writer, log, plan } = c
-  const id = `${t.package}: #${t.pull.number} (${t.version})`
-  if (!t.commented) {
-    const body = supersededComment(t, plan.version, replacement, c.upstream)
-    await writer.comment(t.pull.number, body, supersededMarker(t.package, t.version, plan.version))
+  const { writer, log, plan } = context
+  const id = `${task.package}: #${task.pull.number} (${task.version})`
+  if (!task.commented) {
+    const body = supersededComment(task, plan.version, replacement, context.upstream)
+    await writer.comment(
+      task.pull.number,
+      body,
+      supersededMarker(task.package, task.version, plan.version)
+    )
   }
-  const done = { package: t.package, version: t.version, number: t.pull.number, url: t.pull.url }
-  if (t.kind === 'flag') {
+  const done = {
+    package: task.package,
+    version: task.version,
+    number: task.pull.number,
+    url: task.pull.url
+  }
+  if (task.kind === 'flag') {
     log.info(`${id} carries someone else's commits: commented that it is superseded, left open`)
     out.superseded.push({ ...done, action: 'commented' })
     return
   }
-  const deleted = await writer.deleteBranch(t.branch, t.sha)
+  const deleted = await writer.deleteBranch(task.branch, task.sha)
   if (deleted === 'moved') {
     out.warnings.push({
       severity: 'warning',
-      package: t.package,
-      message: `${id}: ${t.branch} moved while it was being superseded (someone pushed to it), so it and its PR are left as they are`
+      package: task.package,
+      message: `${id}: ${task.branch} moved while it was being superseded (someone pushed to it), so it and its PR are left as they are`
     })
     return
   }
-  await writer.closePull(t.pull.number)
-  log.info(`${id}: superseded by ${plan.version}; closed, branch ${t.branch} deleted`)
+  await writer.closePull(task.pull.number)
+  log.info(`${id}: superseded by ${plan.version}; closed, branch ${task.branch} deleted`)
   out.superseded.push({ ...done, action: 'closed' })
 }

@@ -35,11 +35,11 @@ export interface ApplyContext {
 type Writing = Exclude<Task, { kind: 'wait' | 'foreign' | 'newer' }>
 type Rebuild = Extract<Task, { kind: 'rebuild' }>
 
-export async function applyWork(work: Work, c: ApplyContext): Promise<Outcome> {
+export async function applyWork(work: Work, context: ApplyContext): Promise<Outcome> {
   const out = emptyOutcome()
-  for (const t of work.tasks) if (!writes(t)) noteUntouched(t, out, c.log)
+  for (const t of work.tasks) if (!writes(t)) noteUntouched(t, out, context.log)
   const todo = work.tasks.filter((t): t is Writing => writes(t))
-  const labelProblem = await ensureVersionLabel(work, todo, c)
+  const labelProblem = await ensureVersionLabel(work, todo, context)
   if (labelProblem) {
     for (const t of todo)
       out.failed.push({ package: t.entry.id, reason: `not attempted: ${labelProblem}` })
@@ -47,9 +47,9 @@ export async function applyWork(work: Work, c: ApplyContext): Promise<Outcome> {
   }
   for (let k = 0; k < todo.length; k++) {
     const t = todo[k]
-    const refused = await c.log.withGroup(
-      `${t.entry.id}: ${t.entry.current ?? '(no version)'} -> ${c.plan.version}`,
-      () => runTask(t, work, c, out)
+    const refused = await context.log.withGroup(
+      `${t.entry.id}: ${t.entry.current ?? '(no version)'} -> ${context.plan.version}`,
+      () => runTask(t, work, context, out)
     )
     if (!refused) continue
     for (const rest of todo.slice(k + 1))
@@ -69,16 +69,16 @@ export async function applyWork(work: Work, c: ApplyContext): Promise<Outcome> {
 async function ensureVersionLabel(
   work: Work,
   todo: Writing[],
-  c: ApplyContext
+  context: ApplyContext
 ): Promise<string | undefined> {
   const needs = (t: Writing) =>
     t.kind === 'complete' || t.kind === 'rebuild' ? t.missing.label : true
   if (!todo.some(needs)) return undefined
   try {
-    await c.writer.ensureLabel({
+    await context.writer.ensureLabel({
       name: work.label,
       color: 'c2e0c6',
-      description: `Bump to ${c.settings.upstream} ${c.plan.version} (contribs-actions bump-versions)`
+      description: `Bump to ${context.settings.upstream} ${context.plan.version} (contribs-actions bump-versions)`
     })
     return undefined
   } catch (err) {
@@ -87,53 +87,65 @@ async function ensureVersionLabel(
 }
 
 /** One package's work. True when GitHub refuses pull requests from this token. */
-async function runTask(t: Writing, work: Work, c: ApplyContext, out: Outcome): Promise<boolean> {
-  const id = t.entry.id
-  if (t.kind === 'complete' || t.kind === 'rebuild') {
-    if (t.kind === 'rebuild' && !(await rebuildBranch(t, c, out))) return false
-    const problem = await completePull(t, t.pull, t.missing, work.label, c, out)
+async function runTask(
+  writing: Writing,
+  work: Work,
+  context: ApplyContext,
+  out: Outcome
+): Promise<boolean> {
+  const id = writing.entry.id
+  if (writing.kind === 'complete' || writing.kind === 'rebuild') {
+    if (writing.kind === 'rebuild' && !(await rebuildBranch(writing, context, out))) return false
+    const problem = await completePull(
+      writing,
+      writing.pull,
+      writing.missing,
+      work.label,
+      context,
+      out
+    )
     if (problem) out.failed.push({ package: id, reason: problem })
     else
       out.skipped.push({
         package: id,
-        reason: `bump PR #${t.pull.number} is open (${t.kind === 'rebuild' ? 'rebuilt' : 'completed'})`,
-        number: t.pull.number,
-        url: t.pull.url
+        reason: `bump PR #${writing.pull.number} is open (${writing.kind === 'rebuild' ? 'rebuilt' : 'completed'})`,
+        number: writing.pull.number,
+        url: writing.pull.url
       })
     return false
   }
-  if (t.kind === 'bump' && !(await commitAndBranch(t, c, out))) return false
-  if (t.kind === 'open')
+  if (writing.kind === 'bump' && !(await commitAndBranch(writing, context, out))) return false
+  if (writing.kind === 'open')
     out.lockNotes.set(
       id,
-      c.lockArgv ? `branch ${t.branch} already holds the bump commit` : LOCK_OFF
+      context.lockArgv ? `branch ${writing.branch} already holds the bump commit` : LOCK_OFF
     )
-  const pull = await openPull(t, c, out)
+  const pull = await openPull(writing, context, out)
   if (pull === 'refused') return true
   if (!pull) return false
-  const missing = missingOf(pull, work.label, t.entry.owners, c.remote.owner)
-  const problem = await completePull(t, pull, missing, work.label, c, out)
+  const missing = missingOf(pull, work.label, writing.entry.owners, context.remote.owner)
+  const problem = await completePull(writing, pull, missing, work.label, context, out)
   if (problem) out.failed.push({ package: id, reason: problem })
-  else out.opened.push({ package: id, branch: t.branch, number: pull.number, url: pull.url })
+  else out.opened.push({ package: id, branch: writing.branch, number: pull.number, url: pull.url })
   return false
 }
 
 /** The files of the bump commit on the default branch's head; undefined when the lock failed. */
-async function commitFiles(t: Writing, c: ApplyContext, out: Outcome, stops: string) {
-  const id = t.entry.id
-  const files = await bumpFiles(t.entry, {
-    files: c.files,
-    baseBranch: c.base.branch,
-    lockArgv: c.lockArgv,
-    checkout: c.checkout,
-    tempRoot: c.tempRoot
+async function commitFiles(writing: Writing, context: ApplyContext, out: Outcome, stops: string) {
+  const id = writing.entry.id
+  const files = await bumpFiles(writing.entry, {
+    files: context.files,
+    baseBranch: context.base.branch,
+    lockArgv: context.lockArgv,
+    checkout: context.checkout,
+    tempRoot: context.tempRoot
   })
   if (!files.ok) {
     out.failed.push({ package: id, reason: `lock refresh failed, so ${stops}: ${files.reason}` })
     return undefined
   }
   out.lockNotes.set(id, files.note)
-  c.log.debug(`${id}: ${files.note.replace(/`/g, '')}`)
+  context.log.debug(`${id}: ${files.note.replace(/`/g, '')}`)
   return files.changes
 }
 
@@ -142,41 +154,54 @@ async function commitFiles(t: Writing, c: ApplyContext, out: Outcome, stops: str
  * the edit and the locks as they come out on the head, the branch moved only if it still points
  * at the commit that was read. False when the package stops here.
  */
-async function rebuildBranch(t: Rebuild, c: ApplyContext, out: Outcome): Promise<boolean> {
-  const id = t.entry.id
-  const changes = await commitFiles(t, c, out, `${t.branch} was not rebuilt`)
+async function rebuildBranch(
+  rebuild: Rebuild,
+  context: ApplyContext,
+  out: Outcome
+): Promise<boolean> {
+  const id = rebuild.entry.id
+  const changes = await commitFiles(rebuild, context, out, `${rebuild.branch} was not rebuilt`)
   if (!changes) return false
   try {
-    const sha = await c.writer.commit(changes, t.message)
-    if ((await c.writer.moveBranch(t.branch, t.sha, sha)) === 'moved') {
-      const message = `${id}: ${t.branch} moved while it was rebuilt (someone pushed to it), so it is left as it is`
+    const sha = await context.writer.commit(changes, rebuild.message)
+    if ((await context.writer.moveBranch(rebuild.branch, rebuild.sha, sha)) === 'moved') {
+      const message = `${id}: ${rebuild.branch} moved while it was rebuilt (someone pushed to it), so it is left as it is`
       out.warnings.push({ severity: 'warning', package: id, message })
       return false
     }
-    c.log.info(`${id}: rebuilt ${t.branch} on ${c.base.branch} at ${c.base.sha.slice(0, 7)}`)
-    out.rebuilt.push({ package: id, number: t.pull.number, url: t.pull.url })
+    context.log.info(
+      `${id}: rebuilt ${rebuild.branch} on ${context.base.branch} at ${context.base.sha.slice(0, 7)}`
+    )
+    out.rebuilt.push({ package: id, number: rebuild.pull.number, url: rebuild.pull.url })
     return true
   } catch (err) {
-    out.failed.push({ package: id, reason: `could not rebuild ${t.branch}: ${reasonOf(err)}` })
+    out.failed.push({
+      package: id,
+      reason: `could not rebuild ${rebuild.branch}: ${reasonOf(err)}`
+    })
     return false
   }
 }
 
 /** The lock refresh, the commit and the branch. False when the package stops here. */
-async function commitAndBranch(t: Writing, c: ApplyContext, out: Outcome): Promise<boolean> {
-  const id = t.entry.id
-  const changes = await commitFiles(t, c, out, 'no branch or PR')
+async function commitAndBranch(
+  writing: Writing,
+  context: ApplyContext,
+  out: Outcome
+): Promise<boolean> {
+  const id = writing.entry.id
+  const changes = await commitFiles(writing, context, out, 'no branch or PR')
   if (!changes) return false
   let sha: string
   try {
-    sha = await c.writer.commit(changes, t.message)
-    const branch = await c.writer.createBranch(t.branch, sha)
-    if (branch.sha !== sha) return await adoptBranch(t, branch.sha, c, out)
+    sha = await context.writer.commit(changes, writing.message)
+    const branch = await context.writer.createBranch(writing.branch, sha)
+    if (branch.sha !== sha) return await adoptBranch(writing, branch.sha, context, out)
   } catch (err) {
-    out.failed.push({ package: id, reason: `could not create ${t.branch}: ${reasonOf(err)}` })
+    out.failed.push({ package: id, reason: `could not create ${writing.branch}: ${reasonOf(err)}` })
     return false
   }
-  c.log.info(`${id}: committed ${sha.slice(0, 7)} on ${t.branch}`)
+  context.log.info(`${id}: committed ${sha.slice(0, 7)} on ${writing.branch}`)
   return true
 }
 
@@ -184,54 +209,56 @@ async function commitAndBranch(t: Writing, c: ApplyContext, out: Outcome): Promi
  * The branch appeared at another commit while this run made its own (a second run bumping at
  * the same moment): it is used when it holds only that run's bump commit, and left alone when not.
  */
-async function adoptBranch(t: Writing, sha: string, c: ApplyContext, out: Outcome) {
-  const id = t.entry.id
-  const own = await c.remote.ownership(sha, t.message, c.base)
+async function adoptBranch(writing: Writing, sha: string, context: ApplyContext, out: Outcome) {
+  const id = writing.entry.id
+  const own = await context.remote.ownership(sha, writing.message, context.base)
   if (own.ours) {
-    c.log.info(`${id}: ${t.branch} was just made by another run at ${sha.slice(0, 7)}; using it`)
+    context.log.info(
+      `${id}: ${writing.branch} was just made by another run at ${sha.slice(0, 7)}; using it`
+    )
     out.lockNotes.set(
       id,
-      c.lockArgv ? `branch ${t.branch} already holds the bump commit` : LOCK_OFF
+      context.lockArgv ? `branch ${writing.branch} already holds the bump commit` : LOCK_OFF
     )
     return true
   }
-  noteUntouched({ ...t, kind: 'foreign', why: own.why }, out, c.log)
+  noteUntouched({ ...writing, kind: 'foreign', why: own.why }, out, context.log)
   return false
 }
 
 /** The PR, created or found from the branch. */
 async function openPull(
-  t: Writing,
-  c: ApplyContext,
+  writing: Writing,
+  context: ApplyContext,
   out: Outcome
 ): Promise<PullState | 'refused' | undefined> {
-  const id = t.entry.id
+  const id = writing.entry.id
   const body = prBody({
-    entry: t.entry,
-    plan: c.plan,
-    settings: c.settings,
+    entry: writing.entry,
+    plan: context.plan,
+    settings: context.settings,
     lockNote: out.lockNotes.get(id)
   })
   try {
-    const { pull, adopted } = await c.writer.createPull({
-      branch: t.branch,
-      title: t.message,
+    const { pull, adopted } = await context.writer.createPull({
+      branch: writing.branch,
+      title: writing.message,
       body
     })
     const found = adopted ? ' (found after its creation failed or raced another run)' : ''
-    c.log.info(`${id}: opened #${pull.number} ${pull.url}${found}`)
+    context.log.info(`${id}: opened #${pull.number} ${pull.url}${found}`)
     return pull
   } catch (err) {
     const why = reasonOf(err)
     if (NOT_PERMITTED.test(why)) {
-      out.refusal = refusalMessage(`${c.remote.owner}/${c.remote.repo}`)
+      out.refusal = refusalMessage(`${context.remote.owner}/${context.remote.repo}`)
       out.failed.push({
         package: id,
-        reason: `${why} (branch ${t.branch} is kept; the next run opens its PR)`
+        reason: `${why} (branch ${writing.branch} is kept; the next run opens its PR)`
       })
       return 'refused'
     }
-    out.failed.push({ package: id, reason: `could not open the PR from ${t.branch}: ${why}` })
+    out.failed.push({ package: id, reason: `could not open the PR from ${writing.branch}: ${why}` })
     return undefined
   }
 }
@@ -242,36 +269,37 @@ async function openPull(
  * refuses for good (not a collaborator, a team the token cannot see) is only a warning.
  */
 async function completePull(
-  t: Writing,
+  writing: Writing,
   pull: PullState,
   missing: Missing,
   label: string,
-  c: ApplyContext,
+  context: ApplyContext,
   out: Outcome
 ): Promise<string | undefined> {
-  const id = t.entry.id
+  const id = writing.entry.id
   const problems: string[] = []
   if (missing.label) {
     try {
-      await c.writer.addLabel(pull.number, label)
-      if (t.kind === 'complete' || t.kind === 'rebuild')
-        c.log.info(`${id}: added the label ${label} to #${pull.number}`)
+      await context.writer.addLabel(pull.number, label)
+      if (writing.kind === 'complete' || writing.kind === 'rebuild')
+        context.log.info(`${id}: added the label ${label} to #${pull.number}`)
     } catch (err) {
       problems.push(`the label ${label} could not be added (${reasonOf(err)})`)
     }
   }
   const asking = missing.users.length + missing.teams.length > 0
-  const review = await c.writer.requestReviews(pull.number, missing.users, missing.teams)
+  const review = await context.writer.requestReviews(pull.number, missing.users, missing.teams)
   if (review.requested.length)
-    c.log.info(`${id}: review requested from ${review.requested.join(', ')}`)
-  const outside = (t.kind !== 'complete' && t.kind !== 'rebuild') || asking
+    context.log.info(`${id}: review requested from ${review.requested.join(', ')}`)
+  const outside = (writing.kind !== 'complete' && writing.kind !== 'rebuild') || asking
   const lasting = [
-    ...(outside ? reviewersFor(t.entry.owners, pull.author, c.remote.owner).outside : []).map(
-      (who) => ({ who, why: `the team is not in the ${c.remote.owner} organization` })
-    ),
+    ...(outside
+      ? reviewersFor(writing.entry.owners, pull.author, context.remote.owner).outside
+      : []
+    ).map((who) => ({ who, why: `the team is not in the ${context.remote.owner} organization` })),
     ...review.refused.filter((x) => x.lasting)
   ]
-  if (lasting.length) warnRefusedReviews(id, pull.number, lasting, c, out)
+  if (lasting.length) warnRefusedReviews(id, pull.number, lasting, context, out)
   const failed = review.refused.filter((x) => !x.lasting)
   if (failed.length) problems.push(`review could not be requested from ${clauses(failed)}`)
   if (!problems.length) return undefined
@@ -289,11 +317,11 @@ function warnRefusedReviews(
   id: string,
   number: number,
   refused: { who: string; why: string }[],
-  c: ApplyContext,
+  context: ApplyContext,
   out: Outcome
 ): void {
   const teamHint =
-    c.actionsToken && refused.some((x) => x.who.includes('/'))
+    context.actionsToken && refused.some((x) => x.who.includes('/'))
       ? ' Teams need a token that can read the organization (a GitHub App token with Members: read); the default GITHUB_TOKEN cannot.'
       : ''
   out.warnings.push({

@@ -37,14 +37,14 @@ interface PullJson {
   requested_teams?: { slug: string }[] | null
 }
 
-export function pullState(p: PullJson): PullState {
+export function pullState(pull: PullJson): PullState {
   return {
-    number: p.number,
-    url: p.html_url,
-    author: p.user?.login ?? '',
-    labels: p.labels.flatMap((l) => (l.name ? [l.name] : [])),
-    reviewers: (p.requested_reviewers ?? []).map((u) => u.login),
-    teams: (p.requested_teams ?? []).map((t) => t.slug)
+    number: pull.number,
+    url: pull.html_url,
+    author: pull.user?.login ?? '',
+    labels: pull.labels.flatMap((l) => (l.name ? [l.name] : [])),
+    reviewers: (pull.requested_reviewers ?? []).map((u) => u.login),
+    teams: (pull.requested_teams ?? []).map((t) => t.slug)
   }
 }
 
@@ -236,8 +236,8 @@ export class Remote {
 }
 
 /** An API error's message without the documentation link. */
-export function reasonOf(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e)
+export function reasonOf(error: unknown): string {
+  const m = error instanceof Error ? error.message : String(error)
   return m.replace(/\s+-\s+https:\/\/docs\.github\.com\S*$/, '').trim()
 }
 

@@ -186,17 +186,19 @@ export type BumpFiles =
  * pyproject in place: so no sibling's locked install breaks when the bump is merged. `note` says
  * what happened to each lock file.
  */
-export async function bumpFiles(e: Ready, job: BumpFilesJob): Promise<BumpFiles> {
+export async function bumpFiles(ready: Ready, job: BumpFilesJob): Promise<BumpFiles> {
   const { files, lockArgv } = job
-  const changes = [{ path: e.file, text: e.edit.text, mode: files.get(e.file)?.mode ?? '100644' }]
+  const changes = [
+    { path: ready.file, text: ready.edit.text, mode: files.get(ready.file)?.mode ?? '100644' }
+  ]
   if (!lockArgv) return { ok: true, changes, note: LOCK_OFF }
   const overrides = new Map<string, string>()
   for (const [p, f] of files) if (p.endsWith('pyproject.toml')) overrides.set(p, f.text)
-  overrides.set(e.file, e.edit.text)
+  overrides.set(ready.file, ready.edit.text)
   const notes: string[] = []
   const command = `\`${lockArgv.join(' ')}\``
-  const own = { dir: e.dir, lockFile: e.lockFile }
-  const siblings = e.lockedBy.map((dir) => ({ dir, lockFile: `${dir}/uv.lock` }))
+  const own = { dir: ready.dir, lockFile: ready.lockFile }
+  const siblings = ready.lockedBy.map((dir) => ({ dir, lockFile: `${dir}/uv.lock` }))
   for (const [k, target] of [own, ...siblings].entries()) {
     const lockFile = files.get(target.lockFile)
     if (!lockFile) {
@@ -212,7 +214,7 @@ export async function bumpFiles(e: Ready, job: BumpFilesJob): Promise<BumpFiles>
       tempRoot: job.tempRoot
     })
     if (!lock.ok) return lock
-    const why = k === 0 ? '' : ` (it records ${e.id}'s version)`
+    const why = k === 0 ? '' : ` (it records ${ready.id}'s version)`
     if (lock.text === lockFile.text) notes.push(`${target.lockFile} already current${why}`)
     else {
       changes.push({ path: target.lockFile, text: lock.text, mode: lockFile.mode })

@@ -97,15 +97,15 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
  */
 async function versionSource(
   source: VersionSource,
-  r: { inputs: Inputs; ctx: RunContext; log: Logger; repo: Repo; hasToken: boolean }
+  run: { inputs: Inputs; ctx: RunContext; log: Logger; repo: Repo; hasToken: boolean }
 ): Promise<Exclude<VersionSource, { kind: 'open-bumps' }>> {
   if (source.kind !== 'open-bumps') return source
-  if (!r.hasToken)
+  if (!run.hasToken)
     throw new UserError('a push run reads the open bump PRs from GitHub: input `token` is required')
-  const api = new Remote(connect(r.inputs, r.ctx, r.log))
+  const api = new Remote(connect(run.inputs, run.ctx, run.log))
   const { branch } = await api.base()
-  const ids = listTargets(r.repo).map((t) => t.id)
-  const bumps = otherBumps(await api.openPulls(branch), '', r.repo.settings, ids)
+  const ids = listTargets(run.repo).map((t) => t.id)
+  const bumps = otherBumps(await api.openPulls(branch), '', run.repo.settings, ids)
   const newest = bumps.reduce<OtherBump | undefined>(
     (best, b) => (!best || isOlder(best, b.version) ? b : best),
     undefined
@@ -184,9 +184,9 @@ async function planRemoteWork(
 async function applyRemote(
   work: Work,
   supersede: SupersedeTask[],
-  r: { plan: Plan; remote: RemoteRead; options: Options; repo: Repo; log: Logger }
+  run: { plan: Plan; remote: RemoteRead; options: Options; repo: Repo; log: Logger }
 ): Promise<Outcome> {
-  const { remote, repo } = r
+  const { remote, repo } = run
   const settings = repo.settings
   const locks = work.tasks.flatMap((t) =>
     t.kind === 'bump' || t.kind === 'rebuild'
@@ -198,19 +198,19 @@ async function applyRemote(
       remote.files.set(p, f)
   const writer = octokitWriter(remote.conn, remote.api, remote.base)
   const outcome = await applyWork(work, {
-    plan: r.plan,
+    plan: run.plan,
     settings,
     writer,
     remote: remote.api,
     base: remote.base,
     files: remote.files,
-    lockArgv: lockArgv(r.options.lockCommand, settings.upstream),
+    lockArgv: lockArgv(run.options.lockCommand, settings.upstream),
     checkout: repo.root,
-    tempRoot: r.options.tempRoot,
+    tempRoot: run.options.tempRoot,
     actionsToken: remote.actionsToken,
-    log: r.log
+    log: run.log
   })
-  const context = { plan: r.plan, upstream: settings.upstream, writer, log: r.log }
+  const context = { plan: run.plan, upstream: settings.upstream, writer, log: run.log }
   await applySupersede(supersede, context, outcome)
   return outcome
 }

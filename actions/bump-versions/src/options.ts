@@ -17,8 +17,8 @@ export interface Options extends RepositoryInputs {
  * A token was given. Outside a runner (the CLI, a bundle test) action.yml's default arrives
  * unexpanded as the text `${{ github.token }}`, which is no token.
  */
-function isToken(v: string | undefined): boolean {
-  return v !== undefined && !/^\$\{\{.*\}\}$/.test(v)
+function isToken(value: string | undefined): boolean {
+  return value !== undefined && !/^\$\{\{.*\}\}$/.test(value)
 }
 
 export function parseOptions(inputs: Inputs, ctx: Pick<RunContext, 'workspace'>): Options {

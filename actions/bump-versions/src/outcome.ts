@@ -69,28 +69,33 @@ export function refusalMessage(repository: string): string {
 }
 
 /** Whether a task writes: the others only report. */
-export function writes(t: Task): boolean {
-  return t.kind === 'bump' || t.kind === 'open' || t.kind === 'complete' || t.kind === 'rebuild'
+export function writes(task: Task): boolean {
+  return (
+    task.kind === 'bump' ||
+    task.kind === 'open' ||
+    task.kind === 'complete' ||
+    task.kind === 'rebuild'
+  )
 }
 
 /** A task that writes nothing (an open PR with everything, someone else's branch), reported. */
-export function noteUntouched(t: Task, out: Outcome, log: Logger): void {
-  const id = t.entry.id
-  if (t.kind === 'wait') {
-    log.info(`${id}: bump PR #${t.pull.number} is open; waiting for it to be merged`)
+export function noteUntouched(task: Task, out: Outcome, log: Logger): void {
+  const id = task.entry.id
+  if (task.kind === 'wait') {
+    log.info(`${id}: bump PR #${task.pull.number} is open; waiting for it to be merged`)
     out.skipped.push({
       package: id,
-      reason: `bump PR #${t.pull.number} is open`,
-      number: t.pull.number,
-      url: t.pull.url
+      reason: `bump PR #${task.pull.number} is open`,
+      number: task.pull.number,
+      url: task.pull.url
     })
-  } else if (t.kind === 'newer') {
-    const { pull, version } = t.newer
+  } else if (task.kind === 'newer') {
+    const { pull, version } = task.newer
     const reason = `the bumps to the newer ${version} are under way (#${pull.number} is open), so nothing older is opened`
     log.info(`${id}: ${reason}`)
     out.skipped.push({ package: id, reason })
-  } else if (t.kind === 'foreign') {
-    const reason = `branch ${t.branch} exists without an open PR and ${t.why}; it is never overwritten (finish the bump there, or delete the branch to have it recreated)`
+  } else if (task.kind === 'foreign') {
+    const reason = `branch ${task.branch} exists without an open PR and ${task.why}; it is never overwritten (finish the bump there, or delete the branch to have it recreated)`
     out.skipped.push({ package: id, reason })
     out.warnings.push({ severity: 'warning', package: id, message: `${id}: ${reason}` })
   }

@@ -69,25 +69,30 @@ export interface Plan {
 }
 
 /** A user error about one package's file becomes a pre-flight problem; anything else is a bug. */
-function userProblem(e: unknown, t: Target, problems: Finding[]): PackageState {
-  if (!isUserError(e)) throw e
+function userProblem(error: unknown, target: Target, problems: Finding[]): PackageState {
+  if (!isUserError(error)) throw error
   problems.push({
     severity: 'error',
-    package: t.id,
-    file: t.file,
-    line: e.line,
-    message: e.message
+    package: target.id,
+    file: target.file,
+    line: error.line,
+    message: error.message
   })
   return { state: 'missing' }
 }
 
-function stateOf(t: Target, version: string, upstream: string, problems: Finding[]): PackageState {
-  if (t.text === undefined) return { state: 'missing' }
+function stateOf(
+  target: Target,
+  version: string,
+  upstream: string,
+  problems: Finding[]
+): PackageState {
+  if (target.text === undefined) return { state: 'missing' }
   let p: PyProject
   try {
-    p = readPyProject(t.text, t.file)
+    p = readPyProject(target.text, target.file)
   } catch (e) {
-    return userProblem(e, t, problems)
+    return userProblem(e, target, problems)
   }
   if (p.dynamicVersion) return { state: 'dynamic', line: p.lines.find(['project'], 'dynamic') }
   const current = p.version
@@ -95,8 +100,8 @@ function stateOf(t: Target, version: string, upstream: string, problems: Finding
     if (!valid(current)) {
       problems.push({
         severity: 'error',
-        package: t.id,
-        file: t.file,
+        package: target.id,
+        file: target.file,
         line: p.lines.find(['project'], 'version'),
         message: `[project] version ${JSON.stringify(current)} is not a PEP 440 version, so it cannot be compared with ${version}`
       })
@@ -106,9 +111,9 @@ function stateOf(t: Target, version: string, upstream: string, problems: Finding
     if (gt(current, version)) return { state: 'ahead', current }
   }
   try {
-    const e = setProjectVersion(t.text, version, t.file)
-    if (e.kind !== 'edited') throw new Error(`${t.file}: expected an edit, got ${e.kind}`)
-    problems.push(...upstreamLineFindings(p, t.id, upstream))
+    const e = setProjectVersion(target.text, version, target.file)
+    if (e.kind !== 'edited') throw new Error(`${target.file}: expected an edit, got ${e.kind}`)
+    problems.push(...upstreamLineFindings(p, target.id, upstream))
     return {
       state: 'below',
       current,
@@ -117,11 +122,11 @@ function stateOf(t: Target, version: string, upstream: string, problems: Finding
         text: e.text,
         line: e.line,
         inserted: e.inserted,
-        diff: unifiedDiff(t.file, t.text, e.text)
+        diff: unifiedDiff(target.file, target.text, e.text)
       }
     }
   } catch (e) {
-    return userProblem(e, t, problems)
+    return userProblem(e, target, problems)
   }
 }
 
@@ -199,17 +204,17 @@ function reasons(entries: Entry[], version: string, waitsFor: Map<string, string
   return why
 }
 
-function leftAlone(e: Entry, version: string): string {
-  switch (e.state) {
+function leftAlone(entry: Entry, version: string): string {
+  switch (entry.state) {
     case 'at':
       return `already at ${version}`
     case 'ahead':
-      return `at ${e.current}, ahead of ${version}`
+      return `at ${entry.current}, ahead of ${version}`
     case 'dynamic':
       return 'dynamic version: left to the build backend'
     default:
-      return e.text === undefined
-        ? `no ${e.file}`
-        : `${e.file} cannot be bumped (a pre-flight problem)`
+      return entry.text === undefined
+        ? `no ${entry.file}`
+        : `${entry.file} cannot be bumped (a pre-flight problem)`
   }
 }

@@ -5,13 +5,13 @@ import type { Entry, Plan } from './plan.js'
  * The pull request body: what changed (the version line, the lock file), that the upstream floor
  * was left alone, what it waited for, and which bumps wait for it.
  */
-export function prBody(o: {
+export function prBody(input: {
   entry: Entry & { state: 'below' }
   plan: Plan
   settings: Settings
   lockNote?: string
 }): string {
-  const { entry: e, plan, settings } = o
+  const { entry: e, plan, settings } = input
   const up = settings.upstream
   const from = e.current ? `\`${e.current}\`` : '(none)'
   const floors = dependencyEntries(e.pyproject)
@@ -23,7 +23,7 @@ export function prBody(o: {
     `Bumps \`${e.id}\` to **${plan.version}**, following the ${up} ${plan.version} release.`,
     '',
     `- \`${e.file}\`: \`[project] version\` ${from} -> \`${plan.version}\`${e.edit.inserted ? ' (inserted after `name`)' : ''}; no other line changes.`,
-    `- Lock file: ${o.lockNote ?? 'unchanged'}.`,
+    `- Lock file: ${input.lockNote ?? 'unchanged'}.`,
     floors.length
       ? `- The ${up} requirement (${floors.join(', ')}) is left alone: each subpackage owns its floor. Sibling requirements are untouched too.`
       : `- No ${up} requirement to leave alone; sibling requirements are untouched.`,

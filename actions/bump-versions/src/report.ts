@@ -81,57 +81,57 @@ export function planOutput(plan: Plan, budget = PLAN_OUTPUT_BUDGET) {
   return out
 }
 
-function statusOf(e: Entry, plan: Plan, o: Outcome, dryRun: boolean): string {
-  const opened = o.opened.find((x) => x.package === e.id)
+function statusOf(entry: Entry, plan: Plan, outcome: Outcome, dryRun: boolean): string {
+  const opened = outcome.opened.find((x) => x.package === entry.id)
   if (opened) return `opened [#${opened.number}](${opened.url})`
-  const failed = o.failed.find((x) => x.package === e.id)
+  const failed = outcome.failed.find((x) => x.package === entry.id)
   if (failed) return `**failed**: ${failed.reason}`
-  const skipped = o.skipped.find((x) => x.package === e.id)
+  const skipped = outcome.skipped.find((x) => x.package === entry.id)
   if (skipped)
     return skipped.url ? `[#${skipped.number}](${skipped.url}) open` : `skipped: ${skipped.reason}`
-  const would = o.wouldOpen.find((x) => x.package === e.id)
+  const would = outcome.wouldOpen.find((x) => x.package === entry.id)
   if (would)
     return `would open ${code(would.branch)}${would.existingBranch ? ' (branch exists)' : ''}`
-  switch (e.state) {
+  switch (entry.state) {
     case 'at':
       return 'at version'
     case 'ahead':
-      return `ahead (${e.current})`
+      return `ahead (${entry.current})`
     case 'dynamic':
       return 'skipped: dynamic version'
     case 'missing':
       return 'skipped: no pyproject.toml'
     case 'below':
-      return plan.waitsFor.has(e.id)
-        ? `waits for ${plan.waitsFor.get(e.id)!.map(code).join(', ')}`
+      return plan.waitsFor.has(entry.id)
+        ? `waits for ${plan.waitsFor.get(entry.id)!.map(code).join(', ')}`
         : dryRun
           ? 'planned'
           : 'pending'
   }
 }
 
-function reasonLine(r: ReportInput, failed: Failed[]): string {
-  const { plan, outcome: o } = r
-  const V = `${plan.version} (version from ${r.from})`
+function reasonLine(input: ReportInput, failed: Failed[]): string {
+  const { plan, outcome: o } = input
+  const V = `${plan.version} (version from ${input.from})`
   const parts: string[] = []
   if (!plan.ready.length && !plan.waitsFor.size)
     parts.push(`every package is at ${V}; nothing to open`)
-  else parts.push(actionClause(r, V))
+  else parts.push(actionClause(input, V))
 
   if (o.rebuilt.length)
     parts.push(
-      `${r.dryRun ? 'would rebuild' : 'rebuilt'} ${plural(o.rebuilt.length, 'bump branch', 'bump branches')} on the default branch's head (${o.rebuilt.map((x) => x.package).join(', ')})`
+      `${input.dryRun ? 'would rebuild' : 'rebuilt'} ${plural(o.rebuilt.length, 'bump branch', 'bump branches')} on the default branch's head (${o.rebuilt.map((x) => x.package).join(', ')})`
     )
   const closed = o.superseded.filter((x) => x.action === 'closed')
   const flagged = o.superseded.filter((x) => x.action === 'commented')
-  const would = r.dryRun ? 'would close' : 'closed'
+  const would = input.dryRun ? 'would close' : 'closed'
   if (closed.length)
     parts.push(
       `${would} ${plural(closed.length, 'superseded bump PR')} (${closed.map((x) => `${x.package} ${x.version}`).join(', ')})`
     )
   if (flagged.length)
     parts.push(
-      `${r.dryRun ? 'would mark' : 'marked'} ${plural(flagged.length, 'superseded bump PR')} carrying other commits (${flagged.map((x) => `${x.package} ${x.version}`).join(', ')})`
+      `${input.dryRun ? 'would mark' : 'marked'} ${plural(flagged.length, 'superseded bump PR')} carrying other commits (${flagged.map((x) => `${x.package} ${x.version}`).join(', ')})`
     )
   const open = o.skipped.filter((s) => s.url)
   if (open.length)
@@ -151,11 +151,11 @@ function reasonLine(r: ReportInput, failed: Failed[]): string {
 }
 
 /** What the run opened (or, on a dry run, would open). */
-function actionClause(r: ReportInput, V: string): string {
-  const o = r.outcome
-  if (r.dryRun)
+function actionClause(input: ReportInput, V: string): string {
+  const o = input.outcome
+  if (input.dryRun)
     return (
-      `dry run for ${V}${r.offline ? ', planned from the checkout alone' : ''}: ` +
+      `dry run for ${V}${input.offline ? ', planned from the checkout alone' : ''}: ` +
       (o.wouldOpen.length
         ? `would open ${plural(o.wouldOpen.length, 'PR')} (${o.wouldOpen.map((w) => w.package).join(', ')})`
         : 'nothing new to open') +
@@ -172,14 +172,14 @@ function waveLines(plan: Plan): string[] {
 }
 
 /** Outputs, summary and log of a run that got past the pre-flight checks. */
-export function buildReport(r: ReportInput): ActionResult {
-  const { plan, outcome: o } = r
+export function buildReport(input: ReportInput): ActionResult {
+  const { plan, outcome: o } = input
   const result = emptyResult()
-  result.root = r.root
+  result.root = input.root
   const skipped = [...planSkips(plan), ...o.skipped]
   const failed = o.failed
-  const reason = o.refusal ?? reasonLine(r, failed)
-  const tokenWarning: Finding[] = r.actionsToken
+  const reason = o.refusal ?? reasonLine(input, failed)
+  const tokenWarning: Finding[] = input.actionsToken
     ? [{ severity: 'warning', message: ACTIONS_TOKEN_WARNING }]
     : []
   result.findings = [...tokenWarning, ...o.warnings]
@@ -203,7 +203,7 @@ export function buildReport(r: ReportInput): ActionResult {
   result.log.push(reason, ...waveLines(plan))
 
   const md = new Markdown().heading(`bump-versions: ${plan.version}`).para(reason)
-  if (r.actionsToken) md.para(`> [!WARNING]\n> ${ACTIONS_TOKEN_WARNING}`)
+  if (input.actionsToken) md.para(`> [!WARNING]\n> ${ACTIONS_TOKEN_WARNING}`)
   if (o.refusal) md.para(`> [!CAUTION]\n> ${o.refusal}`)
   md.para(
     plan.waves
@@ -221,14 +221,14 @@ export function buildReport(r: ReportInput): ActionResult {
         : 'current' in e
           ? e.current
           : '',
-      statusOf(e, plan, o, r.dryRun)
+      statusOf(e, plan, o, input.dryRun)
     ])
   )
   if (o.superseded.length)
     md.heading('Superseded bump PRs', 3).list(
       o.superseded.map(
         (x) =>
-          `[#${x.number}](${x.url}) ${code(x.package)} ${x.version}: ${x.action === 'closed' ? (r.dryRun ? 'would be closed, its branch deleted' : 'closed, its branch deleted') : r.dryRun ? 'carries other commits; would get a comment' : 'carries other commits; commented, left open'}`
+          `[#${x.number}](${x.url}) ${code(x.package)} ${x.version}: ${x.action === 'closed' ? (input.dryRun ? 'would be closed, its branch deleted' : 'closed, its branch deleted') : input.dryRun ? 'carries other commits; would get a comment' : 'carries other commits; commented, left open'}`
       )
     )
   if (o.warnings.length) md.heading('Warnings', 3).list(o.warnings.map((w) => w.message))
@@ -236,7 +236,7 @@ export function buildReport(r: ReportInput): ActionResult {
   if (edits.length) {
     const diffs = new Markdown()
     for (const e of edits) diffs.code(e.edit.diff, 'diff')
-    if (r.dryRun) md.heading('Diffs', 3).para(diffs.toString())
+    if (input.dryRun) md.heading('Diffs', 3).para(diffs.toString())
     else md.details(`diffs for every package below ${plan.version}`, diffs.toString())
   }
   result.summary = md.toString()

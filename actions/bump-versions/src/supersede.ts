@@ -86,21 +86,21 @@ export type Replacement =
   | { kind: 'current'; state: string }
 
 export function supersededComment(
-  t: SupersedeTask,
+  task: SupersedeTask,
   version: string,
   replacement: Replacement,
   upstream: string
 ): string {
-  const head = `Superseded: ${upstream} ${version} has been released, so this bump of \`${t.package}\` to ${t.version} is replaced.`
+  const head = `Superseded: ${upstream} ${version} has been released, so this bump of \`${task.package}\` to ${task.version} is replaced.`
   const by =
     replacement.kind === 'pull'
       ? `Its replacement is #${replacement.pull.number} (${replacement.pull.url}).`
       : replacement.kind === 'waits'
         ? `Its replacement, the bump to ${version}, opens once ${replacement.on.map((d) => `\`${d}\``).join(', ')} ${replacement.on.length === 1 ? 'is' : 'are'} at ${version} on the default branch.`
-        : `\`${t.package}\` is ${replacement.state} on the default branch; no bump to ${version} is needed.`
+        : `\`${task.package}\` is ${replacement.state} on the default branch; no bump to ${version} is needed.`
   const what =
-    t.kind === 'close'
-      ? `The branch \`${t.branch}\` held only the bump commit, so this pull request is closed and the branch deleted.`
-      : `The branch \`${t.branch}\` carries commits that are not the bump's (${t.ownership.ours ? '' : t.ownership.why}), so it is left open: merge what is worth keeping elsewhere, then close it.`
+    task.kind === 'close'
+      ? `The branch \`${task.branch}\` held only the bump commit, so this pull request is closed and the branch deleted.`
+      : `The branch \`${task.branch}\` carries commits that are not the bump's (${task.ownership.ours ? '' : task.ownership.why}), so it is left open: merge what is worth keeping elsewhere, then close it.`
   return [head, '', by, '', what].join('\n')
 }

@@ -15,9 +15,9 @@ interface EventView {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-const obj = (v: unknown): Record<string, unknown> | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
+const obj = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
     : undefined
 
 /**

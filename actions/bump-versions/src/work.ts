@@ -175,6 +175,6 @@ export function missingOf(
   return { label: !labelled, users, teams }
 }
 
-function lacksNothing(m: Missing): boolean {
-  return !m.label && m.users.length === 0 && m.teams.length === 0
+function lacksNothing(missing: Missing): boolean {
+  return !missing.label && missing.users.length === 0 && missing.teams.length === 0
 }

@@ -200,6 +200,6 @@ async function requestReviews(
   return out
 }
 
-function refusal(who: string, e: unknown): ReviewResult['refused'][number] {
-  return { who, why: reasonOf(e), lasting: statusOf(e) === 422 }
+function refusal(who: string, error: unknown): ReviewResult['refused'][number] {
+  return { who, why: reasonOf(error), lasting: statusOf(error) === 422 }
 }

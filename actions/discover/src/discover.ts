@@ -178,14 +178,14 @@ function planText(eventName: string, plan: RangePlan): string {
   return `${event}: compare ${plan.head.rev} with ${plan.base!.label.replace(/`/g, '')} (${plan.base!.mode})`
 }
 
-function changeCounts(c: SortedChanges): string {
+function changeCounts(changes: SortedChanges): string {
   const parts = [
-    `${plural(c.byPackage.size, 'subpackage')} changed`,
-    c.docs.length ? `${c.docs.length} docs` : '',
-    c.template.length ? `${c.template.length} template` : '',
-    c.legacy.length ? `${c.legacy.length} grandfathered` : '',
-    c.gone.size ? `${c.gone.size} package folder(s) gone or no longer packages` : '',
-    c.other.length ? `${c.other.length} outside every subpackage` : ''
+    `${plural(changes.byPackage.size, 'subpackage')} changed`,
+    changes.docs.length ? `${changes.docs.length} docs` : '',
+    changes.template.length ? `${changes.template.length} template` : '',
+    changes.legacy.length ? `${changes.legacy.length} grandfathered` : '',
+    changes.gone.size ? `${changes.gone.size} package folder(s) gone or no longer packages` : '',
+    changes.other.length ? `${changes.other.length} outside every subpackage` : ''
   ]
   return parts.filter(Boolean).join(', ')
 }

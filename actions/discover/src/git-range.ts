@@ -198,8 +198,8 @@ export interface Change {
 }
 
 /** Parses `git diff --name-status -z` output in one pass. */
-export function parseNameStatus(z: string): Change[] {
-  const tokens = z.split('\0')
+export function parseNameStatus(output: string): Change[] {
+  const tokens = output.split('\0')
   const out: Change[] = []
   for (let i = 0; i + 1 < tokens.length;) {
     const status = tokens[i]

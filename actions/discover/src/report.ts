@@ -65,24 +65,24 @@ export function rangeText(range: Discovery['range'], changedCount: number | unde
   return `Compared ${code(short(range.base))}..${code(short(range.head))}, from ${range.how}: ${plural(n, 'changed file')}.`
 }
 
-export function buildResult(d: Discovery, maxLegs: number): ActionResult {
+export function buildResult(discovery: Discovery, maxLegs: number): ActionResult {
   const result = emptyResult()
-  result.root = d.repo.root
-  result.findings = d.findings
-  const errors = d.findings.filter((f) => f.severity === 'error')
-  const sharded = d.legs.length > maxLegs
-  if (d.legs.length > 0 && d.legs.length >= 0.9 * maxLegs && !sharded)
+  result.root = discovery.repo.root
+  result.findings = discovery.findings
+  const errors = discovery.findings.filter((f) => f.severity === 'error')
+  const sharded = discovery.legs.length > maxLegs
+  if (discovery.legs.length > 0 && discovery.legs.length >= 0.9 * maxLegs && !sharded)
     result.findings.push({
       severity: 'warning',
-      message: `${d.legs.length} matrix legs, close to the limit of ${maxLegs} (max-legs); above it they are split into shards and only the \`shards\` output holds them`
+      message: `${discovery.legs.length} matrix legs, close to the limit of ${maxLegs} (max-legs); above it they are split into shards and only the \`shards\` output holds them`
     })
   if (sharded)
     result.findings.push({
       severity: 'warning',
-      message: `${d.legs.length} matrix legs exceed max-legs (${maxLegs}): split into ${d.shards.length} shards; use the \`shards\` output (\`include\` is empty because one matrix cannot hold them)`
+      message: `${discovery.legs.length} matrix legs exceed max-legs (${maxLegs}): split into ${discovery.shards.length} shards; use the \`shards\` output (\`include\` is empty because one matrix cannot hold them)`
     })
 
-  const changedCount = d.changes ? d.changes.files.length : ''
+  const changedCount = discovery.changes ? discovery.changes.files.length : ''
   if (errors.length) {
     const shown = errors.slice(0, 10).map((e) => `${fileLine(e.file ?? '', e.line)}: ${e.message}`)
     if (errors.length > shown.length) shown.push(`and ${errors.length - shown.length} more`)
@@ -90,27 +90,27 @@ export function buildResult(d: Discovery, maxLegs: number): ActionResult {
     result.outputs = { reason: result.failure }
   } else {
     result.outputs = {
-      matrix: d.matrix,
-      include: sharded ? [] : d.legs,
-      any: d.matrix.length > 0,
-      'template-smoke': d.decision.templateSmoke,
-      shards: d.shards,
-      skipped: d.skipped.map((s) => ({
+      matrix: discovery.matrix,
+      include: sharded ? [] : discovery.legs,
+      any: discovery.matrix.length > 0,
+      'template-smoke': discovery.decision.templateSmoke,
+      shards: discovery.shards,
+      skipped: discovery.skipped.map((s) => ({
         package: s.package,
         reason: s.reason,
         ...(s.issue ? { issue: s.issue } : {})
       })),
-      reason: reasonWithSkips(d),
+      reason: reasonWithSkips(discovery),
       'changed-count': changedCount
     }
   }
 
-  const range = rangeText(d.range, d.changes?.files.length)
+  const range = rangeText(discovery.range, discovery.changes?.files.length)
   result.log.push(`reason: ${result.outputs.reason}`)
   result.log.push(
-    `${d.matrix.length} of ${d.packages.length} subpackages run (${d.legs.length} legs${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}); template smoke: ${d.decision.templateSmoke}`
+    `${discovery.matrix.length} of ${discovery.packages.length} subpackages run (${discovery.legs.length} legs${discovery.shards.length > 1 ? ` in ${discovery.shards.length} shards` : ''}); template smoke: ${discovery.decision.templateSmoke}`
   )
-  result.summary = summary(d, range, String(result.outputs.reason), errors.length > 0)
+  result.summary = summary(discovery, range, String(result.outputs.reason), errors.length > 0)
   return result
 }
 
@@ -118,41 +118,46 @@ export function buildResult(d: Discovery, maxLegs: number): ActionResult {
  * The decision's reason, then the archived packages skipped, then the layout's warning: an empty
  * or short matrix because packages were not found must say so where the reason is read.
  */
-function reasonWithSkips(d: Discovery): string {
-  const parts = [d.decision.reason]
-  if (d.skipped.length)
-    parts.push(`skipped (archived): ${listNames(d.skipped.map((s) => s.package))}`)
-  for (const f of d.repo.layoutFindings) parts.push(`warning: ${f.message}`)
+function reasonWithSkips(discovery: Discovery): string {
+  const parts = [discovery.decision.reason]
+  if (discovery.skipped.length)
+    parts.push(`skipped (archived): ${listNames(discovery.skipped.map((s) => s.package))}`)
+  for (const f of discovery.repo.layoutFindings) parts.push(`warning: ${f.message}`)
   return parts.join('; ')
 }
 
-function summary(d: Discovery, range: string, reason: string, failed: boolean): string {
+function summary(discovery: Discovery, range: string, reason: string, failed: boolean): string {
   const md = new Markdown().heading('discover')
   md.para(`${failed ? '**Failed:**' : '**Reason:**'} ${failed ? reason : code(reason)}`)
   md.para(range)
   md.para(
-    `**${d.matrix.length}** of ${d.packages.length} subpackages run, ${plural(d.legs.length, 'matrix leg')}` +
-      `${d.shards.length > 1 ? ` in ${d.shards.length} shards` : ''}; template smoke: **${d.decision.templateSmoke ? 'yes' : 'no'}**.`
+    `**${discovery.matrix.length}** of ${discovery.packages.length} subpackages run, ${plural(discovery.legs.length, 'matrix leg')}` +
+      `${discovery.shards.length > 1 ? ` in ${discovery.shards.length} shards` : ''}; template smoke: **${discovery.decision.templateSmoke ? 'yes' : 'no'}**.`
   )
-  const byPackage = d.changes?.byPackage
-  const rows = d.matrix.slice(0, MAX_ROWS).map((p) => {
-    const why = d.decision.run.get(p)!
+  const byPackage = discovery.changes?.byPackage
+  const rows = discovery.matrix.slice(0, MAX_ROWS).map((p) => {
+    const why = discovery.decision.run.get(p)!
     return [code(p), whyText(why), byPackage?.get(p)?.length ?? 0]
   })
   md.table(['package', 'why it runs', 'changed files'], rows)
-  if (d.matrix.length > MAX_ROWS)
-    md.para(`_…and ${d.matrix.length - MAX_ROWS} more; the \`matrix\` output lists them all._`)
+  if (discovery.matrix.length > MAX_ROWS)
+    md.para(
+      `_…and ${discovery.matrix.length - MAX_ROWS} more; the \`matrix\` output lists them all._`
+    )
 
-  if (d.skipped.length) {
+  if (discovery.skipped.length) {
     md.heading('Skipped', 3)
     md.table(
       ['package', 'why'],
-      d.skipped.map((s) => [code(s.package), s.issue ? `${s.reason}: ${s.issue}` : s.reason])
+      discovery.skipped.map((s) => [
+        code(s.package),
+        s.issue ? `${s.reason}: ${s.issue}` : s.reason
+      ])
     )
   }
-  if (d.changes && d.changes.files.length) {
-    const lines = changedFileLines(d, d.changes)
-    md.details(`Changed files (${d.changes.files.length})`, lines.join('\n'))
+  if (discovery.changes && discovery.changes.files.length) {
+    const lines = changedFileLines(discovery, discovery.changes)
+    md.details(`Changed files (${discovery.changes.files.length})`, lines.join('\n'))
   }
   return md.toString()
 }
@@ -163,24 +168,25 @@ function summary(d: Discovery, range: string, reason: string, failed: boolean): 
  * runs out: a change touching 5,000 packages lists about fifty of them, and the rest are only
  * counted.
  */
-export function changedFileLines(d: Discovery, c: SortedChanges): string[] {
-  const deleted = new Set(d.deleted.map((g) => g.dir))
-  const outside = [...c.other]
-  for (const [dir, files] of c.gone) if (!deleted.has(dir)) outside.push(...files)
+export function changedFileLines(discovery: Discovery, changes: SortedChanges): string[] {
+  const deleted = new Set(discovery.deleted.map((g) => g.dir))
+  const outside = [...changes.other]
+  for (const [dir, files] of changes.gone) if (!deleted.has(dir)) outside.push(...files)
   const rest: [string, string[]][] = [
-    ['docs', c.docs],
-    ['template', c.template],
-    ['legacy (grandfathered)', c.legacy],
+    ['docs', changes.docs],
+    ['template', changes.template],
+    ['legacy (grandfathered)', changes.legacy],
     ['outside every subpackage', outside]
   ]
   function* groups(): Generator<[string, string[]]> {
-    for (const [p, files] of c.byPackage) yield [code(p), files]
-    for (const g of d.deleted) yield [`${code(g.dir)} (deleted)`, c.gone.get(g.dir) ?? []]
+    for (const [p, files] of changes.byPackage) yield [code(p), files]
+    for (const g of discovery.deleted)
+      yield [`${code(g.dir)} (deleted)`, changes.gone.get(g.dir) ?? []]
     yield* rest
   }
   let listed = 0
-  for (const files of c.byPackage.values()) if (files.length) listed++
-  for (const g of d.deleted) if (c.gone.get(g.dir)?.length) listed++
+  for (const files of changes.byPackage.values()) if (files.length) listed++
+  for (const g of discovery.deleted) if (changes.gone.get(g.dir)?.length) listed++
   for (const [, files] of rest) if (files.length) listed++
 
   let budget = MAX_FILES

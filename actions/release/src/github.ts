@@ -20,21 +20,21 @@ type ReleaseJson = {
 }
 type AssetJson = { id: number; name: string; size: number; digest?: string | null }
 
-const toRelease = (r: ReleaseJson): RemoteRelease => ({
-  id: r.id,
-  tag: r.tag_name,
-  name: r.name,
-  body: r.body ?? null,
-  draft: r.draft,
-  prerelease: r.prerelease,
-  uploadUrl: r.upload_url,
-  url: r.html_url
+const toRelease = (release: ReleaseJson): RemoteRelease => ({
+  id: release.id,
+  tag: release.tag_name,
+  name: release.name,
+  body: release.body ?? null,
+  draft: release.draft,
+  prerelease: release.prerelease,
+  uploadUrl: release.upload_url,
+  url: release.html_url
 })
-const toAsset = (a: AssetJson): RemoteAsset => ({
-  id: a.id,
-  name: a.name,
-  size: a.size,
-  digest: a.digest ?? null
+const toAsset = (assetJson: AssetJson): RemoteAsset => ({
+  id: assetJson.id,
+  name: assetJson.name,
+  size: assetJson.size,
+  digest: assetJson.digest ?? null
 })
 
 /** Reads the release of a tag and its assets (contents: read). */

@@ -132,17 +132,17 @@ async function decide(
   return publishResult(p, notes, outcome, options.dryRun)
 }
 
-function releasePackage(p: Repo['packages'][number]): ReleasePackage {
-  const file = `${p.dir}/pyproject.toml`
-  const py = p.pyproject
-  const problem = p.pyprojectError
-    ? p.pyprojectError.message
+function releasePackage(pkg: Repo['packages'][number]): ReleasePackage {
+  const file = `${pkg.dir}/pyproject.toml`
+  const py = pkg.pyproject
+  const problem = pkg.pyprojectError
+    ? pkg.pyprojectError.message
     : !py
       ? 'no pyproject.toml'
       : py.dynamicVersion
         ? 'its version is dynamic ([project].dynamic), so the release cannot check it'
         : undefined
-  return { dir: p.dir, name: py?.name, version: py?.version, problem, file }
+  return { dir: pkg.dir, name: py?.name, version: py?.version, problem, file }
 }
 
 function metaPackage(repo: Repo): ReleasePackage | undefined {

@@ -9,9 +9,11 @@ export interface NotesContext {
 
 const issueRef = (i: { number: number; url: string }): string => `[#${i.number}](${i.url})`
 
-function stragglerLine(s: Straggler): string {
-  const tracking = s.issue ? `tracking issue ${issueRef(s.issue)}` : 'no open tracking issue'
-  return `- \`${s.dir}\`: ${s.why}; ${tracking}`
+function stragglerLine(straggler: Straggler): string {
+  const tracking = straggler.issue
+    ? `tracking issue ${issueRef(straggler.issue)}`
+    : 'no open tracking issue'
+  return `- \`${straggler.dir}\`: ${straggler.why}; ${tracking}`
 }
 
 /**

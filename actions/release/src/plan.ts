@@ -143,27 +143,31 @@ export function planRelease(input: PlanInput): ReleasePlan {
 
 /** Why a package cannot ship on its own account (not because of a sibling), if it cannot. */
 function ownStraggler(
-  p: ReleasePackage,
+  pkg: ReleasePackage,
   version: string,
   signals: PackageSignal[] | undefined
 ): Straggler | undefined {
-  if (p.problem || !p.name || p.version === undefined)
+  if (pkg.problem || !pkg.name || pkg.version === undefined)
     return {
-      dir: p.dir,
+      dir: pkg.dir,
       kind: 'unreadable',
-      why: p.problem ?? `${p.file} has no [project] name and version`
+      why: pkg.problem ?? `${pkg.file} has no [project] name and version`
     }
-  if (canonicalVersion(p.version) !== version)
-    return { dir: p.dir, kind: 'version', why: `at ${p.version}, not ${version}` }
+  if (canonicalVersion(pkg.version) !== version)
+    return { dir: pkg.dir, kind: 'version', why: `at ${pkg.version}, not ${version}` }
   if (!signals) return undefined
-  const signal = signals.find((s) => s.package === p.dir)
+  const signal = signals.find((s) => s.package === pkg.dir)
   if (signal?.signal === 'green') return undefined
   if (signal?.signal === 'red') {
     const legs = signal.legs.filter((l) => l.conclusion !== 'success').map((l) => l.name)
-    return { dir: p.dir, kind: 'failed', why: `failed in this release's jobs (${legs.join(', ')})` }
+    return {
+      dir: pkg.dir,
+      kind: 'failed',
+      why: `failed in this release's jobs (${legs.join(', ')})`
+    }
   }
   return {
-    dir: p.dir,
+    dir: pkg.dir,
     kind: 'not-built',
     why: signal
       ? `its jobs in this release did not finish (${signal.legs.map((l) => `${l.name}: ${l.conclusion ?? 'unfinished'}`).join(', ')})`
@@ -172,17 +176,17 @@ function ownStraggler(
 }
 
 function includedEntry(
-  p: Required<Pick<ReleasePackage, 'dir' | 'name'>>,
+  pkg: Required<Pick<ReleasePackage, 'dir' | 'name'>>,
   input: PlanInput,
   tier: number
 ): Included {
   const { version, tag } = input.release
-  const wheel = wheelName(p.name, version)
+  const wheel = wheelName(pkg.name, version)
   return {
-    dir: p.dir,
-    name: p.name,
+    dir: pkg.dir,
+    name: pkg.name,
     wheel,
-    sdist: sdistName(p.name, version),
+    sdist: sdistName(pkg.name, version),
     wheelUrl: assetUrl(input.repository, tag, wheel),
     tier
   }

@@ -81,8 +81,8 @@ export interface Carried {
 }
 
 /** Per-request options that send a create only while this run holds the package's lease. */
-function fenceFor(w: Worker, pkg: string) {
-  const { env, store, me } = w
+function fenceFor(worker: Worker, pkg: string) {
+  const { env, store, me } = worker
   return fencedRequest(
     env.api.octokit,
     leaseCheck(
@@ -127,30 +127,30 @@ const ref = (env: Env, n: number): IssueRef => ({
 
 /** Opens the tracking issue, or adopts the one carrying the marker. Returns its number. */
 async function open(
-  w: Worker,
-  o: PackageOutcome,
-  e: OpenEffect,
+  worker: Worker,
+  outcome: PackageOutcome,
+  openEffect: OpenEffect,
   fence: ReturnType<typeof fenceFor>
 ): Promise<number> {
-  const { env, report } = w
-  const pkg = o.package
-  const found = await w.tracked.get(pkg)
-  const marker = effectMarker(pkg, e)
+  const { env, report } = worker
+  const pkg = outcome.package
+  const found = await worker.tracked.get(pkg)
+  const marker = effectMarker(pkg, openEffect)
   if (found?.body.includes(marker)) {
-    o.notes.push(`#${found.number} was opened by an earlier try (found by its marker)`)
+    outcome.notes.push(`#${found.number} was opened by an earlier try (found by its marker)`)
     return found.number
   }
   if (found) {
-    o.notes.push(`reused open issue #${found.number} (found by its marker)`)
+    outcome.notes.push(`reused open issue #${found.number} (found by its marker)`)
     env.log.debug(`#${found.number} is open and carries the ${pkg} marker: reused`)
-    await comment(w, o, found, e, reuseMarker(pkg, e), true, fence)
+    await comment(worker, outcome, found, openEffect, reuseMarker(pkg, openEffect), true, fence)
     return found.number
   }
   const owners = env.packages.get(pkg)?.owners
   const users = owners?.users ?? []
   if (!env.packages.has(pkg))
-    o.notes.push(`no folder \`${pkg}\` in the checkout: no OWNERS to assign`)
-  const title = issueTitle(env.api.label, pkg, e.since)
+    outcome.notes.push(`no folder \`${pkg}\` in the checkout: no OWNERS to assign`)
+  const title = issueTitle(env.api.label, pkg, openEffect.since)
   const opened = await openIssue(env.api, {
     title,
     assignees: users.slice(0, MAX_ASSIGNEES),
@@ -158,12 +158,12 @@ async function open(
       issueBody({
         package: pkg,
         upstream: env.settings.upstream,
-        failures: e.failure,
+        failures: openEffect.failure,
         threshold: env.policy.threshold,
-        since: e.since,
-        runUrl: e.run_url,
-        upstreamRef: e.upstream_ref,
-        upstreamSha: e.upstream_sha,
+        since: openEffect.since,
+        runUrl: openEffect.run_url,
+        upstreamRef: openEffect.upstream_ref,
+        upstreamSha: openEffect.upstream_sha,
         users,
         teams: owners?.teams ?? [],
         rejected,
@@ -179,81 +179,92 @@ async function open(
   })
   if (opened.rejected.length) {
     report.rejected.push({ package: pkg, logins: opened.rejected })
-    o.notes.push(
+    outcome.notes.push(
       `GitHub rejected assignee(s) ${opened.rejected.map((u) => `@${u}`).join(', ')}: opened without them`
     )
   }
   if (opened.adopted)
-    o.notes.push(`#${opened.number}: its create was answered with an error, found by its marker`)
+    outcome.notes.push(
+      `#${opened.number}: its create was answered with an error, found by its marker`
+    )
   env.log.info(`opened #${opened.number} ${opened.url}`)
-  w.tracked.set(pkg, opened, marker)
-  report.opened.push({ package: pkg, issue: opened.number, url: opened.url, failure: e.failure })
+  worker.tracked.set(pkg, opened, marker)
+  report.opened.push({
+    package: pkg,
+    issue: opened.number,
+    url: opened.url,
+    failure: openEffect.failure
+  })
   return opened.number
 }
 
 async function comment(
-  w: Worker,
-  o: PackageOutcome,
+  worker: Worker,
+  outcome: PackageOutcome,
   issue: IssueRef,
-  e: { failure: number; run_url: string },
+  red: { failure: number; run_url: string },
   marker: string,
   lookFirst: boolean,
   fence: ReturnType<typeof fenceFor>
 ): Promise<void> {
-  const { env } = w
+  const { env } = worker
   const made = await commentOnce({
     octokit: env.api.octokit,
     owner: env.api.owner,
     repo: env.api.repo,
     issue: issue.number,
-    body: stillRedComment(e.run_url, e.failure),
+    body: stillRedComment(red.run_url, red.failure),
     marker,
     lookFirst,
     request: fence.request
   }).catch(rethrow(`could not comment on issue #${issue.number}`))
   if (!made.posted) {
-    o.notes.push(`failure #${e.failure} was commented on #${issue.number} already`)
+    outcome.notes.push(`failure #${red.failure} was commented on #${issue.number} already`)
     return
   }
-  env.log.info(`commented on #${issue.number} (failure ${e.failure})`)
-  w.report.commented.push({
-    package: o.package,
+  env.log.info(`commented on #${issue.number} (failure ${red.failure})`)
+  worker.report.commented.push({
+    package: outcome.package,
     issue: issue.number,
     url: issue.url,
-    failure: e.failure
+    failure: red.failure
   })
 }
 
 async function recover(
-  w: Worker,
-  o: PackageOutcome,
-  e: RecoverEffect,
+  worker: Worker,
+  outcome: PackageOutcome,
+  recoverEffect: RecoverEffect,
   lookFirst: boolean,
   fence: ReturnType<typeof fenceFor>
 ): Promise<void> {
-  const { env } = w
-  const found = e.issue ? undefined : await w.tracked.get(o.package)
-  const issue = e.issue ? ref(env, e.issue) : found
+  const { env } = worker
+  const found = recoverEffect.issue ? undefined : await worker.tracked.get(outcome.package)
+  const issue = recoverEffect.issue ? ref(env, recoverEffect.issue) : found
   if (!issue) {
-    o.notes.push('no tracking issue was open: nothing to recover')
+    outcome.notes.push('no tracking issue was open: nothing to recover')
     return
   }
-  o.issue = ref(env, issue.number)
+  outcome.issue = ref(env, issue.number)
   const made = await commentOnce({
     octokit: env.api.octokit,
     owner: env.api.owner,
     repo: env.api.repo,
     issue: issue.number,
-    body: recoveryComment(e.date, e.sha, env.api.label),
-    marker: effectMarker(o.package, e),
+    body: recoveryComment(recoverEffect.date, recoverEffect.sha, env.api.label),
+    marker: effectMarker(outcome.package, recoverEffect),
     lookFirst,
     request: fence.request
   }).catch(rethrow(`could not post the recovery on issue #${issue.number}`))
   await unlabel(env.api, issue.number)
-  w.tracked.delete(o.package)
+  worker.tracked.delete(outcome.package)
   env.log.info(`posted the recovery on #${issue.number}`)
-  if (!made.posted) o.notes.push(`the recovery was posted on #${issue.number} already`)
-  w.report.recovered.push({ package: o.package, issue: issue.number, url: o.issue.url })
+  if (!made.posted) outcome.notes.push(`the recovery was posted on #${issue.number} already`)
+  worker.report.recovered.push({
+    package: outcome.package,
+    issue: issue.number,
+    url: outcome.issue.url
+  })
 }
 
 /** The error as one line for the user, keeping GitHub's status as its cause. */
@@ -264,37 +275,37 @@ function rethrow(what: string) {
 }
 
 /** A target that is gone for good: the effect can never be carried out, so it is dropped. */
-function gone(e: unknown): boolean {
-  const status = statusOf(e instanceof Error && e.cause !== undefined ? e.cause : e)
+function gone(error: unknown): boolean {
+  const status = statusOf(error instanceof Error && error.cause !== undefined ? error.cause : error)
   return status === 404 || status === 410
 }
 
 /** The package's pending effects, oldest first, as long as they succeed. */
 export async function carryOut(
-  w: Worker,
-  o: PackageOutcome,
+  worker: Worker,
+  outcome: PackageOutcome,
   state: SmokeState,
   added: Effect | undefined
 ): Promise<Carried> {
   const done: Done[] = []
   let issue = state.open_issue_number ?? undefined
   for (const e of state.pending) {
-    const fence = fenceFor(w, o.package)
-    const lookFirst = !addedBy(e, w.me, added)
+    const fence = fenceFor(worker, outcome.package)
+    const lookFirst = !addedBy(e, worker.me, added)
     try {
       if (e.kind === 'open') {
-        issue = await open(w, o, e, fence)
-        o.issue = ref(w.env, issue)
+        issue = await open(worker, outcome, e, fence)
+        outcome.issue = ref(worker.env, issue)
         done.push({ effect: e, issue })
       } else if (e.kind === 'comment') {
-        await commentEffect(w, o, e, e.issue ?? issue, lookFirst, fence)
+        await commentEffect(worker, outcome, e, e.issue ?? issue, lookFirst, fence)
         done.push({ effect: e })
       } else {
-        await recover(w, o, e, lookFirst, fence)
+        await recover(worker, outcome, e, lookFirst, fence)
         done.push({ effect: e })
       }
     } catch (err) {
-      const stop = failed(w, o, e, fence.refusal() ?? err)
+      const stop = failed(worker, outcome, e, fence.refusal() ?? err)
       if (!stop) {
         done.push({ effect: e })
         continue
@@ -306,35 +317,48 @@ export async function carryOut(
 }
 
 async function commentEffect(
-  w: Worker,
-  o: PackageOutcome,
-  e: CommentEffect,
+  worker: Worker,
+  outcome: PackageOutcome,
+  planned: CommentEffect,
   issue: number | undefined,
   lookFirst: boolean,
   fence: ReturnType<typeof fenceFor>
 ): Promise<void> {
   if (!issue) {
-    o.notes.push(`failure #${e.failure}: no tracking issue to comment on`)
+    outcome.notes.push(`failure #${planned.failure}: no tracking issue to comment on`)
     return
   }
-  o.issue = ref(w.env, issue)
-  await comment(w, o, o.issue, e, effectMarker(o.package, e), lookFirst, fence)
+  outcome.issue = ref(worker.env, issue)
+  await comment(
+    worker,
+    outcome,
+    outcome.issue,
+    planned,
+    effectMarker(outcome.package, planned),
+    lookFirst,
+    fence
+  )
 }
 
 /** Reports a failed effect; undefined when it is dropped (its issue is gone) and the rest goes on. */
-function failed(w: Worker, o: PackageOutcome, e: Effect, err: unknown): Carried['stop'] {
+function failed(
+  worker: Worker,
+  outcome: PackageOutcome,
+  effect: Effect,
+  err: unknown
+): Carried['stop'] {
   const why = err instanceof UserError ? err.message : describeApiError(err)
   if (err instanceof LeaseLostError) {
-    w.report.warnings.push(`${why}; this run sent nothing after that`)
-    o.notes.push('lease lost: handed over')
+    worker.report.warnings.push(`${why}; this run sent nothing after that`)
+    outcome.notes.push('lease lost: handed over')
     return 'lost'
   }
-  w.report.errors.push(`${o.package}: ${why}`)
-  w.env.log.info(`error: ${why}`)
-  if (e.kind !== 'open' && gone(err)) {
-    o.notes.push(`error: the ${e.kind} was dropped (its issue is gone)`)
+  worker.report.errors.push(`${outcome.package}: ${why}`)
+  worker.env.log.info(`error: ${why}`)
+  if (effect.kind !== 'open' && gone(err)) {
+    outcome.notes.push(`error: the ${effect.kind} was dropped (its issue is gone)`)
     return undefined
   }
-  o.notes.push(`error: the ${e.kind} stays pending for the next run`)
+  outcome.notes.push(`error: the ${effect.kind} stays pending for the next run`)
   return 'failed'
 }

@@ -52,14 +52,14 @@ export async function findTracked(
   }
 }
 
-export function issueUrl(serverUrl: string, owner: string, repo: string, n: number): string {
-  return `${serverUrl.replace(/\/+$/, '')}/${owner}/${repo}/issues/${n}`
+export function issueUrl(serverUrl: string, owner: string, repo: string, issue: number): string {
+  return `${serverUrl.replace(/\/+$/, '')}/${owner}/${repo}/issues/${issue}`
 }
 
 /** The logins GitHub refused in a 422 `assignees invalid` error; all of them when it does not say. */
-export function rejectedAssignees(e: unknown, tried: string[]): string[] | undefined {
-  if (statusOf(e) !== 422) return undefined
-  const errors = (e as { response?: { data?: { errors?: unknown[] } } }).response?.data?.errors
+export function rejectedAssignees(error: unknown, tried: string[]): string[] | undefined {
+  if (statusOf(error) !== 422) return undefined
+  const errors = (error as { response?: { data?: { errors?: unknown[] } } }).response?.data?.errors
   const item = errors?.find(
     (x) => typeof x === 'object' && x !== null && (x as { field?: string }).field === 'assignees'
   ) as { value?: unknown } | undefined

@@ -80,9 +80,10 @@ export function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10)
 }
 
-function counted(s: SmokeState): string[] {
-  const list = [...(s.counted_runs ?? [])]
-  if (s.last_counted_run && !list.includes(s.last_counted_run)) list.push(s.last_counted_run)
+function counted(state: SmokeState): string[] {
+  const list = [...(state.counted_runs ?? [])]
+  if (state.last_counted_run && !list.includes(state.last_counted_run))
+    list.push(state.last_counted_run)
   return list
 }
 
@@ -286,6 +287,6 @@ export function completeWork(
 }
 
 /** Whether `e` was appended by this holder's own event (so nobody can have tried it before). */
-export function addedBy(e: Effect, me: Holder, added: Effect | undefined): boolean {
-  return !!added && effectId(added) === effectId(e) && e.run === holderRun(me)
+export function addedBy(effect: Effect, me: Holder, added: Effect | undefined): boolean {
+  return !!added && effectId(added) === effectId(effect) && effect.run === holderRun(me)
 }

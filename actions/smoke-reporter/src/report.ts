@@ -124,10 +124,10 @@ function eventOf(env: Env, signal: Signal): SmokeEvent {
   }
 }
 
-function holds(s: SmokeState, me: Holder, env: Env): boolean {
+function holds(state: SmokeState, me: Holder, env: Env): boolean {
   return (
-    s.pending.length > 0 &&
-    leaseStatus(s.lease, me, env.clock.now(), env.policy.lease).kind === 'mine'
+    state.pending.length > 0 &&
+    leaseStatus(state.lease, me, env.clock.now(), env.policy.lease).kind === 'mine'
   )
 }
 
@@ -165,12 +165,12 @@ async function count(
 
 /** Carries out the work this run holds, and records what it finished, until none is left. */
 async function work(
-  w: Worker,
+  worker: Worker,
   outcomes: Map<string, PackageOutcome>,
   states: Map<string, SmokeState>,
   applied: Map<string, Applied>
 ): Promise<void> {
-  const { env, store, me, report } = w
+  const { env, store, me, report } = worker
   let held = [...states.keys()].filter((p) => holds(states.get(p)!, me, env))
   for (let round = 0; held.length && round < MAX_ROUNDS; round++) {
     const carried = new Map<string, Carried>()
@@ -187,7 +187,7 @@ async function work(
             .join(', ')
           const why = round === 0 ? `${applied.get(pkg)!.why}; ` : ''
           env.log.debug(`${why}this run holds the lease and carries out: ${todo}`)
-          return carryOut(w, o, states.get(pkg)!, added)
+          return carryOut(worker, o, states.get(pkg)!, added)
         })
       )
     }
@@ -247,18 +247,19 @@ async function describeWork(
   }
 }
 
-function wouldDo(env: Env, pkg: string, e: Effect, s: SmokeState): string {
-  const issue = (e.kind !== 'open' && e.issue) || s.open_issue_number
-  if (e.kind === 'open') return `open "${issueTitle(env.api.label, pkg, e.since)}"`
-  if (e.kind === 'comment') return `comment on #${issue ?? '(new issue)'} (failure #${e.failure})`
+function wouldDo(env: Env, pkg: string, effect: Effect, state: SmokeState): string {
+  const issue = (effect.kind !== 'open' && effect.issue) || state.open_issue_number
+  if (effect.kind === 'open') return `open "${issueTitle(env.api.label, pkg, effect.since)}"`
+  if (effect.kind === 'comment')
+    return `comment on #${issue ?? '(new issue)'} (failure #${effect.failure})`
   return `post the recovery${issue ? ` on #${issue}` : ''} and remove \`${env.api.label}\``
 }
 
-function settle(o: PackageOutcome, a: Applied, env: Env): void {
-  o.step = a.transition.kind
-  o.failures = a.state.consecutive_failures
-  const n = a.state.open_issue_number
-  if (n) o.issue = { number: n, url: issueUrl(env.serverUrl, env.api.owner, env.api.repo, n) }
+function settle(outcome: PackageOutcome, applied: Applied, env: Env): void {
+  outcome.step = applied.transition.kind
+  outcome.failures = applied.state.consecutive_failures
+  const n = applied.state.open_issue_number
+  if (n) outcome.issue = { number: n, url: issueUrl(env.serverUrl, env.api.owner, env.api.repo, n) }
 }
 
 /** Both modes: count, take the lease on the work, carry it out, record it. */

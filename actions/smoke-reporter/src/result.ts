@@ -1,8 +1,8 @@
 import { ActionResult, code, emptyResult, Markdown, plural } from '@contribs-actions/shared'
 import type { PackageOutcome, Report, Step } from './report.js'
 
-function stepText(o: PackageOutcome, threshold: number): string {
-  const n = o.failures
+function stepText(outcome: PackageOutcome, threshold: number): string {
+  const n = outcome.failures
   const texts: Record<Step, string> = {
     'no-signal': 'no signal (cancelled, skipped or unfinished legs)',
     duplicate: 'already counted (same run and attempt)',
@@ -14,7 +14,7 @@ function stepText(o: PackageOutcome, threshold: number): string {
     open: 'red: tracking issue',
     comment: 'red: commented'
   }
-  return texts[o.step]
+  return texts[outcome.step]
 }
 
 const ICON = { red: '🔴 red', green: '🟢 green', none: '⚪ no signal' }

@@ -65,8 +65,8 @@ export interface RecoverEffect {
 export type Effect = OpenEffect | CommentEffect | RecoverEffect
 
 /** One effect per kind and run: its identity in `pending` and in the marker of what it writes. */
-export function effectId(e: Effect): string {
-  return `${e.kind}:${e.run}`
+export function effectId(effect: Effect): string {
+  return `${effect.kind}:${effect.run}`
 }
 
 const KNOWN = [
@@ -116,8 +116,8 @@ const isOptional = (v: unknown, ok: (v: unknown) => boolean) => v === undefined 
 const isIssue = (v: unknown) => isInt(v, 1)
 
 /** One entry of `pending`, checked field by field; undefined when it is not an effect. */
-function parseEffect(v: unknown): Effect | undefined {
-  const e = v as Record<string, unknown>
+function parseEffect(value: unknown): Effect | undefined {
+  const e = value as Record<string, unknown>
   if (typeof e !== 'object' || e === null || !isText(e.run)) return undefined
   let ok = false
   if (e.kind === 'open')
@@ -137,57 +137,62 @@ function parseEffect(v: unknown): Effect | undefined {
 type Bad = (field: string, want: string) => StateFormatError
 
 /** The fields the reference bot writes. */
-function readReferenceFields(d: Record<string, unknown>, s: SmokeState, bad: Bad): void {
-  if (d.consecutive_failures !== undefined) {
-    if (!isInt(d.consecutive_failures, 0)) throw bad('consecutive_failures', 'an integer >= 0')
-    s.consecutive_failures = d.consecutive_failures as number
+function readReferenceFields(record: Record<string, unknown>, state: SmokeState, bad: Bad): void {
+  if (record.consecutive_failures !== undefined) {
+    if (!isInt(record.consecutive_failures, 0)) throw bad('consecutive_failures', 'an integer >= 0')
+    state.consecutive_failures = record.consecutive_failures as number
   }
-  if (d.last_failure_run_url !== undefined && d.last_failure_run_url !== null) {
-    if (typeof d.last_failure_run_url !== 'string')
+  if (record.last_failure_run_url !== undefined && record.last_failure_run_url !== null) {
+    if (typeof record.last_failure_run_url !== 'string')
       throw bad('last_failure_run_url', 'a URL or null')
-    s.last_failure_run_url = d.last_failure_run_url
+    state.last_failure_run_url = record.last_failure_run_url
   }
-  if (d.label_applied_days !== undefined) {
-    if (typeof d.label_applied_days !== 'number' || d.label_applied_days < 0)
+  if (record.label_applied_days !== undefined) {
+    if (typeof record.label_applied_days !== 'number' || record.label_applied_days < 0)
       throw bad('label_applied_days', 'a number >= 0')
-    s.label_applied_days = d.label_applied_days
+    state.label_applied_days = record.label_applied_days
   }
-  if (d.milestones_posted !== undefined) {
-    if (!Array.isArray(d.milestones_posted)) throw bad('milestones_posted', 'a list')
-    s.milestones_posted = d.milestones_posted
+  if (record.milestones_posted !== undefined) {
+    if (!Array.isArray(record.milestones_posted)) throw bad('milestones_posted', 'a list')
+    state.milestones_posted = record.milestones_posted
   }
-  if (d.open_issue_number !== undefined && d.open_issue_number !== null) {
-    if (!isIssue(d.open_issue_number)) throw bad('open_issue_number', 'an issue number or null')
-    s.open_issue_number = d.open_issue_number as number
+  if (record.open_issue_number !== undefined && record.open_issue_number !== null) {
+    if (!isIssue(record.open_issue_number))
+      throw bad('open_issue_number', 'an issue number or null')
+    state.open_issue_number = record.open_issue_number as number
   }
 }
 
 /** The fields this action adds. */
-function readOwnFields(d: Record<string, unknown>, s: SmokeState, bad: Bad): void {
-  if (d.red_since !== undefined) {
-    if (typeof d.red_since !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d.red_since))
+function readOwnFields(record: Record<string, unknown>, state: SmokeState, bad: Bad): void {
+  if (record.red_since !== undefined) {
+    if (typeof record.red_since !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(record.red_since))
       throw bad('red_since', 'a YYYY-MM-DD date')
-    s.red_since = d.red_since
+    state.red_since = record.red_since
   }
-  if (d.last_counted_run !== undefined) {
-    if (typeof d.last_counted_run !== 'string') throw bad('last_counted_run', 'a "run/attempt"')
-    s.last_counted_run = d.last_counted_run
+  if (record.last_counted_run !== undefined) {
+    if (typeof record.last_counted_run !== 'string')
+      throw bad('last_counted_run', 'a "run/attempt"')
+    state.last_counted_run = record.last_counted_run
   }
-  if (d.counted_runs !== undefined) {
-    if (!Array.isArray(d.counted_runs) || !d.counted_runs.every((r) => typeof r === 'string'))
+  if (record.counted_runs !== undefined) {
+    if (
+      !Array.isArray(record.counted_runs) ||
+      !record.counted_runs.every((r) => typeof r === 'string')
+    )
       throw bad('counted_runs', 'a list of "run/attempt" strings')
-    s.counted_runs = d.counted_runs as string[]
+    state.counted_runs = record.counted_runs as string[]
   }
-  if (d.pending !== undefined) {
-    const list = Array.isArray(d.pending) ? d.pending.map(parseEffect) : [undefined]
+  if (record.pending !== undefined) {
+    const list = Array.isArray(record.pending) ? record.pending.map(parseEffect) : [undefined]
     if (list.some((e) => e === undefined))
       throw bad('pending', 'a list of effects {kind: open, comment or recover, run, ...}')
-    s.pending = list as Effect[]
+    state.pending = list as Effect[]
   }
-  if (d.lease !== undefined && d.lease !== null) {
-    const lease = parseLease(d.lease)
+  if (record.lease !== undefined && record.lease !== null) {
+    const lease = parseLease(record.lease)
     if (!lease) throw bad('lease', 'an object {run, token, at}')
-    s.lease = lease
+    state.lease = lease
   }
 }
 
@@ -213,25 +218,25 @@ export function parseState(text: string): SmokeState {
 }
 
 /** The file's text: reference fields first, then ours, then unknown fields; a stable order, so equal states are equal bytes. */
-export function serializeState(s: SmokeState): string {
+export function serializeState(state: SmokeState): string {
   const out: Record<string, unknown> = {
-    consecutive_failures: s.consecutive_failures,
-    last_failure_run_url: s.last_failure_run_url,
-    label_applied_days: s.label_applied_days,
-    milestones_posted: s.milestones_posted,
-    open_issue_number: s.open_issue_number
+    consecutive_failures: state.consecutive_failures,
+    last_failure_run_url: state.last_failure_run_url,
+    label_applied_days: state.label_applied_days,
+    milestones_posted: state.milestones_posted,
+    open_issue_number: state.open_issue_number
   }
-  if (s.red_since !== undefined) out.red_since = s.red_since
-  if (s.last_counted_run !== undefined) out.last_counted_run = s.last_counted_run
-  if (s.counted_runs !== undefined) out.counted_runs = s.counted_runs
-  if (s.pending.length) out.pending = s.pending
-  if (s.lease !== undefined) out.lease = s.lease
-  for (const [k, v] of Object.entries(s.extra)) if (!(k in out)) out[k] = v
+  if (state.red_since !== undefined) out.red_since = state.red_since
+  if (state.last_counted_run !== undefined) out.last_counted_run = state.last_counted_run
+  if (state.counted_runs !== undefined) out.counted_runs = state.counted_runs
+  if (state.pending.length) out.pending = state.pending
+  if (state.lease !== undefined) out.lease = state.lease
+  for (const [k, v] of Object.entries(state.extra)) if (!(k in out)) out[k] = v
   return JSON.stringify(out, null, 2) + '\n'
 }
 
-export function cloneState(s: SmokeState): SmokeState {
-  return parseState(serializeState(s))
+export function cloneState(state: SmokeState): SmokeState {
+  return parseState(serializeState(state))
 }
 
 export function sameState(a: SmokeState, b: SmokeState): boolean {
@@ -239,8 +244,13 @@ export function sameState(a: SmokeState, b: SmokeState): boolean {
 }
 
 /** The counters reset and the issue forgotten; the pending work, its lease and unknown fields kept. */
-export function resetCounters(s: SmokeState): SmokeState {
-  return { ...emptyState(), pending: [...s.pending], lease: s.lease, extra: { ...s.extra } }
+export function resetCounters(state: SmokeState): SmokeState {
+  return {
+    ...emptyState(),
+    pending: [...state.pending],
+    lease: state.lease,
+    extra: { ...state.extra }
+  }
 }
 
 /**

@@ -90,10 +90,10 @@ class StoreBase {
     }
   }
 
-  protected readFailed(what: string, e: unknown): UserError {
+  protected readFailed(what: string, error: unknown): UserError {
     return apiError(
       `could not read the smoke state (${what}), so nothing was written and the stored state is unchanged`,
-      e,
+      error,
       SCOPE
     )
   }

@@ -8,16 +8,16 @@ import { hiddenMarker } from '@contribs-actions/shared/github'
 import type { Effect } from './state.js'
 
 /** The hidden line that identifies what one pending effect writes. */
-export function effectMarker(pkg: string, e: Effect): string {
-  if (e.kind === 'open') return hiddenMarker('smoke-opened', { package: pkg, run: e.run })
-  if (e.kind === 'comment')
-    return hiddenMarker('smoke-red', { package: pkg, failure: e.failure, run: e.run })
-  return hiddenMarker('smoke-green', { package: pkg, run: e.run })
+export function effectMarker(pkg: string, effect: Effect): string {
+  if (effect.kind === 'open') return hiddenMarker('smoke-opened', { package: pkg, run: effect.run })
+  if (effect.kind === 'comment')
+    return hiddenMarker('smoke-red', { package: pkg, failure: effect.failure, run: effect.run })
+  return hiddenMarker('smoke-green', { package: pkg, run: effect.run })
 }
 
 /** A reused issue gets the still-red comment of the effect that would have opened it. */
-export function reuseMarker(pkg: string, e: Effect & { kind: 'open' }): string {
-  return hiddenMarker('smoke-red', { package: pkg, failure: e.failure, run: e.run })
+export function reuseMarker(pkg: string, effect: Effect & { kind: 'open' }): string {
+  return hiddenMarker('smoke-red', { package: pkg, failure: effect.failure, run: effect.run })
 }
 
 export function issueTitle(label: string, pkg: string, since: string): string {
@@ -86,32 +86,32 @@ function upstreamText(upstream: string, ref?: string, sha?: string): string {
   return `\`${upstream}\` (ref and commit not recorded; pass \`upstream-ref\` and \`upstream-sha\` to smoke-reporter)`
 }
 
-export function issueBody(b: BodyInput): string {
-  const owners = [...b.users.map((u) => `@${u}`), ...b.teams.map((t) => `@${t}`)]
+export function issueBody(bodyInput: BodyInput): string {
+  const owners = [...bodyInput.users.map((u) => `@${u}`), ...bodyInput.teams.map((t) => `@${t}`)]
   const lines = [
-    `The smoke test of \`${b.package}\` against the upstream has been red in ${b.failures} consecutive runs (threshold ${b.threshold}), since ${b.since}.`,
+    `The smoke test of \`${bodyInput.package}\` against the upstream has been red in ${bodyInput.failures} consecutive runs (threshold ${bodyInput.threshold}), since ${bodyInput.since}.`,
     '',
-    `- Failing run: ${b.runUrl}`,
-    `- Upstream tested: ${upstreamText(b.upstream, b.upstreamRef, b.upstreamSha)}`,
-    `- Owners: ${owners.length ? owners.join(' ') : `none found (no \`${b.package}/OWNERS\` in the checkout)`}`,
+    `- Failing run: ${bodyInput.runUrl}`,
+    `- Upstream tested: ${upstreamText(bodyInput.upstream, bodyInput.upstreamRef, bodyInput.upstreamSha)}`,
+    `- Owners: ${owners.length ? owners.join(' ') : `none found (no \`${bodyInput.package}/OWNERS\` in the checkout)`}`,
     ''
   ]
-  if (b.rejected.length)
+  if (bodyInput.rejected.length)
     lines.push(
-      `> [!NOTE]\n> Could not assign ${b.rejected.map((u) => `@${u}`).join(', ')}: GitHub rejected them as assignees ` +
+      `> [!NOTE]\n> Could not assign ${bodyInput.rejected.map((u) => `@${u}`).join(', ')}: GitHub rejected them as assignees ` +
         '(an assignee needs access to this repository). They are mentioned above instead.',
       ''
     )
-  if (b.overflow.length)
+  if (bodyInput.overflow.length)
     lines.push(
-      `GitHub allows at most 10 assignees; ${b.overflow.map((u) => `@${u}`).join(', ')} are mentioned, not assigned.`,
+      `GitHub allows at most 10 assignees; ${bodyInput.overflow.map((u) => `@${u}`).join(', ')} are mentioned, not assigned.`,
       ''
     )
   lines.push(
-    timelineText(b.archivalDays, b.label, b.archiveLabel),
+    timelineText(bodyInput.archivalDays, bodyInput.label, bodyInput.archiveLabel),
     '',
-    trackingMarker(b.package),
-    b.marker
+    trackingMarker(bodyInput.package),
+    bodyInput.marker
   )
   return lines.join('\n')
 }

@@ -22,11 +22,11 @@ export interface PackageContext {
 }
 
 /** Python's repr of a list of strings, as the reference validator prints it: `['src']`. */
-function pyRepr(v: unknown): string {
-  if (v === undefined) return 'nothing: the key is missing'
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string'))
-    return `[${v.map((x) => `'${x}'`).join(', ')}]`
-  return JSON.stringify(v)
+function pyRepr(value: unknown): string {
+  if (value === undefined) return 'nothing: the key is missing'
+  if (Array.isArray(value) && value.every((x) => typeof x === 'string'))
+    return `[${value.map((x) => `'${x}'`).join(', ')}]`
+  return JSON.stringify(value)
 }
 
 /**
@@ -99,99 +99,99 @@ const unreadableText = (name: string, e: UnreadableFileError) => `${name} is ${e
  * the namespace layout (7, 8, the stray namespace `__init__.py`; not with `namespace = ""`),
  * top-level folders (9). Pure; findings in rule order.
  */
-export function checkFolders(d: string, layout: Layout, ctx: PackageContext): Finding[] {
+export function checkFolders(dir: string, layout: Layout, ctx: PackageContext): Finding[] {
   const { settings } = ctx
   const out: Finding[] = []
   const add = (code: string, message: string, file: string) =>
-    out.push({ severity: 'error', code, package: d, message, file })
+    out.push({ severity: 'error', code, package: dir, message, file })
 
   // Rules 1 and 2: required files and folders (`required_files`, `required_dirs`).
   const files = new Set(layout.top.files)
   const dirs = new Set(layout.top.dirs)
   for (const f of settings.required_files)
-    if (!files.has(f)) add('CA101', `missing required file: ${f}`, `${d}/${f}`)
+    if (!files.has(f)) add('CA101', `missing required file: ${f}`, `${dir}/${f}`)
   for (const f of settings.required_dirs)
-    if (!dirs.has(f)) add('CA102', `missing required directory: ${f}/`, `${d}/${f}/`)
+    if (!dirs.has(f)) add('CA102', `missing required directory: ${f}/`, `${dir}/${f}/`)
 
   // Without a namespace there is no namespace layout to judge.
-  if (settings.namespace) out.push(...checkLayout(d, layout, ctx))
+  if (settings.namespace) out.push(...checkLayout(dir, layout, ctx))
 
   // Rule 9: no unexpected top-level folder (hidden ones are tool state, not layout).
   const allowed = new Set([...settings.allowed_dirs, ...settings.required_dirs, settings.namespace])
   for (const name of layout.top.dirs)
     if (!allowed.has(name))
-      add('CA112', `unexpected top-level directory: ${name}/`, `${d}/${name}/`)
+      add('CA112', `unexpected top-level directory: ${name}/`, `${dir}/${name}/`)
   return out
 }
 
-function checkPyproject(p: PyProject, d: string, ctx: PackageContext): Finding[] {
+function checkPyproject(pyproject: PyProject, dir: string, ctx: PackageContext): Finding[] {
   const { settings } = ctx
   const out: Finding[] = []
-  if (!p.name)
+  if (!pyproject.name)
     out.push({
       severity: 'error',
       code: 'CA116',
-      package: d,
+      package: dir,
       message: 'pyproject.toml has no [project] name, so the package cannot be built or told apart',
-      file: p.file,
-      line: p.lines.tableLine(['project']) || undefined
+      file: pyproject.file,
+      line: pyproject.lines.tableLine(['project']) || undefined
     })
 
-  if (settings.namespace) out.push(...checkWheel(p, d, settings.namespace))
+  if (settings.namespace) out.push(...checkWheel(pyproject, dir, settings.namespace))
 
   // Rule 6 and the minimum-version warning.
   out.push(
-    ...checkUpstream(p, d, {
+    ...checkUpstream(pyproject, dir, {
       upstream: settings.upstream,
       minimum: settings.minimum_upstream_version
     })
   )
 
   // [tool.<table>.ci], with read-ci-config's own checks.
-  for (const f of readCiConfig(p, settings, d).findings) out.push({ ...f, code: 'CA115' })
+  for (const f of readCiConfig(pyproject, settings, dir).findings) out.push({ ...f, code: 'CA115' })
   return out
 }
 
 /** Rule 5: the wheel ships the namespace folder, nothing else. */
-function checkWheel(p: PyProject, d: string, namespace: string): Finding[] {
+function checkWheel(pyproject: PyProject, dir: string, namespace: string): Finding[] {
   const wheelPath = ['tool', 'hatch', 'build', 'targets', 'wheel']
-  const packages = getTable(p.data, wheelPath)?.packages
+  const packages = getTable(pyproject.data, wheelPath)?.packages
   const ok = Array.isArray(packages) && packages.length === 1 && packages[0] === namespace
   if (ok) return []
   return [
     {
       severity: 'error',
       code: 'CA105',
-      package: d,
+      package: dir,
       message: `[tool.hatch.build.targets.wheel].packages must be ['${namespace}'] (got ${pyRepr(packages)})`,
-      file: p.file,
-      line: p.lines.find(wheelPath, 'packages') ?? p.lines.find(wheelPath)
+      file: pyproject.file,
+      line: pyproject.lines.find(wheelPath, 'packages') ?? pyproject.lines.find(wheelPath)
     }
   ]
 }
 
-function checkLayout(d: string, layout: Layout, ctx: PackageContext): Finding[] {
+function checkLayout(folder: string, layout: Layout, ctx: PackageContext): Finding[] {
   const { settings } = ctx
   const ns = settings.namespace
   const out: Finding[] = []
   const add = (code: string, message: string, file: string) =>
-    out.push({ severity: 'error', code, package: d, message, file })
+    out.push({ severity: 'error', code, package: folder, message, file })
 
   // Rule 7, and the stray namespace __init__.py that breaks every sibling at import time.
   if (!layout.namespace) {
-    add('CA108', `missing required directory: ${ns}/`, `${d}/${ns}/`)
+    add('CA108', `missing required directory: ${ns}/`, `${folder}/${ns}/`)
     return out
   }
   if (layout.namespace.hasInit)
     add(
       'CA114',
       `stray ${ns}/__init__.py turns the shared namespace package into a regular package and breaks every sibling's imports; delete it`,
-      `${d}/${ns}/__init__.py`
+      `${folder}/${ns}/__init__.py`
     )
   const inner = layout.namespace.inner
   if (!inner) {
-    const name = importNames(d)[0]
-    add('CA108', `missing required namespace directory: ${ns}/${name}/`, `${d}/${ns}/${name}/`)
+    const name = importNames(folder)[0]
+    add('CA108', `missing required namespace directory: ${ns}/${name}/`, `${folder}/${ns}/${name}/`)
     return out
   }
   const base = `${ns}/${inner.name}`
@@ -199,7 +199,7 @@ function checkLayout(d: string, layout: Layout, ctx: PackageContext): Finding[] 
     add(
       'CA109',
       `missing __init__.py at ${base}/ (regular-package boundary)`,
-      `${d}/${base}/__init__.py`
+      `${folder}/${base}/__init__.py`
     )
 
   // Rule 8: mirror dirs, and core paths below them.
@@ -209,7 +209,7 @@ function checkLayout(d: string, layout: Layout, ctx: PackageContext): Finding[] 
       add(
         'CA110',
         `unexpected directory under ${base}/: ${dir}/ (not a core mirror): mirror dirs are ${settings.mirror_dirs.join(', ')}`,
-        `${d}/${base}/${dir}/`
+        `${folder}/${base}/${dir}/`
       )
   if (ctx.corePaths)
     for (const dotted of inner.nested)
@@ -218,7 +218,7 @@ function checkLayout(d: string, layout: Layout, ctx: PackageContext): Finding[] 
         add(
           'CA111',
           `directory ${rel} does not match any valid core_path (listed in ${ctx.corePathsFile})`,
-          `${d}/${base}/${rel}/`
+          `${folder}/${base}/${rel}/`
         )
       }
   return out

@@ -54,10 +54,10 @@ export function importNames(dir: string): string[] {
  * Lists exactly the folders the layout rules look at: `<namespace>/`, the import folder, and the
  * tree below each mirror dir (stopping where `descend` says). Nothing is listed twice.
  */
-export function walkLayout(tree: FileTree, dir: string, o: WalkOptions): Layout {
+export function walkLayout(tree: FileTree, dir: string, options: WalkOptions): Layout {
   const top = list(tree, dir) ?? { files: [], dirs: [] }
-  if (!top.dirs.includes(o.namespace)) return { top }
-  const nsDir = `${dir}/${o.namespace}`
+  if (!top.dirs.includes(options.namespace)) return { top }
+  const nsDir = `${dir}/${options.namespace}`
   const ns = list(tree, nsDir)
   if (!ns) return { top }
   const name = importNames(dir).find((n) => ns.dirs.includes(n))
@@ -71,10 +71,10 @@ export function walkLayout(tree: FileTree, dir: string, o: WalkOptions): Layout 
     for (const d of list(tree, rel)?.dirs ?? []) {
       const child = `${dotted}.${d}`
       nested.push(child)
-      if (o.descend(child)) walk(`${rel}/${d}`, child)
+      if (options.descend(child)) walk(`${rel}/${d}`, child)
     }
   }
-  for (const d of inner.dirs) if (o.mirrorDirs.has(d)) walk(`${innerDir}/${d}`, d)
+  for (const d of inner.dirs) if (options.mirrorDirs.has(d)) walk(`${innerDir}/${d}`, d)
   nested.sort()
   layout.namespace!.inner = {
     name,

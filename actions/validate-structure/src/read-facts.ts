@@ -88,10 +88,16 @@ export function readFacts(
 }
 
 /** A file the registration checks could not use, as the one finding about it. */
-function problemOf(e: unknown, file: string): Finding {
-  if (!(e instanceof UserError)) throw e
-  const what = e instanceof UnreadableFileError ? `${file} is ${e.message}` : e.message
-  return { severity: 'error', message: what, file: e.file ?? file, line: e.line, column: e.column }
+function problemOf(error: unknown, file: string): Finding {
+  if (!(error instanceof UserError)) throw error
+  const what = error instanceof UnreadableFileError ? `${file} is ${error.message}` : error.message
+  return {
+    severity: 'error',
+    message: what,
+    file: error.file ?? file,
+    line: error.line,
+    column: error.column
+  }
 }
 
 /**

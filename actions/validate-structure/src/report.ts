@@ -35,14 +35,14 @@ function workspacePaths(workspace: string | undefined, root: string): PathMap {
   }
 }
 
-function toViolation(f: Finding, rel: PathMap = (x) => x): Violation {
+function toViolation(finding: Finding, rel: PathMap = (x) => x): Violation {
   const v: Violation = {
-    package: f.package ?? '',
-    code: f.code ?? '',
-    message: f.message,
-    file: f.file === undefined ? '' : rel(f.file)
+    package: finding.package ?? '',
+    code: finding.code ?? '',
+    message: finding.message,
+    file: finding.file === undefined ? '' : rel(finding.file)
   }
-  if (f.line) v.line = f.line
+  if (finding.line) v.line = finding.line
   return v
 }
 
@@ -80,27 +80,27 @@ const SUMMARY_TABLE_BUDGET = 600_000
 /** Rows of repository-wide violations in the job summary. */
 const REPO_WIDE_ROWS = 50
 
-function where(f: Finding, rel: PathMap): string {
-  return f.file ? code(fileLine(rel(f.file), f.line)) : ''
+function where(finding: Finding, rel: PathMap): string {
+  return finding.file ? code(fileLine(rel(finding.file), finding.line)) : ''
 }
 
-function sentence(v: Validation): string {
+function sentence(validation: Validation): string {
   // A violation of no package (a registration file that does not read, an entry naming no
   // package) fails the repository, not a subpackage.
-  const ofPackages = v.violations.filter((x) => x.package)
+  const ofPackages = validation.violations.filter((x) => x.package)
   const failing = new Set(ofPackages.map((x) => x.package)).size
-  const repoWide = v.violations.length - ofPackages.length
+  const repoWide = validation.violations.length - ofPackages.length
   const extras = [
-    v.suppressed.length ? `${v.suppressed.length} suppressed` : '',
-    v.warnings.length ? plural(v.warnings.length, 'warning') : ''
+    validation.suppressed.length ? `${validation.suppressed.length} suppressed` : '',
+    validation.warnings.length ? plural(validation.warnings.length, 'warning') : ''
   ].filter(Boolean)
   const tail = extras.length ? ` (${extras.join(', ')})` : ''
-  if (!v.violations.length)
-    return `all ${plural(v.packages.length, 'subpackage')} keep the structure contract${tail}`
+  if (!validation.violations.length)
+    return `all ${plural(validation.packages.length, 'subpackage')} keep the structure contract${tail}`
   if (!failing)
-    return `${plural(repoWide, 'repository-wide violation')}; all ${plural(v.packages.length, 'subpackage')} keep the structure contract${tail}`
+    return `${plural(repoWide, 'repository-wide violation')}; all ${plural(validation.packages.length, 'subpackage')} keep the structure contract${tail}`
   const more = repoWide ? ` and ${repoWide} repository-wide` : ''
-  return `${plural(v.violations.length, 'violation')} in ${failing} of ${plural(v.packages.length, 'subpackage')}${more}${tail}`
+  return `${plural(validation.violations.length, 'violation')} in ${failing} of ${plural(validation.packages.length, 'subpackage')}${more}${tail}`
 }
 
 /**
@@ -108,56 +108,62 @@ function sentence(v: Validation): string {
  * to the workspace, like the annotations, so they match the checkout (and are clickable from the
  * folder the CLI ran in); with `path: .` that is the repository root.
  */
-export function buildResult(repo: RepoBase, v: Validation, workspace?: string): ActionResult {
+export function buildResult(
+  repo: RepoBase,
+  validation: Validation,
+  workspace?: string
+): ActionResult {
   const rel = workspacePaths(workspace, repo.root)
   const result = emptyResult()
   result.root = repo.root
-  result.findings = [...v.violations, ...v.warnings]
-  const summary = sentence(v)
-  const violations = v.violations.map((f) => toViolation(f, rel))
+  result.findings = [...validation.violations, ...validation.warnings]
+  const summary = sentence(validation)
+  const violations = validation.violations.map((f) => toViolation(f, rel))
   result.outputs = {
     violations: encodeViolations(violations),
-    ok: v.violations.length === 0,
-    count: v.violations.length,
+    ok: validation.violations.length === 0,
+    count: validation.violations.length,
     summary
   }
-  if (v.violations.length) result.failure = `validate-structure: ${summary}`
-  result.log.push(`validate-structure: ${v.violations.length ? 'FAIL' : 'PASS'}: ${summary}`)
-  result.summary = renderSummary(repo, v, summary, rel)
+  if (validation.violations.length) result.failure = `validate-structure: ${summary}`
+  result.log.push(
+    `validate-structure: ${validation.violations.length ? 'FAIL' : 'PASS'}: ${summary}`
+  )
+  result.summary = renderSummary(repo, validation, summary, rel)
   return result
 }
 
 function renderSummary(
   repo: RepoBase,
-  v: Validation,
+  validation: Validation,
   summary: string,
   rel: PathMap = (x) => x,
   budget = SUMMARY_TABLE_BUDGET
 ): string {
   const byPkg = new Map<string, Finding[]>()
-  for (const f of v.violations) {
+  for (const f of validation.violations) {
     const list = byPkg.get(f.package ?? '') ?? []
     list.push(f)
     byPkg.set(f.package ?? '', list)
   }
   const md = new Markdown()
     .heading('validate-structure')
-    .para(`**${v.violations.length ? 'FAIL' : 'PASS'}**: ${summary}.`)
+    .para(`**${validation.violations.length ? 'FAIL' : 'PASS'}**: ${summary}.`)
   repoWideViolations(md, byPkg.get('') ?? [], rel)
-  packageTable(md, v.packages, byPkg, rel, budget)
-  if (v.suppressed.length)
+  packageTable(md, validation.packages, byPkg, rel, budget)
+  if (validation.suppressed.length)
     md.heading('Suppressed', 3).table(
       ['package', 'rule', 'reason', 'silenced'],
-      v.suppressed.map((s) => [
+      validation.suppressed.map((s) => [
         code(s.package ?? ''),
         label(s.code ?? ''),
         s.reason,
         `${s.message} ${where(s, rel)}`.trim()
       ])
     )
-  if (v.warnings.length)
+  if (validation.warnings.length)
     md.heading('Warnings', 3).list(
-      v.warnings.map((w) =>
+      validation.warnings.map((w) =>
         [where(w, rel), w.code ? `**${label(w.code)}**` : '', w.message].filter(Boolean).join(' ')
       )
     )

@@ -17,8 +17,8 @@ export interface UpstreamOptions {
 }
 
 /** `[project].dependencies`, `[project.optional-dependencies].test`, `[dependency-groups].dev`. */
-function groupLabel(d: DependencyEntry): string {
-  return `[${d.table.join('.')}].${d.key}`
+function groupLabel(dependency: DependencyEntry): string {
+  return `[${dependency.table.join('.')}].${dependency.key}`
 }
 
 /** The rule-6 message for a problem (the benchmark generator's `expect` strings match these). */
@@ -42,14 +42,21 @@ function problemMessage(name: string, got: string, problem: UpstreamProblem): st
  * upstream requirements) is below `minimum_upstream_version`, on the line of the requirement that
  * sets it. An unbounded floor gets no warning: that requirement is already a CA106/CA107 error.
  */
-export function checkUpstream(p: PyProject, pkg: string, o: UpstreamOptions): Finding[] {
-  const name = `\`${o.upstream}\``
-  const deps = upstreamDependencies(p, o.upstream)
+export function checkUpstream(
+  pyproject: PyProject,
+  pkg: string,
+  options: UpstreamOptions
+): Finding[] {
+  const name = `\`${options.upstream}\``
+  const deps = upstreamDependencies(pyproject, options.upstream)
   // The line is looked up only for a finding: most requirements are fine.
-  const where = (d: DependencyEntry) => ({
+  const where = (dependency: DependencyEntry) => ({
     package: pkg,
-    file: p.file,
-    line: dependencyLine(p, d) ?? p.lines.find(d.table, d.key) ?? p.lines.find(d.table)
+    file: pyproject.file,
+    line:
+      dependencyLine(pyproject, dependency) ??
+      pyproject.lines.find(dependency.table, dependency.key) ??
+      pyproject.lines.find(dependency.table)
   })
   const got = (d: DependencyEntry) => `(got ${JSON.stringify(d.raw)} in ${groupLabel(d)})`
   const out: Finding[] = []
@@ -63,13 +70,13 @@ export function checkUpstream(p: PyProject, pkg: string, o: UpstreamOptions): Fi
       ...where(d)
     })
   }
-  if (o.minimum) {
+  if (options.minimum) {
     const f = lowestFloor(deps)
-    if (f?.floor != null && versionLt(f.floor, o.minimum))
+    if (f?.floor != null && versionLt(f.floor, options.minimum))
       out.push({
         severity: 'warning',
         code: 'CA201',
-        message: `${name} floor ${f.floor} is below minimum_upstream_version ${o.minimum} ${got(f.entry)}`,
+        message: `${name} floor ${f.floor} is below minimum_upstream_version ${options.minimum} ${got(f.entry)}`,
         ...where(f.entry)
       })
   }

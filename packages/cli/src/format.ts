@@ -18,28 +18,36 @@ export interface Printed {
 /** In text, an output longer than this is cut: `--format json` is the way to read it whole. */
 const TEXT_OUTPUT_LIMIT = 240
 
-export function printRun(action: string, format: 'text' | 'json', r: BundleRunResult): Printed {
+export function printRun(
+  action: string,
+  format: 'text' | 'json',
+  result: BundleRunResult
+): Printed {
   if (format === 'json') {
     return {
-      stdout: JSON.stringify(outputsAsJson(r.outputs), null, 2) + '\n',
-      stderr: diagnostics(r.annotations, r)
+      stdout: JSON.stringify(outputsAsJson(result.outputs), null, 2) + '\n',
+      stderr: diagnostics(result.annotations, result)
     }
   }
-  const lead = action === 'validate-structure' ? violationList(r) : undefined
-  const summary = markdownToText(r.summary)
-  const sections = [lead?.text, summary, outputsText(r.outputs)].filter((s) => s)
+  const lead = action === 'validate-structure' ? violationList(result) : undefined
+  const summary = markdownToText(result.summary)
+  const sections = [lead?.text, summary, outputsText(result.outputs)].filter((s) => s)
   return {
     stdout: sections.length ? sections.join('\n\n') + '\n' : '',
     stderr: diagnostics(
-      r.annotations.filter((a) => !lead?.shown.includes(a)),
-      r
+      result.annotations.filter((a) => !lead?.shown.includes(a)),
+      result
     )
   }
 }
 
 /** The text the CLI prints on stdout (`contribs-actions <action> --path DIR`). */
-export function formatResult(action: string, format: 'text' | 'json', r: BundleRunResult): string {
-  return printRun(action, format, r).stdout
+export function formatResult(
+  action: string,
+  format: 'text' | 'json',
+  result: BundleRunResult
+): string {
+  return printRun(action, format, result).stdout
 }
 
 /**
@@ -80,9 +88,9 @@ function outputsText(outputs: Record<string, string>): string {
  * message`), the form linters print and tools such as editors read. The violations are its error
  * annotations, so those are not repeated on stderr.
  */
-function violationList(r: BundleRunResult): { text: string; shown: Annotation[] } | undefined {
-  if (r.outputs.violations === undefined) return undefined
-  const violations = JSON.parse(r.outputs.violations) as Violation[]
+function violationList(result: BundleRunResult): { text: string; shown: Annotation[] } | undefined {
+  if (result.outputs.violations === undefined) return undefined
+  const violations = JSON.parse(result.outputs.violations) as Violation[]
   const lines = [
     violations.length
       ? `FAIL (${violations.length} violation${violations.length === 1 ? '' : 's'})`
@@ -97,17 +105,17 @@ function violationList(r: BundleRunResult): { text: string; shown: Annotation[] 
     )
   return {
     text: lines.join('\n'),
-    shown: r.annotations.filter((a) => a.level === 'error' && a.file)
+    shown: result.annotations.filter((a) => a.level === 'error' && a.file)
   }
 }
 
 /** Annotations as compilers print them (`file:line: warning: message`), then a failed run's stderr. */
-function diagnostics(annotations: Annotation[], r: BundleRunResult): string {
+function diagnostics(annotations: Annotation[], result: BundleRunResult): string {
   const lines = annotations.map((a) => `${where(a)}${a.level}: ${a.message}`)
-  if (r.exitCode !== 0 && r.stderr.trim()) lines.push(r.stderr.trimEnd())
+  if (result.exitCode !== 0 && result.stderr.trim()) lines.push(result.stderr.trimEnd())
   return lines.length ? lines.join('\n') + '\n' : ''
 }
 
-function where(a: { file?: string; line?: number }): string {
-  return a.file ? `${a.file}${a.line ? `:${a.line}` : ''}: ` : ''
+function where(place: { file?: string; line?: number }): string {
+  return place.file ? `${place.file}${place.line ? `:${place.line}` : ''}: ` : ''
 }

@@ -86,16 +86,16 @@ function readEvent(args: CliArgs): unknown {
 }
 
 // `contribs-actions ... | head` closes the pipe early; that is the reader's choice, not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-  throw e
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
 })
 
 // exitCode, not exit(): exit() may cut off output still being written to a pipe.
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
-  (e: Error) => {
-    process.stderr.write(`contribs-actions: ${e.message}\n`)
+  (error: Error) => {
+    process.stderr.write(`contribs-actions: ${error.message}\n`)
     process.exitCode = 1
   }
 )

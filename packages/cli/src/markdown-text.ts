@@ -12,31 +12,31 @@ function blocks(tokens: Token[]): string[] {
   return tokens.map(block).filter((text) => text.trim() !== '')
 }
 
-function block(t: Token): string {
-  switch (t.type) {
+function block(token: Token): string {
+  switch (token.type) {
     case 'heading':
     case 'paragraph':
-      return inline(t.tokens ?? [])
+      return inline(token.tokens ?? [])
     case 'text':
-      return t.tokens ? inline(t.tokens) : decodeEntities(t.text)
+      return token.tokens ? inline(token.tokens) : decodeEntities(token.text)
     case 'code':
-      return t.text
+      return token.text
     case 'table':
-      return table(t as Tokens.Table)
+      return table(token as Tokens.Table)
     case 'list':
-      return list(t as Tokens.List)
+      return list(token as Tokens.List)
     case 'blockquote':
-      return indent(blocks(t.tokens ?? []).join('\n\n'), '  ')
+      return indent(blocks(token.tokens ?? []).join('\n\n'), '  ')
     case 'html':
       // `<details><summary>Changed files (1)</summary>` keeps its title; `</details>` goes.
-      return htmlToText(t.text).trim()
+      return htmlToText(token.text).trim()
     case 'hr':
       return '---'
     case 'space':
     case 'def':
       return ''
     default:
-      return t.raw
+      return token.raw
   }
 }
 
@@ -70,11 +70,11 @@ function inline(tokens: Token[]): string {
     .join('')
 }
 
-function list(t: Tokens.List): string {
-  const first = typeof t.start === 'number' ? t.start : 1
-  return t.items
+function list(listToken: Tokens.List): string {
+  const first = typeof listToken.start === 'number' ? listToken.start : 1
+  return listToken.items
     .map((item, i) => {
-      const marker = t.ordered ? `${first + i}. ` : '- '
+      const marker = listToken.ordered ? `${first + i}. ` : '- '
       const text = blocks(item.tokens).join(item.loose ? '\n\n' : '\n')
       return marker + indent(text, ' '.repeat(marker.length)).trimStart()
     })
@@ -82,14 +82,16 @@ function list(t: Tokens.List): string {
 }
 
 /** Columns padded to their widest cell (emoji count double); a `<br>` in a cell starts a line. */
-function table(t: Tokens.Table): string {
-  const rows = [t.header, ...t.rows].map((row) => row.map((c) => inline(c.tokens).split('\n')))
-  const widths = t.header.map((_, col) =>
+function table(tableToken: Tokens.Table): string {
+  const rows = [tableToken.header, ...tableToken.rows].map((row) =>
+    row.map((c) => inline(c.tokens).split('\n'))
+  )
+  const widths = tableToken.header.map((_, col) =>
     Math.max(...rows.flatMap((row) => (row[col] ?? []).map((line) => stringWidth(line))))
   )
   const pad = (text: string, col: number) => {
     const gap = ' '.repeat(Math.max(0, widths[col] - stringWidth(text)))
-    return t.align[col] === 'right' ? gap + text : text + gap
+    return tableToken.align[col] === 'right' ? gap + text : text + gap
   }
   const render = (row: string[][]) => {
     const height = Math.max(...row.map((cell) => cell.length))

@@ -54,12 +54,12 @@ export class RateLimits {
   }
 }
 
-export function rateHeaders(b: RateBucket, resource: RateResource): Record<string, string> {
+export function rateHeaders(bucket: RateBucket, resource: RateResource): Record<string, string> {
   return {
-    'x-ratelimit-limit': String(b.limit),
-    'x-ratelimit-remaining': String(Math.max(0, b.limit - b.used)),
-    'x-ratelimit-used': String(b.used),
-    'x-ratelimit-reset': String(b.reset),
+    'x-ratelimit-limit': String(bucket.limit),
+    'x-ratelimit-remaining': String(Math.max(0, bucket.limit - bucket.used)),
+    'x-ratelimit-used': String(bucket.used),
+    'x-ratelimit-reset': String(bucket.reset),
     'x-ratelimit-resource': resource
   }
 }

@@ -29,8 +29,8 @@ export function milestonesFor(days: readonly number[]): Milestone[] {
 }
 
 /** The name of a milestone in outputs and logs, e.g. `day-7-reminder`. */
-export function milestoneAction(m: Milestone): string {
-  return `day-${m.day}-${m.kind === 'archive' ? 'archived' : m.kind}`
+export function milestoneAction(milestone: Milestone): string {
+  return `day-${milestone.day}-${milestone.kind === 'archive' ? 'archived' : milestone.kind}`
 }
 
 /** A label episode: one application of the label, identified by its `labeled` event. */
@@ -142,9 +142,13 @@ export function ageDays(since: string, nowMs: number, pauses: readonly Pause[] =
  * clock after the label was applied, each pause pushing it back by its length. Infinity when a
  * pause still on stops the clock before it is reached.
  */
-export function dueAt(episode: Episode, m: Milestone, pauses: readonly Pause[] = []): number {
+export function dueAt(
+  episode: Episode,
+  milestone: Milestone,
+  pauses: readonly Pause[] = []
+): number {
   let cursor = Date.parse(episode.since)
-  let left = m.day * DAY_MS
+  let left = milestone.day * DAY_MS
   const ordered = [...pauses].sort((a, b) => Date.parse(a.since) - Date.parse(b.since))
   for (const p of ordered) {
     const start = Date.parse(p.since)

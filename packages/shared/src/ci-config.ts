@@ -38,25 +38,25 @@ export interface CiConfigResult {
  * Returns whether the table is there.
  */
 export function readCiTable(
-  p: PyProject,
+  pyproject: PyProject,
   table: string,
   config: CiConfig,
   findings: Finding[]
 ): boolean {
   const tablePath = ['tool', table, 'ci']
-  const ci = getTable(p.data, tablePath)
+  const ci = getTable(pyproject.data, tablePath)
   if (!ci) {
-    const raw = getTable(p.data, ['tool', table])?.ci
+    const raw = getTable(pyproject.data, ['tool', table])?.ci
     if (raw !== undefined)
       findings.push({
         severity: 'error',
         message: `[tool.${table}] ci must be a table (got ${JSON.stringify(raw)})`,
-        file: p.file,
-        line: p.lines.find(['tool', table], 'ci')
+        file: pyproject.file,
+        line: pyproject.lines.find(['tool', table], 'ci')
       })
     return false
   }
-  const src = { file: p.file, lines: p.lines, table: tablePath }
+  const src = { file: pyproject.file, lines: pyproject.lines, table: tablePath }
   const { values, findings: typeFindings, unknown } = readFields(ci, CI_FIELDS, src)
   findings.push(...typeFindings)
   Object.assign(config, values)
@@ -65,8 +65,8 @@ export function readCiTable(
     findings.push({
       severity: 'warning',
       message: `unknown key [${tablePath.join('.')}] ${key}: passed through in \`config\`, not used by the suite`,
-      file: p.file,
-      line: p.lines.find(tablePath, key)
+      file: pyproject.file,
+      line: pyproject.lines.find(tablePath, key)
     })
   }
   return true
@@ -79,18 +79,18 @@ export function readCiTable(
  * that out (a caller that only wants the settings and their errors, such as discover's legs).
  */
 export function readCiConfig(
-  p: PyProject,
+  pyproject: PyProject,
   settings: Settings,
   packageDir?: string,
   checks: { requiresPython: boolean } = { requiresPython: true }
 ): CiConfigResult {
   const config: CiConfig = { ...settings.ci, python_versions: [...settings.ci.python_versions] }
   const own: Finding[] = []
-  const present = readCiTable(p, settings.table, config, own)
+  const present = readCiTable(pyproject, settings.table, config, own)
   const pkg = packageDir ? { package: packageDir } : {}
   const findings = own.map((f) => ({ ...f, ...pkg }))
   if (!checks.requiresPython) return { config, findings, present }
-  return { config, findings: crossCheck(p, config, settings, findings, pkg), present }
+  return { config, findings: crossCheck(pyproject, config, settings, findings, pkg), present }
 }
 
 const SERIES = /^(\d+)\.(\d+)$/
@@ -102,8 +102,8 @@ const FLOOR_ONLY = /^\s*>=\s*(\d+)\.(\d+)\s*$/
  * `>=A.B` fits exactly when (X, Y) >= (A, B), since `X.Y.999` is then in range and otherwise
  * no `X.Y.*` is. Undefined for any other form.
  */
-function fitsFloor(v: string, requires: string): boolean | undefined {
-  const s = SERIES.exec(v)
+function fitsFloor(series: string, requires: string): boolean | undefined {
+  const s = SERIES.exec(series)
   const f = FLOOR_ONLY.exec(requires)
   if (!s || !f) return undefined
   const [x, y, a, b] = [s[1], s[2], f[1], f[2]].map(Number)
@@ -116,13 +116,13 @@ function fitsFloor(v: string, requires: string): boolean | undefined {
  * range on every call (it was most of readCiConfig's time over 5,000 packages).
  */
 const seriesFits = new Map<string, boolean>()
-function fitsSeries(v: string, requires: string): boolean {
-  const key = `${v}\u0000${requires}`
+function fitsSeries(series: string, requires: string): boolean {
+  const key = `${series}\u0000${requires}`
   let fits = seriesFits.get(key)
   if (fits === undefined) {
     fits =
-      fitsFloor(v, requires) ??
-      [`${v}.0`, `${v}.999`].some((candidate) => {
+      fitsFloor(series, requires) ??
+      [`${series}.0`, `${series}.999`].some((candidate) => {
         try {
           return satisfies(candidate, requires)
         } catch {
@@ -135,13 +135,13 @@ function fitsSeries(v: string, requires: string): boolean {
 }
 
 function crossCheck(
-  p: PyProject,
+  pyproject: PyProject,
   config: CiConfig,
   settings: Settings,
   findings: Finding[],
   pkg: { package?: string }
 ): Finding[] {
-  const project = getTable(p.data, ['project'])
+  const project = getTable(pyproject.data, ['project'])
   const requires = project?.['requires-python']
   if (typeof requires !== 'string' || requires.trim() === '') return findings
   for (const v of config.python_versions) {
@@ -149,10 +149,10 @@ function crossCheck(
       findings.push({
         severity: 'warning',
         message: `python_versions has "${v}", outside requires-python "${requires}"`,
-        file: p.file,
+        file: pyproject.file,
         line:
-          p.lines.find(['tool', settings.table, 'ci'], 'python_versions') ??
-          p.lines.find(['project'], 'requires-python'),
+          pyproject.lines.find(['tool', settings.table, 'ci'], 'python_versions') ??
+          pyproject.lines.find(['project'], 'requires-python'),
         ...pkg
       })
     }

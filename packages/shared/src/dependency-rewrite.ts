@@ -93,20 +93,20 @@ function arrayStrings(
 }
 
 /** One past the closing delimiter of the TOML string starting at `i`. */
-function stringEnd(text: string, i: number): number {
-  const q = text[i]
+function stringEnd(text: string, from: number): number {
+  const q = text[from]
   const escapes = q === '"'
-  if (text.startsWith(q.repeat(3), i)) {
-    i += 3
-    while (i < text.length && !text.startsWith(q.repeat(3), i))
-      i += escapes && text[i] === '\\' ? 2 : 1
-    i += 3
-    while (text[i] === q) i++
-    return i
+  if (text.startsWith(q.repeat(3), from)) {
+    from += 3
+    while (from < text.length && !text.startsWith(q.repeat(3), from))
+      from += escapes && text[from] === '\\' ? 2 : 1
+    from += 3
+    while (text[from] === q) from++
+    return from
   }
-  i++
-  while (i < text.length && text[i] !== q) i += escapes && text[i] === '\\' ? 2 : 1
-  return i + 1
+  from++
+  while (from < text.length && text[from] !== q) from += escapes && text[from] === '\\' ? 2 : 1
+  return from + 1
 }
 
 /**

@@ -34,6 +34,6 @@ export class UserError extends Error {
   }
 }
 
-export function isUserError(e: unknown): e is UserError {
-  return e instanceof UserError
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError
 }

@@ -17,7 +17,7 @@ export function fileLine(file: string, line?: number): string {
 }
 
 /** `file:line: message`, the form used in logs and CLI text. */
-export function formatFinding(f: Finding): string {
-  const where = f.file ? `${fileLine(f.file, f.line)}: ` : ''
-  return `${where}${f.code ? `${f.code} ` : ''}${f.message}`
+export function formatFinding(finding: Finding): string {
+  const where = finding.file ? `${fileLine(finding.file, finding.line)}: ` : ''
+  return `${where}${finding.code ? `${finding.code} ` : ''}${finding.message}`
 }

@@ -19,9 +19,9 @@ export function isBranchName(name: string): boolean {
  * Whether `p` is a folder path inside the repository: relative, `/`-separated, with no empty,
  * `.` or `..` component (GitHub's trees refuse them, and `..` would leave the folder).
  */
-export function isRepoFolder(p: string): boolean {
-  if (!p || p.startsWith('/') || p.includes('\\') || hasControl(p)) return false
-  return p
+export function isRepoFolder(path: string): boolean {
+  if (!path || path.startsWith('/') || path.includes('\\') || hasControl(path)) return false
+  return path
     .replace(/\/+$/, '')
     .split('/')
     .every((part) => part !== '' && part !== '.' && part !== '..')

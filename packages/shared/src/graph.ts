@@ -123,8 +123,8 @@ export function dependsOnPackage(
 }
 
 /** The repository-relative folder a `[tool.uv.sources]` path of the package `dir` points at. */
-export function uvFolder(dir: string, p: string): string {
-  return path.posix.normalize(path.posix.join(dir, p.replace(/\\/g, '/'))).replace(/\/+$/, '')
+export function uvFolder(dir: string, source: string): string {
+  return path.posix.normalize(path.posix.join(dir, source.replace(/\\/g, '/'))).replace(/\/+$/, '')
 }
 
 /** Sibling dependencies between subpackages, keyed by folder name. */

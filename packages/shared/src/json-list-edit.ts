@@ -24,37 +24,37 @@ export interface TextList {
 
 const WS = /[ \t\r\n]/
 
-function skipWs(text: string, i: number): number {
-  while (i < text.length && WS.test(text[i])) i++
-  return i
+function skipWs(text: string, from: number): number {
+  while (from < text.length && WS.test(text[from])) from++
+  return from
 }
 
 /** One past the end of the JSON value starting at `i` (valid JSON assumed). */
-function valueEnd(text: string, i: number): number {
-  const c = text[i]
+function valueEnd(text: string, from: number): number {
+  const c = text[from]
   if (c === '"') {
-    i++
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1
-    return i + 1
+    from++
+    while (from < text.length && text[from] !== '"') from += text[from] === '\\' ? 2 : 1
+    return from + 1
   }
   if (c === '[' || c === '{') {
     let depth = 0
-    for (; i < text.length; i++) {
-      const d = text[i]
+    for (; from < text.length; from++) {
+      const d = text[from]
       if (d === '"') {
-        i = valueEnd(text, i) - 1
+        from = valueEnd(text, from) - 1
         continue
       }
       if (d === '[' || d === '{') depth++
       else if (d === ']' || d === '}') {
         depth--
-        if (depth === 0) return i + 1
+        if (depth === 0) return from + 1
       }
     }
-    return i
+    return from
   }
-  while (i < text.length && !/[\s,\]}]/.test(text[i])) i++
-  return i
+  while (from < text.length && !/[\s,\]}]/.test(text[from])) from++
+  return from
 }
 
 /** The items of the list at `open` (its `[`). */

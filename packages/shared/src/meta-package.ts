@@ -58,11 +58,11 @@ interface Extra {
 }
 
 /** Skips spaces, newlines and comments inside a TOML array. */
-function skipFiller(text: string, i: number): number {
+function skipFiller(text: string, from: number): number {
   for (;;) {
-    while (i < text.length && /\s/.test(text[i])) i++
-    if (text[i] !== '#') return i
-    while (i < text.length && text[i] !== '\n') i++
+    while (from < text.length && /\s/.test(text[from])) from++
+    if (text[from] !== '#') return from
+    while (from < text.length && text[from] !== '\n') from++
   }
 }
 

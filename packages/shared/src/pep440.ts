@@ -14,27 +14,27 @@ import {
 const PLAIN_RELEASE = /^\d+(?:\.\d+)*$/
 
 /** As the library's valid(): the version when it is PEP 440, else null. */
-export function validVersion(v: string): string | null {
-  return PLAIN_RELEASE.test(v) ? v : libraryValid(v)
+export function validVersion(version: string): string | null {
+  return PLAIN_RELEASE.test(version) ? version : libraryValid(version)
 }
 
 /**
  * The normalized form of a PEP 440 version (`1.0.0-RC.1` -> `1.0.0rc1`, `v1.2` -> `1.2`), as
  * wheel and sdist file names carry it; undefined when it is not a version.
  */
-export function canonicalVersion(v: string): string | undefined {
-  if (PLAIN_RELEASE.test(v))
-    return v
+export function canonicalVersion(version: string): string | undefined {
+  if (PLAIN_RELEASE.test(version))
+    return version
       .split('.')
       .map((d) => d.replace(/^0+(?=\d)/, ''))
       .join('.')
-  return libraryClean(v) ?? undefined
+  return libraryClean(version) ?? undefined
 }
 
 /** Whether a version is a pre-release (`a`, `b`, `rc` or `.dev`); a plain release never is. */
-export function isPreRelease(v: string): boolean {
-  if (PLAIN_RELEASE.test(v)) return false
-  return libraryExplain(v)?.is_prerelease ?? false
+export function isPreRelease(version: string): boolean {
+  if (PLAIN_RELEASE.test(version)) return false
+  return libraryExplain(version)?.is_prerelease ?? false
 }
 
 /** As the library's lt(): whether a sorts before b. */

@@ -37,9 +37,12 @@ function pyprojectFromData(text: string, file: string, data: TomlTable): PyProje
   }
 }
 
-export function asTable(v: unknown): TomlTable | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
-    ? (v as TomlTable)
+export function asTable(value: unknown): TomlTable | undefined {
+  return value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !(value instanceof Date)
+    ? (value as TomlTable)
     : undefined
 }
 
@@ -80,7 +83,7 @@ export interface DependencyEntry {
  * name is wanted).
  */
 export function dependencyEntries(
-  p: PyProject,
+  pyproject: PyProject,
   only?: (raw: string) => boolean
 ): DependencyEntry[] {
   const out: DependencyEntry[] = []
@@ -103,11 +106,11 @@ export function dependencyEntries(
   const addAll = (table: string[], role: DependencyEntry['role'], arrays: unknown) => {
     for (const [k, v] of Object.entries(asTable(arrays) ?? {})) add(table, k, role, v)
   }
-  const project = asTable(p.data.project)
+  const project = asTable(pyproject.data.project)
   if (project) add(['project'], 'dependencies', 'dependencies', project.dependencies)
   addAll(['project', 'optional-dependencies'], 'extra', project?.['optional-dependencies'])
-  addAll(['dependency-groups'], 'group', p.data['dependency-groups'])
-  for (const [hook, config] of inlineHooks(p)) {
+  addAll(['dependency-groups'], 'group', pyproject.data['dependency-groups'])
+  for (const [hook, config] of inlineHooks(pyproject)) {
     const table = [...HATCH_HOOKS, hook]
     add(table, 'dependencies', 'dependencies', config.dependencies)
     addAll([...table, 'optional-dependencies'], 'extra', config['optional-dependencies'])
@@ -125,9 +128,9 @@ const HATCH_HOOKS = ['tool', 'hatch', 'metadata', 'hooks']
 const REQUIREMENTS_TXT_HOOK = 'requirements_txt'
 
 /** The metadata hooks whose arrays hold PEP 508 strings inline, by hook name. */
-function inlineHooks(p: PyProject): [string, TomlTable][] {
+function inlineHooks(pyproject: PyProject): [string, TomlTable][] {
   const out: [string, TomlTable][] = []
-  for (const [hook, v] of Object.entries(getTable(p.data, HATCH_HOOKS) ?? {})) {
+  for (const [hook, v] of Object.entries(getTable(pyproject.data, HATCH_HOOKS) ?? {})) {
     const config = asTable(v)
     if (config && hook !== REQUIREMENTS_TXT_HOOK) out.push([hook, config])
   }
@@ -144,26 +147,26 @@ const DYNAMIC_DEPENDENCY_FIELDS = ['dependencies', 'optional-dependencies'] as c
  * only there is not seen by the dependency graph or discover, so each such field is a warning on
  * its `dynamic` line rather than a silent gap.
  */
-export function unreadDependencies(p: PyProject, pkg?: string): Finding[] {
-  const project = asTable(p.data.project)
+export function unreadDependencies(pyproject: PyProject, pkg?: string): Finding[] {
+  const project = asTable(pyproject.data.project)
   const dynamic = Array.isArray(project?.dynamic) ? project.dynamic : []
   const out: Finding[] = []
   for (const field of DYNAMIC_DEPENDENCY_FIELDS) {
     if (!dynamic.includes(field)) continue
-    const hooks = Object.entries(getTable(p.data, HATCH_HOOKS) ?? {})
+    const hooks = Object.entries(getTable(pyproject.data, HATCH_HOOKS) ?? {})
     const inline = (config: TomlTable) =>
       field === 'dependencies'
         ? Array.isArray(config.dependencies)
         : asTable(config['optional-dependencies']) !== undefined
-    const readable = inlineHooks(p).some(([, config]) => inline(config))
+    const readable = inlineHooks(pyproject).some(([, config]) => inline(config))
     if (readable) continue
     out.push({
       severity: 'warning',
       code: 'CA205',
       package: pkg,
       message: `[project].dynamic lists "${field}" and ${whereDynamic(hooks)}: sibling dependencies declared there are not seen, so this package does not run when such a sibling changes (name the sibling in [dependency-groups] or [tool.uv.sources] as well to make it seen)`,
-      file: p.file,
-      line: p.lines.find(['project'], 'dynamic', field)
+      file: pyproject.file,
+      line: pyproject.lines.find(['project'], 'dynamic', field)
     })
   }
   return out
@@ -183,8 +186,8 @@ function whereDynamic(hooks: [string, unknown][]): string {
  * document (build settings, other tools' tables) then dies young instead of being carried
  * through every garbage collection. A reader of another table must be added here.
  */
-export function dependenciesAndCiOnly(p: PyProject, table: string): PyProject {
-  const tool = asTable(p.data.tool)
+export function dependenciesAndCiOnly(pyproject: PyProject, table: string): PyProject {
+  const tool = asTable(pyproject.data.tool)
   const hatch = asTable(tool?.hatch)
   const uv = asTable(tool?.uv)
   const keptTool: TomlTable = {}
@@ -193,14 +196,14 @@ export function dependenciesAndCiOnly(p: PyProject, table: string): PyProject {
   if (tool?.[table] !== undefined) keptTool[table] = tool[table]
   const data: TomlTable = {}
   for (const key of ['project', 'dependency-groups'])
-    if (p.data[key] !== undefined) data[key] = p.data[key]
+    if (pyproject.data[key] !== undefined) data[key] = pyproject.data[key]
   if (tool !== undefined) data.tool = keptTool
-  return { ...p, data }
+  return { ...pyproject, data }
 }
 
 /** `[tool.uv.sources]` entries that point at a local path (`{ path = "../x" }`). */
-export function uvSourcePaths(p: PyProject): { name: string; path: string }[] {
-  const sources = getTable(p.data, ['tool', 'uv', 'sources'])
+export function uvSourcePaths(pyproject: PyProject): { name: string; path: string }[] {
+  const sources = getTable(pyproject.data, ['tool', 'uv', 'sources'])
   const out: { name: string; path: string }[] = []
   for (const [name, v] of Object.entries(sources ?? {})) {
     const t = asTable(v)
@@ -210,6 +213,9 @@ export function uvSourcePaths(p: PyProject): { name: string; path: string }[] {
 }
 
 /** The line of a dependency string, for annotations. */
-export function dependencyLine(p: PyProject, d: DependencyEntry): number | undefined {
-  return p.lines.find(d.table, d.key, d.raw)
+export function dependencyLine(
+  pyproject: PyProject,
+  dependency: DependencyEntry
+): number | undefined {
+  return pyproject.lines.find(dependency.table, dependency.key, dependency.raw)
 }

@@ -417,14 +417,14 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
  * For a lead byte: the length of its sequence and the range its second byte must be in (Unicode
  * table 3-7); length 0 for a byte that cannot start a sequence.
  */
-function utf8Lead(b: number): [number, number, number] {
-  if (b >= 0xc2 && b <= 0xdf) return [2, 0x80, 0xbf]
-  if (b === 0xe0) return [3, 0xa0, 0xbf]
-  if (b === 0xed) return [3, 0x80, 0x9f] // no surrogates
-  if (b >= 0xe1 && b <= 0xef) return [3, 0x80, 0xbf]
-  if (b === 0xf0) return [4, 0x90, 0xbf]
-  if (b >= 0xf1 && b <= 0xf3) return [4, 0x80, 0xbf]
-  if (b === 0xf4) return [4, 0x80, 0x8f] // nothing above U+10FFFF
+function utf8Lead(byte: number): [number, number, number] {
+  if (byte >= 0xc2 && byte <= 0xdf) return [2, 0x80, 0xbf]
+  if (byte === 0xe0) return [3, 0xa0, 0xbf]
+  if (byte === 0xed) return [3, 0x80, 0x9f] // no surrogates
+  if (byte >= 0xe1 && byte <= 0xef) return [3, 0x80, 0xbf]
+  if (byte === 0xf0) return [4, 0x90, 0xbf]
+  if (byte >= 0xf1 && byte <= 0xf3) return [4, 0x80, 0xbf]
+  if (byte === 0xf4) return [4, 0x80, 0x8f] // nothing above U+10FFFF
   return [0, 0, 0]
 }
 

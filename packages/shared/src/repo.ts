@@ -119,8 +119,8 @@ export function parseGrandfather(text: string, file: string): Grandfather {
 }
 
 /** Whether a root-relative path is, or is under, a grandfathered path. */
-export function isGrandfathered(g: Grandfather, rel: string): boolean {
-  return g.paths.some((p) => rel === p || rel.startsWith(`${p}/`))
+export function isGrandfathered(grandfather: Grandfather, rel: string): boolean {
+  return grandfather.paths.some((p) => rel === p || rel.startsWith(`${p}/`))
 }
 
 /**

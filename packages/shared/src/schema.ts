@@ -54,49 +54,50 @@ function describe(spec: FieldSpec): string {
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v)
 
 /** Checks one value against its spec; returns the value or undefined when it does not fit. */
-export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined {
+export function checkValue(spec: FieldSpec, value: unknown): FieldValue | undefined {
   switch (spec.type) {
     case 'bool':
-      return typeof v === 'boolean' ? v : undefined
+      return typeof value === 'boolean' ? value : undefined
     case 'int':
       // smol-toml gives bigint only for integers beyond 2^53; those are out of every range we have.
-      return isInt(v) &&
-        (spec.min === undefined || v >= spec.min) &&
-        (spec.max === undefined || v <= spec.max)
-        ? v
+      return isInt(value) &&
+        (spec.min === undefined || value >= spec.min) &&
+        (spec.max === undefined || value <= spec.max)
+        ? value
         : undefined
     case 'string':
-      return typeof v === 'string' &&
-        (!spec.pattern || spec.pattern.test(v)) &&
-        (!spec.valid || spec.valid(v))
-        ? v
+      return typeof value === 'string' &&
+        (!spec.pattern || spec.pattern.test(value)) &&
+        (!spec.valid || spec.valid(value))
+        ? value
         : undefined
     case 'string[]':
-      return Array.isArray(v) &&
-        (!spec.nonEmpty || v.length > 0) &&
-        v.every((x) => typeof x === 'string' && (!spec.itemPattern || spec.itemPattern.test(x)))
-        ? (v as string[])
+      return Array.isArray(value) &&
+        (!spec.nonEmpty || value.length > 0) &&
+        value.every((x) => typeof x === 'string' && (!spec.itemPattern || spec.itemPattern.test(x)))
+        ? (value as string[])
         : undefined
     case 'int[]':
-      return Array.isArray(v) &&
-        (!spec.nonEmpty || v.length > 0) &&
-        v.every(
+      return Array.isArray(value) &&
+        (!spec.nonEmpty || value.length > 0) &&
+        value.every(
           (x) =>
             isInt(x) &&
             (spec.min === undefined || x >= spec.min) &&
             (spec.max === undefined || x <= spec.max)
         ) &&
-        (!spec.increasing || v.every((x: number, i) => i === 0 || x > (v[i - 1] as number)))
-        ? (v as number[])
+        (!spec.increasing || value.every((x: number, i) => i === 0 || x > (value[i - 1] as number)))
+        ? (value as number[])
         : undefined
     case 'args':
-      return typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
-        ? (v as string | string[])
+      return typeof value === 'string' ||
+        (Array.isArray(value) && value.every((x) => typeof x === 'string'))
+        ? (value as string | string[])
         : undefined
     case 'bool-or-string':
-      return typeof v === 'boolean' ||
-        (typeof v === 'string' && (!spec.pattern || spec.pattern.test(v)))
-        ? v
+      return typeof value === 'boolean' ||
+        (typeof value === 'string' && (!spec.pattern || spec.pattern.test(value)))
+        ? value
         : undefined
   }
 }
@@ -105,13 +106,13 @@ export function checkValue(spec: FieldSpec, v: unknown): FieldValue | undefined 
  * A TOML value as a message quotes it, in TOML's spelling where JSON has none: bigints, dates,
  * and `inf`, `-inf` and `nan`, which JSON would show as `null`.
  */
-export function showTomlValue(v: unknown): string {
-  if (typeof v === 'bigint') return v.toString()
-  if (v instanceof Date) return v.toISOString()
-  if (typeof v === 'number' && !Number.isFinite(v))
-    return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf'
-  if (Array.isArray(v)) return `[${v.map(showTomlValue).join(',')}]`
-  return JSON.stringify(v)
+export function showTomlValue(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString()
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf'
+  if (Array.isArray(value)) return `[${value.map(showTomlValue).join(',')}]`
+  return JSON.stringify(value)
 }
 
 /**

@@ -1,8 +1,8 @@
 // Small helpers over strings that every action needs, defined once.
 
 /** `1 violation`, `3 violations`; `many` for a noun whose plural is not `<one>s`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
 }
 
 /**
@@ -24,8 +24,8 @@ export function sortByCodePoint(list: string[]): string[] {
 }
 
 /** `s` with every character a regular expression gives a meaning escaped, to match it literally. */
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 /**

@@ -14,9 +14,9 @@ import { dependencyEntries, type DependencyEntry, type PyProject } from './pypro
  * PEP 508 it is read from the leading name, so `mellea >= 0.5 <1` is still a broken requirement
  * on `mellea` rather than no requirement at all.
  */
-export function dependencyKey(d: DependencyEntry): string | undefined {
-  if (d.requirement) return d.requirement.key
-  const name = leadingName(d.raw)
+export function dependencyKey(dependency: DependencyEntry): string | undefined {
+  if (dependency.requirement) return dependency.requirement.key
+  const name = leadingName(dependency.raw)
   return name === undefined ? undefined : normalizeName(name)
 }
 
@@ -26,7 +26,7 @@ export function dependencyKey(d: DependencyEntry): string | undefined {
  * PEP 503-normalised, so `Mellea` is the upstream and `mellea-tools` is not; the word in
  * keywords or a description is not a dependency.
  */
-export function upstreamDependencies(p: PyProject, upstream: string): DependencyEntry[] {
+export function upstreamDependencies(pyproject: PyProject, upstream: string): DependencyEntry[] {
   const key = normalizeName(upstream)
   // A string whose leading name is another distribution cannot be on the upstream, parsed or
   // not (dependencyKey reads that same name): it is left unparsed.
@@ -34,7 +34,7 @@ export function upstreamDependencies(p: PyProject, upstream: string): Dependency
     const name = leadingName(raw)
     return name !== undefined && normalizeName(name) === key
   }
-  return dependencyEntries(p, mayBeUpstream).filter((d) => dependencyKey(d) === key)
+  return dependencyEntries(pyproject, mayBeUpstream).filter((d) => dependencyKey(d) === key)
 }
 
 export interface UpstreamProblem {
@@ -46,9 +46,12 @@ export interface UpstreamProblem {
 }
 
 /** Wildcards (`==0.6.*`) are PEP 440 only after `==` and `!=`; `===` compares arbitrary strings. */
-function clauseVersionOk(s: Specifier): boolean {
-  if (s.op === '===') return true
-  const v = s.op === '==' || s.op === '!=' ? s.version.replace(/\.\*$/, '') : s.version
+function clauseVersionOk(specifier: Specifier): boolean {
+  if (specifier.op === '===') return true
+  const v =
+    specifier.op === '==' || specifier.op === '!='
+      ? specifier.version.replace(/\.\*$/, '')
+      : specifier.version
   return valid(v) !== null
 }
 
@@ -59,11 +62,13 @@ function clauseVersionOk(s: Specifier): boolean {
  * is not PEP 440, which pip refuses) are problems. Undefined when the requirement is fine; such a
  * requirement always has a lower bound (see `lowerBound`).
  */
-export function upstreamProblem(d: DependencyEntry): UpstreamProblem | undefined {
-  const r = d.requirement
+export function upstreamProblem(dependency: DependencyEntry): UpstreamProblem | undefined {
+  const r = dependency.requirement
   if (!r) {
-    const prefix = `invalid PEP 508 requirement ${JSON.stringify(d.raw)}: `
-    const detail = d.error?.startsWith(prefix) ? d.error.slice(prefix.length) : d.error
+    const prefix = `invalid PEP 508 requirement ${JSON.stringify(dependency.raw)}: `
+    const detail = dependency.error?.startsWith(prefix)
+      ? dependency.error.slice(prefix.length)
+      : dependency.error
     return { code: 'CA106', kind: 'invalid', detail }
   }
   if (r.url !== undefined) return { code: 'CA107', kind: 'url' }
@@ -125,6 +130,6 @@ export function lowestFloor(entries: readonly DependencyEntry[]): UpstreamFloor 
 }
 
 /** The floor of `p` on `upstream` (see `lowestFloor`); undefined when it does not depend on it. */
-export function upstreamFloor(p: PyProject, upstream: string): UpstreamFloor | undefined {
-  return lowestFloor(upstreamDependencies(p, upstream))
+export function upstreamFloor(pyproject: PyProject, upstream: string): UpstreamFloor | undefined {
+  return lowestFloor(upstreamDependencies(pyproject, upstream))
 }

@@ -23,7 +23,7 @@ const CONTEXTS = [
   'runner'
 ]
 
-function statusFunctions(s: JobStatus): FunctionDefinition[] {
+function statusFunctions(jobStatus: JobStatus): FunctionDefinition[] {
   const fn = (name: string, value: boolean): FunctionDefinition => ({
     name,
     minArgs: 0,
@@ -32,15 +32,15 @@ function statusFunctions(s: JobStatus): FunctionDefinition[] {
   })
   return [
     fn('always', true),
-    fn('success', s.status === 'success'),
-    fn('failure', s.status === 'failure'),
-    fn('cancelled', s.status === 'cancelled')
+    fn('success', jobStatus.status === 'success'),
+    fn('failure', jobStatus.status === 'failure'),
+    fn('cancelled', jobStatus.status === 'cancelled')
   ]
 }
 
-function evalOne(expr: string, context: object, s: JobStatus): unknown {
+function evalOne(expr: string, context: object, status: JobStatus): unknown {
   const lexed = new Lexer(expr).lex()
-  const funcs = statusFunctions(s)
+  const funcs = statusFunctions(status)
   const ast = new Parser(lexed.tokens, CONTEXTS, funcs).parse()
   const ctx = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary
   const result = new Evaluator(
@@ -72,8 +72,8 @@ export function evaluate(
 }
 
 /** GitHub's truthiness for an `if:` result. */
-export function truthy(v: unknown): boolean {
-  return !(v === null || v === false || v === 0 || v === '' || Number.isNaN(v))
+export function truthy(value: unknown): boolean {
+  return !(value === null || value === false || value === 0 || value === '' || Number.isNaN(value))
 }
 
 /** A job's `if:` (absent means success()). */

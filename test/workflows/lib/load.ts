@@ -48,8 +48,8 @@ export function loadWorkflows(dirs: string[] = WORKFLOW_DIRS): Workflow[] {
   return out
 }
 
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
+export function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** `file:line` of the key (or list item) at `at`, or of the nearest parent that exists. */
@@ -111,9 +111,9 @@ export function ourActionName(uses: string): string | undefined {
 }
 
 /** Every string inside a value (expressions can sit anywhere: `if`, `with`, `env`, matrix). */
-export function strings(v: Json | undefined): string[] {
-  if (typeof v === 'string') return [v]
-  if (Array.isArray(v)) return v.flatMap(strings)
-  if (isObj(v)) return Object.values(v).flatMap(strings)
+export function strings(json: Json | undefined): string[] {
+  if (typeof json === 'string') return [json]
+  if (Array.isArray(json)) return json.flatMap(strings)
+  if (isObj(json)) return Object.values(json).flatMap(strings)
   return []
 }

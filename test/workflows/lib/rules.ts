@@ -64,17 +64,17 @@ export const SCOPES = [
 const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 }
 
 /** A `permissions:` value as a full map, or a string saying why it is not one. */
-export function normalizePermissions(v: Json | undefined): Permissions | string {
+export function normalizePermissions(json: Json | undefined): Permissions | string {
   const all = (level: Level): Permissions =>
     Object.fromEntries(
       SCOPES.map((s) => [s, s === 'id-token' && level === 'read' ? 'none' : level])
     )
-  if (v === 'read-all') return all('read')
-  if (v === 'write-all') return all('write')
-  if (!isObj(v))
-    return `permissions must be a map, read-all or write-all (got ${JSON.stringify(v)})`
+  if (json === 'read-all') return all('read')
+  if (json === 'write-all') return all('write')
+  if (!isObj(json))
+    return `permissions must be a map, read-all or write-all (got ${JSON.stringify(json)})`
   const out = all('none')
-  for (const [scope, level] of Object.entries(v)) {
+  for (const [scope, level] of Object.entries(json)) {
     if (!(SCOPES as readonly string[]).includes(scope)) return `unknown permission ${scope}`
     if (level !== 'read' && level !== 'write' && level !== 'none')
       return `permission ${scope} must be read, write or none (got ${JSON.stringify(level)})`
@@ -121,8 +121,8 @@ export function explicitPermissions(wf: Workflow): Finding[] {
 /** The most any part of a reusable workflow asks for: its top level and every job. */
 export function requiredPermissions(wf: Workflow): Permissions {
   const need = normalizePermissions({}) as Permissions
-  const add = (v: Json | undefined) => {
-    const p = normalizePermissions(v)
+  const add = (json: Json | undefined) => {
+    const p = normalizePermissions(json)
     if (typeof p === 'string') return
     for (const [s, l] of Object.entries(p)) if (RANK[l] > RANK[need[s]]) need[s] = l
   }
@@ -236,12 +236,12 @@ export function writerJobs(wf: Workflow): string[] {
     .map(([id]) => id)
 }
 
-function concurrencyProblem(v: Json | undefined): string | undefined {
-  if (v === undefined) return 'no concurrency group'
-  if (typeof v === 'string') return v.trim() ? undefined : 'an empty concurrency group'
-  if (!isObj(v) || typeof v.group !== 'string' || !v.group.trim())
+function concurrencyProblem(json: Json | undefined): string | undefined {
+  if (json === undefined) return 'no concurrency group'
+  if (typeof json === 'string') return json.trim() ? undefined : 'an empty concurrency group'
+  if (!isObj(json) || typeof json.group !== 'string' || !json.group.trim())
     return 'concurrency without a group'
-  if (v['cancel-in-progress'] !== undefined && v['cancel-in-progress'] !== false)
+  if (json['cancel-in-progress'] !== undefined && json['cancel-in-progress'] !== false)
     return 'cancel-in-progress would stop a run half-way through its writes'
   return undefined
 }

@@ -67,9 +67,9 @@ function matchSegments(template: string[], raw: string[]): Record<string, string
   return params
 }
 
-function safeDecode(s: string): string | undefined {
+function safeDecode(text: string): string | undefined {
   try {
-    return decodeURIComponent(s)
+    return decodeURIComponent(text)
   } catch {
     return undefined
   }

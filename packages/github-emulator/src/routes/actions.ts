@@ -17,32 +17,32 @@ function latestAttempt(run: Run): number {
   return run.jobs.reduce((m, j) => Math.max(m, j.attempt), 1)
 }
 
-function jobJson(ctx: Ctx, run: Run, j: Job): Record<string, unknown> {
+function jobJson(ctx: Ctx, run: Run, job: Job): Record<string, unknown> {
   const api = repoApi(ctx.core, ctx.repo)
   return {
-    id: j.id,
+    id: job.id,
     run_id: run.id,
     workflow_name: run.name,
     head_branch: run.headBranch,
     run_url: `${api}/actions/runs/${run.id}`,
-    run_attempt: j.attempt,
-    node_id: nodeId('repo', `job:${j.id}`),
+    run_attempt: job.attempt,
+    node_id: nodeId('repo', `job:${job.id}`),
     head_sha: run.headSha,
-    url: `${api}/actions/jobs/${j.id}`,
-    html_url: `${repoHtml(ctx.repo)}/actions/runs/${run.id}/job/${j.id}`,
-    status: j.status,
-    conclusion: j.conclusion ?? null,
-    created_at: j.startedAt,
-    started_at: j.startedAt,
-    completed_at: j.completedAt,
-    name: j.name,
-    steps: j.steps,
-    check_run_url: `${api}/check-runs/${j.id}`,
-    labels: j.labels,
-    runner_id: j.status === 'queued' ? null : 1,
-    runner_name: j.status === 'queued' ? null : 'GitHub Actions 1',
-    runner_group_id: j.status === 'queued' ? null : 2,
-    runner_group_name: j.status === 'queued' ? null : 'GitHub Actions'
+    url: `${api}/actions/jobs/${job.id}`,
+    html_url: `${repoHtml(ctx.repo)}/actions/runs/${run.id}/job/${job.id}`,
+    status: job.status,
+    conclusion: job.conclusion ?? null,
+    created_at: job.startedAt,
+    started_at: job.startedAt,
+    completed_at: job.completedAt,
+    name: job.name,
+    steps: job.steps,
+    check_run_url: `${api}/check-runs/${job.id}`,
+    labels: job.labels,
+    runner_id: job.status === 'queued' ? null : 1,
+    runner_name: job.status === 'queued' ? null : 'GitHub Actions 1',
+    runner_group_id: job.status === 'queued' ? null : 2,
+    runner_group_name: job.status === 'queued' ? null : 'GitHub Actions'
   }
 }
 

@@ -8,8 +8,8 @@ import { route, type Ctx, type Reply, type RouteDef } from './types.js'
 const BASE64 = /^[A-Za-z0-9+/=\r\n]*$/
 
 /** The path without its outer slashes (GitHub ignores them); `.`/`..` components are a 422. */
-function normalizePath(p: string): string {
-  const path = p.replace(/^\/+|\/+$/g, '')
+function normalizePath(written: string): string {
+  const path = written.replace(/^\/+|\/+$/g, '')
   if (hasDotComponent(path)) throw new ApiError(422, 'path contains a malformed path component')
   return path
 }

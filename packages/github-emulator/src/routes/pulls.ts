@@ -19,20 +19,22 @@ function getPull(ctx: Ctx): Issue {
 }
 
 /** Live branch shas while open; the shas frozen at close/merge afterwards. */
-async function shasOf(ctx: Ctx, i: Issue): Promise<PullShas> {
-  const p = i.pull!
+async function shasOf(ctx: Ctx, issue: Issue): Promise<PullShas> {
+  const p = issue.pull!
   const git = ctx.repo.git
   const head =
-    p.headSha && i.state === 'closed' ? p.headSha : ((await liveHeadSha(ctx, i)) ?? p.headSha ?? '')
+    p.headSha && issue.state === 'closed'
+      ? p.headSha
+      : ((await liveHeadSha(ctx, issue)) ?? p.headSha ?? '')
   const base =
-    p.baseSha && i.state === 'closed'
+    p.baseSha && issue.state === 'closed'
       ? p.baseSha
       : ((await git.branchSha(p.base)) ?? p.baseSha ?? '')
   return { head, base }
 }
 
-async function fullJson(ctx: Ctx, i: Issue): Promise<Record<string, unknown>> {
-  const shas = await shasOf(ctx, i)
+async function fullJson(ctx: Ctx, issue: Issue): Promise<Record<string, unknown>> {
+  const shas = await shasOf(ctx, issue)
   const git = ctx.repo.git
   const ok = shas.head !== '' && shas.base !== ''
   const stat = ok
@@ -40,22 +42,22 @@ async function fullJson(ctx: Ctx, i: Issue): Promise<Record<string, unknown>> {
     : { files: 0, additions: 0, deletions: 0 }
   const commits = ok ? await git.countAhead(shas.base, shas.head) : 0
   const mergeable =
-    ok && i.state === 'open' ? (await git.mergeTree(shas.base, shas.head)) !== null : null
-  return pullFull(ctx.core, ctx.repo, i, shas, { mergeable, commits, ...stat })
+    ok && issue.state === 'open' ? (await git.mergeTree(shas.base, shas.head)) !== null : null
+  return pullFull(ctx.core, ctx.repo, issue, shas, { mergeable, commits, ...stat })
 }
 
 /**
  * The head branch's sha now. A fork's branch is fetched into this repository as
  * `refs/pull/<number>/head` whenever it moved, so diffs and merges find its commits here.
  */
-async function liveHeadSha(ctx: Ctx, i: Issue): Promise<string | null> {
-  const p = i.pull!
+async function liveHeadSha(ctx: Ctx, issue: Issue): Promise<string | null> {
+  const p = issue.pull!
   if (!p.headRepo) return ctx.repo.git.branchSha(p.head)
   const [owner, name] = p.headRepo.split('/')
   const fork = ctx.core.repo(owner, name)
   const sha = fork ? await fork.git.branchSha(p.head) : null
   if (!fork || !sha) return null
-  const ref = `refs/pull/${i.number}/head`
+  const ref = `refs/pull/${issue.number}/head`
   if ((await ctx.repo.git.refSha(ref)) !== sha)
     await ctx.repo.git.fetchRef(fork.git.gitDir, `refs/heads/${p.head}`, ref)
   return sha
@@ -251,10 +253,10 @@ async function getOne(ctx: Ctx): Promise<Reply> {
   return { status: 200, body: await fullJson(ctx, getPull(ctx)) }
 }
 
-async function freeze(ctx: Ctx, i: Issue): Promise<void> {
-  const shas = await shasOf(ctx, i)
-  i.pull!.headSha = shas.head
-  i.pull!.baseSha = shas.base
+async function freeze(ctx: Ctx, issue: Issue): Promise<void> {
+  const shas = await shasOf(ctx, issue)
+  issue.pull!.headSha = shas.head
+  issue.pull!.baseSha = shas.base
 }
 
 /**

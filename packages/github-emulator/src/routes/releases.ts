@@ -53,11 +53,11 @@ const tagInUse = (): ApiError =>
  * Publishing a release whose tag does not exist creates the tag at `target_commitish` (a branch
  * or a commit sha; the default branch when omitted), as GitHub does. Drafts create no tag.
  */
-async function ensureTag(ctx: Ctx, r: Release): Promise<string[]> {
-  if (r.draft) return []
-  const ref = `refs/tags/${r.tagName}`
+async function ensureTag(ctx: Ctx, release: Release): Promise<string[]> {
+  if (release.draft) return []
+  const ref = `refs/tags/${release.tagName}`
   if (await ctx.repo.git.refSha(ref)) return []
-  const sha = await ctx.repo.git.resolveCommit(r.targetCommitish)
+  const sha = await ctx.repo.git.resolveCommit(release.targetCommitish)
   if (!sha)
     throw validationFailed({ resource: 'Release', code: 'invalid', field: 'target_commitish' })
   await ctx.repo.git.updateRef(ref, sha, null)

@@ -16,10 +16,10 @@ interface Query {
 }
 
 /** The subset of GitHub's issue search syntax our actions use (reference §6.30). */
-function parseQuery(q: string): Query {
+function parseQuery(query: string): Query {
   const out: Query = { repos: [], labels: [], notLabels: [], authors: [], fields: [], terms: [] }
   const re = /(-?)([a-z]+):"([^"]*)"|(-?)([a-z]+):(\S+)|"([^"]*)"|(\S+)/gi
-  for (const m of q.matchAll(re)) {
+  for (const m of query.matchAll(re)) {
     const neg = (m[1] ?? m[4] ?? '') === '-'
     const key = (m[2] ?? m[5])?.toLowerCase()
     const value = m[3] ?? m[6]
@@ -51,18 +51,20 @@ function visibleSnapshot(issue: Issue, now: number): SearchSnapshot | undefined 
   return undefined
 }
 
-function matches(q: Query, repo: RepoState, issue: Issue, s: SearchSnapshot): boolean {
-  if (q.repos.length > 0 && !q.repos.includes(repo.fullName.toLowerCase())) return false
-  if (q.kind === 'issue' && issue.pull) return false
-  if (q.kind === 'pr' && !issue.pull) return false
-  if (q.state && s.state !== q.state) return false
-  if (q.authors.length > 0 && !q.authors.includes(issue.user.toLowerCase())) return false
-  const labels = s.labels.map((l) => l.toLowerCase())
+function matches(query: Query, repo: RepoState, issue: Issue, snapshot: SearchSnapshot): boolean {
+  if (query.repos.length > 0 && !query.repos.includes(repo.fullName.toLowerCase())) return false
+  if (query.kind === 'issue' && issue.pull) return false
+  if (query.kind === 'pr' && !issue.pull) return false
+  if (query.state && snapshot.state !== query.state) return false
+  if (query.authors.length > 0 && !query.authors.includes(issue.user.toLowerCase())) return false
+  const labels = snapshot.labels.map((l) => l.toLowerCase())
   // `label:a,b` means a OR b; repeated `label:` qualifiers are ANDed.
-  if (!q.labels.every((l) => l.split(',').some((x) => labels.includes(x)))) return false
-  if (q.notLabels.some((l) => labels.includes(l))) return false
-  const haystack = q.fields.map((f) => (f === 'title' ? s.title : s.body).toLowerCase())
-  return q.terms.every((t) => haystack.some((h) => h.includes(t)))
+  if (!query.labels.every((l) => l.split(',').some((x) => labels.includes(x)))) return false
+  if (query.notLabels.some((l) => labels.includes(l))) return false
+  const haystack = query.fields.map((f) =>
+    (f === 'title' ? snapshot.title : snapshot.body).toLowerCase()
+  )
+  return query.terms.every((t) => haystack.some((h) => h.includes(t)))
 }
 
 function searchIssues(ctx: Ctx): Reply {

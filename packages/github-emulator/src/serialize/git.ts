@@ -35,18 +35,22 @@ const UNSIGNED = {
   verified_at: null
 }
 
-export function gitCommit(core: Core, repo: RepoState, c: CommitInfo): Record<string, unknown> {
+export function gitCommit(
+  core: Core,
+  repo: RepoState,
+  commit: CommitInfo
+): Record<string, unknown> {
   const api = repoApi(core, repo)
   return {
-    sha: c.sha,
-    node_id: nodeId('repo', `commit:${c.sha}`),
-    url: `${api}/git/commits/${c.sha}`,
-    html_url: `${repoHtml(repo)}/commit/${c.sha}`,
-    author: c.author,
-    committer: c.committer,
-    tree: { sha: c.tree, url: `${api}/git/trees/${c.tree}` },
-    message: c.message.replace(/\n$/, ''),
-    parents: c.parents.map((p) => ({
+    sha: commit.sha,
+    node_id: nodeId('repo', `commit:${commit.sha}`),
+    url: `${api}/git/commits/${commit.sha}`,
+    html_url: `${repoHtml(repo)}/commit/${commit.sha}`,
+    author: commit.author,
+    committer: commit.committer,
+    tree: { sha: commit.tree, url: `${api}/git/trees/${commit.tree}` },
+    message: commit.message.replace(/\n$/, ''),
+    parents: commit.parents.map((p) => ({
       sha: p,
       url: `${api}/git/commits/${p}`,
       html_url: `${repoHtml(repo)}/commit/${p}`
@@ -56,27 +60,27 @@ export function gitCommit(core: Core, repo: RepoState, c: CommitInfo): Record<st
 }
 
 /** The `commit` schema (branches API): a REST commit wrapping the git commit. */
-export function restCommit(core: Core, repo: RepoState, c: CommitInfo): Record<string, unknown> {
+export function restCommit(core: Core, repo: RepoState, info: CommitInfo): Record<string, unknown> {
   const api = repoApi(core, repo)
   const html = repoHtml(repo)
   return {
-    sha: c.sha,
-    node_id: nodeId('repo', `commit:${c.sha}`),
-    url: `${api}/commits/${c.sha}`,
-    html_url: `${html}/commit/${c.sha}`,
-    comments_url: `${api}/commits/${c.sha}/comments`,
+    sha: info.sha,
+    node_id: nodeId('repo', `commit:${info.sha}`),
+    url: `${api}/commits/${info.sha}`,
+    html_url: `${html}/commit/${info.sha}`,
+    comments_url: `${api}/commits/${info.sha}/comments`,
     commit: {
-      url: `${api}/git/commits/${c.sha}`,
-      author: c.author,
-      committer: c.committer,
-      message: c.message.replace(/\n$/, ''),
+      url: `${api}/git/commits/${info.sha}`,
+      author: info.author,
+      committer: info.committer,
+      message: info.message.replace(/\n$/, ''),
       comment_count: 0,
-      tree: { sha: c.tree, url: `${api}/git/trees/${c.tree}` },
+      tree: { sha: info.tree, url: `${api}/git/trees/${info.tree}` },
       verification: UNSIGNED
     },
     author: null,
     committer: null,
-    parents: c.parents.map((p) => ({
+    parents: info.parents.map((p) => ({
       sha: p,
       url: `${api}/commits/${p}`,
       html_url: `${html}/commit/${p}`
@@ -84,14 +88,19 @@ export function restCommit(core: Core, repo: RepoState, c: CommitInfo): Record<s
   }
 }
 
-function treeEntry(core: Core, repo: RepoState, e: TreeEntry): Record<string, unknown> {
+function treeEntry(core: Core, repo: RepoState, entry: TreeEntry): Record<string, unknown> {
   const api = repoApi(core, repo)
-  const out: Record<string, unknown> = { path: e.path, mode: e.mode, type: e.type, sha: e.sha }
-  if (e.type === 'blob') {
-    out.size = e.size ?? 0
-    out.url = `${api}/git/blobs/${e.sha}`
-  } else if (e.type === 'tree') {
-    out.url = `${api}/git/trees/${e.sha}`
+  const out: Record<string, unknown> = {
+    path: entry.path,
+    mode: entry.mode,
+    type: entry.type,
+    sha: entry.sha
+  }
+  if (entry.type === 'blob') {
+    out.size = entry.size ?? 0
+    out.url = `${api}/git/blobs/${entry.sha}`
+  } else if (entry.type === 'tree') {
+    out.url = `${api}/git/trees/${entry.sha}`
   }
   return out
 }
@@ -114,28 +123,28 @@ export function gitTree(
 export function contentEntry(
   core: Core,
   repo: RepoState,
-  e: TreeEntry,
+  entry: TreeEntry,
   ref: string
 ): Record<string, unknown> {
   const api = repoApi(core, repo)
-  const p = encodePath(e.path)
-  const name = e.path.split('/').pop() ?? e.path
+  const p = encodePath(entry.path)
+  const name = entry.path.split('/').pop() ?? entry.path
   const type =
-    e.type === 'tree'
+    entry.type === 'tree'
       ? 'dir'
-      : e.type === 'commit'
+      : entry.type === 'commit'
         ? 'submodule'
-        : e.mode === '120000'
+        : entry.mode === '120000'
           ? 'symlink'
           : 'file'
   const self = `${api}/contents/${p}?ref=${encodeURIComponent(ref)}`
-  const git = type === 'dir' ? `${api}/git/trees/${e.sha}` : `${api}/git/blobs/${e.sha}`
+  const git = type === 'dir' ? `${api}/git/trees/${entry.sha}` : `${api}/git/blobs/${entry.sha}`
   const html = `${repoHtml(repo)}/${type === 'dir' ? 'tree' : 'blob'}/${encodeURIComponent(ref)}/${p}`
   return {
     name,
-    path: e.path,
-    sha: e.sha,
-    size: type === 'dir' ? 0 : (e.size ?? 0),
+    path: entry.path,
+    sha: entry.sha,
+    size: type === 'dir' ? 0 : (entry.size ?? 0),
     url: self,
     html_url: html,
     git_url: git,
@@ -148,8 +157,12 @@ export function contentEntry(
   }
 }
 
-export function fileCommit(core: Core, repo: RepoState, c: CommitInfo): Record<string, unknown> {
+export function fileCommit(
+  core: Core,
+  repo: RepoState,
+  commit: CommitInfo
+): Record<string, unknown> {
   const { sha, node_id, url, html_url, author, committer, message, tree, parents, verification } =
-    gitCommit(core, repo, c)
+    gitCommit(core, repo, commit)
   return { sha, node_id, url, html_url, author, committer, message, tree, parents, verification }
 }

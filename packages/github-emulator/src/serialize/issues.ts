@@ -5,15 +5,15 @@ import { integration } from './apps.js'
 import { simpleUser } from './users.js'
 import { repoApi, repoHtml } from './urls.js'
 
-export function label(core: Core, repo: RepoState, l: Label): Record<string, unknown> {
+export function label(core: Core, repo: RepoState, record: Label): Record<string, unknown> {
   return {
-    id: l.id,
-    node_id: l.nodeId,
-    url: `${repoApi(core, repo)}/labels/${encodeURIComponent(l.name)}`,
-    name: l.name,
-    color: l.color,
-    default: l.default,
-    description: l.description
+    id: record.id,
+    node_id: record.nodeId,
+    url: `${repoApi(core, repo)}/labels/${encodeURIComponent(record.name)}`,
+    name: record.name,
+    color: record.color,
+    default: record.default,
+    description: record.description
   }
 }
 
@@ -30,10 +30,10 @@ export function authorAssociation(core: Core, repo: RepoState, login: string): s
   return 'NONE'
 }
 
-export function issue(core: Core, repo: RepoState, i: Issue): Record<string, unknown> {
-  const api = `${repoApi(core, repo)}/issues/${i.number}`
-  const html = `${repoHtml(repo)}/${i.pull ? 'pull' : 'issues'}/${i.number}`
-  const comments = repo.comments.filter((c) => c.issueNumber === i.number).length
+export function issue(core: Core, repo: RepoState, record: Issue): Record<string, unknown> {
+  const api = `${repoApi(core, repo)}/issues/${record.number}`
+  const html = `${repoHtml(repo)}/${record.pull ? 'pull' : 'issues'}/${record.number}`
+  const comments = repo.comments.filter((c) => c.issueNumber === record.number).length
   const out: Record<string, unknown> = {
     url: api,
     repository_url: repoApi(core, repo),
@@ -41,82 +41,87 @@ export function issue(core: Core, repo: RepoState, i: Issue): Record<string, unk
     comments_url: `${api}/comments`,
     events_url: `${api}/events`,
     html_url: html,
-    id: i.id,
-    node_id: i.nodeId,
-    number: i.number,
-    title: i.title,
-    user: simpleUser(core, i.user),
-    labels: issueLabels(core, repo, i),
-    state: i.state,
+    id: record.id,
+    node_id: record.nodeId,
+    number: record.number,
+    title: record.title,
+    user: simpleUser(core, record.user),
+    labels: issueLabels(core, repo, record),
+    state: record.state,
     locked: false,
-    assignee: i.assignees.length > 0 ? simpleUser(core, i.assignees[0]) : null,
-    assignees: i.assignees.map((a) => simpleUser(core, a)),
+    assignee: record.assignees.length > 0 ? simpleUser(core, record.assignees[0]) : null,
+    assignees: record.assignees.map((a) => simpleUser(core, a)),
     milestone: null,
     comments,
-    created_at: i.createdAt,
-    updated_at: i.updatedAt,
-    closed_at: i.closedAt,
-    author_association: authorAssociation(core, repo, i.user),
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    closed_at: record.closedAt,
+    author_association: authorAssociation(core, repo, record.user),
     active_lock_reason: null,
-    body: i.body,
-    closed_by: i.closedBy ? simpleUser(core, i.closedBy) : null,
+    body: record.body,
+    closed_by: record.closedBy ? simpleUser(core, record.closedBy) : null,
     timeline_url: `${api}/timeline`,
     performed_via_github_app: null,
-    state_reason: i.stateReason
+    state_reason: record.stateReason
   }
-  if (i.pull) {
-    const pulls = `${repoApi(core, repo)}/pulls/${i.number}`
-    out.draft = i.pull.draft
+  if (record.pull) {
+    const pulls = `${repoApi(core, repo)}/pulls/${record.number}`
+    out.draft = record.pull.draft
     out.pull_request = {
       url: pulls,
       html_url: html,
       diff_url: `${html}.diff`,
       patch_url: `${html}.patch`,
-      merged_at: i.pull.mergedAt
+      merged_at: record.pull.mergedAt
     }
   }
   return out
 }
 
-export function comment(core: Core, repo: RepoState, c: Comment): Record<string, unknown> {
+export function comment(core: Core, repo: RepoState, record: Comment): Record<string, unknown> {
   const api = repoApi(core, repo)
-  const target = repo.issues.get(c.issueNumber)
+  const target = repo.issues.get(record.issueNumber)
   return {
-    id: c.id,
-    node_id: c.nodeId,
-    url: `${api}/issues/comments/${c.id}`,
-    html_url: `${repoHtml(repo)}/${target?.pull ? 'pull' : 'issues'}/${c.issueNumber}#issuecomment-${c.id}`,
-    body: c.body,
-    user: simpleUser(core, c.user),
-    created_at: c.createdAt,
-    updated_at: c.updatedAt,
-    issue_url: `${api}/issues/${c.issueNumber}`,
-    author_association: authorAssociation(core, repo, c.user),
+    id: record.id,
+    node_id: record.nodeId,
+    url: `${api}/issues/comments/${record.id}`,
+    html_url: `${repoHtml(repo)}/${target?.pull ? 'pull' : 'issues'}/${record.issueNumber}#issuecomment-${record.id}`,
+    body: record.body,
+    user: simpleUser(core, record.user),
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    issue_url: `${api}/issues/${record.issueNumber}`,
+    author_association: authorAssociation(core, repo, record.user),
     performed_via_github_app: null
   }
 }
 
-export function issueEvent(core: Core, repo: RepoState, e: IssueEvent): Record<string, unknown> {
+export function issueEvent(
+  core: Core,
+  repo: RepoState,
+  record: IssueEvent
+): Record<string, unknown> {
   const api = repoApi(core, repo)
   const out: Record<string, unknown> = {
-    id: e.id,
-    node_id: e.nodeId,
-    url: `${api}/issues/events/${e.id}`,
-    actor: simpleUser(core, e.actor),
-    event: e.event,
-    commit_id: e.commitId ?? null,
-    commit_url: e.commitId ? `${api}/commits/${e.commitId}` : null,
-    created_at: e.createdAt,
-    performed_via_github_app: e.tokenKind === 'app' ? integration(core, e.actor, repo.owner) : null
+    id: record.id,
+    node_id: record.nodeId,
+    url: `${api}/issues/events/${record.id}`,
+    actor: simpleUser(core, record.actor),
+    event: record.event,
+    commit_id: record.commitId ?? null,
+    commit_url: record.commitId ? `${api}/commits/${record.commitId}` : null,
+    created_at: record.createdAt,
+    performed_via_github_app:
+      record.tokenKind === 'app' ? integration(core, record.actor, repo.owner) : null
   }
-  if (e.label) out.label = { name: e.label.name, color: e.label.color }
-  if (e.assignee) {
-    out.assignee = simpleUser(core, e.assignee)
-    out.assigner = simpleUser(core, e.actor)
+  if (record.label) out.label = { name: record.label.name, color: record.label.color }
+  if (record.assignee) {
+    out.assignee = simpleUser(core, record.assignee)
+    out.assigner = simpleUser(core, record.actor)
   }
-  if (e.rename) out.rename = e.rename
-  if (e.event === 'closed' || e.event === 'reopened') {
-    out.state_reason = e.event === 'closed' ? 'completed' : 'reopened'
+  if (record.rename) out.rename = record.rename
+  if (record.event === 'closed' || record.event === 'reopened') {
+    out.state_reason = record.event === 'closed' ? 'completed' : 'reopened'
   }
   return out
 }

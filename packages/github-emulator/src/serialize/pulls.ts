@@ -78,13 +78,13 @@ export function teamFull(core: Core, org: string, slug: string): Record<string, 
 export function pullSimple(
   core: Core,
   repo: RepoState,
-  i: Issue,
+  record: Issue,
   shas: PullShas
 ): Record<string, unknown> {
-  const p = i.pull!
+  const p = record.pull!
   const api = repoApi(core, repo)
-  const self = `${api}/pulls/${i.number}`
-  const html = `${repoHtml(repo)}/pull/${i.number}`
+  const self = `${api}/pulls/${record.number}`
+  const html = `${repoHtml(repo)}/pull/${record.number}`
   const side = (ref: string, sha: string, at: RepoState = repo) => ({
     label: `${at.owner}:${ref}`,
     ref,
@@ -102,28 +102,28 @@ export function pullSimple(
     html_url: html,
     diff_url: `${html}.diff`,
     patch_url: `${html}.patch`,
-    issue_url: `${api}/issues/${i.number}`,
+    issue_url: `${api}/issues/${record.number}`,
     commits_url: `${self}/commits`,
     review_comments_url: `${self}/comments`,
     review_comment_url: `${api}/pulls/comments{/number}`,
-    comments_url: `${api}/issues/${i.number}/comments`,
+    comments_url: `${api}/issues/${record.number}/comments`,
     statuses_url: `${api}/statuses/${shas.head}`,
-    number: i.number,
-    state: i.state,
+    number: record.number,
+    state: record.state,
     locked: false,
-    title: i.title,
-    user: simpleUser(core, i.user),
-    body: i.body,
-    labels: issueLabels(core, repo, i),
+    title: record.title,
+    user: simpleUser(core, record.user),
+    body: record.body,
+    labels: issueLabels(core, repo, record),
     milestone: null,
     active_lock_reason: null,
-    created_at: i.createdAt,
-    updated_at: i.updatedAt,
-    closed_at: i.closedAt,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    closed_at: record.closedAt,
     merged_at: p.mergedAt,
     merge_commit_sha: p.mergeCommitSha,
-    assignee: i.assignees.length > 0 ? simpleUser(core, i.assignees[0]) : null,
-    assignees: i.assignees.map((a) => simpleUser(core, a)),
+    assignee: record.assignees.length > 0 ? simpleUser(core, record.assignees[0]) : null,
+    assignees: record.assignees.map((a) => simpleUser(core, a)),
     requested_reviewers: p.requestedReviewers.map((r) => simpleUser(core, r)),
     requested_teams: p.requestedTeams.map((t) => teamJson(core, repo.owner, t)),
     head: side(p.head, shas.head, headRepo),
@@ -131,14 +131,14 @@ export function pullSimple(
     _links: {
       self: { href: self },
       html: { href: html },
-      issue: { href: `${api}/issues/${i.number}` },
-      comments: { href: `${api}/issues/${i.number}/comments` },
+      issue: { href: `${api}/issues/${record.number}` },
+      comments: { href: `${api}/issues/${record.number}/comments` },
       review_comments: { href: `${self}/comments` },
       review_comment: { href: `${api}/pulls/comments{/number}` },
       commits: { href: `${self}/commits` },
       statuses: { href: `${api}/statuses/${shas.head}` }
     },
-    author_association: authorAssociation(core, repo, i.user),
+    author_association: authorAssociation(core, repo, record.user),
     auto_merge: null,
     draft: p.draft
   }
@@ -148,7 +148,7 @@ export function pullSimple(
 export function pullFull(
   core: Core,
   repo: RepoState,
-  i: Issue,
+  issue: Issue,
   shas: PullShas,
   extra: {
     mergeable: boolean | null
@@ -158,15 +158,15 @@ export function pullFull(
     files: number
   }
 ): Record<string, unknown> {
-  const p = i.pull!
+  const p = issue.pull!
   return {
-    ...pullSimple(core, repo, i, shas),
+    ...pullSimple(core, repo, issue, shas),
     merged: p.merged,
-    mergeable: i.state === 'open' ? extra.mergeable : null,
-    rebaseable: i.state === 'open' ? extra.mergeable : null,
-    mergeable_state: i.state !== 'open' ? 'unknown' : extra.mergeable ? 'clean' : 'dirty',
+    mergeable: issue.state === 'open' ? extra.mergeable : null,
+    rebaseable: issue.state === 'open' ? extra.mergeable : null,
+    mergeable_state: issue.state !== 'open' ? 'unknown' : extra.mergeable ? 'clean' : 'dirty',
     merged_by: p.mergedBy ? simpleUser(core, p.mergedBy) : null,
-    comments: repo.comments.filter((c) => c.issueNumber === i.number).length,
+    comments: repo.comments.filter((c) => c.issueNumber === issue.number).length,
     review_comments: 0,
     maintainer_can_modify: p.maintainerCanModify,
     commits: extra.commits,

@@ -30,31 +30,31 @@ export function releaseAsset(
 }
 
 /** `release`. A draft's html_url names it by id (`untagged-...` on GitHub), a published one by tag. */
-export function release(core: Core, repo: RepoState, r: Release): Record<string, unknown> {
-  const api = `${repoApi(core, repo)}/releases/${r.id}`
-  const tag = encodeURIComponent(r.tagName)
+export function release(core: Core, repo: RepoState, record: Release): Record<string, unknown> {
+  const api = `${repoApi(core, repo)}/releases/${record.id}`
+  const tag = encodeURIComponent(record.tagName)
   const uploads = `${core.uploadsUrl}/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.name)}`
   return {
     url: api,
     assets_url: `${api}/assets`,
-    upload_url: `${uploads}/releases/${r.id}/assets{?name,label}`,
-    html_url: r.draft
-      ? `${repoHtml(repo)}/releases/tag/untagged-${r.id}`
+    upload_url: `${uploads}/releases/${record.id}/assets{?name,label}`,
+    html_url: record.draft
+      ? `${repoHtml(repo)}/releases/tag/untagged-${record.id}`
       : `${repoHtml(repo)}/releases/tag/${tag}`,
-    id: r.id,
-    node_id: r.nodeId,
-    tag_name: r.tagName,
-    target_commitish: r.targetCommitish,
-    name: r.name,
-    body: r.body,
-    draft: r.draft,
-    prerelease: r.prerelease,
+    id: record.id,
+    node_id: record.nodeId,
+    tag_name: record.tagName,
+    target_commitish: record.targetCommitish,
+    name: record.name,
+    body: record.body,
+    draft: record.draft,
+    prerelease: record.prerelease,
     immutable: false,
-    created_at: r.createdAt,
-    published_at: r.publishedAt,
-    updated_at: r.updatedAt,
-    author: simpleUser(core, r.author),
-    assets: r.assets.map((a) => releaseAsset(core, repo, r, a)),
+    created_at: record.createdAt,
+    published_at: record.publishedAt,
+    updated_at: record.updatedAt,
+    author: simpleUser(core, record.author),
+    assets: record.assets.map((a) => releaseAsset(core, repo, record, a)),
     tarball_url: `${repoApi(core, repo)}/tarball/${tag}`,
     zipball_url: `${repoApi(core, repo)}/zipball/${tag}`
   }

@@ -96,14 +96,14 @@ export function commandLine(
 /** What escapeData rewrites; most log lines hold none, and then one test replaces three passes. */
 const DATA_SPECIALS = /[%\r\n]/
 
-function escapeData(s: unknown): string {
-  const text = toCommandValue(s)
+function escapeData(value: unknown): string {
+  const text = toCommandValue(value)
   if (!DATA_SPECIALS.test(text)) return text
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
 
-function escapeProperty(s: unknown): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
+function escapeProperty(value: unknown): string {
+  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
 function issueCommand(command: string, properties: Record<string, unknown>, message: unknown) {

@@ -42,13 +42,17 @@ export async function runAction(
   }
 }
 
-function fail(log: StepLogger, e: unknown): void {
+function fail(log: StepLogger, thrown: unknown): void {
   log.closeGroup()
-  if (isUserError(e) && e.file) {
+  if (isUserError(thrown) && thrown.file) {
     // One annotation, on the file and line.
-    core.error(e.describe(), { file: e.file, startLine: e.line, startColumn: e.column })
+    core.error(thrown.describe(), {
+      file: thrown.file,
+      startLine: thrown.line,
+      startColumn: thrown.column
+    })
     process.exitCode = 1
-  } else core.setFailed(failureLine(e, isDebug(process.env)))
+  } else core.setFailed(failureLine(thrown, isDebug(process.env)))
 }
 
 /** Debug logging is on: the runner sets RUNNER_DEBUG; ACTIONS_STEP_DEBUG is the switch users set. */
@@ -63,14 +67,14 @@ export function isDebug(env: NodeJS.ProcessEnv): boolean {
  * and message. The stack only with debug logging on, since a stack helps whoever fixes the bug
  * and buries the one line everybody else reads.
  */
-export function failureLine(e: unknown, debug: boolean): string {
-  if (isUserError(e)) return e.message
-  if (!(e instanceof Error)) return `unexpected error: ${String(e)}`
-  const stack = debug && e.stack ? `\n${e.stack}` : ''
-  if (isRequestFailure(e) || e instanceof TimeBudgetError)
-    return `GitHub call failed: ${describeApiError(e)}${stack}`
+export function failureLine(error: unknown, debug: boolean): string {
+  if (isUserError(error)) return error.message
+  if (!(error instanceof Error)) return `unexpected error: ${String(error)}`
+  const stack = debug && error.stack ? `\n${error.stack}` : ''
+  if (isRequestFailure(error) || error instanceof TimeBudgetError)
+    return `GitHub call failed: ${describeApiError(error)}${stack}`
   const hint = debug ? '' : ' (re-run with debug logging for the stack trace)'
-  return `unexpected error: ${debug && e.stack ? e.stack : `${e.name}: ${e.message}`}${hint}`
+  return `unexpected error: ${debug && error.stack ? error.stack : `${error.name}: ${error.message}`}${hint}`
 }
 
 /** Maps a repo-relative path to the workspace-relative one the runner needs for inline annotations. */
@@ -79,15 +83,17 @@ function workspacePath(workspace: string, root: string | undefined): (file: stri
     root ? path.relative(workspace, path.join(root, file)).split(path.sep).join('/') : file
 }
 
-function annotate(f: Finding, toWorkspace: (file: string) => string): void {
+function annotate(finding: Finding, toWorkspace: (file: string) => string): void {
   const props = {
-    file: f.file === undefined ? undefined : toWorkspace(f.file),
-    startLine: f.line,
-    startColumn: f.column,
-    title: f.code ? `${f.code}${f.package ? ` ${f.package}` : ''}` : f.package
+    file: finding.file === undefined ? undefined : toWorkspace(finding.file),
+    startLine: finding.line,
+    startColumn: finding.column,
+    title: finding.code
+      ? `${finding.code}${finding.package ? ` ${finding.package}` : ''}`
+      : finding.package
   }
-  if (f.severity === 'error') core.error(f.message, props)
-  else core.warning(f.message, props)
+  if (finding.severity === 'error') core.error(finding.message, props)
+  else core.warning(finding.message, props)
 }
 
 function writeSummary(md: string): void {

@@ -46,16 +46,16 @@ export class Markdown {
   }
 }
 
-export function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
+export function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-export function code(s: string): string {
-  return `\`${s.replace(/`/g, "'")}\``
+export function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``
 }
 
 /** GitHub rejects step summaries over 1 MiB; keep well under and say what was cut. */

@@ -18,14 +18,14 @@ interface RequestFailure {
 }
 
 /** The HTTP status of an octokit RequestError, or undefined for anything else. */
-export function statusOf(e: unknown): number | undefined {
-  const s = (e as { status?: unknown })?.status
+export function statusOf(error: unknown): number | undefined {
+  const s = (error as { status?: unknown })?.status
   return typeof s === 'number' ? s : undefined
 }
 
 /** A failed GitHub call (an answer with an error status, a dropped connection, a timeout). */
-export function isRequestFailure(e: unknown): boolean {
-  const f = e as RequestFailure | undefined
+export function isRequestFailure(error: unknown): boolean {
+  const f = error as RequestFailure | undefined
   return typeof f?.status === 'number' && typeof f.request?.method === 'string'
 }
 
@@ -48,16 +48,16 @@ export class TimeBudgetError extends Error {
  * action needs for the work at hand when that is more than the failed call needs (a state read
  * before a write: `contents: write`); by default it is taken from the call's route.
  */
-export function apiError(what: string, e: unknown, permission?: string): UserError {
-  return new UserError(`${what}: ${describeApiError(e, permission)}`)
+export function apiError(what: string, error: unknown, permission?: string): UserError {
+  return new UserError(`${what}: ${describeApiError(error, permission)}`)
 }
 
 /** The one line for a failed GitHub call: `GET /repos/o/r/...: HTTP 403 <message>; <what to check>`. */
-export function describeApiError(e: unknown, permission?: string): string {
-  if (e instanceof TimeBudgetError) return e.message
+export function describeApiError(error: unknown, permission?: string): string {
+  if (error instanceof TimeBudgetError) return error.message
   // Not a GitHub call (a bug, a UserError): its message as it is.
-  if (!isRequestFailure(e)) return (e as Error)?.message ?? String(e)
-  const f = e as RequestFailure
+  if (!isRequestFailure(error)) return (error as Error)?.message ?? String(error)
+  const f = error as RequestFailure
   const { method, url } = f.request as { method: string; url?: string }
   const prefix = `${callName(method, url ?? '')}: `
   const status = f.status as number
@@ -89,17 +89,17 @@ function pathOf(url: string): string {
   }
 }
 
-function networkReason(f: RequestFailure): string {
-  const cause = f.cause as { message?: string } | undefined
-  return f.message || cause?.message || 'connection failed'
+function networkReason(failure: RequestFailure): string {
+  const cause = failure.cause as { message?: string } | undefined
+  return failure.message || cause?.message || 'connection failed'
 }
 
 /**
  * GitHub's `message`, with its validation `errors` (422) spelled out; without the documentation
  * link octokit appends. An answer that is not GitHub's JSON (a proxy's HTML page) is cut short.
  */
-function githubMessage(f: RequestFailure): string {
-  const data = f.response?.data
+function githubMessage(failure: RequestFailure): string {
+  const data = failure.response?.data
   if (data && typeof data === 'object' && 'message' in data) {
     const { message, errors } = data as { message?: unknown; errors?: unknown }
     const details = Array.isArray(errors) ? errors.map(validationText).filter(Boolean) : []
@@ -108,16 +108,16 @@ function githubMessage(f: RequestFailure): string {
       .trim()
     return details.length ? `${text}: ${details.join('; ')}` : text
   }
-  const text = typeof data === 'string' && data ? data : (f.message ?? '')
+  const text = typeof data === 'string' && data ? data : (failure.message ?? '')
   const oneLine = text.replace(/ - https:\/\/docs\.github\.com\S*$/, '').replace(/\s+/g, ' ')
   return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine.trim()
 }
 
 /** One validation error of a 422: `{resource, field, code, message}` or a plain string. */
-function validationText(x: unknown): string {
-  if (typeof x === 'string') return x
-  if (!x || typeof x !== 'object') return ''
-  const { resource, field, code, message } = x as Record<string, unknown>
+function validationText(item: unknown): string {
+  if (typeof item === 'string') return item
+  if (!item || typeof item !== 'object') return ''
+  const { resource, field, code, message } = item as Record<string, unknown>
   const where = [resource, field].filter((p) => typeof p === 'string').join('.')
   const what = typeof message === 'string' ? message : typeof code === 'string' ? code : ''
   return [where, what].filter(Boolean).join(' ')
@@ -127,10 +127,10 @@ function validationText(x: unknown): string {
 function hintFor(
   status: number,
   message: string,
-  f: RequestFailure,
+  failure: RequestFailure,
   permission: string | undefined
 ): string {
-  const headers = f.response?.headers ?? {}
+  const headers = failure.response?.headers ?? {}
   if (status === 401) return 'the token is invalid or expired: check the `token` input'
   if (status === 403 || status === 429) {
     const rateHint = rateLimitHint(message, headers)
@@ -138,13 +138,14 @@ function hintFor(
   }
   if (status === 403) {
     const scope =
-      permission || permissionOf(f.request?.method ?? 'GET', pathOf(f.request?.url ?? ''))
+      permission ||
+      permissionOf(failure.request?.method ?? 'GET', pathOf(failure.request?.url ?? ''))
     if (/not accessible by integration/i.test(message) && scope)
       return `the token lacks ${scope}: grant it in the job's \`permissions:\` (or the GitHub App's repository permissions)`
     return 'the token is not allowed to do this: check its permissions and the repository settings'
   }
   if (status === 404) {
-    const repo = /^\/repos\/([^/]+\/[^/]+)/.exec(pathOf(f.request?.url ?? ''))?.[1]
+    const repo = /^\/repos\/([^/]+\/[^/]+)/.exec(pathOf(failure.request?.url ?? ''))?.[1]
     return repo
       ? `${repo}, or what the request names in it, does not exist or the token cannot see it: check the \`repository\` input and the token's access to it`
       : 'not found: check the names in the request'

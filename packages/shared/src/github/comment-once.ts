@@ -27,13 +27,13 @@ export interface IssueTarget {
  * whose create was lost (created, then 5xx or a dropped connection) is found and adopted.
  */
 export async function findMarkedComment(
-  t: IssueTarget,
+  target: IssueTarget,
   marker: string
 ): Promise<{ id: number; url: string } | undefined> {
-  const pages = t.octokit.paginate.iterator(t.octokit.rest.issues.listComments, {
-    owner: t.owner,
-    repo: t.repo,
-    issue_number: t.issue,
+  const pages = target.octokit.paginate.iterator(target.octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issue,
     per_page: 100
   })
   for await (const page of pages) {
@@ -61,20 +61,20 @@ export interface CommentOnce extends IssueTarget {
  * Posts a comment exactly once: found by its marker (when `lookFirst`, and after a POST whose
  * answer was lost), never posted twice. `posted` is false when it was there already.
  */
-export async function commentOnce(c: CommentOnce): Promise<{ url: string; posted: boolean }> {
-  const find = () => findMarkedComment(c, c.marker)
-  if (c.lookFirst) {
+export async function commentOnce(comment: CommentOnce): Promise<{ url: string; posted: boolean }> {
+  const find = () => findMarkedComment(comment, comment.marker)
+  if (comment.lookFirst) {
     const there = await find()
     if (there) return { url: there.url, posted: false }
   }
   const made = await createOnce({
     create: async () => {
-      const { data } = await c.octokit.rest.issues.createComment({
-        owner: c.owner,
-        repo: c.repo,
-        issue_number: c.issue,
-        body: `${c.body}\n\n${c.marker}`,
-        ...(c.request ? { request: c.request } : {})
+      const { data } = await comment.octokit.rest.issues.createComment({
+        owner: comment.owner,
+        repo: comment.repo,
+        issue_number: comment.issue,
+        body: `${comment.body}\n\n${comment.marker}`,
+        ...(comment.request ? { request: comment.request } : {})
       })
       return { id: data.id, url: data.html_url }
     },

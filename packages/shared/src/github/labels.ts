@@ -41,10 +41,10 @@ export async function ensureLabel(
   return created.value
 }
 
-function isDuplicateLabel(e: unknown): boolean {
-  const errors = (e as { response?: { data?: { errors?: { code?: string }[] } } }).response?.data
-    ?.errors
-  return statusOf(e) === 422 && errors?.some((x) => x?.code === 'already_exists') === true
+function isDuplicateLabel(error: unknown): boolean {
+  const errors = (error as { response?: { data?: { errors?: { code?: string }[] } } }).response
+    ?.data?.errors
+  return statusOf(error) === 422 && errors?.some((x) => x?.code === 'already_exists') === true
 }
 
 async function labelExists(

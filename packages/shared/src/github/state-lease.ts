@@ -65,8 +65,8 @@ export function newHolder(runId: number, attempt: number): Holder {
   return { runId, attempt, token: randomBytes(4).toString('hex') }
 }
 
-export function holderRun(h: Holder): string {
-  return `${h.runId}/${h.attempt}`
+export function holderRun(holder: Holder): string {
+  return `${holder.runId}/${holder.attempt}`
 }
 
 export type LeaseStatus =
