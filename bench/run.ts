@@ -144,13 +144,13 @@ const ALL_CASES: Case[] = [
   {
     action: 'discover',
     inputs: (r) => ({ base: r.base, head: r.head }),
-    event: (r) => ({
+    event: (repo) => ({
       name: 'pull_request',
       payload: {
         pull_request: {
           number: 1,
-          base: { sha: r.base, ref: 'main' },
-          head: { sha: r.head, ref: 'change' }
+          base: { sha: repo.base, ref: 'main' },
+          head: { sha: repo.head, ref: 'change' }
         }
       }
     }),

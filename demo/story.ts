@@ -54,17 +54,17 @@ export function consoleLog(out: (s: string) => void): Log {
   return {
     step: (title) => out(`\n${'='.repeat(78)}\n${++n}. ${title}\n${'='.repeat(78)}`),
     note: (text) => out(indent(text, '  ')),
-    action: (name, r, expectFailure = false) => {
+    action: (name, result, expectFailure = false) => {
       const status =
-        r.exitCode === 0
+        result.exitCode === 0
           ? 'succeeded'
           : expectFailure
             ? 'failed, as it should'
-            : `FAILED (exit ${r.exitCode})`
+            : `FAILED (exit ${result.exitCode})`
       out(`\n  ── ${name}: ${status}`)
-      out(indent(markdownToText(r.summary) || lastLogLines(r.stdout, 5)))
-      if (r.exitCode !== 0 && !expectFailure)
-        out(indent(r.stderr.trim().split('\n').slice(-10).join('\n')))
+      out(indent(markdownToText(result.summary) || lastLogLines(result.stdout, 5)))
+      if (result.exitCode !== 0 && !expectFailure)
+        out(indent(result.stderr.trim().split('\n').slice(-10).join('\n')))
     }
   }
 }

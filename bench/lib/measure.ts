@@ -70,8 +70,8 @@ export function pairedRatio(a: Timing, b: Timing): number {
 export function timeProcesses(specs: ProcessSpec[], runs: number): Timing[] {
   const samples = specs.map((): number[] => [])
   for (let i = 0; i <= runs; i++)
-    specs.forEach((s, k) => {
-      const ms = runOnce(s)
+    specs.forEach((spec, k) => {
+      const ms = runOnce(spec)
       if (i > 0) samples[k].push(ms)
     })
   return samples.map(summarise)

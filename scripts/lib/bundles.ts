@@ -25,10 +25,10 @@ export function listBundles(): Bundle[] {
   const actionsDir = path.join(REPO_ROOT, 'actions')
   const actions = readdirSync(actionsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(actionsDir, d.name, 'action.yml')))
-    .map((d) => ({
-      name: d.name,
-      entry: path.join(actionsDir, d.name, 'src', 'index.ts'),
-      outDir: path.join(actionsDir, d.name, 'dist'),
+    .map((dirent) => ({
+      name: dirent.name,
+      entry: path.join(actionsDir, dirent.name, 'src', 'index.ts'),
+      outDir: path.join(actionsDir, dirent.name, 'dist'),
       format: 'commonjs' as const
     }))
     .filter((b) => existsSync(b.entry))

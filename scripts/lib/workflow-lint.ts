@@ -79,9 +79,9 @@ const format = (file: string, at: Position, message: string) =>
 /** GitHub's parser (@actions/workflow-parser): what GitHub itself would refuse to run. */
 export function githubParserFindings(src: WorkflowSource): string[] {
   const parsed = githubParse({ name: src.file, content: src.text }, new NoOperationTraceWriter())
-  return parsed.context.errors.getErrors().map((e) => {
-    const at = e.range?.start ?? { line: 1, column: 1 }
-    return format(src.file, src.origin(at), e.rawMessage)
+  return parsed.context.errors.getErrors().map((problem) => {
+    const at = problem.range?.start ?? { line: 1, column: 1 }
+    return format(src.file, src.origin(at), problem.rawMessage)
   })
 }
 
@@ -223,8 +223,8 @@ export function shellcheckFindings(
       const { comments } = JSON.parse(r.stdout) as { comments: ShellcheckComment[] }
       // in the order of the scripts, whatever order shellcheck reports the files in
       const order = (c: ShellcheckComment) => [files.indexOf(c.file), c.line, c.column]
-      comments.sort((a, b) => {
-        const [x, y] = [order(a), order(b)]
+      comments.sort((shellcheckComment, b) => {
+        const [x, y] = [order(shellcheckComment), order(b)]
         return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]
       })
       for (const c of comments) findings.push(shellcheckFinding(mine[files.indexOf(c.file)], c))

@@ -179,12 +179,12 @@ export function staleBody(
   owners: string[]
 ): string {
   const steps = ctx.timeline
-    .map((m) =>
-      m.kind === 'archive'
-        ? `day ${m.day}: the package is labelled archived`
-        : m.kind === 'notice'
-          ? `day ${m.day}: it is named in the next release notes`
-          : `day ${m.day}: a reminder`
+    .map((milestone) =>
+      milestone.kind === 'archive'
+        ? `day ${milestone.day}: the package is labelled archived`
+        : milestone.kind === 'notice'
+          ? `day ${milestone.day}: it is named in the next release notes`
+          : `day ${milestone.day}: a reminder`
     )
     .join('; ')
   return [

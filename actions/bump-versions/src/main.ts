@@ -188,9 +188,9 @@ async function applyRemote(
 ): Promise<Outcome> {
   const { remote, repo } = run
   const settings = repo.settings
-  const locks = work.tasks.flatMap((t) =>
-    t.kind === 'bump' || t.kind === 'rebuild'
-      ? [t.entry.lockFile, ...t.entry.lockedBy.map((d) => `${d}/uv.lock`)]
+  const locks = work.tasks.flatMap((task) =>
+    task.kind === 'bump' || task.kind === 'rebuild'
+      ? [task.entry.lockFile, ...task.entry.lockedBy.map((d) => `${d}/uv.lock`)]
       : []
   )
   if (locks.length)

@@ -139,9 +139,9 @@ function stateOf(
  */
 export function buildPlan(version: string, targets: Target[], upstream: string): Plan {
   const problems: Finding[] = []
-  const entries: Entry[] = targets.map((t) => ({
-    ...t,
-    ...stateOf(t, version, upstream, problems)
+  const entries: Entry[] = targets.map((target) => ({
+    ...target,
+    ...stateOf(target, version, upstream, problems)
   }))
   const waves: string[][] = []
   for (const e of entries) {

@@ -25,17 +25,22 @@ export interface ReportInput {
 
 /** Packages the plan itself skips, whatever happens on GitHub. */
 function planSkips(plan: Plan): Skipped[] {
-  return plan.entries.flatMap((e): Skipped[] =>
-    e.state === 'dynamic'
+  return plan.entries.flatMap((entry): Skipped[] =>
+    entry.state === 'dynamic'
       ? [
           {
-            package: e.id,
+            package: entry.id,
             reason:
               'the version is dynamic (`dynamic = ["version"]`); bump it where the build backend reads it'
           }
         ]
-      : e.state === 'missing' && e.text === undefined
-        ? [{ package: e.id, reason: `no ${e.file}${e.root ? '' : ' on the default branch'}` }]
+      : entry.state === 'missing' && entry.text === undefined
+        ? [
+            {
+              package: entry.id,
+              reason: `no ${entry.file}${entry.root ? '' : ' on the default branch'}`
+            }
+          ]
         : []
   )
 }
@@ -212,16 +217,16 @@ export function buildReport(input: ReportInput): ActionResult {
   )
   md.table(
     ['wave', 'package', 'waits for', 'version', 'status'],
-    plan.entries.map((e) => [
-      String(e.wave),
-      code(e.id),
-      e.dependsOn.map(code).join(', '),
-      e.state === 'below'
-        ? `${e.current ?? '(none)'} -> ${plan.version}`
-        : 'current' in e
-          ? e.current
+    plan.entries.map((entry) => [
+      String(entry.wave),
+      code(entry.id),
+      entry.dependsOn.map(code).join(', '),
+      entry.state === 'below'
+        ? `${entry.current ?? '(none)'} -> ${plan.version}`
+        : 'current' in entry
+          ? entry.current
           : '',
-      statusOf(e, plan, o, input.dryRun)
+      statusOf(entry, plan, o, input.dryRun)
     ])
   )
   if (o.superseded.length)
@@ -274,10 +279,10 @@ export function preflightFailure(plan: Plan, root: string): ActionResult {
     .para('**Pre-flight check failed; nothing was written.** Fix these lines and re-run:')
     .table(
       ['package', 'where', 'problem'],
-      plan.problems.map((f) => [
-        f.package ? code(f.package) : '',
-        f.file ? code(where(f)) : '',
-        f.message
+      plan.problems.map((finding) => [
+        finding.package ? code(finding.package) : '',
+        finding.file ? code(where(finding)) : '',
+        finding.message
       ])
     )
     .toString()

@@ -55,9 +55,9 @@ export function otherBumps(
   settings: Settings,
   packages: string[]
 ): OtherBump[] {
-  return pulls.flatMap((p) => {
-    const bump = bumpBranchOf(p.branch, settings, packages)
-    return bump && bump.version !== version ? [{ ...p, ...bump }] : []
+  return pulls.flatMap((openPull) => {
+    const bump = bumpBranchOf(openPull.branch, settings, packages)
+    return bump && bump.version !== version ? [{ ...openPull, ...bump }] : []
   })
 }
 
@@ -73,9 +73,9 @@ export function isOlder(bump: OtherBump, version: string): boolean {
 
 /** What the run does about each older bump PR. */
 export function planSupersede(olders: OlderBump[]): SupersedeTask[] {
-  return olders.map((o) => ({
-    ...o,
-    kind: o.ownership.ours ? 'close' : o.commented ? 'flagged' : 'flag'
+  return olders.map((olderBump) => ({
+    ...olderBump,
+    kind: olderBump.ownership.ours ? 'close' : olderBump.commented ? 'flagged' : 'flag'
   }))
 }
 

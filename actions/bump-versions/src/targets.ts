@@ -38,19 +38,21 @@ export function listTargets(repo: Repo): Target[] {
   // An OWNERS that could not be read would silently drop the package's reviewers.
   const unreadOwners = repo.packages.find((p) => p.ownersError)?.ownersError
   if (unreadOwners) throw unreadOwners
-  const out: Target[] = repo.packages.map((p) => ({
-    id: p.dir,
-    dir: p.dir,
-    file: `${p.dir}/pyproject.toml`,
-    lockFile: `${p.dir}/uv.lock`,
-    wave: waves.get(p.dir) ?? 1,
-    dependsOn: [...(graph.deps.get(p.dir) ?? [])].sort(),
-    lockedBy: lockedBy(everyDependency, p.dir),
+  const out: Target[] = repo.packages.map((subpackage) => ({
+    id: subpackage.dir,
+    dir: subpackage.dir,
+    file: `${subpackage.dir}/pyproject.toml`,
+    lockFile: `${subpackage.dir}/uv.lock`,
+    wave: waves.get(subpackage.dir) ?? 1,
+    dependsOn: [...(graph.deps.get(subpackage.dir) ?? [])].sort(),
+    lockedBy: lockedBy(everyDependency, subpackage.dir),
     root: false,
-    owners: p.owners,
+    owners: subpackage.owners,
     text:
-      p.pyproject?.text ??
-      (p.hasPyproject ? readRepoText(repo.root, `${p.dir}/pyproject.toml`) : undefined)
+      subpackage.pyproject?.text ??
+      (subpackage.hasPyproject
+        ? readRepoText(repo.root, `${subpackage.dir}/pyproject.toml`)
+        : undefined)
   }))
   const rootName = repo.rootPyproject?.name
   if (rootName) {

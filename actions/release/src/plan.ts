@@ -219,10 +219,10 @@ function metaEntry(
 function atRiskOf(tracked: TrackedPackage[], packages: Set<string>): AtRisk[] {
   return tracked
     .filter((t) => packages.has(t.package) && (t.archived || t.pastNotice))
-    .map((t): AtRisk => ({
-      dir: t.package,
-      stage: t.archived ? 'archived' : 'notice',
-      issue: { number: t.issue, url: t.url }
+    .map((tracked): AtRisk => ({
+      dir: tracked.package,
+      stage: tracked.archived ? 'archived' : 'notice',
+      issue: { number: tracked.issue, url: tracked.url }
     }))
     .sort((a, b) => byCodePoint(a.dir, b.dir))
 }

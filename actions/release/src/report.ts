@@ -11,11 +11,11 @@ function planOutputs(plan: ReleasePlan): ActionResult['outputs'] {
     tag: plan.tag,
     included: plan.included.map((p) => p.dir),
     tiers: plan.tiers,
-    stragglers: plan.stragglers.map((s) => ({
-      package: s.dir,
-      kind: s.kind,
-      why: s.why,
-      issue: s.issue?.number ?? null
+    stragglers: plan.stragglers.map((straggler) => ({
+      package: straggler.dir,
+      kind: straggler.kind,
+      why: straggler.why,
+      issue: straggler.issue?.number ?? null
     })),
     'at-risk': plan.atRisk.map((r) => ({ package: r.dir, stage: r.stage, issue: r.issue.number })),
     assets: plan.assets

@@ -63,12 +63,12 @@ export function buildResult(input: ResultInput): ActionResult {
   const md = new Markdown().heading(`smoke-reporter (${input.mode})`).para(sentence)
   md.table(
     ['package', 'this run', 'consecutive failures', 'tracking issue', 'what happened'],
-    report.packages.map((p) => [
-      code(p.package),
-      ICON[p.signal],
-      p.failures,
-      p.issue ? `[#${p.issue.number}](${p.issue.url})` : '—',
-      [stepText(p, threshold), ...p.notes].join('; ')
+    report.packages.map((outcome) => [
+      code(outcome.package),
+      ICON[outcome.signal],
+      outcome.failures,
+      outcome.issue ? `[#${outcome.issue.number}](${outcome.issue.url})` : '—',
+      [stepText(outcome, threshold), ...outcome.notes].join('; ')
     ])
   )
   if (report.errors.length) md.heading('Errors', 3).list(report.errors)

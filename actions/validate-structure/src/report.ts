@@ -154,11 +154,11 @@ function renderSummary(
   if (validation.suppressed.length)
     md.heading('Suppressed', 3).table(
       ['package', 'rule', 'reason', 'silenced'],
-      validation.suppressed.map((s) => [
-        code(s.package ?? ''),
-        label(s.code ?? ''),
-        s.reason,
-        `${s.message} ${where(s, rel)}`.trim()
+      validation.suppressed.map((suppressed) => [
+        code(suppressed.package ?? ''),
+        label(suppressed.code ?? ''),
+        suppressed.reason,
+        `${suppressed.message} ${where(suppressed, rel)}`.trim()
       ])
     )
   if (validation.warnings.length)

@@ -42,29 +42,29 @@ function block(token: Token): string {
 
 function inline(tokens: Token[]): string {
   return tokens
-    .map((t): string => {
-      switch (t.type) {
+    .map((token): string => {
+      switch (token.type) {
         case 'text':
-          return t.tokens ? inline(t.tokens) : decodeEntities(t.text)
+          return token.tokens ? inline(token.tokens) : decodeEntities(token.text)
         case 'escape':
         case 'codespan':
-          return decodeEntities(t.text)
+          return decodeEntities(token.text)
         case 'strong':
         case 'em':
         case 'del':
-          return inline(t.tokens ?? [])
+          return inline(token.tokens ?? [])
         case 'br':
           return '\n'
         case 'html':
-          return htmlToText(t.text)
+          return htmlToText(token.text)
         case 'link': {
-          const text = inline(t.tokens ?? [])
-          return text === t.href ? text : `${text} (${t.href})`
+          const text = inline(token.tokens ?? [])
+          return text === token.href ? text : `${text} (${token.href})`
         }
         case 'image':
-          return `[${t.text || 'image'}]`
+          return `[${token.text || 'image'}]`
         default:
-          return t.raw
+          return token.raw
       }
     })
     .join('')

@@ -262,9 +262,9 @@ function execBundle(
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     const exited = new Promise<void>((ok) => child.once('close', () => ok()))
     if (child.pid !== undefined) track(child.pid, { stop, exited })
-    child.once('error', (e) => {
-      stop(e)
-      reject(e)
+    child.once('error', (error) => {
+      stop(error)
+      reject(error)
     })
     child.once('close', (code) => {
       clearTimeout(timer)

@@ -323,9 +323,9 @@ class EmulatorHandle implements Emulator {
 
 /** JSON form of the state for the control API (no git handles, no Maps). */
 function stateJson(handle: EmulatorHandle): unknown {
-  return handle.state.repos().map((r) => ({
-    ...r,
-    issues: r.issues.map(({ search: _search, ...rest }) => rest),
+  return handle.state.repos().map((view) => ({
+    ...view,
+    issues: view.issues.map(({ search: _search, ...rest }) => rest),
     pulls: undefined
   }))
 }

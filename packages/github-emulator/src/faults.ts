@@ -90,11 +90,11 @@ export class Faults {
   take(method: string, template: string, repo?: string): ActiveFault | undefined {
     const here = repo?.toLowerCase()
     const fault = this.active.find(
-      (f) =>
-        f.method === method &&
-        f.route === template &&
-        f.count > 0 &&
-        (f.repo === undefined || f.repo === here)
+      (fault) =>
+        fault.method === method &&
+        fault.route === template &&
+        fault.count > 0 &&
+        (fault.repo === undefined || fault.repo === here)
     )
     if (!fault) return undefined
     if (fault.skip > 0) {

@@ -152,20 +152,20 @@ function listIssues(ctx: Ctx): Reply {
   const since = query.get('since')
   const sort = query.get('sort') ?? 'created'
   const direction = query.get('direction') ?? 'desc'
-  let all = [...repo.issues.values()].filter((i) => {
-    if (state !== 'all' && i.state !== state) return false
-    if (creator && i.user.toLowerCase() !== creator) return false
-    if (assignee === 'none' && i.assignees.length > 0) return false
+  let all = [...repo.issues.values()].filter((issue) => {
+    if (state !== 'all' && issue.state !== state) return false
+    if (creator && issue.user.toLowerCase() !== creator) return false
+    if (assignee === 'none' && issue.assignees.length > 0) return false
     if (
       assignee &&
       assignee !== '*' &&
       assignee !== 'none' &&
-      !i.assignees.some((a) => a.toLowerCase() === assignee)
+      !issue.assignees.some((a) => a.toLowerCase() === assignee)
     )
       return false
-    if (assignee === '*' && i.assignees.length === 0) return false
-    if (since && i.updatedAt < since) return false
-    const names = i.labels.map((id) => labelById(repo, id)?.name.toLowerCase())
+    if (assignee === '*' && issue.assignees.length === 0) return false
+    if (since && issue.updatedAt < since) return false
+    const names = issue.labels.map((id) => labelById(repo, id)?.name.toLowerCase())
     return wanted.every((w) => names.includes(w))
   })
   const commentCount = (n: number): number =>

@@ -231,11 +231,11 @@ async function listPulls(ctx: Ctx): Promise<Reply> {
   const base = query.get('base')
   const sort = query.get('sort') ?? 'created'
   const direction = query.get('direction') ?? (sort === 'created' ? 'desc' : 'desc')
-  let all = [...repo.issues.values()].filter((i) => {
-    if (!i.pull) return false
-    if (state !== 'all' && i.state !== state) return false
-    if (headQ && (!head || !headIs(i, head))) return false
-    if (base && i.pull.base !== base) return false
+  let all = [...repo.issues.values()].filter((issue) => {
+    if (!issue.pull) return false
+    if (state !== 'all' && issue.state !== state) return false
+    if (headQ && (!head || !headIs(issue, head))) return false
+    if (base && issue.pull.base !== base) return false
     return true
   })
   const key = (i: Issue): string => (sort === 'updated' ? i.updatedAt : i.createdAt)

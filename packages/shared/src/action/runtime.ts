@@ -23,8 +23,8 @@ export async function runAction(
   const log = createLogger(core.info, { debug: isDebug(process.env) })
   // An error thrown outside main's promise chain (a callback, a stream) would otherwise end the
   // process with a bare stack on stderr. Every write is synchronous, so exiting at once loses none.
-  process.once('uncaughtException', (e) => {
-    fail(log, e)
+  process.once('uncaughtException', (error) => {
+    fail(log, error)
     process.exit(1)
   })
   try {

@@ -65,11 +65,11 @@ export async function commitFiles(
   files: FileChange[],
   message: string
 ): Promise<string> {
-  const tree = files.map((f) => ({
-    path: f.path,
-    mode: (f.mode === '100755' ? '100755' : '100644') as '100644' | '100755',
+  const tree = files.map((file) => ({
+    path: file.path,
+    mode: (file.mode === '100755' ? '100755' : '100644') as '100644' | '100755',
     type: 'blob' as const,
-    content: f.text
+    content: file.text
   }))
   const { data: t } = await octokit.rest.git.createTree({ owner, repo, base_tree: base.tree, tree })
   const { data: c } = await octokit.rest.git.createCommit({

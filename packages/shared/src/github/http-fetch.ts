@@ -172,9 +172,9 @@ async function send(
       reject(signal!.reason)
     }
     signal?.addEventListener('abort', onAbort, { once: true })
-    request.on('error', (e) => {
+    request.on('error', (error) => {
       signal?.removeEventListener('abort', onAbort)
-      reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: e }))
+      reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }))
     })
     request.on('response', (response) => {
       signal?.removeEventListener('abort', onAbort)
