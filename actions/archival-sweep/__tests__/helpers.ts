@@ -41,8 +41,8 @@ export function client(emu: Emulator, token = 'user-token'): Octokit {
 }
 
 /** Puts the emulator clock at day `d` (fractions allowed) of the story. */
-export function setDay(emu: Emulator, d: number): void {
-  emu.setNow(new Date(Date.parse(T0) + d * DAY))
+export function setDay(emu: Emulator, day: number): void {
+  emu.setNow(new Date(Date.parse(T0) + day * DAY))
 }
 
 /** The story day of a GitHub timestamp. */
@@ -136,12 +136,12 @@ export function milestonesPosted(
 }
 
 /** Whether a request is the sweep's lease bookkeeping: its lease file, or the state branch made for it. */
-function isLeaseBookkeeping(r: RequestRecord): boolean {
-  if (decodeURIComponent(r.path).includes('/contents/.github/bot-state/archival-sweep.lease'))
+function isLeaseBookkeeping(request: RequestRecord): boolean {
+  if (decodeURIComponent(request.path).includes('/contents/.github/bot-state/archival-sweep.lease'))
     return true
-  const ref = (r.requestBody as { ref?: string } | undefined)?.ref
+  const ref = (request.requestBody as { ref?: string } | undefined)?.ref
   return (
-    r.route === 'POST /repos/{owner}/{repo}/git/refs' &&
+    request.route === 'POST /repos/{owner}/{repo}/git/refs' &&
     ref === 'refs/heads/bot-state/auto-issue-bot'
   )
 }

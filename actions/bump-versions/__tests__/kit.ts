@@ -93,8 +93,8 @@ export function mergedEvent(number: number, labels = [LABEL]) {
 
 export async function runBump(
   emu: Emulator,
-  s: Seeded,
-  o: {
+  seeded: Seeded,
+  options: {
     inputs?: Record<string, string>
     event?: { name: string; payload?: unknown }
     env?: Record<string, string>
@@ -102,19 +102,19 @@ export async function runBump(
 ): Promise<BundleRunResult> {
   return runBundle({
     action: 'bump-versions',
-    workspace: s.workspace,
+    workspace: seeded.workspace,
     inputs: {
       token: 'app-token',
       'actions-token': 'actions-token',
       'lock-command': LOCK_COMMAND,
-      ...o.inputs
+      ...options.inputs
     },
-    event: o.event ?? releaseEvent(),
+    event: options.event ?? releaseEvent(),
     env: {
       GITHUB_API_URL: emu.url,
-      GITHUB_REPOSITORY: `${OWNER}/${s.repo}`,
+      GITHUB_REPOSITORY: `${OWNER}/${seeded.repo}`,
       CONTRIBS_ACTIONS_TIME_SCALE: '0.01',
-      ...o.env
+      ...options.env
     },
     timeoutMs: 60_000
   })
@@ -125,12 +125,12 @@ export function client(emu: Emulator, token = 'user-token') {
 }
 
 /** Runs git against the emulator's bare repository. */
-export function bare(s: Seeded, ...args: string[]): string {
-  return git(s.gitDir, ...args)
+export function bare(seeded: Seeded, ...args: string[]): string {
+  return git(seeded.gitDir, ...args)
 }
 
-export function branches(s: Seeded): string[] {
-  return bare(s, 'for-each-ref', '--format=%(refname:short)', 'refs/heads')
+export function branches(seeded: Seeded): string[] {
+  return bare(seeded, 'for-each-ref', '--format=%(refname:short)', 'refs/heads')
     .split('\n')
     .filter(Boolean)
 }
@@ -146,13 +146,17 @@ export function changedLines(a: string, b: string): [number, string, string][] {
 }
 
 /** Merges every open pull request whose head is one of `branches`, as a maintainer would. */
-export async function mergeBumps(emu: Emulator, s: Seeded, packages: string[]): Promise<number[]> {
+export async function mergeBumps(
+  emu: Emulator,
+  seeded: Seeded,
+  packages: string[]
+): Promise<number[]> {
   const octokit = client(emu)
   const numbers: number[] = []
-  for (const pr of emu.state.repo(OWNER, s.repo).pulls) {
+  for (const pr of emu.state.repo(OWNER, seeded.repo).pulls) {
     const pkg = packages.find((p) => pr.pull!.head === `sync-mellea-${V}-${p}`)
     if (!pkg || pr.state !== 'open') continue
-    await octokit.rest.pulls.merge({ owner: OWNER, repo: s.repo, pull_number: pr.number })
+    await octokit.rest.pulls.merge({ owner: OWNER, repo: seeded.repo, pull_number: pr.number })
     numbers.push(pr.number)
   }
   return numbers
@@ -168,10 +172,14 @@ export const packagesOf = (r: BundleRunResult, name: string): string[] =>
  * request with its labels and review requests. Two runs that did the same work compare equal;
  * a duplicate branch or PR, a missing label or reviewer does not.
  */
-export function bumpState(emu: Emulator, s: Seeded) {
-  const view = emu.state.repo(OWNER, s.repo)
+export function bumpState(emu: Emulator, seeded: Seeded) {
+  const view = emu.state.repo(OWNER, seeded.repo)
   const labelName = (id: number) => view.labels.find((l) => l.id === id)?.name
-  const refs = bare(s, 'for-each-ref', '--format=%(refname:short) %(tree) %(parent) %(subject)')
+  const refs = bare(
+    seeded,
+    'for-each-ref',
+    '--format=%(refname:short) %(tree) %(parent) %(subject)'
+  )
   return {
     labels: view.labels
       .map((l) => ({ name: l.name, color: l.color, description: l.description }))

@@ -29,9 +29,9 @@ const example = (file: string) => readFileSync(path.join(EXAMPLE_REPO, file), 'u
 const NO_LOCK = { 'lock-command': '' }
 
 /** Nothing was written: no request that writes, no branch besides main. */
-function expectNothingWritten(s: Seeded) {
+function expectNothingWritten(seeded: Seeded) {
   expect(emu.requests().filter((q) => q.write)).toEqual([])
-  expect(branches(s)).toEqual(['main'])
+  expect(branches(seeded)).toEqual(['main'])
 }
 
 test('a pyproject that is not UTF-8 stops the run, naming the file; its bytes are never rewritten', async () => {

@@ -48,15 +48,15 @@ let workspace: string | undefined
 let faultFree: ReturnType<typeof supersedeState>
 
 /** The bump state with every comment's body (the repository's name left out), by its PR. */
-function supersedeState(s: Seeded) {
-  const view = emu.state.repo(OWNER, s.repo)
+function supersedeState(seeded: Seeded) {
+  const view = emu.state.repo(OWNER, seeded.repo)
   const comments = view.pulls.map((p) => ({
     head: p.pull!.head,
     comments: view.comments
       .filter((c) => c.issueNumber === p.number)
-      .map((c) => c.body.replaceAll(`/${s.repo}/`, '/<repo>/'))
+      .map((c) => c.body.replaceAll(`/${seeded.repo}/`, '/<repo>/'))
   }))
-  return { ...bumpState(emu, s), comments }
+  return { ...bumpState(emu, seeded), comments }
 }
 
 /** rc1's bump PRs, one of them carrying a maintainer's commit. */

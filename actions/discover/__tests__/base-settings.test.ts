@@ -25,8 +25,8 @@ const withSettings = (dir: string, lines: string) => ({
   )
 })
 
-const shapingWarnings = (d: Awaited<ReturnType<typeof discoverIn>>) =>
-  d.result.findings
+const shapingWarnings = (awaited: Awaited<ReturnType<typeof discoverIn>>) =>
+  awaited.result.findings
     .filter((f) => f.severity === 'warning' && /until the change is merged/.test(f.message))
     .map((f) => f.message)
 

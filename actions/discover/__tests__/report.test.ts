@@ -6,20 +6,22 @@ import type { Discovery } from '../src/discover.js'
 import { changedFileLines } from '../src/report.js'
 
 /** Every group built first, then listed within the budget (1,000 files, 20 per group). */
-function literal(deleted: Discovery['deleted'], c: SortedChanges): string[] {
+function literal(deleted: Discovery['deleted'], changes: SortedChanges): string[] {
   const groups: [string, string[]][] = [
-    ...[...c.byPackage].map(([p, files]) => [code(p), files] as [string, string[]]),
+    ...[...changes.byPackage].map(([p, files]) => [code(p), files] as [string, string[]]),
     ...deleted.map(
-      (g) => [`${code(g.dir)} (deleted)`, c.gone.get(g.dir) ?? []] as [string, string[]]
+      (g) => [`${code(g.dir)} (deleted)`, changes.gone.get(g.dir) ?? []] as [string, string[]]
     ),
-    ['docs', c.docs],
-    ['template', c.template],
-    ['legacy (grandfathered)', c.legacy],
+    ['docs', changes.docs],
+    ['template', changes.template],
+    ['legacy (grandfathered)', changes.legacy],
     [
       'outside every subpackage',
       [
-        ...c.other,
-        ...[...c.gone].filter(([dir]) => !deleted.some((g) => g.dir === dir)).flatMap(([, f]) => f)
+        ...changes.other,
+        ...[...changes.gone]
+          .filter(([dir]) => !deleted.some((g) => g.dir === dir))
+          .flatMap(([, f]) => f)
       ]
     ]
   ]

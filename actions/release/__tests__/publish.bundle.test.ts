@@ -64,10 +64,12 @@ function release(
   })
 }
 
-function ok(r: BundleRunResult, exitCode = 0): BundleRunResult {
-  if (r.exitCode !== exitCode)
-    throw new Error(`exit ${r.exitCode} (expected ${exitCode}):\n${r.stdout}\n${r.stderr}`)
-  return r
+function ok(result: BundleRunResult, exitCode = 0): BundleRunResult {
+  if (result.exitCode !== exitCode)
+    throw new Error(
+      `exit ${result.exitCode} (expected ${exitCode}):\n${result.stdout}\n${result.stderr}`
+    )
+  return result
 }
 
 const json = (r: BundleRunResult, key: string): unknown => JSON.parse(r.outputs[key])

@@ -27,9 +27,10 @@ function tag(repo: string, token: string, inputs: Record<string, string> = {}) {
   })
 }
 
-function ok(r: BundleRunResult): BundleRunResult {
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}:\n${r.stdout}\n${r.stderr}`)
-  return r
+function ok(result: BundleRunResult): BundleRunResult {
+  if (result.exitCode !== 0)
+    throw new Error(`exit ${result.exitCode}:\n${result.stdout}\n${result.stderr}`)
+  return result
 }
 
 const head = (gitDir: string, ref: string) =>

@@ -202,25 +202,25 @@ interface Case {
 }
 
 /** One case: the step under the fault, then (when it failed) its re-run without it. */
-async function runCase(emu: Emulator, mode: Mode, c: Case): Promise<string> {
-  const { repo, gitDir } = await prepare(emu, c.step)
-  const [route, skip] = c.target
+async function runCase(emu: Emulator, mode: Mode, faultCase: Case): Promise<string> {
+  const { repo, gitDir } = await prepare(emu, faultCase.step)
+  const [route, skip] = faultCase.target
   emu.clearRequests()
-  emu.addFault({ method: route.split(' ')[0], route, skip, ...c.fault[1] })
-  const first = await run(emu, mode, c.step, repo)
+  emu.addFault({ method: route.split(' ')[0], route, skip, ...faultCase.fault[1] })
+  const first = await run(emu, mode, faultCase.step, repo)
   const hit = emu.requests().some((q) => q.fault)
   emu.clearFaults()
-  const name = `${c.step} / ${route}${skip ? ` (write #${skip + 1})` : ''} / ${c.fault[0]}`
+  const name = `${faultCase.step} / ${route}${skip ? ` (write #${skip + 1})` : ''} / ${faultCase.fault[0]}`
   if (!hit) return `${name}: the fault was never hit`
   if (first.exitCode !== 0) {
     const loud = first.annotations.some((a) => a.level === 'error')
     if (!loud || /\n\s+at /.test(first.stdout + first.stderr))
       return `${name}: failed without a clear error:\n${first.stdout}${first.stderr}`
-    const again = await run(emu, mode, c.step, repo, 2)
+    const again = await run(emu, mode, faultCase.step, repo, 2)
     if (again.exitCode !== 0) return `${name}: the re-run failed:\n${again.stdout}`
   }
   const outcome = snapshot(emu, repo, gitDir)
-  const want = baseline.get(`${mode} ${c.step}`)
+  const want = baseline.get(`${mode} ${faultCase.step}`)
   if (!isDeepStrictEqual(outcome, want))
     return `${name}: ended differently from the fault-free run:\n${JSON.stringify(outcome, null, 1)}\nfault-free:\n${JSON.stringify(want, null, 1)}`
   return `${name}: ${first.exitCode ? 'failed loudly, the re-run converged' : 'completed'}`

@@ -40,32 +40,34 @@ export interface ReportOptions {
 export async function report(
   emu: Emulator,
   repo: string,
-  o: ReportOptions
+  options: ReportOptions
 ): Promise<BundleRunResult> {
-  const token = o.token ?? 'actions-token'
+  const token = options.token ?? 'actions-token'
   return runBundle({
     action: 'smoke-reporter',
-    inputs: { token, 'actions-token': 'actions-token', ...o.inputs },
-    workspace: o.workspace ?? EXAMPLE_REPO,
+    inputs: { token, 'actions-token': 'actions-token', ...options.inputs },
+    workspace: options.workspace ?? EXAMPLE_REPO,
     event: { name: 'schedule', payload: { schedule: '17 3 * * *' } },
     env: {
       GITHUB_API_URL: emu.url,
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_REPOSITORY: `${OWNER}/${repo}`,
-      GITHUB_RUN_ID: String(o.runId),
-      GITHUB_RUN_ATTEMPT: String(o.attempt ?? 1),
-      GITHUB_SHA: o.sha ?? 'c0ffee0000000000000000000000000000000000',
+      GITHUB_RUN_ID: String(options.runId),
+      GITHUB_RUN_ATTEMPT: String(options.attempt ?? 1),
+      GITHUB_SHA: options.sha ?? 'c0ffee0000000000000000000000000000000000',
       CONTRIBS_ACTIONS_TIME_SCALE: '0.01',
-      ...o.env
+      ...options.env
     }
   })
 }
 
 /** Fails with the step's output when the exit code is not the expected one. */
-export function ok(r: BundleRunResult, exitCode = 0): BundleRunResult {
-  if (r.exitCode !== exitCode)
-    throw new Error(`exit ${r.exitCode} (expected ${exitCode}):\n${r.stdout}\n${r.stderr}`)
-  return r
+export function ok(result: BundleRunResult, exitCode = 0): BundleRunResult {
+  if (result.exitCode !== exitCode)
+    throw new Error(
+      `exit ${result.exitCode} (expected ${exitCode}):\n${result.stdout}\n${result.stderr}`
+    )
+  return result
 }
 
 export function gitOut(gitDir: string, ...args: string[]): string {
@@ -117,7 +119,7 @@ export function legs(results: Record<string, Conclusion | [Conclusion, Conclusio
   return jobs
 }
 
-export function outputs(r: BundleRunResult): {
+export function outputs(result: BundleRunResult): {
   red: string[]
   green: string[]
   opened: { package: string; issue: number; url: string }[]
@@ -125,14 +127,14 @@ export function outputs(r: BundleRunResult): {
   recovered: { package: string; issue: number }[]
 } {
   return {
-    red: JSON.parse(r.outputs.red) as string[],
-    green: JSON.parse(r.outputs.green) as string[],
-    opened: JSON.parse(r.outputs.opened) as { package: string; issue: number; url: string }[],
-    commented: JSON.parse(r.outputs.commented) as {
+    red: JSON.parse(result.outputs.red) as string[],
+    green: JSON.parse(result.outputs.green) as string[],
+    opened: JSON.parse(result.outputs.opened) as { package: string; issue: number; url: string }[],
+    commented: JSON.parse(result.outputs.commented) as {
       package: string
       issue: number
       failure: number
     }[],
-    recovered: JSON.parse(r.outputs.recovered) as { package: string; issue: number }[]
+    recovered: JSON.parse(result.outputs.recovered) as { package: string; issue: number }[]
   }
 }

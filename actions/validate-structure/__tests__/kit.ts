@@ -32,7 +32,7 @@ export async function validate(dir: string, inputs: Record<string, string> = {})
 }
 
 export function warnings(
-  r: Run
+  run: Run
 ): { code?: string; message: string; file?: string; line?: number }[] {
-  return r.result.findings.filter((f) => f.severity === 'warning')
+  return run.result.findings.filter((f) => f.severity === 'warning')
 }

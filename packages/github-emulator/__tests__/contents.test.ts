@@ -162,8 +162,8 @@ describe('contents API over a real bare repository', () => {
     const other = client(emu, 'app-token')
     const { data } = await gh.rest.repos.getContent({ ...repo, path: 'README.md' })
     const sha = (data as { sha: string }).sha
-    const attempt = (c: Octokit, text: string) =>
-      c.rest.repos
+    const attempt = (octokit: Octokit, text: string) =>
+      octokit.rest.repos
         .createOrUpdateFileContents({
           ...repo,
           path: 'README.md',

@@ -28,13 +28,13 @@ export async function emulatorWithRepo(
 }
 
 /** Awaits a request that must fail; returns the octokit RequestError for assertions. */
-export async function failure(p: Promise<unknown>): Promise<{
+export async function failure(promise: Promise<unknown>): Promise<{
   status: number
   message: string
   response?: { data: unknown; headers: Record<string, string> }
 }> {
   try {
-    await p
+    await promise
   } catch (e) {
     return e as {
       status: number
@@ -50,6 +50,6 @@ export function git(gitDir: string, ...args: string[]): string {
   return execFileSync('git', [`--git-dir=${gitDir}`, ...args], { encoding: 'utf8' }).trim()
 }
 
-export function b64(s: string): string {
-  return Buffer.from(s).toString('base64')
+export function b64(text: string): string {
+  return Buffer.from(text).toString('base64')
 }

@@ -55,8 +55,8 @@ let actions: Octokit
 const repo = { owner: 'acme', repo: 'contribs' }
 
 /** Calls that are expected to fail still produce recorded responses to validate. */
-async function attempt(p: Promise<unknown>): Promise<void> {
-  await p.catch(() => undefined)
+async function attempt(promise: Promise<unknown>): Promise<void> {
+  await promise.catch(() => undefined)
 }
 
 async function scenario(): Promise<void> {

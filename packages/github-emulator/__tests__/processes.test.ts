@@ -126,8 +126,8 @@ describe('standalone CLI', () => {
       })
       const line = await new Promise<string>((resolve, reject) => {
         let buf = ''
-        child.stdout.on('data', (b: Buffer) => {
-          buf += b.toString()
+        child.stdout.on('data', (buffer: Buffer) => {
+          buf += buffer.toString()
           if (buf.includes('\n')) resolve(buf.split('\n')[0])
         })
         child.on('exit', (code) => reject(new Error(`exited early with ${code}`)))

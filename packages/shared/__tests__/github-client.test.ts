@@ -271,8 +271,8 @@ describe('bounded waits', () => {
 })
 
 describe("a failed call is one line: the call, the status, GitHub's message, what to check", () => {
-  const failure = (p: Promise<unknown>) =>
-    p.then(
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
       () => {
         throw new Error('expected the call to fail')
       },

@@ -2,9 +2,9 @@ import { UserError } from '../src/errors.js'
 import { setProjectVersion, VersionEdit } from '../src/pyproject-edit.js'
 import { parseToml } from '../src/toml.js'
 
-function edited(e: VersionEdit): Extract<VersionEdit, { kind: 'edited' }> {
-  if (e.kind !== 'edited') throw new Error(`expected an edit, got ${e.kind}`)
-  return e
+function edited(edit: VersionEdit): Extract<VersionEdit, { kind: 'edited' }> {
+  if (edit.kind !== 'edited') throw new Error(`expected an edit, got ${edit.kind}`)
+  return edit
 }
 
 /** The lines that differ between two texts, as [index, before, after]. */

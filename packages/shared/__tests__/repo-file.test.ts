@@ -217,9 +217,9 @@ describe('encoding', () => {
 
   it('finds the first bad byte: what comes before it decodes strictly, and it does not', () => {
     const strict = new TextDecoder('utf-8', { fatal: true })
-    const decodes = (b: Uint8Array) => {
+    const decodes = (uint8Array: Uint8Array) => {
       try {
-        strict.decode(b)
+        strict.decode(uint8Array)
         return true
       } catch {
         return false

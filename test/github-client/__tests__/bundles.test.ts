@@ -61,11 +61,13 @@ function run(action: string, extra: Partial<BundleRunOptions> = {}): Promise<Bun
 }
 
 /** The step failed with exactly one error line, and no stack trace anywhere. */
-function oneError(r: BundleRunResult): string {
-  const errors = r.annotations.filter((a) => a.level === 'error')
-  if (r.exitCode !== 1 || errors.length !== 1)
-    throw new Error(`expected one error and exit 1, got ${r.exitCode}:\n${r.stdout}\n${r.stderr}`)
-  expectNoStackTrace(r)
+function oneError(result: BundleRunResult): string {
+  const errors = result.annotations.filter((a) => a.level === 'error')
+  if (result.exitCode !== 1 || errors.length !== 1)
+    throw new Error(
+      `expected one error and exit 1, got ${result.exitCode}:\n${result.stdout}\n${result.stderr}`
+    )
+  expectNoStackTrace(result)
   return errors[0].message
 }
 

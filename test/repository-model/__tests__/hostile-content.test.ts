@@ -86,11 +86,11 @@ const CASES: Case[] = [
 ]
 
 /** The example repository with the case's content, committed as a pull request would. */
-function hostileRepo(c: Case): string {
+function hostileRepo(hostile: Case): string {
   const outside = tempDir('hostile-outside-')
   writeFiles(outside, { 'secret.txt': `${MARKER}\n`, 'pyproject.toml': `# ${MARKER}\n` })
   const dir = copyExampleRepo()
-  c.make(dir, outside)
+  hostile.make(dir, outside)
   initGitRepo(dir)
   return dir
 }
@@ -121,8 +121,13 @@ beforeAll(async () => {
 })
 
 /** Nothing from outside the checkout, and no stack trace, anywhere the run writes. */
-function expectClean(r: BundleRunResult): void {
-  const everything = [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs)].join('\n')
+function expectClean(result: BundleRunResult): void {
+  const everything = [
+    result.stdout,
+    result.stderr,
+    result.summary,
+    JSON.stringify(result.outputs)
+  ].join('\n')
   expect(everything).not.toContain(MARKER)
   expect(everything).not.toMatch(/unexpected error|\n\s+at .*\(.*:\d+:\d+\)/)
 }
