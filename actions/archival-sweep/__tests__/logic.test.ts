@@ -1,6 +1,19 @@
 // The sweep's pure decisions: the label episode, posted markers, milestone layout, floors, plan.
 import { afterAll, describe, expect, test } from '@jest/globals'
-import { loadRepo, parseArchivedList, trackingMarker } from '@contribs-actions/shared'
+import {
+  ageDays,
+  currentEpisode,
+  currentPause,
+  DAY_MS,
+  dueAt,
+  loadRepo,
+  milestoneMarker,
+  milestonesFor,
+  parseArchivedList,
+  pausePeriods,
+  postedDays,
+  trackingMarker
+} from '@contribs-actions/shared'
 import { cleanupTempDirs, copyExampleRepo, writeFiles } from '../../../test/kit/fixtures.js'
 import { applyPlan } from '../src/apply.js'
 import { issueHold, smokeHold, smokeSaysGreen, writeProblems } from '../src/checks.js'
@@ -9,17 +22,6 @@ import { PlanInput, planSweep, stageOf, SweptIssue } from '../src/plan.js'
 import { packageOf } from '../src/read-issues.js'
 import { archiveChange, issueNumberOf } from '../src/registry.js'
 import { DEFAULT_TEXTS } from '../src/texts.js'
-import {
-  ageDays,
-  currentEpisode,
-  currentPause,
-  DAY_MS,
-  dueAt,
-  milestoneMarker,
-  milestonesFor,
-  pausePeriods,
-  postedDays
-} from '../src/timeline.js'
 
 afterAll(cleanupTempDirs)
 

@@ -7,6 +7,7 @@ import {
   Logger,
   mapLimit,
   Milestone,
+  milestonesFor,
   parseTrackingMarker,
   Repo,
   RunContext,
@@ -38,7 +39,6 @@ import { archivedEntries, META_FILE, RegistryFiles } from './registry.js'
 import { readSweptIssue } from './read-issues.js'
 import { buildResult } from './report.js'
 import { DEFAULT_TEXTS, floorText, IssueKind } from './texts.js'
-import { milestonesFor } from './timeline.js'
 import { octokitWriter } from './writer.js'
 
 interface Labels {

@@ -5,12 +5,23 @@
  * takes; steps are ordered by when they fell due so a budget-capped run does the oldest first.
  */
 import {
+  ageDays,
   ArchivalStage,
   ArchivedEntry,
   ArchiveRestore,
   byCodePoint,
+  currentPause,
+  DAY_MS,
+  dueAt,
+  Episode,
   fileLine,
-  fillPattern
+  fillPattern,
+  Milestone,
+  milestoneAction,
+  milestoneMarker,
+  Pause,
+  pausedMs,
+  pauseMarker
 } from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
@@ -33,19 +44,6 @@ import {
   staleTitle,
   TextContext
 } from './texts.js'
-import {
-  ageDays,
-  currentPause,
-  DAY_MS,
-  dueAt,
-  Episode,
-  Milestone,
-  milestoneAction,
-  milestoneMarker,
-  Pause,
-  pausedMs,
-  pauseMarker
-} from './timeline.js'
 
 /** One open issue carrying the tracking or the stale label, as read from GitHub. */
 export interface SweptIssue {

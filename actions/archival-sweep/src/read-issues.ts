@@ -3,20 +3,21 @@
  * the markers of what earlier sweeps posted. Issues are listed by the shared listOpenLabelled.
  * Reads are not counted against `max-operations`.
  */
-import { packageFromTitle, parseTrackingMarker } from '@contribs-actions/shared'
-import { issueEvents, type LabelledIssue, type Octokit } from '@contribs-actions/shared/github'
-import type { SweptIssue } from './plan.js'
-import { IssueKind, staleCloseMarker } from './texts.js'
 import {
   currentEpisode,
   currentPause,
   DAY_MS,
   IssueEventLike,
+  packageFromTitle,
+  parseTrackingMarker,
   Pause,
   pausePeriods,
   postedDays,
   postedPauses
-} from './timeline.js'
+} from '@contribs-actions/shared'
+import { issueEvents, type LabelledIssue, type Octokit } from '@contribs-actions/shared/github'
+import type { SweptIssue } from './plan.js'
+import { IssueKind, staleCloseMarker } from './texts.js'
 
 /** The package an issue is about: the hidden marker first, else the title. */
 export function packageOf(

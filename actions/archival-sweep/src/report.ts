@@ -6,12 +6,12 @@ import {
   emptyResult,
   Finding,
   Markdown,
+  type Milestone,
   plural
 } from '@contribs-actions/shared'
 import type { Applied } from './apply.js'
 import type { Entry, Plan, Step } from './plan.js'
 import { stageOf } from './plan.js'
-import type { Milestone } from './timeline.js'
 
 /** An item of the `issues` output: the shared definition a release action reads. */
 export type IssueReport = ArchivalIssueReport

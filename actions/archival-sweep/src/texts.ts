@@ -5,15 +5,19 @@
  * adopted instead of posted twice.
  */
 import {
+  Episode,
   fileLine,
   fillPattern,
-  trackingMarker,
+  Milestone,
+  milestoneMarker,
+  Pause,
+  pauseMarker,
   TrackingKind,
+  trackingMarker,
   trackingTitle
 } from '@contribs-actions/shared'
 import type { FloorStatus } from './floor.js'
 import type { Texts } from './options.js'
-import { Episode, Milestone, milestoneMarker, Pause, pauseMarker } from './timeline.js'
 
 export const DEFAULT_TEXTS: Texts = {
   reminder:

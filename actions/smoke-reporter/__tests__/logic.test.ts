@@ -1,11 +1,10 @@
 // The pure parts: the lifecycle state machine, job mapping, the state file format, inputs, texts.
 import { execFileSync } from 'node:child_process'
 import { describe, expect, test } from '@jest/globals'
-import { Inputs } from '@contribs-actions/shared'
+import { Inputs, mapJobs, packageOfJob, signalOf } from '@contribs-actions/shared'
 import { DEFAULT_LEASE_POLICY, leaseStatus, newHolder } from '@contribs-actions/shared/github'
 import { applyEvent, claimWork, completeWork, Policy, SmokeEvent } from '../src/lifecycle.js'
 import { parseOptions } from '../src/options.js'
-import { mapJobs, packageOfJob, signalOf } from '../src/signals.js'
 import {
   CLEAN_SHA,
   CLEAN_TEXT,

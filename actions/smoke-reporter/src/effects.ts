@@ -6,7 +6,9 @@
  * package: what is left stays pending for the next run.
  */
 import {
+  apiError,
   commentOnce,
+  describeApiError,
   fencedRequest,
   Holder,
   leaseCheck,
@@ -17,7 +19,6 @@ import {
   statusOf
 } from '@contribs-actions/shared/github'
 import { UserError } from '@contribs-actions/shared'
-import { apiError, describeApiError } from './clock.js'
 import {
   findTracked,
   IssueRef,

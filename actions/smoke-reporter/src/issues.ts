@@ -2,13 +2,13 @@
 import { trackedByPackage } from '@contribs-actions/shared'
 import type { Octokit } from '@contribs-actions/shared/github'
 import {
+  apiError,
   createOnce,
   ensureLabel,
   listOpenLabelled,
   removeIssueLabel,
   statusOf
 } from '@contribs-actions/shared/github'
-import { apiError } from './clock.js'
 
 export interface IssueRef {
   number: number

@@ -3,16 +3,20 @@ import {
   Inputs,
   loadRepo,
   Logger,
+  mapJobs,
+  PackageSignal,
   RunContext,
   UserError
 } from '@contribs-actions/shared'
-import { connect, DEFAULT_LEASE_POLICY } from '@contribs-actions/shared/github'
-import { ServerClock } from './clock.js'
-import { readJobs } from '@contribs-actions/shared/github'
+import {
+  connect,
+  DEFAULT_LEASE_POLICY,
+  readJobs,
+  ServerClock
+} from '@contribs-actions/shared/github'
 import { parseOptions } from './options.js'
 import { Env, reportRun, runUrl } from './report.js'
 import { buildResult } from './result.js'
-import { mapJobs, PackageSignal } from './signals.js'
 import { FileStore, StoreConfig, TreeStore } from './store.js'
 
 export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise<ActionResult> {

@@ -1,18 +1,16 @@
 import {
-  Inputs,
-  RepositoryInputs,
-  repositoryInputs,
-  RunContext,
-  UserError
-} from '@contribs-actions/shared'
-import {
   CONCLUSIONS,
+  Inputs,
   jobNamePattern,
   Leg,
   PackageSignal,
+  RepositoryInputs,
+  repositoryInputs,
+  RunContext,
   toSignals,
+  UserError,
   validPackageName
-} from './signals.js'
+} from '@contribs-actions/shared'
 
 export type Source =
   /** Aggregate: the current run's jobs, mapped to packages by name. */

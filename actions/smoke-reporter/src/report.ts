@@ -4,9 +4,15 @@
  * carry the work out and take it out of the state again. Record mode writes one package's file,
  * aggregate mode every package in one commit; the steps are the same (README "Exactly once").
  */
-import { Logger, Settings, Subpackage, UserError } from '@contribs-actions/shared'
-import { Holder, leaseStatus, newHolder } from '@contribs-actions/shared/github'
-import { ServerClock } from './clock.js'
+import {
+  Logger,
+  type PackageSignal,
+  Settings,
+  type Signal,
+  Subpackage,
+  UserError
+} from '@contribs-actions/shared'
+import { Holder, leaseStatus, newHolder, ServerClock } from '@contribs-actions/shared/github'
 import { carryOut, Carried, Tracked, Worker } from './effects.js'
 import { findTracked, IssueApi, IssueRef, issueUrl } from './issues.js'
 import {
@@ -19,7 +25,6 @@ import {
   SmokeEvent,
   Transition
 } from './lifecycle.js'
-import type { PackageSignal, Signal } from './signals.js'
 import { Effect, SmokeState } from './state.js'
 import { MAX_ROUNDS, StateStore, TreeStore } from './store.js'
 import { issueTitle } from './texts.js'

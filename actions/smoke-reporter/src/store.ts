@@ -11,6 +11,7 @@
  */
 import type { Base, Octokit } from '@contribs-actions/shared/github'
 import {
+  apiError,
   commitFiles,
   createBranchOnce,
   isAlreadyExists,
@@ -19,7 +20,6 @@ import {
   writeFileIfUnchanged
 } from '@contribs-actions/shared/github'
 import { mapLimit, stateFileName, statePath, UserError } from '@contribs-actions/shared'
-import { apiError, backoff } from './clock.js'
 import {
   CLEAN_SHA,
   emptyState,
@@ -354,4 +354,10 @@ export class TreeStore extends StoreBase implements StateStore {
     this.c.log(`created the state branch ${this.c.branch}`)
     return 'ok'
   }
+}
+
+/** Waits before retrying a lost compare-and-swap: exponential, capped, with jitter so racing legs spread out. */
+async function backoff(attempt: number, timeScale: number): Promise<void> {
+  const ms = Math.min(5000, 200 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random()) * timeScale
+  await new Promise((ok) => setTimeout(ok, ms))
 }
