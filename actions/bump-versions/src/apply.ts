@@ -7,7 +7,8 @@
  * requests stops the rest, which it would refuse too.
  */
 import type { Logger, Settings } from '@contribs-actions/shared'
-import { Base, NOT_PERMITTED, PullState, reasonOf, Remote, RemoteFile } from './github.js'
+import type { Base } from '@contribs-actions/shared/github'
+import { NOT_PERMITTED, PullState, reasonOf, Remote, RemoteFile } from './github.js'
 import { bumpFiles, LOCK_OFF } from './lock.js'
 import { emptyOutcome, noteUntouched, Outcome, refusalMessage, writes } from './outcome.js'
 import type { Plan } from './plan.js'

@@ -9,8 +9,6 @@ import {
   readTextAt
 } from '@contribs-actions/shared/github'
 
-export type { Base } from '@contribs-actions/shared/github'
-
 /** Whether a bump branch holds only our commit (and the commit it is based on), and why not. */
 export type Ownership = { ours: true; parent: string } | { ours: false; why: string }
 

@@ -13,7 +13,7 @@ import { exec } from '@actions/exec'
 import { fillPattern, UserError } from '@contribs-actions/shared'
 import type { RemoteFile } from './github.js'
 import type { Ready } from './work.js'
-import type { FileChange } from './writer.js'
+import type { FileChange } from '@contribs-actions/shared/github'
 
 /**
  * Splits a command line into arguments the way a POSIX shell would split words, without any of

@@ -10,9 +10,9 @@ import {
   UnreadableFileError,
   UserError
 } from '@contribs-actions/shared'
-import { connect, Connection } from '@contribs-actions/shared/github'
+import { Base, connect, Connection } from '@contribs-actions/shared/github'
 import { applyWork } from './apply.js'
-import { Base, Remote, RemoteFile } from './github.js'
+import { Remote, RemoteFile } from './github.js'
 import { lockArgv } from './lock.js'
 import { Options, parseOptions } from './options.js'
 import { dryOutcome, Outcome } from './outcome.js'

@@ -1,5 +1,6 @@
 import { fillPattern, Settings } from '@contribs-actions/shared'
-import type { Base, Remote } from './github.js'
+import type { Base } from '@contribs-actions/shared/github'
+import type { Remote } from './github.js'
 import type { Plan } from './plan.js'
 import { isOlder, OlderBump, OtherBump, otherBumps, supersededMarker } from './supersede.js'
 import { BranchState, branchPrefix, reviewersFor, taskBases } from './work.js'

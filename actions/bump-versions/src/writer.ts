@@ -9,6 +9,7 @@
  */
 import {
   commentOnce,
+  Base,
   commitFiles,
   Connection,
   createBranchOnce,
@@ -18,9 +19,7 @@ import {
   LabelSpec,
   statusOf
 } from '@contribs-actions/shared/github'
-import { Base, pullState, PullState, reasonOf, Remote } from './github.js'
-
-export type { FileChange } from '@contribs-actions/shared/github'
+import { pullState, PullState, reasonOf, Remote } from './github.js'
 
 export interface ReviewResult {
   requested: string[]
