@@ -223,6 +223,36 @@ test('a late sweep posts every due milestone in order, once (day 16 after none s
   expect(notice.body).toContain('`langchain`')
 })
 
+test("a stranger's comment copying the milestone markers stops nothing: each milestone is still posted, the label put on", async () => {
+  const repo = 'copied-markers'
+  await emu.seedRepo({ owner: OWNER, repo })
+  setDay(emu, 0)
+  const issue = await openTrackingIssue(gh, repo, 'crewai')
+  setDay(emu, 8)
+  await sweep(emu, repo, { workspace })
+  const [reminder] = milestonesPosted(emu, repo, issue)
+  // Anyone may comment on a public repository's issue, markers and all.
+  emu.addToken({ token: 'stranger-token', kind: 'user', login: 'mallory' })
+  const stranger = client(emu, 'stranger-token')
+  for (const day of [14, 21])
+    await stranger.rest.issues.createComment({
+      owner: OWNER,
+      repo,
+      issue_number: issue,
+      body: `done already\n<!-- contribs-actions:milestone day=${day} episode=${reminder.episode} -->`
+    })
+  setDay(emu, 22)
+  const r = await sweep(emu, repo, { workspace })
+  expect(r.issues[0]).toMatchObject({
+    actions: ['day-14-notice', 'day-21-archived'],
+    stage: 'archived'
+  })
+  const ours = milestonesPosted(emu, repo, issue).filter((p) => p.user !== 'mallory')
+  expect(ours.map((p) => p.day)).toEqual([7, 14, 21])
+  const { data } = await gh.rest.issues.get({ owner: OWNER, repo, issue_number: issue })
+  expect(data.labels.map((l) => (typeof l === 'string' ? l : l.name))).toContain('archived')
+})
+
 test('max-operations caps the writes, warns, and the next run finishes the rest', async () => {
   const repo = 'budget'
   await emu.seedRepo({ owner: OWNER, repo })

@@ -15,7 +15,12 @@ import {
   postedDays,
   postedPauses
 } from '@contribs-actions/shared'
-import { issueEvents, type LabelledIssue, type Octokit } from '@contribs-actions/shared/github'
+import {
+  issueEvents,
+  mayBeOurs,
+  type LabelledIssue,
+  type Octokit
+} from '@contribs-actions/shared/github'
 import type { SweptIssue } from './plan.js'
 import { IssueKind, staleCloseMarker } from './texts.js'
 
@@ -90,13 +95,15 @@ export async function readSweptIssue(
   let pauseNoticed = new Set<string>()
   let closingPosted = false
   if (since !== null) {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    const listed = await octokit.paginate(octokit.rest.issues.listComments, {
       owner,
       repo,
       issue_number: issue.number,
       ...(since ? { since } : {}),
       per_page: 100
     })
+    // Markers count only where this suite may have written them.
+    const comments = listed.filter(mayBeOurs)
     if (episode) {
       posted = postedDays(comments, episode.id)
       pauseNoticed = postedPauses(comments, episode.id)

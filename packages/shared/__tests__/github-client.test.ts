@@ -382,6 +382,27 @@ describe('labels, labelled issues and marked comments', () => {
     ])
   })
 
+  test("findMarkedComment: a marker counts in a bot's or a collaborator's comment, never a stranger's", async () => {
+    emu.addToken({ token: 'stranger-token', kind: 'user', login: 'mallory' })
+    const { data: issue } = await client().rest.issues.create({ owner, repo, title: 'copied' })
+    const post = async (token: string, body: string) =>
+      (
+        await createClient({ token, baseUrl: emu.url, timeScale: 0.001 }).rest.issues.createComment(
+          { owner, repo, issue_number: issue.number, body }
+        )
+      ).data.id
+    await post('stranger-token', 'copied\n<!-- m:a -->\n<!-- m:b -->')
+    const collaborator = await post('user-token', 'a maintainer\n<!-- m:b -->')
+    const bot = await post('actions-token', 'the workflow\n<!-- m:c -->')
+    const find = async (marker: string) =>
+      (await findMarkedComment({ octokit: client(), owner, repo, issue: issue.number }, marker))?.id
+    expect([
+      await find('<!-- m:a -->'),
+      await find('<!-- m:b -->'),
+      await find('<!-- m:c -->')
+    ]).toEqual([undefined, collaborator, bot])
+  })
+
   test('findMarkedComment: the first comment carrying the marker, on any page', async () => {
     const octokit = client()
     const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: 'marked' })

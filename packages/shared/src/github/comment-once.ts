@@ -22,9 +22,30 @@ export interface IssueTarget {
   issue: number
 }
 
+/** The fields of a listed comment that say who wrote it. */
+export interface CommentAuthor {
+  user?: { type?: string } | null
+  author_association?: string
+}
+
+/** Authors with write access or membership: a maintainer's token writes as one of them. */
+const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
+
 /**
- * The first comment on the issue whose body carries `marker`, every page read: how a comment
- * whose create was lost (created, then 5xx or a dropped connection) is found and adopted.
+ * Whether a comment may be one this suite wrote, so that a hidden marker in it counts: written by
+ * a bot account (a GitHub App's or the workflow token's) or by an owner, member or collaborator of
+ * the repository (a maintainer's personal token). Anyone can comment on a public repository's
+ * issues; a marker copied into a stranger's comment must never stand for a milestone, a notice or
+ * a recovery that was not posted, which would stop the real one.
+ */
+export function mayBeOurs(comment: CommentAuthor): boolean {
+  return comment.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(comment.author_association ?? '')
+}
+
+/**
+ * The first comment on the issue whose body carries `marker` (and that mayBeOurs), every page
+ * read: how a comment whose create was lost (created, then 5xx or a dropped connection) is found
+ * and adopted.
  */
 export async function findMarkedComment(
   target: IssueTarget,
@@ -37,7 +58,7 @@ export async function findMarkedComment(
     per_page: 100
   })
   for await (const page of pages) {
-    const hit = page.data.find((c) => c.body?.includes(marker))
+    const hit = page.data.find((c) => c.body?.includes(marker) && mayBeOurs(c))
     if (hit) return { id: hit.id, url: hit.html_url }
   }
   return undefined

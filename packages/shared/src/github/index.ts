@@ -19,8 +19,8 @@ export { ensureLabel, removeIssueLabel } from './labels.js'
 export { BODY_MAX_LENGTH, LABEL_MAX_LENGTH, TITLE_MAX_LENGTH } from './limits.js'
 export { issueEvents, listOpenLabelled } from './issues.js'
 export type { LabelledIssue, LabelledListing } from './issues.js'
-export { commentOnce, findMarkedComment, hiddenMarker } from './comment-once.js'
-export type { CommentOnce, IssueTarget } from './comment-once.js'
+export { commentOnce, findMarkedComment, hiddenMarker, mayBeOurs } from './comment-once.js'
+export type { CommentAuthor, CommentOnce, IssueTarget } from './comment-once.js'
 export {
   DEFAULT_LEASE_POLICY,
   FENCE_HEADER,
