@@ -361,7 +361,12 @@ describe('pull requests from a fork', () => {
       branch: 'shared/name',
       files: { 'more.txt': 'more' }
     })
-    const { data: moved } = await gh.rest.pulls.get({ ...repo, pull_number: theirs.number })
+    // Several reads at once each see the move (each may fetch the fork's commits).
+    const reads = await Promise.all(
+      [1, 2, 3, 4].map(() => gh.rest.pulls.get({ ...repo, pull_number: theirs.number }))
+    )
+    const moved = reads[0].data
+    expect(new Set(reads.map((r) => r.data.head.sha)).size).toBe(1)
     expect(moved.commits).toBe(2)
     expect(moved.head.sha).toBe(
       git(emu.state.repo('forker', 'contribs').gitDir, 'rev-parse', 'shared/name')

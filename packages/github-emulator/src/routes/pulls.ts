@@ -58,8 +58,13 @@ async function liveHeadSha(ctx: Ctx, issue: Issue): Promise<string | null> {
   const sha = fork ? await fork.git.branchSha(p.head) : null
   if (!fork || !sha) return null
   const ref = `refs/pull/${issue.number}/head`
-  if ((await ctx.repo.git.refSha(ref)) !== sha)
+  if ((await ctx.repo.git.refSha(ref)) === sha) return sha
+  try {
     await ctx.repo.git.fetchRef(fork.git.gitDir, `refs/heads/${p.head}`, ref)
+  } catch (e) {
+    // Reads are not serialised: two at once may both fetch, and git refuses the second's lock.
+    if ((await ctx.repo.git.refSha(ref)) !== sha) throw e
+  }
   return sha
 }
 
