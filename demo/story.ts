@@ -40,7 +40,7 @@ export interface Log {
   action(name: string, r: BundleRunResult, expectFailure?: boolean): void
 }
 
-/** The last `n` lines a step logged, without the group and debug commands the runner folds away. */
+/** The last `count` lines a step logged, without the group and debug commands the runner folds away. */
 function lastLogLines(stdout: string, count: number): string {
   const lines = stdout.trim().split('\n')
   return lines

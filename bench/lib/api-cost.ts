@@ -12,7 +12,7 @@ import { benchRepo } from './repos.js'
 const OWNER = 'bench'
 const REPO = 'contribs'
 
-/** The first `n` subpackage folders (those with an OWNERS file), sorted. */
+/** The first `packages` subpackage folders (those with an OWNERS file), sorted. */
 function packagesOf(dir: string, packages: number): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter(

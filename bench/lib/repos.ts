@@ -55,7 +55,7 @@ const generatorVersion = () =>
     .slice(0, 12)
 
 /**
- * A synthetic contribs repo of `n` packages from test/kit/generate-repo.ts in the given layout
+ * A synthetic contribs repo of `count` packages from test/kit/generate-repo.ts in the given layout
  * (nested: group folders declared as a uv workspace, found with zero configuration), cached
  * across runs (generation is deterministic), with a branch `change` that edits two files in every
  * package (10,000 changed files at 5,000 packages) for discover.

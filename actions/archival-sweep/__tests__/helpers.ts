@@ -40,7 +40,7 @@ export function client(emu: Emulator, token = 'user-token'): Octokit {
   return getOctokit(token, { baseUrl: emu.url, request: { fetch: globalThis.fetch } })
 }
 
-/** Puts the emulator clock at day `d` (fractions allowed) of the story. */
+/** Puts the emulator clock at `day` (fractions allowed) of the story. */
 export function setDay(emu: Emulator, day: number): void {
   emu.setNow(new Date(Date.parse(T0) + day * DAY))
 }

@@ -286,7 +286,7 @@ export function completeWork(
   return { ...next, lost: false }
 }
 
-/** Whether `e` was appended by this holder's own event (so nobody can have tried it before). */
+/** Whether `effect` was appended by this holder's own event (so nobody can have tried it before). */
 export function addedBy(effect: Effect, me: Holder, added: Effect | undefined): boolean {
   return !!added && effectId(added) === effectId(effect) && effect.run === holderRun(me)
 }

@@ -92,7 +92,7 @@ function arrayStrings(
   return out
 }
 
-/** One past the closing delimiter of the TOML string starting at `i`. */
+/** One past the closing delimiter of the TOML string starting at `from`. */
 function stringEnd(text: string, from: number): number {
   const q = text[from]
   const escapes = q === '"'

@@ -16,7 +16,7 @@ export function isBranchName(name: string): boolean {
 }
 
 /**
- * Whether `p` is a folder path inside the repository: relative, `/`-separated, with no empty,
+ * Whether `path` is a folder path inside the repository: relative, `/`-separated, with no empty,
  * `.` or `..` component (GitHub's trees refuse them, and `..` would leave the folder).
  */
 export function isRepoFolder(path: string): boolean {

@@ -29,7 +29,7 @@ function skipWs(text: string, from: number): number {
   return from
 }
 
-/** One past the end of the JSON value starting at `i` (valid JSON assumed). */
+/** One past the end of the JSON value starting at `from` (valid JSON assumed). */
 function valueEnd(text: string, from: number): number {
   const c = text[from]
   if (c === '"') {

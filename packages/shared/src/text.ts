@@ -23,7 +23,7 @@ export function sortByCodePoint(list: string[]): string[] {
   return list.sort()
 }
 
-/** `s` with every character a regular expression gives a meaning escaped, to match it literally. */
+/** `text` with every character a regular expression gives a meaning escaped, to match it literally. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }

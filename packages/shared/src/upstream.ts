@@ -21,7 +21,7 @@ export function dependencyKey(dependency: DependencyEntry): string | undefined {
 }
 
 /**
- * Every dependency string of `p` on `upstream`, in file order, from every dependency array
+ * Every dependency string of `pyproject` on `upstream`, in file order, from every dependency array
  * (`[project].dependencies`, optional dependencies, dependency groups). Names are compared
  * PEP 503-normalised, so `Mellea` is the upstream and `mellea-tools` is not; the word in
  * keywords or a description is not a dependency.
@@ -129,7 +129,7 @@ export function lowestFloor(entries: readonly DependencyEntry[]): UpstreamFloor 
   return lowest
 }
 
-/** The floor of `p` on `upstream` (see `lowestFloor`); undefined when it does not depend on it. */
+/** The floor of `pyproject` on `upstream` (see `lowestFloor`); undefined when it does not depend on it. */
 export function upstreamFloor(pyproject: PyProject, upstream: string): UpstreamFloor | undefined {
   return lowestFloor(upstreamDependencies(pyproject, upstream))
 }
