@@ -16,7 +16,17 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
       ],
-      'no-console': 'off'
+      'no-console': 'off',
+      // Names say what they hold: a named function's parameters are words. `a` and `b` stay for
+      // the two sides of a comparison; short callbacks are not named functions.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(FunctionDeclaration, MethodDefinition > FunctionExpression) > Identifier.params[name=/^[c-z]$/]',
+          message: 'name the parameter for what it holds (one letter only in short callbacks)'
+        }
+      ]
     }
   }
 )
