@@ -9,6 +9,7 @@ import {
   Base,
   Connection,
   createOnce,
+  Created,
   ensureLabel,
   fencedRequest,
   findMarkedComment,
@@ -64,21 +65,7 @@ export function octokitWriter(
       await ensureLabel(octokit, owner, repo, labelSpec(name, labels))
     },
     async comment(issue, body, marker) {
-      const made = await unlessFenced(() =>
-        createOnce({
-          create: async () => {
-            const { data } = await octokit.rest.issues.createComment({
-              owner,
-              repo,
-              issue_number: issue,
-              body,
-              ...fenced
-            })
-            return { id: data.id, url: data.html_url }
-          },
-          find: () => findMarkedComment({ octokit, owner, repo, issue }, marker)
-        })
-      )
+      const made = await unlessFenced(() => commentMadeOnce(conn, { issue, body, marker }, fenced))
       return { adopted: made.adopted }
     },
     async addLabel(issue, label) {
@@ -105,27 +92,59 @@ export function octokitWriter(
       )
     },
     async createIssue(title, body, issueLabels, pkg) {
-      const made = await unlessFenced(() =>
-        createOnce({
-          create: async () => {
-            const { data } = await octokit.rest.issues.create({
-              owner,
-              repo,
-              title,
-              body,
-              labels: issueLabels,
-              ...fenced
-            })
-            return { number: data.number, url: data.html_url }
-          },
-          // Opened with its label in the same request, so an adopted issue lacks nothing.
-          find: async () => {
-            const listing = await listOpenLabelled(octokit, owner, repo, labels.stale)
-            return trackedByPackage(listing.issues, 'stale').get(pkg)
-          }
-        })
-      )
+      const spec = { title, body, labels: issueLabels, pkg, staleLabel: labels.stale }
+      const made = await unlessFenced(() => staleIssueOpenedOnce(conn, spec, fenced))
       return { number: made.value.number, url: made.value.url, adopted: made.adopted }
     }
   }
+}
+
+/** A comment posted once: a create whose answer was lost is found by its marker and adopted. */
+function commentMadeOnce(
+  { octokit, owner, repo }: Connection,
+  comment: { issue: number; body: string; marker: string },
+  request: Record<string, unknown>
+): Promise<Created<{ id: number; url: string }>> {
+  const { issue, body, marker } = comment
+  return createOnce({
+    create: async () => {
+      const { data } = await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: issue,
+        body,
+        ...request
+      })
+      return { id: data.id, url: data.html_url }
+    },
+    find: () => findMarkedComment({ octokit, owner, repo, issue }, marker)
+  })
+}
+
+/**
+ * A stale issue opened once, with its label in the same request, so that an issue a lost answer
+ * made is found among the open issues with the stale label (by its package) and lacks nothing.
+ */
+function staleIssueOpenedOnce(
+  { octokit, owner, repo }: Connection,
+  issue: { title: string; body: string; labels: string[]; pkg: string; staleLabel: string },
+  request: Record<string, unknown>
+): Promise<Created<{ number: number; url: string }>> {
+  return createOnce({
+    create: async () => {
+      const { data } = await octokit.rest.issues.create({
+        owner,
+        repo,
+        title: issue.title,
+        body: issue.body,
+        labels: issue.labels,
+        ...request
+      })
+      return { number: data.number, url: data.html_url }
+    },
+    find: async () => {
+      const listing = await listOpenLabelled(octokit, owner, repo, issue.staleLabel)
+      return trackedByPackage(listing.issues, 'stale').get(issue.pkg)
+    }
+  })
 }
