@@ -353,3 +353,27 @@ describe('search', () => {
     }
   })
 })
+
+describe('comments', () => {
+  test("author_association: the owner, the owning organisation's members, collaborators, anyone else", async () => {
+    emu.addTeam('acme', 'docs', ['dana'])
+    emu.addCollaborator('acme', 'contribs', 'carol')
+    const tokens = { acme: 'owner', dana: 'member', carol: 'collaborator', mallory: 'stranger' }
+    for (const [login, token] of Object.entries(tokens))
+      emu.addToken({ token: `${token}-token`, kind: 'user', login })
+    const { data: issue } = await gh.rest.issues.create({ ...repo, title: 'who wrote this' })
+    const association = async (token: string) =>
+      (
+        await client(emu, token).rest.issues.createComment({
+          ...repo,
+          issue_number: issue.number,
+          body: token
+        })
+      ).data.author_association
+    expect(
+      await Promise.all(
+        ['owner-token', 'member-token', 'collaborator-token', 'stranger-token'].map(association)
+      )
+    ).toEqual(['OWNER', 'MEMBER', 'COLLABORATOR', 'NONE'])
+  })
+})

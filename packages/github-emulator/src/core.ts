@@ -111,6 +111,15 @@ export class Core {
     return this.isCollaborator(repo, token.login)
   }
 
+  /** Whether `login` is in one of `org`'s teams: a member of the organisation. */
+  isOrgMember(org: string, login: string): boolean {
+    const [o, l] = [org.toLowerCase(), login.toLowerCase()]
+    for (const team of this.teams.values())
+      if (team.org.toLowerCase() === o && team.members.some((m) => m.toLowerCase() === l))
+        return true
+    return false
+  }
+
   team(org: string, slug: string): Team | undefined {
     return this.teams.get(`${org}/${slug}`.toLowerCase())
   }

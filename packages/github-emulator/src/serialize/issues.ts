@@ -24,8 +24,10 @@ export function issueLabels(core: Core, repo: RepoState, issue: Issue): Record<s
     .map((l) => label(core, repo, l))
 }
 
+/** As GitHub ranks them: the owner, a member of the owning organisation, a collaborator. */
 export function authorAssociation(core: Core, repo: RepoState, login: string): string {
   if (login.toLowerCase() === repo.owner.toLowerCase()) return 'OWNER'
+  if (core.isOrgMember(repo.owner, login)) return 'MEMBER'
   if (core.isCollaborator(repo, login)) return 'COLLABORATOR'
   return 'NONE'
 }
