@@ -382,8 +382,10 @@ describe('labels, labelled issues and marked comments', () => {
     ])
   })
 
-  test("findMarkedComment: a marker counts in a bot's or a collaborator's comment, never a stranger's", async () => {
+  test("findMarkedComment: a marker counts in a bot's, a collaborator's or a member's comment, never a stranger's", async () => {
     emu.addToken({ token: 'stranger-token', kind: 'user', login: 'mallory' })
+    emu.addToken({ token: 'member-token', kind: 'user', login: 'dana' })
+    emu.addTeam(owner, 'maintainers', ['dana'])
     const { data: issue } = await client().rest.issues.create({ owner, repo, title: 'copied' })
     const post = async (token: string, body: string) =>
       (
@@ -394,13 +396,15 @@ describe('labels, labelled issues and marked comments', () => {
     await post('stranger-token', 'copied\n<!-- m:a -->\n<!-- m:b -->')
     const collaborator = await post('user-token', 'a maintainer\n<!-- m:b -->')
     const bot = await post('actions-token', 'the workflow\n<!-- m:c -->')
+    const member = await post('member-token', 'a member\n<!-- m:d -->')
     const find = async (marker: string) =>
       (await findMarkedComment({ octokit: client(), owner, repo, issue: issue.number }, marker))?.id
     expect([
       await find('<!-- m:a -->'),
       await find('<!-- m:b -->'),
-      await find('<!-- m:c -->')
-    ]).toEqual([undefined, collaborator, bot])
+      await find('<!-- m:c -->'),
+      await find('<!-- m:d -->')
+    ]).toEqual([undefined, collaborator, bot, member])
   })
 
   test('findMarkedComment: the first comment carrying the marker, on any page', async () => {
