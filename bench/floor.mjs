@@ -7,6 +7,10 @@
 //                                             every package's) and parse it with smol-toml (the
 //                                             parser the actions use): the least a tool that
 //                                             reads TOML correctly can do
+//   ... --parse --keep                        the same, keeping every parsed document to the end
+//                                             of the run, as a tool that uses what it parsed
+//                                             after reading every package must: the survivors
+//                                             are what the garbage collector copies
 //   ... --walk                                walk the whole tree (every folder but hidden ones,
 //                                             one readdir after another), reading every
 //                                             pyproject.toml and OWNERS it meets: the least any
@@ -22,6 +26,8 @@ const option = (name) => flags[flags.indexOf(`--${name}`) + 1]
 const globs = flags.includes('--globs') ? option('globs').split(',') : ['*']
 const walk = flags.includes('--walk')
 const parse = flags.includes('--parse') ? (await import('smol-toml')).parse : undefined
+// Kept documents stay reachable to the end: a tool that builds a graph from every package keeps them.
+const kept = flags.includes('--keep') ? [] : undefined
 let bytes = 0
 
 function read(file) {
@@ -32,7 +38,9 @@ function read(file) {
     return // a folder without the file: nothing to read
   }
   bytes += data.length
-  if (parse) parse(data)
+  if (!parse) return
+  const document = parse(data)
+  kept?.push(document)
 }
 
 const folders = (dir) =>
@@ -64,4 +72,4 @@ else {
       if (!parse) read(path.join(dir, 'OWNERS'))
     }
 }
-if (bytes === 0) process.exit(1)
+if (bytes === 0 || kept?.length === 0) process.exit(1)

@@ -100,6 +100,11 @@ const FLOORS = {
     args: ['--parse'],
     label: 'read+parse',
     what: "read every `pyproject.toml` (the root's, where the settings and the meta-package's extras are, and every package's) and parse it with smol-toml"
+  },
+  keep: {
+    args: ['--parse', '--keep'],
+    label: 'read+parse+keep',
+    what: 'read+parse, keeping every parsed document to the end of the run'
   }
 } as const
 type FloorName = keyof typeof FLOORS
@@ -155,6 +160,9 @@ const ALL_CASES: Case[] = [
       }
     }),
     floor: 'parse',
+    // Discover keeps every package's dependencies and CI table to build the graph and the legs:
+    // the ratio to a floor that keeps what it parsed shows what the rest of its work costs.
+    alsoFloors: ['keep'],
     target: true
   },
   {
@@ -197,7 +205,7 @@ function header(): void {
   )
   say()
   say(
-    `Floors (\`bench/floor.mjs\`): ${FLOOR_NAMES.map((f) => `**${FLOORS[f].label}** = ${FLOORS[f].what}`).join('; ')}. **walk** is the least any structural check can do; validate-structure, which must know every package's folders, is judged against it. **read+parse** is the least a tool that reads TOML correctly can do; discover is judged against it. The floors find the packages as the actions do: the top-level folders, or in the nested layout the folders the root's uv workspace members match (\`_integration_core\`, \`integrations/*\`, \`python/instrumentation/*\`, \`exporters/*\`), one glob segment at a time.`
+    `Floors (\`bench/floor.mjs\`): ${FLOOR_NAMES.map((f) => `**${FLOORS[f].label}** = ${FLOORS[f].what}`).join('; ')}. **walk** is the least any structural check can do; validate-structure, which must know every package's folders, is judged against it. **read+parse** is the least a tool that reads TOML correctly can do; discover is judged against it. **read+parse+keep** is the least a tool can do that uses what it parsed once every package is read, as discover's dependency graph does: the documents survive garbage collections, which copy them. The floors find the packages as the actions do: the top-level folders, or in the nested layout the folders the root's uv workspace members match (\`_integration_core\`, \`integrations/*\`, \`python/instrumentation/*\`, \`exporters/*\`), one glob segment at a time.`
   )
   say()
 }
