@@ -285,6 +285,30 @@ test("a package depending only on the root's extra runs when that sibling change
   expect(running.result.findings.filter((f) => f.package === 'agent-utilities')).toEqual([])
 })
 
+test('a sibling named by a version template a build plugin fills in still brings its dependent', async () => {
+  // As uv-dynamic-versioning's hatch hook writes them: not valid PEP 508 until build time.
+  const { dir } = exampleRepo()
+  const main = change(dir, {
+    'citations/pyproject.toml': git(dir, 'show', 'HEAD:citations/pyproject.toml')
+      .replace(/^dependencies = \[[^\]]*\]\n/m, 'dynamic = ["dependencies"]\n')
+      .concat(
+        '\n[tool.hatch.metadata.hooks.uv-dynamic-versioning]\n',
+        'dependencies = ["mellea-contribs-dspy=={{ version }}"]\n'
+      )
+  })
+  git(dir, 'checkout', '-q', '-b', 'feature')
+  touch(dir, ['dspy/README.md'])
+  const r = await runBundle({
+    action: 'discover',
+    event: { name: 'pull_request', payload: prPayload(main) },
+    workspace: dir
+  })
+  expect(r.exitCode).toBe(0)
+  expect(JSON.parse(r.outputs.matrix)).toEqual(['citations', 'dspy'])
+  expect(r.outputs.reason).toBe('changed: dspy (+1 dependent)')
+  expect(r.annotations.filter((a) => a.file?.startsWith('citations/'))).toEqual([])
+})
+
 test('nested packages: package-globs runs what the flattened repository runs; zero configuration warns', async () => {
   const nested = path.join(tempDir(), 'nested')
   const flat = path.join(tempDir(), 'flat')

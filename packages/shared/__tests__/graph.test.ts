@@ -89,6 +89,32 @@ test('an extra naming the root itself brings in the extras it names', async () =
   expect(dependsOnPackage(refs, { dir: 'crewai', key: 'mellea-contribs-crewai' })).toBeUndefined()
 })
 
+test('a requirement that is not valid PEP 508 still depends on the distribution it starts with', async () => {
+  // Build-time versioning plugins fill in templates such as `=={{ version }}`: the sibling is
+  // still a dependency, and leaving it out would leave its dependents untested.
+  const dir = repoWithRoot('["mellea-contribs-crewai"]')
+  writeFiles(dir, {
+    'citations/pyproject.toml': pkg(
+      'mellea-contribs-citations',
+      'dependencies = ["mellea-contribs-dspy=={{ version }}", "mellea-contribs[langchain] >= 1 <2"]\n'
+    ),
+    'dspy/pyproject.toml': pkg('mellea-contribs-dspy', 'dependencies = ["{{ templated }}"]\n')
+  })
+  expect(await depsOf(dir, 'citations')).toEqual(['crewai', 'dspy', 'langchain'])
+  expect(await depsOf(dir, 'dspy')).toEqual([])
+  // Read by its start, a template is seen; a string that names nothing is a warning on its line.
+  const repo = await loadRepo(dir)
+  expect(unreadDependencies(repo.byDir.get('citations')!.pyproject!, 'citations')).toEqual([])
+  expect(unreadDependencies(repo.byDir.get('dspy')!.pyproject!, 'dspy')).toEqual([
+    expect.objectContaining({
+      code: 'CA205',
+      file: 'dspy/pyproject.toml',
+      line: 4,
+      message: expect.stringContaining('"{{ templated }}" in [project].dependencies names no')
+    })
+  ])
+})
+
 test("hatch metadata hooks' inline arrays are dependency arrays; hatch-requirements-txt's name files", async () => {
   const dir = copyExampleRepo()
   writeFiles(dir, {

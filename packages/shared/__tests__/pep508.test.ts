@@ -1,5 +1,5 @@
 import { normalizeName } from '../src/pep503.js'
-import { parseRequirement, RequirementSyntaxError } from '../src/pep508.js'
+import { parseRequirement, requirementStart, RequirementSyntaxError } from '../src/pep508.js'
 
 describe('parseRequirement (PEP 508)', () => {
   test('name, extras, specifiers and marker', () => {
@@ -61,5 +61,28 @@ describe('parseRequirement (PEP 508)', () => {
   ])('rejects %j', (raw, why) => {
     expect(() => parseRequirement(raw)).toThrow(RequirementSyntaxError)
     expect(() => parseRequirement(raw)).toThrow(why)
+  })
+})
+
+describe('requirementStart: what a string that may not be valid PEP 508 asks for', () => {
+  test.each([
+    ['pydantic-graph=={{ version }}', 'pydantic-graph', []],
+    [' Pkg [a, b] >= 1 <2', 'Pkg', ['a', 'b']],
+    ['pkg[bad extra!]>=1', 'pkg', []],
+    ['pkg[a', 'pkg', []],
+    ['pkg>=1', 'pkg', []]
+  ])('%j names %j with extras %j', (raw, name, extras) => {
+    expect(requirementStart(raw)).toEqual({ name, extras })
+  })
+
+  test('a string that starts with no name asks for nothing', () => {
+    expect(requirementStart('{{ dependency }}')).toBeUndefined()
+    expect(requirementStart('>=1')).toBeUndefined()
+  })
+
+  test('it reads a valid requirement as parseRequirement does', () => {
+    const raw = 'mellea[litellm,hf]>=0.5 ; python_version >= "3.11"'
+    const parsed = parseRequirement(raw)
+    expect(requirementStart(raw)).toEqual({ name: parsed.name, extras: parsed.extras })
   })
 })

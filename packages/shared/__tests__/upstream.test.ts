@@ -1,7 +1,6 @@
 import { parseRequirement } from '../src/pep508.js'
-import { dependencyEntries, readPyProject } from '../src/pyproject.js'
+import { dependencyEntries, dependencyTarget, readPyProject } from '../src/pyproject.js'
 import {
-  dependencyKey,
   lowerBound,
   upstreamDependencies,
   upstreamFloor,
@@ -98,7 +97,7 @@ describe('upstreamDependencies: which strings are on the upstream', () => {
       'acme @ https://example.invalid/mellea.whl'
     ]
     const p = pyproject(strings)
-    const byParsingAll = dependencyEntries(p).filter((d) => dependencyKey(d) === 'mellea')
+    const byParsingAll = dependencyEntries(p).filter((d) => dependencyTarget(d)?.key === 'mellea')
     expect(upstreamDependencies(p, 'mellea')).toEqual(byParsingAll)
     expect(byParsingAll.map((d) => d.raw)).toEqual([
       'mellea>=0.6',

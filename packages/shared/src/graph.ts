@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { UserError } from './errors.js'
 import { normalizeName } from './pep503.js'
-import { dependencyEntries, PyProject, uvSourcePaths } from './pyproject.js'
+import { dependencyEntries, dependencyTarget, PyProject, uvSourcePaths } from './pyproject.js'
 import type { Repo } from './repo.js'
 
 /**
@@ -21,13 +21,14 @@ export interface RootDistribution {
 export function rootDistribution(root: PyProject | undefined): RootDistribution | undefined {
   if (!root?.key) return undefined
   const dist: RootDistribution = { key: root.key, base: new Set(), extras: new Map() }
-  for (const d of dependencyEntries(root)) {
-    if (!d.requirement) continue
-    if (d.role === 'dependencies') dist.base.add(d.requirement.key)
-    else if (d.role === 'extra') {
-      const extra = normalizeName(d.key)
+  for (const entry of dependencyEntries(root)) {
+    const target = dependencyTarget(entry)
+    if (!target) continue
+    if (entry.role === 'dependencies') dist.base.add(target.key)
+    else if (entry.role === 'extra') {
+      const extra = normalizeName(entry.key)
       const list = dist.extras.get(extra) ?? []
-      list.push({ key: d.requirement.key, extras: d.requirement.extras })
+      list.push({ key: target.key, extras: target.extras })
       dist.extras.set(extra, list)
     }
   }
@@ -92,12 +93,13 @@ export function siblingReferences(
   scope: DependencyScope = 'all'
 ): SiblingReferences {
   const keys = new Map<string, string | undefined>()
-  for (const d of dependencyEntries(py)) {
-    const r = d.requirement
-    if (!r || (scope === 'runtime' && d.role === 'group')) continue
-    if (root && r.key === root.key) {
-      for (const k of rootInstalls(root, r.extras)) if (!keys.has(k)) keys.set(k, d.raw.trim())
-    } else keys.set(r.key, undefined)
+  for (const entry of dependencyEntries(py)) {
+    const target = dependencyTarget(entry)
+    if (!target || (scope === 'runtime' && entry.role === 'group')) continue
+    if (root && target.key === root.key) {
+      for (const key of rootInstalls(root, target.extras))
+        if (!keys.has(key)) keys.set(key, entry.raw.trim())
+    } else keys.set(target.key, undefined)
   }
   const sources = uvSourcePaths(py).filter(
     (s) => scope === 'all' || keys.has(normalizeName(s.name))

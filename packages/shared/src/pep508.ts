@@ -43,6 +43,28 @@ const EXTRA = DISTRIBUTION_NAME
 export function leadingName(raw: string): string | undefined {
   return LEADING_NAME.exec(raw)?.[1]
 }
+
+/**
+ * What the start of a requirement string names, read as parseRequirement reads it up to the
+ * version or URL: the distribution and the extras in `[...]` (none when they are malformed).
+ * For a string that is not valid PEP 508 as a whole, such as `pkg[x]=={{ version }}`, a template
+ * a build-time plugin fills in, which still asks for `pkg` with its extra `x`.
+ */
+export function requirementStart(raw: string): { name: string; extras: string[] } | undefined {
+  const name = leadingName(raw)
+  if (name === undefined) return undefined
+  const rest = raw.trimStart().slice(name.length).trimStart()
+  const close = rest.startsWith('[') ? rest.indexOf(']') : -1
+  const extras =
+    close < 0
+      ? []
+      : rest
+          .slice(1, close)
+          .split(',')
+          .map((part) => part.trim())
+  const wellFormed = extras.every((extra) => EXTRA.test(extra))
+  return { name, extras: wellFormed ? extras.filter(Boolean) : [] }
+}
 const CLAUSE = /^(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9._*+!-]+)$/
 
 /**

@@ -1,6 +1,11 @@
 import type { Finding } from './findings.js'
 import { normalizeName } from './pep503.js'
-import { parseRequirement, Requirement, RequirementSyntaxError } from './pep508.js'
+import {
+  parseRequirement,
+  Requirement,
+  requirementStart,
+  RequirementSyntaxError
+} from './pep508.js'
 import { parseToml, TomlLines, TomlTable } from './toml.js'
 
 /** A `pyproject.toml`, parsed once; the text is kept for line look-ups and byte-preserving edits. */
@@ -74,6 +79,20 @@ export interface DependencyEntry {
 }
 
 /**
+ * The distribution a dependency string asks for (PEP 503-normalised) and its extras: the parsed
+ * requirement's, or for a string that is not valid PEP 508, what its start names
+ * (requirementStart), so that `sibling=={{ version }}` still counts as a dependency on `sibling`:
+ * a dependency missed would be a package not tested. Undefined when no name starts the string.
+ */
+export function dependencyTarget(
+  entry: DependencyEntry
+): { key: string; extras: string[] } | undefined {
+  if (entry.requirement) return entry.requirement
+  const start = requirementStart(entry.raw)
+  return start && { key: normalizeName(start.name), extras: start.extras }
+}
+
+/**
  * Every dependency string a package declares: `[project].dependencies`,
  * `[project.optional-dependencies].*`, `[dependency-groups].*`, and the inline arrays of hatch
  * metadata hooks (`[tool.hatch.metadata.hooks.<hook>].dependencies` and
@@ -143,33 +162,49 @@ const DYNAMIC_DEPENDENCY_FIELDS = ['dependencies', 'optional-dependencies'] as c
 /**
  * Dependencies this package declares where they cannot be read: `[project].dynamic` lists
  * `dependencies` or `optional-dependencies` and no metadata hook lists that field inline (a hook
- * reading a requirements file, a custom hook computing them, no hook at all). A sibling named
- * only there is not seen by the dependency graph or discover, so each such field is a warning on
- * its `dynamic` line rather than a silent gap.
+ * reading a requirements file, a custom hook computing them, no hook at all), or a dependency
+ * string that starts with no distribution name (`{{ dependency }}`, a template). A sibling named
+ * only there is not seen by the dependency graph or discover, so each is a warning on its line
+ * rather than a silent gap.
  */
 export function unreadDependencies(pyproject: PyProject, pkg?: string): Finding[] {
+  const unread = (message: string, line: number | undefined): Finding => ({
+    severity: 'warning',
+    code: 'CA205',
+    package: pkg,
+    message,
+    file: pyproject.file,
+    line
+  })
+  const out = unreadDynamicFields(pyproject).map((field) =>
+    unread(
+      `[project].dynamic lists "${field.name}" and ${field.where}: sibling dependencies declared there are not seen, so this package does not run when such a sibling changes (name the sibling in [dependency-groups] or [tool.uv.sources] as well to make it seen)`,
+      pyproject.lines.find(['project'], 'dynamic', field.name)
+    )
+  )
+  for (const entry of dependencyEntries(pyproject, (raw) => requirementStart(raw) === undefined))
+    out.push(
+      unread(
+        `${JSON.stringify(entry.raw)} in [${entry.table.join('.')}].${entry.key} names no distribution: a sibling it stands for is not seen, so this package does not run when that sibling changes`,
+        dependencyLine(pyproject, entry)
+      )
+    )
+  return out
+}
+
+/** The dynamic dependency fields no metadata hook lists inline, and where they come from. */
+function unreadDynamicFields(pyproject: PyProject): { name: string; where: string }[] {
   const project = asTable(pyproject.data.project)
   const dynamic = Array.isArray(project?.dynamic) ? project.dynamic : []
-  const out: Finding[] = []
-  for (const field of DYNAMIC_DEPENDENCY_FIELDS) {
-    if (!dynamic.includes(field)) continue
-    const hooks = Object.entries(getTable(pyproject.data, HATCH_HOOKS) ?? {})
+  const hooks = Object.entries(getTable(pyproject.data, HATCH_HOOKS) ?? {})
+  return DYNAMIC_DEPENDENCY_FIELDS.filter((field) => {
+    if (!dynamic.includes(field)) return false
     const inline = (config: TomlTable) =>
       field === 'dependencies'
         ? Array.isArray(config.dependencies)
         : asTable(config['optional-dependencies']) !== undefined
-    const readable = inlineHooks(pyproject).some(([, config]) => inline(config))
-    if (readable) continue
-    out.push({
-      severity: 'warning',
-      code: 'CA205',
-      package: pkg,
-      message: `[project].dynamic lists "${field}" and ${whereDynamic(hooks)}: sibling dependencies declared there are not seen, so this package does not run when such a sibling changes (name the sibling in [dependency-groups] or [tool.uv.sources] as well to make it seen)`,
-      file: pyproject.file,
-      line: pyproject.lines.find(['project'], 'dynamic', field)
-    })
-  }
-  return out
+    return !inlineHooks(pyproject).some(([, config]) => inline(config))
+  }).map((field) => ({ name: field, where: whereDynamic(hooks) }))
 }
 
 function whereDynamic(hooks: [string, unknown][]): string {

@@ -7,18 +7,12 @@
 import { validVersion as valid, versionLt as lt } from './pep440.js'
 import { normalizeName } from './pep503.js'
 import { leadingName, type Specifier } from './pep508.js'
-import { dependencyEntries, type DependencyEntry, type PyProject } from './pyproject.js'
-
-/**
- * The PEP 503 name of the distribution a dependency string names. For a string that is not valid
- * PEP 508 it is read from the leading name, so `mellea >= 0.5 <1` is still a broken requirement
- * on `mellea` rather than no requirement at all.
- */
-export function dependencyKey(dependency: DependencyEntry): string | undefined {
-  if (dependency.requirement) return dependency.requirement.key
-  const name = leadingName(dependency.raw)
-  return name === undefined ? undefined : normalizeName(name)
-}
+import {
+  dependencyEntries,
+  dependencyTarget,
+  type DependencyEntry,
+  type PyProject
+} from './pyproject.js'
 
 /**
  * Every dependency string of `pyproject` on `upstream`, in file order, from every dependency array
@@ -29,12 +23,12 @@ export function dependencyKey(dependency: DependencyEntry): string | undefined {
 export function upstreamDependencies(pyproject: PyProject, upstream: string): DependencyEntry[] {
   const key = normalizeName(upstream)
   // A string whose leading name is another distribution cannot be on the upstream, parsed or
-  // not (dependencyKey reads that same name): it is left unparsed.
+  // not (dependencyTarget reads that same name): it is left unparsed.
   const mayBeUpstream = (raw: string) => {
     const name = leadingName(raw)
     return name !== undefined && normalizeName(name) === key
   }
-  return dependencyEntries(pyproject, mayBeUpstream).filter((d) => dependencyKey(d) === key)
+  return dependencyEntries(pyproject, mayBeUpstream).filter((d) => dependencyTarget(d)?.key === key)
 }
 
 export interface UpstreamProblem {
