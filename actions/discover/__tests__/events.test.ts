@@ -2,7 +2,7 @@
 // queues, force pushes), calling run() in-process.
 import { rmSync } from 'node:fs'
 import path from 'node:path'
-import { cleanupTempDirs, git, tempDir } from '../../../test/kit/fixtures.js'
+import { cleanupTempDirs, commitAll, git, tempDir, writeFiles } from '../../../test/kit/fixtures.js'
 import { ALL, discoverIn, exampleRepo, prPayload, touch } from './helpers.js'
 
 afterAll(cleanupTempDirs)
@@ -51,6 +51,46 @@ describe('pull_request', () => {
     const fetched = await discoverIn(c, 'pull_request_target', prPayload(mainTip, 'main', prHead))
     expect(fetched.matrix).toEqual(['citations'])
     expect(git(c, 'rev-parse', 'HEAD')).toBe(mainTip)
+  })
+
+  test("pull_request_target: the packages are the PR head's, read from git, not the base's checkout", async () => {
+    const { dir, main } = exampleRepo()
+    git(dir, 'checkout', '-q', '-b', 'feature')
+    writeFiles(dir, {
+      'vision/pyproject.toml':
+        '[project]\nname = "mellea-contribs-vision"\nversion = "0.6.0"\n\n[tool.mellea-contribs.ci]\npython_versions = ["3.12"]\ntimeout_minutes = 20\n',
+      'vision/OWNERS': '@octocat\n'
+    })
+    rmSync(path.join(dir, 'langchain'), { recursive: true })
+    const prHead = commitAll(dir, 'add vision, remove langchain')
+    git(dir, 'checkout', '-q', 'main')
+
+    const d = await discoverIn(dir, 'pull_request_target', prPayload(main, 'main', prHead))
+    // Read at the base, vision is no package and langchain still is: nothing would run.
+    expect(d.matrix).toEqual(['vision'])
+    expect(d.reason).toBe('changed: vision; deleted: langchain (+0 dependents)')
+    expect(JSON.parse(d.outputs.include)).toEqual([
+      expect.objectContaining({ package: 'vision', python: '3.12', timeout: 20 })
+    ])
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(main)
+    expect(git(dir, 'status', '--porcelain')).toBe('')
+  })
+
+  test('a head input names the commit whose packages count, wherever the checkout has moved on', async () => {
+    const { dir } = exampleRepo()
+    const touched = touch(dir, ['langchain/README.md'])
+    rmSync(path.join(dir, 'langchain'), { recursive: true })
+    commitAll(dir, 'remove langchain')
+    const d = await discoverIn(
+      dir,
+      'workflow_dispatch',
+      {},
+      {
+        base: `${touched}~1`,
+        head: touched
+      }
+    )
+    expect(d.matrix).toEqual(['langchain'])
   })
 
   test('a stacked PR (base branch is not the default branch) runs everything', async () => {

@@ -3,10 +3,12 @@ import {
   sortByCodePoint,
   Finding,
   getTable,
+  git,
   loadRepo,
   Logger,
   mapLimit,
   neverPackage,
+  packagesAtCommit,
   packageFolderTest,
   plural,
   readPyProject,
@@ -64,10 +66,11 @@ export async function discover(
   })
   const { range, changes: raw } = await git
   const base = trustedBase(eventName, plan, range)
-  const repo =
+  const shaped =
     typeof base === 'string' && touchesSettings(raw, checkout)
       ? await withBaseShaping(options, checkout, base, log)
       : checkout
+  const repo = range.kind === 'diff' ? await atComparedHead(shaped, plan, range.head, log) : shaped
   const packages = repo.packages.map((p) => p.dir)
   const changes = await log.withGroup('Changed files', () => {
     const changes = raw
@@ -169,6 +172,30 @@ async function withBaseShaping(
   if (changed) log.info(`subpackages read again with the base commit's settings`)
   const repo = changed ? await loadSubpackages(options, shaping) : checkout
   return { ...repo, settingsFindings: [...repo.settingsFindings, ...shaping.findings] }
+}
+
+/**
+ * The packages at the compared head when that is not the checkout (see packagesAtCommit):
+ * `pull_request_target` checks out the base branch, and a `head` input may name any commit, yet
+ * what the change adds, deletes or declares decides what runs. The settings stay the checkout's.
+ */
+async function atComparedHead(
+  repo: Repo,
+  plan: RangePlan,
+  head: string,
+  log: Logger
+): Promise<Repo> {
+  if (plan.head.rev === 'HEAD') return repo
+  const checkedOut = await git(repo.root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])
+  if (checkedOut.code === 0 && checkedOut.stdout.trim() === head) return repo
+  const packages = await packagesAtCommit(repo, head, {
+    owners: false,
+    pyproject: 'dependencies-and-ci'
+  })
+  log.info(
+    `${packages.length} subpackages at ${head.slice(0, 7)}, the compared head, read from git (it is not checked out)`
+  )
+  return { ...repo, packages, byDir: new Map(packages.map((p) => [p.dir, p])) }
 }
 
 /** What the event alone says to compare, for the debug log. */

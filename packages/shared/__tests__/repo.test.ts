@@ -2,13 +2,16 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   cleanupTempDirs,
+  commitAll,
   copyExampleRepo,
   EXAMPLE_REPO,
+  git,
+  initGitRepo,
   writeFiles,
   writeLink
 } from '../../../test/kit/fixtures.js'
 import { buildGraph, tiersOf, withDependents } from '../src/graph.js'
-import { loadRepo } from '../src/repo.js'
+import { loadRepo, packagesAtCommit } from '../src/repo.js'
 
 afterAll(cleanupTempDirs)
 
@@ -124,5 +127,63 @@ describe('hostile content: every file is read through the shared reader', () => 
       reason: 'not-a-file',
       file: '.github/scripts/grandfather_legacy.json'
     })
+  })
+})
+
+describe('packagesAtCommit: the packages of a commit that is not checked out', () => {
+  /** The example repository at main, and a commit `change` that moves its packages on. */
+  function repoWithChange(): { dir: string; change: string } {
+    const dir = copyExampleRepo()
+    initGitRepo(dir)
+    git(dir, 'checkout', '-q', '-b', 'change')
+    writeFiles(dir, {
+      'vision/pyproject.toml':
+        '[project]\nname = "mellea-contribs-vision"\nversion = "0.6.0"\ndependencies = ["mellea-contribs-dspy"]\n',
+      'vision/OWNERS': '@octocat\n',
+      'langchain/pyproject.toml': null,
+      'langchain/OWNERS': null,
+      'langchain/mellea_contribs/langchain/__init__.py': null,
+      'citations/pyproject.toml':
+        '[project]\nname = "mellea-contribs-citations"\nversion = "0.7.0"\n'
+    })
+    rmSync(path.join(dir, 'langchain'), { recursive: true, force: true })
+    writeLink(dir, 'crewai/pyproject.toml', '/etc/hostname')
+    const change = commitAll(dir, 'change')
+    git(dir, 'checkout', '-q', 'main')
+    return { dir, change }
+  }
+
+  test('what the commit adds is there, what it deletes is not, each read as it is there', async () => {
+    const { dir, change } = repoWithChange()
+    const checkout = await loadRepo(dir, { owners: false })
+    const packages = await packagesAtCommit(checkout, change, { owners: false })
+    const dirs = packages.map((p) => p.dir)
+    expect(dirs).toEqual([
+      '_integration_core',
+      'agent-utilities',
+      'citations',
+      'crewai',
+      'dspy',
+      'vision'
+    ])
+    const at = new Map(packages.map((p) => [p.dir, p]))
+    expect(at.get('vision')!.pyproject?.key).toBe('mellea-contribs-vision')
+    expect(at.get('citations')!.pyproject?.version).toBe('0.7.0')
+    // A link is refused as on disk: never followed, in the checkout or in git's objects.
+    expect(at.get('crewai')!.pyprojectError?.message).toMatch(/symbolic link/)
+    // What the commit did not change is the checkout's package, not parsed again.
+    expect(at.get('dspy')).toBe(checkout.byDir.get('dspy'))
+    expect(at.get('citations')).not.toBe(checkout.byDir.get('citations'))
+    expect(buildGraph({ ...checkout, packages, byDir: at }).deps.get('vision')).toEqual(
+      new Set(['dspy'])
+    )
+  })
+
+  test('the working tree is left as it was', async () => {
+    const { dir, change } = repoWithChange()
+    const before = git(dir, 'status', '--porcelain', '--untracked-files=all')
+    await packagesAtCommit(await loadRepo(dir), change)
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe(before)
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(git(dir, 'rev-parse', 'main'))
   })
 })

@@ -20,9 +20,9 @@ export interface FileTree {
   /**
    * `git`: the working tree as git sees it (see workingTreePaths), so ignored output such as
    * `.venv/` or `build/` never counts and an empty folder does not exist, as on a runner.
-   * `disk`: the folders as they are.
+   * `disk`: the folders as they are. `commit`: a commit's files (see commitTree).
    */
-  readonly source: 'git' | 'disk'
+  readonly source: 'git' | 'disk' | 'commit'
   list(rel: string): Listing | undefined
   /**
    * Root-relative paths of every file with this name, outside hidden folders and node_modules,

@@ -441,37 +441,71 @@ export async function readRepoTextAt(
   rel: string,
   options: ReadOptions = {}
 ): Promise<string | undefined> {
-  const maxBytes = options.maxBytes ?? MAX_REPO_FILE_BYTES
   const norm = normalRel(rel)
   const listed = await git(cwd, ['ls-tree', '-z', '--long', rev, '--', norm])
   if (listed.code !== 0)
     throw new UserError(
       `could not list ${norm} at ${rev}: ${listed.stderr.trim().split('\n').pop() || `git exit ${listed.code}`}`
     )
-  const entry = listed.stdout.split('\0').find((e) => e.endsWith(`\t${norm}`))
-  if (!entry) return undefined
-  const [mode, type, object, size] = entry.slice(0, entry.indexOf('\t')).trim().split(/\s+/)
-  const where = { file: norm }
-  if (mode === '120000')
+  const line = listed.stdout.split('\0').find((e) => e.endsWith(`\t${norm}`))
+  if (!line) return undefined
+  return readTreeEntryText(cwd, rev, parseTreeEntry(line)!, options)
+}
+
+/** One entry of `git ls-tree --long` output: what git records of a path at a commit. */
+export interface TreeEntry {
+  path: string
+  mode: string
+  /** `blob`, `tree` or `commit` (a submodule). */
+  type: string
+  object: string
+  /** Bytes of a blob; undefined for anything else. */
+  size?: number
+}
+
+/** An entry of `git ls-tree -z --long` (`<mode> <type> <object> <size>\t<path>`), or undefined. */
+export function parseTreeEntry(line: string): TreeEntry | undefined {
+  const tab = line.indexOf('\t')
+  if (tab < 0) return undefined
+  const [mode, type, object, size] = line.slice(0, tab).trim().split(/\s+/)
+  return {
+    path: line.slice(tab + 1),
+    mode,
+    type,
+    object,
+    size: size === '-' ? undefined : Number(size)
+  }
+}
+
+/** The text of a listed entry at `rev` (see readRepoTextAt for the rules). */
+export async function readTreeEntryText(
+  cwd: string,
+  rev: string,
+  entry: TreeEntry,
+  options: ReadOptions = {}
+): Promise<string> {
+  const maxBytes = options.maxBytes ?? MAX_REPO_FILE_BYTES
+  const where = { file: entry.path }
+  if (entry.mode === '120000')
     throw new UnreadableFileError(
       'outside',
       `a symbolic link at ${rev.slice(0, 12)}, not a regular file (not followed)`,
       where
     )
-  if (type !== 'blob')
+  if (entry.type !== 'blob')
     throw new UnreadableFileError(
       'not-a-file',
-      `a ${type === 'tree' ? 'folder' : type} at ${rev.slice(0, 12)}, not a regular file`,
+      `a ${entry.type === 'tree' ? 'folder' : entry.type} at ${rev.slice(0, 12)}, not a regular file`,
       where
     )
-  if (Number(size) > maxBytes)
+  if ((entry.size ?? 0) > maxBytes)
     throw new UnreadableFileError(
       'too-large',
-      `${size} bytes at ${rev.slice(0, 12)}, over the ${maxBytes}-byte limit${mib(maxBytes)} for a repository file (not read)`,
+      `${entry.size} bytes at ${rev.slice(0, 12)}, over the ${maxBytes}-byte limit${mib(maxBytes)} for a repository file (not read)`,
       where
     )
-  const blob = await git(cwd, ['cat-file', 'blob', object], { bytes: true })
+  const blob = await git(cwd, ['cat-file', 'blob', entry.object], { bytes: true })
   if (blob.code !== 0 || !blob.stdoutBytes)
-    throw new UserError(`could not read ${norm} at ${rev}: ${blob.stderr.trim()}`)
-  return decodeUtf8(blob.stdoutBytes, norm)
+    throw new UserError(`could not read ${entry.path} at ${rev}: ${blob.stderr.trim()}`)
+  return decodeUtf8(blob.stdoutBytes, entry.path)
 }

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs'
 import path from 'node:path'
+import { commitTree } from './commit-tree.js'
 import { UserError } from './errors.js'
 import { FileTree, hiddenOrModules, startFileTree, TreeSource } from './file-tree.js'
 import type { Finding } from './findings.js'
@@ -16,7 +17,15 @@ import {
   isStrayProject
 } from './package-layout.js'
 import { dependenciesAndCiOnly, PyProject, readPyProject } from './pyproject.js'
-import { pathExists, readRepoText, UnreadableFileError } from './repo-file.js'
+import { blobSha } from './git.js'
+import { mapLimit } from './map-limit.js'
+import {
+  pathExists,
+  readRepoText,
+  readTreeEntryText,
+  TreeEntry,
+  UnreadableFileError
+} from './repo-file.js'
 import { LoadedSettings, resolveSettings, Settings } from './settings.js'
 
 /** One contributed subpackage: a folder of the repository (see PackageLayout). */
@@ -236,19 +245,20 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
 export function readPackage(
   repo: Pick<RepoBase, 'root' | 'settings' | 'layout'>,
   dir: string,
-  what: ReadWhat = {}
+  what: ReadWhat = {},
+  files: PackageFiles = workingTreeFiles(repo.root)
 ): Subpackage | undefined {
-  const { root, settings } = repo
-  const pyText = readPackageFile(root, `${dir}/pyproject.toml`)
+  const { settings } = repo
+  const pyText = files.text(`${dir}/pyproject.toml`)
   const hasPyproject = pyText !== undefined
   const ownersText =
-    what.owners !== false || !hasPyproject ? readPackageFile(root, `${dir}/OWNERS`) : undefined
+    what.owners !== false || !hasPyproject ? files.text(`${dir}/OWNERS`) : undefined
   if (
     !hasPyproject &&
     (repo.layout.kind === 'globs' ||
       (ownersText === undefined &&
         // With `namespace = ""` there is no namespace folder to tell a package by.
-        !(settings.namespace && pathExists(`${root}/${dir}/${settings.namespace}`))))
+        !(settings.namespace && files.exists(`${dir}/${settings.namespace}`))))
   )
     return undefined
   const pkg: Subpackage = { dir, hasPyproject }
@@ -268,6 +278,81 @@ export function readPackage(
   if (ownersText instanceof UnreadableFileError) pkg.ownersError = ownersText
   else if (ownersText !== undefined) pkg.owners = parseOwners(ownersText)
   return pkg
+}
+
+/** Where readPackage reads a package's files: the working tree, or a commit (packagesAtCommit). */
+export interface PackageFiles {
+  /** A root-relative file's text, why it was not read, or undefined when there is none. */
+  text(rel: string): string | UnreadableFileError | undefined
+  /** Whether the root-relative path is there (the namespace folder telling a package). */
+  exists(rel: string): boolean
+}
+
+const workingTreeFiles = (root: string): PackageFiles => ({
+  text: (rel) => readPackageFile(root, rel),
+  exists: (rel) => pathExists(`${root}/${rel}`)
+})
+
+/**
+ * The packages as they are at commit `rev`, for a run comparing a head it has not checked out
+ * (`pull_request_target` checks out the base; a `head` input may name any commit): those the
+ * change adds are there, those it deletes are not, and each is read as it is at `rev`. The
+ * settings and the layout are the checkout's. A package whose `pyproject.toml` is the same blob
+ * as the checkout's is the checkout's package, parsed once; the others are read from git's
+ * objects by readTreeEntryText's rules (no link followed, size bounded, UTF-8), never checked out.
+ * OWNERS are read at `rev` too, so with owners asked for every package is read there.
+ */
+export async function packagesAtCommit(
+  repo: Repo,
+  rev: string,
+  what: ReadWhat = {}
+): Promise<Subpackage[]> {
+  const tree = await commitTree(repo.root, rev)
+  const candidates = packageCandidates(
+    tree,
+    repo.layout,
+    neverPackage(repo.settings, repo.grandfather)
+  )
+  const kept = new Map<string, Subpackage>()
+  const toRead: TreeEntry[] = []
+  for (const dir of candidates) {
+    const checkedOut = repo.byDir.get(dir)
+    const pyproject = tree.entry(`${dir}/pyproject.toml`)
+    if (what.owners === false && checkedOut && sameFile(checkedOut, pyproject)) {
+      kept.set(dir, checkedOut)
+      continue
+    }
+    if (pyproject) toRead.push(pyproject)
+    const owners = tree.entry(`${dir}/OWNERS`)
+    // As readPackage asks for it: when wanted, or to tell a folder without a pyproject a package.
+    if (owners && (what.owners !== false || !pyproject)) toRead.push(owners)
+  }
+  const texts = new Map<string, string | UnreadableFileError>()
+  await mapLimit(toRead, 8, async (entry) => {
+    try {
+      texts.set(entry.path, await readTreeEntryText(repo.root, rev, entry))
+    } catch (e) {
+      if (!(e instanceof UnreadableFileError)) throw e
+      texts.set(entry.path, e)
+    }
+  })
+  const files: PackageFiles = {
+    text: (rel) => texts.get(rel),
+    exists: (rel) => tree.entry(rel) !== undefined || tree.list(rel) !== undefined
+  }
+  return candidates.flatMap((dir) => kept.get(dir) ?? readPackage(repo, dir, what, files) ?? [])
+}
+
+/**
+ * Whether the checkout's package has the same `pyproject.toml` as the commit: the same blob. A
+ * package without one is read again (its OWNERS, which tell it a package, may differ).
+ */
+function sameFile(checkedOut: Subpackage, pyproject: TreeEntry | undefined): boolean {
+  const text = checkedOut.pyproject?.text
+  if (!pyproject || text === undefined) return false
+  return (
+    pyproject.type === 'blob' && pyproject.mode !== '120000' && blobSha(text) === pyproject.object
+  )
 }
 
 /**
