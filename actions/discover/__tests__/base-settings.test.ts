@@ -49,6 +49,25 @@ test.each([
   expect(shapingWarnings(pushed)).toEqual([])
 })
 
+test('a change that adds a uv workspace leaving out the package it breaks still tests it', async () => {
+  const { dir, base } = repoOnBranch()
+  const root = git(dir, 'show', 'main:pyproject.toml')
+  change(dir, {
+    ...BREAK_DSPY,
+    'pyproject.toml': `${root}\n[tool.uv.workspace]\nmembers = ["*"]\nexclude = ["dspy"]\n`
+  })
+  const d = await discoverIn(dir, 'pull_request', prPayload(base))
+  // The root pyproject.toml changed: everything runs, every package the base commit finds.
+  expect(d.matrix).toContain('dspy')
+  expect(shapingWarnings(d)).toEqual([
+    expect.stringMatching(
+      /^this change sets \[tool\.uv\.workspace\] members and exclude to \["\*"\] and \["dspy"\]; .* base commit \w+'s none \(top-level folders\) applies/
+    )
+  ])
+  const pushed = await discoverIn(dir, 'push', { before: base, ref: 'refs/heads/main' })
+  expect(pushed.matrix).not.toContain('dspy')
+})
+
 test('a change that grandfathers the package it breaks still tests it', async () => {
   const { dir, base } = repoOnBranch()
   change(dir, {

@@ -354,6 +354,6 @@ test('nested packages: package-globs runs what the flattened repository runs; ze
   )
   expect(silent.stdout).toContain('::warning')
   expect(silent.stdout).toContain(
-    'package_globs = ["exporters/*","integrations/*","python/instrumentation/*"]'
+    'package_globs = ["*","exporters/*","integrations/*","python/instrumentation/*"]'
   )
 })

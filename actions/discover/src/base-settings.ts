@@ -1,6 +1,8 @@
 import {
   Finding,
   Grandfather,
+  layoutOf,
+  PackageLayout,
   parseGrandfather,
   readPyProject,
   readRepoTextAt,
@@ -30,14 +32,16 @@ const SHAPING_KEYS = [
 export interface BaseShaping {
   overrides: Partial<Settings>
   grandfather?: Grandfather
+  /** The base commit's layout, when the change moves the packages through its uv workspace. */
+  layout?: PackageLayout
   findings: Finding[]
 }
 
 export interface ShapingSources {
   root: string
   base: string
-  /** The change's settings and grandfather list, as the checkout has them. */
-  head: { settings: Settings; grandfather: Grandfather }
+  /** The change's settings, grandfather list and layout, as the checkout has them. */
+  head: { settings: Settings; grandfather: Grandfather; layout: PackageLayout }
   /** The inputs' settings: a key given there is the workflow's, not the change's. */
   inputs: Partial<Settings>
 }
@@ -51,10 +55,12 @@ export async function shapingFromBase(src: ShapingSources): Promise<BaseShaping 
   const table = src.head.settings.table
   const short = src.base.slice(0, 7)
   let base: Settings
+  let baseLayout: PackageLayout
   try {
     const text = await readRepoTextAt(src.root, src.base, 'pyproject.toml')
     const pyproject = text === undefined ? undefined : readPyProject(text, 'pyproject.toml')
     base = resolveSettings(pyproject, src.inputs, table).settings
+    baseLayout = layoutOf(base, pyproject)
   } catch (e) {
     if (!(e instanceof UserError)) throw e
     return {
@@ -77,6 +83,15 @@ export async function shapingFromBase(src: ShapingSources): Promise<BaseShaping 
         `this change sets [tool.${table}] ${key} to ${showTomlValue(now)}; on a pull request or in the merge queue the base commit ${short}'s ${showTomlValue(was)} applies until the change is merged`
       )
     )
+  }
+  if (!('package_globs' in src.inputs) && !sameLayout(baseLayout, src.head.layout)) {
+    shaping.layout = baseLayout
+    if (!('package_globs' in shaping.overrides))
+      shaping.findings.push(
+        warning(
+          `this change sets [tool.uv.workspace] members and exclude to ${workspaceText(src.head.layout)}; on a pull request or in the merge queue the base commit ${short}'s ${workspaceText(baseLayout)} applies until the change is merged`
+        )
+      )
   }
   const grandfather = await baseGrandfather(src, base.grandfather_file)
   if (grandfather) {
@@ -101,6 +116,14 @@ async function baseGrandfather(
   const same = (a: Grandfather, b: Grandfather) =>
     a.paths.length === b.paths.length && a.paths.every((p, i) => p === b.paths[i])
   return same(atBase, src.head.grandfather) ? undefined : atBase
+}
+
+const sameLayout = (a: PackageLayout, b: PackageLayout) => showTomlValue(a) === showTomlValue(b)
+
+/** A layout's uv workspace globs as a message quotes them. */
+function workspaceText(layout: PackageLayout): string {
+  if (layout.kind !== 'globs' || layout.source !== 'uv workspace') return 'none (top-level folders)'
+  return `${showTomlValue(layout.globs)} and ${showTomlValue(layout.exclude)}`
 }
 
 function warning(message: string): Finding {

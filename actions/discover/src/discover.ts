@@ -132,6 +132,7 @@ function loadSubpackages(options: Options, shaping?: BaseShaping): Promise<Repo>
     table: options.table,
     overrides: { ...options.overrides, ...shaping?.overrides },
     grandfather: shaping?.grandfather,
+    layout: shaping?.layout,
     owners: false,
     // Every package is kept to the end of the run; discover reads nothing else of them.
     pyproject: 'dependencies-and-ci'
@@ -168,7 +169,10 @@ async function withBaseShaping(
     inputs: options.overrides
   })
   if (!shaping) return checkout
-  const changed = Object.keys(shaping.overrides).length > 0 || shaping.grandfather !== undefined
+  const changed =
+    Object.keys(shaping.overrides).length > 0 ||
+    shaping.grandfather !== undefined ||
+    shaping.layout !== undefined
   if (changed) log.info(`subpackages read again with the base commit's settings`)
   const repo = changed ? await loadSubpackages(options, shaping) : checkout
   return { ...repo, settingsFindings: [...repo.settingsFindings, ...shaping.findings] }

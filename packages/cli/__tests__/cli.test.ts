@@ -302,6 +302,24 @@ describe('the bin', () => {
     expect(r.stderr).toContain('error: no subpackage "nope"')
     expect(r.stdout).not.toContain('nope')
   })
+
+  test('an error on a file names its place once', () => {
+    const dir = copyExampleRepo()
+    writeFiles(dir, {
+      'pyproject.toml': readFileSync(path.join(dir, 'pyproject.toml'), 'utf8').concat(
+        '\n[tool.uv.workspace]\nmembers = "libs/*"\n'
+      )
+    })
+    const r = cli('read-ci-config', '--path', dir, '--packages', 'all')
+    expect(r.status).toBe(1)
+    const line =
+      readFileSync(path.join(dir, 'pyproject.toml'), 'utf8')
+        .split('\n')
+        .indexOf('members = "libs/*"') + 1
+    expect(r.stderr).toContain(
+      `pyproject.toml:${line}: error: [tool.uv.workspace] members must be a list of strings (got "libs/*")\n`
+    )
+  })
 })
 
 test('the packed package runs on its own: npm pack ships the action bundles it runs', () => {

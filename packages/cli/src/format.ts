@@ -111,7 +111,12 @@ function violationList(result: BundleRunResult): { text: string; shown: Annotati
 
 /** Annotations as compilers print them (`file:line: warning: message`), then a failed run's stderr. */
 function diagnostics(annotations: Annotation[], result: BundleRunResult): string {
-  const lines = annotations.map((a) => `${where(a)}${a.level}: ${a.message}`)
+  // A step's failing error names its place in the message too, for the runner's log, which
+  // shows no place: said once here.
+  const lines = annotations.map(
+    (a) =>
+      `${where(a)}${a.level}: ${where(a) && a.message.startsWith(where(a)) ? a.message.slice(where(a).length) : a.message}`
+  )
   if (result.exitCode !== 0 && result.stderr.trim()) lines.push(result.stderr.trimEnd())
   return lines.length ? lines.join('\n') + '\n' : ''
 }

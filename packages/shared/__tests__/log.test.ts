@@ -84,3 +84,17 @@ test('the failure line: a user error as is; a bug without its stack unless debug
     /^GitHub call failed: GET \/repos\/a\/b: .*\n.*\n\s+at /
   )
 })
+
+test('a logged name holding a line break starts no workflow command', async () => {
+  const lines: string[] = []
+  const log = createLogger((text) => lines.push(text))
+  const hostile = 'pkg\n::error title=INJECTED::pwned\r::stop-commands::x\n  ##[error]old style'
+  log.info(`changed: ${hostile}`)
+  await log.withGroup('outer', () => log.withGroup(`inner ${hostile}`, () => undefined))
+  const written = lines.join('\n').split(/\r\n|\r|\n/)
+  // What the runner would read as a command: a line starting `::` or `##[` once trimmed.
+  const commands = written.filter((line) => /^(::|##\[)/.test(line.trimStart()))
+  expect(commands).toEqual(['::group::outer', '::endgroup::'])
+  expect(written).toContain('> ::error title=INJECTED::pwned')
+  expect(written).toContain('  > ##[error]old style')
+})

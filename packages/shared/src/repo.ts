@@ -27,6 +27,7 @@ import {
   UnreadableFileError
 } from './repo-file.js'
 import { LoadedSettings, resolveSettings, Settings } from './settings.js'
+import { hasControlCharacter } from './text.js'
 
 /** One contributed subpackage: a folder of the repository (see PackageLayout). */
 export interface Subpackage {
@@ -91,6 +92,8 @@ export interface LoadOptions {
   pyproject?: ReadWhat['pyproject']
   /** The grandfather list to use instead of the checkout's (a pull request's base commit's). */
   grandfather?: Grandfather
+  /** The layout to use instead of the checkout's (a pull request's base commit's). */
+  layout?: PackageLayout
 }
 
 /**
@@ -134,13 +137,16 @@ export function isGrandfathered(grandfather: Grandfather, rel: string): boolean 
 
 /**
  * Folders that are never packages, at any depth: hidden ones and node_modules, those under an
- * `exclude_dirs` entry or the template, the legacy namespace folder, grandfathered paths.
+ * `exclude_dirs` entry or the template, the legacy namespace folder, grandfathered paths, and a
+ * name holding a control character (a package's name goes into log lines, branches and labels;
+ * see packageLayoutFindings for the warning).
  */
 export function neverPackage(settings: Settings, grandfather: Grandfather): FolderFilter {
   const excluded = [...settings.exclude_dirs, settings.template_dir]
     .map(repoRelative)
     .filter(Boolean)
   return (dir) => {
+    if (hasControlCharacter(dir)) return true
     const segments = dir.split('/')
     if (segments.some(hiddenOrModules)) return true
     if (segments[0] === settings.namespace) return true
@@ -167,8 +173,31 @@ export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly stri
   const never = neverPackage(repo.settings, repo.grandfather)
   const leftOut = excludedByLayout(repo.layout)
   const excluded = (dir: string) => never(dir) || leftOut(dir)
-  const strays = repo.tree.filesNamed('pyproject.toml', isStrayProject(packageDirs, excluded))
-  return layoutFindings(repo.layout, repo.settings, packageDirs, strays)
+  const isStray = isStrayProject(packageDirs, excluded)
+  const refused: string[] = []
+  const strays = repo.tree.filesNamed('pyproject.toml', (file) => {
+    if (!hasControlCharacter(file)) return isStray(file)
+    refused.push(file)
+    return false
+  })
+  const findings = layoutFindings(
+    repo.layout,
+    repo.settings,
+    packageDirs,
+    strays,
+    repo.rootPyproject
+  )
+  if (refused.length)
+    findings.push({
+      severity: 'warning',
+      message: `${refused
+        .slice(0, 3)
+        .map((file) => JSON.stringify(file))
+        .join(
+          ', '
+        )}${refused.length > 3 ? ', ...' : ''}: a folder whose name holds a control character (a line break, an escape) is never a subpackage`
+    })
+  return findings
 }
 
 /**
@@ -218,7 +247,7 @@ export async function openRepo(root: string, options: LoadOptions = {}): Promise
   const settings = loaded.settings
   const grandfather = options.grandfather ?? readGrandfather(abs, settings.grandfather_file)
   const tree = await listed
-  const layout = layoutOf(settings, rootPyproject)
+  const layout = options.layout ?? layoutOf(settings, rootPyproject)
   const candidates = packageCandidates(tree, layout, neverPackage(settings, grandfather))
   return {
     root: abs,

@@ -42,3 +42,15 @@ export function lineAt(text: string, offset: number): number {
   for (let k = 0; k < offset; k++) if (text.charCodeAt(k) === 10) line++
   return line
 }
+
+/**
+ * Whether the text holds a control character (U+0000 to U+001F, U+007F): a line break or escape
+ * in a name would end a log line early and start a workflow command of its own.
+ */
+export function hasControlCharacter(text: string): boolean {
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at)
+    if (code < 0x20 || code === 0x7f) return true
+  }
+  return false
+}

@@ -11,6 +11,7 @@ import {
   commitAll,
   copyExampleRepo,
   EXAMPLE_PACKAGES,
+  git,
   initGitRepo,
   tempDir,
   writeFiles,
@@ -319,4 +320,43 @@ describe('the files every action reads first stop every action, naming the file'
       ])
     }
   })
+})
+
+test('a folder or file named with a line break and a workflow command injects nothing', async () => {
+  const dir = copyExampleRepo()
+  const injected = 'x\n::error title=INJECTED::pwned\n::stop-commands::stopped\ny'
+  const main = initGitRepo(dir)
+  git(dir, 'checkout', '-q', '-b', 'feature')
+  writeFiles(dir, {
+    [`python/${injected}/pyproject.toml`]: '[project]\nname = "injected"\nversion = "0.6.0"\n',
+    [`dspy/${injected}.py`]: '',
+    [`${injected}.txt`]: ''
+  })
+  const head = commitAll(dir, 'hostile names')
+  const event = {
+    name: 'pull_request',
+    payload: { pull_request: { number: 1, base: { sha: main, ref: 'main' }, head: { sha: head } } }
+  }
+  const inputs = { 'package-globs': '*,python/*' }
+  const runs = await Promise.all([
+    runBundle({ action: 'discover', event, inputs, workspace: dir }),
+    runBundle({ action: 'validate-structure', inputs, workspace: dir }),
+    runBundle({ action: 'read-ci-config', inputs: { ...inputs, packages: 'all' }, workspace: dir })
+  ])
+  for (const r of runs) {
+    // A command the name itself would start: a line beginning with it.
+    const injected = r.stdout
+      .split(/\r\n|\r|\n/)
+      .filter((line) => /^(::error title=INJECTED|::stop-commands)/.test(line.trimStart()))
+    expect(injected).toEqual([])
+    expect(r.stdout).toContain('::error title=INJECTED')
+    expect(r.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringContaining('is never a subpackage')
+      })
+    )
+  }
+  const [discover] = runs
+  expect(JSON.parse(discover.outputs.matrix)).toEqual(['dspy'])
 })

@@ -64,7 +64,7 @@ export function createLogger(
     write('::endgroup::')
   }
   return {
-    info: write,
+    info: (text) => write(inert(text)),
     debug: (lines) => {
       if (!debugging) return
       const given = typeof lines === 'function' ? lines() : lines
@@ -77,7 +77,7 @@ export function createLogger(
     },
     async withGroup(title, body) {
       if (open) {
-        write(title)
+        write(inert(title))
         return body()
       }
       open = true
@@ -89,6 +89,17 @@ export function createLogger(
       }
     }
   }
+}
+
+/**
+ * The text with every line that the runner would take for a workflow command (`::error::`,
+ * `::stop-commands::`, the older `##[...]`) set off by a leading `>`: log lines quote file and
+ * folder names from pull requests, and a name holding a line break must not start a command.
+ * The runner trims leading whitespace before it looks, so a space would not do.
+ */
+export function inert(text: string): string {
+  if (!text.includes('::') && !text.includes('##[')) return text
+  return text.replace(/^([ \t]*)(::|##\[)/gm, '$1> $2')
 }
 
 /**
