@@ -190,6 +190,29 @@ describe('readCiConfig', () => {
     ])
   })
 
+  test("a key named like a leg's own field is an error, not passed through; a version twice too", () => {
+    const r = readCiConfig(pkg('package = "evil"\npython = "2.7"\ntimeout = 1\n'), settings, 'p')
+    expect(r.config).toEqual({ ...settings.ci, python_versions: ['3.12'] })
+    expect(r.findings).toEqual(
+      ['package', 'python', 'timeout'].map((key, i) =>
+        expect.objectContaining({
+          severity: 'error',
+          file: 'p/pyproject.toml',
+          line: 7 + i,
+          message: `[tool.mellea-contribs.ci] ${key} names a field every matrix leg sets itself (package, python, timeout); give the setting another name`
+        })
+      )
+    )
+    const twice = readCiConfig(pkg('python_versions = ["3.12", "3.12"]\n'), settings, 'p')
+    expect(twice.findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        line: 7,
+        message: expect.stringContaining('must be a non-empty list of distinct "X.Y" strings')
+      })
+    ])
+  })
+
   test('extra_pytest_args is a string or a list of strings', () => {
     expect(
       readCiConfig(pkg('extra_pytest_args = "-x"\n'), settings, 'p').config.extra_pytest_args

@@ -15,11 +15,20 @@ const CI_FIELDS: Record<keyof CiDefaults | 'extra_pytest_args', FieldSpec> = {
   python_versions: {
     type: 'string[]',
     nonEmpty: true,
+    // One matrix leg per version: a repeat would run the same leg twice.
+    distinct: true,
     itemPattern: /^3\.\d{1,2}$/,
     hint: '"X.Y" strings'
   },
   extra_pytest_args: { type: 'args' }
 }
+
+/**
+ * The fields of a matrix leg that discover sets itself (the package, its Python version, its
+ * timeout): a CI table's own key of that name would replace them in every leg, so one is an
+ * error rather than a key passed through.
+ */
+export const LEG_FIELDS = ['package', 'python', 'timeout'] as const
 
 /** A package's CI settings: the known keys, typed, plus any extra keys the project adds. */
 export type CiConfig = CiDefaults & Record<string, unknown>
@@ -61,6 +70,15 @@ export function readCiTable(
   findings.push(...typeFindings)
   Object.assign(config, values)
   for (const key of unknown) {
+    if ((LEG_FIELDS as readonly string[]).includes(key)) {
+      findings.push({
+        severity: 'error',
+        message: `[${tablePath.join('.')}] ${key} names a field every matrix leg sets itself (${LEG_FIELDS.join(', ')}); give the setting another name`,
+        file: pyproject.file,
+        line: pyproject.lines.find(tablePath, key)
+      })
+      continue
+    }
     config[key] = ci[key] instanceof Date ? (ci[key] as Date).toISOString() : ci[key]
     findings.push({
       severity: 'warning',

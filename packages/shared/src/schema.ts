@@ -7,7 +7,14 @@ export type FieldSpec =
   | { type: 'int'; min?: number; max?: number }
   /** `valid` judges what a pattern cannot (a PEP 440 version); `hint` then says what it wants. */
   | { type: 'string'; pattern?: RegExp; valid?: (v: string) => boolean; hint?: string }
-  | { type: 'string[]'; nonEmpty?: boolean; itemPattern?: RegExp; hint?: string }
+  /** `distinct`: no item twice. */
+  | {
+      type: 'string[]'
+      nonEmpty?: boolean
+      distinct?: boolean
+      itemPattern?: RegExp
+      hint?: string
+    }
   /** `increasing`: each item greater than the one before (no repeats, in order). */
   | { type: 'int[]'; nonEmpty?: boolean; min?: number; max?: number; increasing?: boolean }
   /** A switch that may instead name something (`codeowners = true` or a path); `pattern` is for the string. */
@@ -37,7 +44,7 @@ function describe(spec: FieldSpec): string {
     case 'string':
       return spec.hint ?? 'a string'
     case 'string[]':
-      return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of ${spec.hint ?? 'strings'}`
+      return `${spec.nonEmpty ? 'a non-empty' : 'a'} list of ${spec.distinct ? 'distinct ' : ''}${spec.hint ?? 'strings'}`
     case 'int[]':
       return (
         `${spec.nonEmpty ? 'a non-empty' : 'a'} list of ` +
@@ -74,6 +81,7 @@ export function checkValue(spec: FieldSpec, value: unknown): FieldValue | undefi
     case 'string[]':
       return Array.isArray(value) &&
         (!spec.nonEmpty || value.length > 0) &&
+        (!spec.distinct || new Set(value).size === value.length) &&
         value.every((x) => typeof x === 'string' && (!spec.itemPattern || spec.itemPattern.test(x)))
         ? (value as string[])
         : undefined
