@@ -3,7 +3,9 @@
 // stop before any request.
 import { runBundle } from '@contribs-actions/cli'
 import { defaultSettings, UserError } from '@contribs-actions/shared'
-import { cleanupTempDirs, copyExampleRepo } from '../../../test/kit/fixtures.js'
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { cleanupTempDirs, copyExampleRepo, EXAMPLE_PACKAGES } from '../../../test/kit/fixtures.js'
 import { unifiedDiff } from '../src/diff.js'
 import { lockArgv, splitCommand } from '../src/lock.js'
 import { buildPlan, Target } from '../src/plan.js'
@@ -365,5 +367,53 @@ describe('event stories through the bundle (no request is made)', () => {
     )
     expectNoStackTrace(r)
     expect(r.outputs).toEqual({})
+  })
+
+  test('every package skipped (dynamic versions): the reason says so, not that all are at it', async () => {
+    const dir = copyExampleRepo()
+    for (const file of ['pyproject.toml', ...EXAMPLE_PACKAGES.map((p) => `${p}/pyproject.toml`)]) {
+      const text = readFileSync(path.join(dir, file), 'utf8')
+      writeFileSync(path.join(dir, file), text.replace(/^version = .*$/m, 'dynamic = ["version"]'))
+    }
+    const r = await runBundle({
+      action: 'bump-versions',
+      workspace: dir,
+      inputs: { version: '0.8.0', 'dry-run': 'true', token: '', 'lock-command': '' }
+    })
+    expect(r.exitCode).toBe(0)
+    expect(r.outputs.reason).toBe(
+      `nothing to open for 0.8.0 (version from input \`version\`): ${EXAMPLE_PACKAGES.length + 1} packages skipped (a dynamic version or no pyproject.toml)`
+    )
+  })
+
+  test('a cycle through an extra orders by the required dependency instead of failing', async () => {
+    // citations[dspy] names dspy, and dspy requires citations: citations goes first.
+    const dir = copyExampleRepo()
+    const edit = (file: string, from: RegExp | string, to: string) =>
+      writeFileSync(
+        path.join(dir, file),
+        readFileSync(path.join(dir, file), 'utf8').replace(from, to)
+      )
+    edit(
+      'dspy/pyproject.toml',
+      /^dependencies = \[/m,
+      'dependencies = [\n    "mellea-contribs-citations",'
+    )
+    edit(
+      'citations/pyproject.toml',
+      '[project.optional-dependencies]\n',
+      '[project.optional-dependencies]\ndspy = ["mellea-contribs-dspy"]\n'
+    )
+    const r = await runBundle({
+      action: 'bump-versions',
+      workspace: dir,
+      inputs: { version: '0.8.0', 'dry-run': 'true', token: '', 'lock-command': '' }
+    })
+    expect(r.exitCode).toBe(0)
+    expect(r.stdout).toContain(
+      'citations does not wait for dspy: its extras name them, and they need citations (a cycle)'
+    )
+    expect(r.summary).toMatch(/\| 2 \| `dspy` \| `_integration_core`, `citations` \|/)
+    expect(r.summary).toMatch(/\| 1 \| `citations` \| +\|/)
   })
 })

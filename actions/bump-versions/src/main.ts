@@ -60,6 +60,11 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
 
   const targets = listTargets(repo)
   for (const t of targets) branchName(settings, version, t.id)
+  for (const t of targets)
+    if (t.cycleExtras)
+      log.info(
+        `${t.id} does not wait for ${t.cycleExtras.join(', ')}: its extras name them, and they need ${t.id} (a cycle); its required dependencies decide its wave`
+      )
   if (!options.hasToken && !options.dryRun)
     throw new UserError(
       'input `token` is required (default: ${{ github.token }}); only `dry-run: true` works without one'

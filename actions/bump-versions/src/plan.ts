@@ -25,6 +25,11 @@ export interface Target {
   /** The siblings it waits for: its bump opens once each is at the version (targets.ts says which). */
   dependsOn: string[]
   /**
+   * Siblings its extras name that it does not wait for, since they need it back (a cycle through
+   * an extra; see targets.ts).
+   */
+  cycleExtras?: string[]
+  /**
    * The siblings whose lock records this package's version (they reach it through a
    * `[tool.uv.sources]` path): its bump commit refreshes their locks too.
    */

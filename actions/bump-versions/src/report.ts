@@ -115,12 +115,19 @@ function statusOf(entry: Entry, plan: Plan, outcome: Outcome, dryRun: boolean): 
   }
 }
 
+/** Why no bump PR opens: every package at the version, or some skipped (not bumped here). */
+function nothingToOpen(plan: ReportInput['plan'], version: string): string {
+  const skipped = plan.entries.filter((e) => e.state === 'dynamic' || e.state === 'missing')
+  if (!skipped.length) return `every package is at ${version}; nothing to open`
+  const rest = plan.entries.length - skipped.length
+  return `nothing to open for ${version}: ${plural(skipped.length, 'package')} skipped (a dynamic version or no pyproject.toml)${rest ? `, ${plural(rest, 'package')} at the version or ahead` : ''}`
+}
+
 function reasonLine(input: ReportInput, failed: Failed[]): string {
   const { plan, outcome: o } = input
   const V = `${plan.version} (version from ${input.from})`
   const parts: string[] = []
-  if (!plan.ready.length && !plan.waitsFor.size)
-    parts.push(`every package is at ${V}; nothing to open`)
+  if (!plan.ready.length && !plan.waitsFor.size) parts.push(nothingToOpen(plan, V))
   else parts.push(actionClause(input, V))
 
   if (o.rebuilt.length)

@@ -28,11 +28,15 @@ import type { Target } from './plan.js'
  *   they need nothing on the default branch first. With the usual layout that is mellea-contribs'
  *   RELEASING.md order: the meta-package opens in the second pass, together with the packages
  *   built on `_integration_core`, not in a round of its own.
- * A cycle among run-time dependencies is a UserError naming it. `wave` is where the package sits
- * in the graph (1 + the highest wave it waits for), for the summary; it never makes a package wait.
+ * - An extra that names a sibling which needs the package back (`core[evals]` names `evals`,
+ *   which requires `core`) does not make it wait: neither could open first. The required
+ *   dependency orders them (`core`, then `evals`). A cycle of required dependencies alone is a
+ *   UserError naming it.
+ * `wave` is where the package sits in the graph (1 + the highest wave it waits for), for the
+ * summary; it never makes a package wait.
  */
 export function listTargets(repo: Repo): Target[] {
-  const graph = buildGraph(repo, 'runtime')
+  const { graph, cycleExtras } = waitGraph(repo)
   const waves = tiersOf(graph)
   const everyDependency = buildGraph(repo)
   // An OWNERS that could not be read would silently drop the package's reviewers.
@@ -45,6 +49,7 @@ export function listTargets(repo: Repo): Target[] {
     lockFile: `${subpackage.dir}/uv.lock`,
     wave: waves.get(subpackage.dir) ?? 1,
     dependsOn: [...(graph.deps.get(subpackage.dir) ?? [])].sort(),
+    ...(cycleExtras.has(subpackage.dir) ? { cycleExtras: cycleExtras.get(subpackage.dir) } : {}),
     lockedBy: lockedBy(everyDependency, subpackage.dir),
     root: false,
     owners: subpackage.owners,
@@ -74,6 +79,40 @@ export function listTargets(repo: Repo): Target[] {
     })
   }
   return out
+}
+
+/**
+ * The run-time graph without the edges that only an extra makes and that close a cycle (the
+ * sibling reaches the package back), with those edges by package.
+ */
+function waitGraph(repo: Repo): { graph: SiblingGraph; cycleExtras: Map<string, string[]> } {
+  const graph = buildGraph(repo, 'runtime')
+  const required = buildGraph(repo, 'required')
+  const cut: [string, string][] = []
+  for (const [dir, deps] of graph.deps)
+    for (const dep of deps)
+      if (!required.deps.get(dir)?.has(dep) && reaches(graph, dep, dir)) cut.push([dir, dep])
+  const cycleExtras = new Map<string, string[]>()
+  for (const [dir, dep] of cut) {
+    graph.deps.get(dir)!.delete(dep)
+    graph.dependents.get(dep)!.delete(dir)
+    cycleExtras.set(dir, [...(cycleExtras.get(dir) ?? []), dep].sort())
+  }
+  return { graph, cycleExtras }
+}
+
+/** Whether `to` is among the dependencies of `from`, at any depth. */
+function reaches(graph: SiblingGraph, from: string, to: string): boolean {
+  const seen = new Set<string>()
+  const stack = [from]
+  while (stack.length) {
+    const dir = stack.pop()!
+    if (dir === to) return true
+    if (seen.has(dir)) continue
+    seen.add(dir)
+    stack.push(...(graph.deps.get(dir) ?? []))
+  }
+  return false
 }
 
 /** What the root meta-package waits for (see listTargets). */

@@ -1,7 +1,13 @@
 import path from 'node:path'
 import { UserError } from './errors.js'
 import { normalizeName } from './pep503.js'
-import { dependencyEntries, dependencyTarget, PyProject, uvSourcePaths } from './pyproject.js'
+import {
+  DependencyEntry,
+  dependencyEntries,
+  dependencyTarget,
+  PyProject,
+  uvSourcePaths
+} from './pyproject.js'
 import type { Repo } from './repo.js'
 
 /**
@@ -76,9 +82,10 @@ export interface SiblingReferences {
  * included, since a change to a sibling can break any of them (what discover tests). `runtime`:
  * only what installing the package brings, `[project].dependencies` and its extras; PEP 735
  * `[dependency-groups]` are never part of a built package, and a `[tool.uv.sources]` path counts
- * only for a requirement that does.
+ * only for a requirement that does. `required`: `[project].dependencies` alone, what installing
+ * the package without extras brings.
  */
-export type DependencyScope = 'all' | 'runtime'
+export type DependencyScope = 'all' | 'runtime' | 'required'
 
 /**
  * The one rule for sibling dependencies: the package `dir` (its pyproject `py`) depends on each
@@ -95,7 +102,7 @@ export function siblingReferences(
   const keys = new Map<string, string | undefined>()
   for (const entry of dependencyEntries(py)) {
     const target = dependencyTarget(entry)
-    if (!target || (scope === 'runtime' && entry.role === 'group')) continue
+    if (!target || !inScope(scope, entry.role)) continue
     if (root && target.key === root.key) {
       for (const key of rootInstalls(root, target.extras))
         if (!keys.has(key)) keys.set(key, entry.raw.trim())
@@ -107,6 +114,9 @@ export function siblingReferences(
   const dirs = new Set(sources.map((s) => uvFolder(dir, s.path)))
   return { dir, keys, dirs }
 }
+
+const inScope = (scope: DependencyScope, role: DependencyEntry['role']) =>
+  scope === 'all' || role === 'dependencies' || (scope === 'runtime' && role === 'extra')
 
 /**
  * Whether a package (its siblingReferences) depends on the target: undefined when not, else
