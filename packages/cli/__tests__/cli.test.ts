@@ -10,8 +10,10 @@ import { catalogOf } from '../src/paths.js'
 import { parseAnnotations, parseOutputFile } from '../src/run-bundle.js'
 import {
   cleanupTempDirs,
+  commitAll,
   copyExampleRepo,
   EXAMPLE_REPO,
+  initGitRepo,
   REPO_ROOT,
   tempDir,
   writeFiles
@@ -301,6 +303,25 @@ describe('the bin', () => {
     expect(r.status).toBe(1)
     expect(r.stderr).toContain('error: no subpackage "nope"')
     expect(r.stdout).not.toContain('nope')
+  })
+
+  test('--debug prints the step log with its debug lines; without it, neither', () => {
+    const dir = copyExampleRepo()
+    initGitRepo(dir)
+    const base = commitAll(dir, 'empty')
+    writeFiles(dir, { '_integration_core/README.md': '# changed\n' })
+    commitAll(dir, 'change the core')
+    const args = ['discover', '--path', dir, '--base', base]
+    const debug = cli(...args, '--debug')
+    expect(debug.status).toBe(0)
+    expect(debug.stderr).toContain('-- Decision\n')
+    expect(debug.stderr).toContain(
+      'debug: _integration_core runs: changed _integration_core/README.md\ndebug: crewai runs: dependent of _integration_core\n'
+    )
+    const quiet = cli(...args)
+    expect(quiet.status).toBe(0)
+    expect(quiet.stderr).not.toContain('debug:')
+    expect(quiet.stdout).toBe(debug.stdout)
   })
 
   test('an error on a file names its place once', () => {

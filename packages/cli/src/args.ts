@@ -28,6 +28,8 @@ export interface CliArgs {
   eventPath?: string
   repo?: string
   apiUrl?: string
+  /** Debug logging on, and the step's log printed. */
+  debug?: boolean
 }
 
 export type Command =
@@ -63,6 +65,10 @@ export const CLI_OPTIONS: Record<string, CliOption> = {
   'event-path': { value: 'FILE', description: 'The event payload, a JSON file (default {}).' },
   repo: { value: 'OWNER/NAME', description: 'GITHUB_REPOSITORY, for actions that use the API.' },
   'api-url': { value: 'URL', description: 'GITHUB_API_URL (default: from the environment).' },
+  debug: {
+    description:
+      "Debug logging on (as a re-run with debug logging), and the step's log printed on stderr, its debug lines (why each decision was made) included."
+  },
   help: { short: 'h', description: "This action's inputs, outputs and options." }
 }
 
@@ -100,7 +106,9 @@ function actionOptions(action: string, manifest: ActionYml) {
     else options[name] = { type: isBooleanInput(input) ? 'boolean' : 'string' }
   }
   for (const [name, o] of Object.entries(CLI_OPTIONS))
-    options[name] = o.value ? { type: 'string' } : { type: 'boolean', short: o.short }
+    options[name] = o.value
+      ? { type: 'string' }
+      : { type: 'boolean', ...(o.short ? { short: o.short } : {}) }
   return { options, tokenInputs }
 }
 
@@ -187,6 +195,7 @@ function toCliArgs(action: string, values: Record<string, string | boolean | und
   if (typeof eventPath === 'string') args.eventPath = eventPath
   if (typeof repo === 'string') args.repo = repo
   if (typeof apiUrl === 'string') args.apiUrl = apiUrl
+  if (values.debug === true) args.debug = true
   return args
 }
 

@@ -124,3 +124,24 @@ function diagnostics(annotations: Annotation[], result: BundleRunResult): string
 function where(place: { file?: string; line?: number }): string {
   return place.file ? `${place.file}${place.line ? `:${place.line}` : ''}: ` : ''
 }
+
+/**
+ * The step's log as a terminal shows it: `::debug::` lines as `debug: ...`, a group's title as a
+ * heading line, the other workflow commands (annotations, printed apart, and the runner's
+ * bookkeeping) left out.
+ */
+export function stepLog(stdout: string): string {
+  const lines: string[] = []
+  for (const line of stdout.split('\n')) {
+    const command = /^::([\w-]+)(?: [^:]*)?::(.*)$/.exec(line)
+    if (!command) {
+      if (line) lines.push(line)
+    } else if (command[1] === 'debug') lines.push(`debug: ${unescapeData(command[2])}`)
+    else if (command[1] === 'group') lines.push(`-- ${unescapeData(command[2])}`)
+  }
+  return lines.length ? lines.join('\n') + '\n' : ''
+}
+
+/** A workflow command's message as @actions/core escaped it, back to its text. */
+const unescapeData = (text: string) =>
+  text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')

@@ -1,5 +1,5 @@
 // contribs-actions <action> [--<input> VALUE ...] [--format text|json] [--event NAME]
-//                  [--event-path FILE] [--repo OWNER/NAME] [--api-url URL]
+//                  [--event-path FILE] [--repo OWNER/NAME] [--api-url URL] [--debug]
 //                  codeowners [--path DIR] (see codeowners.ts)
 // Runs an action's built bundle locally, exactly as the runner would, and prints its job summary
 // and outputs (stdout) and its annotations (stderr). Exit status: the action's, or 2 for a usage
@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { type CliArgs, parseCommand, UsageError } from './args.js'
 import { CODEOWNERS_COMMAND, runCodeowners } from './codeowners.js'
-import { printRun } from './format.js'
+import { printRun, stepLog } from './format.js'
 import { actionUsage, usage } from './help.js'
 import { actionsDir, catalogOf, cliVersion } from './paths.js'
 import { runBundle } from './run-bundle.js'
@@ -51,6 +51,7 @@ async function run(args: CliArgs, dir: string): Promise<number> {
   const env: Record<string, string> = {}
   if (args.repo) env.GITHUB_REPOSITORY = args.repo
   if (args.apiUrl) env.GITHUB_API_URL = args.apiUrl
+  if (args.debug) env.RUNNER_DEBUG = '1'
   for (const k of [
     'GITHUB_REPOSITORY',
     'GITHUB_API_URL',
@@ -72,6 +73,7 @@ async function run(args: CliArgs, dir: string): Promise<number> {
   })
   const printed = printRun(args.action, args.format, result)
   process.stdout.write(printed.stdout)
+  if (args.debug) process.stderr.write(stepLog(result.stdout))
   process.stderr.write(printed.stderr)
   return result.exitCode
 }
