@@ -59,6 +59,8 @@ export async function discover(
   log.debug(planText(eventName, plan))
   const git = rangeAndChanges(options.root, plan)
   git.catch(() => undefined) // awaited below; this only keeps Node from calling it unhandled meanwhile
+  // A head other than HEAD may still be the checkout: asked while the packages are read.
+  const checkedOut = plan.head.rev === 'HEAD' ? undefined : checkoutCommit(options.root)
   const checkout = await log.withGroup('Subpackages', async () => {
     const repo = await loadSubpackages(options)
     log.info(`${repo.packages.length} subpackages; settings from [tool.${repo.settings.table}]`)
@@ -70,7 +72,10 @@ export async function discover(
     typeof base === 'string' && touchesSettings(raw, checkout)
       ? await withBaseShaping(options, checkout, base, log)
       : checkout
-  const repo = range.kind === 'diff' ? await atComparedHead(shaped, plan, range.head, log) : shaped
+  const repo =
+    range.kind === 'diff' && checkedOut && (await checkedOut) !== range.head
+      ? await atComparedHead(shaped, range.head, log)
+      : shaped
   const packages = repo.packages.map((p) => p.dir)
   const changes = await log.withGroup('Changed files', () => {
     const changes = raw
@@ -178,20 +183,20 @@ async function withBaseShaping(
   return { ...repo, settingsFindings: [...repo.settingsFindings, ...shaping.findings] }
 }
 
+/** The checked-out commit, or undefined when there is none (a folder outside git, no commit). */
+async function checkoutCommit(root: string): Promise<string | undefined> {
+  const found = await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(
+    () => undefined
+  )
+  return found?.code === 0 ? found.stdout.trim() : undefined
+}
+
 /**
- * The packages at the compared head when that is not the checkout (see packagesAtCommit):
+ * The packages at the compared head, which is not the checkout (see packagesAtCommit):
  * `pull_request_target` checks out the base branch, and a `head` input may name any commit, yet
  * what the change adds, deletes or declares decides what runs. The settings stay the checkout's.
  */
-async function atComparedHead(
-  repo: Repo,
-  plan: RangePlan,
-  head: string,
-  log: Logger
-): Promise<Repo> {
-  if (plan.head.rev === 'HEAD') return repo
-  const checkedOut = await git(repo.root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])
-  if (checkedOut.code === 0 && checkedOut.stdout.trim() === head) return repo
+async function atComparedHead(repo: Repo, head: string, log: Logger): Promise<Repo> {
   const packages = await packagesAtCommit(repo, head, {
     owners: false,
     pyproject: 'dependencies-and-ci'
