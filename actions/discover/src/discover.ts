@@ -72,10 +72,7 @@ export async function discover(
     typeof base === 'string' && touchesSettings(raw, checkout)
       ? await withBaseShaping(options, checkout, base, log)
       : checkout
-  const repo =
-    range.kind === 'diff' && checkedOut && (await checkedOut) !== range.head
-      ? await atComparedHead(shaped, range.head, log)
-      : shaped
+  const repo = await atComparedHead(shaped, range, checkedOut, log)
   const packages = repo.packages.map((p) => p.dir)
   const changes = await log.withGroup('Changed files', () => {
     const changes = raw
@@ -192,11 +189,19 @@ async function checkoutCommit(root: string): Promise<string | undefined> {
 }
 
 /**
- * The packages at the compared head, which is not the checkout (see packagesAtCommit):
- * `pull_request_target` checks out the base branch, and a `head` input may name any commit, yet
- * what the change adds, deletes or declares decides what runs. The settings stay the checkout's.
+ * The packages at the compared head when that is not the checked-out commit (see
+ * packagesAtCommit): `pull_request_target` checks out the base branch, and a `head` input may
+ * name any commit, yet what the change adds, deletes or declares decides what runs. The settings
+ * stay the checkout's.
  */
-async function atComparedHead(repo: Repo, head: string, log: Logger): Promise<Repo> {
+async function atComparedHead(
+  repo: Repo,
+  range: Range,
+  checkedOut: Promise<string | undefined> | undefined,
+  log: Logger
+): Promise<Repo> {
+  if (range.kind !== 'diff' || !checkedOut || (await checkedOut) === range.head) return repo
+  const head = range.head
   const packages = await packagesAtCommit(repo, head, {
     owners: false,
     pyproject: 'dependencies-and-ci'
