@@ -88,12 +88,13 @@ test('the failure line: a user error as is; a bug without its stack unless debug
 test('a logged name holding a line break starts no workflow command', async () => {
   const lines: string[] = []
   const log = createLogger((text) => lines.push(text))
-  const hostile = 'pkg\n::error title=INJECTED::pwned\r::stop-commands::x\n  ##[error]old style'
+  const hostile =
+    'pkg\n::error title=INJECTED::pwned\r::stop-commands::x\n  ##[error]old style\n\u00a0\f::warning::spaced'
   log.info(`changed: ${hostile}`)
   await log.withGroup('outer', () => log.withGroup(`inner ${hostile}`, () => undefined))
   const written = lines.join('\n').split(/\r\n|\r|\n/)
   // What the runner would read as a command: a line starting `::` or `##[` once trimmed.
-  const commands = written.filter((line) => /^(::|##\[)/.test(line.trimStart()))
+  const commands = written.filter((line) => /^(::|##\[)/.test(line.replace(/^\s+/, '')))
   expect(commands).toEqual(['::group::outer', '::endgroup::'])
   expect(written).toContain('> ::error title=INJECTED::pwned')
   expect(written).toContain('  > ##[error]old style')

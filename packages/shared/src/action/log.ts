@@ -99,7 +99,8 @@ export function createLogger(
  */
 export function inert(text: string): string {
   if (!text.includes('::') && !text.includes('##[')) return text
-  return text.replace(/^([ \t]*)(::|##\[)/gm, '$1> $2')
+  // Any whitespace but a line break: the runner's trim takes Unicode spaces too.
+  return text.replace(/^([^\S\r\n]*)(::|##\[)/gm, '$1> $2')
 }
 
 /**
