@@ -93,6 +93,15 @@ describe('pyproject reading', () => {
     expect(lines.find(['tool', 'x'], 'python_versions')).toBeUndefined()
     expect(lines.find(['tool', 'x', 'rules'], 'CA110')).toBe(11)
   })
+
+  test('a key that is a table of its own: its header, or its first dotted key', () => {
+    const lines = new TomlLines(
+      '[tool.x.ci]\ntimeout_minutes = 1\ngpu.kind = "a100"\n\n[tool.x.ci.extra]\nflag = true\n'
+    )
+    expect(lines.find(['tool', 'x', 'ci'], 'gpu')).toBe(3)
+    expect(lines.find(['tool', 'x', 'ci'], 'extra')).toBe(5)
+    expect(lines.find(['tool', 'x', 'ci'], 'other')).toBeUndefined()
+  })
 })
 
 describe('TOML syntax errors', () => {

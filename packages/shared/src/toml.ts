@@ -30,6 +30,18 @@ export class TomlLines {
     return this.statements
   }
 
+  /**
+   * The line of a key that is a table of its own: its header (`[a.b.key]`), else the first
+   * dotted key that makes it (`key.x = 1`).
+   */
+  private subTableLine(pairs: TomlStatement[], path: string[]): number | undefined {
+    return (
+      this.tableLine(path) ??
+      pairs.find((s) => s.path.length > path.length && samePath(s.path.slice(0, path.length), path))
+        ?.line
+    )
+  }
+
   /** The line of `[a.b]` (0 for the root table, meaning "before the first header"). */
   tableLine(table: string[]): number | undefined {
     if (table.length === 0) return 0
@@ -50,7 +62,8 @@ export class TomlLines {
       pairs.find(
         (s) => s.path.length < path.length && samePath(s.path, path.slice(0, s.path.length))
       )
-    if (!pair || value === undefined) return pair?.line
+    if (!pair) return value === undefined ? this.subTableLine(pairs, path) : undefined
+    if (value === undefined) return pair.line
     const span = this.text.slice(pair.lineStart, pair.end)
     const at = Math.min(
       ...[JSON.stringify(value), `'${value}'`].map((n) => span.indexOf(n)).filter((i) => i >= 0)
