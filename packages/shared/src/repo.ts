@@ -187,17 +187,18 @@ export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly stri
     strays,
     repo.rootPyproject
   )
-  if (refused.length)
-    findings.push({
-      severity: 'warning',
-      message: `${refused
-        .slice(0, 3)
-        .map((file) => JSON.stringify(file))
-        .join(
-          ', '
-        )}${refused.length > 3 ? ', ...' : ''}: a folder whose name holds a control character (a line break, an escape) is never a subpackage`
-    })
+  if (refused.length) findings.push(controlCharacterWarning(refused))
   return findings
+}
+
+/** The warning naming `pyproject.toml` files left out for a control character in their path. */
+function controlCharacterWarning(files: string[]): Finding {
+  const shown = files.slice(0, 3).map((file) => JSON.stringify(file))
+  if (files.length > 3) shown.push('...')
+  return {
+    severity: 'warning',
+    message: `${shown.join(', ')}: a folder whose name holds a control character (a line break, an escape) is never a subpackage`
+  }
 }
 
 /**
