@@ -4,6 +4,7 @@ import {
   ARCHIVED_FILE,
   FileTree,
   Finding,
+  globFileMatches,
   parseSmokeMatrix,
   readArchived,
   readCodeowners,
@@ -137,14 +138,19 @@ function readRegistrations(repo: RepoBase, dirs: ReadonlySet<string>): Registrat
 }
 
 /**
- * Notices for the top-level symbolic links that do not end at a file inside the checkout (a link
- * to a folder, out of the checkout, or a loop). The tree lists a link as a file, as git records
+ * Notices for the symbolic links where a package could be (top-level entries, or what the
+ * package globs' last part matches) that do not end at a file inside the checkout (a link to a
+ * folder, out of the checkout, or a loop). The tree lists a link as a file, as git records
  * it, so such a folder is never a package and nothing in it is read: said here, so a package
  * committed as a link is not silently missing.
  */
-export function skippedLinks(repo: Pick<RepoBase, 'root' | 'tree'>): string[] {
+export function skippedLinks(repo: Pick<RepoBase, 'root' | 'tree' | 'layout'>): string[] {
   const notices: string[] = []
-  for (const name of repo.tree.list('')?.files ?? []) {
+  const entries =
+    repo.layout.kind === 'globs'
+      ? globFileMatches(repo.tree, repo.layout)
+      : (repo.tree.list('')?.files ?? [])
+  for (const name of entries) {
     if (!lstatSync(path.join(repo.root, name), { throwIfNoEntry: false })?.isSymbolicLink())
       continue
     try {

@@ -217,6 +217,34 @@ export function globFolders(
 }
 
 /**
+ * The entries that the globs' last part matches but that are not folders of the tree: files, and
+ * links, which a listing never follows (a link to a folder is one of its folder's files). For a
+ * notice that a package committed as a link is left out, not silently missing.
+ */
+export function globFileMatches(
+  tree: FileTree,
+  layout: Extract<PackageLayout, { kind: 'globs' }>
+): string[] {
+  const leftOut = excludedByLayout(layout)
+  const found = new Set<string>()
+  for (const glob of layout.globs) {
+    const parts = glob.split('/')
+    const last = parts.pop()!
+    if (last === '**') continue
+    const parents = parts.length
+      ? globFolders(tree, { ...layout, globs: [parts.join('/')], exclude: [] }, () => false)
+      : ['']
+    const matches = globMatcher(last, { dot: last.startsWith('.') })
+    for (const dir of parents)
+      for (const name of tree.list(dir)?.files ?? []) {
+        const rel = dir ? `${dir}/${name}` : name
+        if (matches(name) && !leftOut(rel)) found.add(rel)
+      }
+  }
+  return sortByCodePoint([...found])
+}
+
+/**
  * Whether the layout would make a folder a package if it held what a package holds: how discover
  * recognises a folder that was a package at the base and is gone at head.
  */

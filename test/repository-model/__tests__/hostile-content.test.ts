@@ -271,6 +271,37 @@ test('folders: a package linked from outside, a loop and a link inside a package
   expect(JSON.parse(discover.outputs.matrix)).toEqual(EXAMPLE_PACKAGES)
 })
 
+test('in a nested layout too, a link where the globs look for packages is skipped with a notice', async () => {
+  const outside = tempDir('hostile-outside-')
+  writeFiles(outside, { 'pkg/pyproject.toml': `[project]\nname = "${MARKER}"\n` })
+  const dir = copyExampleRepo()
+  writeFiles(dir, {
+    'python/real/pyproject.toml': '[project]\nname = "real"\nversion = "0.6.0"\n',
+    'python/README.md': '# python\n'
+  })
+  writeLink(dir, 'python/outlink', path.join(outside, 'pkg'))
+  writeLink(dir, 'python/inner', '../dspy')
+  initGitRepo(dir)
+  const r = await runBundle({
+    action: 'validate-structure',
+    inputs: { 'package-globs': 'python/*' },
+    workspace: dir,
+    env: { HOSTILE_MARKER: MARKER }
+  })
+  expectClean(r)
+  expect(r.stdout).toContain(
+    'skipped python/outlink: a symbolic link is never a package, nor followed (a symbolic link to a path outside the checkout)'
+  )
+  expect(r.stdout).toMatch(
+    /skipped python\/inner: a symbolic link is never a package, nor followed/
+  )
+  // A file the glob matches is no package and no link: nothing to say.
+  expect(r.stdout).not.toContain('python/README.md:')
+  expect(JSON.parse(r.outputs.violations).map((v: { package: string }) => v.package)).not.toContain(
+    'python/outlink'
+  )
+})
+
 describe('the files every action reads first stop every action, naming the file', () => {
   const ROOT_CASES = [
     {
