@@ -22,7 +22,13 @@ import { readBranches, readOtherBumps } from './read-branches.js'
 import { isOlder, OtherBump, otherBumps, planSupersede, SupersedeTask } from './supersede.js'
 import { buildReport, nothingToDo, preflightFailure } from './report.js'
 import { listTargets } from './targets.js'
-import { branchName, checkVersion, resolveVersion, VersionSource } from './version.js'
+import {
+  branchName,
+  checkBranchesCoexist,
+  checkVersion,
+  resolveVersion,
+  VersionSource
+} from './version.js'
 import { planWork, Work } from './work.js'
 import { octokitWriter } from './writer.js'
 
@@ -59,7 +65,10 @@ export async function run(inputs: Inputs, ctx: RunContext, log: Logger): Promise
     )
 
   const targets = listTargets(repo)
-  for (const t of targets) branchName(settings, version, t.id)
+  checkBranchesCoexist(
+    targets.map((t) => branchName(settings, version, t.id)),
+    settings
+  )
   for (const t of targets)
     if (t.cycleExtras)
       log.info(

@@ -138,3 +138,20 @@ export function branchName(settings: Settings, version: string, pkg: string): st
     )
   return name
 }
+
+/**
+ * Refuses bump branches git cannot hold together: a ref is a file, so `sync-x-1.0-dspy` and
+ * `sync-x-1.0-dspy/sub` (a package inside another, named by its path) cannot both exist, and the
+ * second push would fail after the first was written. Checked before anything is written.
+ */
+export function checkBranchesCoexist(branches: readonly string[], settings: Settings): void {
+  const known = new Set(branches)
+  for (const branch of branches)
+    for (let at = branch.indexOf('/'); at > 0; at = branch.indexOf('/', at + 1)) {
+      const outer = branch.slice(0, at)
+      if (known.has(outer))
+        throw new UserError(
+          `bump branches ${JSON.stringify(outer)} and ${JSON.stringify(branch)} cannot both exist in git (a branch cannot also be a folder of branches): a package lies inside another; leave one out of the package globs, or set bump_branch so {package} is followed by a part of its own (such as ${JSON.stringify(`${settings.bump_branch}/bump`)})`
+        )
+    }
+}

@@ -188,7 +188,31 @@ export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly stri
     repo.rootPyproject
   )
   if (refused.length) findings.push(controlCharacterWarning(refused))
+  const nested = nestedPackages(packageDirs)
+  if (nested.length)
+    findings.push({
+      severity: 'warning',
+      message: `${nested
+        .slice(0, 3)
+        .map(([outer, inner]) => `${inner} lies inside the package ${outer}`)
+        .join(
+          ', '
+        )}${nested.length > 3 ? ', ...' : ''}: a change below the inner folder counts for it alone, and bump branches named by package path collide in git (leave one out of the package globs)`
+    })
   return findings
+}
+
+/** Pairs of packages one inside the other (`[outer, inner]`, the nearest outer one). */
+export function nestedPackages(dirs: readonly string[]): [string, string][] {
+  const known = new Set(dirs)
+  const pairs: [string, string][] = []
+  for (const dir of dirs)
+    for (let at = dir.lastIndexOf('/'); at > 0; at = dir.lastIndexOf('/', at - 1))
+      if (known.has(dir.slice(0, at))) {
+        pairs.push([dir.slice(0, at), dir])
+        break
+      }
+  return pairs
 }
 
 /** The warning naming `pyproject.toml` files left out for a control character in their path. */

@@ -1,8 +1,16 @@
 // Where the packages are: top-level folders by default, the root's uv workspace members, or
 // package_globs at any depth; and never a silent "nothing here" when the layout misses them.
 import path from 'node:path'
-import { buildGraph, escapeRegExp, loadRepo, UserError } from '@contribs-actions/shared'
-import { cleanupTempDirs, tempDir, writeFiles } from '../../kit/fixtures.js'
+import { runBundle } from '@contribs-actions/cli'
+import {
+  buildGraph,
+  escapeRegExp,
+  loadRepo,
+  nestedPackages,
+  UserError
+} from '@contribs-actions/shared'
+import { cleanupTempDirs, copyExampleRepo, tempDir, writeFiles } from '../../kit/fixtures.js'
+import { expectNoStackTrace } from '../../kit/step-log.js'
 import { CORE_DIR, generateRepo, NESTED_GLOBS } from '../../kit/generate-repo.js'
 
 afterAll(cleanupTempDirs)
@@ -187,4 +195,36 @@ test('with no root pyproject.toml the suggestion is the input', async () => {
   expect(warning).toContain(
     'set package_globs = ["python/*"] in the package-globs input (there is no root pyproject.toml'
   )
+})
+
+test('a package inside another is a warning naming both; bump-versions refuses branches git cannot hold', async () => {
+  const dir = copyExampleRepo()
+  writeFiles(dir, {
+    'dspy/sub/pyproject.toml': '[project]\nname = "mellea-contribs-dspy-sub"\nversion = "0.6.0"\n'
+  })
+  const repo = await loadRepo(dir, { overrides: { package_globs: ['*', 'dspy/*'] } })
+  expect(repo.packages.map((p) => p.dir)).toContain('dspy/sub')
+  expect(warnings(repo.settingsFindings)).toContainEqual(
+    expect.stringContaining('dspy/sub lies inside the package dspy')
+  )
+  expect(nestedPackages(['a', 'a-b', 'a/b', 'a/b/c', 'b/c'])).toEqual([
+    ['a', 'a/b'],
+    ['a/b', 'a/b/c']
+  ])
+  const bump = await runBundle({
+    action: 'bump-versions',
+    workspace: dir,
+    inputs: {
+      version: '0.8.0',
+      'dry-run': 'true',
+      token: '',
+      'lock-command': '',
+      'package-globs': '*,dspy/*'
+    }
+  })
+  expect(bump.exitCode).toBe(1)
+  expect(bump.stdout).toContain(
+    'bump branches "sync-mellea-0.8.0-dspy" and "sync-mellea-0.8.0-dspy/sub" cannot both exist in git'
+  )
+  expectNoStackTrace(bump)
 })
