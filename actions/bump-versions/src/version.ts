@@ -1,5 +1,11 @@
 import { explain } from '@renovatebot/pep440'
-import { fillPattern, patternRegExp, Settings, UserError } from '@contribs-actions/shared'
+import {
+  fillPattern,
+  isBranchName,
+  patternRegExp,
+  Settings,
+  UserError
+} from '@contribs-actions/shared'
 import { LABEL_MAX_LENGTH } from '@contribs-actions/shared/github'
 
 export type VersionSource =
@@ -120,11 +126,6 @@ export function checkVersion(version: string, from: string, settings: Settings):
     )
 }
 
-// git check-ref-format's rules; control characters are caught by the \s and the charCode check.
-const BAD_REF = /(^|\/)\.|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock($|\/)|\/$|\.$|^@$/
-const hasControl = (s: string) =>
-  [...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)
-
 /** The bump branch of a package; a name git would refuse is a UserError up front. */
 export function branchName(settings: Settings, version: string, pkg: string): string {
   const name = fillPattern(settings.bump_branch, {
@@ -132,7 +133,7 @@ export function branchName(settings: Settings, version: string, pkg: string): st
     version,
     package: pkg
   })
-  if (BAD_REF.test(name) || hasControl(name) || /\{\w+\}/.test(name))
+  if (!isBranchName(name) || /\{\w+\}/.test(name))
     throw new UserError(
       `bump branch ${JSON.stringify(name)} (from bump_branch ${JSON.stringify(settings.bump_branch)}) is not a valid branch name`
     )

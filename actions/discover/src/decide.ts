@@ -1,4 +1,4 @@
-import { plural } from '@contribs-actions/shared'
+import { listNames, plural } from '@contribs-actions/shared'
 import type { DeletedPackage, Why } from './affected.js'
 import type { SortedChanges } from './classify.js'
 import type { RunAllVerdict } from './event-plan.js'
@@ -23,11 +23,6 @@ export interface DecideInput {
   deleted: DeletedPackage[]
   /** The changed packages plus their dependents (see affected.ts). */
   affected: (changed: Map<string, string[]>, deleted: DeletedPackage[]) => Map<string, Why>
-}
-
-export function listNames(names: string[], max = 5): string {
-  if (names.length <= max) return names.join(', ')
-  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`
 }
 
 function all(packages: string[], because: string): Map<string, Why> {

@@ -3,13 +3,13 @@ import {
   code,
   emptyResult,
   fileLine,
+  listNames,
   Markdown,
   plural
 } from '@contribs-actions/shared'
 import type { Why } from './affected.js'
 import type { SortedChanges } from './classify.js'
 import type { Discovery } from './discover.js'
-import { listNames } from './decide.js'
 
 /** The summary lists at most this many packages and files; the outputs hold everything. */
 const MAX_ROWS = 500

@@ -1,3 +1,5 @@
+import { hasControlCharacter } from './text.js'
+
 /**
  * Names that end up in git refs and repository paths, checked before anything is written: a
  * name git or GitHub would refuse (or read differently) is found when the settings are read,
@@ -7,12 +9,10 @@
 // git check-ref-format's rules: no `.` at a component start, no `..`, no space, `~^:?*[\`,
 // no `@{`, no `//`, no `.lock` component end, no trailing `/` or `.`, not `@` alone.
 const BAD_REF = /(^|\/)\.|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock($|\/)|\/$|\.$|^@$|^\//
-const hasControl = (s: string) =>
-  [...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)
 
 /** Whether git accepts `name` as a branch name (`refs/heads/<name>`). */
 export function isBranchName(name: string): boolean {
-  return name.length > 0 && !BAD_REF.test(name) && !hasControl(name)
+  return name.length > 0 && !BAD_REF.test(name) && !hasControlCharacter(name)
 }
 
 /**
@@ -20,7 +20,8 @@ export function isBranchName(name: string): boolean {
  * `.` or `..` component (GitHub's trees refuse them, and `..` would leave the folder).
  */
 export function isRepoFolder(path: string): boolean {
-  if (!path || path.startsWith('/') || path.includes('\\') || hasControl(path)) return false
+  if (!path || path.startsWith('/') || path.includes('\\') || hasControlCharacter(path))
+    return false
   return path
     .replace(/\/+$/, '')
     .split('/')

@@ -5,7 +5,7 @@ import type { Finding } from './findings.js'
 import { getTable, PyProject } from './pyproject.js'
 import { showTomlValue } from './schema.js'
 import { defaultSettings, type Settings } from './settings.js'
-import { hasControlCharacter, plural, sortByCodePoint } from './text.js'
+import { hasControlCharacter, listNames, plural, sortByCodePoint } from './text.js'
 
 /**
  * Where a repository keeps its packages.
@@ -335,7 +335,7 @@ export function layoutFindings(
   const looked = `looked for ${describeLayout(layout, settings)}`
   if (strays.length === 0)
     return [{ severity: 'warning', message: `no subpackages found: ${looked}` }]
-  const shown = strays.slice(0, 3).join(', ') + (strays.length > 3 ? ', ...' : '')
+  const shown = listNames(strays, 3)
   const globs = [...new Set([...currentGlobs(layout, packages), ...suggestedGlobs(strays)])]
   const what =
     packages.length === 0

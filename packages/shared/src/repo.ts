@@ -27,7 +27,7 @@ import {
   UnreadableFileError
 } from './repo-file.js'
 import { LoadedSettings, resolveSettings, Settings } from './settings.js'
-import { hasControlCharacter } from './text.js'
+import { hasControlCharacter, listNames } from './text.js'
 
 /** One contributed subpackage: a folder of the repository (see PackageLayout). */
 export interface Subpackage {
@@ -192,12 +192,10 @@ export function packageLayoutFindings(repo: RepoBase, packageDirs: readonly stri
   if (nested.length)
     findings.push({
       severity: 'warning',
-      message: `${nested
-        .slice(0, 3)
-        .map(([outer, inner]) => `${inner} lies inside the package ${outer}`)
-        .join(
-          ', '
-        )}${nested.length > 3 ? ', ...' : ''}: a change below the inner folder counts for it alone, and bump branches named by package path collide in git (leave one out of the package globs)`
+      message: `${listNames(
+        nested.map(([outer, inner]) => `${inner} lies inside the package ${outer}`),
+        3
+      )}: a change below the inner folder counts for it alone, and bump branches named by package path collide in git (leave one out of the package globs)`
     })
   return findings
 }
@@ -217,11 +215,12 @@ export function nestedPackages(dirs: readonly string[]): [string, string][] {
 
 /** The warning naming `pyproject.toml` files left out for a control character in their path. */
 function controlCharacterWarning(files: string[]): Finding {
-  const shown = files.slice(0, 3).map((file) => JSON.stringify(file))
-  if (files.length > 3) shown.push('...')
   return {
     severity: 'warning',
-    message: `${shown.join(', ')}: a folder whose name holds a control character (a line break, an escape) is never a subpackage`
+    message: `${listNames(
+      files.map((file) => JSON.stringify(file)),
+      3
+    )}: a folder whose name holds a control character (a line break, an escape) is never a subpackage`
   }
 }
 
@@ -247,8 +246,9 @@ export async function loadRepo(root: string, options: LoadOptions = {}): Promise
 
 /** Every package, read one at a time as the caller asks for the next (see openRepo). */
 export function* eachPackage(repo: RepoBase, what: ReadWhat = {}): Generator<Subpackage> {
+  const files = workingTreeFiles(repo.root)
   for (const dir of repo.candidates) {
-    const pkg = readPackage(repo, dir, what)
+    const pkg = readPackage(repo, dir, what, files)
     if (pkg) yield pkg
   }
 }

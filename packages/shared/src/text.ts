@@ -43,6 +43,12 @@ export function lineAt(text: string, offset: number): number {
   return line
 }
 
+/** The first `max` names, then how many more: `a, b, c and 4 more`. */
+export function listNames(names: readonly string[], max = 5): string {
+  if (names.length <= max) return names.join(', ')
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`
+}
+
 /**
  * Whether the text holds a control character (U+0000 to U+001F, U+007F): a line break or escape
  * in a name would end a log line early and start a workflow command of its own.
